@@ -1,0 +1,51 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { ApiDeps } from "./deps.ts";
+import { eventRoutes } from "./modules/events/routes.ts";
+import { systemRoutes } from "./modules/system/routes.ts";
+import { targetRoutes } from "./modules/targets/routes.ts";
+import { installErrorHandler } from "./plugins/error-handler.ts";
+import { MAX_FRAME_BYTES, registerLive } from "./plugins/live.ts";
+import { isDashboardRoute, registerDashboard } from "./plugins/static.ts";
+
+export type BuildOptions = { logger?: boolean | { level: string }; webDist?: string | undefined };
+
+export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: deps.env.LOG_LEVEL },
+    bodyLimit: 256 * 1024,
+    requestTimeout: 30_000,
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "OpenClaw Ops API",
+        version: "0.1.0",
+        description: "Operations console for the OpenClaw collective. Errors share one shape: { statusCode, code, message, field?, requestId }.",
+      },
+      servers: [{ url: "/" }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+
+  const hasDashboard = await registerDashboard(app, opts.webDist);
+  installErrorHandler(app, { spaFallback: hasDashboard ? isDashboardRoute : undefined });
+
+  await systemRoutes(app, deps);
+  await targetRoutes(app, deps);
+  await eventRoutes(app, deps);
+  await registerLive(app, deps);
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

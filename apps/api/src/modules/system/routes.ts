@@ -1,0 +1,41 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDeps } from "../../deps.ts";
+
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The console's own probes, shaped like a gateway's: liveness says the process runs, readiness checks its dependencies. */
+export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    "/healthz",
+    { schema: { tags: ["system"], response: { 200: z.object({ ok: z.boolean(), status: z.string() }) } } },
+    async () => ({ ok: true, status: "live" }),
+  );
+  r.get(
+    "/readyz",
+    {
+      schema: {
+        tags: ["system"],
+        response: {
+          200: z.object({ ready: z.boolean(), failing: z.array(z.string()) }),
+          503: z.object({ ready: z.boolean(), failing: z.array(z.string()) }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const failing: string[] = [];
+      await within(2000, deps.db.sql`SELECT 1`).catch(() => failing.push("postgres"));
+      await within(2000, deps.redis.ping()).catch(() => failing.push("redis"));
+      return reply.code(failing.length ? 503 : 200).send({ ready: failing.length === 0, failing });
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+export const Status = z.enum(["ok", "warning", "critical", "down", "unknown"]);
+
+export const ErrorBody = z
+  .object({
+    statusCode: z.number().int(),
+    code: z.string().describe("machine code, e.g. VALIDATION, NOT_FOUND"),
+    message: z.string().describe("what went wrong and what to do about it"),
+    field: z.string().optional().describe("the offending field, where there is one"),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: "Error" });
+
+export const Target = z
+  .object({
+    name: z.string(),
+    displayName: z.string(),
+    kind: z.enum(["agent", "service"]),
+    check: z.enum(["openclaw", "http", "tcp"]),
+    url: z.string(),
+    port: z.number().int().nullable(),
+    enabled: z.boolean(),
+    description: z.string().nullable(),
+    status: Status,
+    reason: z.string().describe("why the target has this status, in words a person can act on"),
+    findings: z.array(z.object({ status: Status, reason: z.string() })),
+    latencyMs: z.number().nullable(),
+    checkedAt: z.string().nullable(),
+    since: z.string().nullable().describe("when the current status began"),
+    version: z.string().nullable(),
+    uptimeMs: z.number().nullable().describe("uptime as of checkedAt; null while down"),
+    ready: z.boolean().nullable(),
+    resources: z.object({
+      cpuPercent: z.number().optional(),
+      memoryPercent: z.number().optional(),
+      diskPercent: z.number().optional(),
+    }),
+  })
+  .meta({ id: "Target" });
+
+export const StatusEvent = z
+  .object({
+    id: z.number().int(),
+    target: z.string(),
+    at: z.string(),
+    kind: z.enum(["status", "restart"]),
+    from: Status,
+    to: Status,
+    reason: z.string(),
+  })
+  .meta({ id: "StatusEvent" });
+
+export const errorResponses = {
+  400: ErrorBody,
+  404: ErrorBody,
+  500: ErrorBody,
+  503: ErrorBody,
+};

@@ -1,0 +1,108 @@
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const DASH = "—";
+
+/** Compact duration with at most two units: "45 s", "12 m", "3 h 5 m", "2 d 4 h". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return DASH;
+  const v = Math.max(0, ms);
+  if (v < MINUTE) return `${Math.floor(v / SECOND)} s`;
+  if (v < HOUR) return `${Math.floor(v / MINUTE)} m`;
+  if (v < DAY) {
+    const h = Math.floor(v / HOUR);
+    const m = Math.floor((v % HOUR) / MINUTE);
+    return m > 0 ? `${h} h ${m} m` : `${h} h`;
+  }
+  const d = Math.floor(v / DAY);
+  const h = Math.floor((v % DAY) / HOUR);
+  return h > 0 ? `${d} d ${h} h` : `${d} d`;
+}
+
+/** Milliseconds from an ISO timestamp to `now`, or null when the timestamp is missing or invalid. */
+export function elapsedSince(iso: string | null | undefined, now: number): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return null;
+  return now - t;
+}
+
+/** "just now", "4 s ago", "2 m ago", "3 h ago", "2 d ago". Future times (clock skew) read as "just now". */
+export function formatAgo(iso: string | null | undefined, now: number): string {
+  const ms = elapsedSince(iso, now);
+  if (ms == null) return "never";
+  if (ms < 2 * SECOND) return "just now";
+  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} s ago`;
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} m ago`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
+  return `${Math.floor(ms / DAY)} d ago`;
+}
+
+/** "<1 ms", "3.4 ms", "123 ms", "1.23 s", "12.3 s". */
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return DASH;
+  if (ms < 1) return "<1 ms";
+  if (ms < 10) return `${trimZero(ms.toFixed(1))} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${trimZero((ms / 1000).toFixed(2))} s`;
+  if (ms < 100_000) return `${trimZero((ms / 1000).toFixed(1))} s`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/** Axis ticks: short, no decimals where they add nothing. */
+export function formatLatencyTick(ms: number): string {
+  if (ms === 0) return "0";
+  if (ms < 1000) return `${trimZero(ms.toFixed(ms < 10 ? 1 : 0))} ms`;
+  return `${trimZero((ms / 1000).toFixed(1))} s`;
+}
+
+/** "78.2 %", "93 %". */
+export function formatPercent(value: number | null | undefined): string {
+  if (value == null || !Number.isFinite(value)) return DASH;
+  return `${trimZero(value.toFixed(1))} %`;
+}
+
+/** Uptime as of `now`, advanced from the figure the target reported at `checkedAt`. */
+export function currentUptime(
+  uptimeMs: number | null | undefined,
+  checkedAt: string | null | undefined,
+  now: number,
+): number | null {
+  if (uptimeMs == null || !Number.isFinite(uptimeMs)) return null;
+  const since = elapsedSince(checkedAt, now);
+  return uptimeMs + Math.max(0, since ?? 0);
+}
+
+type ClockOptions = { timeZone?: string; withSeconds?: boolean };
+
+/** "14:03:12" for today, "23 Nov 14:03:12" otherwise (both in the viewer's zone unless given). */
+export function formatTimestamp(iso: string | null | undefined, now: number, opts: ClockOptions = {}): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return DASH;
+  const { timeZone, withSeconds = true } = opts;
+  const time = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(withSeconds ? { second: "2-digit" } : {}),
+    hourCycle: "h23",
+    timeZone,
+  }).format(t);
+  const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone });
+  const sameDay = day.format(t) === day.format(now) && Math.abs(now - t) < DAY;
+  return sameDay ? time : `${day.format(t)} ${time}`;
+}
+
+/** Axis label for a time within a chart range of `spanMs`. */
+export function formatAxisTime(t: number, spanMs: number, timeZone?: string): string {
+  if (spanMs <= 2 * DAY) {
+    return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(t);
+  }
+  return new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", timeZone }).format(t);
+}
+
+function trimZero(s: string): string {
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}

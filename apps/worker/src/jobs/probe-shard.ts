@@ -1,0 +1,30 @@
+import { JOBS, metricsKey, runProbeShard } from "@ops/core";
+import type { WorkerRuntime } from "../runtime.ts";
+
+const METRICS_KEEP = 20_000;
+
+/** Probe one shard; publish transitions and fresh readings; keep timing figures for the benchmark and /api. */
+export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promise<{ probed: number; events: number }> {
+  const payload = JOBS.probeShard.payload.parse(data);
+  const startedAt = Date.now();
+  const intervalMs = rt.config.monitoring.healthCheck.intervalSeconds * 1000;
+  if (startedAt - payload.scheduledAt > intervalMs * 2) {
+    // A shard this late would only report a stale picture; the next cycle covers these targets.
+    await rt.redis.incr(metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shard-dropped"));
+    return { probed: 0, events: 0 };
+  }
+  const outcome = await runProbeShard(rt.db, rt.config, payload.targets);
+  const finishedAt = Date.now();
+  for (const event of outcome.events) {
+    const target = outcome.updated.find((t) => t.name === event.target);
+    if (target) await rt.bus.publish({ type: "target.status", target, event });
+  }
+  if (outcome.updated.length > 0) await rt.bus.publish({ type: "target.update", targets: outcome.updated });
+  const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
+  await rt.redis
+    .multi()
+    .lpush(key, JSON.stringify({ slot: payload.slot, shard: payload.shard, scheduledAt: payload.scheduledAt, startedAt, finishedAt, probed: outcome.probed, pid: process.pid }))
+    .ltrim(key, 0, METRICS_KEEP - 1)
+    .exec();
+  return { probed: outcome.probed, events: outcome.events.length };
+}

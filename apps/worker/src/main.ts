@@ -1,0 +1,37 @@
+import { ConfigError, EnvError } from "@ops/config";
+import { DependencyError } from "@ops/core";
+import { openRuntime } from "./runtime.ts";
+import { installSchedules, startWorkers } from "./worker.ts";
+
+function log(msg: string, extra?: Record<string, unknown>) {
+  const line = { time: new Date().toISOString(), level: "info", pid: process.pid, msg, ...extra };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+async function main() {
+  const rt = await openRuntime();
+  await installSchedules(rt);
+  const workers = startWorkers(rt, log);
+  await rt.queues.maintenance.add("maintenance", {}, { jobId: `maintenance-boot-${Math.floor(Date.now() / 60_000)}` });
+  log(`worker ready: probing ${rt.config.fleet.targets.filter((t) => t.enabled).length} targets every ${rt.config.monitoring.healthCheck.intervalSeconds} s`);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: finishing running jobs`);
+    await Promise.all(workers.map((w) => w.close()));
+    await rt.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DependencyError || err instanceof EnvError) {
+    process.stderr.write(`worker cannot start:\n${err.message}\n`);
+  } else {
+    process.stderr.write(`worker crashed: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

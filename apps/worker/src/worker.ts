@@ -1,0 +1,35 @@
+import { Worker, type Job } from "bullmq";
+import { JOBS } from "@ops/core";
+import { runMaintenance } from "./jobs/maintenance.ts";
+import { runProbeCycle } from "./jobs/probe-cycle.ts";
+import { runProbeShardJob } from "./jobs/probe-shard.ts";
+import type { WorkerRuntime } from "./runtime.ts";
+
+type Log = (msg: string, extra?: Record<string, unknown>) => void;
+
+/** Schedulers are upserted by every worker: idempotent, so several workers agree on one schedule. */
+export async function installSchedules(rt: WorkerRuntime): Promise<void> {
+  const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
+  await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
+  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 3_600_000 }, { name: JOBS.maintenance.name, data: {} });
+}
+
+export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
+  const connection = rt.redis;
+  const prefix = rt.env.OPS_REDIS_PREFIX;
+  const probes = new Worker(
+    "probes",
+    async (job: Job) => {
+      if (job.name === JOBS.probeCycle.name) return runProbeCycle(rt, job.timestamp + (job.delay || 0));
+      if (job.name === JOBS.probeShard.name) return runProbeShardJob(rt, job.data);
+      throw new Error(`unknown job ${job.name} on queue probes`);
+    },
+    { connection, prefix, concurrency: 4, lockDuration: 60_000 },
+  );
+  const maintenance = new Worker("maintenance", async () => runMaintenance(rt), { connection, prefix, concurrency: 1 });
+  for (const w of [probes, maintenance]) {
+    w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
+    w.on("error", (err) => log(`worker error: ${err.message}`));
+  }
+  return [probes, maintenance];
+}

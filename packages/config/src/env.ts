@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { DEFAULT_CONFIG_DIR } from "./paths.ts";
+
+const Url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(" or ")}// URL`);
+
+export const OpsEnv = z.object({
+  DATABASE_URL: Url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/openclaw_ops"),
+  REDIS_URL: Url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+  OPS_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, "letters, digits, ':', '_' or '-'").default("ops"),
+  OPS_CONFIG_DIR: z.string().min(1).default(DEFAULT_CONFIG_DIR),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  OPS_WEB_DIST: z.string().optional(),
+});
+export type OpsEnv = z.infer<typeof OpsEnv>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parse the environment once at boot; an error names the variable. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): OpsEnv {
+  const result = OpsEnv.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  throw new EnvError(`invalid environment: ${lines.join("; ")}`);
+}
+
+/** Hide the password of a connection URL before it reaches a log. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,155 @@
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import type { z } from "zod";
+import {
+  BackupConfig,
+  CONFIG_FILES,
+  FleetConfig,
+  GovernanceRules,
+  MonitoringConfig,
+  type ConfigName,
+} from "./schemas.ts";
+
+export type ConfigIssue = {
+  file: string;
+  /** JSON path like `targets[3].port`, or `(file)` / `(syntax)`. */
+  path: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+};
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  const where = i.line !== null ? `${i.file}:${i.line}:${i.column}` : i.file;
+  return `${where} ${i.path}: ${i.message}`;
+}
+
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Find the deepest node that exists along a path, so a missing field points at its parent object. */
+function locate(tree: Node | undefined, path: readonly PropertyKey[]): Node | undefined {
+  if (!tree) return undefined;
+  const segs = path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
+  for (let n = segs.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, segs.slice(0, n));
+    if (node) return node;
+  }
+  return tree;
+}
+
+export type ParsedFile<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };
+
+/** Parse and validate one JSON text; every problem names the file, JSON path, line and column. */
+export function parseConfigText<S extends z.ZodType>(file: string, text: string, schema: S): ParsedFile<z.output<S>> {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (errors.length > 0 || !tree) {
+    const issues = errors.length
+      ? errors.map((e) => ({ file, path: "(syntax)", ...lineColumn(text, e.offset), message: `invalid JSON: ${describeParseError(e)}` }))
+      : [{ file, path: "(syntax)", line: 1, column: 1, message: "invalid JSON: the file is empty" }];
+    return { ok: false, issues };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, issues: [{ file, path: "(syntax)", line: null, column: null, message: `invalid JSON: ${(err as Error).message}` }] };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => {
+      const node = locate(tree, issue.path);
+      const pos = node ? lineColumn(text, node.offset) : { line: null, column: null };
+      return { file, path: formatJsonPath(issue.path), ...pos, message: issue.message };
+    }),
+  };
+}
+
+function describeParseError(e: ParseError): string {
+  const code = printParseErrorCode(e.error);
+  const words: Record<string, string> = {
+    InvalidSymbol: "unexpected character",
+    InvalidNumberFormat: "invalid number",
+    PropertyNameExpected: "expected a property name in double quotes",
+    ValueExpected: "expected a value",
+    ColonExpected: "expected ':'",
+    CommaExpected: "expected ',' (or a closing bracket)",
+    CloseBraceExpected: "expected '}'",
+    CloseBracketExpected: "expected ']'",
+    EndOfFileExpected: "unexpected content after the end of the document",
+    InvalidCommentToken: "comments are not allowed in JSON",
+    UnexpectedEndOfComment: "unterminated comment",
+    UnexpectedEndOfString: "unterminated string",
+    UnexpectedEndOfNumber: "unterminated number",
+    InvalidUnicode: "invalid unicode escape",
+    InvalidEscapeCharacter: "invalid escape character",
+    InvalidCharacter: "invalid character in string",
+  };
+  return words[code] ?? code;
+}
+
+export function loadConfigFile<N extends ConfigName>(dir: string, name: N): ParsedFile<z.output<(typeof CONFIG_FILES)[N]["schema"]>> {
+  const { file, schema } = CONFIG_FILES[name];
+  const full = join(dir, file);
+  if (!existsSync(full)) {
+    return { ok: false, issues: [{ file: full, path: "(file)", line: null, column: null, message: "file not found" }] };
+  }
+  let text: string;
+  try {
+    text = readFileSync(full, "utf8");
+  } catch (err) {
+    return { ok: false, issues: [{ file: full, path: "(file)", line: null, column: null, message: `cannot read: ${(err as Error).message}` }] };
+  }
+  return parseConfigText(full, text, schema) as ParsedFile<z.output<(typeof CONFIG_FILES)[N]["schema"]>>;
+}
+
+export type OpsConfig = {
+  dir: string;
+  fleet: FleetConfig;
+  monitoring: MonitoringConfig;
+  backup: BackupConfig;
+  governance: GovernanceRules;
+};
+
+/** The one config loader: all four files, all problems at once. */
+export function loadConfig(dir: string): OpsConfig {
+  const fleet = loadConfigFile(dir, "fleet");
+  const monitoring = loadConfigFile(dir, "monitoring");
+  const backup = loadConfigFile(dir, "backup");
+  const governance = loadConfigFile(dir, "governance");
+  const issues = [fleet, monitoring, backup, governance].flatMap((r) => (r.ok ? [] : r.issues));
+  if (issues.length > 0 || !fleet.ok || !monitoring.ok || !backup.ok || !governance.ok) throw new ConfigError(issues);
+  return { dir, fleet: fleet.value, monitoring: monitoring.value, backup: backup.value, governance: governance.value };
+}

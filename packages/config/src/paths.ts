@@ -1,0 +1,17 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+function findRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start, "../../..");
+    dir = parent;
+  }
+}
+
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+export const DEFAULT_CONFIG_DIR = join(REPO_ROOT, "config");
+export const DATA_DIR = join(REPO_ROOT, ".data");

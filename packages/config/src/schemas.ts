@@ -1,0 +1,222 @@
+import { z } from "zod";
+
+const Name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits or '-', starting with a letter");
+const Path = z.string().startsWith("/", "must start with '/'");
+const Argv = z.array(z.string().min(1)).min(1, "needs at least the program name");
+
+export const RestartDriver = z.discriminatedUnion("driver", [
+  z.object({ driver: z.literal("simulator") }).strict(),
+  z
+    .object({
+      driver: z.literal("process"),
+      argv: Argv,
+      cwd: z.string().optional(),
+      env: z.record(z.string(), z.string()).optional(),
+      logFile: z.string().optional(),
+    })
+    .strict(),
+  z.object({ driver: z.literal("command"), argv: Argv }).strict(),
+  z.object({ driver: z.literal("docker"), container: z.string().min(1) }).strict(),
+  z.object({ driver: z.literal("systemd"), unit: z.string().min(1) }).strict(),
+  z.object({ driver: z.literal("http"), url: z.url(), method: z.enum(["POST", "PUT"]).default("POST") }).strict(),
+  z.object({ driver: z.literal("none") }).strict(),
+]);
+export type RestartDriver = z.infer<typeof RestartDriver>;
+
+export const TargetConfig = z
+  .object({
+    name: Name,
+    displayName: z.string().min(1).optional(),
+    kind: z.enum(["agent", "service"]),
+    check: z.enum(["openclaw", "http", "tcp"]),
+    baseUrl: z
+      .string()
+      .regex(/^(https?:\/\/[^/\s:]+(:\d{1,5})?(\/[^\s?#]*)?|tcp:\/\/[^/\s:]+:\d{1,5})$/, "must look like http://host:port[/prefix] or tcp://host:port"),
+    probes: z
+      .object({ live: Path, ready: Path.optional(), startup: Path.optional() })
+      .strict()
+      .optional(),
+    restart: RestartDriver.default({ driver: "simulator" }),
+    enabled: z.boolean().default(true),
+    container: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const isTcp = t.baseUrl.startsWith("tcp://");
+    if (t.check === "tcp" && !isTcp) ctx.addIssue({ code: "custom", path: ["baseUrl"], message: "a tcp check needs a tcp://host:port URL" });
+    if (t.check !== "tcp" && isTcp) ctx.addIssue({ code: "custom", path: ["baseUrl"], message: `a ${t.check} check needs an http(s):// URL` });
+    if (isTcp && portOf(t.baseUrl) === null) ctx.addIssue({ code: "custom", path: ["baseUrl"], message: "a tcp:// URL needs a port" });
+  });
+export type TargetConfig = z.infer<typeof TargetConfig>;
+
+export const FleetConfig = z
+  .object({
+    simulator: z
+      .object({
+        controlUrl: z.url().default("http://127.0.0.1:8100"),
+        startupMs: z.number().int().min(0).max(120_000).default(1500),
+      })
+      .strict()
+      .default({ controlUrl: "http://127.0.0.1:8100", startupMs: 1500 }),
+    targets: z.array(TargetConfig).min(1, "needs at least one target"),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const seen = new Map<string, number>();
+    f.targets.forEach((t, i) => {
+      const first = seen.get(t.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["targets", i, "name"], message: `duplicate name "${t.name}" (also targets[${first}])` });
+      else seen.set(t.name, i);
+    });
+    const ports = new Map<string, number>();
+    f.targets.forEach((t, i) => {
+      const key = `${hostOf(t.baseUrl)}:${portOf(t.baseUrl)}${pathOf(t.baseUrl)}`;
+      const first = ports.get(key);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["targets", i, "baseUrl"], message: `${key} is also used by targets[${first}]` });
+      else ports.set(key, i);
+    });
+  });
+export type FleetConfig = z.infer<typeof FleetConfig>;
+
+export function portOf(baseUrl: string): number | null {
+  const m = /^[a-z]+:\/\/[^/\s:]+:(\d{1,5})/.exec(baseUrl);
+  if (m) return Number(m[1]);
+  if (baseUrl.startsWith("https://")) return 443;
+  if (baseUrl.startsWith("http://")) return 80;
+  return null;
+}
+
+export function pathOf(baseUrl: string): string {
+  return baseUrl.replace(/^[a-z]+:\/\/[^/]+/, "").replace(/\/$/, "");
+}
+
+export function hostOf(baseUrl: string): string {
+  return baseUrl.replace(/^[a-z]+:\/\//, "").replace(/[:/].*$/, "");
+}
+
+const Level = (unit: string, max: number) =>
+  z
+    .object({ warning: z.number().positive().max(max), critical: z.number().positive().max(max) })
+    .strict()
+    .refine((l) => l.warning < l.critical, { message: `warning must be below critical (${unit})`, path: ["warning"] });
+
+const Channel = z.object({ enabled: z.boolean().default(false) }).loose();
+
+export const MonitoringConfig = z
+  .object({
+    healthCheck: z
+      .object({
+        intervalSeconds: z.number().min(1).max(3600),
+        timeoutMs: z.number().int().min(100).max(120_000),
+        shardSize: z.number().int().min(1).max(10_000).default(250),
+        concurrency: z.number().int().min(1).max(2_000).default(100),
+      })
+      .strict(),
+    retention: z.object({ samplesDays: z.number().int().min(1).max(3650) }).strict(),
+    heartbeatTimeoutSeconds: z.number().min(1),
+    thresholds: z
+      .object({
+        cpuPercent: Level("%", 100),
+        memoryPercent: Level("%", 100),
+        diskPercent: Level("%", 100),
+        responseTimeMs: Level("ms", 600_000),
+      })
+      .strict(),
+    alerting: z
+      .object({
+        cooldownMinutes: z.number().min(0),
+        channels: z.partialRecord(z.enum(["console", "file", "webhook", "email", "feishu", "dingtalk", "slack"]), Channel),
+      })
+      .strict(),
+    selfHealing: z
+      .object({
+        backoffSeconds: z.array(z.number().positive()).min(1),
+        crashDecayHours: z.number().positive(),
+        maxRestartsInWindow: z.number().int().positive(),
+        restartWindowSeconds: z.number().positive(),
+        escalateAfterMinutes: z.number().positive(),
+        gatewayResponseWarningMs: z.number().positive(),
+        crashesPerHourError: z.number().int().positive(),
+        memoryWarningBytes: z.number().int().positive(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.healthCheck.timeoutMs >= m.healthCheck.intervalSeconds * 1000) {
+      ctx.addIssue({ code: "custom", path: ["healthCheck", "timeoutMs"], message: "must be shorter than the probe interval" });
+    }
+  });
+export type MonitoringConfig = z.infer<typeof MonitoringConfig>;
+
+const Cron = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression (minute hour day month weekday)");
+
+const BackupType = z
+  .object({
+    enabled: z.boolean().default(true),
+    schedule: Cron,
+    retentionDays: z.number().int().min(1),
+    minBackups: z.number().int().min(1),
+    description: z.string().optional(),
+    paths: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const BackupConfig = z
+  .object({
+    location: z.string().min(1),
+    compression: z.enum(["gzip", "none"]).default("gzip"),
+    types: z
+      .object({
+        database: BackupType,
+        redis: BackupType,
+        workspace: BackupType,
+        agentState: BackupType,
+        full: BackupType,
+      })
+      .strict(),
+    cleanupSchedule: Cron,
+  })
+  .strict();
+export type BackupConfig = z.infer<typeof BackupConfig>;
+
+const Category = z
+  .object({
+    threshold: z.enum(["simple", "supermajority", "unanimous"]),
+    timeoutMinutes: z.number().positive(),
+    requires: z.array(z.string()).default([]),
+    description: z.string().optional(),
+    appliesTo: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const GovernanceRules = z
+  .object({
+    eligibleVoters: z.array(z.string().min(1)).min(1),
+    reviewers: z.record(z.string(), z.string()),
+    categories: z
+      .object({ operational: Category, tactical: Category, strategic: Category, emergency: Category })
+      .strict(),
+    ballotsVisible: z.boolean().default(true),
+    participationQuorum: z.number().min(0).max(1).default(0),
+  })
+  .strict()
+  .superRefine((g, ctx) => {
+    for (const [name, cat] of Object.entries(g.categories)) {
+      cat.requires.forEach((r, i) => {
+        if (!(r in g.reviewers)) ctx.addIssue({ code: "custom", path: ["categories", name, "requires", i], message: `unknown reviewer duty "${r}" (define it under reviewers)` });
+      });
+    }
+  });
+export type GovernanceRules = z.infer<typeof GovernanceRules>;
+
+export const CONFIG_FILES = {
+  fleet: { file: "fleet.json", schema: FleetConfig },
+  monitoring: { file: "monitoring-config.json", schema: MonitoringConfig },
+  backup: { file: "backup-config.json", schema: BackupConfig },
+  governance: { file: "governance-quorum-rules.json", schema: GovernanceRules },
+} as const;
+export type ConfigName = keyof typeof CONFIG_FILES;

@@ -1,0 +1,54 @@
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { TargetView, StatusEventView } from "./targets/views.ts";
+
+/** Frames that travel the Redis bus and, unchanged, the dashboard WebSocket. */
+export type BusFrame =
+  | { type: "target.status"; target: TargetView; event: StatusEventView }
+  | { type: "target.update"; targets: TargetView[] };
+
+const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update"]) }).loose();
+
+export function busChannel(prefix: string): string {
+  return `${prefix}:bus`;
+}
+
+/** The one event bus: Redis pub/sub, so every API process sees what every worker publishes. */
+export class EventBus {
+  private readonly listeners = new Set<(frame: BusFrame) => void>();
+  private subscribed = false;
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis | null,
+    private readonly prefix: string,
+  ) {}
+
+  async publish(frame: BusFrame): Promise<void> {
+    await this.pub.publish(busChannel(this.prefix), JSON.stringify(frame));
+  }
+
+  async subscribe(listener: (frame: BusFrame) => void): Promise<() => void> {
+    if (!this.sub) throw new Error("this EventBus was created without a subscriber connection");
+    this.listeners.add(listener);
+    if (!this.subscribed) {
+      this.subscribed = true;
+      this.sub.on("message", (channel: string, message: string) => {
+        if (channel !== busChannel(this.prefix)) return;
+        const frame = parseFrame(message);
+        if (!frame) return;
+        for (const l of this.listeners) l(frame);
+      });
+      await this.sub.subscribe(busChannel(this.prefix));
+    }
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function parseFrame(message: string): BusFrame | null {
+  try {
+    const json: unknown = JSON.parse(message);
+    return BusFrameShape.safeParse(json).success ? (json as BusFrame) : null;
+  } catch {
+    return null;
+  }
+}

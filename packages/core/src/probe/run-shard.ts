@@ -1,0 +1,35 @@
+import type { OpsConfig, TargetConfig } from "@ops/config";
+import type { DbHandle } from "@ops/db";
+import { NEVER_PROBED, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
+import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
+import { probeTarget } from "./probe-target.ts";
+
+export function evaluationPolicy(config: OpsConfig): EvaluationPolicy {
+  return { thresholds: config.monitoring.thresholds, heartbeatTimeoutMs: config.monitoring.heartbeatTimeoutSeconds * 1000 };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+/** Probe a batch of targets concurrently, then evaluate and store them in one transaction. */
+export async function runProbeShard(h: DbHandle, config: OpsConfig, names: string[]): Promise<RecordOutcome & { probed: number }> {
+  const byName = new Map(config.fleet.targets.map((t) => [t.name, t]));
+  const targets = names.map((n) => byName.get(n)).filter((t): t is TargetConfig => t !== undefined && t.enabled);
+  const prev = await loadPreviousStates(h, targets.map((t) => t.name));
+  const observations = await mapLimit(targets, config.monitoring.healthCheck.concurrency, async (t) => ({
+    name: t.name,
+    obs: (await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs })) as ProbeObservation,
+  }));
+  const outcome = await recordObservations(h, observations, evaluationPolicy(config), config.monitoring.retention.samplesDays);
+  return { ...outcome, probed: observations.length };
+}

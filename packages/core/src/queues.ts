@@ -1,0 +1,53 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import { z } from "zod";
+
+/** Every job the workers run, with its payload schema: enqueue() refuses a payload that does not parse. */
+export const JOBS = {
+  probeCycle: {
+    queue: "probes",
+    name: "probe-cycle",
+    payload: z.object({}).loose(),
+  },
+  probeShard: {
+    queue: "probes",
+    name: "probe-shard",
+    payload: z.object({
+      slot: z.number().int().nonnegative(),
+      shard: z.number().int().nonnegative(),
+      scheduledAt: z.number().int().positive(),
+      targets: z.array(z.string()).min(1),
+    }),
+  },
+  maintenance: {
+    queue: "maintenance",
+    name: "maintenance",
+    payload: z.object({}).loose(),
+  },
+} as const;
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
+export const QUEUE_NAMES = ["probes", "maintenance"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const make = (name: QueueName) =>
+    new Queue(name, {
+      connection,
+      prefix,
+      defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+    });
+  const queues = { probes: make("probes"), maintenance: make("maintenance") };
+  return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
+}
+
+export async function enqueue<N extends JobName>(queues: Queues, job: N, payload: JobPayload<N>, opts: JobsOptions = {}) {
+  const def = JOBS[job];
+  const data = def.payload.parse(payload);
+  return queues[def.queue].add(def.name, data, opts);
+}
+
+export function metricsKey(prefix: string, name: string): string {
+  return `${prefix}:metrics:${name}`;
+}

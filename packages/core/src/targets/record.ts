@@ -1,0 +1,155 @@
+import type { DbHandle } from "@ops/db";
+import { maintainSamplePartitions } from "@ops/db";
+import {
+  evaluateProbe,
+  statusChanges,
+  type EvaluationPolicy,
+  type PreviousState,
+  type ProbeObservation,
+  type TargetStatus,
+} from "@ops/domain";
+import { getTargetsByName } from "./queries.ts";
+import type { StatusEventView, TargetView } from "./views.ts";
+
+type StateRow = {
+  name: string;
+  status: TargetStatus;
+  since: Date | null;
+  lastOkAt: Date | null;
+  failingSince: Date | null;
+  version: string | null;
+  uptimeMs: number | null;
+  uptimeAt: Date | null;
+  checkedAt: Date | null;
+};
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+const date = (n: number | null) => (n === null ? null : new Date(n).toISOString());
+
+function toPrevious(r: StateRow): PreviousState {
+  return {
+    status: r.status,
+    since: ms(r.since),
+    lastOkAt: ms(r.lastOkAt),
+    failingSince: ms(r.failingSince),
+    version: r.version,
+    uptimeMs: r.uptimeMs,
+    uptimeAt: ms(r.uptimeAt),
+  };
+}
+
+export async function loadPreviousStates({ sql }: DbHandle, names: string[]): Promise<Map<string, PreviousState>> {
+  const rows = await sql<StateRow[]>`
+    SELECT name, status, since, last_ok_at AS "lastOkAt", failing_since AS "failingSince", version,
+           uptime_ms AS "uptimeMs", uptime_at AS "uptimeAt", checked_at AS "checkedAt"
+    FROM target_state WHERE name = ANY(${names})`;
+  return new Map(rows.map((r) => [r.name, toPrevious(r)]));
+}
+
+export type RecordOutcome = {
+  events: StatusEventView[];
+  updated: TargetView[];
+  skipped: number;
+};
+
+/**
+ * Evaluate and store one batch of probe observations in one transaction. Rows are locked and evaluated
+ * against the state they hold, so two workers probing the same target cannot lose or double a transition;
+ * an observation older than the stored one is dropped.
+ */
+export async function recordObservations(
+  h: DbHandle,
+  observations: { name: string; obs: ProbeObservation }[],
+  policy: EvaluationPolicy,
+  retentionDays: number,
+): Promise<RecordOutcome> {
+  if (observations.length === 0) return { events: [], updated: [], skipped: 0 };
+  const names = observations.map((o) => o.name);
+  const run = () =>
+    h.sql.begin(async (tx) => {
+      const locked = await tx<StateRow[]>`
+        SELECT name, status, since, last_ok_at AS "lastOkAt", failing_since AS "failingSince", version,
+               uptime_ms AS "uptimeMs", uptime_at AS "uptimeAt", checked_at AS "checkedAt"
+        FROM target_state WHERE name = ANY(${names}) ORDER BY name FOR UPDATE`;
+      const byName = new Map(locked.map((r) => [r.name, r]));
+      const states: Record<string, unknown>[] = [];
+      const samples: Record<string, unknown>[] = [];
+      const events: Record<string, unknown>[] = [];
+      let skipped = 0;
+      for (const { name, obs } of observations) {
+        const row = byName.get(name);
+        if (!row || (row.checkedAt && row.checkedAt.getTime() >= obs.at)) {
+          skipped++;
+          continue;
+        }
+        const prev = toPrevious(row);
+        const ev = evaluateProbe(obs, prev, policy);
+        const at = new Date(obs.at).toISOString();
+        states.push({
+          name,
+          status: ev.status,
+          reason: ev.reason,
+          findings: ev.findings,
+          latency_ms: ev.latencyMs,
+          checked_at: at,
+          since: date(ev.next.since),
+          last_ok_at: date(ev.next.lastOkAt),
+          failing_since: date(ev.next.failingSince),
+          version: ev.next.version,
+          uptime_ms: ev.next.uptimeMs,
+          uptime_at: date(ev.next.uptimeAt),
+          ready: ev.ready,
+          resources: ev.resources,
+        });
+        samples.push({
+          target: name,
+          checked_at: at,
+          status: ev.status,
+          latency_ms: ev.latencyMs,
+          cpu_percent: ev.resources.cpuPercent ?? null,
+          memory_percent: ev.resources.memoryPercent ?? null,
+          disk_percent: ev.resources.diskPercent ?? null,
+        });
+        for (const c of statusChanges(prev, ev)) {
+          events.push({ target: name, at, kind: c.kind, from_status: c.from, to_status: c.to, reason: c.reason });
+        }
+      }
+      if (states.length > 0) {
+        await tx`
+          UPDATE target_state t SET status = x.status, reason = x.reason, findings = x.findings, latency_ms = x.latency_ms,
+            checked_at = x.checked_at, since = x.since, last_ok_at = x.last_ok_at, failing_since = x.failing_since,
+            version = x.version, uptime_ms = x.uptime_ms, uptime_at = x.uptime_at, ready = x.ready, resources = x.resources
+          FROM jsonb_to_recordset(${tx.json(states as never)}) AS x(name text, status text, reason text, findings jsonb,
+            latency_ms real, checked_at timestamptz, since timestamptz, last_ok_at timestamptz, failing_since timestamptz,
+            version text, uptime_ms float8, uptime_at timestamptz, ready boolean, resources jsonb)
+          WHERE t.name = x.name`;
+        await tx`
+          INSERT INTO probe_samples (target, checked_at, status, latency_ms, cpu_percent, memory_percent, disk_percent)
+          SELECT * FROM jsonb_to_recordset(${tx.json(samples as never)}) AS x(target text, checked_at timestamptz, status text,
+            latency_ms real, cpu_percent real, memory_percent real, disk_percent real)`;
+      }
+      const inserted = events.length
+        ? await tx<{ id: string; target: string; at: Date; kind: "status" | "restart"; from: TargetStatus; to: TargetStatus; reason: string }[]>`
+            INSERT INTO status_events (target, at, kind, from_status, to_status, reason)
+            SELECT * FROM jsonb_to_recordset(${tx.json(events as never)}) AS x(target text, at timestamptz, kind text, from_status text, to_status text, reason text)
+            RETURNING id, target, at, kind, from_status AS "from", to_status AS "to", reason`
+        : [];
+      return {
+        skipped,
+        touched: states.map((s) => s.name as string),
+        events: inserted.map((e) => ({ ...e, id: Number(e.id), at: e.at.toISOString() })),
+      };
+    });
+
+  let result;
+  try {
+    result = await run();
+  } catch (err) {
+    // 23514: no partition for the row's day (first probe after midnight before maintenance ran).
+    if ((err as { code?: string }).code !== "23514") throw err;
+    await maintainSamplePartitions(h.sql, { retentionDays });
+    result = await run();
+  }
+  const updated = await getTargetsByName(h, result.touched);
+  return { events: result.events, updated, skipped: result.skipped };
+}

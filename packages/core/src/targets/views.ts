@@ -1,0 +1,88 @@
+import { portOf } from "@ops/config";
+import type { Finding, Resources, TargetStatus } from "@ops/domain";
+
+export type TargetView = {
+  name: string;
+  displayName: string;
+  kind: "agent" | "service";
+  check: "openclaw" | "http" | "tcp";
+  url: string;
+  port: number | null;
+  enabled: boolean;
+  description: string | null;
+  status: TargetStatus;
+  reason: string;
+  findings: Finding[];
+  latencyMs: number | null;
+  checkedAt: string | null;
+  since: string | null;
+  version: string | null;
+  /** Uptime as of checkedAt; null while the target is down or never probed. */
+  uptimeMs: number | null;
+  ready: boolean | null;
+  resources: Resources;
+};
+
+export type StatusEventView = {
+  id: number;
+  target: string;
+  at: string;
+  kind: "status" | "restart";
+  from: TargetStatus;
+  to: TargetStatus;
+  reason: string;
+};
+
+export const NOT_MONITORED_REASON = "not monitored (enabled: false in config/fleet.json)";
+
+export type TargetRow = {
+  name: string;
+  displayName: string;
+  kind: "agent" | "service";
+  check: "openclaw" | "http" | "tcp";
+  baseUrl: string;
+  enabled: boolean;
+  config: unknown;
+  status: TargetStatus;
+  reason: string;
+  findings: unknown;
+  latencyMs: number | null;
+  checkedAt: Date | null;
+  since: Date | null;
+  version: string | null;
+  uptimeMs: number | null;
+  uptimeAt: Date | null;
+  ready: boolean | null;
+  resources: unknown;
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTargetView(row: TargetRow): TargetView {
+  const live = row.enabled && row.status !== "down" && row.status !== "unknown";
+  const uptimeMs =
+    live && row.uptimeMs !== null && row.uptimeAt && row.checkedAt
+      ? Math.max(0, row.uptimeMs + (row.checkedAt.getTime() - row.uptimeAt.getTime()))
+      : null;
+  const description = (row.config as { description?: string } | null)?.description ?? null;
+  return {
+    name: row.name,
+    displayName: row.displayName,
+    kind: row.kind,
+    check: row.check,
+    url: row.baseUrl,
+    port: portOf(row.baseUrl),
+    enabled: row.enabled,
+    description,
+    status: row.enabled ? row.status : "unknown",
+    reason: row.enabled ? row.reason : NOT_MONITORED_REASON,
+    findings: row.enabled ? ((row.findings as Finding[] | null) ?? []) : [],
+    latencyMs: row.enabled && row.latencyMs !== null ? Math.round(row.latencyMs * 10) / 10 : null,
+    checkedAt: row.enabled ? iso(row.checkedAt) : null,
+    since: row.enabled ? iso(row.since) : null,
+    version: row.version,
+    uptimeMs: uptimeMs === null ? null : Math.round(uptimeMs),
+    ready: row.enabled ? row.ready : null,
+    resources: row.enabled ? ((row.resources as Resources | null) ?? {}) : {},
+  };
+}
