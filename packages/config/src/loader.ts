@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import type { z } from "zod";
 import {
-  BackupConfig,
+  type BackupConfig,
   CONFIG_FILES,
-  FleetConfig,
-  GovernanceRules,
-  MonitoringConfig,
+  type FleetConfig,
+  type GovernanceRules,
+  type MonitoringConfig,
   type ConfigName,
 } from "./schemas.ts";
 

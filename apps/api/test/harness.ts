@@ -1,0 +1,83 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { loadConfig, readEnv } from "@ops/config";
+import { EventBus, createRedis, syncTargets } from "@ops/core";
+import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { WebSocket } from "ws";
+import { buildApp } from "../src/app.ts";
+
+/** A real API on a random port over a database and Redis prefix of its own. */
+export async function startApi(opts: { withDashboard?: boolean } = {}) {
+  const stack = await openTestStack();
+  const cfg = writeTestConfig();
+  const config = loadConfig(cfg.dir);
+  await syncTargets(stack.db, config.fleet);
+  const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, LOG_LEVEL: "silent" });
+  let webDist: string | undefined;
+  if (opts.withDashboard) {
+    webDist = mkdtempSync(join(tmpdir(), "ops-web-"));
+    mkdirSync(join(webDist, "assets"));
+    writeFileSync(join(webDist, "index.html"), "<!doctype html><title>OpenClaw Ops</title><div id=root></div>");
+    writeFileSync(join(webDist, "assets", "app.js"), "console.log(1)");
+  } else {
+    webDist = join(tmpdir(), "ops-no-dashboard-here");
+  }
+  const pub = createRedis(env.REDIS_URL);
+  const sub = createRedis(env.REDIS_URL);
+  const bus = new EventBus(pub, sub, env.OPS_REDIS_PREFIX);
+  const app = await buildApp({ env, config, db: stack.db, redis: pub, bus }, { logger: false, webDist });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    app,
+    stack,
+    config,
+    bus,
+    base: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}/ws`,
+    async close() {
+      await app.close();
+      pub.disconnect();
+      sub.disconnect();
+      await stack.close();
+      cfg.remove();
+      if (opts.withDashboard && webDist) rmSync(webDist, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A WebSocket client that collects frames and can wait for one matching a predicate. */
+export async function connect(url: string) {
+  const socket = new WebSocket(url);
+  const frames: Record<string, unknown>[] = [];
+  const waiters: { pred: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
+  socket.on("message", (data) => {
+    const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (w.pred(frame)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  return {
+    socket,
+    frames,
+    next(pred: (f: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+      const found = frames.find(pred);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames.map((f) => f.type))}`)), timeoutMs);
+        waiters.push({ pred, resolve: (f) => (clearTimeout(t), resolve(f)) });
+      });
+    },
+    close: () => socket.close(),
+  };
+}

@@ -1,0 +1,104 @@
+import { readEnv } from "@ops/config";
+import { EventBus, createRedis, getTarget, listEvents, metricsKey, type BusFrame } from "@ops/core";
+import { openTestStack, writeTestConfig } from "@ops/core/test";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
+import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
+import { installSchedules, startWorkers } from "../src/worker.ts";
+
+let stack: Awaited<ReturnType<typeof openTestStack>>;
+let cfg: ReturnType<typeof writeTestConfig>;
+const gateways: Awaited<ReturnType<typeof startGatewayLike>>[] = [];
+const runtimes: { rt: WorkerRuntime; workers: Worker[] }[] = [];
+const frames: BusFrame[] = [];
+let sub: ReturnType<typeof createRedis>;
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await fn();
+  }
+  return last;
+}
+
+beforeAll(async () => {
+  stack = await openTestStack();
+  for (let i = 0; i < 3; i++) gateways.push(await startGatewayLike());
+  cfg = writeTestConfig({
+    fleet: () => ({
+      targets: gateways.map((g, i) => ({ name: `agent-${i}`, kind: "agent", check: "openclaw", baseUrl: g.baseUrl })),
+    }),
+    monitoring: (m) => {
+      Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500, shardSize: 2 });
+      m.heartbeatTimeoutSeconds = 3;
+    },
+  });
+  const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir });
+  sub = createRedis(stack.redisUrl);
+  await new EventBus(stack.redis, sub, stack.prefix).subscribe((f) => frames.push(f));
+  // Two workers against one Redis and one database, as two processes would be.
+  for (let i = 0; i < 2; i++) {
+    const rt = await openRuntime(env);
+    await installSchedules(rt);
+    runtimes.push({ rt, workers: startWorkers(rt, () => {}) });
+  }
+});
+
+afterAll(async () => {
+  for (const { rt, workers } of runtimes) {
+    await Promise.all(workers.map((w) => w.close()));
+    await rt.queues.probes.removeJobScheduler("probe-cycle");
+    await rt.close();
+  }
+  sub?.disconnect();
+  for (const g of gateways) await g.close();
+  await stack?.close();
+  cfg?.remove();
+});
+
+describe("the probe scheduler with two workers", () => {
+  it("brings every target to ok", async () => {
+    for (const name of ["agent-0", "agent-1", "agent-2"]) {
+      const t = await until(() => getTarget(stack.db, name), (t) => t.status === "ok");
+      expect(t.version).toBe("2026.9.6");
+    }
+  });
+
+  it("sees a failing target within a cycle and a silent one go down after the heartbeat timeout", async () => {
+    gateways[1]!.setMode("error");
+    const critical = await until(() => getTarget(stack.db, "agent-1"), (t) => t.status === "critical", 5000);
+    expect(critical.reason).toBe("HTTP 500 from /healthz");
+    gateways[2]!.setMode("hang");
+    const timedOut = await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "critical", 5000);
+    expect(timedOut.reason).toMatch(/^timeout after \d+ ms/);
+    const down = await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "down", 8000);
+    expect(down.reason).toMatch(/^no successful probe for 3 s/);
+    gateways[1]!.setMode("ok");
+    gateways[2]!.setMode("ok");
+    await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "ok", 8000);
+  });
+
+  it("publishes transitions on the bus and stores them once", async () => {
+    const events = await listEvents(stack.db, { target: "agent-1", limit: 10 });
+    const path = events.map((e) => `${e.from}->${e.to}`).reverse();
+    expect(path.slice(0, 2)).toEqual(["unknown->ok", "ok->critical"]);
+    expect(path.at(-1)).toMatch(/->ok$/);
+    const pushed = frames.flatMap((f) => (f.type === "target.status" && f.target.name === "agent-1" ? [`${f.event.from}->${f.event.to}`] : []));
+    expect(pushed).toEqual(path);
+    expect(frames.some((f) => f.type === "target.update")).toBe(true);
+  });
+
+  it("runs each shard of each cycle once across both workers, and both workers take work", async () => {
+    const key = metricsKey(stack.prefix, "probe-shards");
+    const entries = (await stack.redis.lrange(key, 0, -1)).map((s) => JSON.parse(s) as { slot: number; shard: number; pid: number; startedAt: number; scheduledAt: number });
+    const ids = entries.map((e) => `${e.slot}:${e.shard}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    const slots = new Set(entries.map((e) => e.slot));
+    expect(slots.size).toBeGreaterThan(5);
+    for (const e of entries) expect(e.startedAt - e.scheduledAt).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,68 @@
+import { CONFIG_FILES, type ConfigIssue, type ConfigName, formatIssue, hostOf, loadConfigFile, portOf, type FleetConfig } from "@ops/config";
+import { httpGet, tcpConnect } from "@ops/core";
+import { join } from "node:path";
+
+export type CheckLevel = "ok" | "warning" | "error";
+export type CheckLine = { level: CheckLevel; subject: string; message: string };
+export type CheckReport = { ok: boolean; configDir: string; lines: CheckLine[]; issues: ConfigIssue[] };
+
+type PortProbe = (host: string, port: number) => Promise<"free" | "in-use">;
+
+const defaultPortProbe: PortProbe = async (host, port) => ((await tcpConnect(host, port, 1500)).kind === "response" ? "in-use" : "free");
+
+/** What answers on a port, compared with the target that should own it. */
+async function checkOwner(t: FleetConfig["targets"][number], probe: PortProbe): Promise<CheckLine> {
+  const host = hostOf(t.baseUrl);
+  const port = portOf(t.baseUrl);
+  const subject = `${t.name} ${host}:${port}`;
+  if (port === null) return { level: "error", subject, message: "no port in baseUrl" };
+  if ((await probe(host, port)) === "free") {
+    return { level: "warning", subject, message: "nothing listening yet (free for the target to use)" };
+  }
+  if (t.check === "tcp") return { level: "ok", subject, message: `in use, accepting connections (expected: ${t.displayName ?? t.name})` };
+  const path = t.probes?.live ?? (t.check === "openclaw" ? "/healthz" : "/");
+  const r = await httpGet(t.baseUrl.replace(/\/$/, "") + path, 3000);
+  if (r.kind !== "response") return { level: "error", subject, message: `in use, but GET ${path} failed: ${r.message}` };
+  if (t.check === "http") return { level: "ok", subject, message: `in use, HTTP ${r.statusCode} on ${path}` };
+  try {
+    const body = JSON.parse(r.body) as { ok?: unknown };
+    if (r.statusCode === 200 && body.ok === true) return { level: "ok", subject, message: `in use by a gateway answering ${path}` };
+  } catch {}
+  return { level: "error", subject, message: `in use by something that is not an OpenClaw gateway (GET ${path} → HTTP ${r.statusCode})` };
+}
+
+/** Seed 3's config checker: files exist, JSON valid, required fields, ports free or owned by the expected target. */
+export async function checkConfig(configDir: string, opts: { ports?: boolean; portProbe?: PortProbe } = {}): Promise<CheckReport> {
+  const lines: CheckLine[] = [];
+  const issues: ConfigIssue[] = [];
+  let fleet: FleetConfig | null = null;
+  for (const name of Object.keys(CONFIG_FILES) as ConfigName[]) {
+    const file = join(configDir, CONFIG_FILES[name].file);
+    const r = loadConfigFile(configDir, name);
+    if (r.ok) {
+      lines.push({ level: "ok", subject: CONFIG_FILES[name].file, message: "present, valid JSON, all required fields" });
+      if (name === "fleet") fleet = r.value as FleetConfig;
+    } else {
+      issues.push(...r.issues);
+      for (const i of r.issues) lines.push({ level: "error", subject: CONFIG_FILES[name].file, message: formatIssue({ ...i, file }) });
+    }
+  }
+  if (fleet && opts.ports !== false) {
+    const probe = opts.portProbe ?? defaultPortProbe;
+    const enabled = fleet.targets.filter((t) => t.enabled);
+    lines.push(...(await Promise.all(enabled.map((t) => checkOwner(t, probe)))));
+    for (const t of fleet.targets.filter((x) => !x.enabled)) lines.push({ level: "ok", subject: t.name, message: "not monitored (enabled: false)" });
+  }
+  return { ok: lines.every((l) => l.level !== "error"), configDir, lines, issues };
+}
+
+export function renderReport(r: CheckReport, color = false): string {
+  const mark = { ok: color ? "\x1b[32m✓\x1b[0m" : "✓", warning: color ? "\x1b[33m!\x1b[0m" : "!", error: color ? "\x1b[31m✗\x1b[0m" : "✗" };
+  const width = Math.max(...r.lines.map((l) => l.subject.length), 10);
+  const out = [`config check: ${r.configDir}`];
+  for (const l of r.lines) out.push(`  ${mark[l.level]} ${l.subject.padEnd(width)}  ${l.message}`);
+  const errors = r.lines.filter((l) => l.level === "error").length;
+  const warnings = r.lines.filter((l) => l.level === "warning").length;
+  out.push(errors ? `${errors} error(s), ${warnings} warning(s)` : `no errors, ${warnings} warning(s)`);
+  return out.join("\n");
+}

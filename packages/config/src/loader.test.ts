@@ -1,0 +1,149 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, formatIssue, loadConfig, loadConfigFile, parseConfigText } from "./loader.ts";
+import { DEFAULT_CONFIG_DIR } from "./paths.ts";
+import { FleetConfig, MonitoringConfig, portOf, pathOf, hostOf } from "./schemas.ts";
+
+const dirs: string[] = [];
+function copyOfDefaults(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ops-config-"));
+  cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("the shipped configuration", () => {
+  it("loads and carries the seeds' numbers", () => {
+    const c = loadConfig(DEFAULT_CONFIG_DIR);
+    const agents = c.fleet.targets.filter((t) => t.kind === "agent");
+    expect(agents.map((a) => [a.name, portOf(a.baseUrl)])).toEqual([
+      ["steward", 8001], ["alpha", 8002], ["beta", 8003], ["charlie", 8004], ["examiner", 8005], ["explorer", 8006],
+      ["sentinel", 8007], ["coder", 8008], ["dreamer", 8009], ["empath", 8010], ["historian", 8011],
+    ]);
+    expect(agents.every((a) => a.container === `heretek-${a.name}`)).toBe(true);
+    expect(c.monitoring.healthCheck.intervalSeconds).toBe(30);
+    expect(c.monitoring.retention.samplesDays).toBe(30);
+    expect(c.monitoring.alerting.cooldownMinutes).toBe(15);
+    expect(c.monitoring.heartbeatTimeoutSeconds).toBe(120);
+    expect(c.monitoring.thresholds).toEqual({
+      cpuPercent: { warning: 70, critical: 90 },
+      memoryPercent: { warning: 75, critical: 90 },
+      diskPercent: { warning: 80, critical: 95 },
+      responseTimeMs: { warning: 5000, critical: 15000 },
+    });
+    expect(c.monitoring.selfHealing.backoffSeconds).toEqual([10, 30, 90, 180, 600]);
+    expect(c.backup.types.database).toMatchObject({ schedule: "0 2 * * *", retentionDays: 30, minBackups: 7 });
+    expect(c.backup.types.agentState).toMatchObject({ schedule: "0 */6 * * *", retentionDays: 7, minBackups: 4 });
+    expect(c.backup.types.full).toMatchObject({ schedule: "0 5 * * 0", retentionDays: 90, minBackups: 4 });
+    expect(c.governance.categories.tactical).toMatchObject({ threshold: "supermajority", timeoutMinutes: 10, requires: ["examiner"] });
+    expect(c.governance.categories.emergency).toMatchObject({ threshold: "simple", timeoutMinutes: 1 });
+    expect(c.governance.eligibleVoters).toEqual(["alpha", "beta", "charlie"]);
+  });
+});
+
+describe("errors name the file, the JSON path, line and column", () => {
+  it("a syntax error gives line and column", () => {
+    const r = parseConfigText("fleet.json", '{\n  "targets": [\n    { "name": "a", }\n  ]\n}\n', FleetConfig);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]).toMatchObject({ file: "fleet.json", path: "(syntax)", line: 3, column: 20 });
+    expect(r.issues[0]!.message).toMatch(/^invalid JSON: /);
+  });
+
+  it("an empty file is a syntax error", () => {
+    const r = parseConfigText("fleet.json", "", FleetConfig);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]!.message).toMatch(/invalid JSON/);
+  });
+
+  it("comments are refused: these files are plain JSON", () => {
+    const r = parseConfigText("m.json", '{ // hi\n}', MonitoringConfig);
+    expect(r.ok).toBe(false);
+  });
+
+  it("a schema problem points at the field", () => {
+    const dir = copyOfDefaults();
+    const file = join(dir, "fleet.json");
+    const fleet = JSON.parse(readFileSync(file, "utf8"));
+    fleet.targets[3].kind = "robot";
+    writeFileSync(file, JSON.stringify(fleet, null, 2));
+    const r = loadConfigFile(dir, "fleet");
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const issue = r.issues[0]!;
+    expect(issue.path).toBe("targets[3].kind");
+    expect(issue.file).toBe(file);
+    const line = readFileSync(file, "utf8").split("\n")[issue.line! - 1]!;
+    expect(line).toContain('"robot"');
+    expect(formatIssue(issue)).toMatch(new RegExp(`fleet\\.json:${issue.line}:\\d+ targets\\[3\\]\\.kind: `));
+  });
+
+  it("a missing field points at its parent object", () => {
+    const r = parseConfigText("m.json", JSON.stringify({ healthCheck: { timeoutMs: 1000 } }, null, 2), MonitoringConfig);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const interval = r.issues.find((i) => i.path === "healthCheck.intervalSeconds");
+    expect(interval).toBeDefined();
+    expect(interval!.line).toBe(2);
+  });
+
+  it("rules across fields: warning below critical, timeout below interval, unique names and addresses", () => {
+    const dir = copyOfDefaults();
+    const m = JSON.parse(readFileSync(join(dir, "monitoring-config.json"), "utf8"));
+    m.thresholds.cpuPercent = { warning: 95, critical: 90 };
+    m.healthCheck.timeoutMs = 60_000;
+    writeFileSync(join(dir, "monitoring-config.json"), JSON.stringify(m, null, 2));
+    const f = JSON.parse(readFileSync(join(dir, "fleet.json"), "utf8"));
+    f.targets[1].name = "steward";
+    f.targets[2].baseUrl = "http://127.0.0.1:8001";
+    writeFileSync(join(dir, "fleet.json"), JSON.stringify(f, null, 2));
+    try {
+      loadConfig(dir);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const paths = (err as ConfigError).issues.map((i) => i.path);
+      expect(paths).toEqual(expect.arrayContaining(["thresholds.cpuPercent.warning", "healthCheck.timeoutMs", "targets[1].name", "targets[2].baseUrl"]));
+    }
+  });
+
+  it("a missing file is named", () => {
+    const dir = copyOfDefaults();
+    rmSync(join(dir, "backup-config.json"));
+    expect(() => loadConfig(dir)).toThrow(/backup-config\.json \(file\): file not found/);
+  });
+
+  it("a tcp check needs a tcp URL with a port, an http check an http URL", () => {
+    const base = { kind: "service", restart: { driver: "none" } };
+    const bad = FleetConfig.safeParse({ targets: [{ ...base, name: "pg", check: "tcp", baseUrl: "http://127.0.0.1:5432" }] });
+    expect(bad.success).toBe(false);
+    const bad2 = FleetConfig.safeParse({ targets: [{ ...base, name: "web", check: "http", baseUrl: "tcp://127.0.0.1:80" }] });
+    expect(bad2.success).toBe(false);
+    const good = FleetConfig.safeParse({ targets: [{ ...base, name: "pg", check: "tcp", baseUrl: "tcp://127.0.0.1:5432" }] });
+    expect(good.success).toBe(true);
+  });
+
+  it("restart drivers are typed: argv arrays, not shell strings", () => {
+    const t = { name: "a", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:8001" };
+    expect(FleetConfig.safeParse({ targets: [{ ...t, restart: { driver: "command", argv: "systemctl restart x" } }] }).success).toBe(false);
+    expect(FleetConfig.safeParse({ targets: [{ ...t, restart: { driver: "command", argv: ["systemctl", "restart", "x"] } }] }).success).toBe(true);
+    expect(FleetConfig.safeParse({ targets: [{ ...t, restart: { driver: "teleport" } }] }).success).toBe(false);
+  });
+});
+
+describe("URL helpers", () => {
+  it("port, host and path of a base URL", () => {
+    expect(portOf("http://127.0.0.1:8001")).toBe(8001);
+    expect(portOf("http://example.com")).toBe(80);
+    expect(portOf("https://example.com/x")).toBe(443);
+    expect(portOf("tcp://db:5432")).toBe(5432);
+    expect(hostOf("http://127.0.0.1:8001/t/1")).toBe("127.0.0.1");
+    expect(pathOf("http://127.0.0.1:8001/t/1/")).toBe("/t/1");
+    expect(pathOf("http://127.0.0.1:8001")).toBe("");
+  });
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG_DIR, type FleetConfig } from "@ops/config";
+import { createDb, type DbHandle } from "@ops/db";
+import { createTestDatabase } from "@ops/db/test";
+import type { Redis } from "ioredis";
+import { createRedis } from "./redis.ts";
+
+/**
+ * A database and Redis key prefix of the test run's own: tests share the machine's PostgreSQL and Redis
+ * with a running product and with CI, so nothing here touches anything it did not create.
+ */
+export async function openTestStack(opts: { redisUrl?: string } = {}) {
+  const database = await createTestDatabase();
+  const prefix = `ops-test-${randomBytes(5).toString("hex")}`;
+  const redisUrl = opts.redisUrl ?? "redis://127.0.0.1:6379";
+  const db: DbHandle = createDb(database.url, { max: 4, applicationName: "openclaw-ops-test" });
+  const redis: Redis = createRedis(redisUrl, { forQueues: true, name: "openclaw-ops-test" });
+  return {
+    databaseUrl: database.url,
+    redisUrl,
+    prefix,
+    db,
+    redis,
+    async close() {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}
+
+/** A copy of the shipped config folder with edits, for tests that need other ports or intervals. */
+export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => unknown; monitoring?: (m: Record<string, unknown>) => unknown } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "ops-test-config-"));
+  cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
+  const rewrite = (file: string, fn?: (json: never) => unknown) => {
+    if (!fn) return;
+    const path = join(dir, file);
+    const json = JSON.parse(readFileSync(path, "utf8"));
+    writeFileSync(path, JSON.stringify(fn(json as never) ?? json, null, 2));
+  };
+  rewrite("fleet.json", edit.fleet);
+  rewrite("monitoring-config.json", edit.monitoring);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
