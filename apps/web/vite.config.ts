@@ -5,7 +5,7 @@ const api = "http://127.0.0.1:3000";
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,
     strictPort: true,

@@ -5,6 +5,12 @@ import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
+/** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
+export function scheduledTime(job: Job): number {
+  const due = /^repeat:.+:(\d+)$/.exec(job.id ?? "");
+  return due ? Number(due[1]) : job.timestamp + (job.delay || 0);
+}
+
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
 /** Schedulers are upserted by every worker: idempotent, so several workers agree on one schedule. */
@@ -20,11 +26,11 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const probes = new Worker(
     "probes",
     async (job: Job) => {
-      if (job.name === JOBS.probeCycle.name) return runProbeCycle(rt, job.timestamp + (job.delay || 0));
+      if (job.name === JOBS.probeCycle.name) return runProbeCycle(rt, scheduledTime(job));
       if (job.name === JOBS.probeShard.name) return runProbeShardJob(rt, job.data);
       throw new Error(`unknown job ${job.name} on queue probes`);
     },
-    { connection, prefix, concurrency: 4, lockDuration: 60_000 },
+    { connection, prefix, concurrency: 8, lockDuration: 60_000 },
   );
   const maintenance = new Worker("maintenance", async () => runMaintenance(rt), { connection, prefix, concurrency: 1 });
   for (const w of [probes, maintenance]) {

@@ -29,9 +29,9 @@ beforeAll(async () => {
   stack = await openTestStack();
   for (let i = 0; i < 3; i++) gateways.push(await startGatewayLike());
   cfg = writeTestConfig({
-    fleet: () => ({
-      targets: gateways.map((g, i) => ({ name: `agent-${i}`, kind: "agent", check: "openclaw", baseUrl: g.baseUrl })),
-    }),
+    fleet: (f) => {
+      f.targets = gateways.map((g, i) => ({ name: `agent-${i}`, kind: "agent", check: "openclaw", baseUrl: g.baseUrl })) as never;
+    },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500, shardSize: 2 });
       m.heartbeatTimeoutSeconds = 3;

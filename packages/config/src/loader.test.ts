@@ -46,6 +46,14 @@ describe("the shipped configuration", () => {
   });
 });
 
+describe("the docker-compose configuration", () => {
+  it("loads, with the agents on the simulator's host", () => {
+    const c = loadConfig(join(DEFAULT_CONFIG_DIR, "..", "deploy", "compose-config"));
+    expect(c.fleet.simulator.controlUrl).toBe("http://simulator:8100");
+    expect(c.fleet.targets.find((t) => t.name === "alpha")!.baseUrl).toBe("http://simulator:8002");
+  });
+});
+
 describe("errors name the file, the JSON path, line and column", () => {
   it("a syntax error gives line and column", () => {
     const r = parseConfigText("fleet.json", '{\n  "targets": [\n    { "name": "a", }\n  ]\n}\n', FleetConfig);

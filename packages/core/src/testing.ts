@@ -45,14 +45,16 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
 }
 
 /** A copy of the shipped config folder with edits, for tests that need other ports or intervals. */
-export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => unknown; monitoring?: (m: Record<string, unknown>) => unknown } = {}) {
+/** Edits change the parsed JSON in place. */
+export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => void; monitoring?: (m: Record<string, unknown>) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "ops-test-config-"));
   cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
-  const rewrite = (file: string, fn?: (json: never) => unknown) => {
+  const rewrite = (file: string, fn?: (json: never) => void) => {
     if (!fn) return;
     const path = join(dir, file);
     const json = JSON.parse(readFileSync(path, "utf8"));
-    writeFileSync(path, JSON.stringify(fn(json as never) ?? json, null, 2));
+    fn(json as never);
+    writeFileSync(path, JSON.stringify(json, null, 2));
   };
   rewrite("fleet.json", edit.fleet);
   rewrite("monitoring-config.json", edit.monitoring);

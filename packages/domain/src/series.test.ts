@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketSizeMs, cycleSlot, isRangeProblem, percentile, resolveSampleRange, shard } from "./series.ts";
+import { bucketSizeMs, cycleSlot, isRangeProblem, percentile, resolveSampleRange, shard, shardOffsets } from "./series.ts";
 
 const H = 3_600_000;
 
@@ -69,5 +69,18 @@ describe("cycleSlot", () => {
     expect(cycleSlot(30_000 * 10, 30_000)).toBe(10);
     expect(cycleSlot(30_000 * 10 - 3, 30_000)).toBe(10);
     expect(cycleSlot(30_000 * 10 + 14_000, 30_000)).toBe(10);
+  });
+});
+
+describe("shardOffsets", () => {
+  it("spreads shards evenly over the first half of the interval", () => {
+    expect(shardOffsets(1, 30_000)).toEqual([0]);
+    expect(shardOffsets(4, 10_000)).toEqual([0, 1250, 2500, 3750]);
+    const many = shardOffsets(40, 30_000);
+    expect(many[0]).toBe(0);
+    expect(Math.max(...many)).toBeLessThan(15_000);
+    expect(new Set(many).size).toBe(40);
+    expect(shardOffsets(0, 1000)).toEqual([]);
+    expect(() => shardOffsets(-1, 1000)).toThrow(RangeError);
   });
 });

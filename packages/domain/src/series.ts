@@ -56,3 +56,13 @@ export function percentile(values: readonly number[], p: number): number | null 
 export function cycleSlot(atMs: number, intervalMs: number): number {
   return Math.round(atMs / intervalMs);
 }
+
+/**
+ * Start offsets that spread a cycle's shards over the first half of the interval, so thousands of targets
+ * are probed as a steady stream instead of a burst at the top of each cycle. One shard starts at once.
+ */
+export function shardOffsets(shards: number, intervalMs: number): number[] {
+  if (!Number.isInteger(shards) || shards < 0) throw new RangeError("shards must be a non-negative integer");
+  const spread = intervalMs / 2;
+  return Array.from({ length: shards }, (_, i) => Math.floor((i * spread) / shards));
+}

@@ -1,0 +1,16 @@
+# Images for docker-compose.yml (users' machines; this repository's CI has no Docker engine).
+FROM node:20-bookworm-slim AS base
+WORKDIR /app
+RUN npm install -g pnpm@10.34.9
+COPY . .
+RUN pnpm install --frozen-lockfile
+
+FROM base AS web-build
+RUN pnpm --filter @ops/web build
+
+FROM nginx:1.27-alpine AS web
+COPY --from=web-build /app/apps/web/dist /usr/share/nginx/html
+COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
+
+FROM base AS app
+ENV HOST=0.0.0.0 NODE_ENV=production

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { matchRoute, targetPath } from "./routes.ts";
+
+describe("matchRoute", () => {
+  it("matches the board, target pages and everything else", () => {
+    expect(matchRoute("/")).toEqual({ name: "board" });
+    expect(matchRoute("")).toEqual({ name: "board" });
+    expect(matchRoute("/targets/alpha")).toEqual({ name: "target", targetName: "alpha" });
+    expect(matchRoute("/targets/alpha/")).toEqual({ name: "target", targetName: "alpha" });
+    expect(matchRoute("/targets/web%20bridge")).toEqual({ name: "target", targetName: "web bridge" });
+    expect(matchRoute("/targets")).toEqual({ name: "notFound", path: "/targets" });
+    expect(matchRoute("/targets/a/b")).toEqual({ name: "notFound", path: "/targets/a/b" });
+    expect(matchRoute("/targets/%E0%A4%A")).toEqual({ name: "notFound", path: "/targets/%E0%A4%A" });
+  });
+
+  it("builds target paths", () => {
+    expect(targetPath("alpha")).toBe("/targets/alpha");
+    expect(targetPath("a b", "24h")).toBe("/targets/a%20b?range=24h");
+  });
+});

@@ -1,0 +1,53 @@
+import { formatPercent } from "../../../lib/format.ts";
+import { levelOf, RESOURCE_THRESHOLDS } from "../status.ts";
+import type { ResourceKey } from "../status.ts";
+import type { Resources } from "../types.ts";
+
+const KEYS = Object.keys(RESOURCE_THRESHOLDS) as ResourceKey[];
+
+export function ResourceBars({ resources }: { resources: Resources }) {
+  const reported = KEYS.filter((k) => typeof resources[k] === "number");
+  if (reported.length === 0) {
+    return <p className="muted">This target does not report CPU, memory or disk usage.</p>;
+  }
+  return (
+    <ul className="resources">
+      {KEYS.map((key) => {
+        const th = RESOURCE_THRESHOLDS[key];
+        const value = resources[key];
+        if (typeof value !== "number") {
+          return (
+            <li key={key} className="resource resource--none">
+              <span className="resource__label">{th.label}</span>
+              <span className="resource__value muted">not reported</span>
+            </li>
+          );
+        }
+        const level = levelOf(value, th);
+        const pct = Math.min(100, Math.max(0, value));
+        return (
+          <li key={key} className={`resource resource--${level}`} data-testid={`resource-${key}`} data-level={level}>
+            <span className="resource__label">{th.label}</span>
+            <span className="resource__value">
+              {formatPercent(value)}
+              {level !== "ok" && <span className="resource__level"> {level}</span>}
+            </span>
+            <div
+              className="bar"
+              role="meter"
+              aria-label={`${th.label} usage`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={value}
+              title={`warning at ${th.warning} %, critical at ${th.critical} %`}
+            >
+              <div className="bar__fill" style={{ width: `${pct}%` }} />
+              <span className="bar__mark bar__mark--warning" style={{ left: `${th.warning}%` }} />
+              <span className="bar__mark bar__mark--critical" style={{ left: `${th.critical}%` }} />
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

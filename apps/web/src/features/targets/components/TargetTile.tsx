@@ -1,0 +1,72 @@
+import { Link } from "../../../app/router.tsx";
+import { targetPath } from "../../../app/routes.ts";
+import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
+import { isAlive, statusDuration } from "../status.ts";
+import type { Target } from "../types.ts";
+import { StatusBadge } from "./StatusBadge.tsx";
+
+// Probes run every 30 s; a result older than three intervals means monitoring itself is stuck.
+export const STALE_CHECK_MS = 90_000;
+
+export function TargetTile({ target: t, now }: { target: Target; now: number }) {
+  const uptime = isAlive(t) ? currentUptime(t.uptimeMs, t.checkedAt, now) : null;
+  const sinceCheck = elapsedSince(t.checkedAt, now);
+  const stale = t.enabled && sinceCheck != null && sinceCheck > STALE_CHECK_MS;
+  const duration = statusDuration(t, now);
+  const reason = t.enabled ? t.reason || (t.status === "ok" ? "healthy" : DASH) : "not monitored";
+  const cls = ["tile", `tile--${t.status}`, t.enabled ? "" : "tile--off"].filter(Boolean).join(" ");
+
+  return (
+    <Link
+      to={targetPath(t.name)}
+      className={cls}
+      data-testid={`tile-${t.name}`}
+      data-status={t.status}
+      data-enabled={t.enabled}
+      title={t.enabled ? t.description ?? undefined : t.reason}
+    >
+      <div className="tile__head">
+        <span className="tile__name" title={t.displayName}>{t.displayName}</span>
+        {t.port != null && <span className="tile__port">:{t.port}</span>}
+        <StatusBadge status={t.status} label={t.enabled ? undefined : "Off"} size="sm" />
+      </div>
+      <p className="tile__reason" title={t.reason}>
+        {reason}
+      </p>
+      {t.enabled ? (
+        <dl className="tile__metrics">
+          <div>
+            <dt>latency</dt>
+            <dd>{formatLatency(t.latencyMs)}</dd>
+          </div>
+          <div>
+            <dt>version</dt>
+            <dd title={t.version ?? undefined}>{t.version ?? DASH}</dd>
+          </div>
+          <div>
+            <dt>uptime</dt>
+            <dd>{uptime == null ? DASH : formatDuration(uptime)}</dd>
+          </div>
+        </dl>
+      ) : (
+        <p className="tile__off-note">{disabledHint(t.reason)}</p>
+      )}
+      <div className="tile__foot">
+        {t.enabled ? (
+          <span className={stale ? "tile__checked is-stale" : "tile__checked"} title={stale ? "No probe result for a while" : undefined}>
+            {t.checkedAt ? `checked ${formatAgo(t.checkedAt, now)}` : "never checked"}
+          </span>
+        ) : (
+          <span className="tile__checked">{t.check} check · off</span>
+        )}
+        {duration && <span className="tile__for">{duration}</span>}
+      </div>
+    </Link>
+  );
+}
+
+/** "not monitored (enabled: false in config/fleet.json)" → "enabled: false in config/fleet.json". */
+function disabledHint(reason: string): string {
+  const inner = /\(([^)]+)\)\s*$/.exec(reason)?.[1];
+  return inner ?? (reason && reason !== "not monitored" ? reason : "disabled in config");
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { target } from "./fixtures.test-util.ts";
+import { applyFrame, prependEvent, toLiveFrame, upsertTargets } from "./live.ts";
+import type { TargetEvent } from "./types.ts";
+
+const list = [target("steward"), target("alpha"), target("beta")];
+
+describe("toLiveFrame", () => {
+  it("normalizes snapshot targets and fills missing fields", () => {
+    const f = toLiveFrame({ type: "snapshot", targets: [{ name: "x", status: "down" }, { bogus: true }], serverTime: "t" });
+    expect(f?.type).toBe("snapshot");
+    if (f?.type !== "snapshot") return;
+    expect(f.targets).toHaveLength(1);
+    expect(f.targets[0]).toMatchObject({ name: "x", displayName: "x", status: "down", findings: [], resources: {}, enabled: true });
+  });
+
+  it("maps an unknown status to unknown", () => {
+    const f = toLiveFrame({ type: "target.update", targets: [{ name: "x", status: "sideways" }] });
+    expect(f?.type === "target.update" && f.targets[0]?.status).toBe("unknown");
+  });
+
+  it("ignores unknown frame types and malformed payloads", () => {
+    expect(toLiveFrame({ type: "runbook.step" })).toBeNull();
+    expect(toLiveFrame({ type: "snapshot", targets: "nope" })).toBeNull();
+    expect(toLiveFrame({ type: "target.status", target: 3 })).toBeNull();
+  });
+
+  it("keeps a status frame without a valid event", () => {
+    const f = toLiveFrame({ type: "target.status", target: { name: "alpha" }, event: { nope: 1 } });
+    expect(f).toMatchObject({ type: "target.status", event: null });
+  });
+});
+
+describe("applyFrame", () => {
+  it("replaces the whole list on snapshot, even with fewer targets", () => {
+    const next = applyFrame(list, { type: "snapshot", targets: [target("alpha", { status: "down" })] });
+    expect(next?.map((t) => t.name)).toEqual(["alpha"]);
+  });
+
+  it("updates one target in place on a status change, keeping the API order", () => {
+    const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
+    const next = applyFrame(list, { type: "target.status", target: down, event: null });
+    expect(next?.map((t) => t.name)).toEqual(["steward", "alpha", "beta"]);
+    expect(next?.[1]).toBe(down);
+    expect(next?.[0]).toBe(list[0]);
+  });
+
+  it("merges routine updates and appends new targets", () => {
+    const next = applyFrame(list, {
+      type: "target.update",
+      targets: [target("beta", { latencyMs: 99 }), target("charlie")],
+    });
+    expect(next?.map((t) => t.name)).toEqual(["steward", "alpha", "beta", "charlie"]);
+    expect(next?.[2]?.latencyMs).toBe(99);
+  });
+
+  it("leaves the list alone for heartbeats and errors", () => {
+    expect(applyFrame(list, { type: "heartbeat" })).toBe(list);
+    expect(applyFrame(list, { type: "error", message: "x" })).toBe(list);
+  });
+
+  it("does nothing to an empty cache except on snapshot", () => {
+    expect(applyFrame(undefined, { type: "target.update", targets: [target("x")] })).toBeUndefined();
+    expect(applyFrame(undefined, { type: "snapshot", targets: [target("x")] })).toHaveLength(1);
+  });
+});
+
+describe("upsertTargets", () => {
+  it("ignores results older than what is cached", () => {
+    const stale = target("alpha", { status: "down", checkedAt: "2026-11-23T13:59:00.000Z" });
+    expect(upsertTargets(list, [stale])).toBe(list);
+  });
+
+  it("accepts results without a check time", () => {
+    const next = upsertTargets(list, [target("alpha", { checkedAt: null, status: "unknown" })]);
+    expect(next?.[1]?.status).toBe("unknown");
+  });
+});
+
+describe("prependEvent", () => {
+  const ev = (id: number, name = "alpha"): TargetEvent => ({
+    id,
+    target: name,
+    at: "2026-11-23T14:00:00.000Z",
+    kind: "status",
+    from: "ok",
+    to: "down",
+    reason: "connection refused",
+  });
+
+  it("puts a matching event first and trims to the limit", () => {
+    const next = prependEvent([ev(2), ev(1)], ev(3), { target: "alpha", limit: 2 });
+    expect(next?.map((e) => e.id)).toEqual([3, 2]);
+  });
+
+  it("skips events for other targets, duplicates and uncached lists", () => {
+    const events = [ev(1)];
+    expect(prependEvent(events, ev(2, "beta"), { target: "alpha" })).toBe(events);
+    expect(prependEvent(events, ev(1), { target: "alpha" })).toBe(events);
+    expect(prependEvent(undefined, ev(2), {})).toBeUndefined();
+  });
+
+  it("adds any target's event to an unfiltered list", () => {
+    expect(prependEvent([ev(1)], ev(2, "beta"), {})?.map((e) => e.id)).toEqual([2, 1]);
+  });
+});

@@ -1,0 +1,68 @@
+import { errorMessage } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { TargetTile } from "../components/TargetTile.tsx";
+import { useTargets } from "../queries.ts";
+import { countStatuses } from "../status.ts";
+import type { Target } from "../types.ts";
+
+function summary(targets: readonly Target[], noun: string): string {
+  const c = countStatuses(targets);
+  const monitored = targets.length - c.disabled;
+  const bad = (["down", "critical", "warning", "unknown"] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
+  const parts = [bad.length === 0 && monitored > 0 ? `all ${monitored} ok` : `${c.ok} of ${monitored} ok`, ...bad];
+  if (c.disabled > 0) parts.push(`${c.disabled} not monitored`);
+  return `${targets.length} ${noun} · ${parts.join(" · ")}`;
+}
+
+function Section({ id, title, noun, targets, now }: { id: string; title: string; noun: string; targets: Target[]; now: number }) {
+  return (
+    <section className="section" aria-labelledby={`${id}-h`} data-testid={`section-${id}`}>
+      <div className="section__head">
+        <h2 id={`${id}-h`}>{title}</h2>
+        <span className="section__summary">{summary(targets, noun)}</span>
+      </div>
+      {targets.length === 0 ? (
+        <p className="empty">None configured.</p>
+      ) : (
+        <div className={`grid grid--${id}`}>
+          {targets.map((t) => (
+            <TargetTile key={t.name} target={t} now={now} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function BoardPage() {
+  const q = useTargets();
+  const now = useNow();
+
+  if (!q.data) {
+    if (q.isError) {
+      return (
+        <div className="panel panel--muted" data-testid="board-unavailable">
+          <h1>No fleet data yet</h1>
+          <p>The board fills in as soon as the API answers. {errorMessage(q.error)}</p>
+        </div>
+      );
+    }
+    return (
+      <div className="panel panel--muted" data-testid="board-loading">
+        <p>
+          Loading fleet…
+          {q.failureCount > 0 && ` The API has not answered yet (attempt ${q.failureCount + 1}: ${errorMessage(q.failureReason)}).`}
+        </p>
+      </div>
+    );
+  }
+
+  const agents = q.data.filter((t) => t.kind === "agent");
+  const services = q.data.filter((t) => t.kind !== "agent");
+  return (
+    <div className="board">
+      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} />
+      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} />
+    </div>
+  );
+}

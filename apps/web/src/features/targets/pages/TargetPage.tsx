@@ -1,0 +1,104 @@
+import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
+import { targetPath } from "../../../app/routes.ts";
+import { ApiError, errorMessage } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { EventTimeline } from "../components/EventTimeline.tsx";
+import { FactList } from "../components/FactList.tsx";
+import { LatencyPanel } from "../components/LatencyPanel.tsx";
+import { ResourceBars } from "../components/ResourceBars.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { isRangeKey, useTarget } from "../queries.ts";
+import type { RangeKey } from "../queries.ts";
+import { statusDuration } from "../status.ts";
+
+function BackLink() {
+  return (
+    <Link to="/" className="back" data-testid="back-link">
+      ← Board
+    </Link>
+  );
+}
+
+export function TargetPage({ name }: { name: string }) {
+  const q = useTarget(name);
+  const now = useNow();
+  const param = useSearchParam("range");
+  const range: RangeKey = isRangeKey(param) ? param : "1h";
+  const setRange = (r: RangeKey) => navigate(targetPath(name, r === "1h" ? undefined : r), { replace: true });
+
+  if (!q.data) {
+    const notFound = q.error instanceof ApiError && q.error.isNotFound;
+    return (
+      <div className="target">
+        <BackLink />
+        {q.isError ? (
+          <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "target-not-found" : "target-error"}>
+            <h1>{notFound ? "No such target" : "Could not load this target"}</h1>
+            <p>{errorMessage(q.error)}</p>
+            {notFound && (
+              <p className="muted">
+                Targets come from config/fleet.json. <Link to="/">Back to the board</Link>
+              </p>
+            )}
+          </div>
+        ) : (
+          <p className="muted">Loading {name}…</p>
+        )}
+      </div>
+    );
+  }
+
+  const t = q.data;
+  const duration = statusDuration(t, now);
+  const extraFindings = t.findings.filter((f) => f.reason !== t.reason);
+
+  return (
+    <div className="target">
+      <BackLink />
+      <header className={`target-head target-head--${t.status}`}>
+        <div className="target-head__title">
+          <h1>{t.displayName}</h1>
+          {t.displayName !== t.name && <span className="target-head__name">{t.name}</span>}
+          <StatusBadge status={t.status} size="lg" testId="target-status" label={t.enabled ? undefined : "Not monitored"} />
+          {duration && <span className="target-head__for">{duration}</span>}
+        </div>
+        <p className="target-head__reason" data-testid="target-reason">
+          {t.reason || (t.status === "ok" ? "healthy" : "no reason given")}
+        </p>
+        {extraFindings.length > 0 && (
+          <ul className="findings" aria-label="Other findings">
+            {extraFindings.map((f) => (
+              <li key={`${f.status}-${f.reason}`}>
+                <StatusBadge status={f.status} size="sm" /> {f.reason}
+              </li>
+            ))}
+          </ul>
+        )}
+        {q.isError && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last known state.</p>}
+      </header>
+
+      <div className="target-grid">
+        <div className="target-grid__main">
+          <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} />
+          <section className="card" aria-labelledby="events-h">
+            <div className="card__head">
+              <h2 id="events-h">Events</h2>
+              <span className="muted">newest first</span>
+            </div>
+            <EventTimeline target={t.name} now={now} />
+          </section>
+        </div>
+        <aside className="target-grid__side">
+          <section className="card" aria-labelledby="facts-h">
+            <h2 id="facts-h">Facts</h2>
+            <FactList target={t} now={now} />
+          </section>
+          <section className="card" aria-labelledby="res-h">
+            <h2 id="res-h">Resources</h2>
+            <ResourceBars resources={t.resources} />
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

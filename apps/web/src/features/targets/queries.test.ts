@@ -1,0 +1,64 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import { target } from "./fixtures.test-util.ts";
+import { createLiveSync, eventKeys, targetKeys } from "./queries.ts";
+import type { Target, TargetEvent } from "./types.ts";
+
+function setup() {
+  const qc = new QueryClient();
+  return { qc, sync: createLiveSync(qc) };
+}
+
+const event: TargetEvent = {
+  id: 7,
+  target: "alpha",
+  at: "2026-11-23T14:00:30.000Z",
+  kind: "status",
+  from: "ok",
+  to: "down",
+  reason: "connection refused",
+};
+
+describe("query keys", () => {
+  it("nests every target key under targetKeys.all", () => {
+    expect(targetKeys.detail("a").slice(0, 1)).toEqual(targetKeys.all);
+    expect(targetKeys.samples("a", "24h")).toEqual(["targets", "samples", "a", "24h"]);
+    expect(eventKeys.list({ target: "a" })).toEqual(["events", "list", { target: "a" }]);
+  });
+});
+
+describe("createLiveSync", () => {
+  it("seeds the list and every detail from a snapshot", () => {
+    const { qc, sync } = setup();
+    sync({ type: "snapshot", targets: [target("steward"), target("alpha")], serverTime: "2026-11-23T14:00:00Z" });
+    expect(qc.getQueryData<Target[]>(targetKeys.all)?.map((t) => t.name)).toEqual(["steward", "alpha"]);
+    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.name).toBe("alpha");
+  });
+
+  it("applies a status change to list, detail and matching event lists", () => {
+    const { qc, sync } = setup();
+    sync({ type: "snapshot", targets: [target("steward"), target("alpha")] });
+    qc.setQueryData(eventKeys.list({ target: "alpha", limit: 50 }), []);
+    qc.setQueryData(eventKeys.list({ target: "steward", limit: 50 }), []);
+    const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
+    sync({ type: "target.status", target: down, event });
+    expect(qc.getQueryData<Target[]>(targetKeys.all)?.[1]?.status).toBe("down");
+    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.reason).toBe("connection refused");
+    expect(qc.getQueryData<TargetEvent[]>(eventKeys.list({ target: "alpha", limit: 50 }))).toEqual([event]);
+    expect(qc.getQueryData<TargetEvent[]>(eventKeys.list({ target: "steward", limit: 50 }))).toEqual([]);
+  });
+
+  it("treats a snapshot after reconnect as the truth", () => {
+    const { qc, sync } = setup();
+    sync({ type: "snapshot", targets: [target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" })] });
+    sync({ type: "snapshot", targets: [target("alpha", { status: "ok", checkedAt: "2026-11-23T14:00:00Z" })] });
+    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.status).toBe("ok");
+  });
+
+  it("ignores heartbeats and unknown frames", () => {
+    const { qc, sync } = setup();
+    sync({ type: "heartbeat", serverTime: "2026-11-23T14:00:00Z" });
+    sync({ type: "something.new", payload: 1 });
+    expect(qc.getQueryData(targetKeys.all)).toBeUndefined();
+  });
+});

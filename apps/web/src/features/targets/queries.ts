@@ -1,0 +1,138 @@
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
+import { apiGet } from "../../lib/api.ts";
+import { serverNow } from "../../lib/clock.ts";
+import { useLiveState } from "../../lib/ws.ts";
+import type { Frame } from "../../lib/ws.ts";
+import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
+import { normalizeTarget } from "./types.ts";
+import type { EventFilter, SamplesResponse, Target, TargetEvent } from "./types.ts";
+
+export type RangeKey = "1h" | "24h" | "7d";
+
+export const RANGES: Record<RangeKey, { label: string; ms: number }> = {
+  "1h": { label: "1 h", ms: 3_600_000 },
+  "24h": { label: "24 h", ms: 86_400_000 },
+  "7d": { label: "7 d", ms: 7 * 86_400_000 },
+};
+
+export function isRangeKey(v: string | null): v is RangeKey {
+  return v === "1h" || v === "24h" || v === "7d";
+}
+
+export const targetKeys = {
+  all: ["targets"] as const,
+  detail: (name: string) => ["targets", "detail", name] as const,
+  samples: (name: string, range: RangeKey) => ["targets", "samples", name, range] as const,
+} as const;
+
+export const eventKeys = {
+  all: ["events"] as const,
+  list: (filter: EventFilter) => ["events", "list", filter] as const,
+} as const;
+
+const enc = encodeURIComponent;
+
+export async function fetchTargets(signal?: AbortSignal): Promise<Target[]> {
+  const body = await apiGet<{ targets: Target[] }>("/api/targets", { signal });
+  return (body.targets ?? []).map(normalizeTarget);
+}
+
+export async function fetchTarget(name: string, signal?: AbortSignal): Promise<Target> {
+  const body = await apiGet<{ target: Target }>(`/api/targets/${enc(name)}`, { signal });
+  return normalizeTarget(body.target);
+}
+
+export async function fetchSamples(name: string, range: RangeKey, signal?: AbortSignal): Promise<SamplesResponse> {
+  const to = serverNow();
+  const from = to - RANGES[range].ms;
+  const qs = `from=${enc(new Date(from).toISOString())}&to=${enc(new Date(to).toISOString())}`;
+  const body = await apiGet<SamplesResponse>(`/api/targets/${enc(name)}/samples?${qs}`, { signal });
+  return { ...body, points: Array.isArray(body.points) ? body.points : [] };
+}
+
+export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Promise<TargetEvent[]> {
+  const params = new URLSearchParams();
+  if (filter.target) params.set("target", filter.target);
+  params.set("limit", String(filter.limit ?? 50));
+  const body = await apiGet<{ events: TargetEvent[] }>(`/api/events?${params.toString()}`, { signal });
+  return Array.isArray(body.events) ? body.events : [];
+}
+
+// While the socket is live it feeds the cache; polling is only the fallback when it is not.
+const POLL_MS = 15_000;
+
+export function useTargets() {
+  const live = useLiveState().status === "live";
+  return useQuery({
+    queryKey: targetKeys.all,
+    queryFn: ({ signal }) => fetchTargets(signal),
+    staleTime: live ? Infinity : 5_000,
+    refetchInterval: live ? false : POLL_MS,
+  });
+}
+
+export function useTarget(name: string) {
+  const qc = useQueryClient();
+  const live = useLiveState().status === "live";
+  return useQuery<Target, Error, Target, ReturnType<typeof targetKeys.detail>>({
+    queryKey: targetKeys.detail(name),
+    queryFn: ({ signal }) => fetchTarget(name, signal),
+    placeholderData: () => qc.getQueryData<Target[]>(targetKeys.all)?.find((t) => t.name === name),
+    staleTime: live ? Infinity : 5_000,
+    refetchInterval: live ? false : POLL_MS,
+  });
+}
+
+export function useSamples(name: string, range: RangeKey) {
+  return useQuery({
+    queryKey: targetKeys.samples(name, range),
+    queryFn: ({ signal }) => fetchSamples(name, range, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+    staleTime: 10_000,
+  });
+}
+
+export function useEvents(filter: EventFilter) {
+  const live = useLiveState().status === "live";
+  return useQuery({
+    queryKey: eventKeys.list(filter),
+    queryFn: ({ signal }) => fetchEvents(filter, signal),
+    refetchInterval: live ? 60_000 : 30_000,
+  });
+}
+
+function setDetail(qc: QueryClient, t: Target, force: boolean): void {
+  qc.setQueryData<Target>(targetKeys.detail(t.name), (cur) => (force || !cur || isNotOlder(t, cur) ? t : cur));
+}
+
+/** Writes every live frame into the query cache so all pages update without refetching. */
+export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
+  return (raw) => {
+    const frame = toLiveFrame(raw);
+    if (!frame) return;
+    if (frame.type === "snapshot" || frame.type === "target.update") {
+      qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
+      for (const t of frame.targets) setDetail(qc, t, frame.type === "snapshot");
+      if (frame.type === "snapshot") {
+        // Events or samples may have been missed while disconnected.
+        void qc.invalidateQueries({ queryKey: eventKeys.all });
+        void qc.invalidateQueries({ queryKey: ["targets", "samples"] });
+      }
+      return;
+    }
+    if (frame.type === "target.status") {
+      const { target, event } = frame;
+      qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
+      setDetail(qc, target, false);
+      if (event) {
+        for (const q of qc.getQueryCache().findAll({ queryKey: eventKeys.all })) {
+          const filter = (q.queryKey[2] ?? {}) as EventFilter;
+          qc.setQueryData<TargetEvent[]>(q.queryKey, (events) => prependEvent(events, event, filter));
+        }
+      }
+      void qc.invalidateQueries({ queryKey: ["targets", "samples", target.name] });
+    }
+  };
+}

@@ -1,0 +1,68 @@
+import { elapsedSince, formatDuration } from "../../lib/format.ts";
+import type { Resources, Status, Target } from "./types.ts";
+
+export const STATUS_LABEL: Record<Status, string> = {
+  ok: "OK",
+  warning: "Warning",
+  critical: "Critical",
+  down: "Down",
+  unknown: "Unknown",
+};
+
+/** Order for counts and "worst first" decisions. */
+export const SEVERITY: Record<Status, number> = { unknown: -1, ok: 0, warning: 1, critical: 2, down: 3 };
+export const COUNT_ORDER: readonly Status[] = ["down", "critical", "warning", "ok", "unknown"];
+
+export type StatusCounts = Record<Status, number> & { disabled: number; total: number };
+
+/** Counts per status over monitored targets; disabled ones are counted apart so they never look like trouble. */
+export function countStatuses(targets: readonly Target[]): StatusCounts {
+  const counts: StatusCounts = { ok: 0, warning: 0, critical: 0, down: 0, unknown: 0, disabled: 0, total: targets.length };
+  for (const t of targets) {
+    if (t.enabled) counts[t.status] += 1;
+    else counts.disabled += 1;
+  }
+  return counts;
+}
+
+/** Tab title that tells a background tab something is wrong: "2 down · 1 warning — OpenClaw Ops". */
+export function documentTitle(counts: StatusCounts | null, page?: string): string {
+  const base = page ? `${page} — OpenClaw Ops` : "OpenClaw Ops";
+  if (!counts) return base;
+  const bad = (["down", "critical", "warning"] as const)
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`);
+  return bad.length > 0 ? `(${bad.join(" · ")}) ${base}` : base;
+}
+
+/** "down for 2 m", "warning for 1 h 5 m"; null when ok, disabled or the start is not known. */
+export function statusDuration(target: Target, now: number): string | null {
+  if (!target.enabled || target.status === "ok") return null;
+  if (target.status === "unknown") return target.checkedAt ? null : "not probed yet";
+  const ms = elapsedSince(target.since, now);
+  if (ms == null) return null;
+  return `${target.status} for ${formatDuration(ms)}`;
+}
+
+export type ResourceKey = keyof Resources;
+export type Level = { warning: number; critical: number };
+
+// The API does not send thresholds; these are monitoring-config.json's defaults (SPEC §3).
+export const RESOURCE_THRESHOLDS: Record<ResourceKey, Level & { label: string }> = {
+  cpuPercent: { label: "CPU", warning: 70, critical: 90 },
+  memoryPercent: { label: "Memory", warning: 75, critical: 90 },
+  diskPercent: { label: "Disk", warning: 80, critical: 95 },
+};
+
+export const LATENCY_THRESHOLDS: Level = { warning: 5000, critical: 15_000 };
+
+export function levelOf(value: number, level: Level): "ok" | "warning" | "critical" {
+  if (value >= level.critical) return "critical";
+  if (value >= level.warning) return "warning";
+  return "ok";
+}
+
+/** Uptime is meaningful only while the target answers. */
+export function isAlive(target: Target): boolean {
+  return target.enabled && (target.status === "ok" || target.status === "warning" || target.status === "critical");
+}

@@ -1,0 +1,112 @@
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { launchBrowser } from "../support/browser.ts";
+import { AGENTS, ARTIFACTS, getJson, startStack, until } from "../support/stack.ts";
+
+type Target = { name: string; status: string; reason: string; version: string | null };
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let browser: { browser: Browser; close: () => Promise<void> };
+let page: Page;
+
+const tile = (name: string) => page.locator(`[data-testid="tile-${name}"]`);
+
+async function fault(name: string, kind: string) {
+  await getJson(`${stack.control}/agents/${name}/fault`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind }) });
+}
+async function clearAndRestart(name: string) {
+  await fetch(`${stack.control}/agents/${name}/fault`, { method: "DELETE" });
+  await getJson(`${stack.control}/agents/${name}/restart`, { method: "POST" });
+}
+
+beforeAll(async () => {
+  stack = await startStack({ apis: 2 });
+  await until(
+    "all eleven agents ok",
+    () => getJson<{ targets: Target[] }>(`${stack.apis[0]}/api/targets`),
+    (r) => AGENTS.every((a) => r.targets.find((t) => t.name === a)?.status === "ok"),
+    60_000,
+  );
+  browser = await launchBrowser();
+  page = await browser.browser.newPage({ viewport: { width: 1366, height: 768 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("[BOARD] the live fleet board", () => {
+  it("[BOARD][LOAD]: shows the eleven agents ok, with version, and says it is live", async () => {
+    await page.goto(stack.apis[0]!);
+    for (const a of AGENTS) await expect.poll(() => tile(a).getAttribute("data-status"), { timeout: 10_000 }).toBe("ok");
+    await expect.poll(() => page.locator('[data-testid="live-indicator"]').getAttribute("data-state"), { timeout: 10_000 }).toBe("live");
+    expect(await tile("alpha").textContent()).toContain("2026.9.6");
+    await page.screenshot({ path: join(ARTIFACTS, "board.png"), fullPage: true });
+  });
+
+  it("[BOARD][CRASH]: a crashed agent turns down without reload, within one interval + 5 s, and every API process pushes it", async () => {
+    const other = new WebSocket(stack.apis[1]!.replace("http", "ws") + "/ws");
+    const seenOnOther = new Promise<Record<string, unknown>>((resolve) => {
+      other.on("message", (d) => {
+        const f = JSON.parse(d.toString()) as { type: string; target?: Target };
+        if (f.type === "target.status" && f.target?.name === "alpha" && f.target.status === "down") resolve(f);
+      });
+    });
+    await new Promise((r) => other.once("open", r));
+    const navigations: string[] = [];
+    page.on("framenavigated", (f) => navigations.push(f.url()));
+
+    const t0 = Date.now();
+    await fault("alpha", "crash");
+    await expect.poll(() => tile("alpha").getAttribute("data-status"), { timeout: stack.intervalMs + 5_000, interval: 100 }).toBe("down");
+    const seconds = (Date.now() - t0) / 1000;
+    expect(await tile("alpha").textContent()).toContain("connection refused");
+    expect(navigations).toEqual([]);
+    await seenOnOther;
+    other.close();
+    await page.screenshot({ path: join(ARTIFACTS, "board-alpha-down.png"), fullPage: true });
+    console.log(`alpha shown down ${seconds.toFixed(1)} s after the crash (interval ${stack.intervalMs / 1000} s)`);
+
+    const agent = await getJson<{ agent: { pid: number | null; state: string } }>(`${stack.control}/agents/alpha`);
+    expect(agent.agent.pid === null || agent.agent.state !== "running").toBe(true);
+  });
+
+  it("[BOARD][RECOVER]: restarted through the simulator, it comes back ok", async () => {
+    await clearAndRestart("alpha");
+    await expect.poll(() => tile("alpha").getAttribute("data-status"), { timeout: stack.intervalMs * 3 + 5_000 }).toBe("ok");
+  });
+
+  it("[BOARD][GARBAGE]: a garbage health body is critical with a reason, never a crash", async () => {
+    await fault("beta", "garbage");
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: stack.intervalMs + 5_000 }).toBe("critical");
+    expect(await tile("beta").textContent()).toContain("body is not JSON");
+    await fetch(`${stack.control}/agents/beta/fault`, { method: "DELETE" });
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: stack.intervalMs * 2 + 5_000 }).toBe("ok");
+  });
+
+  it("[TARGET][PAGE]: the target page shows the latency chart and the event timeline", async () => {
+    await tile("alpha").click();
+    await page.waitForURL(/\/targets\/alpha$/);
+    await expect.poll(() => page.locator('[data-testid="target-status"]').getAttribute("data-status"), { timeout: 10_000 }).toBe("ok");
+    const body = page.locator("body");
+    await expect.poll(async () => (await body.textContent()) ?? "", { timeout: 10_000 }).toContain("connection refused");
+    await expect.poll(() => page.locator(".recharts-surface").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, "target-alpha.png"), fullPage: true });
+    await page.goBack();
+    await page.waitForURL(stack.apis[0]! + "/");
+  });
+
+  it("[BOARD][RECONNECT]: survives the API restarting: reconnecting, then live, then changes flow again", async () => {
+    await stack.stopApi(0);
+    await expect.poll(() => page.locator('[data-testid="live-indicator"]').getAttribute("data-state"), { timeout: 15_000 }).not.toBe("live");
+    await stack.restartApi(0);
+    await expect.poll(() => page.locator('[data-testid="live-indicator"]').getAttribute("data-state"), { timeout: 20_000 }).toBe("live");
+    await fault("charlie", "crash");
+    await expect.poll(() => tile("charlie").getAttribute("data-status"), { timeout: stack.intervalMs + 5_000 }).toBe("down");
+    await clearAndRestart("charlie");
+    await expect.poll(() => tile("charlie").getAttribute("data-status"), { timeout: stack.intervalMs * 3 + 5_000 }).toBe("ok");
+  });
+});

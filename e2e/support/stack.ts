@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import net from "node:net";
+import { join } from "node:path";
+import { REPO_ROOT } from "@ops/config";
+import { openTestStack, writeTestConfig } from "@ops/core/test";
+
+export const ARTIFACTS = join(REPO_ROOT, "e2e", "artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const AGENTS = ["steward", "alpha", "beta", "charlie", "examiner", "explorer", "sentinel", "coder", "dreamer", "empath", "historian"];
+
+/** A free TCP port, found by binding to port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Ports for the eleven agents: a random block well away from the real fleet's 8001–8011. */
+async function agentPorts(): Promise<number[]> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = AGENTS.map((_, i) => base + i);
+    const free = await Promise.all(ports.map(isFree));
+    if (free.every(Boolean)) return ports;
+  }
+  throw new Error("no free block of 11 ports found");
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+export type Proc = { name: string; child: ChildProcess; exited: Promise<number | null>; output: () => string };
+
+export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Proc {
+  const log = createWriteStream(join(ARTIFACTS, `${name}.log`));
+  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  for (const s of [child.stdout!, child.stderr!]) {
+    s.on("data", (d: Buffer) => {
+      output += d.toString();
+      log.write(d);
+    });
+  }
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { name, child, exited, output: () => output };
+}
+
+export async function stopProcess(p: Proc | undefined, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill(signal);
+  const timer = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (ok(last)) return last;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${last === undefined ? String(lastErr) : JSON.stringify(last).slice(0, 500)})`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function getJson<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} → HTTP ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * The whole product as `npm start` runs it — simulator, worker and API processes — on ports, a database and
+ * a Redis prefix of its own, with a 2 s probe interval.
+ */
+export async function startStack(opts: { apis?: number; intervalSeconds?: number } = {}) {
+  const data = await openTestStack();
+  const ports = await agentPorts();
+  const controlPort = await freePort();
+  const intervalSeconds = opts.intervalSeconds ?? 2;
+  const cfg = writeTestConfig({
+    fleet: (f) => {
+      f.simulator = { controlUrl: `http://127.0.0.1:${controlPort}`, startupMs: 300 };
+      f.targets = f.targets.map((t) => {
+        const i = AGENTS.indexOf(t.name);
+        return i >= 0 ? { ...t, baseUrl: `http://127.0.0.1:${ports[i]}` } : t;
+      });
+    },
+    monitoring: (m) => {
+      Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: 1000 });
+      m.heartbeatTimeoutSeconds = 10;
+    },
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: data.databaseUrl,
+    REDIS_URL: data.redisUrl,
+    OPS_REDIS_PREFIX: data.prefix,
+    OPS_CONFIG_DIR: cfg.dir,
+    SIM_DATA_DIR: join(ARTIFACTS, "simulator"),
+    LOG_LEVEL: "info",
+  };
+  const procs: Proc[] = [];
+  procs.push(startProcess("sim", "apps/fleet-simulator/src/main.ts", env));
+  procs.push(startProcess("worker", "apps/worker/src/main.ts", env));
+  const apiPorts: number[] = [];
+  for (let i = 0; i < (opts.apis ?? 1); i++) {
+    const port = await freePort();
+    apiPorts.push(port);
+    procs.push(startProcess(`api-${i}`, "apps/api/src/server.ts", { ...env, PORT: String(port) }));
+  }
+  const control = `http://127.0.0.1:${controlPort}`;
+  const apis = apiPorts.map((p) => `http://127.0.0.1:${p}`);
+  const stack = {
+    env,
+    config: cfg,
+    control,
+    apis,
+    ports,
+    procs,
+    intervalMs: intervalSeconds * 1000,
+    restartApi: async (i: number) => {
+      const old = procs.find((p) => p.name === `api-${i}`);
+      await stopProcess(old);
+      const next = startProcess(`api-${i}`, "apps/api/src/server.ts", { ...env, PORT: String(apiPorts[i]) });
+      procs.splice(procs.indexOf(old!), 1, next);
+      await until("api ready", () => fetch(`${apis[i]}/readyz`).then((r) => r.status), (s) => s === 200, 30_000);
+    },
+    stopApi: (i: number) => stopProcess(procs.find((p) => p.name === `api-${i}`)),
+    async close() {
+      await Promise.all(procs.map((p) => stopProcess(p)));
+      await data.close();
+      cfg.remove();
+    },
+  };
+  try {
+    for (const api of apis) await until(`${api} ready`, () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 60_000);
+    await until("simulator up", () => getJson(`${control}/agents`), () => true, 30_000);
+  } catch (err) {
+    const logs = procs.map((p) => `--- ${p.name} ---\n${p.output().slice(-2000)}`).join("\n");
+    await stack.close();
+    throw new Error(`${(err as Error).message}\n${logs}`);
+  }
+  return stack;
+}
