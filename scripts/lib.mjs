@@ -10,6 +10,9 @@ const PNPM_VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")
 const TOOLS = join(ROOT, ".tools");
 const PNPM_CJS = join(TOOLS, "node_modules", "pnpm", "bin", "pnpm.cjs");
 
+// turbo and workspace scripts look for pnpm on PATH: the one in .tools/ comes first.
+process.env.PATH = `${join(TOOLS, "node_modules", ".bin")}:${process.env.PATH ?? ""}`;
+
 export function log(part, message) {
   process.stdout.write(`\x1b[1m[${part}]\x1b[0m ${message}\n`);
 }

@@ -11,7 +11,7 @@ ensureDependencies();
 const LOG_DIR = join(ROOT, ".data", "logs");
 mkdirSync(LOG_DIR, { recursive: true });
 
-const pre = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "start"], { cwd: ROOT, encoding: "utf8" });
+const pre = spawnSync(process.execPath, ["--import", "tsx", "packages/cli/src/preflight.ts", "start"], { cwd: ROOT, encoding: "utf8" });
 if (pre.status !== 0) fail(pre.stderr.trim() || "preflight failed");
 const info = JSON.parse(pre.stdout.trim().split("\n").pop());
 log("setup", `database ${info.database}${info.databaseCreated ? " (created)" : ""}, migrated`);

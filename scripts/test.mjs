@@ -20,12 +20,12 @@ if (!existsSync(CHROMIUM)) {
   }
 }
 
-const pre = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "test"], { cwd: ROOT, encoding: "utf8" });
+const pre = spawnSync(process.execPath, ["--import", "tsx", "packages/cli/src/preflight.ts", "test"], { cwd: ROOT, encoding: "utf8" });
 if (pre.status !== 0) fail(pre.stderr.trim() || "preflight failed");
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", CHROMIUM_PATH: CHROMIUM, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" };
 const steps = [
-  { name: "type check", run: () => spawnSync(bin("turbo"), ["run", "typecheck", "--concurrency=2", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit", env }) },
+  { name: "type check", run: () => spawnSync(bin("turbo"), ["run", "typecheck", "--concurrency=2", "--continue", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit", env }) },
   { name: "lint", run: () => spawnSync(bin("eslint"), ["."], { cwd: ROOT, stdio: "inherit", env }) },
   { name: "unit + integration", run: () => spawnSync(bin("vitest"), ["run"], { cwd: ROOT, stdio: "inherit", env }) },
   { name: "dashboard build", run: () => ({ status: pnpm(["--filter", "@ops/web", "build"], { stdio: ["ignore", "ignore", "inherit"], env }) }) },

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 export type GatewayMode = "ok" | "starting" | "error" | "garbage" | "hang" | "memory";
 
@@ -34,7 +34,7 @@ export async function startGatewayLike(opts: { version?: string } = {}) {
         return send(404, "not found");
     }
   });
-  const sockets = new Set<import("node:net").Socket>();
+  const sockets = new Set<Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));

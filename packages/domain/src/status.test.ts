@@ -34,7 +34,7 @@ const res = (statusCode: number, body: unknown, latencyMs = 12): RequestOutcome 
   body: typeof body === "string" ? body : JSON.stringify(body),
   latencyMs,
 });
-const fail = (kind: "refused" | "timeout" | "reset" | "dns" | "error", latencyMs = 3, message = kind): RequestOutcome => ({ kind, message, latencyMs });
+const fail = (kind: "refused" | "timeout" | "reset" | "dns" | "error", latencyMs = 3, message: string = kind): RequestOutcome => ({ kind, message, latencyMs });
 
 const LIVE = res(200, { ok: true, status: "live" });
 const readyBody = (over: Record<string, unknown> = {}) => ({
