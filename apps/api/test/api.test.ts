@@ -79,6 +79,17 @@ describe("console health and documentation", () => {
     expect((await json("/readyz")).body).toEqual({ ready: true, failing: [] });
   });
 
+  it("/api/monitoring gives the configured interval and thresholds", async () => {
+    const { body } = await json("/api/monitoring");
+    expect(body).toEqual({
+      intervalSeconds: 30,
+      timeoutMs: 15000,
+      heartbeatTimeoutSeconds: 120,
+      samplesRetentionDays: 30,
+      thresholds: api.config.monitoring.thresholds,
+    });
+  });
+
   it("the OpenAPI document validates and describes the routes", async () => {
     const { status, body } = await json("/api/openapi.json");
     expect(status).toBe(200);

@@ -38,4 +38,34 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       return reply.code(failing.length ? 503 : 200).send({ ready: failing.length === 0, failing });
     },
   );
+
+  const Level = z.object({ warning: z.number(), critical: z.number() });
+  r.get(
+    "/api/monitoring",
+    {
+      schema: {
+        tags: ["system"],
+        summary: "Probe interval, heartbeat timeout and thresholds from monitoring-config.json",
+        response: {
+          200: z.object({
+            intervalSeconds: z.number(),
+            timeoutMs: z.number(),
+            heartbeatTimeoutSeconds: z.number(),
+            samplesRetentionDays: z.number(),
+            thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }),
+          }),
+        },
+      },
+    },
+    async () => {
+      const m = deps.config.monitoring;
+      return {
+        intervalSeconds: m.healthCheck.intervalSeconds,
+        timeoutMs: m.healthCheck.timeoutMs,
+        heartbeatTimeoutSeconds: m.heartbeatTimeoutSeconds,
+        samplesRetentionDays: m.retention.samplesDays,
+        thresholds: m.thresholds,
+      };
+    },
+  );
 }

@@ -6,7 +6,8 @@ import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
 import { normalizeTarget } from "./types.ts";
-import type { EventFilter, SamplesResponse, Target, TargetEvent } from "./types.ts";
+import { DEFAULT_MONITORING } from "./status.ts";
+import type { EventFilter, MonitoringSettings, SamplesResponse, Target, TargetEvent } from "./types.ts";
 
 export type RangeKey = "1h" | "24h" | "7d";
 
@@ -25,6 +26,18 @@ export const targetKeys = {
   detail: (name: string) => ["targets", "detail", name] as const,
   samples: (name: string, range: RangeKey) => ["targets", "samples", name, range] as const,
 } as const;
+
+export const monitoringKeys = { settings: ["monitoring"] as const };
+
+/** Interval and thresholds from monitoring-config.json; the shipped defaults until the API answers. */
+export function useMonitoring(): MonitoringSettings {
+  const q = useQuery({
+    queryKey: monitoringKeys.settings,
+    queryFn: ({ signal }) => apiGet<MonitoringSettings>("/api/monitoring", { signal }),
+    staleTime: 5 * 60_000,
+  });
+  return q.data ?? DEFAULT_MONITORING;
+}
 
 export const eventKeys = {
   all: ["events"] as const,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { target } from "./fixtures.test-util.ts";
-import { countStatuses, documentTitle, isAlive, levelOf, RESOURCE_THRESHOLDS, statusDuration } from "./status.ts";
+import { countStatuses, DEFAULT_MONITORING, documentTitle, isAlive, levelOf, staleAfterMs, statusDuration } from "./status.ts";
 
 const NOW = Date.parse("2026-11-23T14:02:00.000Z");
 
@@ -39,9 +39,16 @@ describe("statusDuration", () => {
   });
 });
 
+describe("monitoring settings", () => {
+  it("a check older than three intervals is stale", () => {
+    expect(staleAfterMs(DEFAULT_MONITORING)).toBe(90_000);
+    expect(staleAfterMs({ ...DEFAULT_MONITORING, intervalSeconds: 2 })).toBe(6_000);
+  });
+});
+
 describe("levels", () => {
   it("compares against warning and critical thresholds inclusively", () => {
-    const mem = RESOURCE_THRESHOLDS.memoryPercent;
+    const mem = DEFAULT_MONITORING.thresholds.memoryPercent;
     expect(levelOf(74.9, mem)).toBe("ok");
     expect(levelOf(75, mem)).toBe("warning");
     expect(levelOf(78.2, mem)).toBe("warning");

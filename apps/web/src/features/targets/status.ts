@@ -1,5 +1,5 @@
 import { elapsedSince, formatDuration } from "../../lib/format.ts";
-import type { Resources, Status, Target } from "./types.ts";
+import type { Level, MonitoringSettings, Resources, Status, Target } from "./types.ts";
 
 export const STATUS_LABEL: Record<Status, string> = {
   ok: "OK",
@@ -45,16 +45,28 @@ export function statusDuration(target: Target, now: number): string | null {
 }
 
 export type ResourceKey = keyof Resources;
-export type Level = { warning: number; critical: number };
+export type { Level } from "./types.ts";
 
-// The API does not send thresholds; these are monitoring-config.json's defaults (SPEC §3).
-export const RESOURCE_THRESHOLDS: Record<ResourceKey, Level & { label: string }> = {
-  cpuPercent: { label: "CPU", warning: 70, critical: 90 },
-  memoryPercent: { label: "Memory", warning: 75, critical: 90 },
-  diskPercent: { label: "Disk", warning: 80, critical: 95 },
+export const RESOURCE_LABELS: Record<ResourceKey, string> = { cpuPercent: "CPU", memoryPercent: "Memory", diskPercent: "Disk" };
+
+// Shown until GET /api/monitoring answers: the shipped monitoring-config.json (SPEC §3).
+export const DEFAULT_MONITORING: MonitoringSettings = {
+  intervalSeconds: 30,
+  timeoutMs: 15_000,
+  heartbeatTimeoutSeconds: 120,
+  samplesRetentionDays: 30,
+  thresholds: {
+    cpuPercent: { warning: 70, critical: 90 },
+    memoryPercent: { warning: 75, critical: 90 },
+    diskPercent: { warning: 80, critical: 95 },
+    responseTimeMs: { warning: 5000, critical: 15_000 },
+  },
 };
 
-export const LATENCY_THRESHOLDS: Level = { warning: 5000, critical: 15_000 };
+/** A result older than three probe intervals means monitoring itself is stuck. */
+export function staleAfterMs(settings: MonitoringSettings): number {
+  return settings.intervalSeconds * 3 * 1000;
+}
 
 export function levelOf(value: number, level: Level): "ok" | "warning" | "critical" {
   if (value >= level.critical) return "critical";

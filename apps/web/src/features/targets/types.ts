@@ -52,6 +52,16 @@ export type SamplesResponse = {
   points: SamplePoint[];
 };
 
+export type Level = { warning: number; critical: number };
+
+export type MonitoringSettings = {
+  intervalSeconds: number;
+  timeoutMs: number;
+  heartbeatTimeoutSeconds: number;
+  samplesRetentionDays: number;
+  thresholds: { cpuPercent: Level; memoryPercent: Level; diskPercent: Level; responseTimeMs: Level };
+};
+
 export type EventFilter = { target?: string; limit?: number };
 
 export function isStatus(v: unknown): v is Status {

@@ -12,7 +12,6 @@ import {
 } from "recharts";
 import type { TooltipContentProps } from "recharts";
 import { formatAxisTime, formatLatency, formatLatencyTick, formatTimestamp } from "../../../lib/format.ts";
-import { LATENCY_THRESHOLDS } from "../status.ts";
 import { statusBands, timeTicks, toChartPoints } from "../samples.ts";
 import type { ChartPoint } from "../samples.ts";
 import type { SamplesResponse } from "../types.ts";
@@ -39,7 +38,7 @@ function ChartTooltip({ active, payload, now }: Partial<TooltipContentProps<numb
   );
 }
 
-export default function LatencyChart({ data, now }: { data: SamplesResponse; now: number }) {
+export default function LatencyChart({ data, now, warningMs }: { data: SamplesResponse; now: number; warningMs: number }) {
   const points = toChartPoints(data.points);
   const bands = statusBands(points, data.bucketMs);
   const from = Date.parse(data.from);
@@ -75,7 +74,7 @@ export default function LatencyChart({ data, now }: { data: SamplesResponse; now
           />
           <YAxis width={58} domain={[0, "auto"]} tickFormatter={formatLatencyTick} allowDecimals={false} {...AXIS} />
           <ReferenceLine
-            y={LATENCY_THRESHOLDS.warning}
+            y={warningMs}
             stroke="var(--warning)"
             strokeDasharray="4 4"
             ifOverflow="discard"

@@ -11,7 +11,7 @@ const LatencyChart = lazy(() => import("./LatencyChart.tsx"));
 
 const KEYS = Object.keys(RANGES) as RangeKey[];
 
-type Props = { name: string; range: RangeKey; onRange: (r: RangeKey) => void; now: number };
+type Props = { name: string; range: RangeKey; onRange: (r: RangeKey) => void; now: number; warningMs: number };
 
 function Stats({ data }: { data: SamplesResponse }) {
   const s = sampleStats(toChartPoints(data.points), data.bucketMs);
@@ -37,7 +37,7 @@ function Stats({ data }: { data: SamplesResponse }) {
   );
 }
 
-export function LatencyPanel({ name, range, onRange, now }: Props) {
+export function LatencyPanel({ name, range, onRange, now, warningMs }: Props) {
   const q = useSamples(name, range);
   const body = (() => {
     if (q.isPending) return <div className="chart-empty">Loading samples…</div>;
@@ -45,7 +45,7 @@ export function LatencyPanel({ name, range, onRange, now }: Props) {
     if (!hasSamples(q.data)) return <div className="chart-empty" data-testid="chart-empty">no samples yet</div>;
     return (
       <Suspense fallback={<div className="chart-empty">Loading chart…</div>}>
-        <LatencyChart data={q.data} now={now} />
+        <LatencyChart data={q.data} now={now} warningMs={warningMs} />
       </Suspense>
     );
   })();

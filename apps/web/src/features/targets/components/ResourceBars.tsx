@@ -1,11 +1,11 @@
 import { formatPercent } from "../../../lib/format.ts";
-import { levelOf, RESOURCE_THRESHOLDS } from "../status.ts";
+import { levelOf, RESOURCE_LABELS } from "../status.ts";
 import type { ResourceKey } from "../status.ts";
-import type { Resources } from "../types.ts";
+import type { Level, Resources } from "../types.ts";
 
-const KEYS = Object.keys(RESOURCE_THRESHOLDS) as ResourceKey[];
+const KEYS = Object.keys(RESOURCE_LABELS) as ResourceKey[];
 
-export function ResourceBars({ resources }: { resources: Resources }) {
+export function ResourceBars({ resources, thresholds }: { resources: Resources; thresholds: Record<ResourceKey, Level> }) {
   const reported = KEYS.filter((k) => typeof resources[k] === "number");
   if (reported.length === 0) {
     return <p className="muted">This target does not report CPU, memory or disk usage.</p>;
@@ -13,7 +13,7 @@ export function ResourceBars({ resources }: { resources: Resources }) {
   return (
     <ul className="resources">
       {KEYS.map((key) => {
-        const th = RESOURCE_THRESHOLDS[key];
+        const th = { label: RESOURCE_LABELS[key], ...thresholds[key] };
         const value = resources[key];
         if (typeof value !== "number") {
           return (

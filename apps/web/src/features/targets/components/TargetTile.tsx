@@ -5,13 +5,10 @@ import { isAlive, statusDuration } from "../status.ts";
 import type { Target } from "../types.ts";
 import { StatusBadge } from "./StatusBadge.tsx";
 
-// Probes run every 30 s; a result older than three intervals means monitoring itself is stuck.
-export const STALE_CHECK_MS = 90_000;
-
-export function TargetTile({ target: t, now }: { target: Target; now: number }) {
+export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; now: number; staleAfterMs: number }) {
   const uptime = isAlive(t) ? currentUptime(t.uptimeMs, t.checkedAt, now) : null;
   const sinceCheck = elapsedSince(t.checkedAt, now);
-  const stale = t.enabled && sinceCheck != null && sinceCheck > STALE_CHECK_MS;
+  const stale = t.enabled && sinceCheck != null && sinceCheck > staleAfterMs;
   const duration = statusDuration(t, now);
   const reason = t.enabled ? t.reason || (t.status === "ok" ? "healthy" : DASH) : "not monitored";
   const cls = ["tile", `tile--${t.status}`, t.enabled ? "" : "tile--off"].filter(Boolean).join(" ");

@@ -1,8 +1,8 @@
 import { errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { TargetTile } from "../components/TargetTile.tsx";
-import { useTargets } from "../queries.ts";
-import { countStatuses } from "../status.ts";
+import { useMonitoring, useTargets } from "../queries.ts";
+import { countStatuses, staleAfterMs } from "../status.ts";
 import type { Target } from "../types.ts";
 
 function summary(targets: readonly Target[], noun: string): string {
@@ -14,7 +14,7 @@ function summary(targets: readonly Target[], noun: string): string {
   return `${targets.length} ${noun} · ${parts.join(" · ")}`;
 }
 
-function Section({ id, title, noun, targets, now }: { id: string; title: string; noun: string; targets: Target[]; now: number }) {
+function Section({ id, title, noun, targets, now, staleMs }: { id: string; title: string; noun: string; targets: Target[]; now: number; staleMs: number }) {
   return (
     <section className="section" aria-labelledby={`${id}-h`} data-testid={`section-${id}`}>
       <div className="section__head">
@@ -26,7 +26,7 @@ function Section({ id, title, noun, targets, now }: { id: string; title: string;
       ) : (
         <div className={`grid grid--${id}`}>
           {targets.map((t) => (
-            <TargetTile key={t.name} target={t} now={now} />
+            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} />
           ))}
         </div>
       )}
@@ -37,6 +37,7 @@ function Section({ id, title, noun, targets, now }: { id: string; title: string;
 export function BoardPage() {
   const q = useTargets();
   const now = useNow();
+  const staleMs = staleAfterMs(useMonitoring());
 
   if (!q.data) {
     if (q.isError) {
@@ -61,8 +62,8 @@ export function BoardPage() {
   const services = q.data.filter((t) => t.kind !== "agent");
   return (
     <div className="board">
-      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} />
-      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} />
+      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} />
+      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} staleMs={staleMs} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { FactList } from "../components/FactList.tsx";
 import { LatencyPanel } from "../components/LatencyPanel.tsx";
 import { ResourceBars } from "../components/ResourceBars.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
-import { isRangeKey, useTarget } from "../queries.ts";
+import { isRangeKey, useMonitoring, useTarget } from "../queries.ts";
 import type { RangeKey } from "../queries.ts";
 import { statusDuration } from "../status.ts";
 
@@ -21,6 +21,7 @@ function BackLink() {
 
 export function TargetPage({ name }: { name: string }) {
   const q = useTarget(name);
+  const settings = useMonitoring();
   const now = useNow();
   const param = useSearchParam("range");
   const range: RangeKey = isRangeKey(param) ? param : "1h";
@@ -79,7 +80,7 @@ export function TargetPage({ name }: { name: string }) {
 
       <div className="target-grid">
         <div className="target-grid__main">
-          <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} />
+          <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} warningMs={settings.thresholds.responseTimeMs.warning} />
           <section className="card" aria-labelledby="events-h">
             <div className="card__head">
               <h2 id="events-h">Events</h2>
@@ -95,7 +96,7 @@ export function TargetPage({ name }: { name: string }) {
           </section>
           <section className="card" aria-labelledby="res-h">
             <h2 id="res-h">Resources</h2>
-            <ResourceBars resources={t.resources} />
+            <ResourceBars resources={t.resources} thresholds={settings.thresholds} />
           </section>
         </aside>
       </div>
