@@ -43,10 +43,14 @@ parts.push({ name: "api", entry: "apps/api/src/server.ts" });
 let stopping = false;
 const children = [];
 
-function summarize(line) {
-  if (!line.startsWith("{")) return line;
+const QUIET = new Set(["incoming request", "request completed"]);
+
+/** A readable line for the terminal; null for request chatter (the log file keeps everything). */
+function summarize(name, line) {
+  if (!line.startsWith("{")) return line.startsWith(`[${name}] `) ? line.slice(name.length + 3) : line;
   try {
     const j = JSON.parse(line);
+    if (QUIET.has(j.msg)) return null;
     const level = typeof j.level === "number" ? (j.level >= 50 ? "error " : j.level >= 40 ? "warn " : "") : j.level && j.level !== "info" ? `${j.level} ` : "";
     return `${level}${j.msg ?? line}`;
   } catch {
@@ -68,7 +72,8 @@ function launch(part) {
       while ((i = buf.indexOf("\n")) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        if (line.trim()) process.stdout.write(`${tag} ${summarize(line)}\n`);
+        const text = line.trim() ? summarize(part.name, line) : null;
+        if (text !== null) process.stdout.write(`${tag} ${text}\n`);
       }
     });
   }
