@@ -1,16 +1,10 @@
-import { ConfigError, EnvError, loadConfig, readEnv } from "@ops/config";
-import { DependencyError, EventBus, checkPostgres, checkRedis, createRedis, syncTargets } from "@ops/core";
-import { createDb, prepareDatabase } from "@ops/db";
+import { readEnv } from "@ops/config";
+import { EventBus, createRedis, describeStartupError, openPlatform } from "@ops/core";
 import { buildApp } from "./app.ts";
 
 async function main() {
   const env = readEnv();
-  const config = loadConfig(env.OPS_CONFIG_DIR);
-  await checkPostgres(env.DATABASE_URL);
-  await checkRedis(env.REDIS_URL);
-  await prepareDatabase(env.DATABASE_URL);
-  const db = createDb(env.DATABASE_URL, { applicationName: "openclaw-ops-api" });
-  await syncTargets(db, config.fleet);
+  const { config, db } = await openPlatform(env, "api");
   const redis = createRedis(env.REDIS_URL, { name: "openclaw-ops-api" });
   const sub = createRedis(env.REDIS_URL, { name: "openclaw-ops-api-sub" });
   const bus = new EventBus(redis, sub, env.OPS_REDIS_PREFIX);
@@ -35,12 +29,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DependencyError || err instanceof EnvError) {
-    process.stderr.write(`api cannot start:\n${err.message}\n`);
-  } else if ((err as { code?: string }).code === "EADDRINUSE") {
-    process.stderr.write(`api cannot start: ${(err as Error).message} (set PORT to use another port)\n`);
-  } else {
-    process.stderr.write(`api crashed: ${(err as Error).stack ?? String(err)}\n`);
-  }
+  process.stderr.write(`${describeStartupError("api", err)}\n`);
   process.exit(1);
 });

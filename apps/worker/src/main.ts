@@ -1,5 +1,4 @@
-import { ConfigError, EnvError } from "@ops/config";
-import { DependencyError } from "@ops/core";
+import { describeStartupError } from "@ops/core";
 import { openRuntime } from "./runtime.ts";
 import { installSchedules, startWorkers } from "./worker.ts";
 
@@ -28,10 +27,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DependencyError || err instanceof EnvError) {
-    process.stderr.write(`worker cannot start:\n${err.message}\n`);
-  } else {
-    process.stderr.write(`worker crashed: ${(err as Error).stack ?? String(err)}\n`);
-  }
+  process.stderr.write(`${describeStartupError("worker", err)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
-import { loadConfig, readEnv, type OpsConfig, type OpsEnv } from "@ops/config";
-import { createDb, prepareDatabase, maintainSamplePartitions, type DbHandle } from "@ops/db";
-import { EventBus, checkPostgres, checkRedis, createQueues, createRedis, syncTargets, type Queues } from "@ops/core";
+import { readEnv, type OpsConfig, type OpsEnv } from "@ops/config";
+import { maintainSamplePartitions, type DbHandle } from "@ops/db";
+import { EventBus, createQueues, createRedis, openPlatform, type Queues } from "@ops/core";
 import type { Redis } from "ioredis";
 
 export type WorkerRuntime = {
@@ -14,12 +14,7 @@ export type WorkerRuntime = {
 };
 
 export async function openRuntime(env = readEnv()): Promise<WorkerRuntime> {
-  const config = loadConfig(env.OPS_CONFIG_DIR);
-  await checkPostgres(env.DATABASE_URL);
-  await checkRedis(env.REDIS_URL);
-  await prepareDatabase(env.DATABASE_URL);
-  const db = createDb(env.DATABASE_URL, { applicationName: "openclaw-ops-worker" });
-  await syncTargets(db, config.fleet);
+  const { config, db } = await openPlatform(env, "worker");
   await maintainSamplePartitions(db.sql, { retentionDays: config.monitoring.retention.samplesDays });
   const redis = createRedis(env.REDIS_URL, { forQueues: true, name: "openclaw-ops-worker" });
   const queues = createQueues(redis, env.OPS_REDIS_PREFIX);

@@ -31,8 +31,26 @@ async function checkOwner(t: FleetConfig["targets"][number], probe: PortProbe): 
   return { level: "error", subject, message: `in use by something that is not an OpenClaw gateway (GET ${path} → HTTP ${r.statusCode})` };
 }
 
+async function checkHttpOwner(
+  subject: string,
+  url: string,
+  probe: PortProbe,
+  owner: string,
+  isOwner: (status: number, body: string) => boolean,
+): Promise<CheckLine> {
+  const u = new URL(url);
+  const port = Number(u.port || 80);
+  if ((await probe(u.hostname, port)) === "free") return { level: "ok", subject, message: `free for ${owner}` };
+  const r = await httpGet(url, 3000);
+  if (r.kind === "response" && isOwner(r.statusCode, r.body)) return { level: "ok", subject, message: `in use by ${owner} (running)` };
+  return { level: "error", subject, message: `in use by something other than ${owner}` };
+}
+
 /** Seed 3's config checker: files exist, JSON valid, required fields, ports free or owned by the expected target. */
-export async function checkConfig(configDir: string, opts: { ports?: boolean; portProbe?: PortProbe } = {}): Promise<CheckReport> {
+export async function checkConfig(
+  configDir: string,
+  opts: { ports?: boolean; portProbe?: PortProbe; consolePort?: number } = {},
+): Promise<CheckReport> {
   const lines: CheckLine[] = [];
   const issues: ConfigIssue[] = [];
   let fleet: FleetConfig | null = null;
@@ -51,6 +69,17 @@ export async function checkConfig(configDir: string, opts: { ports?: boolean; po
     const probe = opts.portProbe ?? defaultPortProbe;
     const enabled = fleet.targets.filter((t) => t.enabled);
     lines.push(...(await Promise.all(enabled.map((t) => checkOwner(t, probe)))));
+    if (opts.consolePort !== undefined) {
+      lines.push(
+        await checkHttpOwner(`console 127.0.0.1:${opts.consolePort}`, `http://127.0.0.1:${opts.consolePort}/api/openapi.json`, probe, "OpenClaw Ops", (code, body) => code === 200 && body.includes("OpenClaw Ops API")),
+      );
+    }
+    if (fleet.targets.some((t) => t.enabled && t.restart.driver === "simulator")) {
+      const control = fleet.simulator.controlUrl.replace(/\/$/, "");
+      lines.push(
+        await checkHttpOwner(`simulator ${new URL(control).host}`, `${control}/agents`, probe, "the fleet simulator", (code, body) => code === 200 && body.includes('"agents"')),
+      );
+    }
     for (const t of fleet.targets.filter((x) => !x.enabled)) lines.push({ level: "ok", subject: t.name, message: "not monitored (enabled: false)" });
   }
   return { ok: lines.every((l) => l.level !== "error"), configDir, lines, issues };

@@ -13,9 +13,10 @@ async function main(argv: string[]): Promise<number> {
   if (group === "config" && verb === "check") {
     const json = rest.includes("--json");
     const dirAt = rest.indexOf("--dir");
-    const dir = dirAt >= 0 ? rest[dirAt + 1] : readEnv().OPS_CONFIG_DIR;
+    const env = readEnv();
+    const dir = dirAt >= 0 ? rest[dirAt + 1] : env.OPS_CONFIG_DIR;
     if (!dir) return usage("--dir needs a folder");
-    const report = await checkConfig(dir, { ports: !rest.includes("--no-ports") });
+    const report = await checkConfig(dir, { ports: !rest.includes("--no-ports"), consolePort: env.PORT });
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report, process.stdout.isTTY)}\n`);
     return report.ok ? 0 : 1;
   }

@@ -10,3 +10,4 @@ export * from "./targets/views.ts";
 export * from "./targets/queries.ts";
 export * from "./targets/sync.ts";
 export * from "./targets/record.ts";
+export * from "./boot.ts";

@@ -134,6 +134,31 @@ describe("evaluateProbe: OpenClaw gateway surface", () => {
   });
 });
 
+describe("evaluateProbe: the real gateway's responses (OPENCLAW.md §3)", () => {
+  const realReady =
+    '{"ready":true,"failing":[],"uptimeMs":12054,"eventLoop":{"degraded":false,"degradedSinceMs":null,"reasons":[],"intervalMs":1018.2,"delayP99Ms":29.3,"delayMaxMs":29.3,"utilization":0.588,"cpuCoreRatio":0.642,"cpuBreakdown":{"mainThreadCoreRatio":0.461,"hostUtilization":0.439,"hostCpuCount":2,"workerCoreRatio":0.002,"otherThreadsCoreRatio":0.179}}}';
+  const realStartup = '{"ok":true,"status":"started","version":"2026.9.6","uptimeMs":12095}';
+  const realLive = '{"ok":true,"status":"live"}';
+
+  it("a ready gateway is ok with its version and uptime", () => {
+    const ev = evaluateProbe(gw(res(200, realLive), res(200, realReady), res(200, realStartup)), NEVER_PROBED, policy);
+    expect([ev.status, ev.version, ev.uptimeMs, ev.ready]).toEqual(["ok", "2026.9.6", 12054, true]);
+    expect(ev.resources).toEqual({});
+  });
+
+  it("a starting gateway (healthz 200, readyz and startupz 503) is a warning naming the pending sidecars", () => {
+    const ready503 = '{"ready":false,"failing":["startup-sidecars"],"uptimeMs":10900,"eventLoop":{"degraded":false,"degradedSinceMs":null,"reasons":[],"intervalMs":1000,"delayP99Ms":40,"delayMaxMs":41}}';
+    const startup503 = '{"ok":false,"status":"starting","version":"2026.9.6","uptimeMs":10950,"pendingReason":"startup-sidecars"}';
+    const ev = evaluateProbe(gw(res(200, realLive), res(503, ready503), res(503, startup503)), NEVER_PROBED, policy);
+    expect([ev.status, ev.reason, ev.version, ev.ready]).toEqual(["warning", "not ready: startup-sidecars", "2026.9.6", false]);
+  });
+
+  it("the Control UI's HTML catch-all on a misconfigured probe path is a bad payload", () => {
+    const ev = evaluateProbe(gw(res(200, "<!doctype html><title>OpenClaw</title>")), NEVER_PROBED, policy);
+    expect([ev.status, ev.reason]).toEqual(["critical", "/healthz body is not JSON"]);
+  });
+});
+
 describe("evaluateProbe: heartbeat", () => {
   it("a target silent for the heartbeat timeout is down, naming the last failure", () => {
     const prev = { ...okPrev, status: "critical" as const, lastOkAt: T0 - 120_000, failingSince: T0 - 90_000 };
