@@ -7,11 +7,20 @@ import type { ApiDeps } from "./deps.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { targetRoutes } from "./modules/targets/routes.ts";
+import { auditRoutes } from "./modules/audit/routes.ts";
+import { authRoutes } from "./modules/auth/routes.ts";
+import { tokenRoutes } from "./modules/tokens/routes.ts";
+import { userRoutes } from "./modules/users/routes.ts";
+import { registerAuth } from "./plugins/auth.ts";
 import { installErrorHandler } from "./plugins/error-handler.ts";
+import { registerSecurityHeaders } from "./plugins/security-headers.ts";
 import { MAX_FRAME_BYTES, registerLive } from "./plugins/live.ts";
 import { isDashboardRoute, registerDashboard } from "./plugins/static.ts";
 
-export type BuildOptions = { logger?: boolean | { level: string }; webDist?: string | undefined };
+export type BuildOptions = {
+  logger?: boolean | { level: string; stream?: { write: (line: string) => void } };
+  webDist?: string | undefined;
+};
 
 export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -19,10 +28,15 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
     bodyLimit: 256 * 1024,
     requestTimeout: 30_000,
     genReqId: () => crypto.randomUUID(),
+    trustProxy: deps.env.OPS_TRUST_PROXY,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  registerSecurityHeaders(app);
+  // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await registerAuth(app, deps);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -32,12 +46,18 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
         description: "Operations console for the OpenClaw collective. Errors share one shape: { statusCode, code, message, field?, requestId }.",
       },
       servers: [{ url: "/" }],
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "ops_session", description: "set by POST /api/auth/login" },
+          token: { type: "http", scheme: "bearer", description: "an API token (oco_…) from POST /api/tokens" },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
   const hasDashboard = await registerDashboard(app, opts.webDist);
   installErrorHandler(app, { spaFallback: hasDashboard ? isDashboardRoute : undefined });
@@ -45,7 +65,11 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await systemRoutes(app, deps);
   await targetRoutes(app, deps);
   await eventRoutes(app, deps);
+  await authRoutes(app, deps);
+  await userRoutes(app, deps);
+  await tokenRoutes(app, deps);
+  await auditRoutes(app, deps);
   await registerLive(app, deps);
-  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/openapi.json", { config: { auth: "targets:read" }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

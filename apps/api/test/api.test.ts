@@ -5,9 +5,11 @@ import { WebSocket } from "ws";
 import { connect, startApi } from "./harness.ts";
 
 let api: Awaited<ReturnType<typeof startApi>>;
+let viewer: Record<string, string>;
 
 beforeAll(async () => {
   api = await startApi({ withDashboard: true });
+  viewer = (await api.signIn(["viewer"])).headers;
 });
 afterAll(async () => {
   await api?.close();
@@ -16,7 +18,7 @@ afterAll(async () => {
 const policy = () => ({ thresholds: api.config.monitoring.thresholds, heartbeatTimeoutMs: 120_000 });
 
 async function json(path: string, init?: RequestInit) {
-  const res = await fetch(api.base + path, init);
+  const res = await fetch(api.base + path, { ...init, headers: { ...viewer, ...(init?.headers as Record<string, string>) } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -100,7 +102,7 @@ describe("console health and documentation", () => {
     expect(Object.keys(parsed.paths)).toEqual(
       expect.arrayContaining(["/api/targets", "/api/targets/{name}", "/api/targets/{name}/samples", "/api/events", "/healthz", "/readyz"]),
     );
-    const docs = await fetch(`${api.base}/api/docs`, { redirect: "follow" });
+    const docs = await fetch(`${api.base}/api/docs`, { redirect: "follow", headers: viewer });
     expect(docs.status).toBe(200);
   });
 
@@ -119,7 +121,7 @@ describe("console health and documentation", () => {
 
 describe("WebSocket /ws", () => {
   it("sends a snapshot first, then status frames published by any process", async () => {
-    const client = await connect(api.ws);
+    const client = await connect(api.ws, viewer);
     const snapshot = await client.next((f) => f.type === "snapshot");
     expect(snapshot.type).toBe("snapshot");
     expect((snapshot.targets as unknown[]).length).toBe(api.config.fleet.targets.length);
@@ -139,7 +141,7 @@ describe("WebSocket /ws", () => {
   });
 
   it("answers bad frames with an error frame naming the problem and stays open", async () => {
-    const client = await connect(api.ws);
+    const client = await connect(api.ws, viewer);
     await client.next((f) => f.type === "snapshot");
     client.socket.send("not json");
     expect(await client.next((f) => f.type === "error")).toMatchObject({ code: "VALIDATION", message: "frame: not JSON" });
@@ -153,8 +155,8 @@ describe("WebSocket /ws", () => {
   });
 
   it("closes a connection that sends an oversized frame (1009) without affecting others", async () => {
-    const other = await connect(api.ws);
-    const client = await connect(api.ws);
+    const other = await connect(api.ws, viewer);
+    const client = await connect(api.ws, viewer);
     await client.next((f) => f.type === "snapshot");
     const closed = new Promise<number>((r) => client.socket.once("close", (code) => r(code)));
     client.socket.send("x".repeat(64 * 1024));

@@ -3,13 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { loadConfig, readEnv } from "@ops/config";
-import { EventBus, createRedis, syncTargets } from "@ops/core";
+import { EventBus, createApiToken, createRedis, createUser, resolveApiToken, syncTargets, systemContext } from "@ops/core";
+import type { Role } from "@ops/domain";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
 import { WebSocket } from "ws";
 import { buildApp } from "../src/app.ts";
 
 /** A real API on a random port over a database and Redis prefix of its own. */
-export async function startApi(opts: { withDashboard?: boolean } = {}) {
+export async function startApi(opts: { withDashboard?: boolean; logLines?: string[] } = {}) {
   const stack = await openTestStack();
   const cfg = writeTestConfig();
   const config = loadConfig(cfg.dir);
@@ -27,15 +28,45 @@ export async function startApi(opts: { withDashboard?: boolean } = {}) {
   const pub = createRedis(env.REDIS_URL);
   const sub = createRedis(env.REDIS_URL);
   const bus = new EventBus(pub, sub, env.OPS_REDIS_PREFIX);
-  const app = await buildApp({ env, config, db: stack.db, redis: pub, bus }, { logger: false, webDist });
+  const logger = opts.logLines
+    ? { level: "info", stream: { write: (line: string) => void opts.logLines!.push(line) } }
+    : false;
+  const app = await buildApp({ env, config, db: stack.db, redis: pub, bus }, { logger, webDist });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const port = (app.server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  let n = 0;
+  /** A user with these roles, signed in through the real login route; returns its cookie header. */
+  const signIn = async (roles: Role[], password = "a long test password 1") => {
+    const email = `user${++n}-${roles.join("-") || "none"}@test.local`;
+    const { user } = await createUser(stack.db, systemContext("test"), { email, displayName: email, roles }, password);
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email, password }),
+    });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+    return { user, email, password, cookie, headers: { cookie, origin: base } as Record<string, string> };
+  };
+  /** An API token with these roles, created by a user holding them. */
+  const tokenFor = async (roles: Role[]) => {
+    const email = `tokenowner${++n}@test.local`;
+    const owner: Role[] = [...new Set<Role>([...roles, "oncall"])];
+    const { user } = await createUser(stack.db, systemContext("test"), { email, displayName: email, roles: owner }, "a long test password 1");
+    const ctx = { actor: { type: "user" as const, id: user.id, label: email, roles: owner, sessionHash: null }, ip: null, userAgent: null, requestId: null };
+    const { secret } = await createApiToken(stack.db, ctx, { name: `t${n}`, roles });
+    if (!(await resolveApiToken(stack.db, secret))) throw new Error("token does not resolve");
+    return { secret, user, headers: { authorization: `Bearer ${secret}` } as Record<string, string> };
+  };
   return {
     app,
     stack,
     config,
     bus,
-    base: `http://127.0.0.1:${port}`,
+    base,
+    signIn,
+    tokenFor,
     ws: `ws://127.0.0.1:${port}/ws`,
     async close() {
       await app.close();
@@ -49,8 +80,8 @@ export async function startApi(opts: { withDashboard?: boolean } = {}) {
 }
 
 /** A WebSocket client that collects frames and can wait for one matching a predicate. */
-export async function connect(url: string) {
-  const socket = new WebSocket(url);
+export async function connect(url: string, headers: Record<string, string> = {}) {
+  const socket = new WebSocket(url, { headers });
   const frames: Record<string, unknown>[] = [];
   const waiters: { pred: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void }[] = [];
   socket.on("message", (data) => {

@@ -1,8 +1,8 @@
 // Run by the two README commands before anything starts: config, PostgreSQL, Redis, database schema.
 // Prints a one-line JSON summary on success; on failure, a message a person can act on and exit 1.
 import { ConfigError, EnvError, formatIssue, loadConfig, readEnv, redactUrl } from "@ops/config";
-import { DependencyError, checkPostgres, checkRedis } from "@ops/core";
-import { prepareDatabase } from "@ops/db";
+import { DependencyError, checkPostgres, checkRedis, ensureFirstAdmin, systemContext } from "@ops/core";
+import { createDb, prepareDatabase } from "@ops/db";
 
 const mode = process.argv[2] ?? "start";
 
@@ -12,7 +12,16 @@ try {
   await checkPostgres(env.DATABASE_URL);
   await checkRedis(env.REDIS_URL);
   let created = false;
-  if (mode === "start") created = (await prepareDatabase(env.DATABASE_URL)).created;
+  let admin: { created: boolean; email: string; password: string | null } | null = null;
+  if (mode === "start") {
+    created = (await prepareDatabase(env.DATABASE_URL)).created;
+    const db = createDb(env.DATABASE_URL, { max: 1, applicationName: "openclaw-ops-preflight" });
+    try {
+      admin = await ensureFirstAdmin(db, systemContext("bootstrap"), { email: env.OPS_ADMIN_EMAIL, password: env.OPS_ADMIN_PASSWORD });
+    } finally {
+      await db.close();
+    }
+  }
   const simulated = config ? config.fleet.targets.filter((t) => t.enabled && t.restart.driver === "simulator" && t.check === "openclaw").length : 0;
   process.stdout.write(
     JSON.stringify({
@@ -25,6 +34,8 @@ try {
       simulated,
       simulatorUrl: config?.fleet.simulator.controlUrl ?? null,
       targets: config?.fleet.targets.filter((t) => t.enabled).length ?? 0,
+      // Printed once by npm start on the terminal, never written to a log file.
+      firstAdmin: admin?.created ? { email: admin.email, password: admin.password } : null,
     }) + "\n",
   );
   process.exit(0);

@@ -19,6 +19,19 @@ export const OpsEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   OPS_WEB_DIST: z.string().optional(),
+  OPS_ADMIN_EMAIL: z.email().optional(),
+  OPS_ADMIN_PASSWORD: z.string().min(1).optional(),
+  OPS_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
+  OPS_SESSION_MAX_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
+  OPS_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean) : []))
+    .describe("extra origins allowed to change state and open /ws, besides the console's own"),
+  OPS_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => v === "true" || v === "1"),
 });
 export type OpsEnv = z.infer<typeof OpsEnv>;
 
@@ -30,6 +43,7 @@ export class EnvError extends Error {
 export function readEnv(source: NodeJS.ProcessEnv = process.env): OpsEnv {
   const result = OpsEnv.safeParse(source);
   if (result.success) return result.data;
+  // Never echo the values: some of these variables are secrets.
   const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   throw new EnvError(`invalid environment: ${lines.join("; ")}`);
 }

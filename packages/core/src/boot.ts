@@ -2,6 +2,9 @@ import { ConfigError, EnvError, loadConfig, type OpsConfig, type OpsEnv } from "
 import { createDb, prepareDatabase, type DbHandle } from "@ops/db";
 import { DependencyError, checkPostgres, checkRedis } from "./deps.ts";
 import { syncTargets } from "./targets/sync.ts";
+import { systemContext } from "./identity/context.ts";
+import { ServiceError } from "./errors.ts";
+import { ensureFirstAdmin } from "./identity/users.ts";
 
 /**
  * What every process does first: read the config, make sure PostgreSQL and Redis answer, bring the
@@ -14,11 +17,18 @@ export async function openPlatform(env: OpsEnv, processName: string): Promise<{ 
   await prepareDatabase(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL, { applicationName: `openclaw-ops-${processName}` });
   await syncTargets(db, config.fleet);
+  if (env.OPS_ADMIN_EMAIL && env.OPS_ADMIN_PASSWORD) {
+    await ensureFirstAdmin(db, systemContext("bootstrap"), { email: env.OPS_ADMIN_EMAIL, password: env.OPS_ADMIN_PASSWORD }).catch((err: unknown) => {
+      // Another process created the same admin a moment earlier.
+      if (!(err instanceof ServiceError && err.code === "CONFLICT")) throw err;
+    });
+  }
   return { config, db };
 }
 
 /** A start-up failure in words a person can act on: the known kinds without a stack trace. */
 export function describeStartupError(processName: string, err: unknown): string {
+  if (err instanceof ServiceError && err.field === "OPS_ADMIN_PASSWORD") return `${processName} cannot start: OPS_ADMIN_PASSWORD ${err.message.replace(/^OPS_ADMIN_PASSWORD: /, "")}`;
   if (err instanceof ConfigError || err instanceof DependencyError || err instanceof EnvError) {
     return `${processName} cannot start:\n${err.message}`;
   }

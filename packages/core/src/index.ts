@@ -11,3 +11,4 @@ export * from "./targets/queries.ts";
 export * from "./targets/sync.ts";
 export * from "./targets/record.ts";
 export * from "./boot.ts";
+export * from "./identity/index.ts";

@@ -1,2 +1,4 @@
 export * from "./status.ts";
 export * from "./series.ts";
+export * from "./access.ts";
+export * from "./redact.ts";

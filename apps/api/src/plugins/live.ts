@@ -1,15 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import { listTargets, type BusFrame } from "@ops/core";
+import { actingUserId, listTargets, resolveSession, type BusFrame } from "@ops/core";
 import type { ApiDeps } from "../deps.ts";
+import { SESSION_COOKIE, sessionPolicy } from "./auth.ts";
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_FRAME_BYTES = 4 * 1024;
 
 const ClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 
-type Client = { socket: WebSocket; ready: boolean; pending: string[]; alive: boolean };
+type Client = { socket: WebSocket; ready: boolean; pending: string[]; alive: boolean; userId: string | null; sessionToken: string | null };
+
+/** Close code for "your session ended": the dashboard sends the user to the login page. */
+export const SESSION_ENDED = 4401;
 
 /**
  * WebSocket /ws: a snapshot first, then every bus frame. Frames that arrive while the snapshot is being
@@ -18,6 +22,10 @@ type Client = { socket: WebSocket; ready: boolean; pending: string[]; alive: boo
 export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const clients = new Set<Client>();
   const unsubscribe = await deps.bus.subscribe((frame: BusFrame) => {
+    if (frame.type === "session.revoked") {
+      for (const c of clients) if (c.userId === frame.userId) c.socket.close(SESSION_ENDED, "session ended");
+      return;
+    }
     const text = JSON.stringify(frame);
     for (const c of clients) {
       if (!c.ready) c.pending.push(text);
@@ -25,9 +33,17 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     }
   });
 
+  // Sessions also end by idle or absolute timeout: re-check them at each heartbeat, without counting as activity.
+  const revalidate = async (c: Client) => {
+    if (!c.sessionToken) return;
+    const s = await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps), { touch: false }).catch(() => undefined);
+    if (s === null) c.socket.close(SESSION_ENDED, "session ended");
+  };
+
   const heartbeat = setInterval(() => {
     const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() });
     for (const c of clients) {
+      void revalidate(c);
       if (!c.alive) {
         c.socket.terminate();
         continue;
@@ -45,8 +61,15 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     for (const c of clients) c.socket.close(1001, "server shutting down");
   });
 
-  app.get("/ws", { websocket: true, schema: { hide: true } }, (socket, req) => {
-    const client: Client = { socket, ready: false, pending: [], alive: true };
+  app.get("/ws", { websocket: true, config: { auth: "targets:read" }, schema: { hide: true } }, (socket, req) => {
+    const client: Client = {
+      socket,
+      ready: false,
+      pending: [],
+      alive: true,
+      userId: req.ctx ? actingUserId(req.ctx.actor) : null,
+      sessionToken: req.session ? (req.cookies[SESSION_COOKIE] ?? null) : null,
+    };
     clients.add(client);
     socket.on("pong", () => (client.alive = true));
     socket.on("close", () => clients.delete(client));

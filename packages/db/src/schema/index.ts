@@ -1,1 +1,2 @@
 export * from "./targets.ts";
+export * from "./identity.ts";

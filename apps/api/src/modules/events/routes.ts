@@ -9,6 +9,7 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
   app.withTypeProvider<ZodTypeProvider>().get(
     "/api/events",
     {
+      config: { auth: "events:read" },
       schema: {
         tags: ["events"],
         summary: "Status events (transitions and restarts), newest first",

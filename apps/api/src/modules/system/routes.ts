@@ -17,12 +17,13 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     "/healthz",
-    { schema: { tags: ["system"], response: { 200: z.object({ ok: z.boolean(), status: z.string() }) } } },
+    { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: z.object({ ok: z.boolean(), status: z.string() }) } } },
     async () => ({ ok: true, status: "live" }),
   );
   r.get(
     "/readyz",
     {
+      config: { auth: "public" },
       schema: {
         tags: ["system"],
         response: {
@@ -43,6 +44,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   r.get(
     "/api/monitoring",
     {
+      config: { auth: "targets:read" },
       schema: {
         tags: ["system"],
         summary: "Probe interval, heartbeat timeout and thresholds from monitoring-config.json",

@@ -23,19 +23,20 @@ export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise
 
   r.get(
     "/api/targets",
-    { schema: { tags: ["targets"], summary: "Every target with its current status", response: { 200: z.object({ targets: z.array(Target) }), ...errorResponses } } },
+    { config: { auth: "targets:read" }, schema: { tags: ["targets"], summary: "Every target with its current status", response: { 200: z.object({ targets: z.array(Target) }), ...errorResponses } } },
     async () => ({ targets: await listTargets(deps.db) }),
   );
 
   r.get(
     "/api/targets/:name",
-    { schema: { tags: ["targets"], summary: "One target", params: NameParams, response: { 200: z.object({ target: Target }), ...errorResponses } } },
+    { config: { auth: "targets:read" }, schema: { tags: ["targets"], summary: "One target", params: NameParams, response: { 200: z.object({ target: Target }), ...errorResponses } } },
     async (req) => ({ target: await getTarget(deps.db, req.params.name) }),
   );
 
   r.get(
     "/api/targets/:name/samples",
     {
+      config: { auth: "targets:read" },
       schema: {
         tags: ["targets"],
         summary: "Probe samples of one target, downsampled to at most ~500 points",

@@ -1,0 +1,138 @@
+import fastifyCookie from "@fastify/cookie";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordSecurityEvent, resolveApiToken, resolveSession, type RequestContext, type SessionIdentity } from "@ops/core";
+import { can, rolesGranting, type Permission } from "@ops/domain";
+import type { ApiDeps } from "../deps.ts";
+
+/** Who may call a route: anyone, any signed-in caller, or holders of a permission. Every route says one. */
+export type Access = "public" | "authenticated" | Permission;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: Access;
+  }
+  interface FastifyRequest {
+    ctx: RequestContext | null;
+    session: SessionIdentity | null;
+  }
+}
+
+export const SESSION_COOKIE = "ops_session";
+
+export type RouteRule = { method: string; url: string; auth: Access };
+const routeTables = new WeakMap<FastifyInstance, RouteRule[]>();
+
+/** Every route with its access rule, as registered: what the access matrix test walks. */
+export function routeTable(app: FastifyInstance): RouteRule[] {
+  return routeTables.get(app) ?? [];
+}
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function sessionPolicy(deps: ApiDeps) {
+  return { idleTimeoutMs: deps.env.OPS_SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: deps.env.OPS_SESSION_MAX_HOURS * 3_600_000 };
+}
+
+function ownOrigin(req: FastifyRequest): string {
+  return `${req.protocol}://${req.headers.host ?? ""}`;
+}
+
+/** Requests from another site never change state and never open /ws with our cookie. */
+function originAllowed(req: FastifyRequest, deps: ApiDeps): boolean {
+  const origin = req.headers.origin;
+  if (origin) return origin === ownOrigin(req) || deps.env.OPS_ALLOWED_ORIGINS.includes(origin);
+  return req.headers["sec-fetch-site"] === "same-origin";
+}
+
+export function clientMeta(req: FastifyRequest) {
+  return { ip: req.ip ?? null, userAgent: (req.headers["user-agent"] ?? "").slice(0, 300) || null };
+}
+
+function deny(reply: FastifyReply, req: FastifyRequest, statusCode: 401 | 403, code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
+  return reply.code(statusCode).send({ statusCode, code, message, requestId: req.id });
+}
+
+export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, maxAgeSeconds: number) {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure: req.protocol === "https", path: "/", maxAge: maxAgeSeconds });
+}
+
+export function clearSessionCookie(reply: FastifyReply, req: FastifyRequest) {
+  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "strict", secure: req.protocol === "https", path: "/" });
+}
+
+/**
+ * Identity and enforcement for every route. A route registered under /api or /ws without an access rule
+ * makes the app refuse to start, so nothing is reachable by omission.
+ */
+export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await app.register(fastifyCookie);
+  app.decorateRequest("ctx", null);
+  app.decorateRequest("session", null);
+
+  const table: RouteRule[] = [];
+  routeTables.set(app, table);
+  app.addHook("onRoute", (route) => {
+    route.config ??= {};
+    if (!route.config.auth) {
+      if (route.url.startsWith("/api/docs")) route.config.auth = "targets:read";
+      else if (route.url.startsWith("/api") || route.url === "/ws") throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.auth)`);
+      else route.config.auth = "public";
+    }
+    for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, auth: route.config.auth });
+  });
+
+  const security = (req: FastifyRequest, kind: Parameters<typeof recordSecurityEvent>[1]["kind"], detail: string) =>
+    recordSecurityEvent(deps.db.sql, {
+      kind,
+      actorId: req.ctx?.actor.id ?? null,
+      ...clientMeta(req),
+      route: `${req.method} ${req.routeOptions.url ?? req.url.split("?")[0]}`,
+      detail,
+    }).catch((err: unknown) => req.log.error({ err }, "could not record a security event"));
+
+  app.addHook("onRequest", async (req, reply) => {
+    const access: Access = req.routeOptions.config?.auth ?? "public";
+    const meta = clientMeta(req);
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (bearer) {
+      const actor = await resolveApiToken(deps.db, bearer);
+      if (!actor) {
+        await security(req, "auth.unauthenticated", "unknown, expired or revoked API token");
+        return deny(reply, req, 401, "UNAUTHENTICATED", "the API token is unknown, expired or revoked");
+      }
+      req.ctx = { actor, ...meta, requestId: req.id };
+    } else {
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) {
+        const session = await resolveSession(deps.db, cookie, sessionPolicy(deps));
+        if (session) {
+          req.session = session;
+          req.ctx = {
+            actor: { type: "user", id: session.user.id, label: session.user.email, roles: session.roles, sessionHash: session.tokenHash },
+            ...meta,
+            requestId: req.id,
+          };
+        }
+      }
+      const isWebSocket = req.routeOptions.url === "/ws";
+      if ((!SAFE_METHODS.has(req.method) || isWebSocket) && !originAllowed(req, deps) && (cookie || access === "public")) {
+        await security(req, isWebSocket ? "ws.rejected" : "csrf.rejected", `origin ${req.headers.origin ?? "(none)"} is not allowed`);
+        return deny(reply, req, 403, "FORBIDDEN", `cross-site request refused: origin ${req.headers.origin ?? "(none)"} is not allowed`);
+      }
+    }
+    if (access === "public") return;
+    if (!req.ctx) {
+      if (req.routeOptions.url !== "/api/auth/me") await security(req, req.routeOptions.url === "/ws" ? "ws.rejected" : "auth.unauthenticated", "no valid session or token");
+      return deny(reply, req, 401, "UNAUTHENTICATED", "sign in first (your session may have expired)");
+    }
+    if (access !== "authenticated" && !can(req.ctx.actor.roles, access)) {
+      await security(req, "auth.forbidden", `needs ${access}`);
+      return deny(reply, req, 403, "FORBIDDEN", `not allowed: ${access} needs the role ${rolesGranting(access).join(" or ")}`);
+    }
+  });
+}
+
+/** The caller's context on a route that requires one (the hook has already refused anonymous callers). */
+export function ctxOf(req: FastifyRequest): RequestContext {
+  if (!req.ctx) throw new Error(`no request context on ${req.method} ${req.url}: the route must not be public`);
+  return req.ctx;
+}

@@ -1,0 +1,117 @@
+import type { DbHandle } from "@ops/db";
+import { can, effectiveTokenRoles, mayGrantRoles, shouldTouchSession, type Role } from "@ops/domain";
+import { ServiceError, invalid, notFound } from "../errors.ts";
+import { writeAudit } from "./audit.ts";
+import { actingUserId, requirePermission, type Actor, type RequestContext } from "./context.ts";
+import { hashSecret, newSecret } from "./secrets.ts";
+
+export const TOKEN_PREFIX = "oco_";
+
+export type TokenView = {
+  id: string;
+  name: string;
+  prefix: string;
+  roles: Role[];
+  createdBy: { id: string; email: string };
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  roles: Role[];
+  createdById: string;
+  createdByEmail: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function toTokenView(r: TokenRow): TokenView {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    roles: r.roles,
+    createdBy: { id: r.createdById, email: r.createdByEmail },
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: iso(r.expiresAt),
+    lastUsedAt: iso(r.lastUsedAt),
+    revokedAt: iso(r.revokedAt),
+  };
+}
+
+const SELECT = `SELECT t.id, t.name, t.prefix, t.roles, t.created_by AS "createdById", u.email AS "createdByEmail",
+  t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt"
+  FROM api_tokens t JOIN users u ON u.id = t.created_by`;
+
+/** Any signed-in caller may list and revoke their own tokens. */
+export async function listApiTokens(h: DbHandle, ctx: RequestContext): Promise<TokenView[]> {
+  const all = can(ctx.actor.roles, "tokens:manage-all");
+  const rows = all
+    ? await h.sql.unsafe<TokenRow[]>(`${SELECT} ORDER BY t.created_at DESC`)
+    : await h.sql.unsafe<TokenRow[]>(`${SELECT} WHERE t.created_by = $1 ORDER BY t.created_at DESC`, [actingUserId(ctx.actor) ?? ""]);
+  return rows.map(toTokenView);
+}
+
+/** A machine identity with at most its creator's roles; the secret is returned once and stored hashed. */
+export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { name: string; roles: Role[]; expiresAt?: string | undefined }) {
+  requirePermission(ctx, "tokens:create");
+  const userId = actingUserId(ctx.actor);
+  if (!userId) throw new ServiceError("FORBIDDEN", "tokens are created on behalf of a user");
+  if (!mayGrantRoles(input.roles, ctx.actor.roles)) {
+    throw new ServiceError("FORBIDDEN", `a token cannot carry roles you do not hold (${input.roles.filter((r) => !ctx.actor.roles.includes(r)).join(", ")})`, "roles");
+  }
+  let expiresAt: Date | null = null;
+  if (input.expiresAt !== undefined) {
+    expiresAt = new Date(input.expiresAt);
+    if (Number.isNaN(expiresAt.getTime())) throw invalid("expiresAt", "not a date (use ISO 8601)");
+    if (expiresAt.getTime() <= Date.now()) throw invalid("expiresAt", "must be in the future");
+  }
+  const { secret, hash } = newSecret(TOKEN_PREFIX);
+  return h.sql.begin(async (tx) => {
+    const [created] = await tx<{ id: string }[]>`
+      INSERT INTO api_tokens (name, token_hash, prefix, roles, created_by, expires_at)
+      VALUES (${input.name.trim()}, ${hash}, ${secret.slice(0, TOKEN_PREFIX.length + 4)}, ${[...new Set(input.roles)]}::text[], ${userId}, ${expiresAt})
+      RETURNING id`;
+    const [row] = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1`, [created!.id]);
+    const token = toTokenView(row!);
+    await writeAudit(tx, ctx, { action: "token.create", targetType: "token", targetId: token.id, after: token });
+    return { token, secret };
+  });
+}
+
+/** Revoke a token: one's own, or any with tokens:manage-all. Someone else's token is "not found" to others. */
+export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: string): Promise<void> {
+  await h.sql.begin(async (tx) => {
+    const rows = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id]);
+    const row = rows[0];
+    const mayTouch = row && (can(ctx.actor.roles, "tokens:manage-all") || row.createdById === actingUserId(ctx.actor));
+    if (!row || !mayTouch) throw notFound(`token ${id}`, "id");
+    if (row.revokedAt) return;
+    await tx`UPDATE api_tokens SET revoked_at = now() WHERE id = ${id}`;
+    await writeAudit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id, before: toTokenView(row), after: { revoked: true } });
+  });
+}
+
+/**
+ * The actor behind a bearer token; null when unknown, revoked, expired or its creator is disabled.
+ * Its roles are narrowed to those its creator still holds, so demoting a person demotes their tokens.
+ */
+export async function resolveApiToken(h: DbHandle, secret: string, now = Date.now()): Promise<Actor | null> {
+  if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+  const [row] = await h.sql<{ id: string; name: string; roles: Role[]; userId: string; userRoles: Role[]; expiresAt: Date | null; revokedAt: Date | null; disabledAt: Date | null; lastUsedAt: Date | null }[]>`
+    SELECT t.id, t.name, t.roles, t.created_by AS "userId", u.roles AS "userRoles", t.expires_at AS "expiresAt", t.revoked_at AS "revokedAt",
+           u.disabled_at AS "disabledAt", t.last_used_at AS "lastUsedAt"
+    FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.token_hash = ${hashSecret(secret)}`;
+  if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
+  if (!row.lastUsedAt || shouldTouchSession(row.lastUsedAt.getTime(), now)) await h.sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.id}`;
+  return { type: "token", id: row.id, label: `token:${row.name}`, roles: effectiveTokenRoles(row.roles, row.userRoles), userId: row.userId };
+}

@@ -1,0 +1,162 @@
+import { normalizeEmail, passwordProblem, type Role } from "@ops/domain";
+import type { DbHandle } from "@ops/db";
+import type { TransactionSql } from "postgres";
+import { ServiceError, invalid, notFound } from "../errors.ts";
+import { writeAudit } from "./audit.ts";
+import { requirePermission, type RequestContext } from "./context.ts";
+import { hashPassword, temporaryPassword } from "./secrets.ts";
+import { revokeUserSessions } from "./sessions.ts";
+
+export type UserView = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+};
+
+export type UserRow = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  disabledAt: Date | null;
+  mustChangePassword: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+};
+
+export function userColumns(alias = ""): string {
+  const a = alias ? `${alias}.` : "";
+  return `${a}id, ${a}email, ${a}display_name AS "displayName", ${a}roles, ${a}disabled_at AS "disabledAt",
+    ${a}must_change_password AS "mustChangePassword", ${a}created_at AS "createdAt", ${a}last_login_at AS "lastLoginAt"`;
+}
+const USER_COLUMNS = userColumns();
+
+export function toUserView(r: UserRow): UserView {
+  return {
+    id: r.id,
+    email: r.email,
+    displayName: r.displayName,
+    roles: r.roles,
+    disabled: r.disabledAt !== null,
+    mustChangePassword: r.mustChangePassword,
+    createdAt: r.createdAt.toISOString(),
+    lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+function uniqueRoles(roles: Role[]): Role[] {
+  return [...new Set(roles)];
+}
+
+export async function listUsers(h: DbHandle, ctx: RequestContext): Promise<UserView[]> {
+  requirePermission(ctx, "users:manage");
+  const rows = await h.sql.unsafe<UserRow[]>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(email)`);
+  return rows.map(toUserView);
+}
+
+export type CreateUserInput = { email: string; displayName: string; roles: Role[] };
+
+/** Invite a user: they get a temporary password, shown once, to change at first login. */
+export async function createUser(h: DbHandle, ctx: RequestContext, input: CreateUserInput, password?: string) {
+  requirePermission(ctx, "users:manage");
+  const email = normalizeEmail(input.email);
+  const secret = password ?? temporaryPassword();
+  const passwordHash = await hashPassword(secret);
+  return h.sql.begin(async (tx) => {
+    const exists = await tx`SELECT 1 FROM users WHERE lower(email) = ${email}`;
+    if (exists.length) throw new ServiceError("CONFLICT", `a user with the email ${email} exists already`, "email");
+    const [row] = await tx.unsafe<UserRow[]>(
+      `INSERT INTO users (email, display_name, password_hash, roles, must_change_password)
+       VALUES ($1, $2, $3, $4::text[], $5) RETURNING ${USER_COLUMNS}`,
+      [email, input.displayName.trim(), passwordHash, uniqueRoles(input.roles), password === undefined],
+    );
+    const user = toUserView(row!);
+    await writeAudit(tx, ctx, { action: "user.create", targetType: "user", targetId: user.id, after: user });
+    return { user, temporaryPassword: password === undefined ? secret : null };
+  });
+}
+
+async function lockUser(tx: TransactionSql, id: string): Promise<UserRow> {
+  const rows = await tx.unsafe<UserRow[]>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+  if (!rows[0]) throw notFound(`user ${id}`, "id");
+  return rows[0];
+}
+
+async function activeAdminsBesides(tx: TransactionSql, id: string): Promise<number> {
+  const [r] = await tx<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM users WHERE id <> ${id} AND disabled_at IS NULL AND 'admin' = ANY(roles)`;
+  return r?.n ?? 0;
+}
+
+export type UpdateUserInput = { displayName?: string | undefined; roles?: Role[] | undefined; disabled?: boolean | undefined };
+
+/**
+ * Change a user's name, roles or disabled flag. Losing a role or being disabled ends every session at once;
+ * the last active admin cannot be demoted or disabled, and nobody can lock themselves out.
+ */
+export async function updateUser(h: DbHandle, ctx: RequestContext, id: string, patch: UpdateUserInput) {
+  requirePermission(ctx, "users:manage");
+  return h.sql.begin(async (tx) => {
+    const before = await lockUser(tx, id);
+    const roles = patch.roles ? uniqueRoles(patch.roles) : before.roles;
+    const disabled = patch.disabled ?? before.disabledAt !== null;
+    const losesAdmin = before.roles.includes("admin") && (!roles.includes("admin") || disabled);
+    const self = ctx.actor.type === "user" && ctx.actor.id === id;
+    if (self && losesAdmin) throw new ServiceError("RULE_VIOLATION", "you cannot remove your own admin role or disable yourself", patch.disabled ? "disabled" : "roles");
+    if (losesAdmin && (await activeAdminsBesides(tx, id)) === 0) {
+      throw new ServiceError("RULE_VIOLATION", "the last active admin cannot be demoted or disabled", patch.disabled ? "disabled" : "roles");
+    }
+    if (patch.displayName !== undefined && patch.displayName.trim() === "") throw invalid("displayName", "must not be empty");
+    const [row] = await tx.unsafe<UserRow[]>(
+      `UPDATE users SET display_name = $2, roles = $3::text[],
+         disabled_at = CASE WHEN $4::boolean THEN coalesce(disabled_at, now()) ELSE NULL END, updated_at = now()
+       WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      [id, patch.displayName?.trim() ?? before.displayName, roles, disabled],
+    );
+    const after = toUserView(row!);
+    const lostRole = before.roles.some((r) => !roles.includes(r));
+    const revoked = lostRole || (disabled && before.disabledAt === null) ? await revokeUserSessions(tx, id) : 0;
+    await writeAudit(tx, ctx, { action: "user.update", targetType: "user", targetId: id, before: toUserView(before), after });
+    return { user: after, sessionsEnded: revoked > 0 || lostRole || disabled };
+  });
+}
+
+/** Admin reset: a new temporary password, shown once; every session of the user ends. */
+export async function resetUserPassword(h: DbHandle, ctx: RequestContext, id: string) {
+  requirePermission(ctx, "users:manage");
+  const secret = temporaryPassword();
+  const passwordHash = await hashPassword(secret);
+  return h.sql.begin(async (tx) => {
+    await lockUser(tx, id);
+    await tx`UPDATE users SET password_hash = ${passwordHash}, must_change_password = true, password_changed_at = now(), updated_at = now() WHERE id = ${id}`;
+    await revokeUserSessions(tx, id);
+    await writeAudit(tx, ctx, { action: "user.password.reset", targetType: "user", targetId: id, after: { mustChangePassword: true } });
+    return { temporaryPassword: secret };
+  });
+}
+
+/** The first admin: from OPS_ADMIN_EMAIL/OPS_ADMIN_PASSWORD, or admin@localhost with a generated password on an empty database. */
+export async function ensureFirstAdmin(
+  h: DbHandle,
+  ctx: RequestContext,
+  given: { email?: string | undefined; password?: string | undefined },
+): Promise<{ created: boolean; email: string; password: string | null }> {
+  if (given.email && given.password) {
+    const email = normalizeEmail(given.email);
+    const problem = passwordProblem(given.password, email);
+    if (problem) throw invalid("OPS_ADMIN_PASSWORD", problem);
+    const exists = await h.sql`SELECT 1 FROM users WHERE lower(email) = ${email}`;
+    if (exists.length) return { created: false, email, password: null };
+    await createUser(h, ctx, { email, displayName: "Administrator", roles: ["admin"] }, given.password);
+    return { created: true, email, password: null };
+  }
+  const [count] = await h.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM users`;
+  if ((count?.n ?? 0) > 0) return { created: false, email: "", password: null };
+  const { temporaryPassword: password } = await createUser(h, ctx, { email: "admin@localhost", displayName: "Administrator", roles: ["admin"] });
+  return { created: true, email: "admin@localhost", password };
+}
