@@ -33,10 +33,11 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     }
   });
 
-  // Sessions also end by idle or absolute timeout: re-check them at each heartbeat, without counting as activity.
+  // Sessions also end by timeout: re-check them at each heartbeat. An open board counts as activity (an on-call
+  // screen must not sign itself out mid-shift), so only the absolute lifetime ends a session that is watching.
   const revalidate = async (c: Client) => {
     if (!c.sessionToken) return;
-    const s = await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps), { touch: false }).catch(() => undefined);
+    const s = await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps)).catch(() => undefined);
     if (s === null) c.socket.close(SESSION_ENDED, "session ended");
   };
 
