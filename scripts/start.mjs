@@ -16,6 +16,15 @@ if (pre.status !== 0) fail(pre.stderr.trim() || "preflight failed");
 const info = JSON.parse(pre.stdout.trim().split("\n").pop());
 log("setup", `database ${info.database}${info.databaseCreated ? " (created)" : ""}, migrated`);
 log("setup", `redis ${info.redis}; config ${info.configDir}`);
+if (info.firstAdmin?.password) {
+  process.stdout.write(
+    `\n  First start: an admin account was created. This password is shown once and is not stored anywhere in clear:\n` +
+      `    email     ${info.firstAdmin.email}\n    password  ${info.firstAdmin.password}\n` +
+      `  You will be asked to choose a new password at first login.\n\n`,
+  );
+} else if (info.firstAdmin) {
+  log("setup", `admin account ${info.firstAdmin.email} created from OPS_ADMIN_EMAIL / OPS_ADMIN_PASSWORD`);
+}
 
 function newestMtime(dir) {
   let newest = 0;

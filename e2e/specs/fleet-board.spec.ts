@@ -2,14 +2,15 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { launchBrowser } from "../support/browser.ts";
-import { AGENTS, ARTIFACTS, getJson, startStack, until } from "../support/stack.ts";
+import { launchBrowser, signIn } from "../support/browser.ts";
+import { ADMIN, AGENTS, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
 type Target = { name: string; status: string; reason: string; version: string | null };
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: { browser: Browser; close: () => Promise<void> };
 let page: Page;
+let auth: Record<string, string>;
 
 const tile = (name: string) => page.locator(`[data-testid="tile-${name}"]`);
 
@@ -23,9 +24,10 @@ async function clearAndRestart(name: string) {
 
 beforeAll(async () => {
   stack = await startStack({ apis: 2 });
+  auth = await apiLogin(stack.apis[0]!);
   await until(
     "all eleven agents ok",
-    () => getJson<{ targets: Target[] }>(`${stack.apis[0]}/api/targets`),
+    () => getJson<{ targets: Target[] }>(`${stack.apis[0]}/api/targets`, { headers: auth }),
     (r) => AGENTS.every((a) => r.targets.find((t) => t.name === a)?.status === "ok"),
     60_000,
   );
@@ -39,8 +41,8 @@ afterAll(async () => {
 });
 
 describe("[BOARD] the live fleet board", () => {
-  it("[BOARD][LOAD]: shows the eleven agents ok, with version, and says it is live", async () => {
-    await page.goto(stack.apis[0]!);
+  it("[BOARD][LOAD]: after signing in, shows the eleven agents ok, with version, and says it is live", async () => {
+    await signIn(page, stack.apis[0]!, ADMIN);
     for (const a of AGENTS) await expect.poll(() => tile(a).getAttribute("data-status"), { timeout: 10_000 }).toBe("ok");
     await expect.poll(() => page.locator('[data-testid="live-indicator"]').getAttribute("data-state"), { timeout: 10_000 }).toBe("live");
     expect(await tile("alpha").textContent()).toContain("2026.9.6");
@@ -48,7 +50,8 @@ describe("[BOARD] the live fleet board", () => {
   });
 
   it("[BOARD][CRASH]: a crashed agent turns down without reload, within one interval + 5 s, and every API process pushes it", async () => {
-    const other = new WebSocket(stack.apis[1]!.replace("http", "ws") + "/ws");
+    const otherAuth = await apiLogin(stack.apis[1]!);
+    const other = new WebSocket(stack.apis[1]!.replace("http", "ws") + "/ws", { headers: otherAuth });
     const seenOnOther = new Promise<Record<string, unknown>>((resolve) => {
       other.on("message", (d) => {
         const f = JSON.parse(d.toString()) as { type: string; target?: Target };

@@ -1,4 +1,13 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/** Sign in through the real login page and wait to land where `next` pointed. */
+export async function signIn(page: Page, base: string, creds: { email: string; password: string }, next = "/"): Promise<void> {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.locator('[data-testid="login-email"]').fill(creds.email);
+  await page.locator('[data-testid="login-password"]').fill(creds.password);
+  await page.locator('[data-testid="login-submit"]').click();
+  await page.waitForURL((url) => url.pathname + url.search === next, { timeout: 15_000 });
+}
 
 /** Debian's Chromium, headless, with the flags this offline machine needs; Playwright gives it a fresh profile. */
 export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {

@@ -8,6 +8,8 @@ import { openTestStack, writeTestConfig } from "@ops/core/test";
 export const ARTIFACTS = join(REPO_ROOT, "e2e", "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
+export const ADMIN = { email: "admin@e2e.local", password: "e2e admin password 2026" };
+
 export const AGENTS = ["steward", "alpha", "beta", "charlie", "examiner", "explorer", "sentinel", "coder", "dreamer", "empath", "historian"];
 
 /** A free TCP port, found by binding to port 0. */
@@ -83,6 +85,17 @@ export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) =>
   }
 }
 
+/** Sign in through the API (as a script would with a browser's headers); returns the cookie header. */
+export async function apiLogin(base: string, creds = ADMIN): Promise<Record<string, string>> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base },
+    body: JSON.stringify(creds),
+  });
+  if (res.status !== 200) throw new Error(`login failed: HTTP ${res.status} ${await res.text()}`);
+  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, origin: base };
+}
+
 export async function getJson<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} → HTTP ${res.status}: ${await res.text()}`);
@@ -118,6 +131,8 @@ export async function startStack(opts: { apis?: number; intervalSeconds?: number
     OPS_REDIS_PREFIX: data.prefix,
     OPS_CONFIG_DIR: cfg.dir,
     SIM_DATA_DIR: join(ARTIFACTS, "simulator"),
+    OPS_ADMIN_EMAIL: ADMIN.email,
+    OPS_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: "info",
   };
   const procs: Proc[] = [];

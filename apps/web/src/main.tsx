@@ -5,6 +5,9 @@ import "./styles/base.css";
 import "./styles/board.css";
 import "./styles/target.css";
 import "./styles/details.css";
+import "./styles/forms.css";
+import "./styles/auth.css";
+import "./styles/admin.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

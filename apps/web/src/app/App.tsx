@@ -1,64 +1,100 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { UsersPage } from "../features/admin/pages/UsersPage.tsx";
+import { AuditPage } from "../features/audit/pages/AuditPage.tsx";
+import { AuthGate } from "../features/auth/components/AuthGate.tsx";
+import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
+import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
+import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
 import { BoardPage } from "../features/targets/pages/BoardPage.tsx";
 import { TargetPage } from "../features/targets/pages/TargetPage.tsx";
 import { createLiveSync } from "../features/targets/queries.ts";
-import { shouldRetry } from "../lib/api.ts";
+import { TokensPage } from "../features/tokens/pages/TokensPage.tsx";
 import { LiveConnection, LiveContext, wsUrl } from "../lib/ws.ts";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
+import type { Section } from "./NavBar.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
+import { createQueryClient } from "./queryClient.ts";
 import { useHref } from "./router.tsx";
-import { matchRoute } from "./routes.ts";
+import { matchRoute, pathOf } from "./routes.ts";
 import type { Route } from "./routes.ts";
 import { Shell } from "./Shell.tsx";
 
-function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        retry: shouldRetry,
-        retryDelay: (n) => Math.min(1000 * 2 ** n, 10_000),
-      },
-    },
-  });
-}
-
-function page(route: Route) {
+function page(route: Exclude<Route, { name: "login" }>) {
   switch (route.name) {
     case "board":
       return <BoardPage />;
     case "target":
       return <TargetPage key={route.targetName} name={route.targetName} />;
+    case "account":
+      return <AccountPage />;
+    case "users":
+      return <UsersPage />;
+    case "tokens":
+      return <TokensPage />;
+    case "audit":
+      return <AuditPage />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
 }
 
+const TITLES: Partial<Record<Route["name"], string>> = {
+  account: "Account",
+  users: "Users",
+  tokens: "Tokens",
+  audit: "Audit",
+  notFound: "Not found",
+};
+
 function titleOf(route: Route): string | undefined {
-  if (route.name === "target") return route.targetName;
-  if (route.name === "notFound") return "Not found";
-  return undefined;
+  return route.name === "target" ? route.targetName : TITLES[route.name];
+}
+
+function sectionOf(route: Route): Section | undefined {
+  switch (route.name) {
+    case "board":
+    case "target":
+      return "board";
+    case "account":
+    case "users":
+    case "tokens":
+    case "audit":
+      return route.name;
+    default:
+      return undefined;
+  }
 }
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [live] = useState(
-    () => new LiveConnection({ url: () => wsUrl(window.location), onFrame: createLiveSync(queryClient) }),
-  );
-  useEffect(() => {
-    live.start();
-    return () => live.stop();
-  }, [live]);
+  const [live] = useState(() => {
+    const conn: LiveConnection = new LiveConnection({
+      url: () => wsUrl(window.location),
+      onFrame: createLiveSync(queryClient),
+      onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
+      onHandshakeFailures: () => checkSession(queryClient),
+    });
+    return conn;
+  });
 
   const href = useHref();
-  const route = matchRoute(href.split("?")[0] ?? "/");
+  const route = matchRoute(pathOf(href));
 
   return (
     <QueryClientProvider client={queryClient}>
       <LiveContext.Provider value={live}>
-        <Shell pageTitle={titleOf(route)}>
-          <ErrorBoundary resetKey={href}>{page(route)}</ErrorBoundary>
-        </Shell>
+        {route.name === "login" ? (
+          <ErrorBoundary resetKey={href}>
+            <LoginPage />
+          </ErrorBoundary>
+        ) : (
+          <AuthGate route={route} href={href}>
+            <Shell pageTitle={titleOf(route)} section={sectionOf(route)}>
+              <ErrorBoundary resetKey={href}>{page(route)}</ErrorBoundary>
+            </Shell>
+          </AuthGate>
+        )}
       </LiveContext.Provider>
     </QueryClientProvider>
   );

@@ -1,46 +1,50 @@
 import { useMemo } from "react";
 import type { ReactNode } from "react";
+import { can, useSession } from "../features/auth/session.ts";
 import { LiveIndicator } from "../features/targets/components/LiveIndicator.tsx";
 import { StatusCounts } from "../features/targets/components/StatusCounts.tsx";
 import { useTargets } from "../features/targets/queries.ts";
 import { countStatuses, documentTitle } from "../features/targets/status.ts";
-import { errorMessage } from "../lib/api.ts";
+import { ApiError, errorMessage } from "../lib/api.ts";
 import { useClientNow } from "../lib/clock.ts";
 import { formatAgo } from "../lib/format.ts";
 import { useLiveState } from "../lib/ws.ts";
 import { Banner } from "./Banner.tsx";
+import { Logo } from "./Logo.tsx";
+import { NavBar } from "./NavBar.tsx";
+import type { Section } from "./NavBar.tsx";
 import { Link } from "./router.tsx";
 import { useDocumentTitle } from "./useDocumentTitle.ts";
 
-function Logo() {
-  return (
-    <svg className="brand__logo" viewBox="0 0 32 32" aria-hidden="true">
-      <rect width="32" height="32" rx="7" fill="var(--surface-2)" />
-      <circle cx="16" cy="16" r="9" fill="none" stroke="var(--ok)" strokeWidth="3" />
-      <circle cx="16" cy="16" r="3.5" fill="var(--ok)" />
-    </svg>
-  );
-}
+type Props = { pageTitle?: string; section?: Section; children: ReactNode };
 
-export function Shell({ pageTitle, children }: { pageTitle?: string; children: ReactNode }) {
-  const targets = useTargets();
+export function Shell({ pageTitle, section, children }: Props) {
+  const session = useSession();
+  // Until the password is changed the session is good for the account page only.
+  const restricted = session.user.mustChangePassword;
+  const fleet = !restricted && can(session, "targets:read");
+  const targets = useTargets({ enabled: fleet });
   const live = useLiveState();
   const now = useClientNow();
-  const counts = useMemo(() => (targets.data ? countStatuses(targets.data) : null), [targets.data]);
+  const counts = useMemo(() => (fleet && targets.data ? countStatuses(targets.data) : null), [fleet, targets.data]);
   useDocumentTitle(documentTitle(counts, pageTitle));
 
   // Only complain about the API when the live stream is not covering for it.
-  const apiDown = targets.isError && live.status !== "live";
+  const forbidden = targets.error instanceof ApiError && targets.error.isForbidden;
+  const apiDown = fleet && targets.isError && !forbidden && live.status !== "live";
 
   return (
     <div className="shell">
-      <header className="topbar">
-        <Link to="/" className="brand" aria-label="OpenClaw Ops — board">
-          <Logo />
-          <span className="brand__name">OpenClaw Ops</span>
-        </Link>
-        {counts && <StatusCounts counts={counts} />}
-        <LiveIndicator />
+      <header className="header">
+        <div className="topbar">
+          <Link to="/" className="brand" aria-label="OpenClaw Ops — board">
+            <Logo />
+            <span className="brand__name">OpenClaw Ops</span>
+          </Link>
+          {counts && <StatusCounts counts={counts} />}
+          {fleet && <LiveIndicator />}
+        </div>
+        <NavBar active={section} restricted={restricted} />
       </header>
       <div className="banners">
         {apiDown && (
@@ -59,7 +63,7 @@ export function Shell({ pageTitle, children }: { pageTitle?: string; children: R
               : " — retrying automatically."}
           </Banner>
         )}
-        {live.error && (
+        {fleet && live.error && (
           <Banner tone="warning" testId="live-error">
             <strong>Live stream:</strong> {live.error}
           </Banner>

@@ -16,7 +16,7 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-function currentHref(): string {
+export function currentHref(): string {
   return window.location.pathname + window.location.search;
 }
 

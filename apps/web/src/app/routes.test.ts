@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute, targetPath } from "./routes.ts";
+import { matchRoute, pathOf, targetPath } from "./routes.ts";
 
 describe("matchRoute", () => {
   it("matches the board, target pages and everything else", () => {
@@ -11,6 +11,23 @@ describe("matchRoute", () => {
     expect(matchRoute("/targets")).toEqual({ name: "notFound", path: "/targets" });
     expect(matchRoute("/targets/a/b")).toEqual({ name: "notFound", path: "/targets/a/b" });
     expect(matchRoute("/targets/%E0%A4%A")).toEqual({ name: "notFound", path: "/targets/%E0%A4%A" });
+  });
+
+  it("matches the account, admin, tokens, audit and login pages", () => {
+    expect(matchRoute("/login")).toEqual({ name: "login" });
+    expect(matchRoute("/account/")).toEqual({ name: "account" });
+    expect(matchRoute("/admin/users")).toEqual({ name: "users" });
+    expect(matchRoute("/admin")).toEqual({ name: "users" });
+    expect(matchRoute("/tokens")).toEqual({ name: "tokens" });
+    expect(matchRoute("/audit")).toEqual({ name: "audit" });
+    expect(matchRoute("/admin/other")).toEqual({ name: "notFound", path: "/admin/other" });
+    expect(matchRoute("/constructor")).toEqual({ name: "notFound", path: "/constructor" });
+  });
+
+  it("takes the path out of an href", () => {
+    expect(pathOf("/audit?tab=security")).toBe("/audit");
+    expect(pathOf("/x#y")).toBe("/x");
+    expect(pathOf("")).toBe("/");
   });
 
   it("builds target paths", () => {

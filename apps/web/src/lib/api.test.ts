@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, shouldRetry, toApiError } from "./api.ts";
+import { actionErrorMessage, ApiError, fieldErrorMessage, shouldRetry, toApiError } from "./api.ts";
 
 describe("toApiError", () => {
   it("keeps the API's error shape", () => {
@@ -35,5 +35,28 @@ describe("shouldRetry", () => {
     expect(shouldRetry(0, new ApiError(503, "DOWN", "x"))).toBe(true);
     expect(shouldRetry(2, new ApiError(0, "NETWORK", "x"))).toBe(true);
     expect(shouldRetry(3, new ApiError(0, "NETWORK", "x"))).toBe(false);
+  });
+});
+
+describe("actionErrorMessage", () => {
+  it("turns a 403 into a permission sentence and keeps other messages", () => {
+    expect(actionErrorMessage(new ApiError(403, "FORBIDDEN", "missing permission users:manage"), "manage users")).toBe(
+      "You don't have permission to manage users.",
+    );
+    expect(actionErrorMessage(new ApiError(409, "CONFLICT", "email already exists"), "invite users")).toBe("email already exists");
+    expect(actionErrorMessage(new Error("boom"), "x")).toBe("boom");
+  });
+});
+
+describe("fieldErrorMessage", () => {
+  it("drops the field prefix the API puts in front of field errors", () => {
+    expect(fieldErrorMessage(new ApiError(401, "UNAUTHENTICATED", "currentPassword: the current password is wrong", "currentPassword"))).toBe(
+      "The current password is wrong",
+    );
+    expect(fieldErrorMessage(new ApiError(400, "VALIDATION", "body email: Invalid email address", "email"))).toBe("Invalid email address");
+    expect(fieldErrorMessage(new ApiError(400, "VALIDATION", "must be at least 12 characters", "newPassword"))).toBe(
+      "Must be at least 12 characters",
+    );
+    expect(fieldErrorMessage(new ApiError(409, "CONFLICT", "email is taken"))).toBe("Email is taken");
   });
 });

@@ -18,6 +18,14 @@ export class ApiError extends Error {
   get isNotFound(): boolean {
     return this.statusCode === 404;
   }
+
+  get isUnauthenticated(): boolean {
+    return this.statusCode === 401;
+  }
+
+  get isForbidden(): boolean {
+    return this.statusCode === 403;
+  }
 }
 
 type ErrorBody = { statusCode?: unknown; code?: unknown; message?: unknown; field?: unknown; requestId?: unknown };
@@ -38,31 +46,50 @@ export function toApiError(status: number, statusText: string, body: unknown): A
   );
 }
 
-export async function apiGet<T>(path: string, init: { signal?: AbortSignal } = {}): Promise<T> {
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+async function request<T>(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { headers: { accept: "application/json" }, credentials: "same-origin", signal: init.signal });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError(0, "NETWORK", "Cannot reach the OpenClaw Ops API (network error)");
   }
   const text = await res.text();
-  let body: unknown = undefined;
+  let parsed: unknown = undefined;
   if (text !== "") {
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       if (res.ok) throw new ApiError(res.status, "BAD_BODY", `The API answered ${path} with a body that is not JSON`);
     }
   }
   if (!res.ok) {
     // A proxy in front of a stopped API answers 5xx without our JSON: that is "unreachable", not an API error.
-    if (res.status >= 500 && body === undefined) {
+    if (res.status >= 500 && parsed === undefined) {
       throw new ApiError(0, "NETWORK", `Cannot reach the OpenClaw Ops API (HTTP ${res.status} without an API error body)`);
     }
-    throw toApiError(res.status, res.statusText, body);
+    throw toApiError(res.status, res.statusText, parsed);
   }
-  return body as T;
+  return parsed as T;
+}
+
+export function apiGet<T>(path: string, init: { signal?: AbortSignal } = {}): Promise<T> {
+  return request<T>("GET", path, undefined, init.signal);
+}
+
+/** State-changing call; resolves to undefined for 204 No Content. */
+export function apiSend<T = void>(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<T> {
+  return request<T>(method, path, body, undefined);
 }
 
 /** Queries should not retry answers that will not change (bad request, not found, forbidden). */
@@ -71,6 +98,23 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
     return false;
   }
   return failureCount < 3;
+}
+
+/** Inline wording for an error; a 403 says what the user is not allowed to do. */
+export function actionErrorMessage(error: unknown, action: string): string {
+  if (error instanceof ApiError && error.isForbidden) return `You don't have permission to ${action}.`;
+  return errorMessage(error);
+}
+
+/** The message for an error shown next to its field: without a leading "body email:" style prefix. */
+export function fieldErrorMessage(error: ApiError): string {
+  const field = error.field;
+  let text = error.message;
+  if (field) {
+    const i = text.indexOf(`${field}:`);
+    if (i !== -1 && i <= 12) text = text.slice(i + field.length + 1).trim();
+  }
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : error.message;
 }
 
 export function errorMessage(error: unknown): string {

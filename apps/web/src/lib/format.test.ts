@@ -4,11 +4,13 @@ import {
   elapsedSince,
   formatAgo,
   formatAxisTime,
+  formatDay,
   formatDuration,
   formatLatency,
   formatLatencyTick,
   formatPercent,
   formatTimestamp,
+  formatUntil,
 } from "./format.ts";
 
 const NOW = Date.parse("2026-11-23T14:00:00.000Z");
@@ -120,5 +122,24 @@ describe("timestamps", () => {
     const t = Date.parse("2026-11-23T09:30:00Z");
     expect(formatAxisTime(t, 3_600_000, "UTC")).toBe("09:30");
     expect(formatAxisTime(t, 7 * 86_400_000, "UTC")).toBe("Mon 23");
+  });
+});
+
+describe("formatUntil", () => {
+  it("counts down to a future time and says now once it has passed", () => {
+    expect(formatUntil(ago(-(3 * 3_600_000 + 5 * 60_000)), NOW)).toBe("in 3 h 5 m");
+    expect(formatUntil(ago(-45_000), NOW)).toBe("in 45 s");
+    expect(formatUntil(ago(1000), NOW)).toBe("now");
+    expect(formatUntil(null, NOW)).toBe("—");
+  });
+});
+
+describe("formatDay", () => {
+  it("says today, the day, or the date with its year", () => {
+    const tz = { timeZone: "UTC" } as const;
+    expect(formatDay("2026-11-23T09:05:00Z", NOW, tz.timeZone)).toBe("today 09:05");
+    expect(formatDay("2026-10-14T14:42:00Z", NOW, tz.timeZone)).toBe("14 Oct 14:42");
+    expect(formatDay("2027-02-11T14:42:00Z", NOW, tz.timeZone)).toBe("11 Feb 2027");
+    expect(formatDay(null, NOW)).toBe("—");
   });
 });

@@ -40,6 +40,14 @@ export function formatAgo(iso: string | null | undefined, now: number): string {
   return `${Math.floor(ms / DAY)} d ago`;
 }
 
+/** "in 12 m", "in 3 h 5 m"; "now" once passed (for expiries). */
+export function formatUntil(iso: string | null | undefined, now: number): string {
+  const ms = elapsedSince(iso, now);
+  if (ms == null) return DASH;
+  if (ms >= 0) return "now";
+  return `in ${formatDuration(-ms)}`;
+}
+
 /** "<1 ms", "3.4 ms", "123 ms", "1.23 s", "12.3 s". */
 export function formatLatency(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return DASH;
@@ -93,6 +101,20 @@ export function formatTimestamp(iso: string | null | undefined, now: number, opt
   const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone });
   const sameDay = day.format(t) === day.format(now) && Math.abs(now - t) < DAY;
   return sameDay ? time : `${day.format(t)} ${time}`;
+}
+
+/** Calendar-ish time for tables: "today 14:03", "14 Oct 09:12", or "11 Feb 2027" outside the current year. */
+export function formatDay(iso: string | null | undefined, now: number, timeZone?: string): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return DASH;
+  const year = new Intl.DateTimeFormat("en-GB", { year: "numeric", timeZone });
+  if (year.format(t) !== year.format(now)) {
+    return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone }).format(t);
+  }
+  const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(t);
+  const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone });
+  return day.format(t) === day.format(now) ? `today ${time}` : `${day.format(t)} ${time}`;
 }
 
 /** Axis label for a time within a chart range of `spanMs`. */

@@ -4,8 +4,9 @@ import type { Frame } from "./ws.ts";
 
 class FakeSocket {
   static all: FakeSocket[] = [];
+  onopen: (() => void) | null = null;
   onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
   closed = false;
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
@@ -16,8 +17,11 @@ class FakeSocket {
   send(frame: object) {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
-  drop() {
-    this.onclose?.();
+  open() {
+    this.onopen?.();
+  }
+  drop(code = 1006) {
+    this.onclose?.({ code });
   }
 }
 
@@ -26,15 +30,25 @@ const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 describe("LiveConnection", () => {
   let frames: Frame[];
   let conn: LiveConnection;
+  let ended: number;
+  let failures: number[];
 
   beforeEach(() => {
     vi.useFakeTimers();
     FakeSocket.all = [];
     frames = [];
+    ended = 0;
+    failures = [];
     vi.stubGlobal("WebSocket", FakeSocket);
     vi.stubGlobal("window", { addEventListener: () => {}, removeEventListener: () => {} });
     vi.stubGlobal("navigator", { onLine: true });
-    conn = new LiveConnection({ url: () => "ws://x/ws", onFrame: (f) => frames.push(f), staleAfterMs: 40_000 });
+    conn = new LiveConnection({
+      url: () => "ws://x/ws",
+      onFrame: (f) => frames.push(f),
+      staleAfterMs: 40_000,
+      onSessionEnded: () => (ended += 1),
+      onHandshakeFailures: (n) => failures.push(n),
+    });
     conn.start();
   });
 
@@ -101,5 +115,38 @@ describe("LiveConnection", () => {
     conn.stop();
     vi.advanceTimersByTime(60_000);
     expect(FakeSocket.all.length).toBe(n);
+  });
+
+  it("stops reconnecting and reports the session ended on close 4401", () => {
+    last().open();
+    last().send({ type: "snapshot", targets: [] });
+    const n = FakeSocket.all.length;
+    last().drop(4401);
+    expect(ended).toBe(1);
+    expect(conn.getState()).toMatchObject({ retryAt: null });
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all.length).toBe(n);
+    conn.reconnectNow();
+    expect(FakeSocket.all.length).toBe(n + 1);
+  });
+
+  it("asks about the session after repeated refused handshakes, not after drops of open sockets", () => {
+    last().open();
+    last().send({ type: "snapshot", targets: [] });
+    last().drop();
+    expect(failures).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    last().drop();
+    expect(failures).toEqual([]);
+    vi.advanceTimersByTime(2000);
+    last().drop();
+    expect(failures).toEqual([2]);
+    vi.advanceTimersByTime(5000);
+    last().open();
+    last().drop();
+    vi.advanceTimersByTime(10_000);
+    last().drop();
+    expect(failures).toEqual([2]);
+    expect(ended).toBe(0);
   });
 });

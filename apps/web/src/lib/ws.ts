@@ -20,6 +20,10 @@ export const BACKOFF_MS = [1000, 2000, 5000, 10_000] as const;
 export const STALE_AFTER_MS = 40_000;
 /** After this many failed attempts in a row (about 30 s) the board calls itself offline. */
 export const OFFLINE_AFTER_ATTEMPTS = 5;
+/** The server closes with this code when it ends the session (password change, user disabled, logout elsewhere). */
+export const CLOSE_SESSION_ENDED = 4401;
+/** Refused handshakes in a row before asking the API whether the session is still valid. */
+export const AUTH_CHECK_AFTER_FAILURES = 2;
 
 export function backoffDelay(attempt: number): number {
   const i = Math.min(Math.max(attempt, 1), BACKOFF_MS.length) - 1;
@@ -46,6 +50,10 @@ type Options = {
   url: () => string;
   onFrame: (frame: Frame) => void;
   staleAfterMs?: number;
+  /** The server ended the session: no automatic reconnect; the app decides (login page, or reconnectNow). */
+  onSessionEnded?: () => void;
+  /** Handshakes keep failing, which is what a missing or expired session looks like to a browser. */
+  onHandshakeFailures?: (failures: number) => void;
 };
 
 const INITIAL: LiveState = { status: "reconnecting", attempt: 0, retryAt: null, lastFrameAt: null, error: null };
@@ -61,6 +69,7 @@ export class LiveConnection {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  private handshakeFailures = 0;
 
   constructor(private readonly opts: Options) {}
 
@@ -74,6 +83,8 @@ export class LiveConnection {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.handshakeFailures = 0;
+    this.set({ ...INITIAL });
     window.addEventListener("online", this.onOnline);
     window.addEventListener("offline", this.onOffline);
     this.open();
@@ -119,6 +130,11 @@ export class LiveConnection {
     }
     this.ws = ws;
     this.armWatchdog();
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.handshakeFailures = 0;
+    };
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws) return;
       this.armWatchdog();
@@ -138,9 +154,19 @@ export class LiveConnection {
       }
       this.opts.onFrame(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev?: { code?: number }) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (ev?.code === CLOSE_SESSION_ENDED) {
+        clearTimeout(this.watchdog);
+        this.set({ status: "reconnecting", retryAt: null });
+        this.opts.onSessionEnded?.();
+        return;
+      }
+      if (!opened) {
+        this.handshakeFailures += 1;
+        if (this.handshakeFailures >= AUTH_CHECK_AFTER_FAILURES) this.opts.onHandshakeFailures?.(this.handshakeFailures);
+      }
       this.scheduleRetry();
     };
   }
@@ -158,6 +184,7 @@ export class LiveConnection {
     const ws = this.ws;
     this.ws = null;
     if (!ws) return;
+    ws.onopen = null;
     ws.onmessage = null;
     ws.onclose = null;
     try {

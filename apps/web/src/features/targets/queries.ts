@@ -75,11 +75,12 @@ export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Pr
 // While the socket is live it feeds the cache; polling is only the fallback when it is not.
 const POLL_MS = 15_000;
 
-export function useTargets() {
+export function useTargets(opts: { enabled?: boolean } = {}) {
   const live = useLiveState().status === "live";
   return useQuery({
     queryKey: targetKeys.all,
     queryFn: ({ signal }) => fetchTargets(signal),
+    enabled: opts.enabled ?? true,
     staleTime: live ? Infinity : 5_000,
     refetchInterval: live ? false : POLL_MS,
   });

@@ -1,5 +1,7 @@
-import { errorMessage } from "../../../lib/api.ts";
+import { Forbidden } from "../../../app/Forbidden.tsx";
+import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
+import { useCan } from "../../auth/session.ts";
 import { TargetTile } from "../components/TargetTile.tsx";
 import { useMonitoring, useTargets } from "../queries.ts";
 import { countStatuses, staleAfterMs } from "../status.ts";
@@ -35,6 +37,10 @@ function Section({ id, title, noun, targets, now, staleMs }: { id: string; title
 }
 
 export function BoardPage() {
+  return useCan("targets:read") ? <Board /> : <Forbidden action="view the fleet board" />;
+}
+
+function Board() {
   const q = useTargets();
   const now = useNow();
   const staleMs = staleAfterMs(useMonitoring());
@@ -44,7 +50,7 @@ export function BoardPage() {
       return (
         <div className="panel panel--muted" data-testid="board-unavailable">
           <h1>No fleet data yet</h1>
-          <p>The board fills in as soon as the API answers. {errorMessage(q.error)}</p>
+          <p>The board fills in as soon as the API answers. {actionErrorMessage(q.error, "view the fleet board")}</p>
         </div>
       );
     }
@@ -52,7 +58,7 @@ export function BoardPage() {
       <div className="panel panel--muted" data-testid="board-loading">
         <p>
           Loading fleet…
-          {q.failureCount > 0 && ` The API has not answered yet (attempt ${q.failureCount + 1}: ${errorMessage(q.failureReason)}).`}
+          {q.failureCount > 0 && ` The API has not answered yet (attempt ${q.failureCount + 1}: ${actionErrorMessage(q.failureReason, "view the fleet board")}).`}
         </p>
       </div>
     );

@@ -1,6 +1,6 @@
 import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
-import { ApiError, errorMessage } from "../../../lib/api.ts";
+import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { EventTimeline } from "../components/EventTimeline.tsx";
 import { FactList } from "../components/FactList.tsx";
@@ -35,7 +35,7 @@ export function TargetPage({ name }: { name: string }) {
         {q.isError ? (
           <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "target-not-found" : "target-error"}>
             <h1>{notFound ? "No such target" : "Could not load this target"}</h1>
-            <p>{errorMessage(q.error)}</p>
+            <p>{actionErrorMessage(q.error, "view this target")}</p>
             {notFound && (
               <p className="muted">
                 Targets come from config/fleet.json. <Link to="/">Back to the board</Link>
