@@ -8,7 +8,7 @@ import { openTestStack, writeTestConfig } from "@ops/core/test";
 export const ARTIFACTS = join(REPO_ROOT, "e2e", "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
-export const ADMIN = { email: "admin@e2e.local", password: "e2e admin password 2026" };
+export const ADMIN = { email: "admin@e2e.local", password: "fleet watcher password 2026" };
 
 export const AGENTS = ["steward", "alpha", "beta", "charlie", "examiner", "explorer", "sentinel", "coder", "dreamer", "empath", "historian"];
 

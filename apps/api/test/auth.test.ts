@@ -167,6 +167,24 @@ describe("[AUTH] ending sessions", () => {
     bystander.client.close();
   });
 
+  it("a user holding a temporary password may only change it", async () => {
+    const created = await call("/api/users", { method: "POST", headers: admin.headers, body: { email: "newbie@test.local", displayName: "Newbie", roles: ["viewer"] } });
+    const temp = created.body.temporaryPassword as string;
+    const res = await login("newbie@test.local", temp);
+    const headers = { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, origin: api.base };
+    expect((await call("/api/auth/me", { headers })).body.user).toMatchObject({ mustChangePassword: true });
+    const blocked = await call("/api/targets", { headers });
+    expect([blocked.status, blocked.body.message]).toEqual([403, "choose a new password first (POST /api/auth/password)"]);
+    const changed = await fetch(`${api.base}/api/auth/password`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ currentPassword: temp, newPassword: "my own long password" }),
+    });
+    expect(changed.status).toBe(204);
+    const fresh = { cookie: (changed.headers.get("set-cookie") ?? "").split(";")[0]!, origin: api.base };
+    expect((await call("/api/targets", { headers: fresh })).status).toBe(200);
+  });
+
   it("a weak new password is refused, naming the field", async () => {
     const u = await api.signIn(["viewer"]);
     const r = await call("/api/auth/password", { method: "POST", headers: u.headers, body: { currentPassword: u.password, newPassword: "short" } });

@@ -27,6 +27,8 @@ export function routeTable(app: FastifyInstance): RouteRule[] {
   return routeTables.get(app) ?? [];
 }
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// What a user holding a temporary password may do: find out who they are, change it, or leave.
+const PASSWORD_CHANGE_ROUTES = new Set(["/api/auth/me", "/api/auth/password", "/api/auth/logout"]);
 
 export function sessionPolicy(deps: ApiDeps) {
   return { idleTimeoutMs: deps.env.OPS_SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: deps.env.OPS_SESSION_MAX_HOURS * 3_600_000 };
@@ -120,6 +122,9 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
       }
     }
     if (access === "public") return;
+    if (req.session?.user.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(req.routeOptions.url ?? "")) {
+      return deny(reply, req, 403, "FORBIDDEN", "choose a new password first (POST /api/auth/password)");
+    }
     if (!req.ctx) {
       if (req.routeOptions.url !== "/api/auth/me") await security(req, req.routeOptions.url === "/ws" ? "ws.rejected" : "auth.unauthenticated", "no valid session or token");
       return deny(reply, req, 401, "UNAUTHENTICATED", "sign in first (your session may have expired)");

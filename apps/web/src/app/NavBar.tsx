@@ -1,0 +1,67 @@
+import { RoleChips } from "../features/auth/components/RoleChips.tsx";
+import { useLogout } from "../features/auth/queries.ts";
+import { can, useSession } from "../features/auth/session.ts";
+import { errorMessage } from "../lib/api.ts";
+import { Link } from "./router.tsx";
+
+export type Section = "board" | "tokens" | "audit" | "users" | "account";
+
+function NavLink({ to, section, active, children }: { to: string; section: Section; active?: Section; children: string }) {
+  return (
+    <Link to={to} className="nav__link" aria-current={section === active ? "page" : undefined} data-testid={`nav-${section}`}>
+      {children}
+    </Link>
+  );
+}
+
+/** Second header row: where to go, and who is signed in. Only what the user may use is offered. */
+export function NavBar({ active, restricted }: { active?: Section; restricted: boolean }) {
+  const session = useSession();
+  const logout = useLogout();
+  const { user } = session;
+  return (
+    <div className="nav">
+      <nav className="nav__links" aria-label="Main">
+        {!restricted && (
+          <>
+            <NavLink to="/" section="board" active={active}>
+              Board
+            </NavLink>
+            <NavLink to="/tokens" section="tokens" active={active}>
+              Tokens
+            </NavLink>
+            {can(session, "audit:read") && (
+              <NavLink to="/audit" section="audit" active={active}>
+                Audit
+              </NavLink>
+            )}
+            {can(session, "users:manage") && (
+              <NavLink to="/admin/users" section="users" active={active}>
+                Admin
+              </NavLink>
+            )}
+          </>
+        )}
+      </nav>
+      <div className="nav__user">
+        <span className="nav__me" title={user.email}>
+          <span className="nav__name" data-testid="current-user">
+            {user.displayName || user.email}
+          </span>
+          <RoleChips roles={user.roles} testId="current-roles" />
+        </span>
+        <NavLink to="/account" section="account" active={active}>
+          Account
+        </NavLink>
+        {logout.isError && (
+          <span className="inline-error" role="alert">
+            Log out failed: {errorMessage(logout.error)}
+          </span>
+        )}
+        <button type="button" className="btn" onClick={() => logout.mutate()} disabled={logout.isPending} data-testid="logout">
+          {logout.isPending ? "Logging out…" : "Log out"}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { apiGet } from "../../lib/api.ts";
+import { auditQuery, nextCursor, securityQuery } from "./audit.ts";
+import type { AuditEntry, AuditFilter, SecurityEvent, SecurityFilter } from "./audit.ts";
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  log: (filter: AuditFilter) => ["audit", "log", filter] as const,
+  security: (filter: SecurityFilter) => ["audit", "security", filter] as const,
+} as const;
+
+export function useAuditLog(filter: AuditFilter) {
+  return useInfiniteQuery({
+    queryKey: auditKeys.log(filter),
+    queryFn: async ({ pageParam, signal }) => {
+      const body = await apiGet<{ entries: AuditEntry[] }>(`/api/audit?${auditQuery(filter, pageParam)}`, { signal });
+      return Array.isArray(body.entries) ? body.entries : [];
+    },
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => nextCursor(last),
+  });
+}
+
+export function useSecurityLog(filter: SecurityFilter) {
+  return useInfiniteQuery({
+    queryKey: auditKeys.security(filter),
+    queryFn: async ({ pageParam, signal }) => {
+      const body = await apiGet<{ events: SecurityEvent[] }>(`/api/security-events?${securityQuery(filter, pageParam)}`, { signal });
+      return Array.isArray(body.events) ? body.events : [];
+    },
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => nextCursor(last),
+  });
+}

@@ -1,0 +1,123 @@
+import { useRef, useState } from "react";
+import type { FormEvent } from "react";
+import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { RoleCheckboxes } from "../../auth/components/RoleCheckboxes.tsx";
+import { useSession } from "../../auth/session.ts";
+import { sortRoles } from "../../auth/types.ts";
+import type { Role } from "../../auth/types.ts";
+import { useCreateToken } from "../queries.ts";
+import { dateInputValue, expiryFromDateInput, validateNewToken } from "../tokens.ts";
+import type { TokenFormError } from "../tokens.ts";
+
+type FormError = TokenFormError | { field: null; message: string };
+
+export function CreateTokenForm({ onCreated }: { onCreated: (name: string, secret: string) => void }) {
+  const { user } = useSession();
+  const own = sortRoles(user.roles);
+  const create = useCreateToken();
+  const now = useNow();
+  const [name, setName] = useState("");
+  const [roles, setRoles] = useState<Role[]>(own.includes("viewer") ? ["viewer"] : own.slice(0, 1));
+  const [expiry, setExpiry] = useState("");
+  const [error, setError] = useState<FormError | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const expiryRef = useRef<HTMLInputElement>(null);
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (create.isPending) return;
+    const invalid = validateNewToken(name, roles, expiry, now);
+    if (invalid) {
+      setError(invalid);
+      if (invalid.field === "name") nameRef.current?.focus();
+      if (invalid.field === "expiresAt") expiryRef.current?.focus();
+      return;
+    }
+    setError(null);
+    const expiresAt = expiryFromDateInput(expiry) ?? undefined;
+    create.mutate(
+      { name: name.trim(), roles, ...(expiresAt ? { expiresAt } : {}) },
+      {
+        onSuccess: ({ token, secret }) => {
+          setName("");
+          setExpiry("");
+          onCreated(token.name, secret);
+        },
+        onError: (err) => {
+          const field = err instanceof ApiError ? err.field : undefined;
+          if (err instanceof ApiError && (field === "name" || field === "roles" || field === "expiresAt")) {
+            setError({ field, message: fieldErrorMessage(err) });
+          } else {
+            setError({ field: null, message: actionErrorMessage(err, "create tokens with these roles") });
+          }
+        },
+      },
+    );
+  };
+
+  const errorFor = (field: TokenFormError["field"]) =>
+    error?.field === field ? (
+      <p className="field__error" id={`token-${field}-err`}>
+        {error.message}
+      </p>
+    ) : null;
+
+  return (
+    <section className="card" aria-labelledby="new-token-h" data-testid="token-create-card">
+      <h2 id="new-token-h">New token</h2>
+      <form className="form form--inline" onSubmit={submit} noValidate data-testid="token-form">
+        {error?.field === null && (
+          <p className="form-error" role="alert" data-testid="token-error">
+            {error.message}
+          </p>
+        )}
+        <div className="form__row">
+          <div className="field">
+            <label htmlFor="token-name">Name</label>
+            <input
+              ref={nameRef}
+              id="token-name"
+              type="text"
+              autoComplete="off"
+              placeholder="e.g. triad-voting"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={error?.field === "name" || undefined}
+              aria-describedby={error?.field === "name" ? "token-name-err" : undefined}
+              data-testid="token-name"
+            />
+            {errorFor("name")}
+          </div>
+          <div className="field">
+            <RoleCheckboxes legend="Roles" idPrefix="token-role" testIdPrefix="token-role-" value={roles} onChange={setRoles} allowed={own} />
+            {errorFor("roles")}
+          </div>
+          <div className="field field--date">
+            <label htmlFor="token-expires">
+              Expires <span className="muted">(optional)</span>
+            </label>
+            <input
+              ref={expiryRef}
+              id="token-expires"
+              type="date"
+              min={dateInputValue(now + 86_400_000)}
+              value={expiry}
+              onChange={(e) => setExpiry(e.target.value)}
+              aria-invalid={error?.field === "expiresAt" || undefined}
+              aria-describedby={error?.field === "expiresAt" ? "token-expiresAt-err" : undefined}
+              data-testid="token-expires"
+            />
+            {errorFor("expiresAt")}
+          </div>
+          <div className="form__submit">
+            <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="token-submit">
+              {create.isPending ? "Creating…" : "Create token"}
+            </button>
+          </div>
+        </div>
+        <p className="field__hint">A token can only have roles you have yourself. Without an expiry it lasts until revoked.</p>
+      </form>
+    </section>
+  );
+}
