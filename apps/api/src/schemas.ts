@@ -36,6 +36,20 @@ export const Target = z
       memoryPercent: z.number().optional(),
       diskPercent: z.number().optional(),
     }),
+    healing: z
+      .object({
+        state: z.enum(["idle", "waiting", "restarting", "escalated", "paused"]),
+        attempt: z.number().int().nullable(),
+        maxAttempts: z.number().int(),
+        nextRestartAt: z.string().nullable(),
+        lastRestartAt: z.string().nullable(),
+        escalatedAt: z.string().nullable(),
+        reason: z.string().nullable(),
+        restartsInWindow: z.number().int(),
+        driver: z.string(),
+      })
+      .nullable()
+      .describe("what the self-healing ladder is doing; null when it has never acted"),
   })
   .meta({ id: "Target" });
 

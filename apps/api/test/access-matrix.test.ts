@@ -30,6 +30,8 @@ const EXPECTED: Record<string, Access> = {
   "DELETE /api/tokens/:id": "authenticated",
   "GET /api/audit": "audit:read",
   "GET /api/security-events": "audit:read",
+  "GET /api/restarts": "targets:read",
+  "POST /api/targets/:name/healing": "healing:control",
   "GET /ws": "targets:read",
 };
 

@@ -1,5 +1,6 @@
 import { Worker, type Job } from "bullmq";
 import { JOBS } from "@ops/core";
+import { runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
@@ -32,10 +33,19 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
     },
     { connection, prefix, concurrency: 8, lockDuration: 60_000 },
   );
+  const healing = new Worker(
+    "healing",
+    async (job: Job) => {
+      if (job.name === JOBS.ladder.name) return runLadderJob(rt, job.data);
+      if (job.name === JOBS.restart.name) return runRestartJob(rt, job.data);
+      throw new Error(`unknown job ${job.name} on queue healing`);
+    },
+    { connection, prefix, concurrency: 4, lockDuration: 90_000 },
+  );
   const maintenance = new Worker("maintenance", async () => runMaintenance(rt), { connection, prefix, concurrency: 1 });
-  for (const w of [probes, maintenance]) {
+  for (const w of [probes, healing, maintenance]) {
     w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
     w.on("error", (err) => log(`worker error: ${err.message}`));
   }
-  return [probes, maintenance];
+  return [probes, healing, maintenance];
 }

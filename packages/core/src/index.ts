@@ -12,3 +12,4 @@ export * from "./targets/sync.ts";
 export * from "./targets/record.ts";
 export * from "./boot.ts";
 export * from "./identity/index.ts";
+export * from "./healing/index.ts";

@@ -18,6 +18,16 @@ export const JOBS = {
       targets: z.array(z.string()).min(1),
     }),
   },
+  ladder: {
+    queue: "healing",
+    name: "ladder",
+    payload: z.object({ target: z.string().min(1) }),
+  },
+  restart: {
+    queue: "healing",
+    name: "restart",
+    payload: z.object({ target: z.string().min(1), attempt: z.number().int().positive(), attemptKey: z.string().min(1), dueAt: z.number().int().positive() }),
+  },
   maintenance: {
     queue: "maintenance",
     name: "maintenance",
@@ -26,7 +36,7 @@ export const JOBS = {
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
-export const QUEUE_NAMES = ["probes", "maintenance"] as const;
+export const QUEUE_NAMES = ["probes", "healing", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
@@ -38,7 +48,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
-  const queues = { probes: make("probes"), maintenance: make("maintenance") };
+  const queues = { probes: make("probes"), healing: make("healing"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 

@@ -41,8 +41,22 @@ export async function startGatewayLike(opts: { version?: string } = {}) {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
+  let listening = true;
   return {
     port,
+    /** Stop listening, as a crashed process would: connections are refused until start(). */
+    async stop() {
+      if (!listening) return;
+      listening = false;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+    async start() {
+      if (listening) return;
+      bootedAt = Date.now();
+      await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+      listening = true;
+    },
     baseUrl: `http://127.0.0.1:${port}`,
     setMode(m: GatewayMode) {
       mode = m;
@@ -51,6 +65,8 @@ export async function startGatewayLike(opts: { version?: string } = {}) {
       bootedAt = Date.now();
     },
     async close() {
+      if (!listening) return;
+      listening = false;
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },

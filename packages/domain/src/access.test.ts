@@ -21,7 +21,7 @@ import {
 describe("roles and permissions", () => {
   const expected: Record<Role, Permission[]> = {
     viewer: ["targets:read", "events:read"],
-    oncall: ["targets:read", "events:read", "incidents:write", "runbooks:run", "postmortems:write", "tokens:create"],
+    oncall: ["targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
     governance: ["targets:read", "events:read", "proposals:write", "votes:cast", "tokens:create"],
     admin: [...PERMISSIONS],
   };
@@ -33,7 +33,7 @@ describe("roles and permissions", () => {
   }
   it("permissions of several roles are the union, in a stable order", () => {
     expect(permissionsOf(["governance", "oncall"])).toEqual([
-      "targets:read", "events:read", "incidents:write", "runbooks:run", "postmortems:write", "proposals:write", "votes:cast", "tokens:create",
+      "targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "proposals:write", "votes:cast", "tokens:create",
     ]);
     expect(permissionsOf([])).toEqual([]);
     expect(can([], "targets:read")).toBe(false);

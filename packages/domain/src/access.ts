@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   "events:read",
   "incidents:write",
   "runbooks:run",
+  "healing:control",
   "postmortems:write",
   "proposals:write",
   "votes:cast",
@@ -22,7 +23,7 @@ const READ: Permission[] = ["targets:read", "events:read"];
 /** What each role may do. Every role can read the fleet; admins can do everything. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: READ,
-  oncall: [...READ, "incidents:write", "runbooks:run", "postmortems:write", "tokens:create"],
+  oncall: [...READ, "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
   governance: [...READ, "proposals:write", "votes:cast", "tokens:create"],
   admin: PERMISSIONS,
 };

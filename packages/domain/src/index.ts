@@ -2,3 +2,4 @@ export * from "./status.ts";
 export * from "./series.ts";
 export * from "./access.ts";
 export * from "./redact.ts";
+export * from "./ladder.ts";

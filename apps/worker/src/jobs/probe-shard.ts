@@ -20,6 +20,14 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
     if (target) await rt.bus.publish({ type: "target.status", target, event });
   }
   if (outcome.updated.length > 0) await rt.bus.publish({ type: "target.update", targets: outcome.updated });
+  // The ladder looks at every target that is down, and at every target whose status just changed (to reset it).
+  const changed = new Set(outcome.events.map((e) => e.target));
+  const ladder = outcome.updated.filter((t) => t.status === "down" || changed.has(t.name) || (t.healing && t.healing.state !== "idle"));
+  await Promise.all(
+    ladder.map((t) =>
+      rt.queues.healing.add(JOBS.ladder.name, { target: t.name }, { jobId: `ladder-${t.name}-${payload.slot}`, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } }),
+    ),
+  );
   const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
   await rt.redis
     .multi()

@@ -1,4 +1,4 @@
-import { type DbHandle, statusEvents, targetState, targets } from "@ops/db";
+import { type DbHandle, statusEvents, targetHealing, targetState, targets } from "@ops/db";
 import { bucketSizeMs, type TargetStatus } from "@ops/domain";
 import { and, asc, desc, eq, isNull, lt } from "drizzle-orm";
 import { notFound } from "../errors.ts";
@@ -23,10 +23,24 @@ const targetColumns = {
   uptimeAt: targetState.uptimeAt,
   ready: targetState.ready,
   resources: targetState.resources,
+  hPaused: targetHealing.paused,
+  hRestarts: targetHealing.restarts,
+  hEscalatedAt: targetHealing.escalatedAt,
+  hReason: targetHealing.escalationReason,
+  hNextRestartAt: targetHealing.nextRestartAt,
+  hNextAttempt: targetHealing.nextAttempt,
+  hRestartingAt: targetHealing.restartingAt,
+  hInWindow: targetHealing.restartsInWindow,
+  hMax: targetHealing.maxAttempts,
+  hDriver: targetHealing.driver,
 };
 
 function selectTargets({ db }: DbHandle) {
-  return db.select(targetColumns).from(targets).innerJoin(targetState, eq(targetState.name, targets.name));
+  return db
+    .select(targetColumns)
+    .from(targets)
+    .innerJoin(targetState, eq(targetState.name, targets.name))
+    .leftJoin(targetHealing, eq(targetHealing.target, targets.name));
 }
 
 export async function listTargets(h: DbHandle): Promise<TargetView[]> {
@@ -46,8 +60,11 @@ export async function getTargetsByName(h: DbHandle, names: string[]): Promise<Ta
   const rows = await h.sql<TargetRow[]>`
     SELECT t.name, t.display_name AS "displayName", t.kind, t."check", t.base_url AS "baseUrl", t.enabled, t.config,
            s.status, s.reason, s.findings, s.latency_ms AS "latencyMs", s.checked_at AS "checkedAt", s.since, s.version,
-           s.uptime_ms AS "uptimeMs", s.uptime_at AS "uptimeAt", s.ready, s.resources
-    FROM targets t JOIN target_state s ON s.name = t.name
+           s.uptime_ms AS "uptimeMs", s.uptime_at AS "uptimeAt", s.ready, s.resources,
+           h.paused AS "hPaused", h.restarts AS "hRestarts", h.escalated_at AS "hEscalatedAt", h.escalation_reason AS "hReason",
+           h.next_restart_at AS "hNextRestartAt", h.next_attempt AS "hNextAttempt", h.restarting_at AS "hRestartingAt",
+           h.restarts_in_window AS "hInWindow", h.max_attempts AS "hMax", h.driver AS "hDriver"
+    FROM targets t JOIN target_state s ON s.name = t.name LEFT JOIN target_healing h ON h.target = t.name
     WHERE t.name = ANY(${names}) ORDER BY t.position, t.name`;
   return rows.map(toTargetView);
 }

@@ -21,6 +21,20 @@ export type TargetView = {
   uptimeMs: number | null;
   ready: boolean | null;
   resources: Resources;
+  /** What the self-healing ladder is doing about this target; null when it has never acted. */
+  healing: HealingView | null;
+};
+
+export type HealingView = {
+  state: "idle" | "waiting" | "restarting" | "escalated" | "paused";
+  attempt: number | null;
+  maxAttempts: number;
+  nextRestartAt: string | null;
+  lastRestartAt: string | null;
+  escalatedAt: string | null;
+  reason: string | null;
+  restartsInWindow: number;
+  driver: string;
 };
 
 export type StatusEventView = {
@@ -54,9 +68,45 @@ export type TargetRow = {
   uptimeAt: Date | null;
   ready: boolean | null;
   resources: unknown;
+  hPaused?: boolean | null;
+  hRestarts?: (string | number)[] | null;
+  hEscalatedAt?: Date | null;
+  hReason?: string | null;
+  hNextRestartAt?: Date | null;
+  hNextAttempt?: number | null;
+  hRestartingAt?: Date | null;
+  hInWindow?: number | null;
+  hMax?: number | null;
+  hDriver?: string | null;
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toHealingView(row: TargetRow): HealingView | null {
+  if (row.hPaused === null || row.hPaused === undefined) return null;
+  const restarts = (row.hRestarts ?? []).map(Number);
+  const state: HealingView["state"] = row.hPaused
+    ? "paused"
+    : row.hRestartingAt
+      ? "restarting"
+      : row.hEscalatedAt
+        ? "escalated"
+        : row.hNextRestartAt
+          ? "waiting"
+          : "idle";
+  const last = restarts.length ? Math.max(...restarts) : null;
+  return {
+    state,
+    attempt: row.hNextAttempt ?? null,
+    maxAttempts: row.hMax ?? 5,
+    nextRestartAt: iso(row.hNextRestartAt ?? null),
+    lastRestartAt: last === null ? null : new Date(last).toISOString(),
+    escalatedAt: iso(row.hEscalatedAt ?? null),
+    reason: row.hReason ?? null,
+    restartsInWindow: row.hInWindow ?? 0,
+    driver: row.hDriver ?? "none",
+  };
+}
 
 export function toTargetView(row: TargetRow): TargetView {
   const live = row.enabled && row.status !== "down" && row.status !== "unknown";
@@ -84,5 +134,6 @@ export function toTargetView(row: TargetRow): TargetView {
     uptimeMs: uptimeMs === null ? null : Math.round(uptimeMs),
     ready: row.enabled ? row.ready : null,
     resources: row.enabled ? ((row.resources as Resources | null) ?? {}) : {},
+    healing: row.enabled ? toHealingView(row) : null,
   };
 }

@@ -1,2 +1,3 @@
 export * from "./targets.ts";
 export * from "./identity.ts";
+export * from "./healing.ts";

@@ -1,0 +1,39 @@
+import { JOBS, evaluateLadder, getTargetsByName, performRestart, type RestartJob } from "@ops/core";
+import type { WorkerRuntime } from "../runtime.ts";
+
+/** BullMQ job ids may not contain ':'; attempt keys do. */
+const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-")}`;
+
+async function publishTarget(rt: WorkerRuntime, name: string): Promise<void> {
+  const targets = await getTargetsByName(rt.db, [name]);
+  if (targets.length) await rt.bus.publish({ type: "target.update", targets });
+}
+
+export async function enqueueRestart(rt: WorkerRuntime, job: RestartJob): Promise<void> {
+  await rt.queues.healing.add(JOBS.restart.name, JOBS.restart.payload.parse(job), {
+    jobId: jobIdOf(job.attemptKey),
+    delay: Math.max(0, job.dueAt - Date.now()),
+    attempts: 1,
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  });
+}
+
+/** Move one target's ladder; schedule its next restart if one is due. */
+export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
+  const { target: name } = JOBS.ladder.payload.parse(data);
+  const target = rt.config.fleet.targets.find((t) => t.name === name && t.enabled);
+  if (!target) return { skipped: "not configured" };
+  const { decision, enqueue } = await evaluateLadder(rt.db, rt.config, target);
+  if (enqueue) await enqueueRestart(rt, enqueue);
+  await publishTarget(rt, name);
+  return decision;
+}
+
+export async function runRestartJob(rt: WorkerRuntime, data: unknown) {
+  const job = JOBS.restart.payload.parse(data);
+  await publishTarget(rt, job.target).catch(() => {});
+  const outcome = await performRestart(rt.db, rt.config, job);
+  await publishTarget(rt, job.target);
+  return outcome;
+}

@@ -1,0 +1,132 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { readEnv } from "@ops/config";
+import { getTarget, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
+import { openTestStack, writeTestConfig } from "@ops/core/test";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
+import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
+import { installSchedules, startWorkers } from "../src/worker.ts";
+
+let stack: Awaited<ReturnType<typeof openTestStack>>;
+let cfg: ReturnType<typeof writeTestConfig>;
+let rt: WorkerRuntime;
+let workers: Worker[];
+const fixable = await startGatewayLike();
+const broken = await startGatewayLike();
+const paused = await startGatewayLike();
+const restartCalls: string[] = [];
+let control: http.Server;
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await fn();
+  }
+  return last;
+}
+
+beforeAll(async () => {
+  // The restart endpoint a real deployment would have (the http driver): it brings "fixable" back, but not "broken".
+  control = http.createServer((req, res) => {
+    const name = (req.url ?? "").split("/").pop() ?? "";
+    restartCalls.push(name);
+    if (name === "fixable") void fixable.start();
+    res.writeHead(200).end("restarting");
+  });
+  await new Promise<void>((r) => control.listen(0, "127.0.0.1", r));
+  const controlBase = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  stack = await openTestStack();
+  cfg = writeTestConfig({
+    fleet: (f) => {
+      f.targets = (["fixable", "broken", "paused"] as const).map((name) => ({
+        name,
+        kind: "agent",
+        check: "openclaw",
+        baseUrl: { fixable, broken, paused }[name].baseUrl,
+        restart: { driver: "http", url: `${controlBase}/restart/${name}`, method: "POST" },
+      })) as never;
+    },
+    monitoring: (m) => {
+      Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1, 1, 2], maxRestartsInWindow: 3, restartWindowSeconds: 60, escalateAfterMinutes: 30 });
+    },
+  });
+  const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir });
+  rt = await openRuntime(env);
+  await installSchedules(rt);
+  workers = startWorkers(rt, () => {});
+  for (const name of ["fixable", "broken", "paused"]) await until(`${name} ok`, () => getTarget(stack.db, name), (t) => t.status === "ok");
+});
+
+afterAll(async () => {
+  await Promise.all((workers ?? []).map((w) => w.close()));
+  await rt?.queues.probes.removeJobScheduler("probe-cycle");
+  await rt?.close();
+  for (const g of [fixable, broken, paused]) await g.close();
+  control?.close();
+  await stack?.close();
+  cfg?.remove();
+});
+
+describe("[LADDER] the watchdog restarts down targets through their driver", () => {
+  it("restarts a crashed target after the first backoff step, and it comes back", async () => {
+    await fixable.stop();
+    await until("fixable down", () => getTarget(stack.db, "fixable"), (t) => t.status === "down");
+    const waiting = await until("a restart scheduled", () => getTarget(stack.db, "fixable"), (t) => t.healing?.state === "waiting");
+    expect(waiting.healing).toMatchObject({ attempt: 1, maxAttempts: 3, driver: "http" });
+    await until("fixable ok again", () => getTarget(stack.db, "fixable"), (t) => t.status === "ok");
+    const restarts = await listRestarts(stack.db, { target: "fixable", limit: 10 });
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toMatchObject({ attempt: 1, driver: "http", status: "succeeded", reason: "down: connection refused" });
+    const waited = Date.parse(restarts[0]!.startedAt) - Date.parse(restarts[0]!.dueAt);
+    expect(waited).toBeGreaterThanOrEqual(-50);
+    expect(waited).toBeLessThan(1500);
+    const healed = await until("ladder back to idle", () => getTarget(stack.db, "fixable"), (t) => t.healing?.state === "idle");
+    expect(healed.healing!.lastRestartAt).not.toBeNull();
+  });
+
+  it("escalates after the configured number of restarts in the window, and stops restarting", async () => {
+    await broken.stop();
+    const escalated = await until("broken escalated", () => getTarget(stack.db, "broken"), (t) => t.healing?.state === "escalated", 30_000);
+    expect(escalated.healing!.reason).toBe("3 restarts within 60 s");
+    const restarts = await listRestarts(stack.db, { target: "broken", limit: 10 });
+    expect(restarts.map((r) => r.attempt).sort()).toEqual([1, 2, 3]);
+    const gaps = restarts
+      .map((r) => Date.parse(r.startedAt))
+      .sort((a, b) => a - b)
+      .map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!));
+    expect(gaps[2]).toBeGreaterThanOrEqual(1900);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await listRestarts(stack.db, { target: "broken", limit: 10 })).toHaveLength(3);
+    const [audit] = await stack.db.sql`SELECT actor_label FROM audit_log WHERE action = 'target.escalate' AND target_id = 'broken'`;
+    expect(audit).toMatchObject({ actor_label: "watchdog" });
+    await broken.start();
+    await until("escalation cleared when healthy", () => getTarget(stack.db, "broken"), (t) => t.status === "ok" && t.healing?.state === "idle");
+  });
+
+  it("does nothing while auto-healing is paused", async () => {
+    await setHealingPaused(stack.db, systemContext("test"), "paused", true);
+    await paused.stop();
+    await until("paused target down", () => getTarget(stack.db, "paused"), (t) => t.status === "down");
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await listRestarts(stack.db, { target: "paused", limit: 10 })).toHaveLength(0);
+    expect((await getTarget(stack.db, "paused")).healing?.state).toBe("paused");
+    await paused.start();
+  });
+
+  it("a restart job run twice, or after a worker died mid-restart, restarts once", async () => {
+    const calls = restartCalls.length;
+    const job = { target: "fixable", attempt: 9, attemptKey: "fixable:9:1", dueAt: 1 };
+    await stack.db.sql`INSERT INTO restarts (target, attempt_key, attempt, driver, status, reason, due_at) VALUES ('fixable', ${job.attemptKey}, 9, 'http', 'started', 'test', now())`;
+    expect(await performRestart(stack.db, rt.config, job)).toMatchObject({ status: "interrupted" });
+    expect(await performRestart(stack.db, rt.config, job)).toMatchObject({ status: "skipped" });
+    expect(restartCalls.length).toBe(calls);
+    const [row] = await stack.db.sql`SELECT status FROM restarts WHERE attempt_key = ${job.attemptKey}`;
+    expect(row).toMatchObject({ status: "interrupted" });
+  });
+});

@@ -1,0 +1,94 @@
+import { execFile } from "node:child_process";
+import { hostOf, portOf, type FleetConfig, type TargetConfig } from "@ops/config";
+import { redactText } from "@ops/domain";
+
+export type DriverResult = { ok: boolean; output: string };
+
+const TIMEOUT_MS = 60_000;
+const MAX_OUTPUT = 4000;
+
+function tail(text: string): string {
+  const t = redactText(text.trim());
+  return t.length > MAX_OUTPUT ? `…${t.slice(-MAX_OUTPUT)}` : t;
+}
+
+/** Run a program with an argv array: never a shell, so nothing in a value can become a command. */
+function run(argv: readonly string[], timeoutMs = TIMEOUT_MS): Promise<DriverResult> {
+  const [file, ...args] = argv;
+  if (!file) return Promise.resolve({ ok: false, output: "empty argv" });
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 1024 * 1024, shell: false }, (err, stdout, stderr) => {
+      const output = tail(`${stdout}${stderr}`);
+      if (!err) return resolve({ ok: true, output: output || "exit 0" });
+      const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
+      if (e.code === "ENOENT") return resolve({ ok: false, output: `${file}: command not found` });
+      if (e.killed) return resolve({ ok: false, output: `${file}: no result within ${timeoutMs / 1000} s` });
+      resolve({ ok: false, output: `${file} exited ${String(e.code)}${output ? `: ${output}` : ""}` });
+    });
+  });
+}
+
+/** Whole-argument placeholders from the target's own configuration: {name} {host} {port} {container}. */
+export function expandArgv(argv: readonly string[], t: TargetConfig): string[] {
+  const values: Record<string, string> = {
+    "{name}": t.name,
+    "{host}": hostOf(t.baseUrl),
+    "{port}": String(portOf(t.baseUrl) ?? ""),
+    "{container}": t.container ?? `heretek-${t.name}`,
+  };
+  return argv.map((a) => values[a] ?? a);
+}
+
+/** The argv a driver would run, for dry runs and the restart record. */
+export function describeDriver(t: TargetConfig, fleet: FleetConfig): string {
+  const r = t.restart;
+  switch (r.driver) {
+    case "simulator":
+      return `POST ${fleet.simulator.controlUrl}/agents/${t.name}/restart`;
+    case "command":
+      return expandArgv(r.argv, t).join(" ");
+    case "docker":
+      return `docker restart ${r.container}`;
+    case "systemd":
+      return `systemctl restart ${r.unit}`;
+    case "http":
+      return `${r.method} ${r.url}`;
+    case "process":
+      return `process: ${r.argv.join(" ")}`;
+    case "none":
+      return "none";
+  }
+}
+
+/** Restart a target through its configured driver. A driver that cannot act says why. */
+export async function restartTarget(t: TargetConfig, fleet: FleetConfig): Promise<DriverResult> {
+  const r = t.restart;
+  switch (r.driver) {
+    case "simulator": {
+      try {
+        const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/restart`, { method: "POST", signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const body = tail(await res.text());
+        return res.ok ? { ok: true, output: `simulator: HTTP ${res.status}` } : { ok: false, output: `simulator: HTTP ${res.status} ${body}` };
+      } catch (err) {
+        return { ok: false, output: `simulator unreachable at ${fleet.simulator.controlUrl}: ${(err as Error).message}` };
+      }
+    }
+    case "command":
+      return run(expandArgv(r.argv, t));
+    case "docker":
+      return run(["docker", "restart", r.container]);
+    case "systemd":
+      return run(["systemctl", "restart", r.unit]);
+    case "http":
+      try {
+        const res = await fetch(r.url, { method: r.method, signal: AbortSignal.timeout(TIMEOUT_MS) });
+        return { ok: res.ok, output: `${r.method} ${redactText(r.url)}: HTTP ${res.status}` };
+      } catch (err) {
+        return { ok: false, output: `${r.method} ${redactText(r.url)}: ${(err as Error).message}` };
+      }
+    case "process":
+      return { ok: false, output: "the process driver (the console supervising the command itself) is not available yet: use command, docker or systemd" };
+    case "none":
+      return { ok: false, output: "restart driver is none: this target is restarted by hand" };
+  }
+}

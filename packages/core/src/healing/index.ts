@@ -1,0 +1,2 @@
+export * from "./drivers.ts";
+export * from "./ladder.ts";
