@@ -106,7 +106,7 @@ export async function getJson<T = Record<string, unknown>>(url: string, init?: R
  * The whole product as `npm start` runs it — simulator, worker and API processes — on ports, a database and
  * a Redis prefix of its own, with a 2 s probe interval.
  */
-export async function startStack(opts: { apis?: number; intervalSeconds?: number } = {}) {
+export async function startStack(opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown> } = {}) {
   const data = await openTestStack();
   const ports = await agentPorts();
   const controlPort = await freePort();
@@ -122,6 +122,7 @@ export async function startStack(opts: { apis?: number; intervalSeconds?: number
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: 1000 });
       m.heartbeatTimeoutSeconds = 10;
+      if (opts.selfHealing) Object.assign(m.selfHealing as object, opts.selfHealing);
     },
   });
   const env: NodeJS.ProcessEnv = {

@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, signIn } from "../support/browser.ts";
+import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
+
+type Target = { name: string; status: string; healing: { state: string; reason: string | null } | null };
+type Restart = { attempt: number; status: string; driver: string; startedAt: string; dueAt: string };
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+let browser: { browser: Browser; close: () => Promise<void> };
+let page: Page;
+let auth: Record<string, string>;
+let base: string;
+
+const tile = (name: string) => page.locator(`[data-testid="tile-${name}"]`);
+const api = <T>(path: string) => getJson<T>(`${base}${path}`, { headers: auth });
+const target = (name: string) => api<{ target: Target }>(`/api/targets/${name}`).then((r) => r.target);
+const control = (path: string, init: RequestInit = {}) => getJson(`${stack.control}${path}`, init);
+const fault = (name: string, kind: string) =>
+  control(`/agents/${name}/fault`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind }) });
+
+beforeAll(async () => {
+  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120 } });
+  base = stack.apis[0]!;
+  auth = await apiLogin(base);
+  await until("beta ok", () => target("beta"), (t) => t.status === "ok", 60_000);
+  browser = await launchBrowser();
+  page = await browser.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await signIn(page, base, ADMIN);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("[LADDER] the self-healing ladder against the real simulator", () => {
+  it("[LADDER][CRASH]: a crashed agent is restarted by the watchdog, with no human, and is ok again", async () => {
+    await fault("beta", "crash");
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 10_000, interval: 100 }).toBe("down");
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 20_000 }).toBe("ok");
+    const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
+    expect(restarts[0]).toMatchObject({ attempt: 1, status: "succeeded", driver: "simulator" });
+    const agent = await control("/agents/beta") as { agent: { restarts: number } };
+    expect(agent.agent.restarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it("[LADDER][ESCALATE]: a broken install keeps failing: restarts at the configured delays, then escalation on the tile", async () => {
+    await fault("beta", "badconfig");
+    await expect.poll(() => page.locator('[data-testid="ladder-beta"]').getAttribute("data-state"), { timeout: 30_000 }).toBe("escalated");
+    await page.screenshot({ path: join(ARTIFACTS, "ladder-escalated.png") });
+    const t = await target("beta");
+    expect(t.healing).toMatchObject({ state: "escalated", reason: "3 restarts within 120 s" });
+    const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
+    const fresh = restarts.filter((r) => r.attempt >= 2).sort((a, b) => a.attempt - b.attempt);
+    expect(fresh.map((r) => r.attempt)).toEqual([2, 3]);
+    const gap = Date.parse(fresh[1]!.startedAt) - Date.parse(fresh[0]!.startedAt);
+    expect(gap).toBeGreaterThanOrEqual(2800);
+    await control("/agents/beta/fault", { method: "DELETE" }).catch(() => {});
+    await control("/agents/beta/restart", { method: "POST" });
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 20_000 }).toBe("ok");
+    await expect.poll(async () => (await target("beta")).healing?.state, { timeout: 10_000 }).toBe("idle");
+  });
+
+  it("[LADDER][PAUSE]: an on-call engineer pauses auto-healing on the target page; a crash is then left alone", async () => {
+    await page.goto(`${base}/targets/charlie`);
+    await page.locator('[data-testid="healing-toggle"]').click();
+    const confirm = page.locator('[data-testid="healing-toggle-confirm"]');
+    if (await confirm.count()) await confirm.click();
+    await expect.poll(async () => (await target("charlie")).healing?.state, { timeout: 10_000 }).toBe("paused");
+    await fault("charlie", "crash");
+    await expect.poll(async () => (await target("charlie")).status, { timeout: 10_000 }).toBe("down");
+    await new Promise((r) => setTimeout(r, 3000));
+    const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=charlie");
+    expect(restarts).toHaveLength(0);
+    const audit = await api<{ entries: { action: string; actor: { label: string } }[] }>("/api/audit?action=target.healing");
+    expect(audit.entries[0]).toMatchObject({ action: "target.healing.pause", actor: { label: ADMIN.email } });
+    await page.screenshot({ path: join(ARTIFACTS, "target-paused.png"), fullPage: true });
+  });
+});
