@@ -5,6 +5,7 @@ import "./styles/base.css";
 import "./styles/board.css";
 import "./styles/target.css";
 import "./styles/details.css";
+import "./styles/healing.css";
 import "./styles/forms.css";
 import "./styles/auth.css";
 import "./styles/admin.css";

@@ -1,7 +1,7 @@
 export const ROLES = ["viewer", "oncall", "governance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = "users:manage" | "tokens:create" | "tokens:manage-all" | "audit:read" | "targets:read";
+export type Permission = "users:manage" | "tokens:create" | "tokens:manage-all" | "audit:read" | "targets:read" | "healing:control";
 
 export type Me = {
   id: string;

@@ -20,6 +20,7 @@ export function target(name: string, patch: Partial<Target> = {}): Target {
     uptimeMs: 3_600_000,
     ready: true,
     resources: {},
+    healing: null,
     ...patch,
   };
 }

@@ -11,7 +11,7 @@ describe("toLiveFrame", () => {
     expect(f?.type).toBe("snapshot");
     if (f?.type !== "snapshot") return;
     expect(f.targets).toHaveLength(1);
-    expect(f.targets[0]).toMatchObject({ name: "x", displayName: "x", status: "down", findings: [], resources: {}, enabled: true });
+    expect(f.targets[0]).toMatchObject({ name: "x", displayName: "x", status: "down", findings: [], resources: {}, enabled: true, healing: null });
   });
 
   it("maps an unknown status to unknown", () => {

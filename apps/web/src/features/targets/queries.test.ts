@@ -1,8 +1,8 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { target } from "./fixtures.test-util.ts";
-import { createLiveSync, eventKeys, targetKeys } from "./queries.ts";
-import type { Target, TargetEvent } from "./types.ts";
+import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
+import type { Healing, Target, TargetEvent } from "./types.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -24,6 +24,8 @@ describe("query keys", () => {
     expect(targetKeys.detail("a").slice(0, 1)).toEqual(targetKeys.all);
     expect(targetKeys.samples("a", "24h")).toEqual(["targets", "samples", "a", "24h"]);
     expect(eventKeys.list({ target: "a" })).toEqual(["events", "list", { target: "a" }]);
+    expect(restartKeys.list("a")).toEqual(["restarts", "list", "a"]);
+    expect(restartKeys.list("a").slice(0, 1)).toEqual(restartKeys.all);
   });
 });
 
@@ -60,5 +62,21 @@ describe("createLiveSync", () => {
     sync({ type: "heartbeat", serverTime: "2026-11-23T14:00:00Z" });
     sync({ type: "something.new", payload: 1 });
     expect(qc.getQueryData(targetKeys.all)).toBeUndefined();
+  });
+
+  it("refetches a target's restart history when its last restart moves", () => {
+    const { qc, sync } = setup();
+    const h: Healing = { state: "waiting", attempt: 2, maxAttempts: 5, nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z", escalatedAt: null, reason: null, restartsInWindow: 1, driver: "docker" };
+    sync({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] });
+    qc.setQueryData(restartKeys.list("alpha"), []);
+    qc.setQueryData(restartKeys.list("beta"), []);
+    sync({
+      type: "target.update",
+      targets: [target("alpha", { healing: { ...h, lastRestartAt: "2026-11-23T14:00:30Z" } }), target("beta", { healing: h })],
+    });
+    expect(qc.getQueryState(restartKeys.list("alpha"))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(false);
+    sync({ type: "target.status", target: target("beta", { healing: { ...h, state: "restarting" } }), event: null });
+    expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(true);
   });
 });

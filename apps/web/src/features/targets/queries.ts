@@ -1,13 +1,14 @@
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
-import { apiGet } from "../../lib/api.ts";
+import { apiGet, apiSend } from "../../lib/api.ts";
 import { serverNow } from "../../lib/clock.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
+import { restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
 import { normalizeTarget } from "./types.ts";
 import { DEFAULT_MONITORING } from "./status.ts";
-import type { EventFilter, MonitoringSettings, SamplesResponse, Target, TargetEvent } from "./types.ts";
+import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "./types.ts";
 
 export type RangeKey = "1h" | "24h" | "7d";
 
@@ -44,6 +45,11 @@ export const eventKeys = {
   list: (filter: EventFilter) => ["events", "list", filter] as const,
 } as const;
 
+export const restartKeys = {
+  all: ["restarts"] as const,
+  list: (target: string) => ["restarts", "list", target] as const,
+} as const;
+
 const enc = encodeURIComponent;
 
 export async function fetchTargets(signal?: AbortSignal): Promise<Target[]> {
@@ -70,6 +76,11 @@ export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Pr
   params.set("limit", String(filter.limit ?? 50));
   const body = await apiGet<{ events: TargetEvent[] }>(`/api/events?${params.toString()}`, { signal });
   return Array.isArray(body.events) ? body.events : [];
+}
+
+export async function fetchRestarts(target: string, signal?: AbortSignal): Promise<Restart[]> {
+  const body = await apiGet<{ restarts: Restart[] }>(`/api/restarts?target=${enc(target)}&limit=50`, { signal });
+  return Array.isArray(body.restarts) ? body.restarts : [];
 }
 
 // While the socket is live it feeds the cache; polling is only the fallback when it is not.
@@ -117,6 +128,39 @@ export function useEvents(filter: EventFilter) {
   });
 }
 
+/** Newest first; live frames refetch it when a restart starts or ends, the interval covers the rest. */
+export function useRestarts(target: string) {
+  return useQuery({
+    queryKey: restartKeys.list(target),
+    queryFn: ({ signal }) => fetchRestarts(target, signal),
+    refetchInterval: 30_000,
+  });
+}
+
+export function useSetHealingPaused(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (paused: boolean) => {
+      const body = await apiSend<{ target: Target }>("POST", `/api/targets/${enc(name)}/healing`, { paused });
+      return normalizeTarget(body.target);
+    },
+    onSuccess: (t) => {
+      // The answer's healing state is the newest there is, even if a later probe result is already cached.
+      const merge = (cur: Target | undefined): Target => (!cur || isNotOlder(t, cur) ? t : { ...cur, healing: t.healing });
+      qc.setQueryData<Target[]>(targetKeys.all, (list) => list?.map((x) => (x.name === t.name ? merge(x) : x)));
+      qc.setQueryData<Target>(targetKeys.detail(t.name), merge);
+    },
+  });
+}
+
+function refetchRestartsIfMoved(qc: QueryClient, targets: readonly Target[]): void {
+  for (const t of targets) {
+    if (restartsChanged(qc.getQueryData<Target>(targetKeys.detail(t.name)), t)) {
+      void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
+    }
+  }
+}
+
 function setDetail(qc: QueryClient, t: Target, force: boolean): void {
   qc.setQueryData<Target>(targetKeys.detail(t.name), (cur) => (force || !cur || isNotOlder(t, cur) ? t : cur));
 }
@@ -127,17 +171,20 @@ export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
     const frame = toLiveFrame(raw);
     if (!frame) return;
     if (frame.type === "snapshot" || frame.type === "target.update") {
+      if (frame.type === "target.update") refetchRestartsIfMoved(qc, frame.targets);
       qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
       for (const t of frame.targets) setDetail(qc, t, frame.type === "snapshot");
       if (frame.type === "snapshot") {
         // Events or samples may have been missed while disconnected.
         void qc.invalidateQueries({ queryKey: eventKeys.all });
         void qc.invalidateQueries({ queryKey: ["targets", "samples"] });
+        void qc.invalidateQueries({ queryKey: restartKeys.all });
       }
       return;
     }
     if (frame.type === "target.status") {
       const { target, event } = frame;
+      refetchRestartsIfMoved(qc, [target]);
       qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
       setDetail(qc, target, false);
       if (event) {

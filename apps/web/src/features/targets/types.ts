@@ -24,6 +24,44 @@ export type Target = {
   uptimeMs: number | null;
   ready: boolean | null;
   resources: Resources;
+  /** What the self-healing ladder is doing; null (or an older API without it) means nothing. */
+  healing: Healing | null;
+};
+
+export const HEALING_STATES = ["idle", "waiting", "restarting", "escalated", "paused"] as const;
+export type HealingState = (typeof HEALING_STATES)[number];
+
+export type Healing = {
+  state: HealingState;
+  /** The next or current attempt, 1-based. */
+  attempt: number | null;
+  /** Restarts allowed in the window. */
+  maxAttempts: number;
+  nextRestartAt: string | null;
+  lastRestartAt: string | null;
+  escalatedAt: string | null;
+  /** The escalation reason or the last restart's failure. */
+  reason: string | null;
+  restartsInWindow: number;
+  driver: string;
+};
+
+export const RESTART_STATUSES = ["started", "succeeded", "failed", "interrupted"] as const;
+export type RestartStatus = (typeof RESTART_STATUSES)[number];
+
+export type Restart = {
+  id: string | number;
+  target: string;
+  attempt: number;
+  driver: string;
+  status: RestartStatus;
+  /** Why it was restarted, e.g. "down: connection refused". */
+  reason: string;
+  /** What the driver said, e.g. "HTTP 200" or an error. */
+  output: string | null;
+  dueAt: string;
+  startedAt: string;
+  finishedAt: string | null;
 };
 
 export type TargetEvent = {
@@ -90,5 +128,28 @@ export function normalizeTarget(raw: Target): Target {
     uptimeMs: t.uptimeMs ?? null,
     ready: t.ready ?? null,
     resources: t.resources ?? {},
+    healing: normalizeHealing(t.healing),
+  };
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** A healing block we can show, or null: missing, malformed or a state this build does not know. */
+export function normalizeHealing(raw: unknown): Healing | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const h = raw as Record<string, unknown>;
+  const state = h.state;
+  if (typeof state !== "string" || !(HEALING_STATES as readonly string[]).includes(state)) return null;
+  return {
+    state: state as HealingState,
+    attempt: num(h.attempt),
+    maxAttempts: num(h.maxAttempts) ?? 0,
+    nextRestartAt: str(h.nextRestartAt),
+    lastRestartAt: str(h.lastRestartAt),
+    escalatedAt: str(h.escalatedAt),
+    reason: str(h.reason),
+    restartsInWindow: num(h.restartsInWindow) ?? 0,
+    driver: str(h.driver) ?? "",
   };
 }

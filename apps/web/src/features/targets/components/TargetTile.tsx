@@ -3,6 +3,7 @@ import { targetPath } from "../../../app/routes.ts";
 import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
 import { isAlive, statusDuration } from "../status.ts";
 import type { Target } from "../types.ts";
+import { LadderLine } from "./LadderLine.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
 export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; now: number; staleAfterMs: number }) {
@@ -30,6 +31,7 @@ export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; n
       <p className="tile__reason" title={t.reason}>
         {reason}
       </p>
+      {t.enabled && <LadderLine healing={t.healing} now={now} testId={`ladder-${t.name}`} />}
       {t.enabled ? (
         <dl className="tile__metrics">
           <div>

@@ -4,6 +4,7 @@ import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts"
 import { useNow } from "../../../lib/clock.ts";
 import { EventTimeline } from "../components/EventTimeline.tsx";
 import { FactList } from "../components/FactList.tsx";
+import { HealingCard } from "../components/HealingCard.tsx";
 import { LatencyPanel } from "../components/LatencyPanel.tsx";
 import { ResourceBars } from "../components/ResourceBars.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
@@ -81,6 +82,7 @@ export function TargetPage({ name }: { name: string }) {
       <div className="target-grid">
         <div className="target-grid__main">
           <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} warningMs={settings.thresholds.responseTimeMs.warning} />
+          <HealingCard target={t} now={now} />
           <section className="card" aria-labelledby="events-h">
             <div className="card__head">
               <h2 id="events-h">Events</h2>

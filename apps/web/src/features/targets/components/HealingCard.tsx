@@ -1,0 +1,123 @@
+import { useState } from "react";
+import type { ReactNode } from "react";
+import { ConfirmButton } from "../../../app/ConfirmButton.tsx";
+import { actionErrorMessage } from "../../../lib/api.ts";
+import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import { useCan } from "../../auth/session.ts";
+import { formatCountdown, healingSummary, untilNextRestart } from "../healing.ts";
+import { useSetHealingPaused } from "../queries.ts";
+import type { HealingState, Target } from "../types.ts";
+import { RestartHistory } from "./RestartHistory.tsx";
+
+const STATE_LABEL: Record<HealingState, string> = {
+  idle: "Idle",
+  waiting: "Waiting",
+  restarting: "Restarting",
+  escalated: "Escalated",
+  paused: "Paused",
+};
+
+function When({ iso, now, children }: { iso: string; now: number; children?: ReactNode }) {
+  return (
+    <time dateTime={iso} title={new Date(iso).toString()}>
+      {formatTimestamp(iso, now)} <span className="muted">({children ?? formatAgo(iso, now)})</span>
+    </time>
+  );
+}
+
+function HealingToggle({ name, paused }: { name: string; paused: boolean }) {
+  const toggle = useSetHealingPaused(name);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="healing__control">
+      <ConfirmButton
+        label={paused ? "Resume auto-healing" : "Pause auto-healing"}
+        question={paused ? "Restart it automatically again?" : "Stop restarting it automatically?"}
+        confirmLabel={paused ? "Resume" : "Pause"}
+        danger={!paused}
+        pending={toggle.isPending}
+        onConfirm={() => {
+          setError(null);
+          toggle.mutate(!paused, { onError: (e) => setError(actionErrorMessage(e, "pause or resume auto-healing")) });
+        }}
+        testId="healing-toggle"
+      />
+      {error && (
+        <p className="inline-error" role="alert" data-testid="healing-toggle-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function HealingCard({ target: t, now }: { target: Target; now: number }) {
+  const canControl = useCan("healing:control");
+  const h = t.healing;
+  const state: HealingState = h?.state ?? "idle";
+  const left = h?.state === "waiting" ? untilNextRestart(h, now) : null;
+
+  return (
+    <section className="card healing" aria-labelledby="healing-h" data-testid="healing-card" data-state={state}>
+      <div className="card__head">
+        <h2 id="healing-h">Self-healing</h2>
+        <span className={`healing__state healing__state--${state}`} data-testid="healing-state" data-state={state}>
+          {STATE_LABEL[state]}
+        </span>
+        {canControl && t.enabled && <HealingToggle name={t.name} paused={state === "paused"} />}
+      </div>
+      <p className="healing__summary" data-testid="healing-summary">
+        {t.enabled ? healingSummary(h, now) : "Not monitored, so never restarted automatically."}
+      </p>
+      {t.enabled && state === "escalated" && (
+        <p className="healing__note">No more automatic restarts until it is healthy again or someone steps in.</p>
+      )}
+      {h && (
+        <dl className="kv kv--compact healing__facts">
+          <dt>Driver</dt>
+          <dd>
+            <code>{h.driver || "none"}</code>
+          </dd>
+          <dt>In the window</dt>
+          <dd data-testid="healing-window">
+            {h.restartsInWindow} of {h.maxAttempts > 0 ? h.maxAttempts : "?"} restarts
+          </dd>
+          {h.nextRestartAt && state === "waiting" && (
+            <>
+              <dt>Next restart</dt>
+              <dd>
+                <When iso={h.nextRestartAt} now={now}>
+                  {left != null && left > 0 ? `in ${formatCountdown(left)}` : "due"}
+                </When>
+              </dd>
+            </>
+          )}
+          {h.lastRestartAt && (
+            <>
+              <dt>Last restart</dt>
+              <dd>
+                <When iso={h.lastRestartAt} now={now} />
+              </dd>
+            </>
+          )}
+          {h.escalatedAt && (
+            <>
+              <dt>Escalated</dt>
+              <dd>
+                <When iso={h.escalatedAt} now={now} />
+              </dd>
+            </>
+          )}
+          {h.reason && state !== "escalated" && (
+            <>
+              <dt>Last failure</dt>
+              <dd>{h.reason}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      <h3 className="healing__sub">Restart history</h3>
+      <RestartHistory target={t.name} now={now} />
+    </section>
+  );
+}
