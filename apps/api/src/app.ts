@@ -9,6 +9,7 @@ import { systemRoutes } from "./modules/system/routes.ts";
 import { targetRoutes } from "./modules/targets/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
+import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -71,6 +72,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await tokenRoutes(app, deps);
   await auditRoutes(app, deps);
   await healingRoutes(app, deps);
+  await incidentRoutes(app, deps);
   await registerLive(app, deps);
   app.get("/api/openapi.json", { config: { auth: "targets:read" }, schema: { hide: true } }, async () => app.swagger());
   return app;

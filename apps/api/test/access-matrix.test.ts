@@ -32,11 +32,17 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/security-events": "audit:read",
   "GET /api/restarts": "targets:read",
   "POST /api/targets/:name/healing": "healing:control",
+  "GET /api/incidents": "targets:read",
+  "GET /api/incidents/:id": "targets:read",
+  "POST /api/incidents": "incidents:write",
+  "POST /api/incidents/:id/acknowledge": "incidents:write",
+  "POST /api/incidents/:id/notes": "incidents:write",
+  "POST /api/incidents/:id/resolve": "incidents:write",
   "GET /ws": "targets:read",
 };
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
-const path = (url: string) => url.replace(":name", "alpha").replace(":id", SAMPLE_ID);
+const path = (url: string) => url.replace(":name", "alpha").replace(":id", url.startsWith("/api/incidents") ? "999999" : SAMPLE_ID);
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const callers: { name: string; roles: Role[] | null; headers: Record<string, string> }[] = [];

@@ -317,3 +317,28 @@ describe("[AUDIT] the audit log", () => {
     expect(text).not.toMatch(/oco_[A-Za-z0-9_-]{20}/);
   });
 });
+
+describe("[INCIDENTS] by hand", () => {
+  it("on-call opens, acknowledges, notes and resolves; each step on the timeline and in the audit log", async () => {
+    const oncall = await api.signIn(["oncall"]);
+    const viewer = await api.signIn(["viewer"]);
+    const opened = await call("/api/incidents", { method: "POST", headers: oncall.headers, body: { title: "LiteLLM slow", severity: "P2", targets: ["litellm"] } });
+    expect(opened.status).toBe(201);
+    const inc = opened.body.incident as { id: number; key: string; status: string; mttrTargetMs: number };
+    expect(inc).toMatchObject({ status: "open", mttrTargetMs: 28_800_000, key: `INC-${inc.id}` });
+    expect((await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: viewer.headers })).status).toBe(403);
+    expect((await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: oncall.headers })).body.incident).toMatchObject({ status: "acknowledged", acknowledgedBy: oncall.email });
+    const again = await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: oncall.headers });
+    expect([again.status, again.body.code]).toEqual([409, "CONFLICT"]);
+    await call(`/api/incidents/${inc.id}/notes`, { method: "POST", headers: oncall.headers, body: { message: "provider rate limit; waiting" } });
+    const empty = await call(`/api/incidents/${inc.id}/notes`, { method: "POST", headers: oncall.headers, body: { message: "  " } });
+    expect([empty.status, empty.body.field]).toEqual([400, "message"]);
+    const resolved = await call(`/api/incidents/${inc.id}/resolve`, { method: "POST", headers: oncall.headers, body: { summary: "limit raised" } });
+    expect(resolved.body.incident).toMatchObject({ status: "resolved", resolvedBy: oncall.email, summary: "limit raised" });
+    const page = await call(`/api/incidents/${inc.id}`, { headers: viewer.headers });
+    expect((page.body.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(["opened", "acknowledged", "note", "resolved"]);
+    const audit = await call(`/api/audit?targetType=incident&targetId=${inc.key}`, { headers: admin.headers });
+    expect((audit.body.entries as { action: string }[]).map((e) => e.action)).toEqual(["incident.resolve", "incident.note", "incident.acknowledge", "incident.open"]);
+    expect((await call("/api/incidents/424242", { headers: viewer.headers })).status).toBe(404);
+  });
+});

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readEnv } from "@ops/config";
-import { getTarget, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
+import { getIncident, getTarget, listIncidents, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,6 +88,19 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
     expect(waited).toBeLessThan(1500);
     const healed = await until("ladder back to idle", () => getTarget(stack.db, "fixable"), (t) => t.healing?.state === "idle");
     expect(healed.healing!.lastRestartAt).not.toBeNull();
+
+    // The outage is an incident that wrote itself: opened, narrated, resolved, with MTTD and MTTR.
+    const [incident] = await until("incident resolved", () => listIncidents(stack.db, { status: "all", target: "fixable", limit: 5 }), (l) => l[0]?.status === "resolved");
+    expect(incident).toMatchObject({ severity: "P3", source: "ladder", targets: ["fixable"], resolvedBy: "watchdog", mttrTargetMs: 86_400_000 });
+    expect(incident!.mttdMs).toBeGreaterThanOrEqual(0);
+    expect(incident!.mttrMs).toBeGreaterThan(0);
+    const { timeline } = await getIncident(stack.db, incident!.id);
+    const kinds = timeline.map((e) => e.kind);
+    expect(kinds[0]).toBe("opened");
+    expect(kinds).toContain("restart");
+    expect(kinds.at(-1)).toBe("resolved");
+    expect(timeline.find((e) => e.kind === "restart")!.message).toMatch(/^restart attempt 1: succeeded/);
+    expect(timeline.some((e) => e.kind === "status" && e.message.startsWith("down → ok"))).toBe(true);
   });
 
   it("escalates after the configured number of restarts in the window, and stops restarting", async () => {
@@ -105,6 +118,10 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
     expect(await listRestarts(stack.db, { target: "broken", limit: 10 })).toHaveLength(3);
     const [audit] = await stack.db.sql`SELECT actor_label FROM audit_log WHERE action = 'target.escalate' AND target_id = 'broken'`;
     expect(audit).toMatchObject({ actor_label: "watchdog" });
+    const [open] = await listIncidents(stack.db, { status: "open", target: "broken", limit: 1 });
+    const { timeline } = await getIncident(stack.db, open!.id);
+    expect(timeline.filter((e) => e.kind === "restart")).toHaveLength(3);
+    expect(timeline.at(-1)).toMatchObject({ kind: "escalated", message: "escalated: 3 restarts within 60 s; no more automatic restarts" });
     await broken.start();
     await until("escalation cleared when healthy", () => getTarget(stack.db, "broken"), (t) => t.status === "ok" && t.healing?.state === "idle");
   });

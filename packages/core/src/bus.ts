@@ -1,15 +1,17 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { IncidentView } from "./incidents/incidents.ts";
 import type { TargetView, StatusEventView } from "./targets/views.ts";
 
 /** Frames that travel the Redis bus and, unchanged, the dashboard WebSocket. */
 export type BusFrame =
   | { type: "target.status"; target: TargetView; event: StatusEventView }
   | { type: "target.update"; targets: TargetView[] }
+  | { type: "incident.updated"; incident: IncidentView }
   /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
   | { type: "session.revoked"; userId: string; reason: string };
 
-const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "session.revoked"]) }).loose();
+const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "session.revoked"]) }).loose();
 
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;

@@ -13,3 +13,4 @@ export * from "./targets/record.ts";
 export * from "./boot.ts";
 export * from "./identity/index.ts";
 export * from "./healing/index.ts";
+export * from "./incidents/incidents.ts";

@@ -3,3 +3,4 @@ export * from "./series.ts";
 export * from "./access.ts";
 export * from "./redact.ts";
 export * from "./ladder.ts";
+export * from "./incidents.ts";

@@ -1,4 +1,14 @@
-import { JOBS, evaluateLadder, getTargetsByName, performRestart, type RestartJob } from "@ops/core";
+import {
+  JOBS,
+  evaluateLadder,
+  getIncidentView,
+  getTargetsByName,
+  narrateOutage,
+  openOutageIncident,
+  performRestart,
+  resolveOutageIncident,
+  type RestartJob,
+} from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 
 /** BullMQ job ids may not contain ':'; attempt keys do. */
@@ -7,6 +17,11 @@ const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-
 async function publishTarget(rt: WorkerRuntime, name: string): Promise<void> {
   const targets = await getTargetsByName(rt.db, [name]);
   if (targets.length) await rt.bus.publish({ type: "target.update", targets });
+}
+
+export async function publishIncident(rt: WorkerRuntime, id: number | null): Promise<void> {
+  if (id === null) return;
+  await rt.bus.publish({ type: "incident.updated", incident: await getIncidentView(rt.db.sql, id) });
 }
 
 export async function enqueueRestart(rt: WorkerRuntime, job: RestartJob): Promise<void> {
@@ -24,8 +39,17 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
   const { target: name } = JOBS.ladder.payload.parse(data);
   const target = rt.config.fleet.targets.find((t) => t.name === name && t.enabled);
   if (!target) return { skipped: "not configured" };
-  const { decision, enqueue } = await evaluateLadder(rt.db, rt.config, target);
+  const { decision, enqueue, status, reason, failingSince } = await evaluateLadder(rt.db, rt.config, target);
   if (enqueue) await enqueueRestart(rt, enqueue);
+  if (status === "down") {
+    const opened = await openOutageIncident(rt.db, target, new Date(failingSince ?? Date.now()), reason);
+    await publishIncident(rt, opened);
+    if (decision.action === "escalate") {
+      await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts`));
+    }
+  } else if (status === "ok") {
+    await publishIncident(rt, await resolveOutageIncident(rt.db, name));
+  }
   await publishTarget(rt, name);
   return decision;
 }
@@ -34,6 +58,10 @@ export async function runRestartJob(rt: WorkerRuntime, data: unknown) {
   const job = JOBS.restart.payload.parse(data);
   await publishTarget(rt, job.target).catch(() => {});
   const outcome = await performRestart(rt.db, rt.config, job);
+  if (outcome.status === "succeeded" || outcome.status === "failed" || outcome.status === "interrupted") {
+    const message = `restart attempt ${job.attempt}: ${outcome.status} (${outcome.output})`;
+    await publishIncident(rt, await narrateOutage(rt.db, job.target, "restart", "watchdog", message));
+  }
   await publishTarget(rt, job.target);
   return outcome;
 }

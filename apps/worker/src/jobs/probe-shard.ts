@@ -1,4 +1,5 @@
-import { JOBS, metricsKey, runProbeShard } from "@ops/core";
+import { JOBS, metricsKey, narrateOutage, runProbeShard } from "@ops/core";
+import { publishIncident } from "./healing.ts";
 import type { WorkerRuntime } from "../runtime.ts";
 
 const METRICS_KEEP = 20_000;
@@ -18,6 +19,8 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   for (const event of outcome.events) {
     const target = outcome.updated.find((t) => t.name === event.target);
     if (target) await rt.bus.publish({ type: "target.status", target, event });
+    const text = event.kind === "restart" ? event.reason : `${event.from} → ${event.to}: ${event.reason}`;
+    await publishIncident(rt, await narrateOutage(rt.db, event.target, "status", "prober", text));
   }
   if (outcome.updated.length > 0) await rt.bus.publish({ type: "target.update", targets: outcome.updated });
   // The ladder looks at every target that is down, and at every target whose status just changed (to reset it).

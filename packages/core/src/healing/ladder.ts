@@ -40,7 +40,9 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
  * Look at one target's status and move its ladder: start or end the failure streak, schedule the next
  * restart, or escalate. Returns the restart to enqueue (at most one is pending per target at a time).
  */
-export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: TargetConfig, now = Date.now()): Promise<{ decision: LadderDecision; enqueue: RestartJob | null }> {
+export type LadderEvaluation = { decision: LadderDecision; enqueue: RestartJob | null; status: string; reason: string; failingSince: number | null };
+
+export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: TargetConfig, now = Date.now()): Promise<LadderEvaluation> {
   const policy = policyFromConfig(config.monitoring.selfHealing);
   return h.sql.begin(async (tx) => {
     const row = await lockHealing(tx, target.name);
@@ -70,7 +72,7 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
     if (decision.action === "escalate") {
       await writeAudit(tx, systemContext("watchdog"), { action: "target.escalate", targetType: "target", targetId: target.name, after: { reason: decision.reason } });
     }
-    return { decision, enqueue };
+    return { decision, enqueue, status, reason: st?.reason ?? "", failingSince: state.failingSince };
   });
 }
 

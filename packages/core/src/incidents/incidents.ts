@@ -1,0 +1,180 @@
+import type { TargetConfig } from "@ops/config";
+import type { DbHandle } from "@ops/db";
+import { MTTR_TARGET_MS, canTransition, mttd, mttr, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
+import type postgres from "postgres";
+import { ServiceError, notFound } from "../errors.ts";
+import { writeAudit } from "../identity/audit.ts";
+import { requirePermission, type RequestContext } from "../identity/context.ts";
+
+export type IncidentView = {
+  id: number;
+  key: string;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  source: "ladder" | "manual";
+  targets: string[];
+  summary: string | null;
+  startedAt: string;
+  detectedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  mttdMs: number | null;
+  mttrMs: number | null;
+  mttrTargetMs: number | null;
+};
+
+export type TimelineEntry = { id: number; at: string; kind: string; actor: string; message: string; details: unknown };
+
+type Row = Omit<IncidentView, "id" | "key" | "startedAt" | "detectedAt" | "acknowledgedAt" | "resolvedAt" | "mttdMs" | "mttrMs" | "mttrTargetMs"> & {
+  id: string;
+  startedAt: Date;
+  detectedAt: Date;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+};
+
+const COLUMNS = `id, title, severity, status, source, targets, summary, started_at AS "startedAt", detected_at AS "detectedAt",
+  acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy", resolved_at AS "resolvedAt", resolved_by AS "resolvedBy"`;
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+function toView(r: Row): IncidentView {
+  const id = Number(r.id);
+  return {
+    ...r,
+    id,
+    key: `INC-${id}`,
+    startedAt: r.startedAt.toISOString(),
+    detectedAt: r.detectedAt.toISOString(),
+    acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: r.resolvedAt?.toISOString() ?? null,
+    mttdMs: mttd(r.startedAt.getTime(), r.detectedAt.getTime()),
+    mttrMs: mttr(r.startedAt.getTime(), r.resolvedAt?.getTime() ?? null),
+    mttrTargetMs: MTTR_TARGET_MS[r.severity],
+  };
+}
+
+async function appendEvent(tx: Sql, incidentId: number, kind: string, actor: string, message: string, details: unknown = null) {
+  const [e] = await tx<{ id: string; at: Date }[]>`
+    INSERT INTO incident_events (incident_id, kind, actor, message, details) VALUES (${incidentId}, ${kind}, ${actor}, ${message}, ${details === null ? null : tx.json(details as never)})
+    RETURNING id, at`;
+  return { id: Number(e!.id), at: e!.at.toISOString(), kind, actor, message, details };
+}
+
+export async function getIncidentView(sql: Sql, id: number): Promise<IncidentView> {
+  const [row] = await sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1`, [id]);
+  if (!row) throw notFound(`incident ${id}`, "id");
+  return toView(row);
+}
+
+export async function getIncident(h: DbHandle, id: number): Promise<{ incident: IncidentView; timeline: TimelineEntry[] }> {
+  const incident = await getIncidentView(h.sql, id);
+  const rows = await h.sql<{ id: string; at: Date; kind: string; actor: string; message: string; details: unknown }[]>`
+    SELECT id, at, kind, actor, message, details FROM incident_events WHERE incident_id = ${id} ORDER BY at, id`;
+  return { incident, timeline: rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() })) };
+}
+
+export async function listIncidents(h: DbHandle, f: { status: "open" | "resolved" | "all"; target?: string | undefined; limit: number; before?: number | undefined }) {
+  const rows = await h.sql.unsafe<Row[]>(
+    `SELECT ${COLUMNS} FROM incidents
+     WHERE ($1 = 'all' OR ($1 = 'open' AND resolved_at IS NULL) OR ($1 = 'resolved' AND resolved_at IS NOT NULL))
+       AND ($2::text IS NULL OR $2 = ANY(targets)) AND ($3::bigint IS NULL OR id < $3)
+     ORDER BY id DESC LIMIT $4`,
+    [f.status, f.target ?? null, f.before ?? null, f.limit],
+  );
+  return rows.map(toView);
+}
+
+/** The watchdog's side: open one incident per outage, narrate it, and close it when the target is back. */
+export async function openOutageIncident(h: DbHandle, target: TargetConfig, startedAt: Date, reason: string): Promise<number | null> {
+  return h.sql.begin(async (tx) => {
+    const [others] = await tx<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM target_state s JOIN targets t ON t.name = s.name
+      WHERE s.status = 'down' AND t.kind = 'agent' AND t.enabled AND t.retired_at IS NULL AND s.name <> ${target.name}`;
+    const severity = severityForOutage(target.kind, others?.n ?? 0);
+    const [row] = await tx<{ id: string }[]>`
+      INSERT INTO incidents (title, severity, source, target, targets, started_at)
+      VALUES (${`${target.displayName ?? target.name} down: ${reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[], ${startedAt})
+      ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
+    if (!row) return null;
+    const id = Number(row.id);
+    const why = target.kind === "service" ? "a service the agents depend on" : (others?.n ?? 0) > 0 ? `${others!.n} other agent(s) down too` : "one agent down";
+    await appendEvent(tx, id, "opened", "watchdog", `${target.name} is down (${reason}); ${severity}: ${why}`);
+    return id;
+  });
+}
+
+export async function openIncidentIdFor(sql: Sql, target: string): Promise<number | null> {
+  const [row] = await sql<{ id: string }[]>`SELECT id FROM incidents WHERE target = ${target} AND resolved_at IS NULL`;
+  return row ? Number(row.id) : null;
+}
+
+/** Add an entry to the target's open incident, if there is one; returns the incident id. */
+export async function narrateOutage(h: DbHandle, target: string, kind: string, actor: string, message: string, details: unknown = null): Promise<number | null> {
+  const id = await openIncidentIdFor(h.sql, target);
+  if (id !== null) await appendEvent(h.sql, id, kind, actor, message, details);
+  return id;
+}
+
+export async function resolveOutageIncident(h: DbHandle, target: string): Promise<number | null> {
+  return h.sql.begin(async (tx) => {
+    const [row] = await tx<{ id: string }[]>`
+      UPDATE incidents SET status = 'resolved', resolved_at = now(), resolved_by = 'watchdog'
+      WHERE target = ${target} AND resolved_at IS NULL AND source = 'ladder' RETURNING id`;
+    if (!row) return null;
+    await appendEvent(tx, Number(row.id), "resolved", "watchdog", `${target} is healthy again`);
+    return Number(row.id);
+  });
+}
+
+/** The people's side: open by hand, acknowledge, note, resolve; every step audited and on the timeline. */
+export async function openIncident(h: DbHandle, ctx: RequestContext, input: { title: string; severity: Severity; targets?: string[] | undefined; summary?: string | undefined }) {
+  requirePermission(ctx, "incidents:write");
+  return h.sql.begin(async (tx) => {
+    const [row] = await tx<{ id: string }[]>`
+      INSERT INTO incidents (title, severity, source, targets, summary, started_at)
+      VALUES (${input.title}, ${input.severity}, 'manual', ${input.targets ?? []}::text[], ${input.summary ?? null}, now()) RETURNING id`;
+    const id = Number(row!.id);
+    await appendEvent(tx, id, "opened", ctx.actor.label, `opened by hand: ${input.title}`);
+    const view = await getIncidentView(tx, id);
+    await writeAudit(tx, ctx, { action: "incident.open", targetType: "incident", targetId: view.key, after: view });
+    return view;
+  });
+}
+
+async function transition(h: DbHandle, ctx: RequestContext, id: number, to: IncidentStatus, message: string, summary?: string) {
+  requirePermission(ctx, "incidents:write");
+  return h.sql.begin(async (tx) => {
+    const [row] = await tx.unsafe<Row[]>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+    if (!row) throw notFound(`incident ${id}`, "id");
+    if (!canTransition(row.status, to)) throw new ServiceError("CONFLICT", `INC-${id} is ${row.status}: it cannot become ${to}`);
+    if (to === "acknowledged") {
+      await tx`UPDATE incidents SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${ctx.actor.label} WHERE id = ${id}`;
+    } else if (to === "resolved") {
+      await tx`UPDATE incidents SET status = 'resolved', resolved_at = now(), resolved_by = ${ctx.actor.label}, summary = coalesce(${summary ?? null}, summary) WHERE id = ${id}`;
+    } else {
+      await tx`UPDATE incidents SET status = ${to} WHERE id = ${id}`;
+    }
+    await appendEvent(tx, id, to, ctx.actor.label, message);
+    const after = await getIncidentView(tx, id);
+    await writeAudit(tx, ctx, { action: `incident.${to === "acknowledged" ? "acknowledge" : to === "resolved" ? "resolve" : to}`, targetType: "incident", targetId: `INC-${id}`, before: toView(row), after });
+    return after;
+  });
+}
+
+export const acknowledgeIncident = (h: DbHandle, ctx: RequestContext, id: number) => transition(h, ctx, id, "acknowledged", `acknowledged by ${ctx.actor.label}`);
+export const resolveIncident = (h: DbHandle, ctx: RequestContext, id: number, summary?: string) =>
+  transition(h, ctx, id, "resolved", summary ? `resolved by ${ctx.actor.label}: ${summary}` : `resolved by ${ctx.actor.label}`, summary);
+
+export async function addIncidentNote(h: DbHandle, ctx: RequestContext, id: number, message: string): Promise<TimelineEntry> {
+  requirePermission(ctx, "incidents:write");
+  return h.sql.begin(async (tx) => {
+    await getIncidentView(tx, id);
+    const entry = await appendEvent(tx, id, "note", ctx.actor.label, message);
+    await writeAudit(tx, ctx, { action: "incident.note", targetType: "incident", targetId: `INC-${id}`, after: { message } });
+    return entry;
+  });
+}
