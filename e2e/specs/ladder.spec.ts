@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +14,8 @@ let browser: { browser: Browser; close: () => Promise<void> };
 let page: Page;
 let auth: Record<string, string>;
 let base: string;
+let receiver: http.Server;
+const hooks: { title: string; text: string; target: string }[] = [];
 
 const tile = (name: string) => page.locator(`[data-testid="tile-${name}"]`);
 const api = <T>(path: string) => getJson<T>(`${base}${path}`, { headers: auth });
@@ -21,7 +25,18 @@ const fault = (name: string, kind: string) =>
   control(`/agents/${name}/fault`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind }) });
 
 beforeAll(async () => {
-  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120 } });
+  // A local receiver stands in for the team's webhook (Slack-compatible or generic JSON).
+  receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      hooks.push(JSON.parse(body) as { title: string; text: string; target: string });
+      res.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120 }, webhookUrl });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
   await until("beta ok", () => target("beta"), (t) => t.status === "ok", 60_000);
@@ -32,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  receiver?.close();
 });
 
 describe("[LADDER] the self-healing ladder against the real simulator", () => {
@@ -56,6 +72,12 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     expect(fresh.map((r) => r.attempt)).toEqual([2, 3]);
     const gap = Date.parse(fresh[1]!.startedAt) - Date.parse(fresh[0]!.startedAt);
     expect(gap).toBeGreaterThanOrEqual(2800);
+    // Nothing fixed it: people are told, through the configured webhook, with the facts.
+    await expect.poll(() => hooks.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(hooks[0]).toMatchObject({ target: "beta", title: "[CRITICAL] beta escalated: 3 restarts within 120 s (connection refused)" });
+    expect(hooks[0]!.text).toMatch(/restarts in the last 2 min: 3/);
+    const incidents = await api<{ incidents: { key: string; status: string; severity: string }[] }>("/api/incidents?target=beta&status=open");
+    expect(incidents.incidents[0]).toMatchObject({ status: "open", severity: "P3" });
     await control("/agents/beta/fault", { method: "DELETE" }).catch(() => {});
     await control("/agents/beta/restart", { method: "POST" });
     await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 20_000 }).toBe("ok");

@@ -106,7 +106,7 @@ export async function getJson<T = Record<string, unknown>>(url: string, init?: R
  * The whole product as `npm start` runs it — simulator, worker and API processes — on ports, a database and
  * a Redis prefix of its own, with a 2 s probe interval.
  */
-export async function startStack(opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown> } = {}) {
+export async function startStack(opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown>; webhookUrl?: string } = {}) {
   const data = await openTestStack();
   const ports = await agentPorts();
   const controlPort = await freePort();
@@ -123,6 +123,9 @@ export async function startStack(opts: { apis?: number; intervalSeconds?: number
       Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: 1000 });
       m.heartbeatTimeoutSeconds = 10;
       if (opts.selfHealing) Object.assign(m.selfHealing as object, opts.selfHealing);
+      const channels = (m.alerting as { channels: Record<string, unknown> }).channels;
+      channels.file = { enabled: true, path: join(ARTIFACTS, "alerts.log") };
+      if (opts.webhookUrl) channels.webhook = { enabled: true, url: opts.webhookUrl };
     },
   });
   const env: NodeJS.ProcessEnv = {

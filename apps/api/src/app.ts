@@ -7,6 +7,7 @@ import type { ApiDeps } from "./deps.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { targetRoutes } from "./modules/targets/routes.ts";
+import { alertRoutes } from "./modules/alerts/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
@@ -73,6 +74,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await auditRoutes(app, deps);
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
+  await alertRoutes(app, deps);
   await registerLive(app, deps);
   app.get("/api/openapi.json", { config: { auth: "targets:read" }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,5 +1,5 @@
 import type { OpsConfig, OpsEnv } from "@ops/config";
-import type { EventBus } from "@ops/core";
+import type { EventBus, Queues } from "@ops/core";
 import type { DbHandle } from "@ops/db";
 import type { Redis } from "ioredis";
 
@@ -9,4 +9,5 @@ export type ApiDeps = {
   db: DbHandle;
   redis: Redis;
   bus: EventBus;
+  queues: Queues;
 };

@@ -1,5 +1,5 @@
 import { readEnv } from "@ops/config";
-import { EventBus, createRedis, describeStartupError, openPlatform } from "@ops/core";
+import { EventBus, createQueues, createRedis, describeStartupError, openPlatform } from "@ops/core";
 import { buildApp } from "./app.ts";
 
 async function main() {
@@ -8,8 +8,12 @@ async function main() {
   const redis = createRedis(env.REDIS_URL, { name: "openclaw-ops-api" });
   const sub = createRedis(env.REDIS_URL, { name: "openclaw-ops-api-sub" });
   const bus = new EventBus(redis, sub, env.OPS_REDIS_PREFIX);
-  const app = await buildApp({ env, config, db, redis, bus }, { webDist: env.OPS_WEB_DIST });
+  const queueConnection = createRedis(env.REDIS_URL, { forQueues: true, name: "openclaw-ops-api-queues" });
+  const queues = createQueues(queueConnection, env.OPS_REDIS_PREFIX);
+  const app = await buildApp({ env, config, db, redis, bus, queues }, { webDist: env.OPS_WEB_DIST });
   app.addHook("onClose", async () => {
+    await queues.close();
+    queueConnection.disconnect();
     await db.close();
     redis.disconnect();
     sub.disconnect();

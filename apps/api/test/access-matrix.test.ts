@@ -38,11 +38,13 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/incidents/:id/acknowledge": "incidents:write",
   "POST /api/incidents/:id/notes": "incidents:write",
   "POST /api/incidents/:id/resolve": "incidents:write",
+  "GET /api/alerts": "targets:read",
+  "POST /api/alerts/:id/retry": "incidents:write",
   "GET /ws": "targets:read",
 };
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
-const path = (url: string) => url.replace(":name", "alpha").replace(":id", url.startsWith("/api/incidents") ? "999999" : SAMPLE_ID);
+const path = (url: string) => url.replace(":name", "alpha").replace(":id", url.startsWith("/api/incidents") || url.startsWith("/api/alerts") ? "999999" : SAMPLE_ID);
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const callers: { name: string; roles: Role[] | null; headers: Record<string, string> }[] = [];

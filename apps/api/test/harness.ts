@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { loadConfig, readEnv } from "@ops/config";
-import { EventBus, createApiToken, createRedis, createUser, resolveApiToken, syncTargets, systemContext } from "@ops/core";
+import { EventBus, createApiToken, createQueues, createRedis, createUser, resolveApiToken, syncTargets, systemContext } from "@ops/core";
 import type { Role } from "@ops/domain";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
 import { WebSocket } from "ws";
@@ -31,7 +31,8 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
   const logger = opts.logLines
     ? { level: "info", stream: { write: (line: string) => void opts.logLines!.push(line) } }
     : false;
-  const app = await buildApp({ env, config, db: stack.db, redis: pub, bus }, { logger, webDist });
+  const queues = createQueues(stack.redis, env.OPS_REDIS_PREFIX);
+  const app = await buildApp({ env, config, db: stack.db, redis: pub, bus, queues }, { logger, webDist });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
@@ -70,6 +71,7 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     ws: `ws://127.0.0.1:${port}/ws`,
     async close() {
       await app.close();
+      await queues.close();
       pub.disconnect();
       sub.disconnect();
       await stack.close();

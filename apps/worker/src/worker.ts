@@ -1,5 +1,6 @@
 import { Worker, type Job } from "bullmq";
 import { JOBS } from "@ops/core";
+import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
@@ -18,7 +19,7 @@ type Log = (msg: string, extra?: Record<string, unknown>) => void;
 export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
   await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
-  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 3_600_000 }, { name: JOBS.maintenance.name, data: {} });
+  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
 }
 
 export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
@@ -42,10 +43,15 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
     },
     { connection, prefix, concurrency: 4, lockDuration: 90_000 },
   );
-  const maintenance = new Worker("maintenance", async () => runMaintenance(rt), { connection, prefix, concurrency: 1 });
-  for (const w of [probes, healing, maintenance]) {
+  const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, lockDuration: 60_000 });
+  const maintenance = new Worker(
+    "maintenance",
+    async () => ({ partitions: await runMaintenance(rt), requeuedAlerts: await requeueDueAlerts(rt) }),
+    { connection, prefix, concurrency: 1 },
+  );
+  for (const w of [probes, healing, alerts, maintenance]) {
     w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
     w.on("error", (err) => log(`worker error: ${err.message}`));
   }
-  return [probes, healing, maintenance];
+  return [probes, healing, alerts, maintenance];
 }

@@ -101,7 +101,44 @@ const Level = (unit: string, max: number) =>
     .strict()
     .refine((l) => l.warning < l.critical, { message: `warning must be below critical (${unit})`, path: ["warning"] });
 
-const Channel = z.object({ enabled: z.boolean().default(false) }).loose();
+const Off = { enabled: z.boolean().default(false) };
+const HookUrl = z.string().refine((v) => v === "" || /^https?:\/\/\S+$/.test(v), "must be an http(s) URL");
+
+export const AlertChannels = z
+  .object({
+    console: z.object(Off).strict().default({ enabled: true }),
+    file: z.object({ ...Off, path: z.string().default(".data/logs/alerts.log") }).strict().optional(),
+    webhook: z.object({ ...Off, url: HookUrl.default(""), headers: z.record(z.string(), z.string()).optional() }).strict().optional(),
+    slack: z.object({ ...Off, url: HookUrl.default("") }).strict().optional(),
+    feishu: z.object({ ...Off, url: HookUrl.default(""), secret: z.string().optional() }).strict().optional(),
+    dingtalk: z.object({ ...Off, url: HookUrl.default(""), secret: z.string().optional() }).strict().optional(),
+    email: z
+      .object({
+        ...Off,
+        host: z.string().default(""),
+        port: z.number().int().min(1).max(65535).default(587),
+        secure: z.boolean().default(false),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        from: z.string().default(""),
+        to: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const name of ["webhook", "slack", "feishu", "dingtalk"] as const) {
+      const ch = c[name];
+      if (ch?.enabled && !ch.url) ctx.addIssue({ code: "custom", path: [name, "url"], message: `an enabled ${name} channel needs a url` });
+    }
+    if (c.email?.enabled) {
+      if (!c.email.host) ctx.addIssue({ code: "custom", path: ["email", "host"], message: "an enabled email channel needs an SMTP host" });
+      if (!c.email.from) ctx.addIssue({ code: "custom", path: ["email", "from"], message: "an enabled email channel needs a from address" });
+      if (c.email.to.length === 0) ctx.addIssue({ code: "custom", path: ["email", "to"], message: "an enabled email channel needs at least one recipient" });
+    }
+  });
+export type AlertChannels = z.infer<typeof AlertChannels>;
 
 export const MonitoringConfig = z
   .object({
@@ -126,7 +163,11 @@ export const MonitoringConfig = z
     alerting: z
       .object({
         cooldownMinutes: z.number().min(0),
-        channels: z.partialRecord(z.enum(["console", "file", "webhook", "email", "feishu", "dingtalk", "slack"]), Channel),
+        retry: z
+          .object({ attempts: z.number().int().min(1).max(20), baseDelaySeconds: z.number().positive() })
+          .strict()
+          .default({ attempts: 6, baseDelaySeconds: 10 }),
+        channels: AlertChannels,
       })
       .strict(),
     selfHealing: z

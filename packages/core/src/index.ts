@@ -14,3 +14,4 @@ export * from "./boot.ts";
 export * from "./identity/index.ts";
 export * from "./healing/index.ts";
 export * from "./incidents/incidents.ts";
+export * from "./alerts/index.ts";

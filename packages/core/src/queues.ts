@@ -28,6 +28,11 @@ export const JOBS = {
     name: "restart",
     payload: z.object({ target: z.string().min(1), attempt: z.number().int().positive(), attemptKey: z.string().min(1), dueAt: z.number().int().positive() }),
   },
+  alertSend: {
+    queue: "alerts",
+    name: "alert-send",
+    payload: z.object({ id: z.number().int().positive() }),
+  },
   maintenance: {
     queue: "maintenance",
     name: "maintenance",
@@ -36,7 +41,7 @@ export const JOBS = {
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
-export const QUEUE_NAMES = ["probes", "healing", "maintenance"] as const;
+export const QUEUE_NAMES = ["probes", "healing", "alerts", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
@@ -48,7 +53,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
-  const queues = { probes: make("probes"), healing: make("healing"), maintenance: make("maintenance") };
+  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 

@@ -4,3 +4,4 @@ export * from "./access.ts";
 export * from "./redact.ts";
 export * from "./ladder.ts";
 export * from "./incidents.ts";
+export * from "./alerts.ts";

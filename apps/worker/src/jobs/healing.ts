@@ -10,6 +10,7 @@ import {
   type RestartJob,
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
+import { alertPeople } from "./alerts.ts";
 
 /** BullMQ job ids may not contain ':'; attempt keys do. */
 const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-")}`;
@@ -46,6 +47,8 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
     await publishIncident(rt, opened);
     if (decision.action === "escalate") {
       await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts`));
+      // The doctor (level 3) is not built yet: escalation goes straight to people (level 4).
+      await alertPeople(rt, name, "escalated", `${decision.reason} (${reason})`, "critical");
     }
   } else if (status === "ok") {
     await publishIncident(rt, await resolveOutageIncident(rt.db, name));

@@ -2,3 +2,4 @@ export * from "./targets.ts";
 export * from "./identity.ts";
 export * from "./healing.ts";
 export * from "./incidents.ts";
+export * from "./alerts.ts";

@@ -1,0 +1,35 @@
+import { JOBS, alertFacts, deliverAlert, dueAlertIds, narrateOutage, raiseAlert } from "@ops/core";
+import type { AlertFacts } from "@ops/domain";
+import type { WorkerRuntime } from "../runtime.ts";
+
+export async function enqueueAlert(rt: WorkerRuntime, id: number, delayMs = 0, attempt = 0): Promise<void> {
+  await rt.queues.alerts.add(JOBS.alertSend.name, { id }, { jobId: `alert-${id}-${attempt}`, delay: delayMs, attempts: 1, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
+}
+
+/** Alert people through every configured channel (cooldown per target and kind applies). */
+export async function alertPeople(rt: WorkerRuntime, target: string, kind: string, reason: string, level: AlertFacts["level"]): Promise<void> {
+  const facts = await alertFacts(rt.db, rt.config, target, kind, reason, level);
+  const { ids } = await raiseAlert(rt.db, rt.config, facts);
+  for (const id of ids) await enqueueAlert(rt, id);
+}
+
+/** One delivery attempt; a failure is retried with backoff by a delayed job, and the outbox row is kept either way. */
+export async function runAlertSendJob(rt: WorkerRuntime, data: unknown) {
+  const { id } = JOBS.alertSend.payload.parse(data);
+  const outcome = await deliverAlert(rt.db, rt.config, id);
+  if (!outcome) return { skipped: true };
+  const a = outcome.alert;
+  if (outcome.status === "pending" && outcome.retryInMs !== null) await enqueueAlert(rt, id, outcome.retryInMs, a.attempts);
+  if (outcome.status !== "pending") {
+    const text = outcome.status === "sent" ? `alert sent via ${a.channel}` : `alert via ${a.channel} failed after ${a.attempts} attempts: ${outcome.error}`;
+    await narrateOutage(rt.db, a.target, "alert", "alerter", text);
+  }
+  return { status: outcome.status, attempts: a.attempts };
+}
+
+/** Re-queue outbox rows whose job was lost; the job id makes this safe to repeat. */
+export async function requeueDueAlerts(rt: WorkerRuntime): Promise<number> {
+  const ids = await dueAlertIds(rt.db);
+  for (const id of ids) await enqueueAlert(rt, id, 0, -1);
+  return ids.length;
+}
