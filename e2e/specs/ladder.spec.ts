@@ -61,27 +61,54 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     expect(agent.agent.restarts).toBeGreaterThanOrEqual(1);
   });
 
-  it("[LADDER][ESCALATE]: a broken install keeps failing: restarts at the configured delays, then escalation on the tile", async () => {
+  it("[LADDER][DOCTOR]: a broken install keeps failing: restarts at the configured delays, escalation, and the doctor's case fixes it", async () => {
     await fault("beta", "badconfig");
-    await expect.poll(() => page.locator('[data-testid="ladder-beta"]').getAttribute("data-state"), { timeout: 30_000 }).toBe("escalated");
-    await page.screenshot({ path: join(ARTIFACTS, "ladder-escalated.png") });
-    const t = await target("beta");
-    expect(t.healing).toMatchObject({ state: "escalated", reason: "3 restarts within 120 s" });
+    await expect.poll(async () => (await target("beta")).healing?.state, { timeout: 30_000, interval: 200 }).toBe("escalated");
     const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
     const fresh = restarts.filter((r) => r.attempt >= 2).sort((a, b) => a.attempt - b.attempt);
     expect(fresh.map((r) => r.attempt)).toEqual([2, 3]);
-    const gap = Date.parse(fresh[1]!.startedAt) - Date.parse(fresh[0]!.startedAt);
-    expect(gap).toBeGreaterThanOrEqual(2800);
-    // Nothing fixed it: people are told, through the configured webhook, with the facts.
-    await expect.poll(() => hooks.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(hooks[0]).toMatchObject({ target: "beta", title: "[CRITICAL] beta escalated: 3 restarts within 120 s (connection refused)" });
-    expect(hooks[0]!.text).toMatch(/restarts in the last 2 min: 3/);
-    const incidents = await api<{ incidents: { key: string; status: string; severity: string }[] }>("/api/incidents?target=beta&status=open");
-    expect(incidents.incidents[0]).toMatchObject({ status: "open", severity: "P3" });
+    expect(Date.parse(fresh[1]!.startedAt) - Date.parse(fresh[0]!.startedAt)).toBeGreaterThanOrEqual(2800);
+    // Level 3: the exit-78 signature matches CASE-001, whose actions restore the config and restart.
+    await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 40_000 }).toBe("ok");
+    type Diagnosis = { caseId: string; confidence: number; outcome: string; signature: string };
+    let diagnoses: Diagnosis[] = [];
+    await expect
+      .poll(async () => {
+        diagnoses = (await api<{ diagnoses: Diagnosis[] }>("/api/diagnoses?target=beta")).diagnoses;
+        return diagnoses[0]?.outcome;
+      }, { timeout: 20_000 })
+      .toBe("fixed");
+    expect(diagnoses[0]).toMatchObject({ caseId: "CASE-001", confidence: 1, outcome: "fixed", signature: "gateway failed to start: invalid config at <path>" });
+    const { cases } = await api<{ cases: { id: string; attempts: number; successes: number }[] }>("/api/cases");
+    expect(cases.find((c) => c.id === "CASE-001")).toMatchObject({ attempts: 1, successes: 1 });
+    const { incidents } = await api<{ incidents: { id: number; status: string }[] }>("/api/incidents?target=beta&status=all");
+    await expect.poll(async () => (await api<{ incident: { status: string } }>(`/api/incidents/${incidents[0]!.id}`)).incident.status, { timeout: 15_000 }).toBe("resolved");
+    const page = await api<{ timeline: { kind: string; actor: string }[] }>(`/api/incidents/${incidents[0]!.id}`);
+    const kinds = page.timeline.map((e) => e.kind);
+    for (const k of ["opened", "restart", "escalated", "diagnosis", "resolved"]) expect(kinds, k).toContain(k);
+    expect(hooks).toHaveLength(0);
+  });
+
+  it("[LADDER][ALERT]: with no case for it (the team edited the library), the failure reaches people through the webhook", async () => {
+    for (const id of ["CASE-001", "CASE-002"]) {
+      const edited = await fetch(`${base}/api/cases/${id}`, {
+        method: "PATCH",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ signature: null, keywords: ["a keyword nothing has"] }),
+      });
+      expect(edited.status).toBe(200);
+    }
+    await fault("beta", "badconfig");
+    await expect.poll(() => hooks.length, { timeout: 40_000 }).toBeGreaterThan(0);
+    expect(hooks[0]).toMatchObject({ target: "beta" });
+    expect(hooks[0]!.title).toMatch(/^\[CRITICAL\] beta escalated: \d restarts within 120 s/);
+    expect(hooks[0]!.text).toMatch(/diagnosis: no case matched the signature "gateway failed to start: invalid config at <path>"/);
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.locator('[data-testid="ladder-beta"]').getAttribute("data-state"), { timeout: 10_000 }).toBe("escalated");
+    await page.screenshot({ path: join(ARTIFACTS, "ladder-escalated.png") });
     await control("/agents/beta/fault", { method: "DELETE" }).catch(() => {});
     await control("/agents/beta/restart", { method: "POST" });
     await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 20_000 }).toBe("ok");
-    await expect.poll(async () => (await target("beta")).healing?.state, { timeout: 10_000 }).toBe("idle");
   });
 
   it("[LADDER][PAUSE]: an on-call engineer pauses auto-healing on the target page; a crash is then left alone", async () => {

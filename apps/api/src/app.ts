@@ -9,6 +9,7 @@ import { systemRoutes } from "./modules/system/routes.ts";
 import { targetRoutes } from "./modules/targets/routes.ts";
 import { alertRoutes } from "./modules/alerts/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
+import { doctorRoutes } from "./modules/doctor/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
@@ -75,6 +76,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
   await alertRoutes(app, deps);
+  await doctorRoutes(app, deps);
   await registerLive(app, deps);
   app.get("/api/openapi.json", { config: { auth: "targets:read" }, schema: { hide: true } }, async () => app.swagger());
   return app;

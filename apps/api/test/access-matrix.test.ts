@@ -40,11 +40,15 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/incidents/:id/resolve": "incidents:write",
   "GET /api/alerts": "targets:read",
   "POST /api/alerts/:id/retry": "incidents:write",
+  "GET /api/cases": "targets:read",
+  "POST /api/cases": "incidents:write",
+  "PATCH /api/cases/:id": "incidents:write",
+  "GET /api/diagnoses": "targets:read",
   "GET /ws": "targets:read",
 };
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
-const path = (url: string) => url.replace(":name", "alpha").replace(":id", url.startsWith("/api/incidents") || url.startsWith("/api/alerts") ? "999999" : SAMPLE_ID);
+const path = (url: string) => url.replace(":name", "alpha").replace("/api/cases/:id", "/api/cases/CASE-999").replace(":id", url.startsWith("/api/incidents") || url.startsWith("/api/alerts") ? "999999" : SAMPLE_ID);
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const callers: { name: string; roles: Role[] | null; headers: Record<string, string> }[] = [];

@@ -9,6 +9,9 @@ import "./styles/healing.css";
 import "./styles/forms.css";
 import "./styles/auth.css";
 import "./styles/admin.css";
+import "./styles/incidents.css";
+import "./styles/incident-page.css";
+import "./styles/incident-board.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -1,7 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import { JOBS } from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
-import { runLadderJob, runRestartJob } from "./jobs/healing.ts";
+import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
@@ -39,6 +39,7 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
     async (job: Job) => {
       if (job.name === JOBS.ladder.name) return runLadderJob(rt, job.data);
       if (job.name === JOBS.restart.name) return runRestartJob(rt, job.data);
+      if (job.name === JOBS.doctor.name) return runDoctorJob(rt, job.data);
       throw new Error(`unknown job ${job.name} on queue healing`);
     },
     { connection, prefix, concurrency: 4, lockDuration: 90_000 },

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readEnv } from "@ops/config";
-import { getIncident, getTarget, listIncidents, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
+import { getIncident, getTarget, listAlerts, listDiagnoses, listIncidents, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,7 +121,13 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
     const [open] = await listIncidents(stack.db, { status: "open", target: "broken", limit: 1 });
     const { timeline } = await getIncident(stack.db, open!.id);
     expect(timeline.filter((e) => e.kind === "restart")).toHaveLength(3);
-    expect(timeline.at(-1)).toMatchObject({ kind: "escalated", message: "escalated: 3 restarts within 60 s; no more automatic restarts" });
+    expect(timeline.find((e) => e.kind === "escalated")).toMatchObject({ message: "escalated: 3 restarts within 60 s; no more automatic restarts" });
+    // Level 3, then level 4: no case matches a silent refusal, so people are alerted with that diagnosis.
+    const [diagnosis] = await until("diagnosed", () => listDiagnoses(stack.db, { target: "broken", limit: 1 }), (d) => d.length === 1 && d[0]!.finishedAt !== null);
+    expect(diagnosis).toMatchObject({ outcome: "no-match", caseId: null });
+    expect(diagnosis!.evidence).toContain("probe: connection refused");
+    const alerts = await until("alerted", () => listAlerts(stack.db, { target: "broken", limit: 10 }), (a) => a.some((x) => x.status === "sent"));
+    expect(alerts[0]!.message).toMatch(/diagnosis: no case matched/);
     await broken.start();
     await until("escalation cleared when healthy", () => getTarget(stack.db, "broken"), (t) => t.status === "ok" && t.healing?.state === "idle");
   });

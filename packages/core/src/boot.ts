@@ -5,6 +5,7 @@ import { syncTargets } from "./targets/sync.ts";
 import { systemContext } from "./identity/context.ts";
 import { ServiceError } from "./errors.ts";
 import { ensureFirstAdmin } from "./identity/users.ts";
+import { seedCases } from "./doctor/doctor.ts";
 
 /**
  * What every process does first: read the config, make sure PostgreSQL and Redis answer, bring the
@@ -17,6 +18,7 @@ export async function openPlatform(env: OpsEnv, processName: string): Promise<{ 
   await prepareDatabase(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL, { applicationName: `openclaw-ops-${processName}` });
   await syncTargets(db, config.fleet);
+  await seedCases(db);
   if (env.OPS_ADMIN_EMAIL && env.OPS_ADMIN_PASSWORD) {
     await ensureFirstAdmin(db, systemContext("bootstrap"), { email: env.OPS_ADMIN_EMAIL, password: env.OPS_ADMIN_PASSWORD }).catch((err: unknown) => {
       // Another process created the same admin a moment earlier.

@@ -15,3 +15,4 @@ export * from "./identity/index.ts";
 export * from "./healing/index.ts";
 export * from "./incidents/incidents.ts";
 export * from "./alerts/index.ts";
+export * from "./doctor/doctor.ts";

@@ -28,6 +28,11 @@ export const JOBS = {
     name: "restart",
     payload: z.object({ target: z.string().min(1), attempt: z.number().int().positive(), attemptKey: z.string().min(1), dueAt: z.number().int().positive() }),
   },
+  doctor: {
+    queue: "healing",
+    name: "doctor",
+    payload: z.object({ target: z.string().min(1) }),
+  },
   alertSend: {
     queue: "alerts",
     name: "alert-send",

@@ -5,3 +5,4 @@ export * from "./redact.ts";
 export * from "./ladder.ts";
 export * from "./incidents.ts";
 export * from "./alerts.ts";
+export * from "./doctor.ts";

@@ -5,7 +5,7 @@ function isSecretKey(key: string): boolean {
   return SECRET_KEY_ENDINGS.some((e) => k.endsWith(e));
 }
 const URL_WITH_SECRET = /\b(https?:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
-const SECRET_QUERY = /([?&](?:access_token|token|key|secret|sig|signature|password|sign)=)[^&\s#]+/gi;
+const SECRET_QUERY = /([?&](?:access_token|token|key|api_?key|secret|sig|signature|password|sign)=)[^&\s#]+/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 const OPS_TOKEN = /\boco_[A-Za-z0-9_-]{16,}/g;
 

@@ -6,6 +6,9 @@ import { AuthGate } from "../features/auth/components/AuthGate.tsx";
 import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
 import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
 import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
+import { IncidentPage } from "../features/incidents/pages/IncidentPage.tsx";
+import { IncidentsPage } from "../features/incidents/pages/IncidentsPage.tsx";
+import { createIncidentSync } from "../features/incidents/queries.ts";
 import { BoardPage } from "../features/targets/pages/BoardPage.tsx";
 import { TargetPage } from "../features/targets/pages/TargetPage.tsx";
 import { createLiveSync } from "../features/targets/queries.ts";
@@ -34,6 +37,10 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <TokensPage />;
     case "audit":
       return <AuditPage />;
+    case "incidents":
+      return <IncidentsPage />;
+    case "incident":
+      return <IncidentPage key={route.id} id={route.id} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -44,11 +51,14 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   users: "Users",
   tokens: "Tokens",
   audit: "Audit",
+  incidents: "Incidents",
   notFound: "Not found",
 };
 
 function titleOf(route: Route): string | undefined {
-  return route.name === "target" ? route.targetName : TITLES[route.name];
+  if (route.name === "target") return route.targetName;
+  if (route.name === "incident") return `INC-${route.id}`;
+  return TITLES[route.name];
 }
 
 function sectionOf(route: Route): Section | undefined {
@@ -56,6 +66,9 @@ function sectionOf(route: Route): Section | undefined {
     case "board":
     case "target":
       return "board";
+    case "incidents":
+    case "incident":
+      return "incidents";
     case "account":
     case "users":
     case "tokens":
@@ -69,9 +82,14 @@ function sectionOf(route: Route): Section | undefined {
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [live] = useState(() => {
+    const syncTargets = createLiveSync(queryClient);
+    const syncIncidents = createIncidentSync(queryClient);
     const conn: LiveConnection = new LiveConnection({
       url: () => wsUrl(window.location),
-      onFrame: createLiveSync(queryClient),
+      onFrame: (frame) => {
+        syncTargets(frame);
+        syncIncidents(frame);
+      },
       onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
       onHandshakeFailures: () => checkSession(queryClient),
     });

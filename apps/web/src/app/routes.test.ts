@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute, pathOf, targetPath } from "./routes.ts";
+import { incidentPath, incidentsPath, matchRoute, pathOf, targetPath } from "./routes.ts";
 
 describe("matchRoute", () => {
   it("matches the board, target pages and everything else", () => {
@@ -22,6 +22,22 @@ describe("matchRoute", () => {
     expect(matchRoute("/audit")).toEqual({ name: "audit" });
     expect(matchRoute("/admin/other")).toEqual({ name: "notFound", path: "/admin/other" });
     expect(matchRoute("/constructor")).toEqual({ name: "notFound", path: "/constructor" });
+  });
+
+  it("matches the incidents list and incident pages", () => {
+    expect(matchRoute("/incidents")).toEqual({ name: "incidents" });
+    expect(matchRoute("/incidents/")).toEqual({ name: "incidents" });
+    expect(matchRoute("/incidents/42")).toEqual({ name: "incident", id: 42 });
+    expect(matchRoute("/incidents/INC-42")).toEqual({ name: "incident", id: 42 });
+    expect(matchRoute("/incidents/abc")).toEqual({ name: "notFound", path: "/incidents/abc" });
+    expect(matchRoute("/incidents/42/x")).toEqual({ name: "notFound", path: "/incidents/42/x" });
+  });
+
+  it("builds incident paths", () => {
+    expect(incidentPath(7)).toBe("/incidents/7");
+    expect(incidentsPath()).toBe("/incidents");
+    expect(incidentsPath("open")).toBe("/incidents");
+    expect(incidentsPath("resolved", "a b")).toBe("/incidents?status=resolved&target=a+b");
   });
 
   it("takes the path out of an href", () => {

@@ -6,6 +6,8 @@ export type Route =
   | { name: "users" }
   | { name: "tokens" }
   | { name: "audit" }
+  | { name: "incidents" }
+  | { name: "incident"; id: number }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -16,12 +18,15 @@ const STATIC = new Map<string, Route>([
   ["/admin/users", { name: "users" }],
   ["/tokens", { name: "tokens" }],
   ["/audit", { name: "audit" }],
+  ["/incidents", { name: "incidents" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   const fixed = STATIC.get(path);
   if (fixed) return fixed;
+  const inc = /^\/incidents\/(?:INC-)?(\d{1,15})$/i.exec(path);
+  if (inc?.[1]) return { name: "incident", id: Number(inc[1]) };
   const m = /^\/targets\/([^/]+)$/.exec(path);
   if (m?.[1]) {
     try {
@@ -40,4 +45,17 @@ export function pathOf(href: string): string {
 export function targetPath(name: string, range?: string): string {
   const base = `/targets/${encodeURIComponent(name)}`;
   return range ? `${base}?range=${encodeURIComponent(range)}` : base;
+}
+
+export function incidentPath(id: number): string {
+  return `/incidents/${id}`;
+}
+
+/** The incidents list; the open tab and no target filter are the defaults and stay out of the URL. */
+export function incidentsPath(status?: string, target?: string): string {
+  const q = new URLSearchParams();
+  if (status && status !== "open") q.set("status", status);
+  if (target) q.set("target", target);
+  const qs = q.toString();
+  return qs ? `/incidents?${qs}` : "/incidents";
 }

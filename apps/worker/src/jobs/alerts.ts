@@ -7,8 +7,8 @@ export async function enqueueAlert(rt: WorkerRuntime, id: number, delayMs = 0, a
 }
 
 /** Alert people through every configured channel (cooldown per target and kind applies). */
-export async function alertPeople(rt: WorkerRuntime, target: string, kind: string, reason: string, level: AlertFacts["level"]): Promise<void> {
-  const facts = await alertFacts(rt.db, rt.config, target, kind, reason, level);
+export async function alertPeople(rt: WorkerRuntime, target: string, kind: string, reason: string, level: AlertFacts["level"], diagnosis: string | null = null): Promise<void> {
+  const facts = await alertFacts(rt.db, rt.config, target, kind, reason, level, diagnosis);
   const { ids } = await raiseAlert(rt.db, rt.config, facts);
   for (const id of ids) await enqueueAlert(rt, id);
 }

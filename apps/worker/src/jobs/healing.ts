@@ -6,7 +6,9 @@ import {
   narrateOutage,
   openOutageIncident,
   performRestart,
+  openIncidentIdFor,
   resolveOutageIncident,
+  runDoctor,
   type RestartJob,
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
@@ -47,14 +49,31 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
     await publishIncident(rt, opened);
     if (decision.action === "escalate") {
       await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts`));
-      // The doctor (level 3) is not built yet: escalation goes straight to people (level 4).
-      await alertPeople(rt, name, "escalated", `${decision.reason} (${reason})`, "critical");
+      await rt.queues.healing.add(JOBS.doctor.name, { target: name }, { jobId: `doctor-${name}-${Date.now()}`, attempts: 1, removeOnComplete: { count: 500 } });
     }
   } else if (status === "ok") {
     await publishIncident(rt, await resolveOutageIncident(rt.db, name));
   }
   await publishTarget(rt, name);
   return decision;
+}
+
+/** Level 3: the doctor; when it cannot fix the target, level 4: people, with the diagnosis. */
+export async function runDoctorJob(rt: WorkerRuntime, data: unknown) {
+  const { target: name } = JOBS.doctor.payload.parse(data);
+  const target = rt.config.fleet.targets.find((t) => t.name === name);
+  if (!target) return { skipped: "not configured" };
+  const incidentId = await openIncidentIdFor(rt.db.sql, name);
+  await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", "collecting evidence and matching the case library"));
+  const result = await runDoctor(rt.db, rt.config, target, incidentId);
+  await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", `${result.outcome}: ${result.detail}`, { diagnosisId: result.id, caseId: result.caseId, confidence: result.confidence }));
+  if (result.outcome !== "fixed") {
+    const [st] = await rt.db.sql<{ reason: string; escalation: string | null }[]>`
+      SELECT s.reason, h.escalation_reason AS escalation FROM target_state s LEFT JOIN target_healing h ON h.target = s.name WHERE s.name = ${name}`;
+    await alertPeople(rt, name, "escalated", `${st?.escalation ?? "escalated"} (${st?.reason ?? "down"})`, "critical", result.detail);
+  }
+  await publishTarget(rt, name);
+  return result;
 }
 
 export async function runRestartJob(rt: WorkerRuntime, data: unknown) {

@@ -40,7 +40,15 @@ function toView(r: Row): AlertView {
 }
 
 /** Gather what the message must say about a target from the stored state. */
-export async function alertFacts(h: DbHandle, config: OpsConfig, target: string, kind: string, reason: string, level: AlertFacts["level"]): Promise<AlertFacts> {
+export async function alertFacts(
+  h: DbHandle,
+  config: OpsConfig,
+  target: string,
+  kind: string,
+  reason: string,
+  level: AlertFacts["level"],
+  diagnosis: string | null = null,
+): Promise<AlertFacts> {
   const [s] = await h.sql<{ lastOkAt: Date | null; failingSince: Date | null; inWindow: number | null }[]>`
     SELECT st.last_ok_at AS "lastOkAt", coalesce(hl.failing_since, st.failing_since) AS "failingSince", hl.restarts_in_window AS "inWindow"
     FROM target_state st LEFT JOIN target_healing hl ON hl.target = st.name WHERE st.name = ${target}`;
@@ -58,7 +66,7 @@ export async function alertFacts(h: DbHandle, config: OpsConfig, target: string,
     windowSeconds: config.monitoring.selfHealing.restartWindowSeconds,
     lastOkAt: s?.lastOkAt?.getTime() ?? null,
     actions: actions.map((a) => `restart ${a.attempt} via ${a.driver}: ${a.status}`),
-    diagnosis: "none (the doctor is not available yet)",
+    diagnosis,
     incidentKey: inc ? `INC-${inc.id}` : null,
   };
 }

@@ -3,3 +3,4 @@ export * from "./identity.ts";
 export * from "./healing.ts";
 export * from "./incidents.ts";
 export * from "./alerts.ts";
+export * from "./doctor.ts";

@@ -1,7 +1,14 @@
 export const ROLES = ["viewer", "oncall", "governance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = "users:manage" | "tokens:create" | "tokens:manage-all" | "audit:read" | "targets:read" | "healing:control";
+export type Permission =
+  | "users:manage"
+  | "tokens:create"
+  | "tokens:manage-all"
+  | "audit:read"
+  | "targets:read"
+  | "healing:control"
+  | "incidents:write";
 
 export type Me = {
   id: string;

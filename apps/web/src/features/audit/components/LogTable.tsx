@@ -77,11 +77,13 @@ export function LogTable<T extends { id: string | number }>({ rows, columns, det
   );
 }
 
-export function LoadMore({ hasMore, loading, onMore, count, testId }: { hasMore: boolean; loading: boolean; onMore: () => void; count: number; testId: string }) {
+type LoadMoreProps = { hasMore: boolean; loading: boolean; onMore: () => void; count: number; testId: string; endLabel?: string };
+
+export function LoadMore({ hasMore, loading, onMore, count, testId, endLabel = "end of log" }: LoadMoreProps) {
   return (
     <div className="load-more">
       <span className="muted">
-        {count} shown{hasMore ? "" : " · end of log"}
+        {count} shown{hasMore ? "" : ` · ${endLabel}`}
       </span>
       {hasMore && (
         <button type="button" className="btn" onClick={onMore} disabled={loading} data-testid={testId}>

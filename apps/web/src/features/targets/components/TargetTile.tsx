@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Link } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
 import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
@@ -6,7 +7,13 @@ import type { Target } from "../types.ts";
 import { LadderLine } from "./LadderLine.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
-export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; now: number; staleAfterMs: number }) {
+type Props = { target: Target; now: number; staleAfterMs: number; badge?: ReactNode };
+
+/**
+ * The whole tile opens the target page: its name is a link stretched over the tile, so other
+ * links (an incident badge) can sit inside without nesting anchors.
+ */
+export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
   const uptime = isAlive(t) ? currentUptime(t.uptimeMs, t.checkedAt, now) : null;
   const sinceCheck = elapsedSince(t.checkedAt, now);
   const stale = t.enabled && sinceCheck != null && sinceCheck > staleAfterMs;
@@ -15,8 +22,7 @@ export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; n
   const cls = ["tile", `tile--${t.status}`, t.enabled ? "" : "tile--off"].filter(Boolean).join(" ");
 
   return (
-    <Link
-      to={targetPath(t.name)}
+    <div
       className={cls}
       data-testid={`tile-${t.name}`}
       data-status={t.status}
@@ -24,8 +30,11 @@ export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; n
       title={t.enabled ? t.description ?? undefined : t.reason}
     >
       <div className="tile__head">
-        <span className="tile__name" title={t.displayName}>{t.displayName}</span>
+        <Link to={targetPath(t.name)} className="tile__name tile__link">
+          {t.displayName}
+        </Link>
         {t.port != null && <span className="tile__port">:{t.port}</span>}
+        {badge}
         <StatusBadge status={t.status} label={t.enabled ? undefined : "Off"} size="sm" />
       </div>
       <p className="tile__reason" title={t.reason}>
@@ -60,7 +69,7 @@ export function TargetTile({ target: t, now, staleAfterMs }: { target: Target; n
         )}
         {duration && <span className="tile__for">{duration}</span>}
       </div>
-    </Link>
+    </div>
   );
 }
 

@@ -1,7 +1,12 @@
+import { useMemo } from "react";
 import { Forbidden } from "../../../app/Forbidden.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { useCan } from "../../auth/session.ts";
+import { IncidentBadge, OpenIncidentsBanner } from "../../incidents/components/OpenIncidents.tsx";
+import { openByTarget } from "../../incidents/incidents.ts";
+import { useOpenIncidents } from "../../incidents/queries.ts";
+import type { Incident } from "../../incidents/types.ts";
 import { TargetTile } from "../components/TargetTile.tsx";
 import { useMonitoring, useTargets } from "../queries.ts";
 import { countStatuses, staleAfterMs } from "../status.ts";
@@ -16,7 +21,17 @@ function summary(targets: readonly Target[], noun: string): string {
   return `${targets.length} ${noun} · ${parts.join(" · ")}`;
 }
 
-function Section({ id, title, noun, targets, now, staleMs }: { id: string; title: string; noun: string; targets: Target[]; now: number; staleMs: number }) {
+type SectionProps = {
+  id: string;
+  title: string;
+  noun: string;
+  targets: Target[];
+  now: number;
+  staleMs: number;
+  incidents: ReadonlyMap<string, Incident[]>;
+};
+
+function Section({ id, title, noun, targets, now, staleMs, incidents }: SectionProps) {
   return (
     <section className="section" aria-labelledby={`${id}-h`} data-testid={`section-${id}`}>
       <div className="section__head">
@@ -28,7 +43,13 @@ function Section({ id, title, noun, targets, now, staleMs }: { id: string; title
       ) : (
         <div className={`grid grid--${id}`}>
           {targets.map((t) => (
-            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} />
+            <TargetTile
+              key={t.name}
+              target={t}
+              now={now}
+              staleAfterMs={staleMs}
+              badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />}
+            />
           ))}
         </div>
       )}
@@ -44,6 +65,8 @@ function Board() {
   const q = useTargets();
   const now = useNow();
   const staleMs = staleAfterMs(useMonitoring());
+  const open = useOpenIncidents();
+  const byTarget = useMemo(() => openByTarget(open.data), [open.data]);
 
   if (!q.data) {
     if (q.isError) {
@@ -68,8 +91,9 @@ function Board() {
   const services = q.data.filter((t) => t.kind !== "agent");
   return (
     <div className="board">
-      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} />
-      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} staleMs={staleMs} />
+      <OpenIncidentsBanner incidents={open.data} />
+      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} incidents={byTarget} />
+      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} staleMs={staleMs} incidents={byTarget} />
     </div>
   );
 }

@@ -2,6 +2,10 @@ import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
 import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
+import { IncidentBadge } from "../../incidents/components/OpenIncidents.tsx";
+import { TargetIncidents } from "../../incidents/components/TargetIncidents.tsx";
+import { openByTarget } from "../../incidents/incidents.ts";
+import { useOpenIncidents } from "../../incidents/queries.ts";
 import { EventTimeline } from "../components/EventTimeline.tsx";
 import { FactList } from "../components/FactList.tsx";
 import { HealingCard } from "../components/HealingCard.tsx";
@@ -26,6 +30,7 @@ export function TargetPage({ name }: { name: string }) {
   const now = useNow();
   const param = useSearchParam("range");
   const range: RangeKey = isRangeKey(param) ? param : "1h";
+  const open = useOpenIncidents();
   const setRange = (r: RangeKey) => navigate(targetPath(name, r === "1h" ? undefined : r), { replace: true });
 
   if (!q.data) {
@@ -63,6 +68,7 @@ export function TargetPage({ name }: { name: string }) {
           {t.displayName !== t.name && <span className="target-head__name">{t.name}</span>}
           <StatusBadge status={t.status} size="lg" testId="target-status" label={t.enabled ? undefined : "Not monitored"} />
           {duration && <span className="target-head__for">{duration}</span>}
+          <IncidentBadge name={t.name} incidents={openByTarget(open.data).get(t.name)} />
         </div>
         <p className="target-head__reason" data-testid="target-reason">
           {t.reason || (t.status === "ok" ? "healthy" : "no reason given")}
@@ -92,6 +98,7 @@ export function TargetPage({ name }: { name: string }) {
           </section>
         </div>
         <aside className="target-grid__side">
+          <TargetIncidents target={t.name} now={now} />
           <section className="card" aria-labelledby="facts-h">
             <h2 id="facts-h">Facts</h2>
             <FactList target={t} now={now} />

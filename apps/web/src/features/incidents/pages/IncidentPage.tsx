@@ -1,0 +1,164 @@
+import type { ReactNode } from "react";
+import { Forbidden } from "../../../app/Forbidden.tsx";
+import { Link } from "../../../app/router.tsx";
+import { ApiError, actionErrorMessage, errorMessage } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
+import { useCan } from "../../auth/session.ts";
+import { IncidentActions } from "../components/IncidentActions.tsx";
+import { IncidentStatusBadge, SeverityBadge } from "../components/IncidentBadges.tsx";
+import { TargetLinks } from "../components/IncidentTable.tsx";
+import { IncidentTimeline, NoteForm } from "../components/IncidentTimeline.tsx";
+import { incidentElapsed, isResolved, mttrVsTarget } from "../incidents.ts";
+import { useIncident } from "../queries.ts";
+import type { Incident } from "../types.ts";
+
+function BackLink() {
+  return (
+    <Link to="/incidents" className="back" data-testid="back-link">
+      ← Incidents
+    </Link>
+  );
+}
+
+function When({ iso, now, by, testId }: { iso: string | null; now: number; by?: string | null; testId?: string }) {
+  if (!iso) return <dd data-testid={testId}>{DASH}</dd>;
+  return (
+    <dd data-testid={testId}>
+      <time dateTime={iso} title={new Date(iso).toString()}>
+        {formatTimestamp(iso, now)}
+      </time>{" "}
+      <span className="muted">({formatAgo(iso, now)})</span>
+      {by && <span className="inc-facts__by"> by {by}</span>}
+    </dd>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="inc-facts__item">
+      <dt>{label}</dt>
+      {children}
+    </div>
+  );
+}
+
+function Facts({ inc, now }: { inc: Incident; now: number }) {
+  const vs = mttrVsTarget(inc, now);
+  const elapsed = incidentElapsed(inc, now);
+  return (
+    <dl className="inc-facts">
+      <Fact label="Started">
+        <When iso={inc.startedAt} now={now} testId="incident-started" />
+      </Fact>
+      <Fact label="Detected">
+        <When iso={inc.detectedAt} now={now} />
+      </Fact>
+      <Fact label="Acknowledged">
+        <When iso={inc.acknowledgedAt} now={now} by={inc.acknowledgedBy} testId="incident-acknowledged" />
+      </Fact>
+      <Fact label="Resolved">
+        <When iso={inc.resolvedAt} now={now} by={inc.resolvedBy} testId="incident-resolved" />
+      </Fact>
+      <Fact label="MTTD">
+        <dd data-testid="incident-mttd">{inc.mttdMs == null ? DASH : formatDuration(inc.mttdMs)}</dd>
+      </Fact>
+      <Fact label={isResolved(inc) ? "MTTR" : "Open for"}>
+        <dd data-testid="incident-mttr">
+          {isResolved(inc) ? (
+            <span className={`vs vs--${vs.state}`} data-state={vs.state}>
+              {vs.text}
+              {vs.state === "met" && " ✓"}
+              {vs.state === "missed" && " · missed"}
+            </span>
+          ) : (
+            <>
+              <span className="inc-live">{elapsed == null ? DASH : formatDuration(elapsed)}</span>{" "}
+              <span className={`vs vs--${vs.state}`} data-state={vs.state}>
+                ({vs.text})
+              </span>
+            </>
+          )}
+        </dd>
+      </Fact>
+    </dl>
+  );
+}
+
+export function IncidentPage({ id }: { id: number }) {
+  return useCan("targets:read") ? <IncidentView id={id} /> : <Forbidden action="view incidents" />;
+}
+
+function IncidentView({ id }: { id: number }) {
+  const q = useIncident(id);
+  const canWrite = useCan("incidents:write");
+  const now = useNow();
+
+  if (!q.data) {
+    const notFound = q.error instanceof ApiError && q.error.isNotFound;
+    return (
+      <div className="target">
+        <BackLink />
+        {q.isError ? (
+          <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "incident-not-found" : "incident-error"}>
+            <h1>{notFound ? "No such incident" : "Could not load this incident"}</h1>
+            <p>{actionErrorMessage(q.error, "view incidents")}</p>
+          </div>
+        ) : (
+          <p className="muted">Loading incident {id}…</p>
+        )}
+      </div>
+    );
+  }
+
+  const { incident: inc, timeline } = q.data;
+  return (
+    <div className="target incident" data-testid="incident-page" data-status={inc.status} data-severity={inc.severity}>
+      <BackLink />
+      <header className={`inc-head inc-head--${inc.severity}${isResolved(inc) ? " inc-head--resolved" : ""}`}>
+        <div className="inc-head__main">
+          <div className="inc-head__badges">
+            <span className="inc-head__key" data-testid="incident-key">
+              {inc.key}
+            </span>
+            <SeverityBadge severity={inc.severity} size="lg" testId="incident-severity-badge" />
+            <IncidentStatusBadge status={inc.status} testId="incident-status" />
+            <span className="tag tag--source" title={inc.source === "ladder" ? "Opened automatically when the target went down" : "Opened by a person"}>
+              {inc.source === "ladder" ? "watchdog" : "manual"}
+            </span>
+          </div>
+          <h1 data-testid="incident-title-text">{inc.title}</h1>
+          <div className="inc-head__targets">
+            <span className="muted">Targets</span> <TargetLinks names={inc.targets} max={12} />
+          </div>
+          {inc.summary && (
+            <p className="inc-head__summary" data-testid="incident-summary-text">
+              {inc.summary}
+            </p>
+          )}
+          {q.isError && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last known state.</p>}
+        </div>
+        {canWrite && <IncidentActions inc={inc} />}
+      </header>
+
+      <div className="target-grid">
+        <div className="target-grid__main">
+          <section className="card" aria-labelledby="timeline-h">
+            <div className="card__head">
+              <h2 id="timeline-h">Timeline</h2>
+              <span className="muted">oldest first · {timeline.length} entr{timeline.length === 1 ? "y" : "ies"}</span>
+            </div>
+            <IncidentTimeline inc={inc} timeline={timeline} now={now} />
+            {canWrite && <NoteForm id={inc.id} />}
+          </section>
+        </div>
+        <aside className="target-grid__side">
+          <section className="card" aria-labelledby="times-h">
+            <h2 id="times-h">Times</h2>
+            <Facts inc={inc} now={now} />
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}
