@@ -27,7 +27,8 @@ export function freePort(): Promise<number> {
 /** Ports for the eleven agents: a random block well away from the real fleet's 8001–8011. */
 async function agentPorts(): Promise<number[]> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768+), so ports the OS hands out for port 0 never land in the block.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const ports = AGENTS.map((_, i) => base + i);
     const free = await Promise.all(ports.map(isFree));
     if (free.every(Boolean)) return ports;

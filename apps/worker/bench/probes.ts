@@ -44,7 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function benchOnce(n: number) {
   const stack = await openTestStack();
-  const basePort = 30_000 + Math.floor(Math.random() * 20_000);
+  // Below the ephemeral range (32768+), so no outgoing connection of the run can take a farm port.
+  const basePort = 20_000 + Math.floor(Math.random() * 12_000 - n / PER_PORT);
   const farm = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/worker/bench/farm.ts")], {
     env: { ...process.env, TARGETS: String(n), PER_PORT: String(PER_PORT), BASE_PORT: String(basePort) },
     stdio: ["ignore", "pipe", "pipe"],
