@@ -28,6 +28,9 @@ export const OpsEnv = z.object({
     .optional()
     .transform((v) => (v ? v.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean) : []))
     .describe("extra origins allowed to change state and open /ws, besides the console's own"),
+  OPS_LLM_URL: Url(["http:", "https:"]).optional().describe("an OpenAI-compatible endpoint (e.g. the collective's LiteLLM) the doctor may ask"),
+  OPS_LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPS_LLM_API_KEY: z.string().optional(),
   OPS_TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .optional()

@@ -65,7 +65,8 @@ export async function runDoctorJob(rt: WorkerRuntime, data: unknown) {
   if (!target) return { skipped: "not configured" };
   const incidentId = await openIncidentIdFor(rt.db.sql, name);
   await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", "collecting evidence and matching the case library"));
-  const result = await runDoctor(rt.db, rt.config, target, incidentId);
+  const llm = rt.env.OPS_LLM_URL ? { url: rt.env.OPS_LLM_URL, model: rt.env.OPS_LLM_MODEL, apiKey: rt.env.OPS_LLM_API_KEY } : undefined;
+  const result = await runDoctor(rt.db, rt.config, target, incidentId, llm);
   await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", `${result.outcome}: ${result.detail}`, { diagnosisId: result.id, caseId: result.caseId, confidence: result.confidence }));
   if (result.outcome !== "fixed") {
     const [st] = await rt.db.sql<{ reason: string; escalation: string | null }[]>`

@@ -103,6 +103,31 @@ export async function collectEvidence(h: DbHandle, config: OpsConfig, target: Ta
   return redactText(unique.join("\n")).slice(-8000);
 }
 
+export type LlmEndpoint = { url: string; model: string; apiKey?: string | undefined };
+
+/** Ask an OpenAI-compatible endpoint for a diagnosis; the answer is advice for a person, never applied. */
+export async function askLanguageModel(llm: LlmEndpoint, target: string, evidence: string): Promise<string> {
+  const res = await fetch(`${llm.url.replace(/\/$/, "")}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}) },
+    body: JSON.stringify({
+      model: llm.model,
+      max_tokens: 400,
+      temperature: 0,
+      messages: [
+        { role: "system", content: "You are an SRE for OpenClaw AI-agent gateways. From the evidence, give the most likely cause and one safe fix, in at most 4 short lines." },
+        { role: "user", content: `Target: ${target}\nEvidence (redacted):\n${evidence}` },
+      ],
+    }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
+  const text = body.choices?.[0]?.message?.content?.trim();
+  if (!text) throw new Error("the answer had no message content");
+  return redactText(text).slice(0, 2000);
+}
+
 export type DiagnosisResult = { id: number; caseId: string | null; confidence: number | null; outcome: "fixed" | "not-fixed" | "no-match"; detail: string };
 
 async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Promise<boolean> {
@@ -141,7 +166,7 @@ async function applyAction(h: DbHandle, config: OpsConfig, target: TargetConfig,
 }
 
 /** Level 3: read the evidence, match the case library, apply the best case's actions, record it all. */
-export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetConfig, incidentId: number | null): Promise<DiagnosisResult> {
+export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetConfig, incidentId: number | null, llm?: LlmEndpoint): Promise<DiagnosisResult> {
   const evidence = await collectEvidence(h, config, target);
   const signature = errorSignature(evidence);
   const library = await listCases(h);
@@ -152,7 +177,15 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
     RETURNING id`;
   const id = Number(row!.id);
   if (!best) {
-    const detail = `no case matched${signature ? ` the signature "${signature}"` : ""}; no language model is configured to suggest one`;
+    const unmatched = `no case matched${signature ? ` the signature "${signature}"` : ""}`;
+    let detail = `${unmatched}; no language model is configured to suggest one`;
+    if (llm) {
+      try {
+        detail = `${unmatched}; suggestion from ${llm.model} (a person must approve it, e.g. by adding a case): ${await askLanguageModel(llm, target.name, evidence)}`;
+      } catch (err) {
+        detail = `${unmatched}; the language model at ${redactText(llm.url)} did not answer: ${(err as Error).message}`;
+      }
+    }
     await h.sql`UPDATE diagnoses SET detail = ${detail}, finished_at = now() WHERE id = ${id}`;
     return { id, caseId: null, confidence: null, outcome: "no-match", detail };
   }
