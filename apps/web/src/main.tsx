@@ -12,6 +12,7 @@ import "./styles/admin.css";
 import "./styles/incidents.css";
 import "./styles/incident-page.css";
 import "./styles/incident-board.css";
+import "./styles/cases.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -6,6 +6,7 @@ import { AuthGate } from "../features/auth/components/AuthGate.tsx";
 import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
 import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
 import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
+import { CasesPage } from "../features/cases/pages/CasesPage.tsx";
 import { IncidentPage } from "../features/incidents/pages/IncidentPage.tsx";
 import { IncidentsPage } from "../features/incidents/pages/IncidentsPage.tsx";
 import { createIncidentSync } from "../features/incidents/queries.ts";
@@ -41,6 +42,8 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <IncidentsPage />;
     case "incident":
       return <IncidentPage key={route.id} id={route.id} />;
+    case "cases":
+      return <CasesPage />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -52,6 +55,7 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   tokens: "Tokens",
   audit: "Audit",
   incidents: "Incidents",
+  cases: "Cases",
   notFound: "Not found",
 };
 
@@ -69,6 +73,8 @@ function sectionOf(route: Route): Section | undefined {
     case "incidents":
     case "incident":
       return "incidents";
+    case "cases":
+      return "cases";
     case "account":
     case "users":
     case "tokens":

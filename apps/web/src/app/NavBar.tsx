@@ -4,7 +4,7 @@ import { can, useSession } from "../features/auth/session.ts";
 import { errorMessage } from "../lib/api.ts";
 import { Link } from "./router.tsx";
 
-export type Section = "board" | "incidents" | "tokens" | "audit" | "users" | "account";
+export type Section = "board" | "incidents" | "cases" | "tokens" | "audit" | "users" | "account";
 
 function NavLink({ to, section, active, children }: { to: string; section: Section; active?: Section; children: string }) {
   return (
@@ -29,6 +29,9 @@ export function NavBar({ active, restricted }: { active?: Section; restricted: b
             </NavLink>
             <NavLink to="/incidents" section="incidents" active={active}>
               Incidents
+            </NavLink>
+            <NavLink to="/cases" section="cases" active={active}>
+              Cases
             </NavLink>
             <NavLink to="/tokens" section="tokens" active={active}>
               Tokens

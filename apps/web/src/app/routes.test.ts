@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { incidentPath, incidentsPath, matchRoute, pathOf, targetPath } from "./routes.ts";
+import { casesPath, incidentPath, incidentsPath, matchRoute, pathOf, targetPath } from "./routes.ts";
 
 describe("matchRoute", () => {
   it("matches the board, target pages and everything else", () => {
@@ -49,5 +49,12 @@ describe("matchRoute", () => {
   it("builds target paths", () => {
     expect(targetPath("alpha")).toBe("/targets/alpha");
     expect(targetPath("a b", "24h")).toBe("/targets/a%20b?range=24h");
+  });
+
+  it("matches and builds the cases page", () => {
+    expect(matchRoute("/cases")).toEqual({ name: "cases" });
+    expect(matchRoute("/cases/")).toEqual({ name: "cases" });
+    expect(casesPath()).toBe("/cases");
+    expect(casesPath("CASE-001")).toBe("/cases?case=CASE-001");
   });
 });

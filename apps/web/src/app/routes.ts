@@ -8,6 +8,7 @@ export type Route =
   | { name: "audit" }
   | { name: "incidents" }
   | { name: "incident"; id: number }
+  | { name: "cases" }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -19,6 +20,7 @@ const STATIC = new Map<string, Route>([
   ["/tokens", { name: "tokens" }],
   ["/audit", { name: "audit" }],
   ["/incidents", { name: "incidents" }],
+  ["/cases", { name: "cases" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -58,4 +60,9 @@ export function incidentsPath(status?: string, target?: string): string {
   if (target) q.set("target", target);
   const qs = q.toString();
   return qs ? `/incidents?${qs}` : "/incidents";
+}
+
+/** The cases page, optionally with one case open in the editor ("new" for a blank one). */
+export function casesPath(open?: string): string {
+  return open ? `/cases?case=${encodeURIComponent(open)}` : "/cases";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { target } from "./fixtures.test-util.ts";
-import { formatCountdown, healingSummary, ladderLine, restartDuration, restartsChanged } from "./healing.ts";
+import { formatCountdown, healingChanged, healingSummary, ladderLine, restartDuration, restartsChanged } from "./healing.ts";
 import { normalizeHealing, normalizeTarget } from "./types.ts";
 import type { Healing, Target } from "./types.ts";
 
@@ -145,5 +145,21 @@ describe("normalizeTarget / normalizeHealing", () => {
     expect(normalizeHealing({ state: "rebooting" })).toBeNull();
     expect(normalizeHealing({ attempt: 2 })).toBeNull();
     expect(normalizeHealing({ ...healing(), attempt: "2" })?.attempt).toBeNull();
+  });
+});
+
+describe("healingChanged", () => {
+  const t = (h: Healing | null): Target => target("alpha", { healing: h });
+
+  it("fires when any part of the healing state moves", () => {
+    expect(healingChanged(t(healing()), t(healing({ state: "escalated" })))).toBe(true);
+    expect(healingChanged(t(healing()), t(healing({ reason: "still down" })))).toBe(true);
+    expect(healingChanged(t(null), t(healing()))).toBe(true);
+  });
+
+  it("stays quiet for an equal state and an unknown previous target", () => {
+    expect(healingChanged(t(healing()), t(healing()))).toBe(false);
+    expect(healingChanged(t(null), t(null))).toBe(false);
+    expect(healingChanged(undefined, t(healing()))).toBe(false);
   });
 });

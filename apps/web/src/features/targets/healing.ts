@@ -90,6 +90,17 @@ export function restartsChanged(prev: Target | undefined, next: Target): boolean
   return (a?.state === "restarting") !== (b?.state === "restarting");
 }
 
+const HEALING_FIELDS = ["state", "attempt", "maxAttempts", "nextRestartAt", "lastRestartAt", "escalatedAt", "reason", "restartsInWindow", "driver"] as const;
+
+/** Whether a pushed target's healing state differs from the cached one (the doctor and alerts may have moved on). */
+export function healingChanged(prev: Target | undefined, next: Target): boolean {
+  if (!prev) return false;
+  const a = prev.healing;
+  const b = next.healing;
+  if (!a || !b) return !a !== !b;
+  return HEALING_FIELDS.some((k) => a[k] !== b[k]);
+}
+
 export const RESTART_STATUS_LABEL: Record<RestartStatus, string> = {
   started: "Running",
   succeeded: "Succeeded",

@@ -4,7 +4,8 @@ import { apiGet, apiSend } from "../../lib/api.ts";
 import { serverNow } from "../../lib/clock.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { restartsChanged } from "./healing.ts";
+import { doctorKeys } from "../cases/queries.ts";
+import { healingChanged, restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
 import { normalizeTarget } from "./types.ts";
 import { DEFAULT_MONITORING } from "./status.ts";
@@ -155,8 +156,13 @@ export function useSetHealingPaused(name: string) {
 
 function refetchRestartsIfMoved(qc: QueryClient, targets: readonly Target[]): void {
   for (const t of targets) {
-    if (restartsChanged(qc.getQueryData<Target>(targetKeys.detail(t.name)), t)) {
+    const prev = qc.getQueryData<Target>(targetKeys.detail(t.name));
+    if (restartsChanged(prev, t)) {
       void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
+    }
+    if (healingChanged(prev, t)) {
+      void qc.invalidateQueries({ queryKey: doctorKeys.diagnoses(t.name) });
+      void qc.invalidateQueries({ queryKey: doctorKeys.alerts(t.name) });
     }
   }
 }
@@ -179,6 +185,8 @@ export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
         void qc.invalidateQueries({ queryKey: eventKeys.all });
         void qc.invalidateQueries({ queryKey: ["targets", "samples"] });
         void qc.invalidateQueries({ queryKey: restartKeys.all });
+        void qc.invalidateQueries({ queryKey: doctorKeys.allDiagnoses });
+        void qc.invalidateQueries({ queryKey: doctorKeys.allAlerts });
       }
       return;
     }

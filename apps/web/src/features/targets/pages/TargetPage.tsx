@@ -2,6 +2,8 @@ import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
 import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
+import { AlertsCard } from "../../cases/components/AlertsCard.tsx";
+import { DiagnosesCard } from "../../cases/components/DiagnosesCard.tsx";
 import { IncidentBadge } from "../../incidents/components/OpenIncidents.tsx";
 import { TargetIncidents } from "../../incidents/components/TargetIncidents.tsx";
 import { openByTarget } from "../../incidents/incidents.ts";
@@ -89,6 +91,8 @@ export function TargetPage({ name }: { name: string }) {
         <div className="target-grid__main">
           <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} warningMs={settings.thresholds.responseTimeMs.warning} />
           <HealingCard target={t} now={now} />
+          <DiagnosesCard target={t.name} now={now} />
+          <AlertsCard target={t.name} now={now} />
           <section className="card" aria-labelledby="events-h">
             <div className="card__head">
               <h2 id="events-h">Events</h2>
