@@ -25,6 +25,8 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
 export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const connection = rt.redis;
   const prefix = rt.env.OPS_REDIS_PREFIX;
+  // A worker that dies holding a job loses its lock after this; another worker then takes the job over.
+  const lock = { lockDuration: rt.env.OPS_JOB_LOCK_SECONDS * 1000, stalledInterval: (rt.env.OPS_JOB_LOCK_SECONDS * 1000) / 2 };
   const probes = new Worker(
     "probes",
     async (job: Job) => {
@@ -32,7 +34,7 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       if (job.name === JOBS.probeShard.name) return runProbeShardJob(rt, job.data);
       throw new Error(`unknown job ${job.name} on queue probes`);
     },
-    { connection, prefix, concurrency: 8, lockDuration: 60_000 },
+    { connection, prefix, concurrency: 8, ...lock },
   );
   const healing = new Worker(
     "healing",
@@ -42,9 +44,9 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       if (job.name === JOBS.doctor.name) return runDoctorJob(rt, job.data);
       throw new Error(`unknown job ${job.name} on queue healing`);
     },
-    { connection, prefix, concurrency: 4, lockDuration: 90_000 },
+    { connection, prefix, concurrency: 4, ...lock },
   );
-  const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, lockDuration: 60_000 });
+  const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
   const maintenance = new Worker(
     "maintenance",
     async () => ({ partitions: await runMaintenance(rt), requeuedAlerts: await requeueDueAlerts(rt) }),

@@ -28,6 +28,12 @@ export const OpsEnv = z.object({
     .optional()
     .transform((v) => (v ? v.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean) : []))
     .describe("extra origins allowed to change state and open /ws, besides the console's own"),
+  OPS_JOB_LOCK_SECONDS: z.coerce
+    .number()
+    .min(2)
+    .max(3600)
+    .default(60)
+    .describe("how long a job stays claimed without a heartbeat; a dead worker's jobs are taken over after this"),
   OPS_LLM_URL: Url(["http:", "https:"]).optional().describe("an OpenAI-compatible endpoint (e.g. the collective's LiteLLM) the doctor may ask"),
   OPS_LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPS_LLM_API_KEY: z.string().optional(),
