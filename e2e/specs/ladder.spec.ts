@@ -83,10 +83,19 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     expect(cases.find((c) => c.id === "CASE-001")).toMatchObject({ attempts: 1, successes: 1 });
     const { incidents } = await api<{ incidents: { id: number; status: string }[] }>("/api/incidents?target=beta&status=all");
     await expect.poll(async () => (await api<{ incident: { status: string } }>(`/api/incidents/${incidents[0]!.id}`)).incident.status, { timeout: 15_000 }).toBe("resolved");
-    const page = await api<{ timeline: { kind: string; actor: string }[] }>(`/api/incidents/${incidents[0]!.id}`);
-    const kinds = page.timeline.map((e) => e.kind);
+    const detail = await api<{ timeline: { kind: string; actor: string }[] }>(`/api/incidents/${incidents[0]!.id}`);
+    const kinds = detail.timeline.map((e) => e.kind);
     for (const k of ["opened", "restart", "escalated", "diagnosis", "resolved"]) expect(kinds, k).toContain(k);
     expect(hooks).toHaveLength(0);
+    // What a person sees: the diagnosis on the target page, the incident's timeline.
+    await page.goto(`${base}/targets/beta`);
+    await expect.poll(() => page.locator('[data-testid="diagnosis"]').first().getAttribute("data-outcome"), { timeout: 10_000 }).toBe("fixed");
+    expect(await page.locator('[data-testid="diagnosis-case"]').first().textContent()).toContain("CASE-001");
+    await page.screenshot({ path: join(ARTIFACTS, "target-doctor.png"), fullPage: true });
+    await page.goto(`${base}/incidents/${incidents[0]!.id}`);
+    await expect.poll(() => page.locator('[data-testid="timeline-entry"][data-kind="diagnosis"]').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.locator('[data-testid="timeline-entry"][data-kind="diagnosis"]').last().textContent()).toContain("fixed: CASE-001");
+    await page.screenshot({ path: join(ARTIFACTS, "incident-page.png"), fullPage: true });
   });
 
   it("[LADDER][ALERT]: with no case for it (the team edited the library), the failure reaches people through the webhook", async () => {

@@ -3,6 +3,7 @@ import {
   evaluateLadder,
   getIncidentView,
   getTargetsByName,
+  narrateIncident,
   narrateOutage,
   openOutageIncident,
   performRestart,
@@ -67,7 +68,10 @@ export async function runDoctorJob(rt: WorkerRuntime, data: unknown) {
   await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", "collecting evidence and matching the case library"));
   const llm = rt.env.OPS_LLM_URL ? { url: rt.env.OPS_LLM_URL, model: rt.env.OPS_LLM_MODEL, apiKey: rt.env.OPS_LLM_API_KEY } : undefined;
   const result = await runDoctor(rt.db, rt.config, target, incidentId, llm);
-  await publishIncident(rt, await narrateOutage(rt.db, name, "diagnosis", "doctor", `${result.outcome}: ${result.detail}`, { diagnosisId: result.id, caseId: result.caseId, confidence: result.confidence }));
+  if (incidentId !== null) {
+    const details = { diagnosisId: result.id, caseId: result.caseId, confidence: result.confidence };
+    await publishIncident(rt, await narrateIncident(rt.db, incidentId, "diagnosis", "doctor", `${result.outcome}: ${result.detail}`, details));
+  }
   if (result.outcome !== "fixed") {
     const [st] = await rt.db.sql<{ reason: string; escalation: string | null }[]>`
       SELECT s.reason, h.escalation_reason AS escalation FROM target_state s LEFT JOIN target_healing h ON h.target = s.name WHERE s.name = ${name}`;

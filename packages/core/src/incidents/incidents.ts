@@ -112,6 +112,12 @@ export async function openIncidentIdFor(sql: Sql, target: string): Promise<numbe
   return row ? Number(row.id) : null;
 }
 
+/** Add an entry to a given incident, open or not (a diagnosis may finish after its incident resolved). */
+export async function narrateIncident(h: DbHandle, id: number, kind: string, actor: string, message: string, details: unknown = null): Promise<number> {
+  await appendEvent(h.sql, id, kind, actor, message, details);
+  return id;
+}
+
 /** Add an entry to the target's open incident, if there is one; returns the incident id. */
 export async function narrateOutage(h: DbHandle, target: string, kind: string, actor: string, message: string, details: unknown = null): Promise<number | null> {
   const id = await openIncidentIdFor(h.sql, target);
