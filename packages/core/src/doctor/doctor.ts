@@ -78,6 +78,10 @@ export async function collectEvidence(h: DbHandle, config: OpsConfig, target: Ta
   const parts: string[] = [];
   const [st] = await h.sql<{ reason: string; findings: { reason: string }[] }[]>`SELECT reason, findings FROM target_state WHERE name = ${target.name}`;
   if (st) parts.push(`probe: ${st.reason}`, ...st.findings.map((f) => `finding: ${f.reason}`));
+  if (target.restart.driver === "process") {
+    const [proc] = await h.sql<{ logFile: string }[]>`SELECT log_file AS "logFile" FROM managed_processes WHERE target = ${target.name}`;
+    if (proc && existsSync(proc.logFile)) parts.push(...readFileSync(proc.logFile, "utf8").trim().split("\n").slice(-40));
+  }
   if (target.restart.driver === "simulator") {
     try {
       const res = await fetch(`${config.fleet.simulator.controlUrl}/agents/${encodeURIComponent(target.name)}`, { signal: AbortSignal.timeout(5000) });
@@ -144,7 +148,7 @@ async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Prom
 async function applyAction(h: DbHandle, config: OpsConfig, target: TargetConfig, a: CaseAction): Promise<{ ok: boolean; note: string }> {
   switch (a.type) {
     case "restart": {
-      const r = await restartTarget(target, config.fleet);
+      const r = await restartTarget(target, config.fleet, h);
       return { ok: r.ok, note: `restart: ${r.output}` };
     }
     case "restore-config": {

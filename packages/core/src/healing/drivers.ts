@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { hostOf, portOf, type FleetConfig, type TargetConfig } from "@ops/config";
+import type { DbHandle } from "@ops/db";
 import { redactText } from "@ops/domain";
+import { restartManagedProcess } from "./process-driver.ts";
 
 export type DriverResult = { ok: boolean; output: string };
 
@@ -61,7 +63,7 @@ export function describeDriver(t: TargetConfig, fleet: FleetConfig): string {
 }
 
 /** Restart a target through its configured driver. A driver that cannot act says why. */
-export async function restartTarget(t: TargetConfig, fleet: FleetConfig): Promise<DriverResult> {
+export async function restartTarget(t: TargetConfig, fleet: FleetConfig, h?: DbHandle): Promise<DriverResult> {
   const r = t.restart;
   switch (r.driver) {
     case "simulator": {
@@ -87,7 +89,8 @@ export async function restartTarget(t: TargetConfig, fleet: FleetConfig): Promis
         return { ok: false, output: `${r.method} ${redactText(r.url)}: ${(err as Error).message}` };
       }
     case "process":
-      return { ok: false, output: "the process driver (the console supervising the command itself) is not available yet: use command, docker or systemd" };
+      if (!h) return { ok: false, output: "the process driver needs the console's database to remember its processes" };
+      return restartManagedProcess(h, t, r);
     case "none":
       return { ok: false, output: "restart driver is none: this target is restarted by hand" };
   }

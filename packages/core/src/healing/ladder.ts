@@ -110,7 +110,7 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
   });
   if (claim.skip) return { status: claim.skip.startsWith("interrupted") ? "interrupted" : "skipped", output: claim.skip };
 
-  const result = await restartTarget(target, config.fleet);
+  const result = await restartTarget(target, config.fleet, h);
   const status = result.ok ? "succeeded" : "failed";
   await h.sql.begin(async (tx) => {
     await tx`UPDATE restarts SET status = ${status}, output = ${result.output}, finished_at = now(), details = ${tx.json({ command: describeDriver(target, config.fleet) })} WHERE attempt_key = ${job.attemptKey}`;

@@ -43,3 +43,14 @@ export const restarts = pgTable(
   },
   (t) => [uniqueIndex("restarts_attempt_key_idx").on(t.attemptKey), index("restarts_target_idx").on(t.target, t.startedAt.desc())],
 );
+
+/** Processes the console runs itself (the `process` restart driver): which pid on which host. */
+export const managedProcesses = pgTable("managed_processes", {
+  target: text()
+    .primaryKey()
+    .references(() => targets.name, { onDelete: "cascade" }),
+  pid: integer().notNull(),
+  host: text().notNull(),
+  startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  logFile: text().notNull(),
+});

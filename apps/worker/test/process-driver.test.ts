@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readEnv } from "@ops/config";
+import { getTarget, listRestarts } from "@ops/core";
+import { openTestStack, writeTestConfig } from "@ops/core/test";
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
+import { installSchedules, startWorkers } from "../src/worker.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "ops-process-"));
+const script = join(dir, "gateway.mjs");
+const logFile = join(dir, "gateway.log");
+// A tiny gateway-shaped program, run for real by the process driver.
+writeFileSync(
+  script,
+  `import http from "node:http";
+const started = Date.now();
+console.log(new Date().toISOString() + " [gateway] listening on " + process.argv[2] + " as " + process.env.GATEWAY_NAME);
+http.createServer((req, res) => {
+  const up = Date.now() - started;
+  const body = req.url === "/healthz" ? { ok: true, status: "live" } : req.url === "/readyz" ? { ready: true, failing: [], uptimeMs: up } : { ok: true, status: "started", version: "test-1", uptimeMs: up };
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+}).listen(Number(process.argv[2]), "127.0.0.1");
+`,
+);
+
+let stack: Awaited<ReturnType<typeof openTestStack>>;
+let cfg: ReturnType<typeof writeTestConfig>;
+let rt: WorkerRuntime;
+let workers: Worker[];
+let port: number;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await fn();
+  }
+  return last;
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  stack = await openTestStack();
+  cfg = writeTestConfig({
+    fleet: (f) => {
+      f.targets = [
+        {
+          name: "epsilon",
+          kind: "agent",
+          check: "openclaw",
+          baseUrl: `http://127.0.0.1:${port}`,
+          restart: { driver: "process", argv: [process.execPath, script, "{port}"], cwd: dir, env: { GATEWAY_NAME: "epsilon" }, logFile },
+        },
+      ] as never;
+    },
+    monitoring: (m) => {
+      Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60 });
+    },
+  });
+  rt = await openRuntime(readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir }));
+  await installSchedules(rt);
+  workers = startWorkers(rt, () => {});
+});
+
+afterAll(async () => {
+  await Promise.all((workers ?? []).map((w) => w.close()));
+  await rt?.queues.probes.removeJobScheduler("probe-cycle");
+  const procs = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes`;
+  for (const p of procs) {
+    try {
+      process.kill(-p.pid, "SIGKILL");
+    } catch {}
+  }
+  await rt?.close();
+  await stack?.close();
+  cfg?.remove();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("[LADDER] the process driver: the console supervises the command itself", () => {
+  it("starts a down target's program, and starts it again after a SIGKILL, with its cwd, environment and log file", async () => {
+    await until("started and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
+    const [first] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
+    expect(readFileSync(logFile, "utf8")).toContain(`listening on ${port} as epsilon`);
+
+    process.kill(first!.pid, "SIGKILL");
+    await until("seen down", () => getTarget(stack.db, "epsilon"), (t) => t.status === "down");
+    const back = await until("restarted and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
+    expect(back.version).toBe("test-1");
+    const [second] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
+    expect(second!.pid).not.toBe(first!.pid);
+    const restarts = await listRestarts(stack.db, { target: "epsilon", limit: 5 });
+    expect(restarts[0]).toMatchObject({ driver: "process", status: "succeeded" });
+    expect(restarts[0]!.output).toMatch(/^(re)?started pid \d+/);
+  });
+});
