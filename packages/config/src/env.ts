@@ -67,3 +67,18 @@ export function redactUrl(url: string): string {
     return "(unparseable URL)";
   }
 }
+
+const PASSED_TO_CHILDREN = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "SHELL"];
+
+/**
+ * The environment for a program the console starts: the basics plus what the target's config gives,
+ * never the console's own settings (database URL, admin password, API keys).
+ */
+export function childEnvironment(extra: Record<string, string> = {}, source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of PASSED_TO_CHILDREN) {
+    const v = source[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return { ...env, ...extra };
+}

@@ -155,3 +155,11 @@ describe("URL helpers", () => {
     expect(pathOf("http://127.0.0.1:8001")).toBe("");
   });
 });
+
+describe("childEnvironment", () => {
+  it("passes the basics and the target's own variables, never the console's secrets", async () => {
+    const { childEnvironment } = await import("./env.ts");
+    const env = childEnvironment({ GATEWAY: "x" }, { PATH: "/bin", HOME: "/root", DATABASE_URL: "postgres://u:p@h/db", OPS_ADMIN_PASSWORD: "secret" });
+    expect(env).toEqual({ PATH: "/bin", HOME: "/root", GATEWAY: "x" });
+  });
+});

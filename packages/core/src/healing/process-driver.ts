@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { DATA_DIR, type TargetConfig } from "@ops/config";
+import { DATA_DIR, childEnvironment, type TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
 import type { DriverResult } from "./drivers.ts";
 import { expandArgv } from "./drivers.ts";
@@ -56,7 +56,7 @@ export async function restartManagedProcess(h: DbHandle, t: TargetConfig, r: Pro
     const [file, ...args] = expandArgv(r.argv, t);
     const child = spawn(file!, args, {
       cwd: r.cwd,
-      env: { ...process.env, ...r.env },
+      env: childEnvironment(r.env),
       stdio: ["ignore", out, out],
       detached: true,
       shell: false,
