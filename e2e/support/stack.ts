@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT } from "@ops/config";
+import { REPO_ROOT, type FleetConfig } from "@ops/config";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
 
 export const ARTIFACTS = join(REPO_ROOT, "e2e", "artifacts");
@@ -107,7 +107,9 @@ export async function getJson<T = Record<string, unknown>>(url: string, init?: R
  * The whole product as `npm start` runs it — simulator, worker and API processes — on ports, a database and
  * a Redis prefix of its own, with a 2 s probe interval.
  */
-export async function startStack(opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown>; webhookUrl?: string } = {}) {
+export async function startStack(
+  opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown>; webhookUrl?: string; fleet?: (f: FleetConfig) => void } = {},
+) {
   const data = await openTestStack();
   const ports = await agentPorts();
   const controlPort = await freePort();
@@ -119,6 +121,7 @@ export async function startStack(opts: { apis?: number; intervalSeconds?: number
         const i = AGENTS.indexOf(t.name);
         return i >= 0 ? { ...t, baseUrl: `http://127.0.0.1:${ports[i]}` } : t;
       });
+      opts.fleet?.(f);
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: 1000 });
