@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120 }, webhookUrl });
+  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120, startupGraceSeconds: 0 }, webhookUrl });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
   await until("beta ok", () => target("beta"), (t) => t.status === "ok", 60_000);

@@ -43,7 +43,7 @@ describe.skipIf(!REAL)("[REAL] one real OpenClaw gateway under the process drive
     );
     stack = await startStack({
       intervalSeconds: 2,
-      selfHealing: { backoffSeconds: [1, 5], maxRestartsInWindow: 10, restartWindowSeconds: 600, escalateAfterMinutes: 10 },
+      selfHealing: { backoffSeconds: [1, 5], maxRestartsInWindow: 10, restartWindowSeconds: 600, escalateAfterMinutes: 10, startupGraceSeconds: 45 },
       fleet: (f) => {
         f.targets = [
           {

@@ -53,7 +53,7 @@ beforeAll(async () => {
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
-      Object.assign(m.selfHealing as object, { backoffSeconds: [1, 1, 2], maxRestartsInWindow: 3, restartWindowSeconds: 60, escalateAfterMinutes: 30 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1, 1, 2], maxRestartsInWindow: 3, restartWindowSeconds: 60, escalateAfterMinutes: 30, startupGraceSeconds: 0 });
     },
   });
   const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir });

@@ -49,7 +49,7 @@ beforeAll(async () => {
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
-      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60, startupGraceSeconds: 0 });
     },
   });
 });

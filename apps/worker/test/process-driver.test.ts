@@ -70,7 +70,7 @@ beforeAll(async () => {
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
-      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60, startupGraceSeconds: 0 });
     },
   });
   rt = await openRuntime(readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir }));

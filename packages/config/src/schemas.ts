@@ -177,6 +177,7 @@ export const MonitoringConfig = z
         maxRestartsInWindow: z.number().int().positive(),
         restartWindowSeconds: z.number().positive(),
         escalateAfterMinutes: z.number().positive(),
+        startupGraceSeconds: z.number().min(0).max(3600).default(30),
         gatewayResponseWarningMs: z.number().positive(),
         crashesPerHourError: z.number().int().positive(),
         memoryWarningBytes: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, decideLadder, onDown, onHealthy, policyFromConfig, rememberedRestarts, type LadderState } from "./ladder.ts";
 
-const p = policyFromConfig({ backoffSeconds: [10, 30, 90, 180, 600], crashDecayHours: 6, maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30 });
+const p = policyFromConfig({ backoffSeconds: [10, 30, 90, 180, 600], crashDecayHours: 6, maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30, startupGraceSeconds: 0 });
 const T = 1_000_000_000_000;
 const S = 1000;
 const fresh: LadderState = { restarts: [], failingSince: null, escalatedAt: null, paused: false };
@@ -60,6 +60,15 @@ describe("decideLadder", () => {
     const s: LadderState = { ...fresh, failingSince: T + 7 * 3600 * S, restarts: [T, T + 60 * S] };
     expect(rememberedRestarts(s.restarts, T + 7 * 3600 * S, p.decayMs)).toEqual([]);
     expect(decideLadder(s, "down", T + 7 * 3600 * S, p)).toMatchObject({ attempt: 1, delayMs: 10 * S });
+  });
+});
+
+describe("start-up grace", () => {
+  it("never restarts a target again before it had the grace time to start", () => {
+    const g = { ...p, backoffMs: [1 * S, 2 * S], startupGraceMs: 45 * S };
+    const s: LadderState = { ...fresh, failingSince: T, restarts: [T + S] };
+    expect(decideLadder(s, "down", T + 2 * S, g)).toMatchObject({ attempt: 2, dueAt: T + 46 * S });
+    expect(decideLadder({ ...fresh, failingSince: T }, "down", T, g)).toMatchObject({ attempt: 1, dueAt: T + S });
   });
 });
 

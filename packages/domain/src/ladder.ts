@@ -8,6 +8,8 @@ export type LadderPolicy = {
   maxRestartsInWindow: number;
   windowMs: number;
   escalateAfterMs: number;
+  /** After a restart, give the target this long to start before judging it again (a real gateway takes 11–33 s). */
+  startupGraceMs: number;
 };
 
 export type LadderState = {
@@ -29,6 +31,7 @@ export function policyFromConfig(sh: {
   maxRestartsInWindow: number;
   restartWindowSeconds: number;
   escalateAfterMinutes: number;
+  startupGraceSeconds: number;
 }): LadderPolicy {
   return {
     backoffMs: sh.backoffSeconds.map((s) => s * 1000),
@@ -36,6 +39,7 @@ export function policyFromConfig(sh: {
     maxRestartsInWindow: sh.maxRestartsInWindow,
     windowMs: sh.restartWindowSeconds * 1000,
     escalateAfterMs: sh.escalateAfterMinutes * 60_000,
+    startupGraceMs: sh.startupGraceSeconds * 1000,
   };
 }
 
@@ -66,7 +70,7 @@ export function decideLadder(state: LadderState, status: string, now: number, p:
   const delayMs = backoffDelay(attempt, p.backoffMs);
   const last = remembered.at(-1);
   const from = Math.max(state.failingSince ?? now, last ?? 0);
-  const dueAt = Math.max(now, from + delayMs);
+  const dueAt = Math.max(now, from + delayMs, last === undefined ? 0 : last + p.startupGraceMs);
   return { action: "restart", attempt, delayMs, dueAt };
 }
 

@@ -75,9 +75,9 @@ export async function updateCase(h: DbHandle, ctx: RequestContext, id: string, p
 
 /** What the doctor reads: the health verdict and the driver's log tail, redacted before it is stored. */
 export async function collectEvidence(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<string> {
+  // The driver's own words first: the signature is taken from the first telling line.
   const parts: string[] = [];
   const [st] = await h.sql<{ reason: string; findings: { reason: string }[] }[]>`SELECT reason, findings FROM target_state WHERE name = ${target.name}`;
-  if (st) parts.push(`probe: ${st.reason}`, ...st.findings.map((f) => `finding: ${f.reason}`));
   if (target.restart.driver === "process") {
     const [proc] = await h.sql<{ logFile: string }[]>`SELECT log_file AS "logFile" FROM managed_processes WHERE target = ${target.name}`;
     if (proc && existsSync(proc.logFile)) parts.push(...readFileSync(proc.logFile, "utf8").trim().split("\n").slice(-40));
@@ -103,6 +103,7 @@ export async function collectEvidence(h: DbHandle, config: OpsConfig, target: Ta
       parts.push(`(simulator log tail unavailable: ${(err as Error).message})`);
     }
   }
+  if (st) parts.push(`probe: ${st.reason}`, ...st.findings.map((f) => `finding: ${f.reason}`));
   const unique = [...new Set(parts.flatMap((p) => p.split("\n")).map((l) => l.trim()).filter(Boolean))];
   return redactText(unique.join("\n")).slice(-8000);
 }

@@ -101,4 +101,13 @@ export const PRESET_CASES: Case[] = [
     solution: "The disk is full. Free space (old logs under /tmp/openclaw, old backups), then restart.",
     actions: [{ type: "notify", message: "disk full: free space, then restart" }],
   },
+  {
+    id: "CASE-012",
+    title: "Agent database maintenance lease held by a previous instance",
+    errorCode: "MAINTENANCE_LEASE",
+    signature: null,
+    keywords: ["maintenance lease", "held by", "refused execution"],
+    solution: "The gateway was restarted while the previous instance still held its database maintenance lease (seen when it is restarted before it finished starting). Wait for the old instance to be gone, then start it once and let it finish (11–33 s).",
+    actions: [{ type: "wait", seconds: 20 }, { type: "restart" }, { type: "wait-healthy", timeoutSeconds: 90 }],
+  },
 ];
