@@ -47,6 +47,10 @@ export const Target = z
         reason: z.string().nullable(),
         restartsInWindow: z.number().int(),
         driver: z.string(),
+        doctor: z
+          .object({ caseId: z.string().nullable(), confidence: z.number().nullable(), outcome: z.string(), at: z.string() })
+          .nullable()
+          .describe("the doctor's latest diagnosis of this target"),
       })
       .nullable()
       .describe("what the self-healing ladder is doing; null when it has never acted"),

@@ -1,6 +1,6 @@
 import { type DbHandle, statusEvents, targetHealing, targetState, targets } from "@ops/db";
 import { bucketSizeMs, type TargetStatus } from "@ops/domain";
-import { and, asc, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { notFound } from "../errors.ts";
 import { toTargetView, type StatusEventView, type TargetRow, type TargetView } from "./views.ts";
 
@@ -33,6 +33,8 @@ const targetColumns = {
   hInWindow: targetHealing.restartsInWindow,
   hMax: targetHealing.maxAttempts,
   hDriver: targetHealing.driver,
+  dLatest: sql<TargetRow["dLatest"]>`(SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
+    FROM diagnoses d WHERE d.target = ${targets.name} ORDER BY d.id DESC LIMIT 1)`,
 };
 
 function selectTargets({ db }: DbHandle) {
@@ -63,7 +65,9 @@ export async function getTargetsByName(h: DbHandle, names: string[]): Promise<Ta
            s.uptime_ms AS "uptimeMs", s.uptime_at AS "uptimeAt", s.ready, s.resources,
            h.paused AS "hPaused", h.restarts AS "hRestarts", h.escalated_at AS "hEscalatedAt", h.escalation_reason AS "hReason",
            h.next_restart_at AS "hNextRestartAt", h.next_attempt AS "hNextAttempt", h.restarting_at AS "hRestartingAt",
-           h.restarts_in_window AS "hInWindow", h.max_attempts AS "hMax", h.driver AS "hDriver"
+           h.restarts_in_window AS "hInWindow", h.max_attempts AS "hMax", h.driver AS "hDriver",
+           (SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
+              FROM diagnoses d WHERE d.target = t.name ORDER BY d.id DESC LIMIT 1) AS "dLatest"
     FROM targets t JOIN target_state s ON s.name = t.name LEFT JOIN target_healing h ON h.target = t.name
     WHERE t.name = ANY(${names}) ORDER BY t.position, t.name`;
   return rows.map(toTargetView);

@@ -35,6 +35,8 @@ export type HealingView = {
   reason: string | null;
   restartsInWindow: number;
   driver: string;
+  /** The doctor's latest diagnosis of this target. */
+  doctor: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
 };
 
 export type StatusEventView = {
@@ -78,6 +80,7 @@ export type TargetRow = {
   hInWindow?: number | null;
   hMax?: number | null;
   hDriver?: string | null;
+  dLatest?: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -105,6 +108,7 @@ function toHealingView(row: TargetRow): HealingView | null {
     reason: row.hReason ?? null,
     restartsInWindow: row.hInWindow ?? 0,
     driver: row.hDriver ?? "none",
+    doctor: row.dLatest ? { ...row.dLatest, at: new Date(row.dLatest.at).toISOString() } : null,
   };
 }
 

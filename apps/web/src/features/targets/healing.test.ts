@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { target } from "./fixtures.test-util.ts";
-import { formatCountdown, healingChanged, healingSummary, ladderLine, restartDuration, restartsChanged } from "./healing.ts";
+import { doctorSince, formatCountdown, healingChanged, healingSummary, ladderLine, restartDuration, restartsChanged } from "./healing.ts";
 import { normalizeHealing, normalizeTarget } from "./types.ts";
 import type { Healing, Target } from "./types.ts";
 
@@ -18,6 +18,7 @@ function healing(patch: Partial<Healing> = {}): Healing {
     reason: null,
     restartsInWindow: 1,
     driver: "docker",
+    doctor: null,
     ...patch,
   };
 }
@@ -137,6 +138,7 @@ describe("normalizeTarget / normalizeHealing", () => {
       reason: null,
       restartsInWindow: 0,
       driver: "",
+      doctor: null,
     });
   });
 
@@ -161,5 +163,26 @@ describe("healingChanged", () => {
     expect(healingChanged(t(healing()), t(healing()))).toBe(false);
     expect(healingChanged(t(null), t(null))).toBe(false);
     expect(healingChanged(undefined, t(healing()))).toBe(false);
+  });
+});
+
+describe("the doctor on the tile", () => {
+  const base = {
+    state: "escalated" as const,
+    attempt: null,
+    maxAttempts: 5,
+    nextRestartAt: null,
+    lastRestartAt: null,
+    escalatedAt: "2026-11-23T12:00:00Z",
+    reason: "5 restarts within 600 s",
+    restartsInWindow: 5,
+    driver: "simulator",
+    doctor: null,
+  };
+  it("shows the case, confidence and what it is doing, once it diagnosed after the escalation", () => {
+    expect(doctorSince({ ...base, doctor: { caseId: "CASE-004", confidence: 0.92, outcome: "running", at: "2026-11-23T12:00:01Z" } })).toBe("doctor: CASE-004 92 % · fixing");
+    expect(doctorSince({ ...base, doctor: { caseId: null, confidence: null, outcome: "no-match", at: "2026-11-23T12:00:01Z" } })).toBe("doctor: no matching case · people alerted");
+    expect(doctorSince({ ...base, doctor: { caseId: "CASE-001", confidence: 1, outcome: "fixed", at: "2026-11-23T11:00:00Z" } })).toBeNull();
+    expect(doctorSince({ ...base, doctor: null })).toBeNull();
   });
 });

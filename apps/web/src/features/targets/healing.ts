@@ -36,11 +36,21 @@ export function ladderLine(h: Healing | null | undefined, now: number): LadderLi
       return { state: h.state, text: h.attempt == null ? "restarting…" : `restarting (attempt ${h.attempt})…` };
     case "escalated": {
       const when = h.escalatedAt ? ` ${formatAgo(h.escalatedAt, now)}` : "";
-      return { state: h.state, text: `escalated${when}${h.reason ? `: ${h.reason}` : ""}` };
+      const doctor = doctorSince(h);
+      return { state: h.state, text: doctor ? `escalated${when}: ${doctor}` : `escalated${when}${h.reason ? `: ${h.reason}` : ""}` };
     }
     case "paused":
       return { state: h.state, text: "auto-healing paused" };
   }
+}
+
+/** "doctor: CASE-004 92 % · fixing", for a diagnosis made since the escalation; null otherwise. */
+export function doctorSince(h: Healing): string | null {
+  const d = h.doctor;
+  if (!d || (h.escalatedAt && Date.parse(d.at) < Date.parse(h.escalatedAt) - 1000)) return null;
+  const what = d.caseId ? `${d.caseId}${d.confidence == null ? "" : ` ${Math.round(d.confidence * 100)} %`}` : "no matching case";
+  const outcome: Record<string, string> = { running: "fixing", fixed: "fixed", "not-fixed": "not fixed", "no-match": "people alerted" };
+  return `doctor: ${what} · ${outcome[d.outcome] ?? d.outcome}`;
 }
 
 function via(h: Healing): string {

@@ -66,7 +66,7 @@ describe("createLiveSync", () => {
 
   it("refetches a target's restart history when its last restart moves", () => {
     const { qc, sync } = setup();
-    const h: Healing = { state: "waiting", attempt: 2, maxAttempts: 5, nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z", escalatedAt: null, reason: null, restartsInWindow: 1, driver: "docker" };
+    const h: Healing = { state: "waiting", attempt: 2, maxAttempts: 5, nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z", escalatedAt: null, reason: null, restartsInWindow: 1, driver: "docker", doctor: null };
     sync({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] });
     qc.setQueryData(restartKeys.list("alpha"), []);
     qc.setQueryData(restartKeys.list("beta"), []);

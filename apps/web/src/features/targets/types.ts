@@ -44,7 +44,11 @@ export type Healing = {
   reason: string | null;
   restartsInWindow: number;
   driver: string;
+  /** The doctor's latest diagnosis of this target, if any. */
+  doctor: HealingDoctor | null;
 };
+
+export type HealingDoctor = { caseId: string | null; confidence: number | null; outcome: string; at: string };
 
 export const RESTART_STATUSES = ["started", "succeeded", "failed", "interrupted"] as const;
 export type RestartStatus = (typeof RESTART_STATUSES)[number];
@@ -151,5 +155,15 @@ export function normalizeHealing(raw: unknown): Healing | null {
     reason: str(h.reason),
     restartsInWindow: num(h.restartsInWindow) ?? 0,
     driver: str(h.driver) ?? "",
+    doctor: normalizeDoctor(h.doctor),
   };
+}
+
+function normalizeDoctor(raw: unknown): HealingDoctor | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const d = raw as Record<string, unknown>;
+  const outcome = str(d.outcome);
+  const at = str(d.at);
+  if (!outcome || !at) return null;
+  return { caseId: str(d.caseId), confidence: num(d.confidence), outcome, at };
 }
