@@ -70,3 +70,21 @@ describe("[DOCTOR] when no case matches", () => {
     expect(r.detail).toMatch(/; the language model at http:\/\/127\.0\.0\.1:9 did not answer: /);
   });
 });
+
+describe("[DOCTOR] log tails through the driver", () => {
+  it("docker and systemd targets are read with argv commands; others need none", async () => {
+    const { logTailArgv } = await import("../src/healing/drivers.ts");
+    const f = FleetConfig.parse({
+      targets: [
+        { name: "d", kind: "service", check: "http", baseUrl: "http://127.0.0.1:1", restart: { driver: "docker", container: "heretek-litellm" } },
+        { name: "s", kind: "service", check: "http", baseUrl: "http://127.0.0.1:2", restart: { driver: "systemd", unit: "ollama.service" } },
+        { name: "n", kind: "service", check: "http", baseUrl: "http://127.0.0.1:3", restart: { driver: "none" } },
+      ],
+    });
+    expect(f.targets.map((t) => logTailArgv(t))).toEqual([
+      ["docker", "logs", "--tail", "40", "heretek-litellm"],
+      ["journalctl", "-u", "ollama.service", "-n", "40", "--no-pager", "-o", "cat"],
+      null,
+    ]);
+  });
+});

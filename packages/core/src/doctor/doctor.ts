@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
-import { restartTarget } from "../healing/drivers.ts";
+import { logTailArgv, restartTarget, run } from "../healing/drivers.ts";
 import { PRESET_CASES } from "./presets.ts";
 
 export const CaseActionShape = z.discriminatedUnion("type", [
@@ -78,6 +78,11 @@ export async function collectEvidence(h: DbHandle, config: OpsConfig, target: Ta
   // The driver's own words first: the signature is taken from the first telling line.
   const parts: string[] = [];
   const [st] = await h.sql<{ reason: string; findings: { reason: string }[] }[]>`SELECT reason, findings FROM target_state WHERE name = ${target.name}`;
+  const tailArgv = logTailArgv(target);
+  if (tailArgv) {
+    const tail = await run(tailArgv, 15_000);
+    parts.push(tail.ok ? tail.output : `(log tail unavailable: ${tail.output})`);
+  }
   if (target.restart.driver === "process") {
     const [proc] = await h.sql<{ logFile: string }[]>`SELECT log_file AS "logFile" FROM managed_processes WHERE target = ${target.name}`;
     if (proc && existsSync(proc.logFile)) parts.push(...readFileSync(proc.logFile, "utf8").trim().split("\n").slice(-40));

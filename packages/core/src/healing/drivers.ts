@@ -15,7 +15,7 @@ function tail(text: string): string {
 }
 
 /** Run a program with an argv array: never a shell, so nothing in a value can become a command. */
-function run(argv: readonly string[], timeoutMs = TIMEOUT_MS): Promise<DriverResult> {
+export function run(argv: readonly string[], timeoutMs = TIMEOUT_MS): Promise<DriverResult> {
   const [file, ...args] = argv;
   if (!file) return Promise.resolve({ ok: false, output: "empty argv" });
   return new Promise((resolve) => {
@@ -60,6 +60,14 @@ export function describeDriver(t: TargetConfig, fleet: FleetConfig): string {
     case "none":
       return "none";
   }
+}
+
+/** The argv that shows a target's recent log through its driver, where the driver has one. */
+export function logTailArgv(t: TargetConfig): string[] | null {
+  const r = t.restart;
+  if (r.driver === "docker") return ["docker", "logs", "--tail", "40", r.container];
+  if (r.driver === "systemd") return ["journalctl", "-u", r.unit, "-n", "40", "--no-pager", "-o", "cat"];
+  return null;
 }
 
 /** Restart a target through its configured driver. A driver that cannot act says why. */
