@@ -3,6 +3,7 @@
 import { ConfigError, EnvError, formatIssue, loadConfig, readEnv, redactUrl } from "@ops/config";
 import { DependencyError, checkPostgres, checkRedis, ensureFirstAdmin, systemContext } from "@ops/core";
 import { createDb, prepareDatabase } from "@ops/db";
+import { dropStaleTestDatabases } from "@ops/db/test";
 
 const mode = process.argv[2] ?? "start";
 
@@ -12,6 +13,7 @@ try {
   await checkPostgres(env.DATABASE_URL);
   await checkRedis(env.REDIS_URL);
   let created = false;
+  if (mode === "test") await dropStaleTestDatabases(env.DATABASE_URL);
   let admin: { created: boolean; email: string; password: string | null } | null = null;
   if (mode === "start") {
     created = (await prepareDatabase(env.DATABASE_URL)).created;
