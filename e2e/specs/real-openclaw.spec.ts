@@ -80,8 +80,6 @@ describe.skipIf(!REAL)("[REAL] one real OpenClaw gateway under the process drive
   }, 900_000);
 
   afterAll(async () => {
-    const procs = await fetch(`${stack?.apis[0]}/api/restarts?target=real-alpha`, { headers: auth }).catch(() => null);
-    void procs;
     if (stack) {
       const { createDb } = await import("@ops/db");
       const db = createDb(stack.env.DATABASE_URL!, { max: 1 });

@@ -1,4 +1,4 @@
-import { JOBS, enqueue } from "@ops/core";
+import { enqueue } from "@ops/core";
 import { cycleSlot, shard, shardOffsets } from "@ops/domain";
 import type { WorkerRuntime } from "../runtime.ts";
 
@@ -27,4 +27,3 @@ export async function runProbeCycle(rt: WorkerRuntime, scheduledAt: number): Pro
   return { slot, shards: shards.length };
 }
 
-export const PROBE_CYCLE = JOBS.probeCycle;
