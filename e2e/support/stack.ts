@@ -3,7 +3,9 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT, type FleetConfig } from "@ops/config";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { freePort, openTestStack, until, writeTestConfig } from "@ops/core/test";
+
+export { freePort, until };
 
 export const ARTIFACTS = join(REPO_ROOT, "e2e", "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -11,18 +13,6 @@ mkdirSync(ARTIFACTS, { recursive: true });
 export const ADMIN = { email: "admin@e2e.local", password: "fleet watcher password 2026" };
 
 export const AGENTS = ["steward", "alpha", "beta", "charlie", "examiner", "explorer", "sentinel", "coder", "dreamer", "empath", "historian"];
-
-/** A free TCP port, found by binding to port 0. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Ports for the eleven agents: a random block well away from the real fleet's 8001–8011. */
 async function agentPorts(): Promise<number[]> {
@@ -66,24 +56,6 @@ export async function stopProcess(p: Proc | undefined, signal: NodeJS.Signals = 
   const timer = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
   await p.exited;
   clearTimeout(timer);
-}
-
-export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      last = await fn();
-      if (ok(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${last === undefined ? String(lastErr) : JSON.stringify(last).slice(0, 500)})`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Sign in through the API (as a script would with a browser's headers); returns the cookie header. */

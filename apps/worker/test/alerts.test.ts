@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEnv } from "@ops/config";
 import { listAlerts } from "@ops/core";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { openTestStack, until, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,17 +26,6 @@ let rt: WorkerRuntime;
 let workers: Worker[];
 const dir = mkdtempSync(join(tmpdir(), "ops-alerts-"));
 const alertFile = join(dir, "alerts.log");
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 150));
-    last = await fn();
-  }
-  return last;
-}
 
 beforeAll(async () => {
   // Local receivers standing in for Slack, Feishu, DingTalk, a generic webhook and an SMTP server.

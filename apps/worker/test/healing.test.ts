@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readEnv } from "@ops/config";
 import { getIncident, getTarget, listAlerts, listDiagnoses, listIncidents, listRestarts, performRestart, setHealingPaused, systemContext } from "@ops/core";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { openTestStack, until, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
@@ -18,17 +18,6 @@ const broken = await startGatewayLike();
 const paused = await startGatewayLike();
 const restartCalls: string[] = [];
 let control: http.Server;
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await fn();
-  }
-  return last;
-}
 
 beforeAll(async () => {
   // The restart endpoint a real deployment would have (the http driver): it brings "fixable" back, but not "broken".

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "@ops/config";
 import { listRestarts } from "@ops/core";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { openTestStack, until, writeTestConfig } from "@ops/core/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
 
@@ -28,17 +28,6 @@ function startWorker(): ChildProcess {
   });
   workers.push(child);
   return child;
-}
-
-async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await fn();
-  }
-  return last;
 }
 
 beforeAll(async () => {

@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEnv } from "@ops/config";
 import { getTarget, listRestarts } from "@ops/core";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { freePort, openTestStack, until, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
@@ -32,26 +31,6 @@ let cfg: ReturnType<typeof writeTestConfig>;
 let rt: WorkerRuntime;
 let workers: Worker[];
 let port: number;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await fn();
-  }
-  return last;
-}
 
 beforeAll(async () => {
   port = await freePort();

@@ -1,6 +1,6 @@
 import { readEnv } from "@ops/config";
 import { EventBus, createRedis, getTarget, listEvents, metricsKey, type BusFrame } from "@ops/core";
-import { openTestStack, writeTestConfig } from "@ops/core/test";
+import { openTestStack, until, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
@@ -13,17 +13,6 @@ const gateways: Awaited<ReturnType<typeof startGatewayLike>>[] = [];
 const runtimes: { rt: WorkerRuntime; workers: Worker[] }[] = [];
 const frames: BusFrame[] = [];
 let sub: ReturnType<typeof createRedis>;
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await fn();
-  }
-  return last;
-}
 
 beforeAll(async () => {
   stack = await openTestStack();
@@ -63,23 +52,23 @@ afterAll(async () => {
 describe("the probe scheduler with two workers", () => {
   it("brings every target to ok", async () => {
     for (const name of ["agent-0", "agent-1", "agent-2"]) {
-      const t = await until(() => getTarget(stack.db, name), (t) => t.status === "ok");
+      const t = await until(`${name}`, () => getTarget(stack.db, name), (t) => t.status === "ok");
       expect(t.version).toBe("2026.9.6");
     }
   });
 
   it("sees a failing target within a cycle and a silent one go down after the heartbeat timeout", async () => {
     gateways[1]!.setMode("error");
-    const critical = await until(() => getTarget(stack.db, "agent-1"), (t) => t.status === "critical", 5000);
+    const critical = await until("agent-1", () => getTarget(stack.db, "agent-1"), (t) => t.status === "critical", 5000);
     expect(critical.reason).toBe("HTTP 500 from /healthz");
     gateways[2]!.setMode("hang");
-    const timedOut = await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "critical", 5000);
+    const timedOut = await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "critical", 5000);
     expect(timedOut.reason).toMatch(/^timeout after \d+ ms/);
-    const down = await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "down", 8000);
+    const down = await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "down", 8000);
     expect(down.reason).toMatch(/^no successful probe for 3 s/);
     gateways[1]!.setMode("ok");
     gateways[2]!.setMode("ok");
-    await until(() => getTarget(stack.db, "agent-2"), (t) => t.status === "ok", 8000);
+    await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "ok", 8000);
   });
 
   it("publishes transitions on the bus and stores them once", async () => {

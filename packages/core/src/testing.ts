@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_DIR, type FleetConfig } from "@ops/config";
 import { createDb, type DbHandle } from "@ops/db";
@@ -59,4 +60,35 @@ export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => void; monito
   rewrite("fleet.json", edit.fleet);
   rewrite("monitoring-config.json", edit.monitoring);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Poll until a condition holds; the error says what was awaited and the last value seen. */
+export async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (ok(last)) return last;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${last === undefined ? String(lastErr) : JSON.stringify(last).slice(0, 500)})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A free TCP port on loopback, found by binding to port 0. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
