@@ -12,6 +12,7 @@ import { auditRoutes } from "./modules/audit/routes.ts";
 import { doctorRoutes } from "./modules/doctor/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
+import { runbookRoutes } from "./modules/runbooks/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -75,6 +76,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await auditRoutes(app, deps);
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
+  await runbookRoutes(app, deps);
   await alertRoutes(app, deps);
   await doctorRoutes(app, deps);
   await registerLive(app, deps);

@@ -44,6 +44,13 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/cases": "incidents:write",
   "PATCH /api/cases/:id": "incidents:write",
   "GET /api/diagnoses": "targets:read",
+  "GET /api/runbooks": "targets:read",
+  "GET /api/runbooks/:id": "targets:read",
+  "POST /api/runs": "runbooks:run",
+  "GET /api/runs": "targets:read",
+  "GET /api/runs/:id": "targets:read",
+  "POST /api/runs/:id/cancel": "runbooks:run",
+  "POST /api/runs/:id/continue": "runbooks:run",
   "GET /ws": "targets:read",
 };
 

@@ -5,6 +5,7 @@ import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
+import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
@@ -47,14 +48,16 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
     { connection, prefix, concurrency: 4, ...lock },
   );
   const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
+  // Runs wait on targets for minutes; each holds a slot, so a handful of runs proceed side by side.
+  const runbooks = new Worker("runbooks", async (job: Job) => runRunbookJob(rt, job.data), { connection, prefix, concurrency: 8, ...lock });
   const maintenance = new Worker(
     "maintenance",
-    async () => ({ partitions: await runMaintenance(rt), requeuedAlerts: await requeueDueAlerts(rt) }),
+    async () => ({ partitions: await runMaintenance(rt), requeuedAlerts: await requeueDueAlerts(rt), redispatchedRuns: await redispatchStrandedRuns(rt) }),
     { connection, prefix, concurrency: 1 },
   );
-  for (const w of [probes, healing, alerts, maintenance]) {
+  for (const w of [probes, healing, alerts, runbooks, maintenance]) {
     w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
     w.on("error", (err) => log(`worker error: ${err.message}`));
   }
-  return [probes, healing, alerts, maintenance];
+  return [probes, healing, alerts, runbooks, maintenance];
 }

@@ -1,4 +1,4 @@
-import { CONFIG_FILES, type ConfigIssue, type ConfigName, formatIssue, hostOf, loadConfigFile, portOf, type FleetConfig } from "@ops/config";
+import { CONFIG_FILES, type ConfigIssue, type ConfigName, formatIssue, hostOf, loadConfigFile, loadRunbooks, portOf, type FleetConfig } from "@ops/config";
 import { httpGet, tcpConnect } from "@ops/core";
 import { join } from "node:path";
 
@@ -64,6 +64,15 @@ export async function checkConfig(
       issues.push(...r.issues);
       for (const i of r.issues) lines.push({ level: "error", subject: CONFIG_FILES[name].file, message: formatIssue({ ...i, file }) });
     }
+  }
+  const runbooks = loadRunbooks(configDir);
+  if (runbooks.ok) {
+    const n = runbooks.value.runbooks.length;
+    const procedures = runbooks.value.runbooks.reduce((sum, r) => sum + r.procedures.length, 0);
+    lines.push({ level: n ? "ok" : "warning", subject: "runbooks/", message: n ? `${n} runbooks, ${procedures} procedures, ${Object.keys(runbooks.value.commands).length} allow-listed commands` : "no runbook definitions" });
+  } else {
+    issues.push(...runbooks.issues);
+    for (const i of runbooks.issues) lines.push({ level: "error", subject: "runbooks/", message: formatIssue(i) });
   }
   if (fleet && opts.ports !== false) {
     const probe = opts.portProbe ?? defaultPortProbe;

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_CONFIG_DIR } from "@ops/config";
 import { writeTestConfig } from "@ops/core/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkConfig, renderReport } from "../src/config-check.ts";
@@ -74,9 +75,30 @@ describe("config check against real ports", () => {
         "monitoring-config.json",
         "backup-config.json",
         "governance-quorum-rules.json",
+        "runbooks/",
       ]);
     } finally {
       cfg.remove();
     }
+  });
+
+  it("checks the runbook definitions: a reference that does not resolve is an error with its line", async () => {
+    const cfg = writeTestConfig();
+    try {
+      const { readFileSync, writeFileSync } = await import("node:fs");
+      const file = `${cfg.dir}/runbooks/agent-restart.json`;
+      writeFileSync(file, readFileSync(file, "utf8").replace('"target": "{{item}}"', '"target": "{{agnet}}"'));
+      const report = await checkConfig(cfg.dir, { ports: false });
+      expect(report.ok).toBe(false);
+      const line = report.lines.find((l) => l.subject === "runbooks/" && l.level === "error");
+      expect(line?.message).toMatch(/agent-restart\.json:\d+:\d+ procedures\[\d+\]\.steps\[\d+\]\.steps\[\d+\]\.action\.target: \{\{agnet\}\} must name a parameter of type target/);
+    } finally {
+      cfg.remove();
+    }
+  });
+
+  it("counts the shipped runbooks", async () => {
+    const report = await checkConfig(DEFAULT_CONFIG_DIR, { ports: false });
+    expect(report.lines.find((l) => l.subject === "runbooks/")).toMatchObject({ level: "ok", message: expect.stringMatching(/^6 runbooks, \d+ procedures, \d+ allow-listed commands$/) });
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync } from "node:fs";
+import { CommandAllowList, RunbookDef, checkDefinition } from "@ops/domain";
 import { join } from "node:path";
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import type { z } from "zod";
@@ -70,7 +71,12 @@ function locate(tree: Node | undefined, path: readonly PropertyKey[]): Node | un
 export type ParsedFile<T> = { ok: true; value: T } | { ok: false; issues: ConfigIssue[] };
 
 /** Parse and validate one JSON text; every problem names the file, JSON path, line and column. */
-export function parseConfigText<S extends z.ZodType>(file: string, text: string, schema: S): ParsedFile<z.output<S>> {
+export function parseConfigText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  check?: (value: z.output<S>) => { path: (string | number)[]; message: string }[],
+): ParsedFile<z.output<S>> {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (errors.length > 0 || !tree) {
@@ -85,16 +91,16 @@ export function parseConfigText<S extends z.ZodType>(file: string, text: string,
   } catch (err) {
     return { ok: false, issues: [{ file, path: "(syntax)", line: null, column: null, message: `invalid JSON: ${(err as Error).message}` }] };
   }
-  const result = schema.safeParse(json);
-  if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    issues: result.error.issues.map((issue) => {
-      const node = locate(tree, issue.path);
-      const pos = node ? lineColumn(text, node.offset) : { line: null, column: null };
-      return { file, path: formatJsonPath(issue.path), ...pos, message: issue.message };
-    }),
+  const at = (path: readonly PropertyKey[], message: string): ConfigIssue => {
+    const node = locate(tree, path);
+    const pos = node ? lineColumn(text, node.offset) : { line: null, column: null };
+    return { file, path: formatJsonPath(path), ...pos, message };
   };
+  const result = schema.safeParse(json);
+  if (!result.success) return { ok: false, issues: result.error.issues.map((issue) => at(issue.path, issue.message)) };
+  const more = check?.(result.data) ?? [];
+  if (more.length > 0) return { ok: false, issues: more.map((i) => at(i.path, i.message)) };
+  return { ok: true, value: result.data };
 }
 
 function describeParseError(e: ParseError): string {
@@ -135,21 +141,76 @@ export function loadConfigFile<N extends ConfigName>(dir: string, name: N): Pars
   return parseConfigText(full, text, schema) as ParsedFile<z.output<(typeof CONFIG_FILES)[N]["schema"]>>;
 }
 
+export type RunbookCatalogue = { runbooks: RunbookDef[]; commands: CommandAllowList; dir: string };
+
+export const RUNBOOKS_DIR = "runbooks";
+export const COMMANDS_FILE = "commands.json";
+
+/**
+ * The runbook definitions in `<config dir>/runbooks/`: one runbook per `*.json` file, plus the command
+ * allow-list in `commands.json`. Every reference inside a definition must resolve (parameters, commands).
+ */
+export function loadRunbooks(dir: string): ParsedFile<RunbookCatalogue> {
+  const folder = join(dir, RUNBOOKS_DIR);
+  if (!existsSync(folder)) return { ok: true, value: { runbooks: [], commands: {}, dir: folder } };
+  const read = (full: string): string | ConfigIssue => {
+    try {
+      return readFileSync(full, "utf8");
+    } catch (err) {
+      return { file: full, path: "(file)", line: null, column: null, message: `cannot read: ${(err as Error).message}` };
+    }
+  };
+  const issues: ConfigIssue[] = [];
+  let commands: CommandAllowList = {};
+  const commandsPath = join(folder, COMMANDS_FILE);
+  if (existsSync(commandsPath)) {
+    const text = read(commandsPath);
+    if (typeof text !== "string") issues.push(text);
+    else {
+      const parsed = parseConfigText(commandsPath, text, CommandAllowList);
+      if (parsed.ok) commands = parsed.value;
+      else issues.push(...parsed.issues);
+    }
+  }
+  const runbooks: RunbookDef[] = [];
+  const seen = new Map<string, string>();
+  for (const name of readdirSync(folder).filter((f) => f.endsWith(".json") && f !== COMMANDS_FILE).sort()) {
+    const full = join(folder, name);
+    const text = read(full);
+    if (typeof text !== "string") {
+      issues.push(text);
+      continue;
+    }
+    const parsed = parseConfigText(full, text, RunbookDef, (def) => checkDefinition(def, commands));
+    if (!parsed.ok) {
+      issues.push(...parsed.issues);
+      continue;
+    }
+    const other = seen.get(parsed.value.id);
+    if (other) issues.push({ file: full, path: "id", line: null, column: null, message: `runbook id "${parsed.value.id}" is also used by ${other}` });
+    seen.set(parsed.value.id, name);
+    runbooks.push(parsed.value);
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, value: { runbooks, commands, dir: folder } };
+}
+
 export type OpsConfig = {
   dir: string;
   fleet: FleetConfig;
   monitoring: MonitoringConfig;
   backup: BackupConfig;
   governance: GovernanceRules;
+  runbooks: RunbookCatalogue;
 };
 
-/** The one config loader: all four files, all problems at once. */
+/** The one config loader: all four files and the runbook definitions, all problems at once. */
 export function loadConfig(dir: string): OpsConfig {
   const fleet = loadConfigFile(dir, "fleet");
   const monitoring = loadConfigFile(dir, "monitoring");
   const backup = loadConfigFile(dir, "backup");
   const governance = loadConfigFile(dir, "governance");
-  const issues = [fleet, monitoring, backup, governance].flatMap((r) => (r.ok ? [] : r.issues));
-  if (issues.length > 0 || !fleet.ok || !monitoring.ok || !backup.ok || !governance.ok) throw new ConfigError(issues);
-  return { dir, fleet: fleet.value, monitoring: monitoring.value, backup: backup.value, governance: governance.value };
+  const runbooks = loadRunbooks(dir);
+  const issues = [fleet, monitoring, backup, governance, runbooks].flatMap((r) => (r.ok ? [] : r.issues));
+  if (issues.length > 0 || !fleet.ok || !monitoring.ok || !backup.ok || !governance.ok || !runbooks.ok) throw new ConfigError(issues);
+  return { dir, fleet: fleet.value, monitoring: monitoring.value, backup: backup.value, governance: governance.value, runbooks: runbooks.value };
 }

@@ -15,7 +15,15 @@ export const RestartDriver = z.discriminatedUnion("driver", [
       logFile: z.string().optional(),
     })
     .strict(),
-  z.object({ driver: z.literal("command"), argv: Argv }).strict(),
+  z
+    .object({
+      driver: z.literal("command"),
+      argv: Argv,
+      /** Optional: how to stop and start the target, for runbooks that stop or start rather than restart. */
+      stopArgv: Argv.optional(),
+      startArgv: Argv.optional(),
+    })
+    .strict(),
   z.object({ driver: z.literal("docker"), container: z.string().min(1) }).strict(),
   z.object({ driver: z.literal("systemd"), unit: z.string().min(1) }).strict(),
   z.object({ driver: z.literal("http"), url: z.url(), method: z.enum(["POST", "PUT"]).default("POST") }).strict(),

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { IncidentView } from "./incidents/incidents.ts";
+import type { RunSummary, StepView } from "./runbooks/runs.ts";
 import type { TargetView, StatusEventView } from "./targets/views.ts";
 
 /** Frames that travel the Redis bus and, unchanged, the dashboard WebSocket. */
@@ -8,10 +9,12 @@ export type BusFrame =
   | { type: "target.status"; target: TargetView; event: StatusEventView }
   | { type: "target.update"; targets: TargetView[] }
   | { type: "incident.updated"; incident: IncidentView }
+  /** A run moved: its summary, and the step that changed (null when only the run did). */
+  | { type: "run.updated"; run: RunSummary; step: StepView | null }
   /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
   | { type: "session.revoked"; userId: string; reason: string };
 
-const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "session.revoked"]) }).loose();
+const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "session.revoked"]) }).loose();
 
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;

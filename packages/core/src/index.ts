@@ -16,3 +16,5 @@ export * from "./healing/index.ts";
 export * from "./incidents/incidents.ts";
 export * from "./alerts/index.ts";
 export * from "./doctor/doctor.ts";
+export * from "./runbooks/runs.ts";
+export * from "./runbooks/executor.ts";

@@ -38,6 +38,11 @@ export const JOBS = {
     name: "alert-send",
     payload: z.object({ id: z.number().int().positive() }),
   },
+  runbookRun: {
+    queue: "runbooks",
+    name: "runbook-run",
+    payload: z.object({ runId: z.number().int().positive() }),
+  },
   maintenance: {
     queue: "maintenance",
     name: "maintenance",
@@ -46,7 +51,7 @@ export const JOBS = {
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
-export const QUEUE_NAMES = ["probes", "healing", "alerts", "maintenance"] as const;
+export const QUEUE_NAMES = ["probes", "healing", "alerts", "runbooks", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
@@ -58,7 +63,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
-  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), maintenance: make("maintenance") };
+  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 
@@ -70,4 +75,12 @@ export async function enqueue<N extends JobName>(queues: Queues, job: N, payload
 
 export function metricsKey(prefix: string, name: string): string {
   return `${prefix}:metrics:${name}`;
+}
+
+/**
+ * Hand a run to the workers. Each hand-over gets its own job id (run-<id>-<n>), so a run resumed after a
+ * person's decision is a new job, while a repeated call for the same hand-over is not.
+ */
+export async function dispatchRun(queues: Queues, runId: number, dispatch: number) {
+  return enqueue(queues, "runbookRun", { runId }, { jobId: `run-${runId}-${dispatch}`, attempts: 3, backoff: { type: "fixed", delay: 2000 }, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
 }

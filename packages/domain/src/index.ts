@@ -6,3 +6,4 @@ export * from "./ladder.ts";
 export * from "./incidents.ts";
 export * from "./alerts.ts";
 export * from "./doctor.ts";
+export * from "./runbooks.ts";

@@ -10,6 +10,7 @@ import {
   openIncidentIdFor,
   resolveOutageIncident,
   runDoctor,
+  runHolding,
   type RestartJob,
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
@@ -43,6 +44,9 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
   const { target: name } = JOBS.ladder.payload.parse(data);
   const target = rt.config.fleet.targets.find((t) => t.name === name && t.enabled);
   if (!target) return { skipped: "not configured" };
+  // A runbook run acting on the target owns it: its restarts are planned, not an outage to heal.
+  const heldBy = await runHolding(rt.db.sql, name);
+  if (heldBy !== null) return { skipped: `runbook run #${heldBy} is acting on ${name}` };
   const { decision, enqueue, status, reason, failingSince } = await evaluateLadder(rt.db, rt.config, target);
   if (enqueue) await enqueueRestart(rt, enqueue);
   if (status === "down") {

@@ -1,4 +1,4 @@
-import { JOBS, metricsKey, narrateOutage, runProbeShard } from "@ops/core";
+import { JOBS, metricsKey, narrateOutage, runProbeShard, type RecordOutcome } from "@ops/core";
 import { publishIncident } from "./healing.ts";
 import type { WorkerRuntime } from "../runtime.ts";
 
@@ -16,6 +16,21 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   }
   const outcome = await runProbeShard(rt.db, rt.config, payload.targets);
   const finishedAt = Date.now();
+  await publishProbeOutcome(rt, outcome, payload.slot);
+  const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
+  await rt.redis
+    .multi()
+    .lpush(key, JSON.stringify({ slot: payload.slot, shard: payload.shard, scheduledAt: payload.scheduledAt, startedAt, finishedAt, probed: outcome.probed, pid: process.pid }))
+    .ltrim(key, 0, METRICS_KEEP - 1)
+    .exec();
+  return { probed: outcome.probed, events: outcome.events.length };
+}
+
+/**
+ * Publish what a probe found (the cycle's or a runbook step's) and hand the ladder every target that is
+ * down or just changed. `slot` de-duplicates the ladder jobs of one cycle; a step's probe has none.
+ */
+export async function publishProbeOutcome(rt: WorkerRuntime, outcome: RecordOutcome, slot: number | null): Promise<void> {
   for (const event of outcome.events) {
     const target = outcome.updated.find((t) => t.name === event.target);
     if (target) await rt.bus.publish({ type: "target.status", target, event });
@@ -28,14 +43,11 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   const ladder = outcome.updated.filter((t) => t.status === "down" || changed.has(t.name) || (t.healing && t.healing.state !== "idle"));
   await Promise.all(
     ladder.map((t) =>
-      rt.queues.healing.add(JOBS.ladder.name, { target: t.name }, { jobId: `ladder-${t.name}-${payload.slot}`, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } }),
+      rt.queues.healing.add(JOBS.ladder.name, { target: t.name }, {
+        jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}`,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      }),
     ),
   );
-  const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
-  await rt.redis
-    .multi()
-    .lpush(key, JSON.stringify({ slot: payload.slot, shard: payload.shard, scheduledAt: payload.scheduledAt, startedAt, finishedAt, probed: outcome.probed, pid: process.pid }))
-    .ltrim(key, 0, METRICS_KEEP - 1)
-    .exec();
-  return { probed: outcome.probed, events: outcome.events.length };
 }

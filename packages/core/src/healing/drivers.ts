@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { hostOf, portOf, type FleetConfig, type TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
 import { redactText } from "@ops/domain";
-import { restartManagedProcess } from "./process-driver.ts";
+import { restartManagedProcess, startManagedProcess, stopManagedProcess } from "./process-driver.ts";
 
 export type DriverResult = { ok: boolean; output: string };
 
@@ -101,5 +101,40 @@ export async function restartTarget(t: TargetConfig, fleet: FleetConfig, h?: DbH
       return restartManagedProcess(h, t, r);
     case "none":
       return { ok: false, output: "restart driver is none: this target is restarted by hand" };
+  }
+}
+
+async function simulatorAction(t: TargetConfig, fleet: FleetConfig, action: "stop" | "start"): Promise<DriverResult> {
+  try {
+    const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/${action}`, { method: "POST", signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const body = tail(await res.text());
+    return res.ok ? { ok: true, output: `simulator ${action}: HTTP ${res.status}` } : { ok: false, output: `simulator ${action}: HTTP ${res.status} ${body}` };
+  } catch (err) {
+    return { ok: false, output: `simulator unreachable at ${fleet.simulator.controlUrl}: ${(err as Error).message}` };
+  }
+}
+
+/** Stop or start a target through its driver (runbooks: shutdowns, force and clean-state restarts). */
+export async function switchTarget(t: TargetConfig, fleet: FleetConfig, action: "stop" | "start", h?: DbHandle): Promise<DriverResult> {
+  const r = t.restart;
+  switch (r.driver) {
+    case "simulator":
+      return simulatorAction(t, fleet, action);
+    case "command": {
+      const argv = action === "stop" ? r.stopArgv : r.startArgv;
+      if (!argv) return { ok: false, output: `the command driver of ${t.name} has no ${action}Argv configured (config/fleet.json)` };
+      return run(expandArgv(argv, t));
+    }
+    case "docker":
+      return run(["docker", action, r.container]);
+    case "systemd":
+      return run(["systemctl", action, r.unit]);
+    case "process":
+      if (!h) return { ok: false, output: "the process driver needs the console's database to remember its processes" };
+      return action === "stop" ? stopManagedProcess(h, t) : startManagedProcess(h, t, r);
+    case "http":
+      return { ok: false, output: `the http driver of ${t.name} can only restart; stop and start it by hand` };
+    case "none":
+      return { ok: false, output: `restart driver is none: ${t.name} is stopped and started by hand` };
   }
 }

@@ -98,6 +98,11 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
     }
     if (!expected) return { skip: "superseded by a newer decision" };
     if (row.paused) return { skip: "auto-healing paused" };
+    const [held] = await tx<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${job.target}`;
+    if (held) {
+      await tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target}`;
+      return { skip: `runbook run #${held.runId} is acting on this target` };
+    }
     if (st?.status !== "down") {
       await tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target}`;
       return { skip: `target is ${st?.status ?? "unknown"} now` };

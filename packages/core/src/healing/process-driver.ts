@@ -49,6 +49,28 @@ export async function restartManagedProcess(h: DbHandle, t: TargetConfig, r: Pro
   const [known] = await h.sql<{ pid: number; host: string }[]>`SELECT pid, host FROM managed_processes WHERE target = ${t.name}`;
   if (known && known.host !== host) return { ok: false, output: `the process was started on ${known.host}; restart it from a worker there` };
   if (known && alive(known.pid)) await stopGroup(known.pid, 10_000);
+  return spawnManaged(h, t, r, known ? "restarted" : "started");
+}
+
+/** Stop the process the console started (SIGTERM to its group, SIGKILL after 10 s); stopping a stopped one is fine. */
+export async function stopManagedProcess(h: DbHandle, t: TargetConfig): Promise<DriverResult> {
+  const [known] = await h.sql<{ pid: number; host: string }[]>`SELECT pid, host FROM managed_processes WHERE target = ${t.name}`;
+  if (!known) return { ok: true, output: "no process started by the console; nothing to stop" };
+  if (known.host !== hostname()) return { ok: false, output: `the process was started on ${known.host}; stop it from a worker there` };
+  if (!alive(known.pid)) return { ok: true, output: `pid ${known.pid} is not running` };
+  await stopGroup(known.pid, 10_000);
+  return { ok: true, output: `stopped pid ${known.pid}` };
+}
+
+/** Start the process unless the one the console started is still alive. */
+export async function startManagedProcess(h: DbHandle, t: TargetConfig, r: ProcessRestart): Promise<DriverResult> {
+  const [known] = await h.sql<{ pid: number; host: string }[]>`SELECT pid, host FROM managed_processes WHERE target = ${t.name}`;
+  if (known && known.host === hostname() && alive(known.pid)) return { ok: true, output: `already running as pid ${known.pid}` };
+  return spawnManaged(h, t, r, "started");
+}
+
+async function spawnManaged(h: DbHandle, t: TargetConfig, r: ProcessRestart, verb: string): Promise<DriverResult> {
+  const host = hostname();
   const logFile = processLogFile(t, r);
   mkdirSync(dirname(logFile), { recursive: true });
   const out = openSync(logFile, "a");
@@ -70,7 +92,7 @@ export async function restartManagedProcess(h: DbHandle, t: TargetConfig, r: Pro
     await h.sql`
       INSERT INTO managed_processes (target, pid, host, log_file) VALUES (${t.name}, ${started.pid}, ${host}, ${logFile})
       ON CONFLICT (target) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, started_at = now(), log_file = EXCLUDED.log_file`;
-    return { ok: true, output: `${known ? "restarted" : "started"} pid ${started.pid} (log ${logFile})` };
+    return { ok: true, output: `${verb} pid ${started.pid} (log ${logFile})` };
   } finally {
     closeSync(out);
   }

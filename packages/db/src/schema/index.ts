@@ -4,3 +4,4 @@ export * from "./healing.ts";
 export * from "./incidents.ts";
 export * from "./alerts.ts";
 export * from "./doctor.ts";
+export * from "./runbooks.ts";

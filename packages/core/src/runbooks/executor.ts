@@ -1,0 +1,293 @@
+import type { OpsConfig, TargetConfig } from "@ops/config";
+import type { DbHandle } from "@ops/db";
+import { nextMove, redactText, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
+import type postgres from "postgres";
+import type { BusFrame } from "../bus.ts";
+import { collectEvidence } from "../doctor/doctor.ts";
+import { restartTarget, run as runArgv, switchTarget } from "../healing/drivers.ts";
+import { setHealingPaused } from "../healing/ladder.ts";
+import { writeAudit } from "../identity/audit.ts";
+import { systemContext, type RequestContext } from "../identity/context.ts";
+import { narrateIncident } from "../incidents/incidents.ts";
+import { runProbeShard } from "../probe/run-shard.ts";
+import type { RecordOutcome } from "../targets/record.ts";
+import { closeRun, getRunSummary, getStep } from "./runs.ts";
+
+export type ExecutorDeps = {
+  db: DbHandle;
+  config: OpsConfig;
+  publish: (frame: BusFrame) => Promise<void>;
+  /** A probe taken by a step is recorded like any other; the worker publishes it to the board. */
+  afterProbe: (outcome: RecordOutcome) => Promise<void>;
+  /** Raise an alert through the configured channels. */
+  alert: (facts: AlertFacts) => Promise<void>;
+  /** How often a waiting step looks for a cancel request and a new reading. */
+  pollMs?: number;
+};
+
+export type ActionResult = { ok: boolean; output: string; cancelled?: boolean };
+
+const MAX_OUTPUT = 8000;
+const clip = (text: string) => {
+  const t = redactText(text.trim());
+  return t.length > MAX_OUTPUT ? `…${t.slice(-MAX_OUTPUT)}` : t;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type RunContext = { runId: number; epoch: number; actor: RequestContext; cancelled: () => Promise<boolean> };
+
+function targetOf(config: OpsConfig, name: string): TargetConfig {
+  const t = config.fleet.targets.find((x) => x.name === name);
+  if (!t) throw new Error(`${name} is not in config/fleet.json any more`);
+  return t;
+}
+
+async function probeOnce(deps: ExecutorDeps, name: string) {
+  const outcome = await runProbeShard(deps.db, deps.config, [name]);
+  await deps.afterProbe(outcome);
+  const [view] = outcome.updated;
+  if (view) return view;
+  const [row] = await deps.db.sql<{ status: string; reason: string; ready: boolean | null }[]>`SELECT status, reason, ready FROM target_state WHERE name = ${name}`;
+  return { status: row?.status ?? "unknown", reason: row?.reason ?? "never probed", ready: row?.ready ?? null };
+}
+
+async function waitHealthy(deps: ExecutorDeps, rc: RunContext, a: Extract<ResolvedAction, { type: "wait-healthy" }>): Promise<ActionResult> {
+  const started = Date.now();
+  const deadline = started + a.timeoutSeconds * 1000;
+  const seen: string[] = [];
+  for (;;) {
+    const v = await probeOnce(deps, a.target);
+    const line = `${v.status}: ${v.reason}`;
+    if (seen.at(-1) !== line) seen.push(line);
+    // A gateway that answers but is not ready yet (starting) is not healthy, whatever its status says.
+    if ((a.accept as string[]).includes(v.status) && v.ready !== false) {
+      return { ok: true, output: `${a.target} healthy after ${((Date.now() - started) / 1000).toFixed(1)} s (${line})\nseen: ${seen.join(" → ")}` };
+    }
+    if (Date.now() >= deadline) return { ok: false, output: `${a.target} not healthy within ${a.timeoutSeconds} s; last: ${line}\nseen: ${seen.join(" → ")}` };
+    if (await rc.cancelled()) return { ok: false, cancelled: true, output: `cancelled while waiting for ${a.target} (last: ${line})` };
+    await sleep(deps.pollMs ?? 1000);
+  }
+}
+
+async function httpCheck(deps: ExecutorDeps, a: Extract<ResolvedAction, { type: "http-check" }>): Promise<ActionResult> {
+  const url = a.url ?? `${targetOf(deps.config, a.target!).baseUrl.replace(/\/$/, "")}${a.path}`;
+  const started = Date.now();
+  try {
+    const res = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(a.timeoutSeconds * 1000) });
+    const body = await res.text();
+    const ms = Date.now() - started;
+    const statusOk = a.expectStatus.includes(res.status);
+    const bodyOk = a.bodyIncludes === undefined || body.includes(a.bodyIncludes);
+    const lines = [`GET ${url} → HTTP ${res.status} in ${ms} ms`, body.slice(0, 600)];
+    if (!statusOk) lines.unshift(`expected HTTP ${a.expectStatus.join(" or ")}`);
+    if (!bodyOk) lines.unshift(`the body does not contain ${JSON.stringify(a.bodyIncludes)}`);
+    return { ok: statusOk && bodyOk, output: lines.join("\n") };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const why = e.name === "TimeoutError" ? `no answer within ${a.timeoutSeconds} s` : (e.cause?.code ?? e.message);
+    return { ok: false, output: `GET ${url}: ${why}` };
+  }
+}
+
+async function notify(deps: ExecutorDeps, rc: RunContext, a: Extract<ResolvedAction, { type: "notify" }>): Promise<ActionResult> {
+  await deps.alert({
+    target: `run-${rc.runId}`,
+    kind: "runbook",
+    level: a.level,
+    at: Date.now(),
+    reason: a.message,
+    failingSince: null,
+    restartsInWindow: 0,
+    windowSeconds: deps.config.monitoring.selfHealing.restartWindowSeconds,
+    lastOkAt: null,
+    actions: [`runbook run #${rc.runId} by ${rc.actor.actor.label}`],
+    diagnosis: null,
+    incidentKey: null,
+  });
+  return { ok: true, output: `alert raised (${a.level}): ${a.message}` };
+}
+
+/** Carry out one action. Every external effect goes through a driver, the prober or an argv: no shell. */
+export async function performAction(deps: ExecutorDeps, rc: RunContext, a: ResolvedAction): Promise<ActionResult> {
+  const { db, config } = deps;
+  switch (a.type) {
+    case "restart-target":
+      return restartTarget(targetOf(config, a.target), config.fleet, db);
+    case "stop-target":
+      return switchTarget(targetOf(config, a.target), config.fleet, "stop", db);
+    case "start-target":
+      return switchTarget(targetOf(config, a.target), config.fleet, "start", db);
+    case "wait-healthy":
+      return waitHealthy(deps, rc, a);
+    case "check-target": {
+      const v = await probeOnce(deps, a.target);
+      const ok = (a.expect as string[]).includes(v.status);
+      return { ok, output: `${a.target} is ${v.status}: ${v.reason}${ok ? "" : ` (expected ${a.expect.join(" or ")})`}` };
+    }
+    case "http-check":
+      return httpCheck(deps, a);
+    case "collect-evidence": {
+      const evidence = await collectEvidence(db, config, targetOf(config, a.target));
+      return { ok: true, output: evidence || `no evidence found for ${a.target}` };
+    }
+    case "backup":
+    case "restore-backup":
+      return { ok: false, output: `no backup service runs in this console yet, so the ${a.type === "backup" ? `${a.kind} backup` : `${a.kind} restore`} cannot be done here; do it by hand (docs/runbooks.md), then mark this step done or skip it` };
+    case "notify":
+      return notify(deps, rc, a);
+    case "pause-healing":
+    case "resume-healing":
+      await setHealingPaused(db, rc.actor, a.target, a.type === "pause-healing");
+      return { ok: true, output: `auto-healing ${a.type === "pause-healing" ? "paused" : "resumed"} for ${a.target}` };
+    case "wait": {
+      const until = Date.now() + a.seconds * 1000;
+      while (Date.now() < until) {
+        if (await rc.cancelled()) return { ok: false, cancelled: true, output: "cancelled during the wait" };
+        await sleep(Math.min(deps.pollMs ?? 1000, until - Date.now()));
+      }
+      return { ok: true, output: `waited ${a.seconds} s` };
+    }
+    case "command": {
+      const r = await runArgv(a.argv, a.timeoutSeconds * 1000);
+      return { ok: r.ok, output: `$ ${a.argv.map(quoteForDisplay).join(" ")}\n${r.output}` };
+    }
+    case "manual":
+      return { ok: false, output: "a manual step is confirmed by a person, never executed" };
+  }
+}
+
+/** Show an argv the way a person would type it; display only, it never reaches a shell. */
+export function quoteForDisplay(arg: string): string {
+  return /^[A-Za-z0-9_./:=@,+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+type StepRow = { index: number; status: StepStatus; retrySafe: boolean; onFailure: "stop" | "continue"; action: ResolvedAction; title: string; output: string };
+
+async function publishRun(deps: ExecutorDeps, runId: number, index: number | null): Promise<void> {
+  const run = await getRunSummary(deps.db.sql, runId);
+  const step = index === null ? null : await getStep(deps.db.sql, runId, index);
+  await deps.publish({ type: "run.updated", run, step });
+}
+
+/** Move a step under the executor's epoch; false means another executor owns the run now. */
+async function moveStep(sql: postgres.Sql, rc: RunContext, index: number, from: StepStatus[], set: { status: StepStatus; output?: string; start?: boolean; finish?: boolean }): Promise<boolean> {
+  const rows = await sql`
+    UPDATE run_steps SET status = ${set.status},
+      output = coalesce(${set.output ?? null}, output),
+      started_at = CASE WHEN ${set.start ?? false} THEN now() ELSE started_at END,
+      finished_at = CASE WHEN ${set.finish ?? false} THEN now() ELSE finished_at END,
+      attempts = attempts + CASE WHEN ${set.start ?? false} THEN 1 ELSE 0 END
+    WHERE run_id = ${rc.runId} AND idx = ${index} AND status = ANY(${from})
+      AND EXISTS (SELECT 1 FROM runbook_runs WHERE id = ${rc.runId} AND epoch = ${rc.epoch})
+    RETURNING idx`;
+  return rows.length === 1;
+}
+
+async function finish(deps: ExecutorDeps, rc: RunContext, status: "succeeded" | "failed" | "cancelled", error: string | null): Promise<void> {
+  const done = await deps.db.sql.begin(async (tx) => {
+    const [run] = await tx<{ epoch: number; status: string; incidentId: string | null; title: string }[]>`
+      SELECT epoch, status, incident_id AS "incidentId", runbook_title || ' → ' || procedure_title AS title FROM runbook_runs WHERE id = ${rc.runId} FOR UPDATE`;
+    if (!run || run.epoch !== rc.epoch || ["succeeded", "failed", "cancelled"].includes(run.status)) return null;
+    await closeRun(tx, rc.runId, status, error);
+    const steps = await tx<{ key: string; status: string }[]>`SELECT key, status FROM run_steps WHERE run_id = ${rc.runId} ORDER BY idx`;
+    await writeAudit(tx, systemContext(`runbook executor`), {
+      action: "runbook.run.finish",
+      targetType: "run",
+      targetId: String(rc.runId),
+      after: { status, error, steps: Object.fromEntries(steps.map((s) => [s.key, s.status])) },
+    });
+    return run;
+  });
+  if (!done) return;
+  if (done.incidentId !== null) {
+    await narrateIncident(deps.db, Number(done.incidentId), "runbook", "runbook executor", `runbook run #${rc.runId} ${status}: ${done.title}${error ? ` (${error})` : ""}`, { runId: rc.runId });
+  }
+  await publishRun(deps, rc.runId, null);
+}
+
+async function waitForHuman(deps: ExecutorDeps, rc: RunContext, index: number, output: string | undefined): Promise<void> {
+  const moved = await moveStep(deps.db.sql, rc, index, ["pending", "running"], { status: "waiting-for-human", ...(output === undefined ? {} : { output }) });
+  if (!moved) return;
+  await deps.db.sql`UPDATE runbook_runs SET status = 'waiting' WHERE id = ${rc.runId} AND epoch = ${rc.epoch}`;
+  await publishRun(deps, rc.runId, index);
+}
+
+export type ExecuteOutcome = { status: string; executed: number[] };
+
+/**
+ * Execute a run from wherever it stands. Each step is marked running (committed) before it acts and done
+ * after; an executor that finds a step still marked running knows the last one died inside it, and
+ * repeats it only if the step is safe to repeat. Completed steps are never executed again.
+ */
+export async function executeRun(deps: ExecutorDeps, runId: number): Promise<ExecuteOutcome> {
+  const { sql } = deps.db;
+  const [claim] = await sql<{ epoch: number; startedBy: string }[]>`
+    UPDATE runbook_runs SET epoch = epoch + 1, status = 'running', started_at = coalesce(started_at, now())
+    WHERE id = ${runId} AND status IN ('queued', 'running') RETURNING epoch, started_by AS "startedBy"`;
+  const executed: number[] = [];
+  if (!claim) {
+    const [run] = await sql<{ status: string }[]>`SELECT status FROM runbook_runs WHERE id = ${runId}`;
+    return { status: run?.status ?? "missing", executed };
+  }
+  const rc: RunContext = {
+    runId,
+    epoch: claim.epoch,
+    actor: systemContext(`run #${runId} (${claim.startedBy})`),
+    cancelled: async () => {
+      const [r] = await sql<{ c: Date | null }[]>`SELECT cancel_requested_at AS c FROM runbook_runs WHERE id = ${runId}`;
+      return r?.c != null;
+    },
+  };
+  await publishRun(deps, runId, null);
+  for (;;) {
+    if (await rc.cancelled()) {
+      const [who] = await sql<{ by: string | null }[]>`SELECT cancelled_by AS by FROM runbook_runs WHERE id = ${runId}`;
+      await finish(deps, rc, "cancelled", `cancelled by ${who?.by ?? "someone"}`);
+      return { status: "cancelled", executed };
+    }
+    const steps = await sql<StepRow[]>`
+      SELECT idx AS index, status, retry_safe AS "retrySafe", on_failure AS "onFailure", action, title, output FROM run_steps WHERE run_id = ${runId} ORDER BY idx`;
+    const progress: StepProgress[] = steps.map((s) => ({ index: s.index, status: s.status, retrySafe: s.retrySafe, onFailure: s.onFailure, manual: s.action.type === "manual" }));
+    const move = nextMove(progress);
+    if (move.kind === "finished") {
+      const failed = steps.find((s) => s.status === "failed");
+      await finish(deps, rc, move.outcome, failed ? `step ${failed.index + 1} failed: ${failed.title}` : null);
+      return { status: move.outcome, executed };
+    }
+    if (move.kind === "waiting") {
+      await sql`UPDATE runbook_runs SET status = 'waiting' WHERE id = ${runId} AND epoch = ${rc.epoch}`;
+      await publishRun(deps, runId, move.index);
+      return { status: "waiting", executed };
+    }
+    if (move.kind === "ask-human") {
+      await waitForHuman(deps, rc, move.index, undefined);
+      return { status: "waiting", executed };
+    }
+    const step = steps[move.index]!;
+    if (move.kind === "interrupted") {
+      const note = "The worker stopped while this step was acting, and it is not safe to repeat blindly. Check the target, then retry the step, mark it done, or skip it.";
+      await waitForHuman(deps, rc, move.index, step.output ? `${step.output}\n${note}` : note);
+      return { status: "waiting", executed };
+    }
+    const from: StepStatus[] = move.resumed ? ["running"] : ["pending"];
+    if (!(await moveStep(sql, rc, move.index, from, { status: "running", output: move.resumed ? "resumed after the worker stopped during this step\n" : "", start: true }))) {
+      return { status: "lost", executed };
+    }
+    await publishRun(deps, runId, move.index);
+    executed.push(move.index);
+    let result: ActionResult;
+    try {
+      result = await performAction(deps, rc, step.action);
+    } catch (err) {
+      result = { ok: false, output: `error: ${(err as Error).message}` };
+    }
+    const output = clip(`${move.resumed ? "resumed after the worker stopped during this step\n" : ""}${result.output}`);
+    const status: StepStatus = result.cancelled ? "skipped" : result.ok ? "succeeded" : "failed";
+    if (!(await moveStep(sql, rc, move.index, ["running"], { status, output, finish: true }))) return { status: "lost", executed };
+    await publishRun(deps, runId, move.index);
+  }
+}
+
+export type { PlanStep };
