@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, formatIssue, loadConfig, loadConfigFile, parseConfigText } from "./loader.ts";
+import { ConfigError, formatIssue, loadConfig, loadConfigFile, loadRunbooks, parseConfigText } from "./loader.ts";
 import { DEFAULT_CONFIG_DIR } from "./paths.ts";
 import { FleetConfig, MonitoringConfig, portOf, pathOf, hostOf } from "./schemas.ts";
 
@@ -161,5 +161,42 @@ describe("childEnvironment", () => {
     const { childEnvironment } = await import("./env.ts");
     const env = childEnvironment({ GATEWAY: "x" }, { PATH: "/bin", HOME: "/root", DATABASE_URL: "postgres://u:p@h/db", OPS_ADMIN_PASSWORD: "secret" });
     expect(env).toEqual({ PATH: "/bin", HOME: "/root", GATEWAY: "x" });
+  });
+});
+
+describe("runbook definitions", () => {
+  it("loads the six shipped runbooks and the command allow-list", () => {
+    const r = loadRunbooks(DEFAULT_CONFIG_DIR);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.runbooks.map((b) => b.id).sort()).toEqual(["agent-restart", "backup-restoration", "database-corruption", "emergency-shutdown", "service-failure", "troubleshooting"]);
+    expect(Object.values(r.value.commands).every((c) => !["sh", "bash", "rm", "/bin/sh"].includes(c.argv[0]!))).toBe(true);
+  });
+
+  it("falls back to the shipped runbooks for a config folder without runbooks/", () => {
+    const dir = copyOfDefaults();
+    rmSync(join(dir, "runbooks"), { recursive: true });
+    const c = loadConfig(dir);
+    expect(c.runbooks.runbooks).toHaveLength(6);
+    expect(c.runbooks.dir).toBe(join(DEFAULT_CONFIG_DIR, "runbooks"));
+  });
+
+  it("reports a broken definition with file, line, column and path, and refuses to load", () => {
+    const dir = copyOfDefaults();
+    const file = join(dir, "runbooks", "troubleshooting.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace('"type": "check-target"', '"type": "shell-script"'));
+    expect(() => loadConfig(dir)).toThrow(ConfigError);
+    const r = loadRunbooks(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0]).toMatchObject({ file, line: expect.any(Number), column: expect.any(Number), path: expect.stringMatching(/^procedures\[\d+\]\.steps\[\d+\]\.action\.type$/) });
+  });
+
+  it("refuses two files with the same runbook id", () => {
+    const dir = copyOfDefaults();
+    writeFileSync(join(dir, "runbooks", "copy.json"), readFileSync(join(dir, "runbooks", "agent-restart.json")));
+    const r = loadRunbooks(dir);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]!.message).toContain('runbook id "agent-restart" is also used by agent-restart.json');
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync, readdirSync } from "node:fs";
 import { CommandAllowList, RunbookDef, checkDefinition } from "@ops/domain";
+import { DEFAULT_CONFIG_DIR } from "./paths.ts";
 import { join } from "node:path";
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
 import type { z } from "zod";
@@ -97,10 +98,24 @@ export function parseConfigText<S extends z.ZodType>(
     return { file, path: formatJsonPath(path), ...pos, message };
   };
   const result = schema.safeParse(json);
-  if (!result.success) return { ok: false, issues: result.error.issues.map((issue) => at(issue.path, issue.message)) };
+  if (!result.success) return { ok: false, issues: result.error.issues.flatMap(explainUnion).map((issue) => at(issue.path, issue.message)) };
   const more = check?.(result.data) ?? [];
   if (more.length > 0) return { ok: false, issues: more.map((i) => at(i.path, i.message)) };
   return { ok: true, value: result.data };
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * "Invalid input" on a union says nothing; the branch that got furthest into the value says what is wrong
+ * (e.g. a step that is neither a forEach nor an action: report the action's problem).
+ */
+function explainUnion(issue: Issue): Issue[] {
+  if (issue.code !== "invalid_union" || !issue.errors?.length) return [issue];
+  const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length));
+  const best = [...issue.errors].filter((b) => b.length > 0).sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+  if (!best) return [issue];
+  return best.flatMap((i) => explainUnion({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 function describeParseError(e: ParseError): string {
@@ -151,7 +166,9 @@ export const COMMANDS_FILE = "commands.json";
  * allow-list in `commands.json`. Every reference inside a definition must resolve (parameters, commands).
  */
 export function loadRunbooks(dir: string): ParsedFile<RunbookCatalogue> {
-  const folder = join(dir, RUNBOOKS_DIR);
+  // A config folder without runbooks/ (e.g. one holding only a fleet.json of real agents) gets the shipped ones.
+  const own = join(dir, RUNBOOKS_DIR);
+  const folder = existsSync(own) ? own : join(DEFAULT_CONFIG_DIR, RUNBOOKS_DIR);
   if (!existsSync(folder)) return { ok: true, value: { runbooks: [], commands: {}, dir: folder } };
   const read = (full: string): string | ConfigIssue => {
     try {
