@@ -13,6 +13,7 @@ import "./styles/incidents.css";
 import "./styles/incident-page.css";
 import "./styles/incident-board.css";
 import "./styles/cases.css";
+import "./styles/runbooks.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -7,6 +7,7 @@ import {
   checkDefinition,
   mayRunProcedure,
   nextMove,
+  planLength,
   resolvePlan,
   validateParams,
   type CommandAllowList,
@@ -244,5 +245,22 @@ describe("what an executor does next", () => {
     expect(applyDecision(false, "retry")).toBe("pending");
     expect(applyDecision(false, "skip")).toBe("skipped");
     expect(applyDecision(true, "retry")).toMatchObject({ error: expect.stringContaining("nothing to retry") });
+  });
+});
+
+describe("plan length", () => {
+  it("counts loop steps once per target, before parameters are known", () => {
+    const d = def({
+      parameters: [{ name: "agent", label: "A", type: "target" }],
+      steps: [
+        { id: "a", title: "t", action: { type: "check-target", target: "{{agent}}" } },
+        { id: "each", title: "x", forEach: "agents", except: ["beta"], steps: [
+          { id: "r", title: "r", action: { type: "restart-target", target: "{{item}}" } },
+          { id: "w", title: "w", action: { type: "wait-healthy", target: "{{item}}" } },
+        ] },
+      ],
+    });
+    expect(planLength(d.procedures[0]!, FLEET)).toBe(1 + 2 * 2);
+    expect(resolvePlan(d.procedures[0]!, { agent: "alpha" }, FLEET, COMMANDS).steps).toHaveLength(planLength(d.procedures[0]!, FLEET));
   });
 });

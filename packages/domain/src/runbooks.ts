@@ -392,6 +392,11 @@ function loopItems(step: z.infer<typeof ForEachStep>, fleet: readonly FleetTarge
   return fleet.filter((t) => t.enabled && (kind === null || t.kind === kind) && !step.except.includes(t.name)).map((t) => t.name);
 }
 
+/** How many steps the plan will have (loops expanded), before any parameter is known. */
+export function planLength(proc: Procedure, fleet: readonly FleetTarget[]): number {
+  return proc.steps.reduce((n, s) => n + ("forEach" in s ? loopItems(s, fleet).length * s.steps.length : 1), 0);
+}
+
 /** Expand loops and substitute parameters; the result is what a dry run shows and what a run executes. */
 export function resolvePlan(proc: Procedure, values: ParamValues, fleet: readonly FleetTarget[], commands: CommandAllowList): Plan {
   const steps: PlanStep[] = [];

@@ -10,6 +10,11 @@ import { CasesPage } from "../features/cases/pages/CasesPage.tsx";
 import { IncidentPage } from "../features/incidents/pages/IncidentPage.tsx";
 import { IncidentsPage } from "../features/incidents/pages/IncidentsPage.tsx";
 import { createIncidentSync } from "../features/incidents/queries.ts";
+import { ProcedurePage } from "../features/runbooks/pages/ProcedurePage.tsx";
+import { RunbooksPage } from "../features/runbooks/pages/RunbooksPage.tsx";
+import { RunPage } from "../features/runbooks/pages/RunPage.tsx";
+import { RunsPage } from "../features/runbooks/pages/RunsPage.tsx";
+import { createRunSync } from "../features/runbooks/queries.ts";
 import { BoardPage } from "../features/targets/pages/BoardPage.tsx";
 import { TargetPage } from "../features/targets/pages/TargetPage.tsx";
 import { createLiveSync } from "../features/targets/queries.ts";
@@ -44,6 +49,14 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <IncidentPage key={route.id} id={route.id} />;
     case "cases":
       return <CasesPage />;
+    case "runbooks":
+      return <RunbooksPage />;
+    case "procedure":
+      return <ProcedurePage key={`${route.runbookId}/${route.procedureId}`} runbookId={route.runbookId} procedureId={route.procedureId} />;
+    case "runs":
+      return <RunsPage />;
+    case "run":
+      return <RunPage key={route.id} id={route.id} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -56,12 +69,16 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   audit: "Audit",
   incidents: "Incidents",
   cases: "Cases",
+  runbooks: "Runbooks",
+  runs: "Runs",
   notFound: "Not found",
 };
 
 function titleOf(route: Route): string | undefined {
   if (route.name === "target") return route.targetName;
   if (route.name === "incident") return `INC-${route.id}`;
+  if (route.name === "procedure") return `${route.procedureId} · Runbooks`;
+  if (route.name === "run") return `Run #${route.id}`;
   return TITLES[route.name];
 }
 
@@ -75,6 +92,12 @@ function sectionOf(route: Route): Section | undefined {
       return "incidents";
     case "cases":
       return "cases";
+    case "runbooks":
+    case "procedure":
+      return "runbooks";
+    case "runs":
+    case "run":
+      return "runs";
     case "account":
     case "users":
     case "tokens":
@@ -90,11 +113,13 @@ export function App() {
   const [live] = useState(() => {
     const syncTargets = createLiveSync(queryClient);
     const syncIncidents = createIncidentSync(queryClient);
+    const syncRuns = createRunSync(queryClient);
     const conn: LiveConnection = new LiveConnection({
       url: () => wsUrl(window.location),
       onFrame: (frame) => {
         syncTargets(frame);
         syncIncidents(frame);
+        syncRuns(frame);
       },
       onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
       onHandshakeFailures: () => checkSession(queryClient),

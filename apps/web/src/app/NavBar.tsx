@@ -4,7 +4,7 @@ import { can, useSession } from "../features/auth/session.ts";
 import { errorMessage } from "../lib/api.ts";
 import { Link } from "./router.tsx";
 
-export type Section = "board" | "incidents" | "cases" | "tokens" | "audit" | "users" | "account";
+export type Section = "board" | "incidents" | "runbooks" | "runs" | "cases" | "tokens" | "audit" | "users" | "account";
 
 function NavLink({ to, section, active, children }: { to: string; section: Section; active?: Section; children: string }) {
   return (
@@ -29,6 +29,12 @@ export function NavBar({ active, restricted }: { active?: Section; restricted: b
             </NavLink>
             <NavLink to="/incidents" section="incidents" active={active}>
               Incidents
+            </NavLink>
+            <NavLink to="/runbooks" section="runbooks" active={active}>
+              Runbooks
+            </NavLink>
+            <NavLink to="/runs" section="runs" active={active}>
+              Runs
             </NavLink>
             <NavLink to="/cases" section="cases" active={active}>
               Cases

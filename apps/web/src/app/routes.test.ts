@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { casesPath, incidentPath, incidentsPath, matchRoute, pathOf, targetPath } from "./routes.ts";
+import { casesPath, incidentPath, incidentsPath, matchRoute, pathOf, procedurePath, runbooksPath, runForPath, runPath, runsPath, targetPath } from "./routes.ts";
 
 describe("matchRoute", () => {
   it("matches the board, target pages and everything else", () => {
@@ -56,5 +56,25 @@ describe("matchRoute", () => {
     expect(matchRoute("/cases/")).toEqual({ name: "cases" });
     expect(casesPath()).toBe("/cases");
     expect(casesPath("CASE-001")).toBe("/cases?case=CASE-001");
+  });
+
+  it("matches and builds the runbook and run pages", () => {
+    expect(matchRoute("/runbooks")).toEqual({ name: "runbooks" });
+    expect(matchRoute("/runbooks/")).toEqual({ name: "runbooks" });
+    expect(matchRoute("/runbooks/restart-agent/restart")).toEqual({ name: "procedure", runbookId: "restart-agent", procedureId: "restart" });
+    expect(matchRoute("/runbooks/a%20b/c")).toEqual({ name: "procedure", runbookId: "a b", procedureId: "c" });
+    expect(matchRoute("/runbooks/a/b/c")).toEqual({ name: "notFound", path: "/runbooks/a/b/c" });
+    expect(matchRoute("/runs")).toEqual({ name: "runs" });
+    expect(matchRoute("/runs/12")).toEqual({ name: "run", id: 12 });
+    expect(matchRoute("/runs/x")).toEqual({ name: "notFound", path: "/runs/x" });
+    expect(runbooksPath()).toBe("/runbooks");
+    expect(runbooksPath("?agent=steward")).toBe("/runbooks?agent=steward");
+    expect(runForPath({ agent: "steward", incident: 4 })).toBe("/runbooks?incident=4&agent=steward");
+    expect(runForPath({ agent: "steward" })).toBe("/runbooks?agent=steward");
+    expect(procedurePath("restart-agent", "restart", "?agent=steward&incident=4")).toBe("/runbooks/restart-agent/restart?agent=steward&incident=4");
+    expect(procedurePath("r", "p")).toBe("/runbooks/r/p");
+    expect(runPath(7)).toBe("/runs/7");
+    expect(runsPath()).toBe("/runs");
+    expect(runsPath({ status: "failed", target: "steward" })).toBe("/runs?status=failed&target=steward");
   });
 });

@@ -9,6 +9,10 @@ export type Route =
   | { name: "incidents" }
   | { name: "incident"; id: number }
   | { name: "cases" }
+  | { name: "runbooks" }
+  | { name: "procedure"; runbookId: string; procedureId: string }
+  | { name: "runs" }
+  | { name: "run"; id: number }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -21,6 +25,8 @@ const STATIC = new Map<string, Route>([
   ["/audit", { name: "audit" }],
   ["/incidents", { name: "incidents" }],
   ["/cases", { name: "cases" }],
+  ["/runbooks", { name: "runbooks" }],
+  ["/runs", { name: "runs" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -29,6 +35,16 @@ export function matchRoute(pathname: string): Route {
   if (fixed) return fixed;
   const inc = /^\/incidents\/(?:INC-)?(\d{1,15})$/i.exec(path);
   if (inc?.[1]) return { name: "incident", id: Number(inc[1]) };
+  const run = /^\/runs\/(\d{1,15})$/.exec(path);
+  if (run?.[1]) return { name: "run", id: Number(run[1]) };
+  const proc = /^\/runbooks\/([^/]+)\/([^/]+)$/.exec(path);
+  if (proc?.[1] && proc[2]) {
+    try {
+      return { name: "procedure", runbookId: decodeURIComponent(proc[1]), procedureId: decodeURIComponent(proc[2]) };
+    } catch {
+      return { name: "notFound", path: pathname };
+    }
+  }
   const m = /^\/targets\/([^/]+)$/.exec(path);
   if (m?.[1]) {
     try {
@@ -65,4 +81,37 @@ export function incidentsPath(status?: string, target?: string): string {
 /** The cases page, optionally with one case open in the editor ("new" for a blank one). */
 export function casesPath(open?: string): string {
   return open ? `/cases?case=${encodeURIComponent(open)}` : "/cases";
+}
+
+/** The runbook catalogue; `search` ("?agent=steward&incident=4") is the context carried to the run form. */
+export function runbooksPath(search = ""): string {
+  return `/runbooks${search && search !== "?" ? (search.startsWith("?") ? search : `?${search}`) : ""}`;
+}
+
+/** The catalogue for acting on a target (and an incident): `/runbooks?incident=4&agent=steward`. */
+export function runForPath(opts: { agent?: string | null; incident?: number | null }): string {
+  const q = new URLSearchParams();
+  if (opts.incident != null) q.set("incident", String(opts.incident));
+  if (opts.agent) q.set("agent", opts.agent);
+  return runbooksPath(q.toString());
+}
+
+export function procedurePath(runbookId: string, procedureId: string, search = ""): string {
+  const base = `/runbooks/${encodeURIComponent(runbookId)}/${encodeURIComponent(procedureId)}`;
+  return search && search !== "?" ? `${base}${search.startsWith("?") ? search : `?${search}`}` : base;
+}
+
+export function runPath(id: number): string {
+  return `/runs/${id}`;
+}
+
+/** The run history; empty filters stay out of the URL. */
+export function runsPath(filter: { status?: string; runbook?: string; target?: string; incident?: number } = {}): string {
+  const q = new URLSearchParams();
+  if (filter.status) q.set("status", filter.status);
+  if (filter.runbook) q.set("runbook", filter.runbook);
+  if (filter.target) q.set("target", filter.target);
+  if (filter.incident != null) q.set("incident", String(filter.incident));
+  const qs = q.toString();
+  return qs ? `/runs?${qs}` : "/runs";
 }

@@ -3,6 +3,8 @@ import type { DbHandle } from "@ops/db";
 import {
   FINAL_RUN_STATUSES,
   applyDecision,
+  can,
+  planLength,
   checkConfirmation,
   mayRunProcedure,
   resolvePlan,
@@ -55,19 +57,20 @@ export type RunView = RunSummary & { steps: StepView[] };
 // ---------------------------------------------------------------------------------------------------------
 // The catalogue
 
-function procedureView(p: Procedure, ctx: RequestContext): ProcedureView {
-  const { steps, ...rest } = p;
-  return { ...rest, stepCount: steps.reduce((n, s) => n + ("forEach" in s ? s.steps.length : 1), 0), allowed: mayRunProcedure(ctx.actor.roles, p) && ctx.actor.roles.some((r) => r === "oncall" || r === "admin") };
+function procedureView(p: Procedure, config: OpsConfig, ctx: RequestContext): ProcedureView {
+  const { steps: _steps, ...rest } = p;
+  const allowed = can(ctx.actor.roles, "runbooks:run") && mayRunProcedure(ctx.actor.roles, p);
+  return { ...rest, stepCount: planLength(p, fleetTargets(config)), allowed };
 }
 
 export function listRunbooks(config: OpsConfig, ctx: RequestContext): RunbookView[] {
-  return config.runbooks.runbooks.map((r) => ({ ...r, procedures: r.procedures.map((p) => procedureView(p, ctx)) }));
+  return config.runbooks.runbooks.map((r) => ({ ...r, procedures: r.procedures.map((p) => procedureView(p, config, ctx)) }));
 }
 
 export function getRunbook(config: OpsConfig, id: string, ctx: RequestContext): RunbookView {
   const r = config.runbooks.runbooks.find((x) => x.id === id);
   if (!r) throw notFound(`runbook "${id}"`, "runbook");
-  return { ...r, procedures: r.procedures.map((p) => procedureView(p, ctx)) };
+  return { ...r, procedures: r.procedures.map((p) => procedureView(p, config, ctx)) };
 }
 
 export function fleetTargets(config: OpsConfig): FleetTarget[] {

@@ -8,7 +8,8 @@ export type Permission =
   | "audit:read"
   | "targets:read"
   | "healing:control"
-  | "incidents:write";
+  | "incidents:write"
+  | "runbooks:run";
 
 export type Me = {
   id: string;

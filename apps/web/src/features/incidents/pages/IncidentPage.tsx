@@ -5,6 +5,8 @@ import { ApiError, actionErrorMessage, errorMessage } from "../../../lib/api.ts"
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
+import { IncidentRuns } from "../../runbooks/components/IncidentRuns.tsx";
+import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { IncidentActions } from "../components/IncidentActions.tsx";
 import { IncidentStatusBadge, SeverityBadge } from "../components/IncidentBadges.tsx";
 import { TargetLinks } from "../components/IncidentTable.tsx";
@@ -138,7 +140,10 @@ function IncidentView({ id }: { id: number }) {
           )}
           {q.isError && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last known state.</p>}
         </div>
-        {canWrite && <IncidentActions inc={inc} />}
+        <div className="inc-head__side">
+          {canWrite && <IncidentActions inc={inc} />}
+          <RunRunbookLink incident={inc.id} agent={inc.targets[0] ?? null} testId="incident-run-runbook" className="btn btn--md" />
+        </div>
       </header>
 
       <div className="target-grid">
@@ -157,6 +162,7 @@ function IncidentView({ id }: { id: number }) {
             <h2 id="times-h">Times</h2>
             <Facts inc={inc} now={now} />
           </section>
+          <IncidentRuns incidentId={inc.id} now={now} />
         </aside>
       </div>
     </div>

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Link } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
+import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
 import { isAlive, statusDuration } from "../status.ts";
 import type { Target } from "../types.ts";
@@ -68,6 +69,8 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
           <span className="tile__checked">{t.check} check · off</span>
         )}
         {duration && <span className="tile__for">{duration}</span>}
+        {/* A sibling of the stretched name link, raised above it: no nested anchors. Only with runbooks:run. */}
+        {t.enabled && <RunRunbookLink agent={t.name} testId={`tile-run-${t.name}`} className="tile__run" label="Runbook ▸" title={`Run a runbook for ${t.displayName}`} />}
       </div>
     </div>
   );

@@ -8,6 +8,7 @@ import { IncidentBadge } from "../../incidents/components/OpenIncidents.tsx";
 import { TargetIncidents } from "../../incidents/components/TargetIncidents.tsx";
 import { openByTarget } from "../../incidents/incidents.ts";
 import { useOpenIncidents } from "../../incidents/queries.ts";
+import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { EventTimeline } from "../components/EventTimeline.tsx";
 import { FactList } from "../components/FactList.tsx";
 import { HealingCard } from "../components/HealingCard.tsx";
@@ -71,6 +72,7 @@ export function TargetPage({ name }: { name: string }) {
           <StatusBadge status={t.status} size="lg" testId="target-status" label={t.enabled ? undefined : "Not monitored"} />
           {duration && <span className="target-head__for">{duration}</span>}
           <IncidentBadge name={t.name} incidents={openByTarget(open.data).get(t.name)} />
+          <RunRunbookLink agent={t.name} testId="target-run-runbook" className="btn btn--md target-head__run" />
         </div>
         <p className="target-head__reason" data-testid="target-reason">
           {t.reason || (t.status === "ok" ? "healthy" : "no reason given")}

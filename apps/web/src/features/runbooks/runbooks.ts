@@ -1,0 +1,444 @@
+import { DASH, elapsedSince } from "../../lib/format.ts";
+import type { Frame } from "../../lib/ws.ts";
+import { isRunLike, isStepStatus, normalizeRunSummary, normalizeStep } from "./types.ts";
+import type {
+  ParamSpec,
+  ParamValues,
+  ProcedureRole,
+  ProcedureView,
+  ResolvedAction,
+  RunbookSeverity,
+  RunbookView,
+  RunFilter,
+  RunStatus,
+  RunSummary,
+  RunView,
+  StepStatus,
+  StepView,
+  TargetKind,
+} from "./types.ts";
+
+export const PAGE_SIZE = 50;
+
+// ---------------------------------------------------------------------------------------------------------
+// Words and ordering
+
+export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
+  queued: "Queued",
+  running: "Running",
+  waiting: "Waiting",
+  succeeded: "Succeeded",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+export const STEP_STATUS_LABEL: Record<StepStatus, string> = {
+  pending: "pending",
+  running: "running",
+  succeeded: "succeeded",
+  failed: "failed",
+  skipped: "skipped",
+  "waiting-for-human": "waiting for you",
+};
+
+export const ROLE_LABEL: Record<ProcedureRole, string> = { oncall: "on-call", governance: "governance", admin: "admin" };
+
+export const SEVERITY_LABEL: Record<RunbookSeverity, string> = {
+  low: "Low",
+  medium: "Medium",
+  high: "High",
+  critical: "Critical",
+  variable: "Variable",
+};
+
+/** Active runs come first (a person may be needed), then finished ones; the order of the status filter too. */
+export const RUN_STATUS_RANK: Record<RunStatus, number> = { waiting: 0, running: 1, queued: 2, failed: 3, cancelled: 4, succeeded: 5 };
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+export function isFinished(status: RunStatus): boolean {
+  return FINISHED.has(status);
+}
+
+export function isActive(status: RunStatus): boolean {
+  return !FINISHED.has(status);
+}
+
+/** Active before finished, waiting (needs a person) first; newest first within the same rank. */
+export function compareRuns(a: RunSummary, b: RunSummary): number {
+  return RUN_STATUS_RANK[a.status] - RUN_STATUS_RANK[b.status] || b.id - a.id;
+}
+
+export function sortRuns(list: readonly RunSummary[]): RunSummary[] {
+  return [...list].sort(compareRuns);
+}
+
+/** Running, failed and waiting steps show their output unless folded away. */
+export function expandedByDefault(status: StepStatus): boolean {
+  return status === "running" || status === "failed" || status === "waiting-for-human";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time
+
+/** A stopwatch: "0:07", "12:34", "1:02:03". */
+export function formatElapsed(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return DASH;
+  const total = Math.floor(Math.max(0, ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+function between(from: string | null, to: string | null, now: number, running: boolean): number | null {
+  if (!from) return null;
+  const end = to ? Date.parse(to) : running ? now : NaN;
+  const ms = elapsedSince(from, end);
+  return ms == null || Number.isNaN(ms) ? null : Math.max(0, ms);
+}
+
+/** How long the run has been going (or took); a queued run counts from when it was created. */
+export function runElapsed(run: Pick<RunSummary, "status" | "createdAt" | "startedAt" | "finishedAt">, now: number): number | null {
+  const from = run.startedAt ?? run.createdAt;
+  if (isFinished(run.status)) {
+    if (!run.finishedAt) return run.startedAt ? null : 0;
+    return between(from, run.finishedAt, now, false);
+  }
+  return between(from, null, now, true);
+}
+
+/** A step's duration; it keeps counting while the step runs or waits for a person. */
+export function stepDuration(step: Pick<StepView, "status" | "startedAt" | "finishedAt">, now: number): number | null {
+  return between(step.startedAt, step.finishedAt, now, step.status === "running" || step.status === "waiting-for-human");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Actions in words
+
+const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "");
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(text).filter((x) => x !== "") : []);
+
+function shellWord(w: string): string {
+  return w === "" || /[\s'"\\$`]/.test(w) ? `'${w.replace(/'/g, "'\\''")}'` : w;
+}
+
+/** One line a person can check before running: "restart steward", "wait until steward is healthy (≤120 s)". */
+export function describeAction(a: ResolvedAction): string {
+  const target = text(a.target) || "?";
+  switch (a.type) {
+    case "restart-target":
+      return `restart ${target}`;
+    case "stop-target":
+      return `stop ${target}`;
+    case "start-target":
+      return `start ${target}`;
+    case "wait-healthy":
+      return `wait until ${target} is healthy (≤${text(a.timeoutSeconds) || "120"} s)`;
+    case "check-target": {
+      const expect = list(a.expect);
+      return `check that ${target} is ${expect.length ? expect.join(" or ") : "ok or warning"}`;
+    }
+    case "http-check": {
+      const where = text(a.url) || `${target}${text(a.path) || "/"}`;
+      const codes = list(a.expectStatus);
+      const body = text(a.bodyIncludes);
+      return `HTTP check ${where} expecting ${codes.length ? codes.join("/") : "200"}${body ? ` and "${body}"` : ""}`;
+    }
+    case "collect-evidence":
+      return `collect evidence from ${target}`;
+    case "backup":
+      return `back up ${text(a.kind) || "?"}`;
+    case "restore-backup":
+      return `restore ${text(a.kind) || "?"} from backup ${text(a.backup) || "latest"}`;
+    case "notify":
+      return `notify (${text(a.level) || "warning"}): ${text(a.message)}`;
+    case "pause-healing":
+      return `pause self-healing for ${target}`;
+    case "resume-healing":
+      return `resume self-healing for ${target}`;
+    case "manual":
+      return `manual: ${text(a.instructions)}`;
+    case "wait":
+      return `wait ${text(a.seconds) || "?"} s`;
+    case "command": {
+      // Empty arguments are real arguments: keep them (quoted).
+      const argv = Array.isArray(a.argv) ? a.argv.map(text) : [];
+      return `run: ${argv.length ? argv.map(shellWord).join(" ") : text(a.command)}`;
+    }
+    default: {
+      const { type, ...rest } = a;
+      const details = Object.entries(rest)
+        .filter(([, v]) => v !== undefined && v !== null && v !== "")
+        .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+      return details.length ? `${type} (${details.join(", ")})` : type;
+    }
+  }
+}
+
+export function isManual(step: Pick<StepView, "action">): boolean {
+  return step.action.type === "manual";
+}
+
+/** What a person may decide on a step waiting for them: a manual step is done or skipped; an interrupted one may also be retried. */
+export function decisionsFor(step: Pick<StepView, "status" | "action">): ("done" | "retry" | "skip")[] {
+  if (step.status !== "waiting-for-human") return [];
+  return isManual(step) ? ["done", "skip"] : ["retry", "done", "skip"];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Catalogue
+
+function haystack(rb: RunbookView): string {
+  return [rb.id, rb.title, rb.description, ...rb.tags, ...rb.procedures.flatMap((p) => [p.id, p.title])].join("\n").toLowerCase();
+}
+
+/** Every word of the query must appear in the title, description, tags or procedure titles. */
+export function filterRunbooks(runbooks: readonly RunbookView[], query: string): RunbookView[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...runbooks];
+  return runbooks.filter((rb) => {
+    const h = haystack(rb);
+    return words.every((w) => h.includes(w));
+  });
+}
+
+export function roleNote(p: Pick<ProcedureView, "role">): string {
+  return `needs ${ROLE_LABEL[p.role]}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Run context carried in the URL (?agent=steward&incident=4)
+
+export type RunContext = { agent: string | null; target: string | null; incident: number | null };
+
+export function runContext(search: string | URLSearchParams): RunContext {
+  const q = typeof search === "string" ? new URLSearchParams(search) : search;
+  const inc = q.get("incident") ?? "";
+  const id = /^\d{1,15}$/.test(inc) ? Number(inc) : null;
+  return { agent: q.get("agent") || null, target: q.get("target") || null, incident: id && id > 0 ? id : null };
+}
+
+/** "steward / incident #4", or null with nothing to say. */
+export function contextLabel(ctx: RunContext): string | null {
+  const parts = [ctx.agent ?? ctx.target, ctx.incident != null ? `incident #${ctx.incident}` : null].filter((x): x is string => !!x);
+  return parts.length ? parts.join(" / ") : null;
+}
+
+/** The query string of an href ("?a=1"), or "". */
+export function searchOf(href: string): string {
+  const q = href.indexOf("?");
+  if (q === -1) return "";
+  const s = href.slice(q).split("#")[0] ?? "";
+  return s === "?" ? "" : s;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The run form
+
+/** What the form holds: text for everything but booleans. */
+export type FormValues = Record<string, string | boolean>;
+export type FleetEntry = { name: string; kind: TargetKind; enabled?: boolean };
+
+function fromQuery(spec: ParamSpec, raw: string): string | boolean | undefined {
+  if (spec.type === "boolean") {
+    const v = raw.toLowerCase();
+    if (["1", "true", "yes", "on"].includes(v)) return true;
+    if (["0", "false", "no", "off"].includes(v)) return false;
+    return undefined;
+  }
+  return raw;
+}
+
+function fits(spec: ParamSpec, name: string, fleet: readonly FleetEntry[] | undefined): boolean {
+  if (spec.type !== "target" || !fleet) return true;
+  const t = fleet.find((x) => x.name === name);
+  return !t || spec.kinds.includes(t.kind);
+}
+
+/**
+ * Initial form values: defaults, overridden by the URL (`?agent=steward` fills a parameter named agent).
+ * With exactly one target parameter, `?target=` fills it too, and so does `?agent=` (the board's link)
+ * when the agent's kind fits.
+ */
+export function prefillParams(specs: readonly ParamSpec[], search: string | URLSearchParams, fleet?: readonly FleetEntry[]): FormValues {
+  const q = typeof search === "string" ? new URLSearchParams(search) : search;
+  const out: FormValues = {};
+  const fromUrl = new Set<string>();
+  for (const spec of specs) {
+    const raw = q.get(spec.name);
+    const v = raw != null && raw !== "" ? fromQuery(spec, raw) : undefined;
+    if (v !== undefined) {
+      out[spec.name] = v;
+      fromUrl.add(spec.name);
+    } else if (spec.type === "boolean") {
+      out[spec.name] = spec.default ?? false;
+    } else {
+      out[spec.name] = spec.default === undefined ? "" : String(spec.default);
+    }
+  }
+  const targets = specs.filter((s) => s.type === "target");
+  const only = targets.length === 1 ? targets[0] : undefined;
+  if (only && !fromUrl.has(only.name)) {
+    const pick = [q.get("target"), q.get("agent")].find((v): v is string => !!v && fits(only, v, fleet));
+    if (pick) out[only.name] = pick;
+  }
+  return out;
+}
+
+/** The request's params: empty fields are left out (the server applies defaults or says what is required). */
+export function toParamValues(specs: readonly ParamSpec[], values: FormValues): ParamValues {
+  const out: ParamValues = {};
+  for (const spec of specs) {
+    const v = values[spec.name];
+    if (spec.type === "boolean") {
+      out[spec.name] = v === true;
+      continue;
+    }
+    if (typeof v !== "string" || v === "") continue;
+    if (spec.type === "integer") {
+      const t = v.trim();
+      out[spec.name] = /^-?\d+$/.test(t) ? Number(t) : v;
+    } else {
+      out[spec.name] = v;
+    }
+  }
+  return out;
+}
+
+/** `params.agent` → "agent"; other fields give null. */
+export function paramOfField(field: string | undefined): string | null {
+  return field?.startsWith("params.") ? field.slice("params.".length) || null : null;
+}
+
+/** A parameter value for people: "yes"/"no" for booleans. */
+export function formatParam(v: unknown): string {
+  if (v === true) return "yes";
+  if (v === false) return "no";
+  return text(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lists: query strings, paging and live updates
+
+export function runsQuery(filter: RunFilter, before?: number, limit = PAGE_SIZE): string {
+  const q = new URLSearchParams();
+  if (filter.status) q.set("status", filter.status);
+  if (filter.runbook) q.set("runbook", filter.runbook);
+  if (filter.target) q.set("target", filter.target);
+  if (filter.incident != null) q.set("incident", String(filter.incident));
+  q.set("limit", String(limit));
+  if (before !== undefined) q.set("before", String(before));
+  return q.toString();
+}
+
+export function matchesRunFilter(run: RunSummary, filter: RunFilter): boolean {
+  if (filter.status && run.status !== filter.status) return false;
+  if (filter.runbook && run.runbookId !== filter.runbook) return false;
+  if (filter.target && !run.targets.includes(filter.target)) return false;
+  if (filter.incident != null && run.incidentId !== filter.incident) return false;
+  return true;
+}
+
+/** The summary part of a run (lists do not keep steps). */
+export function toSummary(run: RunSummary | RunView): RunSummary {
+  if (!("steps" in run)) return run;
+  const { steps: _steps, ...summary } = run;
+  return summary;
+}
+
+/**
+ * A cached, newest-first list after a run changed: replaced in place, dropped when it no longer matches
+ * the filter, or inserted by id when it newly does. Same array when nothing changed.
+ */
+export function upsertRun(list: readonly RunSummary[] | undefined, run: RunSummary, filter: RunFilter, limit?: number): RunSummary[] | undefined {
+  if (!list) return undefined;
+  const at = list.findIndex((x) => x.id === run.id);
+  const matches = matchesRunFilter(run, filter);
+  if (at !== -1) {
+    const next = [...list];
+    if (matches) next[at] = run;
+    else next.splice(at, 1);
+    return next;
+  }
+  if (!matches) return list as RunSummary[];
+  const pos = list.findIndex((x) => x.id < run.id);
+  const next = [...list];
+  next.splice(pos === -1 ? next.length : pos, 0, run);
+  return limit !== undefined ? next.slice(0, limit) : next;
+}
+
+export type RunPage = { runs: RunSummary[]; next: number | undefined };
+
+/** The `before` cursor for the next page; none once a page comes back short. */
+export function nextBefore(page: readonly RunSummary[], limit = PAGE_SIZE): number | undefined {
+  if (page.length < limit) return undefined;
+  return page[page.length - 1]?.id;
+}
+
+/** The same for paged lists: a run older than every loaded page is left for "load more" unless all is loaded. */
+export function upsertRunPages(pages: readonly RunPage[], run: RunSummary, filter: RunFilter): RunPage[] {
+  const found = pages.findIndex((p) => p.runs.some((x) => x.id === run.id));
+  if (found !== -1) {
+    return pages.map((p, n) => (n === found ? { ...p, runs: upsertRun(p.runs, run, filter) ?? [] } : p));
+  }
+  if (!matchesRunFilter(run, filter)) return pages as RunPage[];
+  let target = pages.findIndex((p) => p.runs.some((x) => x.id < run.id));
+  const last = pages[pages.length - 1];
+  if (target === -1 && last && last.next === undefined) target = pages.length - 1;
+  if (target === -1) return pages as RunPage[];
+  return pages.map((p, n) => (n === target ? { ...p, runs: upsertRun(p.runs, run, filter) ?? [] } : p));
+}
+
+/** Pages flattened, without the duplicates a race between a fetch and a push could leave. */
+export function flattenRunPages(pages: readonly RunPage[] | undefined): RunSummary[] {
+  const seen = new Set<number>();
+  const out: RunSummary[] = [];
+  for (const p of pages ?? []) {
+    for (const r of p.runs) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** The cached run detail after a `run.updated` frame: the summary merged, the step with the same index replaced. */
+export function mergeRunDetail(detail: RunView, summary: RunSummary, step: StepView | null): RunView {
+  let steps = detail.steps;
+  if (step) {
+    const at = steps.findIndex((s) => s.index === step.index);
+    steps = at === -1 ? [...steps, step].sort((a, b) => a.index - b.index) : steps.map((s, n) => (n === at ? step : s));
+  }
+  return { ...detail, ...toSummary(summary), steps };
+}
+
+export type RunFrame = { run: RunSummary; step: StepView | null };
+
+/** The run and step in a `run.updated` frame; null for other frames and malformed payloads. */
+export function runFromFrame(frame: Frame): RunFrame | null {
+  if (frame.type !== "run.updated" || !isRunLike(frame.run)) return null;
+  const raw = frame.step;
+  const step =
+    typeof raw === "object" && raw !== null && typeof (raw as { index?: unknown }).index === "number" && isStepStatus((raw as { status?: unknown }).status)
+      ? normalizeStep(raw, (raw as { index: number }).index)
+      : null;
+  return { run: toSummary(normalizeRunSummary(frame.run)), step };
+}
+
+/** "step 3 of 7", "7 of 7 steps". */
+export function progressLabel(run: Pick<RunSummary, "status" | "stepCount" | "doneSteps" | "currentStep">): string {
+  if (isActive(run.status) && run.currentStep != null) return `step ${run.currentStep + 1} of ${run.stepCount}`;
+  return `${run.doneSteps} of ${run.stepCount} steps`;
+}
+
+/** The run form's query for running the same procedure again with the same parameters (and incident). */
+export function rerunSearch(run: Pick<RunSummary, "params" | "incidentId">): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(run.params)) q.set(k, String(v));
+  if (run.incidentId != null) q.set("incident", String(run.incidentId));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
