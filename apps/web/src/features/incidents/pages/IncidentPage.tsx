@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { Forbidden } from "../../../app/Forbidden.tsx";
+import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
 import { Link } from "../../../app/router.tsx";
-import { ApiError, actionErrorMessage, errorMessage } from "../../../lib/api.ts";
+import { errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
@@ -97,27 +98,15 @@ function IncidentView({ id }: { id: number }) {
   const now = useNow();
 
   if (!q.data) {
-    const notFound = q.error instanceof ApiError && q.error.isNotFound;
-    return (
-      <div className="target">
-        <BackLink />
-        {q.isError ? (
-          <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "incident-not-found" : "incident-error"}>
-            <h1>{notFound ? "No such incident" : "Could not load this incident"}</h1>
-            <p>{actionErrorMessage(q.error, "view incidents")}</p>
-          </div>
-        ) : (
-          <p className="muted">Loading incident {id}…</p>
-        )}
-      </div>
-    );
+    const testIds = { notFound: "incident-not-found", error: "incident-error" };
+    return <RecordLoadState query={q} noun="incident" action="view incidents" testIds={testIds} back={<BackLink />} loading={`Loading incident ${id}…`} />;
   }
 
   const { incident: inc, timeline } = q.data;
   return (
     <div className="target incident" data-testid="incident-page" data-status={inc.status} data-severity={inc.severity}>
       <BackLink />
-      <header className={`inc-head inc-head--${inc.severity}${isResolved(inc) ? " inc-head--resolved" : ""}`}>
+      <header className={`record-head inc-head inc-head--${inc.severity}${isResolved(inc) ? " inc-head--resolved" : ""}`}>
         <div className="inc-head__main">
           <div className="inc-head__badges">
             <span className="inc-head__key" data-testid="incident-key">

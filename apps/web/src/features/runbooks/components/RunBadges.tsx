@@ -3,8 +3,8 @@ import type { RunbookSeverity, RunStatus, StepStatus } from "../types.ts";
 
 export function RunStatusBadge({ status, testId, size = "md" }: { status: RunStatus; testId?: string; size?: "sm" | "md" | "lg" }) {
   return (
-    <span className={`run-status run-status--${status} run-status--${size}`} data-status={status} data-testid={testId}>
-      <span className="run-status__dot" aria-hidden="true" />
+    <span className={`badge badge--${size} run-status run-status--${status}`} data-status={status} data-testid={testId}>
+      <span className="badge__dot run-status__dot" aria-hidden="true" />
       {RUN_STATUS_LABEL[status]}
     </span>
   );

@@ -2,9 +2,10 @@ import { useState } from "react";
 import type { ReactNode } from "react";
 import { Banner } from "../../../app/Banner.tsx";
 import { Forbidden } from "../../../app/Forbidden.tsx";
+import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
 import { Link } from "../../../app/router.tsx";
 import { incidentPath, procedurePath, runsPath } from "../../../app/routes.ts";
-import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts";
+import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
@@ -97,20 +98,8 @@ function RunDetail({ id }: { id: number }) {
   const [actionError, setActionError] = useState<string | null>(null);
 
   if (!q.data) {
-    const notFound = q.error instanceof ApiError && q.error.isNotFound;
-    return (
-      <div className="target">
-        <BackLink />
-        {q.isError ? (
-          <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "run-not-found" : "run-load-error"}>
-            <h1>{notFound ? "No such run" : "Could not load this run"}</h1>
-            <p>{actionErrorMessage(q.error, "view runbook runs")}</p>
-          </div>
-        ) : (
-          <p className="muted">Loading run #{id}…</p>
-        )}
-      </div>
-    );
+    const testIds = { notFound: "run-not-found", error: "run-load-error" };
+    return <RecordLoadState query={q} noun="run" action="view runbook runs" testIds={testIds} back={<BackLink />} loading={`Loading run #${id}…`} />;
   }
 
   const run = q.data;
@@ -119,7 +108,7 @@ function RunDetail({ id }: { id: number }) {
   return (
     <div className="target run-page" data-testid="run-page" data-status={run.status}>
       <BackLink />
-      <header className={`run-head run-head--${run.status}`}>
+      <header className={`record-head run-head run-head--${run.status}`}>
         <div className="run-head__main">
           <div className="run-head__badges">
             <span className="run-head__id">Run #{run.id}</span>

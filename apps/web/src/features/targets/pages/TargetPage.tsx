@@ -1,6 +1,7 @@
+import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
 import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
-import { actionErrorMessage, ApiError, errorMessage } from "../../../lib/api.ts";
+import { errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { AlertsCard } from "../../cases/components/AlertsCard.tsx";
 import { DiagnosesCard } from "../../cases/components/DiagnosesCard.tsx";
@@ -37,24 +38,20 @@ export function TargetPage({ name }: { name: string }) {
   const setRange = (r: RangeKey) => navigate(targetPath(name, r === "1h" ? undefined : r), { replace: true });
 
   if (!q.data) {
-    const notFound = q.error instanceof ApiError && q.error.isNotFound;
     return (
-      <div className="target">
-        <BackLink />
-        {q.isError ? (
-          <div className={notFound ? "panel" : "panel panel--error"} data-testid={notFound ? "target-not-found" : "target-error"}>
-            <h1>{notFound ? "No such target" : "Could not load this target"}</h1>
-            <p>{actionErrorMessage(q.error, "view this target")}</p>
-            {notFound && (
-              <p className="muted">
-                Targets come from config/fleet.json. <Link to="/">Back to the board</Link>
-              </p>
-            )}
-          </div>
-        ) : (
-          <p className="muted">Loading {name}…</p>
-        )}
-      </div>
+      <RecordLoadState
+        query={q}
+        noun="target"
+        action="view this target"
+        testIds={{ notFound: "target-not-found", error: "target-error" }}
+        back={<BackLink />}
+        loading={`Loading ${name}…`}
+        notFoundHint={
+          <p className="muted">
+            Targets come from config/fleet.json. <Link to="/">Back to the board</Link>
+          </p>
+        }
+      />
     );
   }
 
