@@ -13,6 +13,7 @@ import { doctorRoutes } from "./modules/doctor/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
+import { learningRoutes } from "./modules/learnings/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -77,6 +78,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
   await runbookRoutes(app, deps);
+  await learningRoutes(app, deps);
   await alertRoutes(app, deps);
   await doctorRoutes(app, deps);
   await registerLive(app, deps);

@@ -9,6 +9,10 @@ export const ErrorBody = z
     message: z.string().describe("what went wrong and what to do about it"),
     field: z.string().optional().describe("the offending field, where there is one"),
     requestId: z.string().optional(),
+    issues: z
+      .array(z.object({ line: z.number().int(), id: z.string().nullable(), message: z.string() }))
+      .optional()
+      .describe("itemised problems, e.g. each malformed entry of an imported file with its line"),
   })
   .meta({ id: "Error" });
 

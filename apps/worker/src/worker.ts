@@ -2,7 +2,7 @@ import { Worker, type Job } from "bullmq";
 import { JOBS } from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
-import { runMaintenance } from "./jobs/maintenance.ts";
+import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
@@ -52,7 +52,12 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const runbooks = new Worker("runbooks", async (job: Job) => runRunbookJob(rt, job.data), { connection, prefix, concurrency: 8, ...lock });
   const maintenance = new Worker(
     "maintenance",
-    async () => ({ partitions: await runMaintenance(rt), requeuedAlerts: await requeueDueAlerts(rt), redispatchedRuns: await redispatchStrandedRuns(rt) }),
+    async () => ({
+      partitions: await runMaintenance(rt),
+      requeuedAlerts: await requeueDueAlerts(rt),
+      redispatchedRuns: await redispatchStrandedRuns(rt),
+      learnings: await runDetectionJob(rt),
+    }),
     { connection, prefix, concurrency: 1 },
   );
   for (const w of [probes, healing, alerts, runbooks, maintenance]) {

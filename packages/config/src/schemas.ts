@@ -159,6 +159,11 @@ export const MonitoringConfig = z
       })
       .strict(),
     retention: z.object({ samplesDays: z.number().int().min(1).max(3650) }).strict(),
+    /** The availability objective postmortems measure impact against (99.9 % over 30 days: 43.2 min of budget). */
+    slo: z
+      .object({ availabilityTarget: z.number().gt(0).lt(100), windowDays: z.number().int().min(1).max(366) })
+      .strict()
+      .default({ availabilityTarget: 99.9, windowDays: 30 }),
     heartbeatTimeoutSeconds: z.number().min(1),
     thresholds: z
       .object({

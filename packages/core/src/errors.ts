@@ -16,11 +16,14 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: ErrorCode, message: string, field?: string) {
+  /** Itemised problems, e.g. each malformed entry of an imported file with its line. */
+  readonly issues: { line: number; id: string | null; message: string }[] | undefined;
+  constructor(code: ErrorCode, message: string, field?: string, issues?: { line: number; id: string | null; message: string }[]) {
     super(message);
     this.name = "ServiceError";
     this.code = code;
     this.field = field;
+    this.issues = issues;
   }
   get statusCode(): number {
     return ERROR_STATUS[this.code];
@@ -30,4 +33,4 @@ export class ServiceError extends Error {
 export const notFound = (what: string, field?: string) => new ServiceError("NOT_FOUND", `${what} not found`, field);
 export const invalid = (field: string, message: string) => new ServiceError("VALIDATION", `${field}: ${message}`, field);
 
-export type ErrorBody = { statusCode: number; code: ErrorCode; message: string; field?: string; requestId?: string };
+export type ErrorBody = { statusCode: number; code: ErrorCode; message: string; field?: string; requestId?: string; issues?: { line: number; id: string | null; message: string }[] };

@@ -18,3 +18,7 @@ export * from "./alerts/index.ts";
 export * from "./doctor/doctor.ts";
 export * from "./runbooks/runs.ts";
 export * from "./runbooks/executor.ts";
+export * from "./learnings/learnings.ts";
+export * from "./learnings/detect.ts";
+export * from "./postmortems/postmortems.ts";
+export * from "./learnings/handoff.ts";

@@ -7,3 +7,7 @@ export * from "./incidents.ts";
 export * from "./alerts.ts";
 export * from "./doctor.ts";
 export * from "./runbooks.ts";
+export * from "./learnings-markdown.ts";
+export * from "./learnings.ts";
+export * from "./detection.ts";
+export * from "./postmortems.ts";

@@ -18,7 +18,8 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?:
 export function installErrorHandler(app: FastifyInstance, opts: { spaFallback?: (url: string, method: string) => boolean } = {}): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof ServiceError) {
-      return reply.code(err.statusCode).send(body(err.statusCode, err.code, err.message, req.id, err.field));
+      const b = body(err.statusCode, err.code, err.message, req.id, err.field);
+      return reply.code(err.statusCode).send(err.issues ? { ...b, issues: err.issues } : b);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issue = err.validation[0];

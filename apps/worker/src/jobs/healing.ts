@@ -15,6 +15,7 @@ import {
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { alertPeople } from "./alerts.ts";
+import { runDetectionJob } from "./maintenance.ts";
 
 /** BullMQ job ids may not contain ':'; attempt keys do. */
 const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-")}`;
@@ -52,6 +53,8 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
   if (status === "down") {
     const opened = await openOutageIncident(rt.db, target, new Date(failingSince ?? Date.now()), reason);
     await publishIncident(rt, opened);
+    // A new outage may be a recurrence: log it now rather than at the next maintenance run.
+    if (opened !== null) await runDetectionJob(rt).catch(() => 0);
     if (decision.action === "escalate") {
       await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts`));
       await rt.queues.healing.add(JOBS.doctor.name, { target: name }, { jobId: `doctor-${name}-${Date.now()}`, attempts: 1, removeOnComplete: { count: 500 } });

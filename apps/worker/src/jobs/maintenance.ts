@@ -1,6 +1,14 @@
+import { getLearningSummary, runDetections } from "@ops/core";
 import { maintainSamplePartitions } from "@ops/db";
 import type { WorkerRuntime } from "../runtime.ts";
 
 export async function runMaintenance(rt: WorkerRuntime) {
   return maintainSamplePartitions(rt.db.sql, { retentionDays: rt.config.monitoring.retention.samplesDays });
+}
+
+/** The learnings' detection triggers; every learning they create or change goes to the dashboards. */
+export async function runDetectionJob(rt: WorkerRuntime): Promise<number> {
+  const recorded = await runDetections(rt.db);
+  for (const r of recorded) await rt.bus.publish({ type: "learning.updated", learning: await getLearningSummary(rt.db.sql, r.id) });
+  return recorded.length;
 }

@@ -1,6 +1,6 @@
 import type { OpsConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { alertRetryDelay, formatAlert, inCooldown, type AlertFacts } from "@ops/domain";
+import { alertRetryDelay, formatAlert, inCooldown, scrub, scrubText, type AlertFacts } from "@ops/domain";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
@@ -76,7 +76,10 @@ export async function alertFacts(
  * target and kind. Returns the ids to send.
  */
 export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFacts): Promise<{ ids: number[]; suppressed: boolean }> {
-  const m = formatAlert(facts);
+  // What leaves the console and what it keeps is scrubbed: no secrets, addresses of people or of the inside network.
+  const formatted = formatAlert(facts);
+  const m = { title: scrubText(formatted.title), text: scrubText(formatted.text) };
+  const kept = scrub(facts);
   const cooldownMs = config.monitoring.alerting.cooldownMinutes * 60_000;
   return h.sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtext(${`alert:${facts.target}:${facts.kind}`}))`;
@@ -93,7 +96,7 @@ export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFac
     for (const channel of enabledChannels(config.monitoring.alerting.channels)) {
       const [row] = await tx<{ id: string }[]>`
         INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id, next_attempt_at, details)
-        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(facts as never)})
+        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(kept as never)})
         RETURNING id`;
       ids.push(Number(row!.id));
     }

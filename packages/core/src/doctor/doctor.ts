@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { errorSignature, matchCases, redactText, successRate, type Case, type CaseAction } from "@ops/domain";
+import { errorSignature, matchCases, redactText, scrubText, successRate, type Case, type CaseAction } from "@ops/domain";
 import { z } from "zod";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -110,7 +110,7 @@ export async function collectEvidence(h: DbHandle, config: OpsConfig, target: Ta
   }
   if (st) parts.push(`probe: ${st.reason}`, ...st.findings.map((f) => `finding: ${f.reason}`));
   const unique = [...new Set(parts.flatMap((p) => p.split("\n")).map((l) => l.trim()).filter(Boolean))];
-  return redactText(unique.join("\n")).slice(-8000);
+  return scrubText(unique.join("\n")).slice(-8000);
 }
 
 export type LlmEndpoint = { url: string; model: string; apiKey?: string | undefined };
@@ -135,7 +135,7 @@ export async function askLanguageModel(llm: LlmEndpoint, target: string, evidenc
   const body = (await res.json()) as { choices?: { message?: { content?: string } }[] };
   const text = body.choices?.[0]?.message?.content?.trim();
   if (!text) throw new Error("the answer had no message content");
-  return redactText(text).slice(0, 2000);
+  return scrubText(text).slice(0, 2000);
 }
 
 export type DiagnosisResult = { id: number; caseId: string | null; confidence: number | null; outcome: "fixed" | "not-fixed" | "no-match"; detail: string };

@@ -1,6 +1,6 @@
 import type { TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { MTTR_TARGET_MS, canTransition, mttd, mttr, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
+import { MTTR_TARGET_MS, canTransition, mttd, mttr, normaliseLine, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -96,8 +96,8 @@ export async function openOutageIncident(h: DbHandle, target: TargetConfig, star
       WHERE s.status = 'down' AND t.kind = 'agent' AND t.enabled AND t.retired_at IS NULL AND s.name <> ${target.name}`;
     const severity = severityForOutage(target.kind, others?.n ?? 0);
     const [row] = await tx<{ id: string }[]>`
-      INSERT INTO incidents (title, severity, source, target, targets, started_at)
-      VALUES (${`${target.displayName ?? target.name} down: ${reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[], ${startedAt})
+      INSERT INTO incidents (title, severity, source, target, targets, started_at, signature)
+      VALUES (${`${target.displayName ?? target.name} down: ${reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[], ${startedAt}, ${normaliseLine(reason)})
       ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
     if (!row) return null;
     const id = Number(row.id);

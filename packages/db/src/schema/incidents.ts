@@ -13,6 +13,8 @@ export const incidents = pgTable(
     target: text(),
     targets: text().array().notNull().default(sql`'{}'::text[]`),
     summary: text(),
+    /** The normalised error of a watchdog incident: recurrences are the same target with the same signature. */
+    signature: text(),
     startedAt: timestamp({ withTimezone: true }).notNull(),
     detectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     acknowledgedAt: timestamp({ withTimezone: true }),

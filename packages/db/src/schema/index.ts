@@ -5,3 +5,4 @@ export * from "./incidents.ts";
 export * from "./alerts.ts";
 export * from "./doctor.ts";
 export * from "./runbooks.ts";
+export * from "./learnings.ts";

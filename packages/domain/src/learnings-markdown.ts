@@ -1,0 +1,579 @@
+/**
+ * The `.learnings/` markdown files of the self-improving operations skill: LEARNINGS.md (LRN entries),
+ * OPERATIONS_ISSUES.md (OPS entries) and FEATURE_REQUESTS.md (FEAT entries). This module reads them into
+ * plain documents, writes documents back in the canonical layout, edits single fields, sections and
+ * metadata lines, and says in words what is wrong with an entry. Nothing here performs I/O.
+ *
+ * An entry is
+ *
+ *     ## [LRN-20250415-001] incident_pattern
+ *
+ *     **Logged**: 2025-04-15T10:30:00Z
+ *     **Priority**: high
+ *     ...
+ *
+ *     ### Summary
+ *     One line
+ *
+ *     ### Metadata
+ *     - Source: incident
+ *
+ *     ---
+ *
+ * Reading is lossless for everything the document model holds (unknown fields, sections and metadata keys
+ * are kept in order) and tolerant where that costs nothing: `Key: value` as well as `**Key**: value`
+ * header fields, CRLF line endings, extra blank lines, trailing spaces (always trimmed). Lines inside
+ * fenced code blocks are content, whatever they look like. Only the last `---` line of an entry is its
+ * separator; any other `---` line is content of the section it stands in.
+ */
+
+export type LearningType = "LRN" | "OPS" | "FEAT";
+export type LearningFileKind = "learnings" | "operations-issues" | "feature-requests";
+
+/** The three files and the preambles the skill's first-use `printf` lines create. */
+export const LEARNING_FILES: Record<LearningFileKind, { file: string; type: LearningType; preamble: string }> = {
+  learnings: {
+    file: "LEARNINGS.md",
+    type: "LRN",
+    preamble:
+      "# Operations Learnings\n\n" +
+      "Process bottlenecks, incident patterns, capacity insights, automation gaps, and toil patterns captured during operations work.\n\n" +
+      "Categories: process_bottleneck | incident_pattern | capacity_issue | automation_gap | sla_breach | toil_accumulation\n" +
+      "Areas: incident_management | change_management | capacity_planning | automation | monitoring | runbooks | on_call\n\n" +
+      "---\n",
+  },
+  "operations-issues": {
+    file: "OPERATIONS_ISSUES.md",
+    type: "OPS",
+    preamble: "# Operations Issues Log\n\nIncidents, outages, SLA breaches, capacity problems, and automation failures.\n\n---\n",
+  },
+  "feature-requests": {
+    file: "FEATURE_REQUESTS.md",
+    type: "FEAT",
+    preamble: "# Feature Requests\n\nOperations tooling, automation, monitoring, and process improvement requests.\n\n---\n",
+  },
+};
+
+export type LearningDoc = {
+  /** "LRN-20250415-001" */
+  id: string;
+  /** From the id's prefix. */
+  type: LearningType;
+  /** The text after "] " on the ## line: the category of a learning, the name of an issue or feature. */
+  heading: string;
+  /** The "**Key**: value" lines before the first ### section, in order. */
+  fields: { key: string; value: string }[];
+  /** "### Title" and its body (leading and trailing blank lines trimmed, inner text verbatim), in order. */
+  sections: { title: string; body: string }[];
+};
+/** `line` is the 1-based line of the entry's ## heading. */
+export type ParsedEntry = LearningDoc & { line: number };
+export type MarkdownIssue = { line: number; id: string | null; message: string };
+
+/** The shape of an id; validateEntry also checks that the date is a real calendar date. */
+export const LEARNING_ID = /^(LRN|OPS|FEAT)-\d{8}-[A-Z0-9]{3}$/;
+
+const CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"];
+const PRIORITIES = ["low", "medium", "high", "critical"];
+const STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"];
+const AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"];
+const OPS_SEVERITIES = ["P1", "P2", "P3", "P4"];
+
+/** Header fields in their canonical order; any other field goes after them. */
+const FIELD_ORDER = ["logged", "priority", "status", "promoted", "severity", "area"];
+/** Sections in their canonical order per type; Resolution is always last. */
+const SECTION_ORDER: Record<LearningType, string[]> = {
+  LRN: ["summary", "details", "impact", "metrics", "suggested action", "metadata", "resolution"],
+  OPS: ["summary", "timeline", "impact", "root cause", "mitigation", "prevention", "action items", "metadata", "resolution"],
+  FEAT: ["requested capability", "user context", "complexity estimate", "suggested implementation", "metadata", "resolution"],
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Lines
+
+/** Splits on any line ending, drops a leading BOM and the empty string after a final newline, trims trailing blanks. */
+function splitLines(text: string): string[] {
+  const t = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  if (t === "") return [];
+  const lines = t.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.map((l) => l.replace(/[ \t]+$/, ""));
+}
+
+function trimBlankEdges(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a] === "") a++;
+  while (b > a && lines[b - 1] === "") b--;
+  return lines.slice(a, b);
+}
+
+/** A section body as it is written and read back: line endings unified, trailing blanks and blank edge lines gone. */
+function normalizeBody(body: string): string {
+  return trimBlankEdges(splitLines(body)).join("\n");
+}
+
+/** A block of whole lines (the preamble): trailing blank lines dropped, ends with one newline unless empty. */
+function normalizeBlock(lines: string[]): string {
+  let b = lines.length;
+  while (b > 0 && lines[b - 1] === "") b--;
+  return b === 0 ? "" : lines.slice(0, b).join("\n") + "\n";
+}
+
+type LineKind = "blank" | "text" | "code" | "entry" | "h2" | "h3" | "rule";
+
+const ENTRY_HEADING = /^##[ \t]*\[([^\]]*)\](.*)$/;
+const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_CLOSE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
+
+function kindOf(line: string): LineKind {
+  if (line.trim() === "") return "blank";
+  if (ENTRY_HEADING.test(line)) return "entry";
+  if (/^###(?:[ \t]|$)/.test(line)) return "h3";
+  if (/^##(?:[ \t]|\[|$)/.test(line)) return "h2";
+  if (/^-{3,}$/.test(line)) return "rule";
+  return "text";
+}
+
+/** The structural kind of every line; fenced code blocks (fences included) are "code". */
+function classify(lines: readonly string[]): { kinds: LineKind[]; unclosedFence: number | null } {
+  const kinds: LineKind[] = [];
+  let fence: { char: string; len: number; at: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (fence !== null) {
+      const close = FENCE_CLOSE.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.len) fence = null;
+      kinds.push("code");
+      continue;
+    }
+    const open = FENCE_OPEN.exec(line);
+    if (open && !(open[1]![0] === "`" && open[2]!.includes("`"))) {
+      fence = { char: open[1]![0]!, len: open[1]!.length, at: i };
+      kinds.push("code");
+      continue;
+    }
+    kinds.push(kindOf(line));
+  }
+  return { kinds, unclosedFence: fence === null ? null : fence.at };
+}
+
+type KeyValue = { key: string; value: string; bold: boolean };
+
+/**
+ * `**Key**: value`, `**Key:** value` or `Key: value`. In metadata lists the plain form needs a blank (or the
+ * end of the line) after the colon, so that `- https://…` is not read as a key.
+ */
+function parseKeyValue(s: string, list: boolean): KeyValue | null {
+  const bold = /^\*\*([^*\r\n]+?)\*\*[ \t]*:[ \t]*(.*)$/.exec(s) ?? /^\*\*([^*\r\n]+?):\*\*[ \t]*(.*)$/.exec(s);
+  if (bold) {
+    const key = bold[1]!.trim();
+    return key === "" ? null : { key, value: bold[2]!.trim(), bold: true };
+  }
+  const plain = (list ? /^([^\s*:][^*:]*?)[ \t]*:(?:[ \t]+(.*))?$/ : /^([^\s*:][^*:]*?)[ \t]*:[ \t]*(.*)$/).exec(s);
+  return plain ? { key: plain[1]!.trim(), value: (plain[2] ?? "").trim(), bold: false } : null;
+}
+
+/** A header field line; a list bullet in front is tolerated. */
+function headerField(line: string): KeyValue | null {
+  return parseKeyValue(line.replace(/^[-*+][ \t]+/, ""), false);
+}
+
+/** The `- Key: value` lines of a metadata body, with their 0-based line in the body. Code blocks are skipped. */
+function metadataItems(body: string): (KeyValue & { line: number })[] {
+  const lines = splitLines(body);
+  const { kinds } = classify(lines);
+  const out: (KeyValue & { line: number })[] = [];
+  lines.forEach((l, i) => {
+    if (kinds[i] === "code") return;
+    const m = /^[-*+][ \t]+(.*)$/.exec(l);
+    const kv = m ? parseKeyValue(m[1]!, true) : null;
+    if (kv) out.push({ ...kv, line: i });
+  });
+  return out;
+}
+
+const norm = (s: string) => s.trim().toLowerCase();
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+
+function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+/** ISO-8601 date-time with seconds optional and a time zone required (Z or ±hh:mm). */
+function isIsoDateTime(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/.exec(v);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s, oh, om] = m;
+  if (!isCalendarDate(Number(y), Number(mo), Number(d))) return false;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return false;
+  return oh === undefined || (Number(oh) <= 23 && Number(om) <= 59);
+}
+
+type Where =
+  | { at: "entry" }
+  | { at: "field"; index: number }
+  | { at: "section"; index: number }
+  | { at: "metadata"; section: number; line: number };
+type Problem = { where: Where; message: string };
+
+function fileOf(type: LearningType): string {
+  return Object.values(LEARNING_FILES).find((f) => f.type === type)!.file;
+}
+
+/**
+ * The problems of one entry. `structural` adds the checks that only matter for documents built in code:
+ * things the parser can never produce but that would not survive being written and read back.
+ */
+function check(doc: LearningDoc, expected: LearningType | undefined, structural: boolean): Problem[] {
+  const out: Problem[] = [];
+  const atEntry = (message: string) => out.push({ where: { at: "entry" }, message });
+  const atField = (index: number, message: string) => out.push({ where: { at: "field", index }, message });
+  const atSection = (index: number, message: string) => out.push({ where: { at: "section", index }, message });
+
+  const idMatch = LEARNING_ID.exec(doc.id);
+  if (!idMatch) {
+    atEntry(`id ${quote(doc.id)} is not TYPE-YYYYMMDD-XXX (TYPE one of LRN, OPS, FEAT; XXX three of A-Z, 0-9)`);
+  } else {
+    const digits = doc.id.split("-")[1]!;
+    const [y, mo, d] = [digits.slice(0, 4), digits.slice(4, 6), digits.slice(6, 8)];
+    if (!isCalendarDate(Number(y), Number(mo), Number(d))) atEntry(`id ${quote(doc.id)}: ${y}-${mo}-${d} is not a calendar date`);
+    if (idMatch[1] !== doc.type) atEntry(`type ${doc.type} does not match the id prefix ${idMatch[1]}`);
+  }
+  if (expected !== undefined && doc.type !== expected) {
+    atEntry(`${doc.type} entry in ${fileOf(expected)}, which holds ${expected} entries`);
+  }
+
+  if (doc.heading === "") atEntry(doc.type === "LRN" ? "no category after the id" : "no name after the id");
+  else if (doc.type === "LRN" && !CATEGORIES.includes(doc.heading)) {
+    atEntry(`${quote(doc.heading)} is not a learning category (${CATEGORIES.join(", ")})`);
+  }
+
+  const fieldIndexes = (key: string) => doc.fields.flatMap((f, i) => (norm(f.key) === norm(key) ? [i] : []));
+  const oneField = (key: string, required: boolean, allowed: ((v: string) => boolean) | null, expectation: string) => {
+    const at = fieldIndexes(key);
+    if (at.length === 0) {
+      if (required) atEntry(`no ${key} field`);
+      return;
+    }
+    if (at.length > 1) atField(at[1]!, `${key} is given ${at.length} times`);
+    const value = doc.fields[at[0]!]!.value;
+    if (allowed && !allowed(value)) atField(at[0]!, `${key} ${quote(value)} ${expectation}`);
+  };
+  const oneOf = (values: string[]) => [(v: string) => values.includes(v), `is not one of ${values.join(", ")}`] as const;
+  oneField("Logged", true, isIsoDateTime, "is not an ISO-8601 date-time with a time zone (like 2025-04-15T10:30:00Z)");
+  oneField("Priority", true, ...oneOf(PRIORITIES));
+  oneField("Status", true, ...oneOf(STATUSES));
+  oneField("Promoted", false, null, "");
+  if (doc.type === "OPS") oneField("Severity", false, ...oneOf(OPS_SEVERITIES));
+  else oneField("Severity", false, null, "");
+  oneField("Area", true, ...oneOf(AREAS));
+
+  const required = doc.type === "FEAT" ? "Requested Capability" : "Summary";
+  const ri = doc.sections.findIndex((s) => norm(s.title) === norm(required));
+  if (ri < 0) atEntry(`no "### ${required}" section`);
+  else if (doc.sections[ri]!.body.trim() === "") atSection(ri, `the "### ${required}" section is empty`);
+
+  const seenTitles = new Set<string>();
+  doc.sections.forEach((s, i) => {
+    if (s.title.trim() === "") atSection(i, `a "###" heading without a title`);
+    else if (seenTitles.has(norm(s.title))) atSection(i, `the "### ${s.title.trim()}" section appears more than once`);
+    seenTitles.add(norm(s.title));
+  });
+
+  const mi = doc.sections.findIndex((s) => norm(s.title) === "metadata");
+  if (mi >= 0) {
+    const seenKeys = new Set<string>();
+    for (const item of metadataItems(doc.sections[mi]!.body)) {
+      if (seenKeys.has(norm(item.key))) out.push({ where: { at: "metadata", section: mi, line: item.line }, message: `metadata ${item.key} is given more than once` });
+      seenKeys.add(norm(item.key));
+    }
+  }
+
+  if (structural) {
+    if (/[\r\n]/.test(doc.heading)) atEntry("the heading has a line break");
+    doc.fields.forEach((f, i) => {
+      if (f.key.trim() === "" || f.key !== f.key.trim() || /[*\r\n]/.test(f.key)) atField(i, `field key ${quote(f.key)} cannot be written as **Key** (empty, padded, or has * or a line break)`);
+      if (/[\r\n]/.test(f.value)) atField(i, `field ${f.key} has a line break in its value`);
+    });
+    doc.sections.forEach((s, i) => {
+      if (/[\r\n]/.test(s.title)) atSection(i, `section title ${quote(s.title)} has a line break`);
+      const lines = splitLines(s.body);
+      const { kinds, unclosedFence } = classify(lines);
+      const bad = kinds.findIndex((k) => k === "entry" || k === "h2" || k === "h3");
+      if (bad >= 0) atSection(i, `the "### ${s.title.trim()}" section has a line outside code that would be read as a heading: ${quote(lines[bad]!)}`);
+      if (unclosedFence !== null) atSection(i, `the "### ${s.title.trim()}" section opens a code fence it does not close`);
+    });
+  }
+  return out;
+}
+
+/**
+ * What is wrong with an entry, in words: a malformed id or one that is not a calendar date, a type other
+ * than `expected`, missing or invalid Logged / Priority / Status / Area, an LRN heading that is not a
+ * category, an OPS Severity other than P1–P4, no Summary (LRN, OPS) or Requested Capability (FEAT),
+ * repeated known fields, sections or metadata keys, and anything that would not survive formatEntry and
+ * parsing back (line breaks in keys, values or titles; body lines outside code that look like headings;
+ * unclosed code fences). An empty list means the entry is fine.
+ */
+export function validateEntry(doc: LearningDoc, expected?: LearningType): string[] {
+  return check(doc, expected, true).map((p) => p.message);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Reads one `.learnings/` file. Text before the first entry heading is the preamble (trailing blank lines
+ * dropped). Every entry that has a `## [...]` heading is returned, valid or not; `issues` lists every problem
+ * (see validateEntry), plus `## ` lines that are not entry headings, header lines that are not fields, ids
+ * repeated within the file and code fences never closed, each with the most precise line known.
+ */
+export function parseLearningsMarkdown(
+  text: string,
+  expected?: LearningType,
+): { preamble: string; entries: ParsedEntry[]; issues: MarkdownIssue[] } {
+  const lines = splitLines(text);
+  const { kinds, unclosedFence } = classify(lines);
+  const heads: number[] = [];
+  kinds.forEach((k, i) => {
+    if (k === "entry") heads.push(i);
+  });
+  const idAt = (h: number) => ENTRY_HEADING.exec(lines[h]!)![1]!.trim();
+  const enclosingId = (i: number): string | null => {
+    let id: string | null = null;
+    for (const h of heads) {
+      if (h > i) break;
+      id = idAt(h);
+    }
+    return id;
+  };
+
+  const issues: MarkdownIssue[] = [];
+  kinds.forEach((k, i) => {
+    if (k === "h2") issues.push({ line: i + 1, id: enclosingId(i), message: `${quote(lines[i]!)} is not an entry heading (## [TYPE-YYYYMMDD-XXX] name)` });
+  });
+  if (unclosedFence !== null) {
+    issues.push({ line: unclosedFence + 1, id: enclosingId(unclosedFence), message: "this code fence is never closed, so everything after it is read as code" });
+  }
+
+  const entries: ParsedEntry[] = [];
+  const seen = new Map<string, number>();
+  heads.forEach((h, n) => {
+    const id = idAt(h);
+    const heading = ENTRY_HEADING.exec(lines[h]!)![2]!.trim();
+    const prefix = /^(LRN|OPS|FEAT)-/.exec(id)?.[1] as LearningType | undefined;
+    const type: LearningType = prefix ?? expected ?? "LRN";
+
+    let end = heads[n + 1] ?? lines.length;
+    while (end > h + 1 && lines[end - 1] === "") end--;
+    if (end > h + 1 && kinds[end - 1] === "rule") end--;
+
+    const fields: LearningDoc["fields"] = [];
+    const fieldLines: number[] = [];
+    let i = h + 1;
+    for (; i < end && kinds[i] !== "h3"; i++) {
+      if (lines[i] === "" || kinds[i] === "h2") continue;
+      const kv = kinds[i] === "text" ? headerField(lines[i]!) : null;
+      if (kv) {
+        fields.push({ key: kv.key, value: kv.value });
+        fieldLines.push(i + 1);
+      } else {
+        issues.push({ line: i + 1, id, message: `${quote(lines[i]!)} is neither a "**Key**: value" field nor a "### " section heading` });
+      }
+    }
+
+    const sections: LearningDoc["sections"] = [];
+    const sectionLines: number[] = [];
+    const bodyStarts: number[] = [];
+    while (i < end) {
+      const title = lines[i]!.slice(3).trim();
+      let j = i + 1;
+      while (j < end && kinds[j] !== "h3") j++;
+      let a = i + 1;
+      while (a < j && lines[a] === "") a++;
+      sections.push({ title, body: trimBlankEdges(lines.slice(a, j)).join("\n") });
+      sectionLines.push(i + 1);
+      bodyStarts.push(a + 1);
+      i = j;
+    }
+
+    const doc: LearningDoc = { id, type, heading, fields, sections };
+    for (const p of check(doc, expected, false)) {
+      const w = p.where;
+      const line =
+        w.at === "field" ? fieldLines[w.index]! : w.at === "section" ? sectionLines[w.index]! : w.at === "metadata" ? bodyStarts[w.section]! + w.line : h + 1;
+      issues.push({ line, id, message: p.message });
+    }
+    const first = seen.get(id);
+    if (first !== undefined) issues.push({ line: h + 1, id, message: `id ${id} is already used by the entry at line ${first}` });
+    else seen.set(id, h + 1);
+
+    entries.push({ ...doc, line: h + 1 });
+  });
+
+  issues.sort((x, y) => x.line - y.line);
+  return { preamble: normalizeBlock(lines.slice(0, heads[0] ?? lines.length)), entries, issues };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+/** The canonical text of one entry, ending with "---\n". Values and titles are trimmed, bodies normalized. */
+export function formatEntry(doc: LearningDoc): string {
+  const heading = doc.heading.trim();
+  const out = [`## [${doc.id.trim()}]${heading === "" ? "" : ` ${heading}`}`, ""];
+  if (doc.fields.length > 0) {
+    for (const f of doc.fields) {
+      const value = f.value.trim();
+      out.push(`**${f.key.trim()}**:${value === "" ? "" : ` ${value}`}`);
+    }
+    out.push("");
+  }
+  for (const s of doc.sections) {
+    const title = s.title.trim();
+    out.push(title === "" ? "###" : `### ${title}`);
+    const body = normalizeBody(s.body);
+    if (body !== "") out.push(body);
+    out.push("");
+  }
+  out.push("---");
+  return out.join("\n") + "\n";
+}
+
+/**
+ * A whole file: the preamble (by default the one the skill creates for `kind`), then the entries, each
+ * preceded by a blank line. Parsing the result gives back the preamble and entries.
+ */
+export function formatLearningsMarkdown(kind: LearningFileKind, entries: LearningDoc[], preamble?: string): string {
+  const head = normalizeBlock(splitLines(preamble ?? LEARNING_FILES[kind].preamble));
+  const parts = entries.map(formatEntry);
+  return (head === "" ? parts : [head, ...parts]).join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading and editing parts of a document
+
+/** The value of the first header field with this key (case-insensitive), or null. */
+export function field(doc: LearningDoc, key: string): string | null {
+  return doc.fields.find((f) => norm(f.key) === norm(key))?.value ?? null;
+}
+
+/** Where a new item of rank r goes: after the last known item ranked lower, else before the first ranked higher, else first. */
+function rankedIndex(ranks: (number | null)[], r: number): number {
+  let lastLower = -1;
+  let firstHigher = -1;
+  ranks.forEach((x, i) => {
+    if (x === null) return;
+    if (x < r) lastLower = i;
+    else if (x > r && firstHigher < 0) firstHigher = i;
+  });
+  if (lastLower >= 0) return lastLower + 1;
+  return firstHigher >= 0 ? firstHigher : 0;
+}
+
+function insertAt<T>(items: T[], index: number, item: T): T[] {
+  return [...items.slice(0, index), item, ...items.slice(index)];
+}
+
+/**
+ * Sets a header field. An existing field (case-insensitive) is replaced in place and keeps its key's
+ * spelling; later duplicates are dropped. A new field goes to its canonical position (Logged, Priority,
+ * Status, Promoted, Severity, Area), any other key after all fields. null removes every field with that key.
+ */
+export function withField(doc: LearningDoc, key: string, value: string | null): LearningDoc {
+  const k = norm(key);
+  const at = doc.fields.findIndex((f) => norm(f.key) === k);
+  if (value === null) return { ...doc, fields: doc.fields.filter((f) => norm(f.key) !== k) };
+  const v = value.trim();
+  if (at >= 0) {
+    return { ...doc, fields: doc.fields.flatMap((f, i) => (norm(f.key) !== k ? [f] : i === at ? [{ key: f.key, value: v }] : [])) };
+  }
+  const r = FIELD_ORDER.indexOf(k);
+  const item = { key: key.trim(), value: v };
+  if (r < 0) return { ...doc, fields: [...doc.fields, item] };
+  const ranks = doc.fields.map((f) => {
+    const x = FIELD_ORDER.indexOf(norm(f.key));
+    return x < 0 ? null : x;
+  });
+  return { ...doc, fields: insertAt(doc.fields, rankedIndex(ranks, r), item) };
+}
+
+/** The body of the first section with this title (case-insensitive), or null. */
+export function section(doc: LearningDoc, title: string): string | null {
+  return doc.sections.find((s) => norm(s.title) === norm(title))?.body ?? null;
+}
+
+/**
+ * Sets a section's body (normalized like the parser does). An existing section is replaced in place and
+ * keeps its title's spelling; later duplicates are dropped. A new section goes to its canonical position
+ * for the entry's type; Resolution goes last, unknown titles just before Resolution (or last). null removes.
+ */
+export function withSection(doc: LearningDoc, title: string, body: string | null): LearningDoc {
+  const t = norm(title);
+  if (body === null) return { ...doc, sections: doc.sections.filter((s) => norm(s.title) !== t) };
+  const b = normalizeBody(body);
+  const at = doc.sections.findIndex((s) => norm(s.title) === t);
+  if (at >= 0) {
+    return { ...doc, sections: doc.sections.flatMap((s, i) => (norm(s.title) !== t ? [s] : i === at ? [{ title: s.title, body: b }] : [])) };
+  }
+  const item = { title: title.trim(), body: b };
+  if (t === "resolution") return { ...doc, sections: [...doc.sections, item] };
+  const order = SECTION_ORDER[doc.type];
+  const r = order.indexOf(t);
+  if (r < 0) {
+    const res = doc.sections.findIndex((s) => norm(s.title) === "resolution");
+    return { ...doc, sections: insertAt(doc.sections, res >= 0 ? res : doc.sections.length, item) };
+  }
+  const ranks = doc.sections.map((s) => {
+    const x = order.indexOf(norm(s.title));
+    return x < 0 ? null : x;
+  });
+  return { ...doc, sections: insertAt(doc.sections, rankedIndex(ranks, r), item) };
+}
+
+/** The `- Key: value` (or `- **Key**: value`) lines of the ### Metadata section, in order; other lines are skipped. */
+export function metadata(doc: LearningDoc): { key: string; value: string }[] {
+  const body = section(doc, "Metadata");
+  return body === null ? [] : metadataItems(body).map(({ key, value }) => ({ key, value }));
+}
+
+/**
+ * Sets a metadata line. An existing line (case-insensitive key) is rewritten in place, keeping its key's
+ * spelling and bold style; later duplicates are dropped. A new key is added as `- Key: value` after the
+ * last metadata line (the Metadata section is created if missing). A value is one line: line breaks in it
+ * become spaces. null removes every line with that key.
+ */
+export function withMetadata(doc: LearningDoc, key: string, value: string | null): LearningDoc {
+  const body = section(doc, "Metadata");
+  const k = norm(key);
+  const v = value === null ? null : value.trim().replace(/[ \t]*[\r\n]+[ \t]*/g, " ");
+  if (body === null) return v === null ? doc : withSection(doc, "Metadata", `- ${key.trim()}:${v === "" ? "" : ` ${v}`}`);
+  const lines = splitLines(body);
+  const items = metadataItems(body);
+  const matching = items.filter((it) => norm(it.key) === k);
+  const line = (kv: { key: string; bold: boolean }, text: string) => `- ${kv.bold ? `**${kv.key}**` : kv.key}:${text === "" ? "" : ` ${text}`}`;
+  let next: string[];
+  if (v === null) {
+    const drop = new Set(matching.map((it) => it.line));
+    next = lines.filter((_, i) => !drop.has(i));
+  } else if (matching.length > 0) {
+    const [first, ...rest] = matching;
+    const drop = new Set(rest.map((it) => it.line));
+    next = lines.flatMap((l, i) => (drop.has(i) ? [] : i === first!.line ? [line(first!, v)] : [l]));
+  } else {
+    let at = items.length > 0 ? items[items.length - 1]!.line + 1 : lines.length;
+    while (items.length > 0 && at < lines.length && /^[ \t]+\S/.test(lines[at]!)) at++; // continuation lines of the last item
+    next = insertAt(lines, at, line({ key: key.trim(), bold: false }, v));
+  }
+  return withSection(doc, "Metadata", next.join("\n"));
+}
