@@ -14,6 +14,7 @@ import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
 import { learningRoutes } from "./modules/learnings/routes.ts";
+import { governanceRoutes } from "./modules/governance/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await incidentRoutes(app, deps);
   await runbookRoutes(app, deps);
   await learningRoutes(app, deps);
+  await governanceRoutes(app, deps);
   await alertRoutes(app, deps);
   await doctorRoutes(app, deps);
   await registerLive(app, deps);

@@ -69,6 +69,17 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/promotions/:id": "targets:read",
   "PATCH /api/promotions/:id": "postmortems:write",
   "GET /api/handoff": "targets:read",
+  "PUT /api/settings/thresholds": "config:write",
+  "GET /api/governance": "targets:read",
+  "GET /api/proposals": "targets:read",
+  "POST /api/proposals": "proposals:write",
+  "GET /api/proposals/:id": "targets:read",
+  "GET /api/proposals/:id/votes": "targets:read",
+  "POST /api/proposals/:id/votes": "votes:cast",
+  "POST /api/proposals/:id/reviews": "votes:cast",
+  "POST /api/proposals/:id/withdraw": "proposals:write",
+  "GET /api/governance/events": "targets:read",
+  "GET /api/governance/events/export": "targets:read",
   "GET /ws": "targets:read",
 };
 

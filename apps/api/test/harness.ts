@@ -51,12 +51,14 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     return { user, email, password, cookie, headers: { cookie, origin: base } as Record<string, string> };
   };
   /** An API token with these roles, created by a user holding them. */
-  const tokenFor = async (roles: Role[]) => {
+  /** With `member`, an admin creates it bound to that governance member (an agent of the triad). */
+  const tokenFor = async (roles: Role[], member?: string) => {
     const email = `tokenowner${++n}@test.local`;
-    const owner: Role[] = [...new Set<Role>([...roles, "oncall"])];
+    // An admin may grant any role, so a member-bound token's owner is an admin only (not a governance member itself).
+    const owner: Role[] = member ? ["admin"] : [...new Set<Role>([...roles, "oncall"])];
     const { user } = await createUser(stack.db, systemContext("test"), { email, displayName: email, roles: owner }, "a long test password 1");
     const ctx = { actor: { type: "user" as const, id: user.id, label: email, roles: owner, sessionHash: null }, ip: null, userAgent: null, requestId: null };
-    const { secret } = await createApiToken(stack.db, ctx, { name: `t${n}`, roles });
+    const { secret } = await createApiToken(stack.db, ctx, { name: `t${n}`, roles, member });
     if (!(await resolveApiToken(stack.db, secret))) throw new Error("token does not resolve");
     return { secret, user, headers: { authorization: `Bearer ${secret}` } as Record<string, string> };
   };

@@ -6,6 +6,7 @@ import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";
 import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
+import { closeDueProposals, runProposalCloseJob } from "./jobs/governance.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
@@ -50,6 +51,7 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
   // Runs wait on targets for minutes; each holds a slot, so a handful of runs proceed side by side.
   const runbooks = new Worker("runbooks", async (job: Job) => runRunbookJob(rt, job.data), { connection, prefix, concurrency: 8, ...lock });
+  const governance = new Worker("governance", async (job: Job) => runProposalCloseJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
   const maintenance = new Worker(
     "maintenance",
     async () => ({
@@ -57,12 +59,13 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       requeuedAlerts: await requeueDueAlerts(rt),
       redispatchedRuns: await redispatchStrandedRuns(rt),
       learnings: await runDetectionJob(rt),
+      closedProposals: await closeDueProposals(rt),
     }),
     { connection, prefix, concurrency: 1 },
   );
-  for (const w of [probes, healing, alerts, runbooks, maintenance]) {
+  for (const w of [probes, healing, alerts, runbooks, governance, maintenance]) {
     w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
     w.on("error", (err) => log(`worker error: ${err.message}`));
   }
-  return [probes, healing, alerts, runbooks, maintenance];
+  return [probes, healing, alerts, runbooks, governance, maintenance];
 }

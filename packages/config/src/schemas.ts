@@ -257,6 +257,8 @@ export const GovernanceRules = z
       .strict(),
     ballotsVisible: z.boolean().default(true),
     participationQuorum: z.number().min(0).max(1).default(0),
+    /** "governance-role": every active user with the governance role is a member too (by e-mail); "none": only the listed voters. */
+    humanMembers: z.enum(["governance-role", "none"]).default("governance-role"),
   })
   .strict()
   .superRefine((g, ctx) => {

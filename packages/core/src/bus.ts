@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { IncidentView } from "./incidents/incidents.ts";
+import type { ProposalSummary } from "./governance/governance.ts";
 import type { LearningSummary } from "./learnings/learnings.ts";
 import type { PostmortemSummary } from "./postmortems/postmortems.ts";
 import type { RunSummary, StepView } from "./runbooks/runs.ts";
@@ -15,10 +16,11 @@ export type BusFrame =
   | { type: "run.updated"; run: RunSummary; step: StepView | null }
   | { type: "postmortem.updated"; postmortem: PostmortemSummary }
   | { type: "learning.updated"; learning: LearningSummary }
+  | { type: "proposal.updated"; proposal: ProposalSummary }
   /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
   | { type: "session.revoked"; userId: string; reason: string };
 
-const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "session.revoked"]) }).loose();
+const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked"]) }).loose();
 
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;

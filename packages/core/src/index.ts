@@ -22,3 +22,5 @@ export * from "./learnings/learnings.ts";
 export * from "./learnings/detect.ts";
 export * from "./postmortems/postmortems.ts";
 export * from "./learnings/handoff.ts";
+export * from "./settings.ts";
+export * from "./governance/governance.ts";

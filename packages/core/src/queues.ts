@@ -43,6 +43,11 @@ export const JOBS = {
     name: "runbook-run",
     payload: z.object({ runId: z.number().int().positive() }),
   },
+  proposalClose: {
+    queue: "governance",
+    name: "proposal-close",
+    payload: z.object({ proposalId: z.number().int().positive() }),
+  },
   maintenance: {
     queue: "maintenance",
     name: "maintenance",
@@ -51,7 +56,7 @@ export const JOBS = {
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
-export const QUEUE_NAMES = ["probes", "healing", "alerts", "runbooks", "maintenance"] as const;
+export const QUEUE_NAMES = ["probes", "healing", "alerts", "runbooks", "governance", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
@@ -63,7 +68,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
-  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), maintenance: make("maintenance") };
+  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), governance: make("governance"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 
@@ -83,4 +88,19 @@ export function metricsKey(prefix: string, name: string): string {
  */
 export async function dispatchRun(queues: Queues, runId: number, dispatch: number) {
   return enqueue(queues, "runbookRun", { runId }, { jobId: `run-${runId}-${dispatch}`, attempts: 3, backoff: { type: "fixed", delay: 2000 }, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
+}
+
+/**
+ * Close a proposal at its deadline: a delayed job. If no worker runs at that moment the job waits in Redis
+ * and runs when one starts; votes after the deadline are refused by the database's clock meanwhile.
+ */
+export async function scheduleProposalClose(queues: Queues, proposalId: number, deadline: Date) {
+  return enqueue(queues, "proposalClose", { proposalId }, {
+    jobId: `proposal-${proposalId}-close`,
+    delay: Math.max(0, deadline.getTime() - Date.now()),
+    attempts: 5,
+    backoff: { type: "exponential", delay: 1000 },
+    removeOnComplete: { count: 2000 },
+    removeOnFail: { count: 2000 },
+  });
 }

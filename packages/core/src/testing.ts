@@ -47,7 +47,9 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
 
 /** A copy of the shipped config folder with edits, for tests that need other ports or intervals. */
 /** Edits change the parsed JSON in place. */
-export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => void; monitoring?: (m: Record<string, unknown>) => void } = {}) {
+export function writeTestConfig(
+  edit: { fleet?: (f: FleetConfig) => void; monitoring?: (m: Record<string, unknown>) => void; governance?: (g: Record<string, unknown>) => void } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "ops-test-config-"));
   cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
   const rewrite = (file: string, fn?: (json: never) => void) => {
@@ -59,6 +61,7 @@ export function writeTestConfig(edit: { fleet?: (f: FleetConfig) => void; monito
   };
   rewrite("fleet.json", edit.fleet);
   rewrite("monitoring-config.json", edit.monitoring);
+  rewrite("governance-quorum-rules.json", edit.governance);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

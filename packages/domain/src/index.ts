@@ -11,3 +11,4 @@ export * from "./learnings-markdown.ts";
 export * from "./learnings.ts";
 export * from "./detection.ts";
 export * from "./postmortems.ts";
+export * from "./governance.ts";

@@ -17,6 +17,8 @@ export type TokenView = {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The governance member the token votes as (an agent of the triad), if an admin bound it to one. */
+  member: string | null;
 };
 
 type TokenRow = {
@@ -30,6 +32,7 @@ type TokenRow = {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  member: string | null;
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -45,11 +48,12 @@ function toTokenView(r: TokenRow): TokenView {
     expiresAt: iso(r.expiresAt),
     lastUsedAt: iso(r.lastUsedAt),
     revokedAt: iso(r.revokedAt),
+    member: r.member,
   };
 }
 
 const SELECT = `SELECT t.id, t.name, t.prefix, t.roles, t.created_by AS "createdById", u.email AS "createdByEmail",
-  t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt"
+  t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt", t.member
   FROM api_tokens t JOIN users u ON u.id = t.created_by`;
 
 /** Any signed-in caller may list and revoke their own tokens. */
@@ -62,13 +66,15 @@ export async function listApiTokens(h: DbHandle, ctx: RequestContext): Promise<T
 }
 
 /** A machine identity with at most its creator's roles; the secret is returned once and stored hashed. */
-export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { name: string; roles: Role[]; expiresAt?: string | undefined }) {
+export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { name: string; roles: Role[]; expiresAt?: string | undefined; member?: string | undefined }) {
   requirePermission(ctx, "tokens:create");
   const userId = actingUserId(ctx.actor);
   if (!userId) throw new ServiceError("FORBIDDEN", "tokens are created on behalf of a user");
   if (!mayGrantRoles(input.roles, ctx.actor.roles)) {
     throw new ServiceError("FORBIDDEN", `a token cannot carry roles you do not hold (${input.roles.filter((r) => !ctx.actor.roles.includes(r)).join(", ")})`, "roles");
   }
+  // Binding a token to a governance member lets it vote as that member: an admin's decision only.
+  if (input.member !== undefined && !can(ctx.actor.roles, "users:manage")) throw new ServiceError("FORBIDDEN", "only an admin may bind a token to a governance member", "member");
   let expiresAt: Date | null = null;
   if (input.expiresAt !== undefined) {
     expiresAt = new Date(input.expiresAt);
@@ -78,8 +84,8 @@ export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { 
   const { secret, hash } = newSecret(TOKEN_PREFIX);
   return h.sql.begin(async (tx) => {
     const [created] = await tx<{ id: string }[]>`
-      INSERT INTO api_tokens (name, token_hash, prefix, roles, created_by, expires_at)
-      VALUES (${input.name.trim()}, ${hash}, ${secret.slice(0, TOKEN_PREFIX.length + 4)}, ${[...new Set(input.roles)]}::text[], ${userId}, ${expiresAt})
+      INSERT INTO api_tokens (name, token_hash, prefix, roles, created_by, expires_at, member)
+      VALUES (${input.name.trim()}, ${hash}, ${secret.slice(0, TOKEN_PREFIX.length + 4)}, ${[...new Set(input.roles)]}::text[], ${userId}, ${expiresAt}, ${input.member ?? null})
       RETURNING id`;
     const [row] = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1`, [created!.id]);
     const token = toTokenView(row!);

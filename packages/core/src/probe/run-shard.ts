@@ -2,10 +2,11 @@ import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
 import { NEVER_PROBED, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
+import { effectiveThresholds } from "../settings.ts";
 import { probeTarget } from "./probe-target.ts";
 
-export function evaluationPolicy(config: OpsConfig): EvaluationPolicy {
-  return { thresholds: config.monitoring.thresholds, heartbeatTimeoutMs: config.monitoring.heartbeatTimeoutSeconds * 1000 };
+export function evaluationPolicy(config: OpsConfig, thresholds: EvaluationPolicy["thresholds"] = config.monitoring.thresholds): EvaluationPolicy {
+  return { thresholds, heartbeatTimeoutMs: config.monitoring.heartbeatTimeoutSeconds * 1000 };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -30,6 +31,7 @@ export async function runProbeShard(h: DbHandle, config: OpsConfig, names: strin
     name: t.name,
     obs: (await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs })) as ProbeObservation,
   }));
-  const outcome = await recordObservations(h, observations, evaluationPolicy(config), config.monitoring.retention.samplesDays);
+  const thresholds = await effectiveThresholds(h.sql, config);
+  const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);
   return { ...outcome, probed: observations.length };
 }

@@ -54,6 +54,8 @@ export const apiTokens = pgTable(
     expiresAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
     lastUsedAt: timestamp({ withTimezone: true }),
+    /** The governance member this token votes as (an agent of the triad); set by an admin only. */
+    member: text(),
   },
   (t) => [index("api_tokens_created_by_idx").on(t.createdBy)],
 );

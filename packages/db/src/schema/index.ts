@@ -6,3 +6,4 @@ export * from "./alerts.ts";
 export * from "./doctor.ts";
 export * from "./runbooks.ts";
 export * from "./learnings.ts";
+export * from "./governance.ts";

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { effectiveThresholds, updateThresholds } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
+import { ctxOf } from "../../plugins/auth.ts";
+import { errorResponses } from "../../schemas.ts";
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -47,7 +50,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       config: { auth: "targets:read" },
       schema: {
         tags: ["system"],
-        summary: "Probe interval, heartbeat timeout and thresholds from monitoring-config.json",
+        summary: "Probe interval, heartbeat timeout, and the thresholds in force (monitoring-config.json with run-time changes on top)",
         response: {
           200: z.object({
             intervalSeconds: z.number(),
@@ -66,8 +69,22 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         timeoutMs: m.healthCheck.timeoutMs,
         heartbeatTimeoutSeconds: m.heartbeatTimeoutSeconds,
         samplesRetentionDays: m.retention.samplesDays,
-        thresholds: m.thresholds,
+        thresholds: await effectiveThresholds(deps.db.sql, deps.config),
       };
     },
+  );
+
+  r.put(
+    "/api/settings/thresholds",
+    {
+      config: { auth: "config:write" },
+      schema: {
+        tags: ["system"],
+        summary: "Change the monitoring thresholds at run time (admins; a passed proposal does the same through the same path)",
+        body: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }).strict(),
+        response: { 200: z.object({ thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }) }), ...errorResponses },
+      },
+    },
+    async (req) => ({ thresholds: await updateThresholds(deps.db, deps.config, ctxOf(req), req.body) }),
   );
 }

@@ -18,6 +18,7 @@ const Token = z
     expiresAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    member: z.string().nullable().describe("the governance member this token votes as"),
   })
   .meta({ id: "ApiToken" });
 
@@ -38,7 +39,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       schema: {
         tags,
         summary: "Create a machine identity; the secret is returned once",
-        body: z.object({ name: z.string().trim().min(1).max(120), roles: z.array(z.enum(ROLES)).min(1, "give the token at least one role"), expiresAt: z.string().optional() }),
+        body: z.object({ name: z.string().trim().min(1).max(120), roles: z.array(z.enum(ROLES)).min(1, "give the token at least one role"), expiresAt: z.string().optional(), member: z.string().trim().min(1).max(120).optional().describe("admins only: the governance member (e.g. alpha) this token votes as") }),
         response: { 201: z.object({ token: Token, secret: z.string() }), ...errorResponses },
       },
     },
