@@ -80,7 +80,14 @@ export async function getJson<T = Record<string, unknown>>(url: string, init?: R
  * a Redis prefix of its own, with a 2 s probe interval.
  */
 export async function startStack(
-  opts: { apis?: number; intervalSeconds?: number; selfHealing?: Record<string, unknown>; webhookUrl?: string; fleet?: (f: FleetConfig) => void } = {},
+  opts: {
+    apis?: number;
+    intervalSeconds?: number;
+    selfHealing?: Record<string, unknown>;
+    webhookUrl?: string;
+    fleet?: (f: FleetConfig) => void;
+    governance?: (g: Record<string, unknown>) => void;
+  } = {},
 ) {
   const data = await openTestStack();
   const ports = await agentPorts();
@@ -103,6 +110,7 @@ export async function startStack(
       channels.file = { enabled: true, path: join(ARTIFACTS, "alerts.log") };
       if (opts.webhookUrl) channels.webhook = { enabled: true, url: opts.webhookUrl };
     },
+    ...(opts.governance ? { governance: opts.governance } : {}),
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
