@@ -14,6 +14,10 @@ import "./styles/incident-page.css";
 import "./styles/incident-board.css";
 import "./styles/cases.css";
 import "./styles/runbooks.css";
+import "./styles/markdown.css";
+import "./styles/postmortems.css";
+import "./styles/learnings.css";
+import "./styles/handoff.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -1,5 +1,5 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { UsersPage } from "../features/admin/pages/UsersPage.tsx";
 import { AuditPage } from "../features/audit/pages/AuditPage.tsx";
 import { AuthGate } from "../features/auth/components/AuthGate.tsx";
@@ -7,9 +7,17 @@ import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
 import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
 import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
 import { CasesPage } from "../features/cases/pages/CasesPage.tsx";
+import { HandoffPage } from "../features/handoff/pages/HandoffPage.tsx";
+import { createHandoffSync } from "../features/handoff/queries.ts";
 import { IncidentPage } from "../features/incidents/pages/IncidentPage.tsx";
 import { IncidentsPage } from "../features/incidents/pages/IncidentsPage.tsx";
 import { createIncidentSync } from "../features/incidents/queries.ts";
+import { LearningsPage } from "../features/learnings/pages/LearningsPage.tsx";
+import { PatternsPage } from "../features/learnings/pages/PatternsPage.tsx";
+import { PromotionsPage } from "../features/learnings/pages/PromotionsPage.tsx";
+import { createLearningSync } from "../features/learnings/queries.ts";
+import { PostmortemsPage } from "../features/postmortems/pages/PostmortemsPage.tsx";
+import { createPostmortemSync } from "../features/postmortems/queries.ts";
 import { ProcedurePage } from "../features/runbooks/pages/ProcedurePage.tsx";
 import { RunbooksPage } from "../features/runbooks/pages/RunbooksPage.tsx";
 import { RunPage } from "../features/runbooks/pages/RunPage.tsx";
@@ -28,6 +36,11 @@ import { useHref } from "./router.tsx";
 import { matchRoute, pathOf } from "./routes.ts";
 import type { Route } from "./routes.ts";
 import { Shell } from "./Shell.tsx";
+
+// The pages that render markdown load it (react-markdown, remark-gfm) on first use.
+const PostmortemPage = lazy(() => import("../features/postmortems/pages/PostmortemPage.tsx").then((m) => ({ default: m.PostmortemPage })));
+const LearningPage = lazy(() => import("../features/learnings/pages/LearningPage.tsx").then((m) => ({ default: m.LearningPage })));
+const PromotionPage = lazy(() => import("../features/learnings/pages/PromotionPage.tsx").then((m) => ({ default: m.PromotionPage })));
 
 function page(route: Exclude<Route, { name: "login" }>) {
   switch (route.name) {
@@ -57,6 +70,22 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <RunsPage />;
     case "run":
       return <RunPage key={route.id} id={route.id} />;
+    case "postmortems":
+      return <PostmortemsPage />;
+    case "postmortem":
+      return <PostmortemPage key={route.id} id={route.id} />;
+    case "learnings":
+      return <LearningsPage />;
+    case "patterns":
+      return <PatternsPage />;
+    case "learning":
+      return <LearningPage key={route.learningId} id={route.learningId} />;
+    case "promotions":
+      return <PromotionsPage />;
+    case "promotion":
+      return <PromotionPage key={route.id} id={route.id} />;
+    case "handoff":
+      return <HandoffPage />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -71,6 +100,11 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   cases: "Cases",
   runbooks: "Runbooks",
   runs: "Runs",
+  postmortems: "Postmortems",
+  learnings: "Learnings",
+  patterns: "Patterns · Learnings",
+  promotions: "Promotions",
+  handoff: "On-call handoff",
   notFound: "Not found",
 };
 
@@ -79,6 +113,9 @@ function titleOf(route: Route): string | undefined {
   if (route.name === "incident") return `INC-${route.id}`;
   if (route.name === "procedure") return `${route.procedureId} · Runbooks`;
   if (route.name === "run") return `Run #${route.id}`;
+  if (route.name === "postmortem") return `Postmortem #${route.id}`;
+  if (route.name === "learning") return route.learningId;
+  if (route.name === "promotion") return `Promotion #${route.id}`;
   return TITLES[route.name];
 }
 
@@ -98,6 +135,17 @@ function sectionOf(route: Route): Section | undefined {
     case "runs":
     case "run":
       return "runs";
+    case "postmortems":
+    case "postmortem":
+      return "postmortems";
+    case "learnings":
+    case "patterns":
+    case "learning":
+    case "promotions":
+    case "promotion":
+      return "learnings";
+    case "handoff":
+      return "handoff";
     case "account":
     case "users":
     case "tokens":
@@ -114,12 +162,18 @@ export function App() {
     const syncTargets = createLiveSync(queryClient);
     const syncIncidents = createIncidentSync(queryClient);
     const syncRuns = createRunSync(queryClient);
+    const syncPostmortems = createPostmortemSync(queryClient);
+    const syncLearnings = createLearningSync(queryClient);
+    const syncHandoff = createHandoffSync(queryClient);
     const conn: LiveConnection = new LiveConnection({
       url: () => wsUrl(window.location),
       onFrame: (frame) => {
         syncTargets(frame);
         syncIncidents(frame);
         syncRuns(frame);
+        syncPostmortems(frame);
+        syncLearnings(frame);
+        syncHandoff(frame);
       },
       onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
       onHandshakeFailures: () => checkSession(queryClient),
@@ -140,7 +194,9 @@ export function App() {
         ) : (
           <AuthGate route={route} href={href}>
             <Shell pageTitle={titleOf(route)} section={sectionOf(route)}>
-              <ErrorBoundary resetKey={href}>{page(route)}</ErrorBoundary>
+              <ErrorBoundary resetKey={href}>
+                <Suspense fallback={<p className="muted">Loading…</p>}>{page(route)}</Suspense>
+              </ErrorBoundary>
             </Shell>
           </AuthGate>
         )}

@@ -4,7 +4,19 @@ import { can, useSession } from "../features/auth/session.ts";
 import { errorMessage } from "../lib/api.ts";
 import { Link } from "./router.tsx";
 
-export type Section = "board" | "incidents" | "runbooks" | "runs" | "cases" | "tokens" | "audit" | "users" | "account";
+export type Section =
+  | "board"
+  | "incidents"
+  | "runbooks"
+  | "runs"
+  | "postmortems"
+  | "learnings"
+  | "handoff"
+  | "cases"
+  | "tokens"
+  | "audit"
+  | "users"
+  | "account";
 
 function NavLink({ to, section, active, children }: { to: string; section: Section; active?: Section; children: string }) {
   return (
@@ -13,6 +25,19 @@ function NavLink({ to, section, active, children }: { to: string; section: Secti
     </Link>
   );
 }
+
+/** The links everyone signed in gets; the pages themselves say what a role may not see. */
+const MAIN_LINKS: readonly [string, Section, string][] = [
+  ["/", "board", "Board"],
+  ["/incidents", "incidents", "Incidents"],
+  ["/runbooks", "runbooks", "Runbooks"],
+  ["/runs", "runs", "Runs"],
+  ["/postmortems", "postmortems", "Postmortems"],
+  ["/learnings", "learnings", "Learnings"],
+  ["/handoff", "handoff", "Handoff"],
+  ["/cases", "cases", "Cases"],
+  ["/tokens", "tokens", "Tokens"],
+];
 
 /** Second header row: where to go, and who is signed in. Only what the user may use is offered. */
 export function NavBar({ active, restricted }: { active?: Section; restricted: boolean }) {
@@ -24,24 +49,11 @@ export function NavBar({ active, restricted }: { active?: Section; restricted: b
       <nav className="nav__links" aria-label="Main">
         {!restricted && (
           <>
-            <NavLink to="/" section="board" active={active}>
-              Board
-            </NavLink>
-            <NavLink to="/incidents" section="incidents" active={active}>
-              Incidents
-            </NavLink>
-            <NavLink to="/runbooks" section="runbooks" active={active}>
-              Runbooks
-            </NavLink>
-            <NavLink to="/runs" section="runs" active={active}>
-              Runs
-            </NavLink>
-            <NavLink to="/cases" section="cases" active={active}>
-              Cases
-            </NavLink>
-            <NavLink to="/tokens" section="tokens" active={active}>
-              Tokens
-            </NavLink>
+            {MAIN_LINKS.map(([to, section, label]) => (
+              <NavLink key={section} to={to} section={section} active={active}>
+                {label}
+              </NavLink>
+            ))}
             {can(session, "audit:read") && (
               <NavLink to="/audit" section="audit" active={active}>
                 Audit

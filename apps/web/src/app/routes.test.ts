@@ -1,5 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { casesPath, incidentPath, incidentsPath, matchRoute, pathOf, procedurePath, runbooksPath, runForPath, runPath, runsPath, targetPath } from "./routes.ts";
+import {
+  casesPath,
+  handoffPath,
+  incidentPath,
+  incidentsPath,
+  learningPath,
+  learningsPath,
+  matchRoute,
+  pathOf,
+  patternsPath,
+  postmortemPath,
+  postmortemsPath,
+  procedurePath,
+  promotionPath,
+  promotionsPath,
+  runbooksPath,
+  runForPath,
+  runPath,
+  runsPath,
+  targetPath,
+} from "./routes.ts";
 
 describe("matchRoute", () => {
   it("matches the board, target pages and everything else", () => {
@@ -76,5 +96,34 @@ describe("matchRoute", () => {
     expect(runPath(7)).toBe("/runs/7");
     expect(runsPath()).toBe("/runs");
     expect(runsPath({ status: "failed", target: "steward" })).toBe("/runs?status=failed&target=steward");
+  });
+});
+
+describe("postmortem, learning, promotion and handoff routes", () => {
+  it("matches them", () => {
+    expect(matchRoute("/postmortems")).toEqual({ name: "postmortems" });
+    expect(matchRoute("/postmortems/12")).toEqual({ name: "postmortem", id: 12 });
+    expect(matchRoute("/postmortems/x")).toEqual({ name: "notFound", path: "/postmortems/x" });
+    expect(matchRoute("/learnings")).toEqual({ name: "learnings" });
+    expect(matchRoute("/learnings/patterns")).toEqual({ name: "patterns" });
+    expect(matchRoute("/learnings/LRN-20261123-001")).toEqual({ name: "learning", learningId: "LRN-20261123-001" });
+    expect(matchRoute("/learnings/a%20b")).toEqual({ name: "learning", learningId: "a b" });
+    expect(matchRoute("/learnings/%E0%A4%A")).toEqual({ name: "notFound", path: "/learnings/%E0%A4%A" });
+    expect(matchRoute("/promotions")).toEqual({ name: "promotions" });
+    expect(matchRoute("/promotions/3")).toEqual({ name: "promotion", id: 3 });
+    expect(matchRoute("/handoff/")).toEqual({ name: "handoff" });
+  });
+
+  it("builds their paths", () => {
+    expect(postmortemPath(4)).toBe("/postmortems/4");
+    expect(postmortemsPath()).toBe("/postmortems");
+    expect(postmortemsPath({ status: "draft", incident: 3 })).toBe("/postmortems?status=draft&incident=3");
+    expect(learningPath("LRN-1")).toBe("/learnings/LRN-1");
+    expect(learningsPath({ q: "disk full", type: "OPS", status: undefined, area: "" })).toBe("/learnings?q=disk+full&type=OPS");
+    expect(patternsPath()).toBe("/learnings/patterns");
+    expect(promotionPath(2)).toBe("/promotions/2");
+    expect(promotionsPath("runbook-draft")).toBe("/promotions?kind=runbook-draft");
+    expect(promotionsPath()).toBe("/promotions");
+    expect(handoffPath()).toBe("/handoff");
   });
 });

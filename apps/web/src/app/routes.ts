@@ -13,6 +13,14 @@ export type Route =
   | { name: "procedure"; runbookId: string; procedureId: string }
   | { name: "runs" }
   | { name: "run"; id: number }
+  | { name: "postmortems" }
+  | { name: "postmortem"; id: number }
+  | { name: "learnings" }
+  | { name: "patterns" }
+  | { name: "learning"; learningId: string }
+  | { name: "promotions" }
+  | { name: "promotion"; id: number }
+  | { name: "handoff" }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -27,6 +35,11 @@ const STATIC = new Map<string, Route>([
   ["/cases", { name: "cases" }],
   ["/runbooks", { name: "runbooks" }],
   ["/runs", { name: "runs" }],
+  ["/postmortems", { name: "postmortems" }],
+  ["/learnings", { name: "learnings" }],
+  ["/learnings/patterns", { name: "patterns" }],
+  ["/promotions", { name: "promotions" }],
+  ["/handoff", { name: "handoff" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -37,6 +50,18 @@ export function matchRoute(pathname: string): Route {
   if (inc?.[1]) return { name: "incident", id: Number(inc[1]) };
   const run = /^\/runs\/(\d{1,15})$/.exec(path);
   if (run?.[1]) return { name: "run", id: Number(run[1]) };
+  const pm = /^\/postmortems\/(\d{1,15})$/.exec(path);
+  if (pm?.[1]) return { name: "postmortem", id: Number(pm[1]) };
+  const promo = /^\/promotions\/(\d{1,15})$/.exec(path);
+  if (promo?.[1]) return { name: "promotion", id: Number(promo[1]) };
+  const lrn = /^\/learnings\/([^/]+)$/.exec(path);
+  if (lrn?.[1]) {
+    try {
+      return { name: "learning", learningId: decodeURIComponent(lrn[1]) };
+    } catch {
+      return { name: "notFound", path: pathname };
+    }
+  }
   const proc = /^\/runbooks\/([^/]+)\/([^/]+)$/.exec(path);
   if (proc?.[1] && proc[2]) {
     try {
@@ -114,4 +139,45 @@ export function runsPath(filter: { status?: string; runbook?: string; target?: s
   if (filter.incident != null) q.set("incident", String(filter.incident));
   const qs = q.toString();
   return qs ? `/runs?${qs}` : "/runs";
+}
+
+export function postmortemPath(id: number): string {
+  return `/postmortems/${id}`;
+}
+
+/** The postmortem list; "all" statuses is the default and stays out of the URL. */
+export function postmortemsPath(filter: { status?: string; incident?: number } = {}): string {
+  const q = new URLSearchParams();
+  if (filter.status) q.set("status", filter.status);
+  if (filter.incident != null) q.set("incident", String(filter.incident));
+  const qs = q.toString();
+  return qs ? `/postmortems?${qs}` : "/postmortems";
+}
+
+export function learningPath(id: string): string {
+  return `/learnings/${encodeURIComponent(id)}`;
+}
+
+/** The learnings list with its filters; empty ones stay out of the URL. */
+export function learningsPath(filter: Record<string, string | number | undefined> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") q.set(k, String(v));
+  const qs = q.toString();
+  return qs ? `/learnings?${qs}` : "/learnings";
+}
+
+export function patternsPath(): string {
+  return "/learnings/patterns";
+}
+
+export function promotionPath(id: number): string {
+  return `/promotions/${id}`;
+}
+
+export function promotionsPath(kind?: string): string {
+  return kind ? `/promotions?kind=${encodeURIComponent(kind)}` : "/promotions";
+}
+
+export function handoffPath(): string {
+  return "/handoff";
 }

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly requestId?: string,
+    /** The whole error body, for answers that carry more than the message (an import's `issues`). */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -43,6 +45,7 @@ export function toApiError(status: number, statusText: string, body: unknown): A
     message,
     typeof b.field === "string" ? b.field : undefined,
     typeof b.requestId === "string" ? b.requestId : undefined,
+    body,
   );
 }
 

@@ -9,7 +9,8 @@ export type Permission =
   | "targets:read"
   | "healing:control"
   | "incidents:write"
-  | "runbooks:run";
+  | "runbooks:run"
+  | "postmortems:write";
 
 export type Me = {
   id: string;

@@ -6,6 +6,8 @@ import { errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
+import { IncidentLearnings } from "../../learnings/components/IncidentLearnings.tsx";
+import { IncidentPostmortem } from "../../postmortems/components/IncidentPostmortem.tsx";
 import { IncidentRuns } from "../../runbooks/components/IncidentRuns.tsx";
 import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { IncidentActions } from "../components/IncidentActions.tsx";
@@ -151,7 +153,9 @@ function IncidentView({ id }: { id: number }) {
             <h2 id="times-h">Times</h2>
             <Facts inc={inc} now={now} />
           </section>
+          <IncidentPostmortem incidentId={inc.id} />
           <IncidentRuns incidentId={inc.id} now={now} />
+          <IncidentLearnings incidentId={inc.id} />
         </aside>
       </div>
     </div>

@@ -1,0 +1,25 @@
+import { useQuery } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
+import { apiGet } from "../../lib/api.ts";
+import type { Frame } from "../../lib/ws.ts";
+import { useRefresh } from "../postmortems/queries.ts";
+import { affectsHandoff, normalizeHandoff } from "./handoff.ts";
+import type { Handoff } from "./handoff.ts";
+
+export const handoffKey = ["handoff"] as const;
+
+export function useHandoff() {
+  const refetchInterval = useRefresh();
+  return useQuery({
+    queryKey: handoffKey,
+    queryFn: async ({ signal }): Promise<Handoff> => normalizeHandoff(await apiGet<unknown>("/api/handoff", { signal })),
+    refetchInterval: Math.min(refetchInterval, 30_000),
+  });
+}
+
+/** Live frames: anything the handoff lists (incidents, runs, learnings) changed, so it is fetched again. */
+export function createHandoffSync(qc: QueryClient): (raw: Frame) => void {
+  return (raw) => {
+    if (affectsHandoff(raw)) void qc.invalidateQueries({ queryKey: handoffKey });
+  };
+}

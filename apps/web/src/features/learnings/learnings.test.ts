@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../lib/api.ts";
+import { learning } from "./fixtures.test-util.ts";
+import {
+  evidenceText,
+  flattenLearningPages,
+  importIssues,
+  importIssueText,
+  importKindOfFile,
+  importResultText,
+  isFiltered,
+  learningFilterFromSearch,
+  learningFromFrame,
+  learningsQuery,
+  matchesLearningFilter,
+  nextBefore,
+  promotionTarget,
+  recurrenceText,
+  runbookDraftId,
+  seenText,
+  slugs,
+  upsertLearning,
+  withSelected,
+  words,
+} from "./learnings.ts";
+import { normalizeLearning, normalizeLearningSummary, normalizePattern, normalizePromotion } from "./types.ts";
+
+describe("learning filters → query string", () => {
+  it("reads the page's URL, dropping unknown values", () => {
+    expect(learningFilterFromSearch("?q=disk+full&type=OPS&status=pending&priority=high&area=infra&incident=12")).toEqual({
+      q: "disk full",
+      type: "OPS",
+      status: "pending",
+      priority: "high",
+      area: "infra",
+      incident: 12,
+    });
+    expect(learningFilterFromSearch("?type=XYZ&status=nope&priority=&incident=abc&q=%20")).toEqual({});
+  });
+
+  it("builds the API query with the page size and cursor", () => {
+    expect(learningsQuery({})).toBe("limit=50");
+    expect(learningsQuery({ q: " disk ", type: "LRN", status: "in_progress", priority: "critical", area: "infra", category: "insight", incident: 4 }, "LRN-9", 20)).toBe(
+      "q=disk&type=LRN&status=in_progress&priority=critical&area=infra&category=insight&incident=4&limit=20&before=LRN-9",
+    );
+  });
+
+  it("knows whether a list is filtered", () => {
+    expect(isFiltered({})).toBe(false);
+    expect(isFiltered({ q: "" })).toBe(false);
+    expect(isFiltered({ area: "infra" })).toBe(true);
+  });
+
+  it("offers the known values and the selected one", () => {
+    expect(withSelected(["monitoring", "automation"], "zeta")).toEqual(["monitoring", "automation", "zeta"]);
+    expect(withSelected(["monitoring", "automation"], "automation")).toEqual(["monitoring", "automation"]);
+    expect(withSelected(["monitoring"])).toEqual(["monitoring"]);
+    expect(words("incident_management")).toBe("incident management");
+  });
+});
+
+describe("import wording", () => {
+  it("counts the result", () => {
+    expect(importResultText({ created: ["a", "b", "c"], updated: [], skipped: ["d"] })).toBe("3 created, 1 skipped");
+    expect(importResultText({ created: [], updated: ["a"], skipped: [] })).toBe("0 created, 1 updated");
+    expect(importResultText({ created: ["a"], updated: [], skipped: [] })).toBe("1 created");
+  });
+
+  it("words each problem of a rejected file", () => {
+    expect(importIssueText({ line: 12, id: "LRN-20261123-001", message: "missing **Priority**" })).toBe("line 12 (LRN-20261123-001): missing **Priority**");
+    expect(importIssueText({ line: 3, id: null, message: "no entries" })).toBe("line 3: no entries");
+  });
+
+  it("takes the problems out of a 400", () => {
+    const err = new ApiError(400, "VALIDATION", "the file is not valid", "content", undefined, {
+      code: "VALIDATION",
+      message: "the file is not valid",
+      field: "content",
+      issues: [{ line: 12, id: "LRN-1", message: "bad status" }, { line: "x", message: 5 }],
+    });
+    expect(importIssues(err)).toEqual([
+      { line: 12, id: "LRN-1", message: "bad status" },
+      { line: 0, id: null, message: "invalid" },
+    ]);
+    expect(importIssues(new ApiError(500, "X", "boom"))).toEqual([]);
+    expect(importIssues(new Error("x"))).toEqual([]);
+  });
+
+  it("guesses the kind from the file name", () => {
+    expect(importKindOfFile("LEARNINGS.md")).toBe("learnings");
+    expect(importKindOfFile("C:\\x\\OPERATIONS_ISSUES.md")).toBe("operations-issues");
+    expect(importKindOfFile("FEATURE_REQUESTS.md")).toBe("feature-requests");
+    expect(importKindOfFile("notes.md")).toBeNull();
+  });
+});
+
+describe("small words", () => {
+  it("shows a seen day as written and a timestamp for people", () => {
+    const now = Date.parse("2026-11-23T18:00:00.000Z");
+    expect(seenText("2026-11-20", now)).toBe("2026-11-20");
+    expect(seenText(null, now)).toBe("—");
+    expect(seenText("2025-01-02T10:00:00.000Z", now)).toBe("2 Jan 2025");
+  });
+
+  it("shows recurrence only when it recurred", () => {
+    expect(recurrenceText(3)).toBe("×3");
+    expect(recurrenceText(1)).toBe("");
+  });
+
+  it("slugs section titles uniquely", () => {
+    expect(slugs(["Summary", "Suggested Action", "Details", "Summary", "!!"])).toEqual(["summary", "suggested-action", "details", "summary-2", "section"]);
+  });
+
+  it("links a promotion to what it became", () => {
+    expect(promotionTarget({ id: 3, kind: "runbook-draft", postmortemId: null })).toBe("/promotions/3");
+    expect(promotionTarget({ id: 3, kind: "postmortem", postmortemId: 8 })).toBe("/postmortems/8");
+    expect(promotionTarget({ id: 3, kind: "postmortem", postmortemId: null })).toBe("/promotions/3");
+  });
+
+  it("names the runbook file of a draft and pretty-prints evidence", () => {
+    expect(runbookDraftId({ id: "disk-full", title: "x" })).toBe("disk-full");
+    expect(runbookDraftId(null)).toBe("<id>");
+    expect(evidenceText({ a: 1 })).toBe('{\n  "a": 1\n}');
+    expect(evidenceText("raw")).toBe("raw");
+    expect(evidenceText(null)).toBeNull();
+  });
+});
+
+describe("lists and frames", () => {
+  it("matches filters it can check", () => {
+    const l = learning("OPS-1", { incidentIds: [4], category: "capacity" });
+    expect(matchesLearningFilter(l, {})).toBe(true);
+    expect(matchesLearningFilter(l, { type: "OPS", status: "pending", priority: "high", area: "infra", category: "capacity", incident: 4 })).toBe(true);
+    expect(matchesLearningFilter(l, { status: "resolved" })).toBe(false);
+    expect(matchesLearningFilter(l, { incident: 5 })).toBe(false);
+    expect(matchesLearningFilter(l, { area: "docs" })).toBe(false);
+  });
+
+  it("replaces or drops a learning in a list, and asks for a refetch for a newcomer", () => {
+    const list = [learning("A"), learning("B")];
+    expect(upsertLearning(list, learning("B", { heading: "New" }), {})?.[1]?.heading).toBe("New");
+    expect(upsertLearning(list, learning("B", { status: "resolved" }), { status: "pending" })?.map((l) => l.id)).toEqual(["A"]);
+    expect(upsertLearning(list, learning("C"), {})).toBeNull();
+    expect(upsertLearning(list, learning("C", { status: "resolved" }), { status: "pending" })).toBe(list);
+  });
+
+  it("pages with a string cursor and flattens without duplicates", () => {
+    expect(nextBefore([learning("A"), learning("B")], 2)).toBe("B");
+    expect(nextBefore([learning("A")], 2)).toBeUndefined();
+    expect(flattenLearningPages([{ learnings: [learning("A"), learning("B")], next: "B" }, { learnings: [learning("B"), learning("C")], next: undefined }]).map((l) => l.id)).toEqual(["A", "B", "C"]);
+  });
+
+  it("reads learning.updated frames", () => {
+    expect(learningFromFrame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } })).toMatchObject({ id: "LRN-1", status: "resolved", version: 2 });
+    expect(learningFromFrame({ type: "learning.updated", learning: { id: 1 } })).toBeNull();
+    expect(learningFromFrame({ type: "postmortem.updated", learning: { id: "LRN-1" } })).toBeNull();
+  });
+});
+
+describe("normalizers", () => {
+  it("fill what a partial payload leaves out", () => {
+    const s = normalizeLearningSummary({ id: "X-1", type: "NOPE", priority: 3, promotedTo: { kind: "runbook-draft", id: 2, title: "t" }, incidentIds: [1, "2"] });
+    expect(s).toMatchObject({ type: "LRN", priority: "medium", status: "pending", recurrenceCount: 1, promotedTo: { kind: "runbook-draft", id: 2, title: "t" }, incidentIds: [1] });
+    const l = normalizeLearning({ id: "X-1", sections: [{ title: "Summary", body: "b" }, 4], fields: [{ key: "Area", value: "infra" }, { value: "x" }] });
+    expect(l.sections).toEqual([
+      { title: "Summary", body: "b" },
+      { title: "", body: "" },
+    ]);
+    expect(l.fields).toEqual([{ key: "Area", value: "infra" }]);
+    expect(l.evidence).toBeNull();
+    expect(normalizePattern({ patternKey: "disk", recurrenceCount: 4 })).toMatchObject({ patternKey: "disk", recurrenceCount: 4, type: "LRN" });
+    expect(normalizePromotion({ id: 2, kind: "slo", done: true })).toMatchObject({ id: 2, kind: "slo", done: true, postmortemId: null });
+  });
+});

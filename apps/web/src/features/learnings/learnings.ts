@@ -1,0 +1,243 @@
+import { ApiError } from "../../lib/api.ts";
+import { formatDay } from "../../lib/format.ts";
+import type { Frame } from "../../lib/ws.ts";
+import { upsertListItem } from "../postmortems/postmortems.ts";
+import { num, record, str } from "../postmortems/types.ts";
+import { hasStringId, IMPORT_KINDS, isOneOf, LEARNING_STATUSES, LEARNING_TYPES, normalizeLearningSummary, PRIORITIES } from "./types.ts";
+import type {
+  ImportIssue,
+  ImportKind,
+  ImportResult,
+  LearningFilter,
+  LearningStatus,
+  LearningSummary,
+  LearningType,
+  Priority,
+  PromoteTarget,
+  Promotion,
+  PromotionKind,
+} from "./types.ts";
+
+export const PAGE_SIZE = 50;
+
+// ---------------------------------------------------------------------------------------------------------
+// Words
+
+export const TYPE_LABEL: Record<LearningType, string> = { LRN: "Learning", OPS: "Operations issue", FEAT: "Feature request" };
+
+export const STATUS_LABEL: Record<LearningStatus, string> = {
+  pending: "Pending",
+  in_progress: "In progress",
+  resolved: "Resolved",
+  wont_fix: "Won't fix",
+  promoted: "Promoted",
+  promoted_to_skill: "Promoted to skill",
+};
+
+export const PRIORITY_LABEL: Record<Priority, string> = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
+
+export const PROMOTE_LABEL: Record<PromoteTarget, string> = {
+  runbook: "Runbook draft",
+  postmortem: "Postmortem",
+  automation: "Automation backlog",
+  capacity: "Capacity note",
+  handoff: "On-call handoff checklist",
+  slo: "SLO definition",
+};
+
+export const PROMOTION_KIND_LABEL: Record<PromotionKind, string> = {
+  "runbook-draft": "Runbook draft",
+  postmortem: "Postmortem",
+  automation: "Automation backlog",
+  capacity: "Capacity note",
+  handoff: "On-call handoff checklist",
+  slo: "SLO definition",
+};
+
+export const IMPORT_KIND_LABEL: Record<ImportKind, string> = {
+  learnings: "Learnings (LEARNINGS.md)",
+  "operations-issues": "Operations issues (OPERATIONS_ISSUES.md)",
+  "feature-requests": "Feature requests (FEATURE_REQUESTS.md)",
+};
+
+const IMPORT_FILE: Record<string, ImportKind> = {
+  "learnings.md": "learnings",
+  "operations_issues.md": "operations-issues",
+  "operations-issues.md": "operations-issues",
+  "errors.md": "operations-issues",
+  "feature_requests.md": "feature-requests",
+  "feature-requests.md": "feature-requests",
+};
+
+/** The kind a file's name says it is (LEARNINGS.md, OPERATIONS_ISSUES.md, FEATURE_REQUESTS.md), or null. */
+export function importKindOfFile(name: string): ImportKind | null {
+  const base = name.split(/[\\/]/).pop()?.toLowerCase() ?? "";
+  return IMPORT_FILE[base] ?? null;
+}
+
+/** "incident_management" → "incident management". */
+export function words(value: string): string {
+  return value.replace(/_/g, " ");
+}
+
+/** First/Last-Seen as written (a day, "2026-11-23"), or a timestamp for people. */
+export function seenText(value: string | null | undefined, now: number): string {
+  if (value && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return formatDay(value, now);
+}
+
+/** "×3" for a recurring entry, "" for one seen once. */
+export function recurrenceText(count: number): string {
+  return count > 1 ? `×${count}` : "";
+}
+
+/** "3 created, 1 skipped": created always, updated and skipped when there are any. */
+export function importResultText(r: ImportResult): string {
+  const parts = [`${r.created.length} created`];
+  if (r.updated.length) parts.push(`${r.updated.length} updated`);
+  if (r.skipped.length) parts.push(`${r.skipped.length} skipped`);
+  return parts.join(", ");
+}
+
+/** "line 12 (LRN-20261123-001): missing **Priority**". */
+export function importIssueText(issue: ImportIssue): string {
+  return `line ${issue.line}${issue.id ? ` (${issue.id})` : ""}: ${issue.message}`;
+}
+
+/** The problems a rejected import lists (400 with `issues`); empty for other errors. */
+export function importIssues(error: unknown): ImportIssue[] {
+  if (!(error instanceof ApiError)) return [];
+  const issues = record(error.body).issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.map(record).map((i) => ({ line: num(i.line) ?? 0, id: str(i.id), message: typeof i.message === "string" ? i.message : "invalid" }));
+}
+
+/** Where a promotion leads: the postmortem it became, or the promotion's own page. */
+export function promotionTarget(p: Pick<Promotion, "id" | "kind" | "postmortemId">): string {
+  return p.kind === "postmortem" && p.postmortemId != null ? `/postmortems/${p.postmortemId}` : `/promotions/${p.id}`;
+}
+
+/** The runbook id a runbook draft's payload carries, for "save it as config/runbooks/<id>.json". */
+export function runbookDraftId(payload: unknown): string {
+  const id = record(payload).id;
+  return typeof id === "string" && id ? id : "<id>";
+}
+
+/** "Disk full" → "disk-full"; the same title twice gets "-2". */
+export function slugs(titles: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return titles.map((t) => {
+    const base =
+      t
+        .toLowerCase()
+        .normalize("NFKD")
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "") || "section";
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+/** Evidence as people read it: pretty JSON, or the text itself. */
+export function evidenceText(evidence: unknown): string | null {
+  if (evidence == null || evidence === "") return null;
+  if (typeof evidence === "string") return evidence;
+  try {
+    return JSON.stringify(evidence, null, 2);
+  } catch {
+    return String(evidence);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Filters and the query string
+
+/** The filter in the list page's URL; unknown values are dropped. */
+export function learningFilterFromSearch(search: string | URLSearchParams): LearningFilter {
+  const q = typeof search === "string" ? new URLSearchParams(search) : search;
+  const f: LearningFilter = {};
+  const s = (k: string) => q.get(k)?.trim() || undefined;
+  if (s("q")) f.q = s("q");
+  const type = s("type");
+  if (isOneOf(LEARNING_TYPES, type)) f.type = type;
+  const status = s("status");
+  if (isOneOf(LEARNING_STATUSES, status)) f.status = status;
+  const priority = s("priority");
+  if (isOneOf(PRIORITIES, priority)) f.priority = priority;
+  if (s("area")) f.area = s("area");
+  if (s("category")) f.category = s("category");
+  const inc = s("incident") ?? "";
+  if (/^\d{1,15}$/.test(inc)) f.incident = Number(inc);
+  return f;
+}
+
+/** `GET /api/learnings?…`: the filter, the page size and the cursor; empty filters stay out. */
+export function learningsQuery(filter: LearningFilter, before?: string, limit = PAGE_SIZE): string {
+  const q = new URLSearchParams();
+  for (const k of ["q", "type", "status", "priority", "area", "category"] as const) {
+    const v = filter[k]?.trim();
+    if (v) q.set(k, v);
+  }
+  if (filter.incident != null) q.set("incident", String(filter.incident));
+  q.set("limit", String(limit));
+  if (before !== undefined) q.set("before", before);
+  return q.toString();
+}
+
+export function isFiltered(filter: LearningFilter): boolean {
+  return Object.values(filter).some((v) => v !== undefined && v !== "");
+}
+
+/** Whether a learning belongs in a list with this filter, as far as the dashboard can tell (not the search). */
+export function matchesLearningFilter(l: LearningSummary, filter: LearningFilter): boolean {
+  if (filter.type && l.type !== filter.type) return false;
+  if (filter.status && l.status !== filter.status) return false;
+  if (filter.priority && l.priority !== filter.priority) return false;
+  if (filter.area && l.area !== filter.area) return false;
+  if (filter.category && l.category !== filter.category) return false;
+  if (filter.incident != null && !l.incidentIds.includes(filter.incident)) return false;
+  return true;
+}
+
+/**
+ * A cached list after a `learning.updated` frame: replaced in place or dropped. Null when the learning
+ * is not in the list but may belong there (the list's order and search are the API's): fetch it again.
+ */
+export function upsertLearning(list: readonly LearningSummary[], l: LearningSummary, filter: LearningFilter): LearningSummary[] | null {
+  return upsertListItem(list, l, matchesLearningFilter(l, filter));
+}
+
+export type LearningPage = { learnings: LearningSummary[]; next: string | undefined };
+
+/** The `before` cursor for the next page; none once a page comes back short. */
+export function nextBefore(page: readonly LearningSummary[], limit = PAGE_SIZE): string | undefined {
+  return page.length < limit ? undefined : page[page.length - 1]?.id;
+}
+
+/** Pages flattened, without the duplicates a race between a fetch and a push could leave. */
+export function flattenLearningPages(pages: readonly LearningPage[] | undefined): LearningSummary[] {
+  const seen = new Set<string>();
+  const out: LearningSummary[] = [];
+  for (const l of (pages ?? []).flatMap((p) => p.learnings)) {
+    if (seen.has(l.id)) continue;
+    seen.add(l.id);
+    out.push(l);
+  }
+  return out;
+}
+
+/** The summary in a `learning.updated` frame; null for other frames and malformed payloads. */
+export function learningFromFrame(frame: Frame): LearningSummary | null {
+  if (frame.type !== "learning.updated" || !hasStringId(frame.learning)) return null;
+  return normalizeLearningSummary(frame.learning);
+}
+
+/** The values a filter offers: the known ones, and the selected one even when it is not known. */
+export function withSelected(known: readonly string[], selected?: string): string[] {
+  return selected && !known.includes(selected) ? [...known, selected] : [...known];
+}
+
+export function importKindOf(v: string): ImportKind {
+  return isOneOf(IMPORT_KINDS, v) ? v : "learnings";
+}
