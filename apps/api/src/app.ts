@@ -15,6 +15,7 @@ import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
 import { learningRoutes } from "./modules/learnings/routes.ts";
 import { governanceRoutes } from "./modules/governance/routes.ts";
+import { backupRoutes } from "./modules/backups/routes.ts";
 import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -81,6 +82,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await runbookRoutes(app, deps);
   await learningRoutes(app, deps);
   await governanceRoutes(app, deps);
+  await backupRoutes(app, deps);
   await alertRoutes(app, deps);
   await doctorRoutes(app, deps);
   await registerLive(app, deps);

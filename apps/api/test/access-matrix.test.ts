@@ -80,6 +80,11 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/proposals/:id/withdraw": "proposals:write",
   "GET /api/governance/events": "targets:read",
   "GET /api/governance/events/export": "targets:read",
+  "GET /api/backups": "targets:read",
+  "GET /api/backups/status": "targets:read",
+  "GET /api/backups/:id": "targets:read",
+  "POST /api/backups": "runbooks:run",
+  "POST /api/backups/:id/verify": "runbooks:run",
   "GET /ws": "targets:read",
 };
 

@@ -75,6 +75,7 @@ export class SimAgent {
       lastSignal: this.lastSignal,
       lastError: this.lastError,
       logFile: this.logFile,
+      stateDir: dirname(this.configFile),
     };
   }
 

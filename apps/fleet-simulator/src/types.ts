@@ -39,6 +39,8 @@ export type AgentView = {
   lastSignal: string | null;
   lastError: string | null;
   logFile: string;
+  /** The agent's state directory (its openclaw.json and what it keeps): what an agent-state backup copies. */
+  stateDir: string;
 };
 
 /** Messages from the supervisor to an agent process. */

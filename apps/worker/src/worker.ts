@@ -7,6 +7,7 @@ import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
 import { closeDueProposals, runProposalCloseJob } from "./jobs/governance.ts";
+import { checkOverdueBackups, installBackupSchedules, runBackupCleanupJob, runBackupJob } from "./jobs/backups.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
@@ -22,6 +23,7 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
   await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
   await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
+  await installBackupSchedules(rt);
 }
 
 export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
@@ -52,6 +54,16 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   // Runs wait on targets for minutes; each holds a slot, so a handful of runs proceed side by side.
   const runbooks = new Worker("runbooks", async (job: Job) => runRunbookJob(rt, job.data), { connection, prefix, concurrency: 8, ...lock });
   const governance = new Worker("governance", async (job: Job) => runProposalCloseJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
+  // Backups are heavy (pg_dump, tar): one at a time per worker.
+  const backups = new Worker(
+    "backups",
+    async (job: Job) => {
+      if (job.name === JOBS.backupRun.name) return runBackupJob(rt, job.data, job.attemptsMade + 1, job.opts.attempts ?? 1);
+      if (job.name === JOBS.backupCleanup.name) return runBackupCleanupJob(rt);
+      throw new Error(`unknown job ${job.name} on queue backups`);
+    },
+    { connection, prefix, concurrency: 1, ...lock },
+  );
   const maintenance = new Worker(
     "maintenance",
     async () => ({
@@ -60,12 +72,13 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       redispatchedRuns: await redispatchStrandedRuns(rt),
       learnings: await runDetectionJob(rt),
       closedProposals: await closeDueProposals(rt),
+      overdueBackups: await checkOverdueBackups(rt),
     }),
     { connection, prefix, concurrency: 1 },
   );
-  for (const w of [probes, healing, alerts, runbooks, governance, maintenance]) {
+  for (const w of [probes, healing, alerts, runbooks, governance, backups, maintenance]) {
     w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
     w.on("error", (err) => log(`worker error: ${err.message}`));
   }
-  return [probes, healing, alerts, runbooks, governance, maintenance];
+  return [probes, healing, alerts, runbooks, governance, backups, maintenance];
 }

@@ -47,6 +47,8 @@ export const TargetConfig = z
     restart: RestartDriver.default({ driver: "simulator" }),
     enabled: z.boolean().default(true),
     container: z.string().optional(),
+    /** Where the agent keeps its state (for agent-state backups): a path on the worker's host, or inside the container for the docker driver. */
+    stateDir: z.string().min(1).optional(),
     description: z.string().optional(),
   })
   .strict()
@@ -216,7 +218,10 @@ const BackupType = z
     retentionDays: z.number().int().min(1),
     minBackups: z.number().int().min(1),
     description: z.string().optional(),
-    paths: z.array(z.string()).optional(),
+    /** workspace: folders (relative to the repository root, or absolute) to archive. */
+    paths: z.array(z.string().min(1)).optional(),
+    /** database: other PostgreSQL databases to dump besides the console's own (postgres:// URLs). */
+    databases: z.array(z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL")).optional(),
   })
   .strict();
 

@@ -24,3 +24,4 @@ export * from "./postmortems/postmortems.ts";
 export * from "./learnings/handoff.ts";
 export * from "./settings.ts";
 export * from "./governance/governance.ts";
+export * from "./backups/backups.ts";

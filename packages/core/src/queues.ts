@@ -43,6 +43,16 @@ export const JOBS = {
     name: "runbook-run",
     payload: z.object({ runId: z.number().int().positive() }),
   },
+  backupRun: {
+    queue: "backups",
+    name: "backup-run",
+    payload: z.object({ type: z.enum(["database", "redis", "workspace", "agent-state", "full"]), trigger: z.string().min(1).max(200) }),
+  },
+  backupCleanup: {
+    queue: "backups",
+    name: "backup-cleanup",
+    payload: z.object({}).loose(),
+  },
   proposalClose: {
     queue: "governance",
     name: "proposal-close",
@@ -56,7 +66,7 @@ export const JOBS = {
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
-export const QUEUE_NAMES = ["probes", "healing", "alerts", "runbooks", "governance", "maintenance"] as const;
+export const QUEUE_NAMES = ["probes", "healing", "alerts", "runbooks", "governance", "backups", "maintenance"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
@@ -68,7 +78,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
-  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), governance: make("governance"), maintenance: make("maintenance") };
+  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), governance: make("governance"), backups: make("backups"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 

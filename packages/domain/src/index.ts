@@ -12,3 +12,4 @@ export * from "./learnings.ts";
 export * from "./detection.ts";
 export * from "./postmortems.ts";
 export * from "./governance.ts";
+export * from "./backups.ts";

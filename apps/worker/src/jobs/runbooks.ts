@@ -1,6 +1,7 @@
 import { JOBS, executeRun, getRunSummary, nextDispatch, dispatchRun, raiseAlert, strandedRunIds, type ExecutorDeps } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { enqueueAlert } from "./alerts.ts";
+import { backupEnv } from "./backups.ts";
 import { publishProbeOutcome } from "./probe-shard.ts";
 
 export function executorDeps(rt: WorkerRuntime): ExecutorDeps {
@@ -9,6 +10,7 @@ export function executorDeps(rt: WorkerRuntime): ExecutorDeps {
     config: rt.config,
     publish: (frame) => rt.bus.publish(frame),
     afterProbe: (outcome) => publishProbeOutcome(rt, outcome, null),
+    backups: backupEnv(rt),
     alert: async (facts) => {
       const { ids } = await raiseAlert(rt.db, rt.config, facts);
       for (const id of ids) await enqueueAlert(rt, id);

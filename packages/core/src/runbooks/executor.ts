@@ -3,6 +3,7 @@ import type { DbHandle } from "@ops/db";
 import { nextMove, redactText, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
 import type postgres from "postgres";
 import type { BusFrame } from "../bus.ts";
+import { latestBackupBefore, resolveBackup, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../backups/backups.ts";
 import { collectEvidence } from "../doctor/doctor.ts";
 import { restartTarget, run as runArgv, switchTarget } from "../healing/drivers.ts";
 import { setHealingPaused } from "../healing/ladder.ts";
@@ -23,6 +24,8 @@ export type ExecutorDeps = {
   alert: (facts: AlertFacts) => Promise<void>;
   /** How often a waiting step looks for a cancel request and a new reading. */
   pollMs?: number;
+  /** Where backups go and what they are of; without it backup steps fail and say so. */
+  backups?: BackupEnv;
 };
 
 export type ActionResult = { ok: boolean; output: string; cancelled?: boolean };
@@ -34,7 +37,7 @@ const clip = (text: string) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type RunContext = { runId: number; epoch: number; actor: RequestContext; cancelled: () => Promise<boolean> };
+type RunContext = { runId: number; epoch: number; createdAt: Date; actor: RequestContext; cancelled: () => Promise<boolean> };
 
 function targetOf(config: OpsConfig, name: string): TargetConfig {
   const t = config.fleet.targets.find((x) => x.name === name);
@@ -130,9 +133,20 @@ export async function performAction(deps: ExecutorDeps, rc: RunContext, a: Resol
       const evidence = await collectEvidence(db, config, targetOf(config, a.target));
       return { ok: true, output: evidence || `no evidence found for ${a.target}` };
     }
-    case "backup":
-    case "restore-backup":
-      return { ok: false, output: `no backup service runs in this console yet, so the ${a.type === "backup" ? `${a.kind} backup` : `${a.kind} restore`} cannot be done here; do it by hand (docs/runbooks.md), then mark this step done or skip it` };
+    case "backup": {
+      if (!deps.backups) return { ok: false, output: "this executor has no backup location configured" };
+      const b = await runBackup(db, deps.backups, a.kind, `run #${rc.runId}`);
+      const v = await verifyBackup(db, deps.backups, b);
+      return { ok: v.ok, output: `${b.id}: ${b.size} bytes in ${b.path}\n${(v.ok ? v.checks : v.problems).join("\n")}` };
+    }
+    case "restore-backup": {
+      if (!deps.backups) return { ok: false, output: "this executor has no backup location configured" };
+      // "latest" is the newest backup from before this run started: never the safety copy the run just made.
+      const b = a.backup === "latest" ? await latestBackupBefore(db, a.kind, rc.createdAt) : await resolveBackup(db, deps.backups, a.backup, a.kind);
+      if (b.type !== a.kind) return { ok: false, output: `${b.id} is a ${b.type} backup, not ${a.kind}` };
+      const log = await restoreBackup(db, deps.backups, b);
+      return { ok: true, output: [`restored ${b.id}`, ...log].join("\n") };
+    }
     case "notify":
       return notify(deps, rc, a);
     case "pause-healing":
@@ -223,9 +237,9 @@ export type ExecuteOutcome = { status: string; executed: number[] };
  */
 export async function executeRun(deps: ExecutorDeps, runId: number): Promise<ExecuteOutcome> {
   const { sql } = deps.db;
-  const [claim] = await sql<{ epoch: number; startedBy: string }[]>`
+  const [claim] = await sql<{ epoch: number; startedBy: string; createdAt: Date }[]>`
     UPDATE runbook_runs SET epoch = epoch + 1, status = 'running', started_at = coalesce(started_at, now())
-    WHERE id = ${runId} AND status IN ('queued', 'running') RETURNING epoch, started_by AS "startedBy"`;
+    WHERE id = ${runId} AND status IN ('queued', 'running') RETURNING epoch, started_by AS "startedBy", created_at AS "createdAt"`;
   const executed: number[] = [];
   if (!claim) {
     const [run] = await sql<{ status: string }[]>`SELECT status FROM runbook_runs WHERE id = ${runId}`;
@@ -234,6 +248,7 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
   const rc: RunContext = {
     runId,
     epoch: claim.epoch,
+    createdAt: claim.createdAt,
     actor: systemContext(`run #${runId} (${claim.startedBy})`),
     cancelled: async () => {
       const [r] = await sql<{ c: Date | null }[]>`SELECT cancel_requested_at AS c FROM runbook_runs WHERE id = ${runId}`;

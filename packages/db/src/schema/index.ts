@@ -7,3 +7,4 @@ export * from "./doctor.ts";
 export * from "./runbooks.ts";
 export * from "./learnings.ts";
 export * from "./governance.ts";
+export * from "./backups.ts";
