@@ -13,4 +13,7 @@ COPY --from=web-build /app/apps/web/dist /usr/share/nginx/html
 COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
 
 FROM base AS app
+# Backups and runbook commands: pg_dump/pg_restore (PostgreSQL 15 like the compose database), redis-cli,
+# redis-server and redis-check-rdb (Redis restores and checks), tar.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client-15 redis-tools redis-server tar && rm -rf /var/lib/apt/lists/*
 ENV HOST=0.0.0.0 NODE_ENV=production
