@@ -18,6 +18,7 @@ import "./styles/markdown.css";
 import "./styles/postmortems.css";
 import "./styles/learnings.css";
 import "./styles/handoff.css";
+import "./styles/governance.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -7,6 +7,8 @@ import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
 import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
 import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
 import { CasesPage } from "../features/cases/pages/CasesPage.tsx";
+import { ProposalsPage } from "../features/governance/pages/ProposalsPage.tsx";
+import { createProposalSync } from "../features/governance/queries.ts";
 import { HandoffPage } from "../features/handoff/pages/HandoffPage.tsx";
 import { createHandoffSync } from "../features/handoff/queries.ts";
 import { IncidentPage } from "../features/incidents/pages/IncidentPage.tsx";
@@ -41,6 +43,8 @@ import { Shell } from "./Shell.tsx";
 const PostmortemPage = lazy(() => import("../features/postmortems/pages/PostmortemPage.tsx").then((m) => ({ default: m.PostmortemPage })));
 const LearningPage = lazy(() => import("../features/learnings/pages/LearningPage.tsx").then((m) => ({ default: m.LearningPage })));
 const PromotionPage = lazy(() => import("../features/learnings/pages/PromotionPage.tsx").then((m) => ({ default: m.PromotionPage })));
+const ProposalPage = lazy(() => import("../features/governance/pages/ProposalPage.tsx").then((m) => ({ default: m.ProposalPage })));
+const NewProposalPage = lazy(() => import("../features/governance/pages/NewProposalPage.tsx").then((m) => ({ default: m.NewProposalPage })));
 
 function page(route: Exclude<Route, { name: "login" }>) {
   switch (route.name) {
@@ -86,6 +90,10 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <PromotionPage key={route.id} id={route.id} />;
     case "handoff":
       return <HandoffPage />;
+    case "proposals":
+      return <ProposalsPage />;
+    case "proposal":
+      return route.id === "new" ? <NewProposalPage /> : <ProposalPage key={route.id} id={route.id} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -105,6 +113,7 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   patterns: "Patterns · Learnings",
   promotions: "Promotions",
   handoff: "On-call handoff",
+  proposals: "Governance",
   notFound: "Not found",
 };
 
@@ -116,6 +125,7 @@ function titleOf(route: Route): string | undefined {
   if (route.name === "postmortem") return `Postmortem #${route.id}`;
   if (route.name === "learning") return route.learningId;
   if (route.name === "promotion") return `Promotion #${route.id}`;
+  if (route.name === "proposal") return route.id === "new" ? "New proposal" : `Proposal #${route.id}`;
   return TITLES[route.name];
 }
 
@@ -146,6 +156,9 @@ function sectionOf(route: Route): Section | undefined {
       return "learnings";
     case "handoff":
       return "handoff";
+    case "proposals":
+    case "proposal":
+      return "governance";
     case "account":
     case "users":
     case "tokens":
@@ -165,6 +178,7 @@ export function App() {
     const syncPostmortems = createPostmortemSync(queryClient);
     const syncLearnings = createLearningSync(queryClient);
     const syncHandoff = createHandoffSync(queryClient);
+    const syncProposals = createProposalSync(queryClient);
     const conn: LiveConnection = new LiveConnection({
       url: () => wsUrl(window.location),
       onFrame: (frame) => {
@@ -174,6 +188,7 @@ export function App() {
         syncPostmortems(frame);
         syncLearnings(frame);
         syncHandoff(frame);
+        syncProposals(frame);
       },
       onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
       onHandshakeFailures: () => checkSession(queryClient),

@@ -12,6 +12,7 @@ export type Section =
   | "postmortems"
   | "learnings"
   | "handoff"
+  | "governance"
   | "cases"
   | "tokens"
   | "audit"
@@ -35,6 +36,7 @@ const MAIN_LINKS: readonly [string, Section, string][] = [
   ["/postmortems", "postmortems", "Postmortems"],
   ["/learnings", "learnings", "Learnings"],
   ["/handoff", "handoff", "Handoff"],
+  ["/proposals", "governance", "Governance"],
   ["/cases", "cases", "Cases"],
   ["/tokens", "tokens", "Tokens"],
 ];

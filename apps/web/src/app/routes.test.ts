@@ -13,6 +13,8 @@ import {
   postmortemsPath,
   procedurePath,
   promotionPath,
+  proposalPath,
+  proposalsPath,
   promotionsPath,
   runbooksPath,
   runForPath,
@@ -125,5 +127,22 @@ describe("postmortem, learning, promotion and handoff routes", () => {
     expect(promotionsPath("runbook-draft")).toBe("/promotions?kind=runbook-draft");
     expect(promotionsPath()).toBe("/promotions");
     expect(handoffPath()).toBe("/handoff");
+  });
+});
+
+describe("governance routes", () => {
+  it.each([
+    ["/proposals", { name: "proposals" }],
+    ["/proposals/", { name: "proposals" }],
+    ["/proposals/new", { name: "proposal", id: "new" }],
+    ["/proposals/7", { name: "proposal", id: 7 }],
+    ["/proposals/x", { name: "notFound", path: "/proposals/x" }],
+    ["/proposals/7/votes", { name: "notFound", path: "/proposals/7/votes" }],
+  ])("matches %s", (path, route) => {
+    expect(matchRoute(path)).toEqual(route);
+  });
+
+  it("builds their paths", () => {
+    expect([proposalPath(7), proposalPath("new"), proposalsPath(), proposalsPath("open")]).toEqual(["/proposals/7", "/proposals/new", "/proposals", "/proposals?status=open"]);
   });
 });

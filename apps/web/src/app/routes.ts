@@ -21,6 +21,8 @@ export type Route =
   | { name: "promotions" }
   | { name: "promotion"; id: number }
   | { name: "handoff" }
+  | { name: "proposals" }
+  | { name: "proposal"; id: number | "new" }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -40,6 +42,7 @@ const STATIC = new Map<string, Route>([
   ["/learnings/patterns", { name: "patterns" }],
   ["/promotions", { name: "promotions" }],
   ["/handoff", { name: "handoff" }],
+  ["/proposals", { name: "proposals" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -54,6 +57,8 @@ export function matchRoute(pathname: string): Route {
   if (pm?.[1]) return { name: "postmortem", id: Number(pm[1]) };
   const promo = /^\/promotions\/(\d{1,15})$/.exec(path);
   if (promo?.[1]) return { name: "promotion", id: Number(promo[1]) };
+  const prop = /^\/proposals\/(new|\d{1,15})$/.exec(path);
+  if (prop?.[1]) return { name: "proposal", id: prop[1] === "new" ? "new" : Number(prop[1]) };
   const lrn = /^\/learnings\/([^/]+)$/.exec(path);
   if (lrn?.[1]) {
     try {
@@ -180,4 +185,14 @@ export function promotionsPath(kind?: string): string {
 
 export function handoffPath(): string {
   return "/handoff";
+}
+
+/** A proposal's page, or "new" for the form that opens one. */
+export function proposalPath(id: number | "new"): string {
+  return `/proposals/${id}`;
+}
+
+/** The proposals list, all statuses unless one is given. */
+export function proposalsPath(status?: string): string {
+  return `/proposals${status ? `?status=${encodeURIComponent(status)}` : ""}`;
 }

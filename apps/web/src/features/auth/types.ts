@@ -10,7 +10,9 @@ export type Permission =
   | "healing:control"
   | "incidents:write"
   | "runbooks:run"
-  | "postmortems:write";
+  | "postmortems:write"
+  | "proposals:write"
+  | "votes:cast";
 
 export type Me = {
   id: string;
