@@ -19,6 +19,8 @@ import postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { dbNameOf, fileDigest, pgEnv, redisArgs, tool, toolVersions, waitForPort } from "./tools.ts";
 
+export { dbNameOf };
+
 /** Where backups are, and which database and Redis they are of. */
 export type BackupEnv = { config: OpsConfig; databaseUrl: string; redisUrl: string };
 
@@ -349,7 +351,12 @@ export async function syncIndex(h: DbHandle, env: BackupEnv): Promise<{ added: n
         const r = await h.sql`
           INSERT INTO backups (id, type, status, trigger, path, started_at, finished_at, size, sha256, manifest)
           VALUES (${m.id}, ${m.type}, 'succeeded', 'found on disk', ${join(dir, e.name)}, ${new Date(m.startedAt)}, ${new Date(m.finishedAt)}, ${m.size}, ${m.sha256}, ${h.sql.json(m as never)})
-          ON CONFLICT (id) DO NOTHING RETURNING id`;
+          ON CONFLICT (id) DO UPDATE SET status = 'succeeded', finished_at = EXCLUDED.finished_at, size = EXCLUDED.size, sha256 = EXCLUDED.sha256,
+            manifest = EXCLUDED.manifest, path = EXCLUDED.path, error = NULL
+          -- A complete folder is a complete backup, whatever an older index says (e.g. a restored database
+          -- whose dump was taken while this very backup was still running).
+          WHERE backups.status IN ('running', 'failed', 'deleted')
+          RETURNING id`;
         added += r.length;
       } catch {
         // An unreadable manifest is reported by verify, not here.
@@ -454,7 +461,8 @@ export async function verifyBackup(h: DbHandle, env: BackupEnv, backup: BackupVi
     problems.push((err as Error).message);
   }
   const ok = problems.length === 0;
-  await h.sql`UPDATE backups SET verified_at = now(), verify_ok = ${ok}, verify_detail = ${(ok ? checks : problems).join("\n")} WHERE id = ${backup.id}`;
+  // Only the indexed copy is marked: a folder verified from elsewhere with the same id is not the same backup.
+  await h.sql`UPDATE backups SET verified_at = now(), verify_ok = ${ok}, verify_detail = ${(ok ? checks : problems).join("\n")} WHERE id = ${backup.id} AND path = ${backup.path}`;
   return { ok, problems, checks };
 }
 
@@ -534,7 +542,7 @@ export async function restoreBackup(h: DbHandle, env: BackupEnv, backup: BackupV
     const target = targets.databaseUrls?.[db.name] ?? (db.name === dbNameOf(env.databaseUrl) ? env.databaseUrl : (env.config.backup.types.database.databases ?? []).find((u) => dbNameOf(u) === db.name));
     if (!target) throw new ServiceError("RULE_VIOLATION", `no target for database ${db.name}`, "backup");
     if (target === env.databaseUrl && !targets.allowConsoleDatabase) {
-      throw new ServiceError("RULE_VIOLATION", `${db.name} is the console's own database: stop the console and restore it with \`npm run ops -- backup --restore ${backup.id} --include-console\``, "backup");
+      throw new ServiceError("RULE_VIOLATION", `${db.name} is the console's own database: stop the console and restore it with \`npm run ops -- backup --restore ${backup.id} --type database --yes --include-console\``, "backup");
     }
     await tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${dbNameOf(target)}`, sub("database", db.file)], { env: pgEnv(target) });
     log.push(`${db.name}: restored into ${hidePassword(target)}`);
