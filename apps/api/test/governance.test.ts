@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi } from "./harness.ts";
+import { startApi, type Json } from "./harness.ts";
 
 let api: Awaited<ReturnType<typeof startApi>>;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Caller = Record<string, string>;
 let human1: Caller;
 let human2: Caller;
@@ -28,19 +27,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function call(method: string, path: string, headers: Caller, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
-  const res = await fetch(api.base + path, {
-    method,
-    headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: Json = {};
-  try {
-    json = JSON.parse(text) as Json;
-  } catch {}
-  return { status: res.status, json, text };
-}
+const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) => api.call(method, path, headers, body);
 const vote = (who: Caller, id: number, choice: string) => call("POST", `/api/proposals/${id}/votes`, who, { choice });
 
 describe("[GOVERNANCE] proposals over the API", () => {

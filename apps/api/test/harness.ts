@@ -9,6 +9,9 @@ import { openTestStack, writeTestConfig } from "@ops/core/test";
 import { WebSocket } from "ws";
 import { buildApp } from "../src/app.ts";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
 /** A real API on a random port over a database and Redis prefix of its own. */
 export async function startApi(opts: { withDashboard?: boolean; logLines?: string[] } = {}) {
   const stack = await openTestStack();
@@ -62,12 +65,27 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     if (!(await resolveApiToken(stack.db, secret))) throw new Error("token does not resolve");
     return { secret, user, headers: { authorization: `Bearer ${secret}` } as Record<string, string> };
   };
+  /** One JSON call with a caller's headers: status, parsed body (or {} when it is not JSON), raw text and headers. */
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: Json = {};
+    try {
+      json = JSON.parse(text) as Json;
+    } catch {}
+    return { status: res.status, json, text, headers: res.headers };
+  };
   return {
     app,
     stack,
     config,
     bus,
     base,
+    call,
     signIn,
     tokenFor,
     ws: `ws://127.0.0.1:${port}/ws`,

@@ -3,14 +3,13 @@ import { join } from "node:path";
 import { REPO_ROOT } from "@ops/config";
 import { CommandAllowList, RunbookDef, checkDefinition, parseLearningsMarkdown } from "@ops/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi } from "./harness.ts";
+import { startApi, type Json } from "./harness.ts";
 
 let api: Awaited<ReturnType<typeof startApi>>;
 let viewer: Record<string, string>;
 let oncall: Record<string, string>;
 let other: Record<string, string>;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 beforeAll(async () => {
   api = await startApi();
@@ -22,19 +21,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: Json; text: string; headers: Headers }> {
-  const res = await fetch(api.base + path, {
-    method,
-    headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: Json = {};
-  try {
-    json = JSON.parse(text) as Json;
-  } catch {}
-  return { status: res.status, json, text, headers: res.headers };
-}
+const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) => api.call(method, path, headers, body);
 
 const FIXTURES = join(REPO_ROOT, "packages/domain/fixtures/learnings");
 const KINDS = [

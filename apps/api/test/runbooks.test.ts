@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi } from "./harness.ts";
+import { startApi, type Json } from "./harness.ts";
 
 let api: Awaited<ReturnType<typeof startApi>>;
 let viewer: Record<string, string>;
@@ -16,16 +16,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(api.base + path, {
-    method,
-    headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Json };
-}
+const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) => api.call(method, path, headers, body);
 
 const cancel = (id: number) => call("POST", `/api/runs/${id}/cancel`, admin, {});
 
