@@ -20,6 +20,7 @@ import {
   type DetectionFinding,
   type LearningDoc,
   type LearningFileKind,
+  type LearningColumns,
   type LearningType,
   type PromotionTarget,
 } from "@ops/domain";
@@ -30,28 +31,19 @@ import { requirePermission, type RequestContext } from "../identity/context.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-export type LearningSummary = {
-  id: string;
-  type: LearningType;
-  heading: string;
-  priority: string;
-  status: string;
-  area: string;
-  category: string | null;
-  severity: string | null;
-  summary: string;
-  patternKey: string | null;
-  recurrenceCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  seeAlso: string[];
-  loggedAt: string;
+/** The columns a learning's document gives (domain `columnsOf`), plus what the store adds. */
+type Stored = {
   source: string;
-  promotedTo: { kind: string; id: number; title: string } | null;
-  incidentIds: number[];
   version: number;
-  updatedAt: string;
 };
+export type LearningSummary = Omit<LearningColumns, "loggedAt"> &
+  Stored & {
+    id: string;
+    loggedAt: string;
+    promotedTo: { kind: string; id: number; title: string } | null;
+    incidentIds: number[];
+    updatedAt: string;
+  };
 export type LearningView = LearningSummary & {
   sections: { title: string; body: string }[];
   fields: { key: string; value: string }[];
@@ -60,33 +52,19 @@ export type LearningView = LearningSummary & {
   markdown: string;
 };
 
-type Row = {
-  id: string;
-  type: LearningType;
-  heading: string;
-  doc: LearningDoc;
-  priority: string;
-  status: string;
-  area: string;
-  category: string | null;
-  severity: string | null;
-  summary: string;
-  patternKey: string | null;
-  recurrenceCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  seeAlso: string[];
-  loggedAt: Date | null;
-  createdAt: Date;
-  source: string;
-  evidence: unknown;
-  incidentIds: string[];
-  promotedKind: string | null;
-  promotionId: string | null;
-  promotionTitle: string | null;
-  version: number;
-  updatedAt: Date;
-};
+type Row = Omit<LearningColumns, "loggedAt"> &
+  Stored & {
+    id: string;
+    doc: LearningDoc;
+    loggedAt: Date | null;
+    createdAt: Date;
+    evidence: unknown;
+    incidentIds: string[];
+    promotedKind: string | null;
+    promotionId: string | null;
+    promotionTitle: string | null;
+    updatedAt: Date;
+  };
 
 const COLUMNS = `l.id, l.type, l.heading, l.doc, l.priority, l.status, l.area, l.category, l.severity, l.summary, l.pattern_key AS "patternKey",
   l.recurrence_count AS "recurrenceCount", l.first_seen::text AS "firstSeen", l.last_seen::text AS "lastSeen", l.see_also AS "seeAlso",
