@@ -87,6 +87,7 @@ export async function startStack(
     webhookUrl?: string;
     fleet?: (f: FleetConfig) => void;
     governance?: (g: Record<string, unknown>) => void;
+    backup?: (b: Record<string, unknown>) => void;
   } = {},
 ) {
   const data = await openTestStack();
@@ -111,6 +112,11 @@ export async function startStack(
       if (opts.webhookUrl) channels.webhook = { enabled: true, url: opts.webhookUrl };
     },
     ...(opts.governance ? { governance: opts.governance } : {}),
+    // Backups of a test run go to its artifacts, never into the developer's .data/backups.
+    backup: (b) => {
+      b.location = join(ARTIFACTS, "backups");
+      opts.backup?.(b);
+    },
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,

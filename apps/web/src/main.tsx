@@ -19,6 +19,7 @@ import "./styles/postmortems.css";
 import "./styles/learnings.css";
 import "./styles/handoff.css";
 import "./styles/governance.css";
+import "./styles/backups.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -48,7 +48,12 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
 /** A copy of the shipped config folder with edits, for tests that need other ports or intervals. */
 /** Edits change the parsed JSON in place. */
 export function writeTestConfig(
-  edit: { fleet?: (f: FleetConfig) => void; monitoring?: (m: Record<string, unknown>) => void; governance?: (g: Record<string, unknown>) => void } = {},
+  edit: {
+    fleet?: (f: FleetConfig) => void;
+    monitoring?: (m: Record<string, unknown>) => void;
+    governance?: (g: Record<string, unknown>) => void;
+    backup?: (b: Record<string, unknown>) => void;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "ops-test-config-"));
   cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
@@ -62,6 +67,7 @@ export function writeTestConfig(
   rewrite("fleet.json", edit.fleet);
   rewrite("monitoring-config.json", edit.monitoring);
   rewrite("governance-quorum-rules.json", edit.governance);
+  rewrite("backup-config.json", edit.backup);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

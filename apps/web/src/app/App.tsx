@@ -6,6 +6,8 @@ import { AuthGate } from "../features/auth/components/AuthGate.tsx";
 import { AccountPage } from "../features/auth/pages/AccountPage.tsx";
 import { LoginPage } from "../features/auth/pages/LoginPage.tsx";
 import { checkSession, confirmSessionEnded } from "../features/auth/queries.ts";
+import { BackupPage } from "../features/backups/pages/BackupPage.tsx";
+import { BackupsPage } from "../features/backups/pages/BackupsPage.tsx";
 import { CasesPage } from "../features/cases/pages/CasesPage.tsx";
 import { ProposalsPage } from "../features/governance/pages/ProposalsPage.tsx";
 import { createProposalSync } from "../features/governance/queries.ts";
@@ -94,6 +96,10 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <ProposalsPage />;
     case "proposal":
       return route.id === "new" ? <NewProposalPage /> : <ProposalPage key={route.id} id={route.id} />;
+    case "backups":
+      return <BackupsPage />;
+    case "backup":
+      return <BackupPage key={route.id} id={route.id} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -114,6 +120,7 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   promotions: "Promotions",
   handoff: "On-call handoff",
   proposals: "Governance",
+  backups: "Backups",
   notFound: "Not found",
 };
 
@@ -126,6 +133,7 @@ function titleOf(route: Route): string | undefined {
   if (route.name === "learning") return route.learningId;
   if (route.name === "promotion") return `Promotion #${route.id}`;
   if (route.name === "proposal") return route.id === "new" ? "New proposal" : `Proposal #${route.id}`;
+  if (route.name === "backup") return `${route.id} · Backups`;
   return TITLES[route.name];
 }
 
@@ -159,6 +167,9 @@ function sectionOf(route: Route): Section | undefined {
     case "proposals":
     case "proposal":
       return "governance";
+    case "backups":
+    case "backup":
+      return "backups";
     case "account":
     case "users":
     case "tokens":

@@ -13,6 +13,7 @@ export type Section =
   | "learnings"
   | "handoff"
   | "governance"
+  | "backups"
   | "cases"
   | "tokens"
   | "audit"
@@ -37,6 +38,7 @@ const MAIN_LINKS: readonly [string, Section, string][] = [
   ["/learnings", "learnings", "Learnings"],
   ["/handoff", "handoff", "Handoff"],
   ["/proposals", "governance", "Governance"],
+  ["/backups", "backups", "Backups"],
   ["/cases", "cases", "Cases"],
   ["/tokens", "tokens", "Tokens"],
 ];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  backupPath,
+  backupsPath,
   casesPath,
   handoffPath,
   incidentPath,
@@ -144,5 +146,20 @@ describe("governance routes", () => {
 
   it("builds their paths", () => {
     expect([proposalPath(7), proposalPath("new"), proposalsPath(), proposalsPath("open")]).toEqual(["/proposals/7", "/proposals/new", "/proposals", "/proposals?status=open"]);
+  });
+});
+
+describe("backup routes", () => {
+  it("matches and builds the backups page and a backup's page", () => {
+    expect(matchRoute("/backups")).toEqual({ name: "backups" });
+    expect(matchRoute("/backups/")).toEqual({ name: "backups" });
+    expect(matchRoute("/backups/database-20261123-020000-a1b2")).toEqual({ name: "backup", id: "database-20261123-020000-a1b2" });
+    expect(matchRoute("/backups/agent-state-20261123-060000-zz99")).toEqual({ name: "backup", id: "agent-state-20261123-060000-zz99" });
+    expect(matchRoute("/backups/tape-20261123-020000-a1b2")).toEqual({ name: "notFound", path: "/backups/tape-20261123-020000-a1b2" });
+    expect(matchRoute("/backups/database-1")).toEqual({ name: "notFound", path: "/backups/database-1" });
+    expect(backupsPath()).toBe("/backups");
+    expect(backupsPath({ type: "redis", status: "" })).toBe("/backups?type=redis");
+    expect(backupsPath({ type: "full", status: "failed" })).toBe("/backups?type=full&status=failed");
+    expect(backupPath("redis-20261123-030000-abcd")).toBe("/backups/redis-20261123-030000-abcd");
   });
 });

@@ -23,6 +23,8 @@ export type Route =
   | { name: "handoff" }
   | { name: "proposals" }
   | { name: "proposal"; id: number | "new" }
+  | { name: "backups" }
+  | { name: "backup"; id: string }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -43,6 +45,7 @@ const STATIC = new Map<string, Route>([
   ["/promotions", { name: "promotions" }],
   ["/handoff", { name: "handoff" }],
   ["/proposals", { name: "proposals" }],
+  ["/backups", { name: "backups" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -59,6 +62,8 @@ export function matchRoute(pathname: string): Route {
   if (promo?.[1]) return { name: "promotion", id: Number(promo[1]) };
   const prop = /^\/proposals\/(new|\d{1,15})$/.exec(path);
   if (prop?.[1]) return { name: "proposal", id: prop[1] === "new" ? "new" : Number(prop[1]) };
+  const bk = /^\/backups\/((?:database|redis|workspace|agent-state|full)-\d{8}-\d{6}-[a-z0-9]{4})$/.exec(path);
+  if (bk?.[1]) return { name: "backup", id: bk[1] };
   const lrn = /^\/learnings\/([^/]+)$/.exec(path);
   if (lrn?.[1]) {
     try {
@@ -165,10 +170,15 @@ export function learningPath(id: string): string {
 
 /** The learnings list with its filters; empty ones stay out of the URL. */
 export function learningsPath(filter: Record<string, string | number | undefined> = {}): string {
+  return withFilter("/learnings", filter);
+}
+
+/** A list's path with its filters; empty ones stay out of the URL. */
+function withFilter(base: string, filter: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") q.set(k, String(v));
   const qs = q.toString();
-  return qs ? `/learnings?${qs}` : "/learnings";
+  return qs ? `${base}?${qs}` : base;
 }
 
 export function patternsPath(): string {
@@ -195,4 +205,14 @@ export function proposalPath(id: number | "new"): string {
 /** The proposals list, all statuses unless one is given. */
 export function proposalsPath(status?: string): string {
   return `/proposals${status ? `?status=${encodeURIComponent(status)}` : ""}`;
+}
+
+/** The backups page; the history's filters stay out of the URL when empty. */
+export function backupsPath(filter: { type?: string; status?: string } = {}): string {
+  return withFilter("/backups", { type: filter.type, status: filter.status });
+}
+
+/** One backup, by its id (`database-20261123-020000-a1b2`). */
+export function backupPath(id: string): string {
+  return `/backups/${encodeURIComponent(id)}`;
 }

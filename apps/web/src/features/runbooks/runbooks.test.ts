@@ -167,6 +167,13 @@ describe("prefill from the query", () => {
     expect(prefillParams(SPECS, "?agent=steward&target=alpha").agent).toBe("steward");
   });
 
+  it("fills a backup parameter from ?backup= (the backups page's restore link), else its default", () => {
+    const restore: ParamSpec[] = [{ type: "backup", name: "backup", label: "Backup", required: false, default: "latest" }];
+    expect(prefillParams(restore, "?backup=database-20261123-020000-a1b2")).toEqual({ backup: "database-20261123-020000-a1b2" });
+    expect(prefillParams(restore, "?backup=")).toEqual({ backup: "latest" });
+    expect(prefillParams(restore, "")).toEqual({ backup: "latest" });
+  });
+
   it("does not guess between two target parameters", () => {
     const two: ParamSpec[] = [
       { type: "target", name: "from", label: "From", required: true, kinds: ["agent"] },

@@ -3,6 +3,7 @@ import { Forbidden } from "../../../app/Forbidden.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { useCan } from "../../auth/session.ts";
+import { BackupsAlert } from "../../backups/components/BackupsAlert.tsx";
 import { IncidentBadge, OpenIncidentsBanner } from "../../incidents/components/OpenIncidents.tsx";
 import { openByTarget } from "../../incidents/incidents.ts";
 import { useOpenIncidents } from "../../incidents/queries.ts";
@@ -92,6 +93,7 @@ function Board() {
   return (
     <div className="board">
       <OpenIncidentsBanner incidents={open.data} />
+      <BackupsAlert />
       <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} incidents={byTarget} />
       <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} staleMs={staleMs} incidents={byTarget} />
     </div>
