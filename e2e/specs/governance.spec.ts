@@ -89,7 +89,7 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     expect(vote.status).toBe(200);
     await expect.poll(() => tid(page, "prop-outcome").getAttribute("data-outcome"), { timeout: 10_000 }).toBe("passed");
     await expect.poll(() => tid(page, "prop-apply-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("applied");
-    expect(await tid(page, "voter-alpha").getAttribute("data-choice")).toBe("yes");
+    await expect.poll(() => tid(page, "voter-alpha").getAttribute("data-choice"), { timeout: 10_000 }).toBe("yes");
     await page.screenshot({ path: join(ARTIFACTS, "governance-passed.png"), fullPage: true });
 
     // The board evaluates with the new threshold: every agent warns about its memory.
