@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { actionErrorMessage } from "../lib/api.ts";
+import { actionErrorMessage, errorMessage } from "../lib/api.ts";
 import { formatAgo } from "../lib/format.ts";
 
 /** What a list shows before its data has come: a loading line, or why it could not be loaded. */
@@ -55,6 +55,47 @@ export function QueryBody<T>({ query, what, action, errorTestId, empty, emptyTes
       ) : (
         children(query.data)
       )}
+    </>
+  );
+}
+
+type HistoryBodyProps<T> = {
+  query: { data: readonly T[] | undefined; isError: boolean; error: unknown };
+  /** "alerts", as in "Loading alerts…" and "Could not load alerts". */
+  what: string;
+  /** What the user was doing, for a 403 ("view alerts"). */
+  action: string;
+  /** Shown instead of the list when it is empty. */
+  empty: ReactNode;
+  emptyTestId?: string;
+  children: (data: readonly T[]) => ReactNode;
+};
+
+/**
+ * A target's history card (alerts, restarts, diagnoses): the states of QueryBody, quieter —
+ * a failed load is not announced, and a failed refresh says the list is the last known one.
+ */
+export function HistoryBody<T>({ query, what, action, empty, emptyTestId, children }: HistoryBodyProps<T>) {
+  if (!query.data) {
+    return query.isError ? (
+      <p className="inline-error">
+        Could not load {what}: {actionErrorMessage(query.error, action)}
+      </p>
+    ) : (
+      <p className="muted">Loading {what}…</p>
+    );
+  }
+  if (query.data.length === 0) {
+    return (
+      <p className="empty" data-testid={emptyTestId}>
+        {empty}
+      </p>
+    );
+  }
+  return (
+    <>
+      {query.isError && <p className="inline-error">Refresh failed: {errorMessage(query.error)} — showing the last known list.</p>}
+      {children(query.data)}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
+import { Field } from "../../../app/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { RoleCheckboxes } from "../../auth/components/RoleCheckboxes.tsx";
 import type { Role } from "../../auth/types.ts";
@@ -49,12 +50,7 @@ export function InviteUserForm({ onInvited }: { onInvited: (email: string, tempo
     });
   };
 
-  const errorFor = (field: keyof Invite) =>
-    error?.field === field ? (
-      <p className="field__error" id={`invite-${field}-err`}>
-        {error.message}
-      </p>
-    ) : null;
+  const fieldProps = (field: keyof Invite) => ({ error: error?.field === field ? error.message : null, errorId: `invite-${field}-err` });
 
   return (
     <section className="card" aria-labelledby="invite-h" data-testid="invite-card">
@@ -66,47 +62,46 @@ export function InviteUserForm({ onInvited }: { onInvited: (email: string, tempo
           </p>
         )}
         <div className="form__row">
-          <div className="field">
-            <label htmlFor="invite-email">Email</label>
-            <input
-              ref={emailRef}
-              id="invite-email"
-              type="email"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.email}
-              onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))}
-              aria-invalid={error?.field === "email" || undefined}
-              aria-describedby={error?.field === "email" ? "invite-email-err" : undefined}
-              data-testid="invite-email"
-            />
-            {errorFor("email")}
-          </div>
-          <div className="field">
-            <label htmlFor="invite-name">Display name</label>
-            <input
-              ref={nameRef}
-              id="invite-name"
-              type="text"
-              autoComplete="off"
-              value={form.displayName}
-              onChange={(e) => setForm((f) => ({ ...f, displayName: e.target.value }))}
-              aria-invalid={error?.field === "displayName" || undefined}
-              aria-describedby={error?.field === "displayName" ? "invite-displayName-err" : undefined}
-              data-testid="invite-name"
-            />
-            {errorFor("displayName")}
-          </div>
-          <div className="field">
-            <RoleCheckboxes
-              legend="Roles"
-              idPrefix="invite-role"
-              testIdPrefix="invite-role-"
-              value={form.roles}
-              onChange={(roles: Role[]) => setForm((f) => ({ ...f, roles }))}
-            />
-            {errorFor("roles")}
-          </div>
+          <Field id="invite-email" label="Email" {...fieldProps("email")}>
+            {(invalid) => (
+              <input
+                ref={emailRef}
+                id="invite-email"
+                type="email"
+                autoComplete="off"
+                spellCheck={false}
+                value={form.email}
+                onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))}
+                {...invalid}
+                data-testid="invite-email"
+              />
+            )}
+          </Field>
+          <Field id="invite-name" label="Display name" {...fieldProps("displayName")}>
+            {(invalid) => (
+              <input
+                ref={nameRef}
+                id="invite-name"
+                type="text"
+                autoComplete="off"
+                value={form.displayName}
+                onChange={(e) => setForm((f) => ({ ...f, displayName: e.target.value }))}
+                {...invalid}
+                data-testid="invite-name"
+              />
+            )}
+          </Field>
+          <Field id="invite-roles" {...fieldProps("roles")}>
+            {() => (
+              <RoleCheckboxes
+                legend="Roles"
+                idPrefix="invite-role"
+                testIdPrefix="invite-role-"
+                value={form.roles}
+                onChange={(roles: Role[]) => setForm((f) => ({ ...f, roles }))}
+              />
+            )}
+          </Field>
           <div className="form__submit">
             <button type="submit" className="btn btn--primary" disabled={invite.isPending} data-testid="invite-submit">
               {invite.isPending ? "Inviting…" : "Invite"}

@@ -1,7 +1,8 @@
 import { useMemo, useState } from "react";
 import { Forbidden } from "../../../app/Forbidden.tsx";
 import { OneTimeSecret } from "../../../app/OneTimeSecret.tsx";
-import { actionErrorMessage } from "../../../lib/api.ts";
+import { LoadingOrError } from "../../../app/QueryState.tsx";
+import { ACTIONS_HEAD, Table } from "../../../app/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
 import { can, useSession } from "../../auth/session.ts";
 import { InviteUserForm } from "../components/InviteUserForm.tsx";
@@ -9,45 +10,21 @@ import { UserRow } from "../components/UserRow.tsx";
 import { useUsers } from "../queries.ts";
 import { sortUsers } from "../users.ts";
 
+const HEADS = ["Email", "Name", "Roles", "Status", "Last login", "Created", ACTIONS_HEAD];
+
 function UsersTable({ onTemporaryPassword }: { onTemporaryPassword: (email: string, password: string) => void }) {
   const session = useSession();
   const users = useUsers();
   const now = useNow();
   const sorted = useMemo(() => (users.data ? sortUsers(users.data) : []), [users.data]);
 
-  if (!users.data) {
-    return users.isError ? (
-      <p className="inline-error" role="alert">
-        Could not load users: {actionErrorMessage(users.error, "manage users")}
-      </p>
-    ) : (
-      <p className="muted">Loading users…</p>
-    );
-  }
+  if (!users.data) return <LoadingOrError query={users} what="users" action="manage users" />;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="users-table">
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last login</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((u) => (
-            <UserRow key={u.id} user={u} selfId={session.user.id} now={now} onTemporaryPassword={onTemporaryPassword} />
-          ))}
-        </tbody>
-      </table>
-      {sorted.length === 0 && <p className="empty">No users yet.</p>}
-    </div>
+    <Table heads={HEADS} testId="users-table" after={sorted.length === 0 && <p className="empty">No users yet.</p>}>
+      {sorted.map((u) => (
+        <UserRow key={u.id} user={u} selfId={session.user.id} now={now} onTemporaryPassword={onTemporaryPassword} />
+      ))}
+    </Table>
   );
 }
 

@@ -1,7 +1,7 @@
 import { Fragment, useState } from "react";
 import type { ReactNode } from "react";
 
-type Column<T> = { head: string; cell: (row: T) => ReactNode; className?: string };
+export type Column<T> = { head: string; cell: (row: T) => ReactNode; className?: string };
 
 type Props<T extends { id: string | number }> = {
   rows: readonly T[];

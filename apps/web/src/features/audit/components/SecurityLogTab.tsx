@@ -1,12 +1,8 @@
-import { useMemo, useState } from "react";
-import type { FormEvent } from "react";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useNow } from "../../../lib/clock.ts";
-import { formatTimestamp } from "../../../lib/format.ts";
-import { EMPTY_SECURITY_FILTER, isFilterEmpty, SECURITY_KINDS } from "../audit.ts";
+import { EMPTY_SECURITY_FILTER, SECURITY_KINDS } from "../audit.ts";
 import type { SecurityEvent, SecurityFilter } from "../audit.ts";
 import { useSecurityLog } from "../queries.ts";
-import { LoadMore, LogTable } from "./LogTable.tsx";
+import { ipColumn, LogTab, useLogFilter } from "./LogTab.tsx";
+import type { FilterField } from "./LogTab.tsx";
 
 const KIND_TONE: Record<string, string> = {
   "login.failed": "warning",
@@ -43,100 +39,33 @@ function SecurityDetail({ event: e }: { event: SecurityEvent }) {
   );
 }
 
+const FIELDS: readonly FilterField<SecurityFilter, SecurityEvent>[] = [
+  { key: "kind", label: "Kind", type: "select", any: "Any kind", options: SECURITY_KINDS },
+  { key: "email", label: "Email", type: "search", placeholder: "attempted or actual", autoComplete: "off" },
+  { key: "from", label: "From", type: "datetime-local" },
+  { key: "to", label: "To", type: "datetime-local" },
+];
+
 export function SecurityLogTab() {
-  const [draft, setDraft] = useState<SecurityFilter>(EMPTY_SECURITY_FILTER);
-  const [filter, setFilter] = useState<SecurityFilter>(EMPTY_SECURITY_FILTER);
-  const log = useSecurityLog(filter);
-  const now = useNow();
-  const events = useMemo(() => log.data?.pages.flat() ?? [], [log.data]);
-
-  const apply = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setFilter({ ...draft });
-  };
-  const reset = () => {
-    setDraft(EMPTY_SECURITY_FILTER);
-    setFilter(EMPTY_SECURITY_FILTER);
-  };
-  const field = (key: keyof SecurityFilter) => ({
-    id: `security-${key}`,
-    value: draft[key],
-    onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value })),
-    "data-testid": `security-filter-${key}`,
-  });
-
+  const filter = useLogFilter<SecurityFilter>(EMPTY_SECURITY_FILTER);
+  const log = useSecurityLog(filter.applied);
   return (
-    <div className="log" role="tabpanel" id="panel-security" aria-labelledby="tab-security">
-      <form className="filters" onSubmit={apply} data-testid="security-filters">
-        <div className="field">
-          <label htmlFor="security-kind">Kind</label>
-          <select {...field("kind")}>
-            <option value="">Any kind</option>
-            {SECURITY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="security-email">Email</label>
-          <input type="search" placeholder="attempted or actual" autoComplete="off" {...field("email")} />
-        </div>
-        <div className="field">
-          <label htmlFor="security-from">From</label>
-          <input type="datetime-local" {...field("from")} />
-        </div>
-        <div className="field">
-          <label htmlFor="security-to">To</label>
-          <input type="datetime-local" {...field("to")} />
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="btn btn--primary" data-testid="security-apply">
-            Apply
-          </button>
-          {!(isFilterEmpty(draft) && isFilterEmpty(filter)) && (
-            <button type="button" className="btn" onClick={reset}>
-              Clear
-            </button>
-          )}
-        </div>
-      </form>
-
-      {log.isError && (
-        <p className="inline-error" role="alert">
-          {actionErrorMessage(log.error, "read the security log")}
-        </p>
-      )}
-      {!log.data ? (
-        !log.isError && <p className="muted">Loading security log…</p>
-      ) : events.length === 0 ? (
-        <p className="empty">{isFilterEmpty(filter) ? "No security events recorded." : "No events match these filters."}</p>
-      ) : (
-        <>
-          <LogTable<SecurityEvent>
-            rows={events}
-            testId="security-table"
-            rowTestId="security-row"
-            detail={(e) => <SecurityDetail event={e} />}
-            columns={[
-              { head: "Time", className: "cell-time", cell: (e) => <time dateTime={e.at} title={e.at}>{formatTimestamp(e.at, now)}</time> },
-              { head: "Kind", cell: (e) => <span className={`kind kind--${KIND_TONE[e.kind] ?? "unknown"}`}>{e.kind}</span> },
-              { head: "Email", cell: (e) => e.email ?? <span className="muted">—</span> },
-              { head: "IP", className: "cell-mono", cell: (e) => e.ip ?? <span className="muted">—</span> },
-              { head: "Route", className: "cell-mono", cell: (e) => e.route ?? <span className="muted">—</span> },
-              { head: "Detail", className: "cell-clip", cell: (e) => <span title={e.detail ?? undefined}>{e.detail ?? "—"}</span> },
-            ]}
-          />
-          <LoadMore
-            hasMore={log.hasNextPage}
-            loading={log.isFetchingNextPage}
-            onMore={() => void log.fetchNextPage()}
-            count={events.length}
-            testId="security-load-more"
-          />
-        </>
-      )}
-    </div>
+    <LogTab<SecurityFilter, SecurityEvent>
+      name="security"
+      filter={filter}
+      fields={FIELDS}
+      query={log}
+      action="read the security log"
+      what="security log"
+      empty={{ all: "No security events recorded.", filtered: "No events match these filters." }}
+      detail={(e) => <SecurityDetail event={e} />}
+      columns={[
+        { head: "Kind", cell: (e) => <span className={`kind kind--${KIND_TONE[e.kind] ?? "unknown"}`}>{e.kind}</span> },
+        { head: "Email", cell: (e) => e.email ?? <span className="muted">—</span> },
+        ipColumn(),
+        { head: "Route", className: "cell-mono", cell: (e) => e.route ?? <span className="muted">—</span> },
+        { head: "Detail", className: "cell-clip", cell: (e) => <span title={e.detail ?? undefined}>{e.detail ?? "—"}</span> },
+      ]}
+    />
   );
 }

@@ -1,8 +1,10 @@
 import { useState } from "react";
+import { HistoryBody } from "../../../app/QueryState.tsx";
 import { Link } from "../../../app/router.tsx";
 import { incidentPath } from "../../../app/routes.ts";
-import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
-import { DASH, formatAgo, formatTimestamp, formatUntil } from "../../../lib/format.ts";
+import { ACTIONS_HEAD, Table, TimeCell } from "../../../app/Table.tsx";
+import { actionErrorMessage } from "../../../lib/api.ts";
+import { DASH, formatAgo, formatUntil } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
 import { useAlerts, useRetryAlert } from "../queries.ts";
 import type { Alert } from "../types.ts";
@@ -38,12 +40,7 @@ function RetryButton({ alert, target }: { alert: Alert; target: string }) {
 function AlertRow({ a, now, target, canRetry }: { a: Alert; now: number; target: string; canRetry: boolean }) {
   return (
     <tr data-testid="alert-row" data-status={a.status} data-level={a.level}>
-      <td className="cell-nowrap">
-        <time dateTime={a.at} title={new Date(a.at).toString()}>
-          {formatTimestamp(a.at, now)}
-        </time>
-        <span className="cell-note">{formatAgo(a.at, now)}</span>
-      </td>
+      <TimeCell iso={a.at} now={now} />
       <td>
         <span className={`badge badge--sm alert-level alert-level--${a.level}`}>{a.level}</span>
       </td>
@@ -84,51 +81,7 @@ export function AlertsCard({ target, now }: { target: string; now: number }) {
   const q = useAlerts(target);
   const canRetry = useCan("incidents:write");
 
-  let body;
-  if (!q.data) {
-    body = q.isError ? (
-      <p className="inline-error">Could not load alerts: {actionErrorMessage(q.error, "view alerts")}</p>
-    ) : (
-      <p className="muted">Loading alerts…</p>
-    );
-  } else if (q.data.length === 0) {
-    body = (
-      <p className="empty" data-testid="alerts-empty">
-        No alerts sent for this target.
-      </p>
-    );
-  } else {
-    body = (
-      <>
-        {q.isError && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last known list.</p>}
-        <div className="table-wrap alerts-wrap">
-          <table className="table table--log alerts-table" data-testid="alerts-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Level</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Status</th>
-                <th scope="col">Message</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-                {canRetry && (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map((a) => (
-                <AlertRow key={a.id} a={a} now={now} target={target} canRetry={canRetry} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </>
-    );
-  }
+  const heads = ["Time", "Level", "Channel", "Status", "Message", "Attempts", "Last error", ...(canRetry ? [ACTIONS_HEAD] : [])];
 
   return (
     <section className="card" aria-labelledby="alerts-h" data-testid="alerts">
@@ -136,7 +89,15 @@ export function AlertsCard({ target, now }: { target: string; now: number }) {
         <h2 id="alerts-h">Alerts</h2>
         <span className="muted">newest first</span>
       </div>
-      {body}
+      <HistoryBody query={q} what="alerts" action="view alerts" empty="No alerts sent for this target." emptyTestId="alerts-empty">
+        {(alerts) => (
+          <Table heads={heads} testId="alerts-table" className="table--log alerts-table" wrapClassName="alerts-wrap">
+            {alerts.map((a) => (
+              <AlertRow key={a.id} a={a} now={now} target={target} canRetry={canRetry} />
+            ))}
+          </Table>
+        )}
+      </HistoryBody>
     </section>
   );
 }

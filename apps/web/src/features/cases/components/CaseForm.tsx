@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { FormEvent, ReactNode } from "react";
+import { Field } from "../../../app/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { formatKeywords, parseFieldPath, parseKeywords } from "../cases.ts";
 import type { CaseField } from "../cases.ts";
@@ -69,15 +70,19 @@ export function CaseForm({ caseId, initial, readOnly = false, onSaved, onCancel,
     else create.mutate(input, { onSuccess: onSaved, onError });
   };
 
-  const errorFor = (field: CaseField) =>
-    error?.field === field && field !== "actions" ? (
-      <p className="field__error" id={`case-${field}-err`} data-testid={`case-${field}-error`}>
-        {error.message}
-      </p>
-    ) : null;
-  const invalid = (field: CaseField) => ({
-    "aria-invalid": error?.field === field || undefined,
-    "aria-describedby": error?.field === field ? `case-${field}-err` : undefined,
+  const fieldProps = (field: CaseField) => ({
+    error: error?.field === field ? error.message : null,
+    errorId: `case-${field}-err`,
+    errorTestId: `case-${field}-error`,
+  });
+
+  /** A text control's common attributes; its id is also its test id. */
+  const control = (id: string, value: string, set: (v: string) => void) => ({
+    id,
+    value,
+    onChange: (e: { target: { value: string } }) => set(e.target.value),
+    disabled: readOnly,
+    "data-testid": id,
   });
 
   return (
@@ -89,57 +94,22 @@ export function CaseForm({ caseId, initial, readOnly = false, onSaved, onCancel,
         </p>
       )}
       <div className="form__row">
-        <div className="field field--grow">
-          <label htmlFor="case-title">Title</label>
-          <input id="case-title" value={title} onChange={(e) => setTitle(e.target.value)} disabled={readOnly} maxLength={200} data-testid="case-title" {...invalid("title")} />
-          {errorFor("title")}
-        </div>
-        <div className="field">
-          <label htmlFor="case-error-code">Error code</label>
-          <input
-            id="case-error-code"
-            value={errorCode}
-            onChange={(e) => setErrorCode(e.target.value)}
-            disabled={readOnly}
-            className="input-mono"
-            data-testid="case-error-code"
-            {...invalid("errorCode")}
-          />
-          {errorFor("errorCode")}
-        </div>
+        <Field id="case-title" label="Title" className="field--grow" {...fieldProps("title")}>
+          {(invalid) => <input {...control("case-title", title, setTitle)} maxLength={200} {...invalid} />}
+        </Field>
+        <Field id="case-error-code" label="Error code" {...fieldProps("errorCode")}>
+          {(invalid) => <input {...control("case-error-code", errorCode, setErrorCode)} className="input-mono" {...invalid} />}
+        </Field>
       </div>
-      <div className="field">
-        <label htmlFor="case-signature">Signature</label>
-        <input
-          id="case-signature"
-          value={signature}
-          onChange={(e) => setSignature(e.target.value)}
-          disabled={readOnly}
-          className="input-mono"
-          placeholder="Text that identifies the failure in the evidence"
-          data-testid="case-signature"
-          {...invalid("signature")}
-        />
-        {errorFor("signature")}
-      </div>
-      <div className="field">
-        <label htmlFor="case-keywords">Keywords</label>
-        <input
-          id="case-keywords"
-          value={keywords}
-          onChange={(e) => setKeywords(e.target.value)}
-          disabled={readOnly}
-          placeholder="comma-separated, e.g. config, corrupt, json"
-          data-testid="case-keywords"
-          {...invalid("keywords")}
-        />
-        {errorFor("keywords") ?? <p className="field__hint">Comma-separated; matched against the evidence.</p>}
-      </div>
-      <div className="field">
-        <label htmlFor="case-solution">Solution</label>
-        <textarea id="case-solution" rows={4} value={solution} onChange={(e) => setSolution(e.target.value)} disabled={readOnly} data-testid="case-solution" {...invalid("solution")} />
-        {errorFor("solution")}
-      </div>
+      <Field id="case-signature" label="Signature" {...fieldProps("signature")}>
+        {(invalid) => <input {...control("case-signature", signature, setSignature)} className="input-mono" placeholder="Text that identifies the failure in the evidence" {...invalid} />}
+      </Field>
+      <Field id="case-keywords" label="Keywords" hint="Comma-separated; matched against the evidence." {...fieldProps("keywords")}>
+        {(invalid) => <input {...control("case-keywords", keywords, setKeywords)} placeholder="comma-separated, e.g. config, corrupt, json" {...invalid} />}
+      </Field>
+      <Field id="case-solution" label="Solution" {...fieldProps("solution")}>
+        {(invalid) => <textarea {...control("case-solution", solution, setSolution)} rows={4} {...invalid} />}
+      </Field>
       <fieldset className="field case-form__actions">
         <legend>Actions, in order</legend>
         <ActionsEditor

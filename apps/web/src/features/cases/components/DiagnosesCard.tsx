@@ -1,7 +1,7 @@
 import { useState } from "react";
+import { HistoryBody } from "../../../app/QueryState.tsx";
 import { Link } from "../../../app/router.tsx";
 import { casesPath } from "../../../app/routes.ts";
-import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
 import { canAddCaseFrom, caseFromDiagnosis, formatConfidence, OUTCOME_LABEL } from "../cases.ts";
@@ -84,39 +84,21 @@ export function DiagnosesCard({ target, now }: { target: string; now: number }) 
   const canWrite = useCan("incidents:write");
   const byId = new Map((cases.data ?? []).map((c) => [c.id, c]));
 
-  let body;
-  if (!q.data) {
-    body = q.isError ? (
-      <p className="inline-error">Could not load diagnoses: {actionErrorMessage(q.error, "view diagnoses")}</p>
-    ) : (
-      <p className="muted">Loading diagnoses…</p>
-    );
-  } else if (q.data.length === 0) {
-    body = (
-      <p className="empty" data-testid="diagnoses-empty">
-        No diagnoses yet: the doctor runs when the target fails.
-      </p>
-    );
-  } else {
-    body = (
-      <>
-        {q.isError && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last known list.</p>}
-        <ul className="dx-list">
-          {q.data.map((d) => (
-            <DiagnosisItem key={d.id} d={d} now={now} cases={byId} canWrite={canWrite} />
-          ))}
-        </ul>
-      </>
-    );
-  }
-
   return (
     <section className="card" aria-labelledby="diagnoses-h" data-testid="diagnoses">
       <div className="card__head">
         <h2 id="diagnoses-h">Doctor</h2>
         <span className="muted">last diagnoses, newest first</span>
       </div>
-      {body}
+      <HistoryBody query={q} what="diagnoses" action="view diagnoses" empty="No diagnoses yet: the doctor runs when the target fails." emptyTestId="diagnoses-empty">
+        {(diagnoses) => (
+          <ul className="dx-list">
+            {diagnoses.map((d) => (
+              <DiagnosisItem key={d.id} d={d} now={now} cases={byId} canWrite={canWrite} />
+            ))}
+          </ul>
+        )}
+      </HistoryBody>
     </section>
   );
 }

@@ -1,13 +1,14 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
+import { Field } from "../../../app/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { useTargets } from "../../targets/queries.ts";
 import { useCreateIncident } from "../queries.ts";
 import { SEVERITIES } from "../types.ts";
 import type { Incident, Severity } from "../types.ts";
 
-type Field = "title" | "severity" | "targets" | "summary";
-type FormError = { field: Field | null; message: string };
+type FieldName = "title" | "severity" | "targets" | "summary";
+type FormError = { field: FieldName | null; message: string };
 
 const SEVERITY_HINT: Record<Severity, string> = {
   P1: "P1 — critical, MTTR target 4 h",
@@ -16,7 +17,7 @@ const SEVERITY_HINT: Record<Severity, string> = {
   P4: "P4 — low, no target",
 };
 
-function isField(v: string | undefined): v is Field {
+function isField(v: string | undefined): v is FieldName {
   return v === "title" || v === "severity" || v === "targets" || v === "summary";
 }
 
@@ -57,16 +58,7 @@ export function NewIncidentForm({ onCreated, onCancel }: { onCreated: (inc: Inci
     );
   };
 
-  const errorFor = (field: Field) =>
-    error?.field === field ? (
-      <p className="field__error" id={`incident-${field}-err`}>
-        {error.message}
-      </p>
-    ) : null;
-  const invalid = (field: Field) => ({
-    "aria-invalid": error?.field === field || undefined,
-    "aria-describedby": error?.field === field ? `incident-${field}-err` : undefined,
-  });
+  const fieldProps = (field: FieldName) => ({ error: error?.field === field ? error.message : null, errorId: `incident-${field}-err` });
 
   return (
     <section className="card" aria-labelledby="new-incident-h" data-testid="incident-form-card">
@@ -78,78 +70,79 @@ export function NewIncidentForm({ onCreated, onCancel }: { onCreated: (inc: Inci
           </p>
         )}
         <div className="form__row">
-          <div className="field field--grow">
-            <label htmlFor="incident-title">Title</label>
-            <input
-              ref={titleRef}
-              id="incident-title"
-              type="text"
-              autoComplete="off"
-              autoFocus
-              placeholder="What is broken, in a few words"
-              value={title}
-              onChange={(e) => setTitle(e.target.value)}
-              data-testid="incident-title"
-              {...invalid("title")}
-            />
-            {errorFor("title")}
-          </div>
-          <div className="field field--severity">
-            <label htmlFor="incident-severity">Severity</label>
-            <select
-              id="incident-severity"
-              value={severity}
-              onChange={(e) => setSeverity(e.target.value as Severity)}
-              data-testid="incident-severity"
-              {...invalid("severity")}
-            >
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {SEVERITY_HINT[s]}
-                </option>
-              ))}
-            </select>
-            {errorFor("severity")}
-          </div>
-        </div>
-        <div className="field">
-          <fieldset className="target-pick" data-testid="incident-targets" {...invalid("targets")}>
-            <legend>
-              Affected targets <span className="muted">(optional)</span>
-            </legend>
-            {!targets.data ? (
-              <span className="muted">{targets.isError ? "Could not load the fleet." : "Loading fleet…"}</span>
-            ) : (
-              targets.data.map((t) => (
-                <label key={t.name} className="check target-pick__item">
-                  <input
-                    type="checkbox"
-                    checked={picked.includes(t.name)}
-                    onChange={(e) => toggle(t.name, e.target.checked)}
-                    data-testid={`incident-target-${t.name}`}
-                  />
-                  <span className={`target-pick__name target-pick__name--${t.enabled ? t.status : "off"}`}>{t.displayName}</span>
-                </label>
-              ))
+          <Field id="incident-title" label="Title" className="field--grow" {...fieldProps("title")}>
+            {(invalid) => (
+              <input
+                ref={titleRef}
+                id="incident-title"
+                type="text"
+                autoComplete="off"
+                autoFocus
+                placeholder="What is broken, in a few words"
+                value={title}
+                onChange={(e) => setTitle(e.target.value)}
+                data-testid="incident-title"
+                {...invalid}
+              />
             )}
-          </fieldset>
-          {errorFor("targets")}
+          </Field>
+          <Field id="incident-severity" label="Severity" className="field--severity" {...fieldProps("severity")}>
+            {(invalid) => (
+              <select id="incident-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)} data-testid="incident-severity" {...invalid}>
+                {SEVERITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {SEVERITY_HINT[s]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
-        <div className="field">
-          <label htmlFor="incident-summary">
-            Summary <span className="muted">(optional)</span>
-          </label>
-          <textarea
-            id="incident-summary"
-            rows={3}
-            placeholder="What is known so far, impact, who is on it"
-            value={summary}
-            onChange={(e) => setSummary(e.target.value)}
-            data-testid="incident-summary"
-            {...invalid("summary")}
-          />
-          {errorFor("summary")}
-        </div>
+        <Field id="incident-targets" {...fieldProps("targets")}>
+          {(invalid) => (
+            <fieldset className="target-pick" data-testid="incident-targets" {...invalid}>
+              <legend>
+                Affected targets <span className="muted">(optional)</span>
+              </legend>
+              {!targets.data ? (
+                <span className="muted">{targets.isError ? "Could not load the fleet." : "Loading fleet…"}</span>
+              ) : (
+                targets.data.map((t) => (
+                  <label key={t.name} className="check target-pick__item">
+                    <input
+                      type="checkbox"
+                      checked={picked.includes(t.name)}
+                      onChange={(e) => toggle(t.name, e.target.checked)}
+                      data-testid={`incident-target-${t.name}`}
+                    />
+                    <span className={`target-pick__name target-pick__name--${t.enabled ? t.status : "off"}`}>{t.displayName}</span>
+                  </label>
+                ))
+              )}
+            </fieldset>
+          )}
+        </Field>
+        <Field
+          id="incident-summary"
+          label={
+            <>
+              Summary <span className="muted">(optional)</span>
+            </>
+          }
+          {...fieldProps("summary")}
+        >
+          {(invalid) => (
+            <textarea
+              id="incident-summary"
+              rows={3}
+              placeholder="What is known so far, impact, who is on it"
+              value={summary}
+              onChange={(e) => setSummary(e.target.value)}
+              data-testid="incident-summary"
+              {...invalid}
+            />
+          )}
+        </Field>
         <div className="form__actions">
           <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="incident-submit">
             {create.isPending ? "Opening…" : "Open incident"}

@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
+import { Field } from "../../../app/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { RoleCheckboxes } from "../../auth/components/RoleCheckboxes.tsx";
@@ -56,12 +57,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (name: string, secre
     );
   };
 
-  const errorFor = (field: TokenFormError["field"]) =>
-    error?.field === field ? (
-      <p className="field__error" id={`token-${field}-err`}>
-        {error.message}
-      </p>
-    ) : null;
+  const fieldProps = (field: TokenFormError["field"]) => ({ error: error?.field === field ? error.message : null, errorId: `token-${field}-err` });
 
   return (
     <section className="card" aria-labelledby="new-token-h" data-testid="token-create-card">
@@ -73,43 +69,47 @@ export function CreateTokenForm({ onCreated }: { onCreated: (name: string, secre
           </p>
         )}
         <div className="form__row">
-          <div className="field">
-            <label htmlFor="token-name">Name</label>
-            <input
-              ref={nameRef}
-              id="token-name"
-              type="text"
-              autoComplete="off"
-              placeholder="e.g. triad-voting"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={error?.field === "name" || undefined}
-              aria-describedby={error?.field === "name" ? "token-name-err" : undefined}
-              data-testid="token-name"
-            />
-            {errorFor("name")}
-          </div>
-          <div className="field">
-            <RoleCheckboxes legend="Roles" idPrefix="token-role" testIdPrefix="token-role-" value={roles} onChange={setRoles} allowed={own} />
-            {errorFor("roles")}
-          </div>
-          <div className="field field--date">
-            <label htmlFor="token-expires">
-              Expires <span className="muted">(optional)</span>
-            </label>
-            <input
-              ref={expiryRef}
-              id="token-expires"
-              type="date"
-              min={dateInputValue(now + 86_400_000)}
-              value={expiry}
-              onChange={(e) => setExpiry(e.target.value)}
-              aria-invalid={error?.field === "expiresAt" || undefined}
-              aria-describedby={error?.field === "expiresAt" ? "token-expiresAt-err" : undefined}
-              data-testid="token-expires"
-            />
-            {errorFor("expiresAt")}
-          </div>
+          <Field id="token-name" label="Name" {...fieldProps("name")}>
+            {(invalid) => (
+              <input
+                ref={nameRef}
+                id="token-name"
+                type="text"
+                autoComplete="off"
+                placeholder="e.g. triad-voting"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                {...invalid}
+                data-testid="token-name"
+              />
+            )}
+          </Field>
+          <Field id="token-roles" {...fieldProps("roles")}>
+            {() => <RoleCheckboxes legend="Roles" idPrefix="token-role" testIdPrefix="token-role-" value={roles} onChange={setRoles} allowed={own} />}
+          </Field>
+          <Field
+            id="token-expires"
+            label={
+              <>
+                Expires <span className="muted">(optional)</span>
+              </>
+            }
+            className="field--date"
+            {...fieldProps("expiresAt")}
+          >
+            {(invalid) => (
+              <input
+                ref={expiryRef}
+                id="token-expires"
+                type="date"
+                min={dateInputValue(now + 86_400_000)}
+                value={expiry}
+                onChange={(e) => setExpiry(e.target.value)}
+                {...invalid}
+                data-testid="token-expires"
+              />
+            )}
+          </Field>
           <div className="form__submit">
             <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="token-submit">
               {create.isPending ? "Creating…" : "Create token"}

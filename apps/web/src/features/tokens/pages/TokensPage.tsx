@@ -1,12 +1,15 @@
 import { useMemo, useState } from "react";
 import { OneTimeSecret } from "../../../app/OneTimeSecret.tsx";
-import { actionErrorMessage } from "../../../lib/api.ts";
+import { LoadingOrError } from "../../../app/QueryState.tsx";
+import { ACTIONS_HEAD, Table } from "../../../app/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
 import { can, useSession } from "../../auth/session.ts";
 import { CreateTokenForm } from "../components/CreateTokenForm.tsx";
 import { TokenRow } from "../components/TokenRow.tsx";
 import { useTokens } from "../queries.ts";
 import { sortTokens } from "../tokens.ts";
+
+const HEADS = ["Name", "Prefix", "Roles", "Created by", "Created", "Expires", "Last used", "Status", ACTIONS_HEAD];
 
 function TokensTable() {
   const session = useSession();
@@ -16,41 +19,14 @@ function TokensTable() {
   // Order by state once per fetch, not on every clock tick.
   const sorted = useMemo(() => (tokens.data ? sortTokens(tokens.data, tokens.dataUpdatedAt) : []), [tokens.data, tokens.dataUpdatedAt]);
 
-  if (!tokens.data) {
-    return tokens.isError ? (
-      <p className="inline-error" role="alert">
-        Could not load tokens: {actionErrorMessage(tokens.error, "list tokens")}
-      </p>
-    ) : (
-      <p className="muted">Loading tokens…</p>
-    );
-  }
+  if (!tokens.data) return <LoadingOrError query={tokens} what="tokens" action="list tokens" />;
   if (sorted.length === 0) return <p className="empty">No tokens yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="tokens-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Created by</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((t) => (
-            <TokenRow key={t.id} token={t} selfId={session.user.id} manageAll={manageAll} now={now} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table heads={HEADS} testId="tokens-table">
+      {sorted.map((t) => (
+        <TokenRow key={t.id} token={t} selfId={session.user.id} manageAll={manageAll} now={now} />
+      ))}
+    </Table>
   );
 }
 
