@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { Banner } from "../../../app/Banner.tsx";
 import { Forbidden } from "../../../app/Forbidden.tsx";
+import { InlineCode } from "../../../app/InlineCode.tsx";
 import { Link, navigate, useHref } from "../../../app/router.tsx";
 import { incidentPath, runbooksPath, runPath } from "../../../app/routes.ts";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
@@ -145,7 +146,7 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
         </div>
         <h1 data-testid="procedure-title">{proc.title}</h1>
         <p className="rb-head__desc" data-testid="procedure-description">
-          {proc.description}
+          <InlineCode text={proc.description} />
         </p>
         <p className="rb-head__meta">
           <span data-testid="procedure-role">

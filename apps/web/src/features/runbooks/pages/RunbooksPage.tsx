@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { Banner } from "../../../app/Banner.tsx";
 import { Forbidden } from "../../../app/Forbidden.tsx";
+import { InlineCode } from "../../../app/InlineCode.tsx";
 import { Link, useHref } from "../../../app/router.tsx";
 import { incidentPath, procedurePath, runbooksPath, runsPath, targetPath } from "../../../app/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
@@ -48,7 +49,9 @@ function RunbookCard({ rb, search, canRun }: { rb: RunbookView; search: string; 
         </span>
         <RunbookSeverityBadge severity={rb.severity} testId={`rb-severity-${rb.id}`} />
       </div>
-      <p className="rb-card__desc">{rb.description}</p>
+      <p className="rb-card__desc">
+        <InlineCode text={rb.description} />
+      </p>
       {rb.tags.length > 0 && (
         <ul className="rb-tags" aria-label="Tags">
           {rb.tags.map((t) => (
