@@ -15,6 +15,7 @@ import {
   type BackupFile,
   type BackupType,
 } from "@ops/domain";
+import type { BackupView, Manifest } from "@ops/contract";
 import postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { dbNameOf, fileDigest, pgEnv, redisArgs, tool, toolVersions, waitForPort } from "./tools.ts";
@@ -24,26 +25,8 @@ export { dbNameOf };
 /** Where backups are, and which database and Redis they are of. */
 export type BackupEnv = { config: OpsConfig; databaseUrl: string; redisUrl: string };
 
-export type Manifest = {
-  id: string;
-  type: BackupType;
-  sources: string[];
-  startedAt: string;
-  finishedAt: string;
-  files: BackupFile[];
-  size: number;
-  sha256: string;
-  tools: Record<string, string>;
-  details: {
-    /** Row counts per database and table, taken in the snapshot the dump was made from. */
-    tables?: Record<string, Record<string, number>>;
-    databases?: { name: string; file: string; url: string }[];
-    redisKeys?: number;
-    paths?: string[];
-    agents?: { name: string; file: string; stateDir: string }[];
-    skipped?: string[];
-  };
-};
+// What a backup holds (its manifest.json) and the view of it are the API's answers: the contract the dashboard reads.
+export type { BackupView, Manifest };
 
 export function backupRoot(config: OpsConfig): string {
   const loc = config.backup.location;
@@ -213,22 +196,6 @@ async function fsyncFile(path: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Taking a backup
 
-export type BackupView = {
-  id: string;
-  type: BackupType;
-  status: "running" | "succeeded" | "failed" | "deleted";
-  trigger: string;
-  path: string;
-  startedAt: string;
-  finishedAt: string | null;
-  size: number | null;
-  sha256: string | null;
-  error: string | null;
-  verifiedAt: string | null;
-  verifyOk: boolean | null;
-  verifyDetail: string | null;
-  manifest: Manifest | null;
-};
 
 type Row = Omit<BackupView, "startedAt" | "finishedAt" | "verifiedAt" | "size"> & { startedAt: Date; finishedAt: Date | null; verifiedAt: Date | null; size: string | null };
 const COLUMNS = `id, type, status, trigger, path, started_at AS "startedAt", finished_at AS "finishedAt", size, sha256, error,

@@ -11,9 +11,9 @@ import {
   type ChangePayload,
   type Choice,
   type Outcome,
-  type Tally,
   type Threshold,
 } from "@ops/domain";
+import type { BallotView, GovernanceEvent, ProposalSummary, ProposalView, ReviewView } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { setHealingPaused } from "../healing/ladder.ts";
@@ -68,40 +68,8 @@ export function dutiesOf(config: OpsConfig, member: string | null): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // Views
 
-export type BallotView = { member: string; choice: Choice | null; castAt: string; changes: number };
-export type ReviewView = { duty: string; member: string; verdict: "approve" | "reject"; note: string; at: string };
-export type ProposalSummary = {
-  id: number;
-  title: string;
-  category: Category;
-  threshold: Threshold;
-  requires: string[];
-  status: "open" | "closed";
-  outcome: Outcome | null;
-  outcomeReason: string | null;
-  author: string;
-  openedAt: string;
-  deadline: string;
-  closedAt: string | null;
-  tally: Tally;
-  yesNeeded: number;
-  change: ChangePayload | null;
-  applyStatus: "applied" | "failed" | null;
-  applyReason: string | null;
-  reviewsDone: string[];
-};
-export type ProposalView = ProposalSummary & {
-  description: string;
-  eligible: string[];
-  voted: string[];
-  ballots: BallotView[];
-  ballotsVisible: boolean;
-  reviews: ReviewView[];
-  participationQuorum: number;
-  appliedAt: string | null;
-  me: { member: string | null; eligible: boolean; ballot: Choice | null; duties: string[] };
-  serverTime: string;
-};
+// The views are the API's answers: their shapes are the contract the dashboard reads.
+export type { BallotView, GovernanceEvent, ProposalSummary, ProposalView, ReviewView };
 
 type Row = {
   id: string;
@@ -218,7 +186,6 @@ async function logEvent(tx: Sql, proposalId: number | null, kind: string, actor:
   await tx`INSERT INTO governance_events (proposal_id, kind, member, actor, details) VALUES (${proposalId}, ${kind}, ${member}, ${actor}, ${details === null ? null : tx.json(details as never)})`;
 }
 
-export type GovernanceEvent = { id: number; proposalId: number | null; at: string; kind: string; member: string | null; actor: string; details: unknown };
 
 export async function listGovernanceEvents(h: DbHandle, f: { proposal?: number | undefined; after?: number | undefined; limit: number }): Promise<GovernanceEvent[]> {
   const rows = await h.sql<{ id: string; proposalId: string | null; at: Date; kind: string; member: string | null; actor: string; details: unknown }[]>`

@@ -24,6 +24,7 @@ import {
   type LearningType,
   type PromotionTarget,
 } from "@ops/domain";
+import type { LearningSummary, LearningView, PatternView, PromotionView } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -36,21 +37,8 @@ type Stored = {
   source: string;
   version: number;
 };
-export type LearningSummary = Omit<LearningColumns, "loggedAt"> &
-  Stored & {
-    id: string;
-    loggedAt: string;
-    promotedTo: { kind: string; id: number; title: string } | null;
-    incidentIds: number[];
-    updatedAt: string;
-  };
-export type LearningView = LearningSummary & {
-  sections: { title: string; body: string }[];
-  fields: { key: string; value: string }[];
-  metadata: { key: string; value: string }[];
-  evidence: unknown;
-  markdown: string;
-};
+// The views are the API's answers: their shapes are the contract the dashboard reads.
+export type { LearningSummary, LearningView, PatternView, PromotionView };
 
 type Row = Omit<LearningColumns, "loggedAt"> &
   Stored & {
@@ -179,7 +167,6 @@ export async function listLearnings(h: DbHandle, f: LearningFilter): Promise<Lea
   return rows.map(toSummary);
 }
 
-export type PatternView = { patternKey: string; learningId: string; heading: string; type: LearningType; recurrenceCount: number; firstSeen: string | null; lastSeen: string | null; priority: string; status: string };
 
 /** Recurring patterns: every pattern seen twice or more, most recurrent first. */
 export async function listPatterns(h: DbHandle): Promise<PatternView[]> {
@@ -345,18 +332,6 @@ export async function exportLearnings(h: DbHandle, kind: LearningFileKind): Prom
 // ---------------------------------------------------------------------------------------------------------
 // Promotion
 
-export type PromotionView = {
-  id: number;
-  kind: "runbook-draft" | "postmortem" | "automation" | "capacity" | "handoff" | "slo";
-  learningId: string;
-  title: string;
-  body: string;
-  payload: unknown;
-  done: boolean;
-  createdBy: string;
-  createdAt: string;
-  postmortemId: number | null;
-};
 
 type PromotionRow = Omit<PromotionView, "id" | "createdAt" | "postmortemId"> & { id: string; createdAt: Date; postmortemId: string | null };
 const PROMOTION_COLUMNS = `id, kind, learning_id AS "learningId", title, body, payload, done, created_by AS "createdBy", created_at AS "createdAt", postmortem_id AS "postmortemId"`;

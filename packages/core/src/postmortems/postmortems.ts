@@ -11,13 +11,13 @@ import {
   scrubText,
   timelineFromEvents,
   type ActionItem,
-  type Impact,
   type LearningDoc,
   type PostmortemContent,
   type PostmortemStatus,
   type Severity,
   type TimelineRow,
 } from "@ops/domain";
+import type { PostmortemSummary, PostmortemView } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -26,23 +26,8 @@ import { allocateLearningId } from "../learnings/learnings.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-export type PostmortemView = PostmortemContent & {
-  id: number;
-  opsId: string;
-  incidentId: number | null;
-  incidentKey: string | null;
-  learningId: string | null;
-  status: PostmortemStatus;
-  impact: Impact;
-  version: number;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt: string | null;
-  publishedBy: string | null;
-};
-export type PostmortemSummary = Pick<PostmortemView, "id" | "opsId" | "incidentId" | "incidentKey" | "title" | "status" | "version" | "updatedBy" | "updatedAt" | "publishedAt">;
+// The views are the API's answers: their shapes are the contract the dashboard reads.
+export type { PostmortemSummary, PostmortemView };
 
 type Row = {
   id: string;

@@ -19,6 +19,7 @@ import {
   type RunbookDef,
   type StepStatus,
 } from "@ops/domain";
+import type { Plan as PlanView, ProcedureView, RunSummary, RunView, RunbookView, StepView } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -27,32 +28,8 @@ import { narrateIncident } from "../incidents/incidents.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-export type ProcedureView = Omit<Procedure, "steps"> & { stepCount: number; allowed: boolean };
-export type RunbookView = Omit<RunbookDef, "procedures"> & { procedures: ProcedureView[] };
-
-export type StepView = PlanStep & { status: StepStatus; output: string; startedAt: string | null; finishedAt: string | null; attempts: number; decidedBy: string | null };
-export type RunSummary = {
-  id: number;
-  runbookId: string;
-  runbookVersion: string;
-  runbookTitle: string;
-  procedureId: string;
-  procedureTitle: string;
-  status: RunStatus;
-  params: ParamValues;
-  startedBy: string;
-  incidentId: number | null;
-  targets: string[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  stepCount: number;
-  doneSteps: number;
-  currentStep: number | null;
-  error: string | null;
-  cancelRequested: boolean;
-};
-export type RunView = RunSummary & { steps: StepView[] };
+// The views are the API's answers: their shapes are the contract the dashboard reads.
+export type { ProcedureView, RunbookView, RunSummary, RunView, StepView };
 
 // ---------------------------------------------------------------------------------------------------------
 // The catalogue
@@ -118,7 +95,7 @@ export function prepareRun(config: OpsConfig, ctx: RequestContext, req: RunReque
   return { runbook, procedure, values: checked.values, plan };
 }
 
-export function planRun(config: OpsConfig, ctx: RequestContext, req: RunRequest): Plan {
+export function planRun(config: OpsConfig, ctx: RequestContext, req: RunRequest): PlanView {
   return prepareRun(config, ctx, req).plan;
 }
 

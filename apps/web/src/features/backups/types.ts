@@ -1,47 +1,31 @@
+import type { Manifest as ApiManifest, BackupStatus, BackupType, BackupView, ManifestFile } from "@ops/contract";
 import { num, record, str, strings, text } from "../postmortems/types.ts";
 
-// The values the API uses (packages/domain/src/backups.ts, apps/api/src/modules/backups/routes.ts).
-export const BACKUP_TYPES = ["database", "redis", "workspace", "agent-state", "full"] as const;
-export const BACKUP_STATUSES = ["running", "succeeded", "failed", "deleted"] as const;
+// The shapes the API answers with are in @ops/contract (shared with packages/core); the lists below are
+// the values the views offer and check against, and must stay within those types.
+export type { BackupStatus, BackupType, ManifestFile } from "@ops/contract";
 
-export type BackupType = (typeof BACKUP_TYPES)[number];
-export type BackupStatus = (typeof BACKUP_STATUSES)[number];
+export const BACKUP_TYPES = ["database", "redis", "workspace", "agent-state", "full"] as const satisfies readonly BackupType[];
+export const BACKUP_STATUSES = ["running", "succeeded", "failed", "deleted"] as const satisfies readonly BackupStatus[];
 
 export const isBackupType = (v: unknown): v is BackupType => typeof v === "string" && (BACKUP_TYPES as readonly string[]).includes(v);
 export const isBackupStatus = (v: unknown): v is BackupStatus => typeof v === "string" && (BACKUP_STATUSES as readonly string[]).includes(v);
 
-export type ManifestFile = { name: string; size: number; sha256: string };
+/**
+ * What a backup holds and how it was made, flattened for the views from the API's `Manifest` (its
+ * `manifest.json`, with the per-kind parts under `details`); web-only, because old or partial manifests
+ * may lack any part, so everything here has a fallback.
+ */
+export type Manifest = Pick<ApiManifest, "sources" | "files" | "tools"> &
+  Omit<ManifestDetails, "redisKeys"> & {
+    size: number | null;
+    sha256: string | null;
+    redisKeys: number | null;
+  };
+type ManifestDetails = { [K in keyof ApiManifest["details"]]-?: NonNullable<ApiManifest["details"][K]> };
 
-/** What a backup holds and how it was made (`manifest.json`); every part optional in old or partial ones. */
-export type Manifest = {
-  sources: string[];
-  files: ManifestFile[];
-  size: number | null;
-  sha256: string | null;
-  tools: Record<string, string>;
-  /** Per database: table → row count, taken in the snapshot the dump was made from. */
-  tables: Record<string, Record<string, number>>;
-  databases: { name: string; file: string; url: string }[];
-  redisKeys: number | null;
-  paths: string[];
-  agents: { name: string; file: string; stateDir: string }[];
-  skipped: string[];
-};
-
-export type Backup = {
-  id: string;
-  type: BackupType;
-  status: BackupStatus;
-  trigger: string;
-  path: string;
-  startedAt: string;
-  finishedAt: string | null;
-  size: number | null;
-  sha256: string | null;
-  error: string | null;
-  verifiedAt: string | null;
-  verifyOk: boolean | null;
-  verifyDetail: string | null;
+/** The API's `BackupView`, with the manifest normalized for the views and kept as sent for the raw view. */
+export type Backup = Omit<BackupView, "manifest"> & {
   /** Normalized for the views; null while running, for failed backups and for anything unreadable. */
   manifest: Manifest | null;
   /** The manifest as the API sent it, for the raw view. */

@@ -1,80 +1,48 @@
+import type {
+  BallotView,
+  Category,
+  ChangePayload,
+  Choice,
+  GovernanceEvent,
+  Outcome,
+  ProposalStatus,
+  ProposalSummary,
+  ProposalView,
+  ReviewView,
+  Tally,
+  Threshold,
+  ThresholdMetric,
+} from "@ops/contract";
 import { num, record, str, strings, text } from "../postmortems/types.ts";
 
-// The values the API uses, and their types (packages/domain/src/governance.ts).
-export const CATEGORIES = ["operational", "tactical", "strategic", "emergency"] as const;
-export const THRESHOLDS = ["simple", "supermajority", "unanimous"] as const;
-export const CHOICES = ["yes", "no", "abstain"] as const;
-export const OUTCOMES = ["passed", "rejected", "expired", "withdrawn"] as const;
-export const PROPOSAL_STATUSES = ["open", "closed"] as const;
-export const THRESHOLD_METRICS = ["cpuPercent", "memoryPercent", "diskPercent", "responseTimeMs"] as const;
+// The shapes the API answers with are in @ops/contract (shared with packages/core); the lists below are
+// the values the views offer and check against, and must stay within those types.
+export type { Category, Choice, GovernanceEvent, Outcome, ProposalMe, ProposalStatus, ProposalSummary, Tally, Threshold, ThresholdMetric } from "@ops/contract";
+
+export const CATEGORIES = ["operational", "tactical", "strategic", "emergency"] as const satisfies readonly Category[];
+export const THRESHOLDS = ["simple", "supermajority", "unanimous"] as const satisfies readonly Threshold[];
+export const CHOICES = ["yes", "no", "abstain"] as const satisfies readonly Choice[];
+export const OUTCOMES = ["passed", "rejected", "expired", "withdrawn"] as const satisfies readonly Outcome[];
+export const PROPOSAL_STATUSES = ["open", "closed"] as const satisfies readonly ProposalStatus[];
+export const THRESHOLD_METRICS = ["cpuPercent", "memoryPercent", "diskPercent", "responseTimeMs"] as const satisfies readonly ThresholdMetric[];
 export const LEVELS = ["warning", "critical"] as const;
 export const MEMBER_ACTIONS = ["add", "remove"] as const;
-export const CHANGE_KINDS = ["monitoring-threshold", "auto-heal-toggle", "member-change"] as const;
+export const CHANGE_KINDS = ["monitoring-threshold", "auto-heal-toggle", "member-change"] as const satisfies readonly ChangePayload["kind"][];
 
-export type Category = (typeof CATEGORIES)[number];
-export type Threshold = (typeof THRESHOLDS)[number];
-export type Choice = (typeof CHOICES)[number];
-export type Outcome = (typeof OUTCOMES)[number];
-export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
-export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 export type Level = (typeof LEVELS)[number];
 export type MemberAction = (typeof MEMBER_ACTIONS)[number];
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
-/** What a passed proposal changes (the API's `ProposalChange`). */
-export type Change =
-  | { kind: "monitoring-threshold"; metric: ThresholdMetric; level: Level; value: number }
-  | { kind: "auto-heal-toggle"; target: string; enabled: boolean }
-  | { kind: "member-change"; action: MemberAction; member: string };
+/** What a passed proposal changes (the API's `ChangePayload`). */
+export type Change = ChangePayload;
 
-export type Tally = { yes: number; no: number; abstain: number; eligible: number };
+export type Ballot = BallotView;
+export type Verdict = ReviewView["verdict"];
+export type Review = ReviewView;
 
-/** A proposal as the lists and the live frames carry it. */
-export type ProposalSummary = {
-  id: number;
-  title: string;
-  author: string;
-  change: Change | null;
-  // The rule of its category, copied in when it opened.
-  category: Category;
-  threshold: Threshold;
-  requires: string[];
-  yesNeeded: number;
-  // Where the vote stands.
-  tally: Tally;
-  reviewsDone: string[];
-  status: ProposalStatus;
-  openedAt: string;
-  deadline: string;
-  closedAt: string | null;
-  outcome: Outcome | null;
-  outcomeReason: string | null;
-  // Whether its change was applied once it passed.
-  applyStatus: "applied" | "failed" | null;
-  applyReason: string | null;
-};
-
-/** `choice` is null while ballots are hidden (until the close), except the caller's own. */
-export type Ballot = { member: string; choice: Choice | null; castAt: string; changes: number };
-export type Verdict = "approve" | "reject";
-export type Review = { duty: string; member: string; verdict: Verdict; note: string; at: string };
-
-export type ProposalMe = { member: string | null; eligible: boolean; ballot: Choice | null; duties: string[] };
-
-export type Proposal = ProposalSummary & {
-  description: string;
-  /** The server's clock when it answered. */
-  serverTime: string;
-  /** The server's clock minus the browser's when the answer came (ms): countdowns run on the server's clock. */
+export type Proposal = ProposalView & {
+  /** The server's clock minus the browser's when the answer came (ms): countdowns run on the server's clock; web-only. */
   clockOffsetMs: number;
-  me: ProposalMe;
-  eligible: string[];
-  voted: string[];
-  ballots: Ballot[];
-  ballotsVisible: boolean;
-  participationQuorum: number;
-  reviews: Review[];
-  appliedAt: string | null;
 };
 
 export type CategoryRule = { threshold: Threshold; timeoutMinutes: number; requires: string[]; description: string; appliesTo: string[] };
@@ -87,8 +55,6 @@ export type GovernanceRules = {
   participationQuorum: number;
   me: { member: string | null; eligible: boolean; duties: string[] };
 };
-
-export type GovernanceEvent = { id: number; proposalId: number | null; at: string; kind: string; member: string | null; actor: string; details: unknown };
 
 export type ProposalFilter = { status?: ProposalStatus };
 

@@ -1,13 +1,17 @@
+import type { KeyValue, LearningStatus, LearningSummary, LearningType, LearningView, PatternView, Priority, PromotionKind, PromotionView } from "@ops/contract";
 import { num, record, str, strings, text } from "../postmortems/types.ts";
 
-export const LEARNING_TYPES = ["LRN", "OPS", "FEAT"] as const;
-export type LearningType = (typeof LEARNING_TYPES)[number];
+// The shapes the API answers with are in @ops/contract (shared with packages/core).
+export type { KeyValue, LearningStatus, LearningSummary, LearningType, Priority, PromotionKind } from "@ops/contract";
+export type Learning = LearningView;
+export type Pattern = PatternView;
+export type Promotion = PromotionView;
 
-export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"] as const;
-export type LearningStatus = (typeof LEARNING_STATUSES)[number];
+export const LEARNING_TYPES = ["LRN", "OPS", "FEAT"] as const satisfies readonly LearningType[];
 
-export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"] as const satisfies readonly LearningStatus[];
+
+export const PRIORITIES = ["low", "medium", "high", "critical"] as const satisfies readonly Priority[];
 
 /** The areas and (LRN) categories the API knows; a value it does not know is still shown as it comes. */
 export const KNOWN_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const;
@@ -16,56 +20,10 @@ export const KNOWN_CATEGORIES = ["process_bottleneck", "incident_pattern", "capa
 export const PROMOTE_TARGETS = ["runbook", "postmortem", "automation", "capacity", "handoff", "slo"] as const;
 export type PromoteTarget = (typeof PROMOTE_TARGETS)[number];
 
-export const PROMOTION_KINDS = ["runbook-draft", "postmortem", "automation", "capacity", "handoff", "slo"] as const;
-export type PromotionKind = (typeof PROMOTION_KINDS)[number];
+export const PROMOTION_KINDS = ["runbook-draft", "postmortem", "automation", "capacity", "handoff", "slo"] as const satisfies readonly PromotionKind[];
 
 export const IMPORT_KINDS = ["learnings", "operations-issues", "feature-requests"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-
-export type LearningSummary = {
-  id: string;
-  type: LearningType;
-  heading: string;
-  priority: Priority;
-  status: LearningStatus;
-  area: string;
-  category: string | null;
-  severity: string | null;
-  summary: string;
-  patternKey: string | null;
-  recurrenceCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  seeAlso: string[];
-  loggedAt: string;
-  source: string;
-  promotedTo: { kind: string; id: number; title: string } | null;
-  incidentIds: number[];
-  version: number;
-  updatedAt: string;
-};
-
-export type KeyValue = { key: string; value: string };
-
-export type Learning = LearningSummary & {
-  sections: { title: string; body: string }[];
-  fields: KeyValue[];
-  metadata: KeyValue[];
-  evidence: unknown;
-  markdown: string;
-};
-
-export type Pattern = {
-  patternKey: string;
-  learningId: string;
-  heading: string;
-  type: LearningType;
-  recurrenceCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  priority: Priority;
-  status: LearningStatus;
-};
 
 export type LearningFilter = {
   q?: string;
@@ -80,19 +38,6 @@ export type LearningFilter = {
 export type NewLearning = { type: LearningType; heading: string; priority: Priority; area: string; summary: string; details?: string };
 
 export type LearningPatch = { status?: LearningStatus; priority?: Priority; area?: string; summary?: string; details?: string; suggestedAction?: string };
-
-export type Promotion = {
-  id: number;
-  kind: PromotionKind;
-  learningId: string;
-  title: string;
-  body: string;
-  payload: unknown;
-  done: boolean;
-  createdBy: string;
-  createdAt: string;
-  postmortemId: number | null;
-};
 
 export type ImportResult = { created: string[]; updated: string[]; skipped: string[] };
 export type ImportIssue = { line: number; id: string | null; message: string };

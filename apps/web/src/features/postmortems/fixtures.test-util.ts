@@ -14,6 +14,7 @@ export function postmortem(patch: Partial<Postmortem> = {}): Postmortem {
       { at: "2026-11-23T14:03:00.000Z", event: "Steward went down" },
       { at: "2026-11-23T14:45:12.000Z", event: "Config rolled back" },
     ],
+    usersAffected: "all steward users",
     impact: { usersAffected: "all steward users", durationMinutes: 42, errorBudgetPercent: null, sloTarget: 99.9, budgetMinutes: 43.2, severity: "P2" },
     rootCause: "A config key was renamed.",
     mitigation: "Rolled back.",

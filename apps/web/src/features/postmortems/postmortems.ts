@@ -191,6 +191,7 @@ export function applyDraft(base: Postmortem, draft: PostmortemDraft): Postmortem
     title: draft.title,
     summary: draft.summary,
     timeline: timelineOf(draft),
+    usersAffected: draft.usersAffected,
     impact: { ...base.impact, usersAffected: draft.usersAffected },
     rootCause: draft.rootCause,
     mitigation: draft.mitigation,

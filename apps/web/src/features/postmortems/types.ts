@@ -1,60 +1,16 @@
-export const POSTMORTEM_STATUSES = ["draft", "in_review", "published"] as const;
-export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
+import type { ActionItem, IncidentSeverity, PostmortemStatus, PostmortemSummary, PostmortemView, TimelineRow } from "@ops/contract";
+
+// The shapes the API answers with are in @ops/contract (shared with packages/core).
+export type { ActionItem, Impact, PostmortemMetadata, PostmortemStatus, PostmortemSummary, TimelineRow } from "@ops/contract";
+export type Postmortem = PostmortemView;
+
+export const POSTMORTEM_STATUSES = ["draft", "in_review", "published"] as const satisfies readonly PostmortemStatus[];
+export const INCIDENT_SEVERITIES = ["P1", "P2", "P3", "P4"] as const satisfies readonly IncidentSeverity[];
 
 export const TRIGGERS = ["alert", "user_report", "monitoring", "deployment", "capacity_breach"] as const;
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export const DORA_METRICS = ["deployment_frequency", "lead_time", "change_failure_rate", "mttr"] as const;
 export type DoraMetric = (typeof DORA_METRICS)[number];
-
-export type TimelineRow = { at: string; event: string };
-export type ActionItem = { id: string; text: string; owner: string; due: string | null; done: boolean };
-
-export type Impact = {
-  usersAffected: string;
-  durationMinutes: number | null;
-  errorBudgetPercent: number | null;
-  sloTarget: number;
-  budgetMinutes: number;
-  severity: string | null;
-};
-
-export type PostmortemMetadata = {
-  trigger: string;
-  environment: string;
-  servicesAffected: string[];
-  relatedIncidents: string[];
-  doraImpact: string[];
-};
-
-export type Postmortem = {
-  id: number;
-  opsId: string;
-  incidentId: number | null;
-  incidentKey: string | null;
-  learningId: string | null;
-  title: string;
-  status: PostmortemStatus;
-  summary: string;
-  timeline: TimelineRow[];
-  impact: Impact;
-  rootCause: string;
-  mitigation: string;
-  prevention: string;
-  actionItems: ActionItem[];
-  metadata: PostmortemMetadata;
-  version: number;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: string;
-  updatedAt: string;
-  publishedAt: string | null;
-  publishedBy: string | null;
-};
-
-export type PostmortemSummary = Pick<
-  Postmortem,
-  "id" | "opsId" | "incidentId" | "incidentKey" | "title" | "status" | "version" | "updatedBy" | "updatedAt" | "publishedAt"
->;
 
 /** What `PATCH /api/postmortems/:id` takes besides the version; every field optional. */
 export type PostmortemPatch = Partial<
@@ -64,6 +20,10 @@ export type PostmortemPatch = Partial<
 >;
 
 export type PostmortemFilter = { status?: PostmortemStatus; incident?: number };
+
+function isIncidentSeverity(v: unknown): v is IncidentSeverity {
+  return typeof v === "string" && (INCIDENT_SEVERITIES as readonly string[]).includes(v);
+}
 
 export function isPostmortemStatus(v: unknown): v is PostmortemStatus {
   return typeof v === "string" && (POSTMORTEM_STATUSES as readonly string[]).includes(v);
@@ -119,13 +79,14 @@ export function normalizePostmortem(raw: unknown): Postmortem {
     learningId: str(p.learningId),
     summary: text(p.summary),
     timeline: (Array.isArray(p.timeline) ? p.timeline : []).map(normalizeTimelineRow),
+    usersAffected: typeof p.usersAffected === "string" ? p.usersAffected : text(impact.usersAffected),
     impact: {
-      usersAffected: text(impact.usersAffected),
+      usersAffected: typeof impact.usersAffected === "string" ? impact.usersAffected : text(p.usersAffected),
       durationMinutes: num(impact.durationMinutes),
       errorBudgetPercent: num(impact.errorBudgetPercent),
       sloTarget: num(impact.sloTarget) ?? 99.9,
       budgetMinutes: num(impact.budgetMinutes) ?? 43.2,
-      severity: str(impact.severity),
+      severity: isIncidentSeverity(impact.severity) ? impact.severity : null,
     },
     rootCause: text(p.rootCause),
     mitigation: text(p.mitigation),

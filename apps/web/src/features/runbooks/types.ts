@@ -1,106 +1,16 @@
-export const PROCEDURE_ROLES = ["oncall", "governance", "admin"] as const;
-export type ProcedureRole = (typeof PROCEDURE_ROLES)[number];
+import type { Confirmation, ParamSpec, ParamValues, Plan, PlanStep, ProcedureRole, ProcedureView, ResolvedAction, RunbookSeverity, RunbookView, RunStatus, RunSummary, RunView, StepStatus, StepView } from "@ops/contract";
 
-export const RUNBOOK_SEVERITIES = ["low", "medium", "high", "critical", "variable"] as const;
-export type RunbookSeverity = (typeof RUNBOOK_SEVERITIES)[number];
+// The shapes the API answers with are in @ops/contract (shared with packages/core); the lists below are
+// the values the views offer and check against, and must stay within those types.
+export type { Confirmation, ParamSpec, ParamType, ParamValue, ParamValues, Plan, PlanStep, ProcedureRole, ProcedureView, ResolvedAction, RunbookSeverity, RunbookView, RunStatus, RunSummary, RunView, StepStatus, StepView, TargetKind } from "@ops/contract";
 
-export type TargetKind = "agent" | "service";
+export const PROCEDURE_ROLES = ["oncall", "governance", "admin"] as const satisfies readonly ProcedureRole[];
 
-type ParamCommon = { name: string; label: string; description?: string; required: boolean };
+export const RUNBOOK_SEVERITIES = ["low", "medium", "high", "critical", "variable"] as const satisfies readonly RunbookSeverity[];
 
-export type ParamSpec =
-  | (ParamCommon & { type: "target"; kinds: TargetKind[]; default?: string })
-  | (ParamCommon & { type: "enum"; values: string[]; default?: string })
-  | (ParamCommon & { type: "integer"; min: number; max: number; default?: number })
-  | (ParamCommon & { type: "boolean"; default?: boolean })
-  | (ParamCommon & { type: "text"; pattern: string; maxLength: number; default?: string })
-  | (ParamCommon & { type: "backup"; default?: string });
+export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "waiting-for-human"] as const satisfies readonly StepStatus[];
 
-export type ParamType = ParamSpec["type"];
-
-/** `typed`: the phrase may contain {{param}}; the server resolves it in plans. */
-export type Confirmation = { type: "none" } | { type: "confirm" } | { type: "typed"; phrase: string };
-
-export type ProcedureView = {
-  id: string;
-  title: string;
-  description: string;
-  role: ProcedureRole;
-  confirmation: Confirmation;
-  destructive: boolean;
-  parameters: ParamSpec[];
-  stepCount: number;
-  /** The caller may run it. */
-  allowed: boolean;
-};
-
-export type RunbookView = {
-  id: string;
-  version: string;
-  title: string;
-  description: string;
-  severity: RunbookSeverity;
-  tags: string[];
-  procedures: ProcedureView[];
-};
-
-/** e.g. {type:"restart-target", target:"steward"}, {type:"command", command, argv}, {type:"manual", instructions}. */
-export type ResolvedAction = { type: string; [k: string]: unknown };
-
-export type PlanStep = {
-  index: number;
-  key: string;
-  title: string;
-  action: ResolvedAction;
-  retrySafe: boolean;
-  onFailure: "stop" | "continue";
-  target: string | null;
-};
-
-export type Plan = { steps: PlanStep[]; targets: string[]; confirmationPhrase: string | null };
-
-export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "waiting-for-human"] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export type StepView = PlanStep & {
-  status: StepStatus;
-  output: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  attempts: number;
-  decidedBy: string | null;
-};
-
-export type ParamValue = string | number | boolean;
-export type ParamValues = Record<string, ParamValue>;
-
-export type RunSummary = {
-  id: number;
-  runbookId: string;
-  runbookVersion: string;
-  runbookTitle: string;
-  procedureId: string;
-  procedureTitle: string;
-  status: RunStatus;
-  params: ParamValues;
-  /** A label: display name or email. */
-  startedBy: string;
-  incidentId: number | null;
-  targets: string[];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  stepCount: number;
-  doneSteps: number;
-  currentStep: number | null;
-  error: string | null;
-  cancelRequested: boolean;
-};
-
-export type RunView = RunSummary & { steps: StepView[] };
+export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const satisfies readonly RunStatus[];
 
 export type HumanDecision = "done" | "retry" | "skip";
 
