@@ -8,3 +8,5 @@ export type * from "./postmortems.ts";
 export type * from "./learnings.ts";
 export type * from "./governance.ts";
 export type * from "./backups.ts";
+export type * from "./incidents.ts";
+export type * from "./tokens.ts";

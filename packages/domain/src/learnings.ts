@@ -1,3 +1,4 @@
+import type { LearningSummary } from "@ops/contract";
 import { field, metadata, section, withField, withMetadata, withSection, type LearningDoc, type LearningType } from "./learnings-markdown.ts";
 import { scrubText } from "./redact.ts";
 
@@ -48,22 +49,11 @@ export function priorityForRecurrence(current: Priority, count: number): Priorit
 export const asPriority = (v: string | null): Priority => ((PRIORITIES as readonly string[]).includes(v ?? "") ? (v as Priority) : "medium");
 export const asStatus = (v: string | null): LearningStatus => ((LEARNING_STATUSES as readonly string[]).includes(v ?? "") ? (v as LearningStatus) : "pending");
 
-export type LearningColumns = {
-  type: LearningType;
-  heading: string;
-  priority: Priority;
-  status: LearningStatus;
-  area: string;
-  category: string | null;
-  severity: string | null;
-  summary: string;
-  patternKey: string | null;
-  recurrenceCount: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  seeAlso: string[];
-  loggedAt: string | null;
-};
+/** The columns the API's learning summary carries that come from the document itself (`loggedAt` as written). */
+export type LearningColumns = Pick<
+  LearningSummary,
+  "type" | "heading" | "priority" | "status" | "area" | "category" | "severity" | "summary" | "patternKey" | "recurrenceCount" | "firstSeen" | "lastSeen" | "seeAlso"
+> & { loggedAt: string | null };
 
 /** What the store keeps in columns (for filters and search), read from the document. */
 export function columnsOf(doc: LearningDoc): LearningColumns {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Plan as ContractPlan, PlanStep as ContractPlanStep } from "@ops/contract";
 import { ROLES, type Role } from "./access.ts";
 
 /**
@@ -345,19 +346,10 @@ export function validateParams(specs: readonly ParamSpec[], input: Record<string
 
 export type ResolvedAction = Exclude<ActionDef, { type: "command" }> | { type: "command"; command: string; argv: string[]; timeoutSeconds: number };
 
-export type PlanStep = {
-  index: number;
-  /** Stable key: the step id, with the loop item when expanded (`restart.steward`). */
-  key: string;
-  title: string;
-  action: ResolvedAction;
-  retrySafe: boolean;
-  onFailure: "stop" | "continue";
-  /** The target this step acts on or looks at, if any. */
-  target: string | null;
-};
+/** The contract's plan step (what the API sends), with the action typed as the domain resolves it. */
+export type PlanStep = Omit<ContractPlanStep, "action"> & { action: ResolvedAction };
 
-export type Plan = { steps: PlanStep[]; targets: string[]; confirmationPhrase: string | null };
+export type Plan = Omit<ContractPlan, "steps"> & { steps: PlanStep[] };
 
 function interpolate(text: string, values: Record<string, ParamValue>): string {
   return text.replace(ANY_REF, (whole, name: string) => (name in values ? String(values[name]) : whole));

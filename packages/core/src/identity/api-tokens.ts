@@ -1,3 +1,4 @@
+import type { TokenView } from "@ops/contract";
 import type { DbHandle } from "@ops/db";
 import { can, effectiveTokenRoles, mayGrantRoles, shouldTouchSession, type Role } from "@ops/domain";
 import { ServiceError, invalid, notFound } from "../errors.ts";
@@ -7,19 +8,7 @@ import { hashSecret, newSecret } from "./secrets.ts";
 
 export const TOKEN_PREFIX = "oco_";
 
-export type TokenView = {
-  id: string;
-  name: string;
-  prefix: string;
-  roles: Role[];
-  createdBy: { id: string; email: string };
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  /** The governance member the token votes as (an agent of the triad), if an admin bound it to one. */
-  member: string | null;
-};
+export type { TokenView };
 
 type TokenRow = {
   id: string;

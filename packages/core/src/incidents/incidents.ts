@@ -1,32 +1,14 @@
 import type { TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
 import { MTTR_TARGET_MS, canTransition, mttd, mttr, normaliseLine, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
+import type { IncidentView, TimelineEntry } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 
-export type IncidentView = {
-  id: number;
-  key: string;
-  title: string;
-  severity: Severity;
-  status: IncidentStatus;
-  source: "ladder" | "manual";
-  targets: string[];
-  summary: string | null;
-  startedAt: string;
-  detectedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  mttdMs: number | null;
-  mttrMs: number | null;
-  mttrTargetMs: number | null;
-};
-
-export type TimelineEntry = { id: number; at: string; kind: string; actor: string; message: string; details: unknown };
+// The views are the API's answers: their shapes are the contract the dashboard reads.
+export type { IncidentView, TimelineEntry };
 
 type Row = Omit<IncidentView, "id" | "key" | "startedAt" | "detectedAt" | "acknowledgedAt" | "resolvedAt" | "mttdMs" | "mttrMs" | "mttrTargetMs"> & {
   id: string;

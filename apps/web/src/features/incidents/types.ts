@@ -1,45 +1,16 @@
-export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import type { IncidentStatus, IncidentView, Severity, TimelineEntry as ApiTimelineEntry } from "@ops/contract";
 
-export const INCIDENT_STATUSES = ["open", "acknowledged", "mitigated", "resolved"] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type { IncidentStatus, Severity };
+export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const satisfies readonly Severity[];
+export const INCIDENT_STATUSES = ["open", "acknowledged", "mitigated", "resolved"] as const satisfies readonly IncidentStatus[];
 
 export const TIMELINE_KINDS = ["opened", "status", "restart", "escalated", "alert", "note", "acknowledged", "resolved", "reopened"] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
-export type Incident = {
-  id: number;
-  /** "INC-42" */
-  key: string;
-  title: string;
-  severity: Severity;
-  status: IncidentStatus;
-  source: "ladder" | "manual";
-  targets: string[];
-  summary: string | null;
-  /** When the failure began; MTTD and MTTR count from here. */
-  startedAt: string;
-  detectedAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  mttdMs: number | null;
-  mttrMs: number | null;
-  /** P1 4 h, P2 8 h, P3 24 h; null for P4. */
-  mttrTargetMs: number | null;
-};
+export type Incident = IncidentView;
 
-export type TimelineEntry = {
-  id: number;
-  at: string;
-  /** A kind this build does not know is kept as a string and shown plainly. */
-  kind: TimelineKind | (string & {});
-  /** "watchdog", "prober", or a person's email. */
-  actor: string;
-  message: string;
-  details: Record<string, unknown> | null;
-};
+/** A kind this build does not know is kept as a string and shown plainly. */
+export type TimelineEntry = Omit<ApiTimelineEntry, "kind" | "details"> & { kind: TimelineKind | (string & {}); details: Record<string, unknown> | null };
 
 export type IncidentDetail = { incident: Incident; timeline: TimelineEntry[] };
 

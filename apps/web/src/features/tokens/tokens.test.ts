@@ -13,6 +13,7 @@ const token = (over: Partial<Token>): Token => ({
   expiresAt: null,
   lastUsedAt: null,
   revokedAt: null,
+  member: null,
   ...over,
 });
 

@@ -1,16 +1,7 @@
+import type { TokenView } from "@ops/contract";
 import type { Role } from "../auth/types.ts";
 
-export type Token = {
-  id: string;
-  name: string;
-  prefix: string;
-  roles: Role[];
-  createdBy: { id: string; email: string };
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
+export type Token = TokenView;
 
 export type NewToken = { name: string; roles: Role[]; expiresAt?: string };
 export type TokenState = "active" | "expired" | "revoked";

@@ -82,16 +82,7 @@ export function ParamField({ spec, value, onChange, targets, error }: Props) {
             />
             <span>{spec.label}</span>
           </label>
-          {spec.description && (
-            <p className="field__hint" id={hintId}>
-              {spec.description}
-            </p>
-          )}
-          {error && (
-            <p className="field__error" id={errId} data-testid={errId}>
-              {error}
-            </p>
-          )}
+          <FieldNotes hint={spec.description} hintId={hintId} error={error} errId={errId} />
         </div>
       );
     case "text":
@@ -122,9 +113,18 @@ export function ParamField({ spec, value, onChange, targets, error }: Props) {
         {range && <span className="muted"> · {range}</span>}
       </label>
       {input}
-      {spec.description && (
+      <FieldNotes hint={spec.description} hintId={hintId} error={error} errId={errId} />
+    </div>
+  );
+}
+
+/** The hint under a parameter and its error line (ids wired to the input's aria-describedby). */
+function FieldNotes({ hint, hintId, error, errId }: { hint: string | undefined; hintId: string; error: string | null | undefined; errId: string }) {
+  return (
+    <>
+      {hint && (
         <p className="field__hint" id={hintId}>
-          {spec.description}
+          {hint}
         </p>
       )}
       {error && (
@@ -132,6 +132,6 @@ export function ParamField({ spec, value, onChange, targets, error }: Props) {
           {error}
         </p>
       )}
-    </div>
+    </>
   );
 }

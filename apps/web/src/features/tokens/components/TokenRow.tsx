@@ -19,7 +19,15 @@ export function TokenRow({ token: t, selfId, manageAll, now }: Props) {
 
   return (
     <tr className={state === "active" ? undefined : "is-disabled"} data-testid={`token-row-${t.id}`} data-state={state}>
-      <td className="cell-strong cell-nowrap">{t.name}</td>
+      <td className="cell-strong cell-nowrap">
+        {t.name}
+        {t.member && (
+          <span className="muted" data-testid={`token-member-${t.id}`}>
+            {" "}
+            · votes as {t.member}
+          </span>
+        )}
+      </td>
       <td>
         <code className="prefix">{t.prefix}…</code>
       </td>
