@@ -20,6 +20,8 @@ export const alerts = pgTable(
     lastError: text(),
     sentAt: timestamp({ withTimezone: true }),
     details: jsonb(),
+    /** A follow-up names the alert it updates (a better diagnosis or a new state inside the cooldown). */
+    followsId: bigint({ mode: "number" }),
   },
   (t) => [index("alerts_target_kind_idx").on(t.target, t.kind, t.at.desc()), index("alerts_at_idx").on(t.at.desc())],
 );

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
 import { incidents } from "./incidents.ts";
 
@@ -8,6 +9,12 @@ export const cases = pgTable("cases", {
   errorCode: text().notNull(),
   signature: text(),
   keywords: text().array().notNull(),
+  /** Terms the evidence must contain for a keyword match to count (a case's distinguishing words). */
+  requires: text().array().notNull().default(sql`'{}'::text[]`),
+  /** Exit codes that point at this case (78: EX_CONFIG). */
+  exitCodes: integer().array().notNull().default(sql`'{}'::int[]`),
+  /** Set when the team edits a preset: the shipped presets are refreshed only while this is false. */
+  customised: boolean().notNull().default(false),
   solution: text().notNull(),
   actions: jsonb().notNull(),
   attempts: integer().notNull().default(0),
@@ -27,7 +34,9 @@ export const diagnoses = pgTable(
     caseId: text().references(() => cases.id, { onDelete: "set null" }),
     confidence: real(),
     actions: jsonb(),
-    outcome: text({ enum: ["running", "fixed", "not-fixed", "no-match"] }).notNull(),
+    /** unsure: cases matched but none clearly enough to act on. */
+    outcome: text({ enum: ["running", "fixed", "not-fixed", "no-match", "unsure"] }).notNull(),
+    candidates: jsonb(),
     detail: text(),
     incidentId: bigint({ mode: "number" }).references(() => incidents.id, { onDelete: "set null" }),
     finishedAt: timestamp({ withTimezone: true }),

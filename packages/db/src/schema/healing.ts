@@ -19,6 +19,12 @@ export const targetHealing = pgTable("target_healing", {
   restartsInWindow: integer().notNull().default(0),
   maxAttempts: integer().notNull().default(5),
   driver: text().notNull().default("simulator"),
+  /** When each remembered crash happened: every exit or uptime reset, whoever restarted the process (the "5 in 600 s" rule). */
+  crashes: bigint({ mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
+  /** A start or restart attempt in progress: the ladder waits for it to end healthy, failed or timed out. */
+  startingSince: timestamp({ withTimezone: true }),
+  startingAttemptKey: text(),
+  startDeadline: timestamp({ withTimezone: true }),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -32,8 +38,20 @@ export const restarts = pgTable(
       .references(() => targets.name, { onDelete: "cascade" }),
     attemptKey: text().notNull(),
     attempt: integer().notNull(),
+    /** `start`: the console's own first start of a target it manages (no incident); `restart`: after a failure. */
+    kind: text({ enum: ["start", "restart"] }).notNull().default("restart"),
     driver: text().notNull(),
-    status: text({ enum: ["started", "succeeded", "failed", "interrupted"] }).notNull(),
+    /**
+     * started: the row is committed, the driver about to act; starting: the driver acted, waiting for the
+     * target; healthy / failed / timed-out: how the attempt ended; interrupted: the worker died mid-restart;
+     * skipped: superseded before it acted. `succeeded` is the pre-2026-12 word for a spawned process.
+     */
+    status: text({ enum: ["started", "starting", "healthy", "failed", "timed-out", "interrupted", "skipped", "succeeded"] }).notNull(),
+    exitCode: integer(),
+    exitSignal: text(),
+    /** The last lines the process wrote before it exited (redacted). */
+    stderrTail: text(),
+    endedAt: timestamp({ withTimezone: true }),
     reason: text().notNull(),
     output: text(),
     dueAt: timestamp({ withTimezone: true }).notNull(),
@@ -53,4 +71,36 @@ export const managedProcesses = pgTable("managed_processes", {
   host: text().notNull(),
   startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   logFile: text().notNull(),
+  /** The small supervisor process that waits for the program and records its exit; the program is its child. */
+  supervisorPid: integer(),
+  /** The kernel's start time of the pid (/proc/<pid>/stat field 22): a pid reused by another program is not ours. */
+  procStart: text(),
+  /** Where the supervisor writes the exit record. */
+  statusFile: text(),
+  exitCode: integer(),
+  exitSignal: text(),
+  exitedAt: timestamp({ withTimezone: true }),
+  /** Set before the console stops the process on purpose: that exit is not a crash. */
+  stopRequestedAt: timestamp({ withTimezone: true }),
+  stopReason: text(),
 });
+
+/** Last-known-good copies of a target's own config file (openclaw.json), taken when it was healthy and validated. */
+export const configVersions = pgTable(
+  "config_versions",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    target: text()
+      .notNull()
+      .references(() => targets.name, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    path: text().notNull(),
+    sha256: text().notNull(),
+    content: text().notNull(),
+    /** snapshot: taken while healthy and valid; broken: a file the console replaced by a restore (kept for the record). */
+    kind: text({ enum: ["snapshot", "broken"] }).notNull().default("snapshot"),
+    validation: text(),
+    takenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("config_versions_target_version_idx").on(t.target, t.version), index("config_versions_target_sha_idx").on(t.target, t.sha256)],
+);

@@ -29,6 +29,12 @@ export const incidents = pgTable(
   ],
 );
 
+/** Gap-free numbers (incident keys): taken under the row lock in the transaction that uses them. */
+export const counters = pgTable("counters", {
+  name: text().primaryKey(),
+  value: bigint({ mode: "number" }).notNull(),
+});
+
 export const incidentEvents = pgTable(
   "incident_events",
   {

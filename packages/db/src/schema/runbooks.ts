@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./identity.ts";
 import { incidents } from "./incidents.ts";
@@ -28,6 +29,8 @@ export const runbookRuns = pgTable(
     cancelRequestedAt: timestamp({ withTimezone: true }),
     cancelledBy: text(),
     error: text(),
+    /** Steps that failed with `onFailure: continue`: the run succeeded, with these as warnings. */
+    warnings: text().array().notNull().default(sql`'{}'::text[]`),
     // Each executor that takes the run over bumps the epoch; a step only moves under the current epoch,
     // so an executor that lost the run (stalled, then revived) cannot act on it any more.
     epoch: integer().notNull().default(0),
