@@ -49,6 +49,15 @@ export const TargetConfig = z
     container: z.string().optional(),
     /** Where the agent keeps its state (for agent-state backups): a path on the worker's host, or inside the container for the docker driver. */
     stateDir: z.string().min(1).optional(),
+    /**
+     * How long a start or restart may take before it counts as timed out; while the process is alive and
+     * /startupz or /readyz says starting, the ladder waits instead of restarting (default 180 s).
+     */
+    startTimeoutSeconds: z.number().int().min(5).max(3600).default(180),
+    /** The target's own config file (e.g. its openclaw.json): the console keeps last-known-good copies of it and can restore one. */
+    configPath: z.string().min(1).optional(),
+    /** The argv that validates that config file (no shell); default for OpenClaw gateways: `openclaw config validate --json`. */
+    configValidate: Argv.optional(),
     description: z.string().optional(),
   })
   .strict()
