@@ -25,6 +25,8 @@ export const targetHealing = pgTable("target_healing", {
   startingSince: timestamp({ withTimezone: true }),
   startingAttemptKey: text(),
   startDeadline: timestamp({ withTimezone: true }),
+  /** How the target's process last ended, as its driver saw it: {pid, code, signal, at, tail}; the doctor's first evidence. */
+  lastExit: jsonb(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "target_healing" ADD COLUMN "last_exit" jsonb;
