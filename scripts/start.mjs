@@ -70,7 +70,9 @@ function summarize(name, line) {
 function launch(part) {
   const file = join(LOG_DIR, `${part.name}.log`);
   const out = createWriteStream(file, { flags: "a" });
-  const child = spawn(process.execPath, ["--import", "tsx", part.entry], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  // Ctrl-C stops everything npm start runs, the gateways the worker started (process driver) included.
+  const env = part.name === "worker" ? { OPS_STOP_PROCESSES_ON_EXIT: "1", ...process.env } : process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", part.entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const tag = `\x1b[${COLORS[part.name]}m[${part.name}]\x1b[0m`;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = "";
@@ -102,7 +104,7 @@ function stop(code) {
   for (const c of alive) c.child.kill("SIGTERM");
   const force = setTimeout(() => {
     for (const c of alive) if (c.child.exitCode === null) c.child.kill("SIGKILL");
-  }, 10_000);
+  }, 30_000);
   Promise.all(alive.map((c) => new Promise((r) => (c.child.exitCode !== null ? r() : c.child.once("exit", r))))).then(() => {
     clearTimeout(force);
     log("start", "stopped");

@@ -42,15 +42,21 @@ export const Target = z
     }),
     healing: z
       .object({
-        state: z.enum(["idle", "waiting", "restarting", "escalated", "paused"]),
+        state: z.enum(["idle", "waiting", "restarting", "starting", "escalated", "paused"]),
         attempt: z.number().int().nullable(),
         maxAttempts: z.number().int(),
         nextRestartAt: z.string().nullable(),
         lastRestartAt: z.string().nullable(),
         escalatedAt: z.string().nullable(),
         reason: z.string().nullable(),
-        restartsInWindow: z.number().int(),
+        restartsInWindow: z.number().int().describe("crashes (exits and uptime resets) in the escalation window"),
         driver: z.string(),
+        startingSince: z.string().nullable().describe("while starting: when the start or restart began"),
+        startDeadline: z.string().nullable().describe("while starting: when it counts as timed out"),
+        lastExit: z
+          .object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.string() })
+          .nullable()
+          .describe("how the target's process last ended, when its driver saw it"),
         doctor: z
           .object({ caseId: z.string().nullable(), confidence: z.number().nullable(), outcome: z.string(), at: z.string() })
           .nullable()

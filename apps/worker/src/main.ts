@@ -1,5 +1,6 @@
-import { describeStartupError } from "@ops/core";
-import { openRuntime } from "./runtime.ts";
+import { describeStartupError, runningProcesses, stopManagedProcess } from "@ops/core";
+import { startExitWatcher } from "./jobs/exits.ts";
+import { openRuntime, type WorkerRuntime } from "./runtime.ts";
 import { installSchedules, startWorkers } from "./worker.ts";
 
 function log(msg: string, extra?: Record<string, unknown>) {
@@ -10,6 +11,9 @@ function log(msg: string, extra?: Record<string, unknown>) {
 async function main() {
   const rt = await openRuntime();
   await installSchedules(rt);
+  const adopted = await runningProcesses(rt.db);
+  for (const p of adopted) log(`adopted ${p.target}: pid ${p.pid} is still the process the console started`);
+  const stopWatching = startExitWatcher(rt, log);
   const workers = startWorkers(rt, log);
   await rt.queues.maintenance.add("maintenance", {}, { jobId: `maintenance-boot-${Math.floor(Date.now() / 60_000)}` });
   log(`worker ready: probing ${rt.config.fleet.targets.filter((t) => t.enabled).length} targets every ${rt.config.monitoring.healthCheck.intervalSeconds} s`);
@@ -19,11 +23,26 @@ async function main() {
     closing = true;
     log(`${signal}: finishing running jobs`);
     await Promise.all(workers.map((w) => w.close()));
+    await stopWatching();
+    if (rt.env.OPS_STOP_PROCESSES_ON_EXIT) await stopProcesses(rt);
     await rt.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** Ctrl-C on npm start: stop the gateways this host runs for the console; the next start starts them again (not a crash). */
+async function stopProcesses(rt: WorkerRuntime): Promise<void> {
+  const running = await runningProcesses(rt.db);
+  await Promise.all(
+    running.map(async (p) => {
+      const target = rt.config.fleet.targets.find((t) => t.name === p.target);
+      if (!target) return;
+      const r = await stopManagedProcess(rt.db, target, "console-shutdown");
+      log(`${p.target}: ${r.output}`);
+    }),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
 import { closeDueProposals, runProposalCloseJob } from "./jobs/governance.ts";
 import { checkOverdueBackups, installBackupSchedules, runBackupCleanupJob, runBackupJob } from "./jobs/backups.ts";
+import { runConfigSnapshotsJob } from "./jobs/config-snapshots.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
@@ -23,6 +24,7 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
   await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
   await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
+  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: 60_000 }, { name: JOBS.configSnapshots.name, data: {}, opts: { attempts: 1 } });
   await installBackupSchedules(rt);
 }
 
@@ -66,7 +68,7 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   );
   const maintenance = new Worker(
     "maintenance",
-    async () => ({
+    async (job: Job) => job.name === JOBS.configSnapshots.name ? runConfigSnapshotsJob(rt) : ({
       partitions: await runMaintenance(rt),
       requeuedAlerts: await requeueDueAlerts(rt),
       redispatchedRuns: await redispatchStrandedRuns(rt),

@@ -41,6 +41,11 @@ export const OpsEnv = z.object({
     .enum(["true", "false", "1", "0"])
     .optional()
     .transform((v) => v === "true" || v === "1"),
+  OPS_STOP_PROCESSES_ON_EXIT: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => v === "true" || v === "1")
+    .describe("stop the `process`-driver targets this worker's host runs when the worker stops (npm start sets it: Ctrl-C stops everything)"),
 });
 export type OpsEnv = z.infer<typeof OpsEnv>;
 

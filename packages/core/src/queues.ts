@@ -26,7 +26,16 @@ export const JOBS = {
   restart: {
     queue: "healing",
     name: "restart",
-    payload: z.object({ target: z.string().min(1), attempt: z.number().int().positive(), attemptKey: z.string().min(1), dueAt: z.number().int().positive() }),
+    payload: z.object({
+      target: z.string().min(1),
+      attempt: z.number().int().nonnegative(),
+      attemptKey: z.string().min(1),
+      dueAt: z.number().int().positive(),
+      /** start: the console's own first start of a target it runs (no incident, not counted); restart: after a failure. */
+      kind: z.enum(["start", "restart"]).default("restart"),
+      /** A person's "retry now": allowed while the target is escalated. */
+      by: z.string().min(1).max(200).optional(),
+    }),
   },
   doctor: {
     queue: "healing",
@@ -61,6 +70,11 @@ export const JOBS = {
   maintenance: {
     queue: "maintenance",
     name: "maintenance",
+    payload: z.object({}).loose(),
+  },
+  configSnapshots: {
+    queue: "maintenance",
+    name: "config-snapshots",
     payload: z.object({}).loose(),
   },
 } as const;

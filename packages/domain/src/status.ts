@@ -24,7 +24,9 @@ export type EvaluationPolicy = {
 /** What one network request to a target produced. */
 export type RequestOutcome =
   | { kind: "response"; statusCode: number; body: string; latencyMs: number }
-  | { kind: "refused" | "timeout" | "reset" | "dns" | "error"; message: string; latencyMs: number };
+  | { kind: "refused" | "timeout" | "reset" | "dns" | "error"; message: string; latencyMs: number }
+  /** Not a request: the driver saw the target's process end (its message says how), so it is down now. */
+  | { kind: "exited"; message: string; latencyMs: number };
 
 export type ProbeObservation =
   | {
@@ -142,6 +144,8 @@ function unreachable(outcome: Exclude<RequestOutcome, { kind: "response" }>, pat
       return { status: "critical", reason: `connection reset${where}` };
     case "error":
       return { status: "critical", reason: `${outcome.message}${where}` };
+    case "exited":
+      return { status: "down", reason: outcome.message };
   }
 }
 
@@ -352,6 +356,14 @@ export function evaluateProbe(obs: ProbeObservation, prev: PreviousState, policy
     restarted,
     next,
   };
+}
+
+/** The observation that stands for "its process ended": the target is down now, without waiting for a probe. */
+export function exitObservation(check: "openclaw" | "http" | "tcp", paths: { live: string; ready?: string | undefined; startup?: string | undefined }, at: number, message: string): ProbeObservation {
+  const outcome: RequestOutcome = { kind: "exited", message, latencyMs: 0 };
+  if (check === "openclaw") return { check, at, live: outcome, paths };
+  if (check === "http") return { check, at, response: outcome, path: paths.live };
+  return { check, at, connect: outcome };
 }
 
 /** Whether the prober should ask /startupz this time: version unknown, or a restart or start-up in progress. */

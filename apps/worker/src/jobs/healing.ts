@@ -1,8 +1,6 @@
 import {
   JOBS,
   evaluateLadder,
-  getIncidentView,
-  getTargetsByName,
   narrateIncident,
   narrateOutage,
   openOutageIncident,
@@ -11,23 +9,21 @@ import {
   resolveOutageIncident,
   runDoctor,
   runHolding,
+  probeNow,
   type RestartJob,
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { alertPeople } from "./alerts.ts";
 import { runDetectionJob } from "./maintenance.ts";
+import { publishIncident, publishProbeOutcome, publishTarget } from "./publish.ts";
 
 /** BullMQ job ids may not contain ':'; attempt keys do. */
 const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-")}`;
 
-async function publishTarget(rt: WorkerRuntime, name: string): Promise<void> {
-  const targets = await getTargetsByName(rt.db, [name]);
-  if (targets.length) await rt.bus.publish({ type: "target.update", targets });
-}
-
-export async function publishIncident(rt: WorkerRuntime, id: number | null): Promise<void> {
-  if (id === null) return;
-  await rt.bus.publish({ type: "incident.updated", incident: await getIncidentView(rt.db.sql, id) });
+/** A restart queued before the target escalated must not run: remove its delayed job (performRestart re-checks anyway). */
+export async function removeRestartJob(rt: WorkerRuntime, job: RestartJob): Promise<void> {
+  const queued = await rt.queues.healing.getJob(jobIdOf(job.attemptKey));
+  if (queued && (await queued.isDelayed())) await queued.remove().catch(() => {});
 }
 
 export async function enqueueRestart(rt: WorkerRuntime, job: RestartJob): Promise<void> {
@@ -48,15 +44,24 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
   // A runbook run acting on the target owns it: its restarts are planned, not an outage to heal.
   const heldBy = await runHolding(rt.db.sql, name);
   if (heldBy !== null) return { skipped: `runbook run #${heldBy} is acting on ${name}` };
-  const { decision, enqueue, status, reason, failingSince } = await evaluateLadder(rt.db, rt.config, target);
-  if (enqueue) await enqueueRestart(rt, enqueue);
-  if (status === "down") {
-    const opened = await openOutageIncident(rt.db, target, new Date(failingSince ?? Date.now()), reason);
+  const ev = await evaluateLadder(rt.db, rt.config, target);
+  const { decision, status, reason } = ev;
+  if (ev.cancelled) await removeRestartJob(rt, ev.cancelled);
+  if (ev.enqueue) await enqueueRestart(rt, ev.enqueue);
+  if (ev.ended) {
+    const what = ev.ended.kind === "start" ? "start" : "restart";
+    const text = ev.ended.outcome === "healthy" ? `${what} ${ev.ended.reason}` : `${what} timed out: ${ev.ended.reason}`;
+    await publishIncident(rt, await narrateOutage(rt.db, name, "restart", "watchdog", text));
+  }
+  if (status === "down" && !ev.firstStart) {
+    // MTTD runs from the failure: the exit time when the driver saw it, else the last healthy sample.
+    const opened = await openOutageIncident(rt.db, target, new Date(ev.exit?.at ?? ev.failingSince ?? Date.now()), reason);
     await publishIncident(rt, opened);
     // A new outage may be a recurrence: log it now rather than at the next maintenance run.
     if (opened !== null) await runDetectionJob(rt).catch(() => 0);
     if (decision.action === "escalate") {
-      await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts`));
+      const cancelled = ev.cancelled ? `; the restart queued for ${new Date(ev.cancelled.dueAt).toISOString().slice(11, 19)} is cancelled` : "";
+      await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts${cancelled}`));
       await rt.queues.healing.add(JOBS.doctor.name, { target: name }, { jobId: `doctor-${name}-${Date.now()}`, attempts: 1, removeOnComplete: { count: 500 } });
     }
   } else if (status === "ok") {
@@ -92,10 +97,13 @@ export async function runRestartJob(rt: WorkerRuntime, data: unknown) {
   const job = JOBS.restart.payload.parse(data);
   await publishTarget(rt, job.target).catch(() => {});
   const outcome = await performRestart(rt.db, rt.config, job);
-  if (outcome.status === "succeeded" || outcome.status === "failed" || outcome.status === "interrupted") {
-    const message = `restart attempt ${job.attempt}: ${outcome.status} (${outcome.output})`;
+  if (outcome.status !== "skipped") {
+    const what = outcome.kind === "start" ? "start" : job.by ? `restart by ${job.by}` : `restart attempt ${job.attempt}`;
+    const message = outcome.status === "starting" ? `${what}: starting (${outcome.output})` : `${what}: ${outcome.status} (${outcome.output})`;
     await publishIncident(rt, await narrateOutage(rt.db, job.target, "restart", "watchdog", message));
   }
   await publishTarget(rt, job.target);
+  // Look at it at once rather than a whole interval later: a quick start is healthy on the board now.
+  if (outcome.status === "starting") await publishProbeOutcome(rt, await probeNow(rt.db, rt.config, [job.target]), null);
   return outcome;
 }

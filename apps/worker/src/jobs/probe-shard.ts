@@ -1,5 +1,5 @@
-import { JOBS, metricsKey, narrateOutage, runProbeShard, type RecordOutcome } from "@ops/core";
-import { publishIncident } from "./healing.ts";
+import { JOBS, metricsKey, runProbeShard } from "@ops/core";
+import { publishProbeOutcome } from "./publish.ts";
 import type { WorkerRuntime } from "../runtime.ts";
 
 const METRICS_KEEP = 20_000;
@@ -24,30 +24,4 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
     .ltrim(key, 0, METRICS_KEEP - 1)
     .exec();
   return { probed: outcome.probed, events: outcome.events.length };
-}
-
-/**
- * Publish what a probe found (the cycle's or a runbook step's) and hand the ladder every target that is
- * down or just changed. `slot` de-duplicates the ladder jobs of one cycle; a step's probe has none.
- */
-export async function publishProbeOutcome(rt: WorkerRuntime, outcome: RecordOutcome, slot: number | null): Promise<void> {
-  for (const event of outcome.events) {
-    const target = outcome.updated.find((t) => t.name === event.target);
-    if (target) await rt.bus.publish({ type: "target.status", target, event });
-    const text = event.kind === "restart" ? event.reason : `${event.from} → ${event.to}: ${event.reason}`;
-    await publishIncident(rt, await narrateOutage(rt.db, event.target, "status", "prober", text));
-  }
-  if (outcome.updated.length > 0) await rt.bus.publish({ type: "target.update", targets: outcome.updated });
-  // The ladder looks at every target that is down, and at every target whose status just changed (to reset it).
-  const changed = new Set(outcome.events.map((e) => e.target));
-  const ladder = outcome.updated.filter((t) => t.status === "down" || changed.has(t.name) || (t.healing && t.healing.state !== "idle"));
-  await Promise.all(
-    ladder.map((t) =>
-      rt.queues.healing.add(JOBS.ladder.name, { target: t.name }, {
-        jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}`,
-        removeOnComplete: { count: 1000 },
-        removeOnFail: { count: 1000 },
-      }),
-    ),
-  );
 }

@@ -2,7 +2,7 @@ import { JOBS, executeRun, getRunSummary, nextDispatch, dispatchRun, raiseAlert,
 import type { WorkerRuntime } from "../runtime.ts";
 import { enqueueAlert } from "./alerts.ts";
 import { backupEnv } from "./backups.ts";
-import { publishProbeOutcome } from "./probe-shard.ts";
+import { publishProbeOutcome } from "./publish.ts";
 
 export function executorDeps(rt: WorkerRuntime): ExecutorDeps {
   return {

@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { errorSignature, matchCases, redactText, scrubText, successRate, type Case, type CaseAction } from "@ops/domain";
+import { diagnose, evidenceText, redactText, scrubText, successRate, type Case, type CaseAction, type Evidence } from "@ops/domain";
 import { z } from "zod";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 import { logTailArgv, restartTarget, run } from "../healing/drivers.ts";
+import { restoreLastGoodConfig } from "../healing/config-repair.ts";
+import { currentExit, describeExit, type LastExit } from "../healing/ladder.ts";
 import { PRESET_CASES } from "./presets.ts";
 
 export const CaseActionShape = z.discriminatedUnion("type", [
@@ -20,16 +22,18 @@ export const CaseActionShape = z.discriminatedUnion("type", [
 export type CaseView = Case & { attempts: number; successes: number; successRate: number | null; builtin: boolean; updatedAt: string };
 
 type CaseRow = Omit<CaseView, "successRate" | "updatedAt"> & { updatedAt: Date };
-const CASE_COLUMNS = `id, title, error_code AS "errorCode", signature, keywords, solution, actions, attempts, successes, builtin, updated_at AS "updatedAt"`;
+const CASE_COLUMNS = `id, title, error_code AS "errorCode", signature, keywords, requires, exit_codes AS "exitCodes", solution, actions, attempts, successes, builtin, updated_at AS "updatedAt"`;
 const toCase = (r: CaseRow): CaseView => ({ ...r, updatedAt: r.updatedAt.toISOString(), successRate: successRate(r.attempts, r.successes) });
 
-/** Insert the presets that are missing; never overwrite what the team edited. */
+/** Insert the presets that are missing and refresh the shipped ones the team has not edited; never overwrite what the team edited. */
 export async function seedCases(h: DbHandle): Promise<void> {
   for (const c of PRESET_CASES) {
     await h.sql`
-      INSERT INTO cases (id, title, error_code, signature, keywords, solution, actions, builtin)
-      VALUES (${c.id}, ${c.title}, ${c.errorCode}, ${c.signature}, ${c.keywords}::text[], ${c.solution}, ${h.sql.json(c.actions as never)}, true)
-      ON CONFLICT (id) DO NOTHING`;
+      INSERT INTO cases (id, title, error_code, signature, keywords, requires, exit_codes, solution, actions, builtin)
+      VALUES (${c.id}, ${c.title}, ${c.errorCode}, ${c.signature}, ${c.keywords}::text[], ${c.requires}::text[], ${c.exitCodes}::int[], ${c.solution}, ${h.sql.json(c.actions as never)}, true)
+      ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, error_code = EXCLUDED.error_code, signature = EXCLUDED.signature, keywords = EXCLUDED.keywords,
+        requires = EXCLUDED.requires, exit_codes = EXCLUDED.exit_codes, solution = EXCLUDED.solution, actions = EXCLUDED.actions
+      WHERE cases.builtin AND NOT cases.customised`;
   }
 }
 
@@ -37,7 +41,16 @@ export async function listCases(h: DbHandle): Promise<CaseView[]> {
   return (await h.sql.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases ORDER BY id`)).map(toCase);
 }
 
-export type CaseInput = { title: string; errorCode: string; signature?: string | null | undefined; keywords: string[]; solution: string; actions: CaseAction[] };
+export type CaseInput = {
+  title: string;
+  errorCode: string;
+  signature?: string | null | undefined;
+  keywords: string[];
+  requires?: string[] | undefined;
+  exitCodes?: number[] | undefined;
+  solution: string;
+  actions: CaseAction[];
+};
 
 export async function createCase(h: DbHandle, ctx: RequestContext, input: CaseInput & { id?: string | undefined }): Promise<CaseView> {
   requirePermission(ctx, "incidents:write");
@@ -47,8 +60,9 @@ export async function createCase(h: DbHandle, ctx: RequestContext, input: CaseIn
     const [exists] = await tx`SELECT 1 FROM cases WHERE id = ${id}`;
     if (exists) throw new ServiceError("CONFLICT", `case ${id} exists already`, "id");
     await tx`
-      INSERT INTO cases (id, title, error_code, signature, keywords, solution, actions)
-      VALUES (${id}, ${input.title}, ${input.errorCode}, ${input.signature ?? null}, ${input.keywords}::text[], ${input.solution}, ${tx.json(input.actions as never)})`;
+      INSERT INTO cases (id, title, error_code, signature, keywords, requires, exit_codes, solution, actions)
+      VALUES (${id}, ${input.title}, ${input.errorCode}, ${input.signature ?? null}, ${input.keywords}::text[], ${input.requires ?? []}::text[],
+        ${input.exitCodes ?? []}::int[], ${input.solution}, ${tx.json(input.actions as never)})`;
     const [row] = await tx.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [id]);
     const view = toCase(row!);
     await writeAudit(tx, ctx, { action: "case.create", targetType: "case", targetId: id, after: view });
@@ -64,7 +78,8 @@ export async function updateCase(h: DbHandle, ctx: RequestContext, id: string, p
     const next = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CaseRow;
     await tx`
       UPDATE cases SET title = ${next.title}, error_code = ${next.errorCode}, signature = ${next.signature}, keywords = ${next.keywords}::text[],
-        solution = ${next.solution}, actions = ${tx.json(next.actions as never)}, updated_at = now()
+        requires = ${next.requires}::text[], exit_codes = ${next.exitCodes}::int[],
+        solution = ${next.solution}, actions = ${tx.json(next.actions as never)}, customised = true, updated_at = now()
       WHERE id = ${id}`;
     const [row] = await tx.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [id]);
     const view = toCase(row!);
@@ -73,44 +88,48 @@ export async function updateCase(h: DbHandle, ctx: RequestContext, id: string, p
   });
 }
 
-/** What the doctor reads: the health verdict and the driver's log tail, redacted before it is stored. */
-export async function collectEvidence(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<string> {
-  // The driver's own words first: the signature is taken from the first telling line.
-  const parts: string[] = [];
-  const [st] = await h.sql<{ reason: string; findings: { reason: string }[] }[]>`SELECT reason, findings FROM target_state WHERE name = ${target.name}`;
+/**
+ * What the doctor reads about the current failure: how the process ended (exit code, signal, its last lines)
+ * when the driver saw it, else the driver's log tail; the probe verdict and findings. Redacted before use.
+ */
+export async function collectEvidence(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<Evidence> {
+  const [st] = await h.sql<{ reason: string; findings: { reason: string }[]; lastOkAt: Date | null; lastExit: LastExit | null }[]>`
+    SELECT s.reason, s.findings, s.last_ok_at AS "lastOkAt", hl.last_exit AS "lastExit"
+    FROM target_state s LEFT JOIN target_healing hl ON hl.target = s.name WHERE s.name = ${target.name}`;
+  const exit = currentExit(st?.lastExit ?? null, st?.lastOkAt ?? null);
+  let output: string[] = exit?.tail ?? [];
+  if (output.length === 0) output = await driverLogTail(h, config, target);
+  return {
+    exit: exit ? { code: exit.code, signal: exit.signal } : null,
+    output: output.map((l) => scrubText(l)).slice(-200),
+    probe: st?.reason ?? null,
+    findings: (st?.findings ?? []).map((f) => f.reason),
+  };
+}
+
+/** The target's recent output through its driver, oldest first, when no exit record carries it. */
+async function driverLogTail(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<string[]> {
+  const lines: string[] = [];
   const tailArgv = logTailArgv(target);
   if (tailArgv) {
     const tail = await run(tailArgv, 15_000);
-    parts.push(tail.ok ? tail.output : `(log tail unavailable: ${tail.output})`);
+    lines.push(...(tail.ok ? tail.output.split("\n") : [`(log tail unavailable: ${tail.output})`]));
   }
   if (target.restart.driver === "process") {
     const [proc] = await h.sql<{ logFile: string }[]>`SELECT log_file AS "logFile" FROM managed_processes WHERE target = ${target.name}`;
-    if (proc && existsSync(proc.logFile)) parts.push(...readFileSync(proc.logFile, "utf8").trim().split("\n").slice(-40));
+    if (proc && existsSync(proc.logFile)) lines.push(...readFileSync(proc.logFile, "utf8").trim().split("\n").slice(-200));
   }
   if (target.restart.driver === "simulator") {
     try {
       const res = await fetch(`${config.fleet.simulator.controlUrl}/agents/${encodeURIComponent(target.name)}`, { signal: AbortSignal.timeout(5000) });
-      const { agent } = (await res.json()) as { agent: { lastError?: string | null; logFile?: string; lastExitCode?: number | null } };
-      if (agent.lastExitCode !== null && agent.lastExitCode !== undefined) parts.push(`exit code ${agent.lastExitCode}`);
-      if (agent.lastError) parts.push(agent.lastError);
-      if (agent.logFile && existsSync(agent.logFile)) {
-        const lines = readFileSync(agent.logFile, "utf8").trim().split("\n").slice(-30);
-        for (const l of lines) {
-          try {
-            const j = JSON.parse(l) as { message?: string; _meta?: { logLevelName?: string } };
-            if (j._meta?.logLevelName && j._meta.logLevelName !== "INFO" && j.message) parts.push(j.message);
-          } catch {
-            parts.push(l);
-          }
-        }
-      }
+      const { agent } = (await res.json()) as { agent: { lastError?: string | null; logFile?: string } };
+      if (agent.logFile && existsSync(agent.logFile)) lines.push(...readFileSync(agent.logFile, "utf8").trim().split("\n").slice(-100));
+      if (agent.lastError) lines.push(...agent.lastError.split("\n"));
     } catch (err) {
-      parts.push(`(simulator log tail unavailable: ${(err as Error).message})`);
+      lines.push(`(simulator log tail unavailable: ${(err as Error).message})`);
     }
   }
-  if (st) parts.push(`probe: ${st.reason}`, ...st.findings.map((f) => `finding: ${f.reason}`));
-  const unique = [...new Set(parts.flatMap((p) => p.split("\n")).map((l) => l.trim()).filter(Boolean))];
-  return scrubText(unique.join("\n")).slice(-8000);
+  return lines.filter((l) => l.trim());
 }
 
 export type LlmEndpoint = { url: string; model: string; apiKey?: string | undefined };
@@ -138,17 +157,20 @@ export async function askLanguageModel(llm: LlmEndpoint, target: string, evidenc
   return scrubText(text).slice(0, 2000);
 }
 
-export type DiagnosisResult = { id: number; caseId: string | null; confidence: number | null; outcome: "fixed" | "not-fixed" | "no-match"; detail: string };
+export type DiagnosisResult = { id: number; caseId: string | null; confidence: number | null; outcome: "fixed" | "not-fixed" | "no-match" | "unsure"; detail: string };
 
-async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Promise<boolean> {
+/** Healthy on a probe taken after `since`; gives up early when the process exits again (its exit says why). */
+async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Promise<{ ok: boolean; note: string }> {
   const deadline = Date.now() + timeoutMs;
   const since = new Date();
   while (Date.now() < deadline) {
-    const [st] = await h.sql<{ status: string; checkedAt: Date | null }[]>`SELECT status, checked_at AS "checkedAt" FROM target_state WHERE name = ${target}`;
-    if (st?.status === "ok" && st.checkedAt && st.checkedAt > since) return true;
+    const [st] = await h.sql<{ status: string; ready: boolean | null; checkedAt: Date | null; lastExit: LastExit | null }[]>`
+      SELECT s.status, s.ready, s.checked_at AS "checkedAt", hl.last_exit AS "lastExit" FROM target_state s LEFT JOIN target_healing hl ON hl.target = s.name WHERE s.name = ${target}`;
+    if (st?.status === "ok" && st.ready !== false && st.checkedAt && st.checkedAt > since) return { ok: true, note: `healthy after ${Math.round((Date.now() - since.getTime()) / 1000)} s` };
+    if (st?.lastExit && Date.parse(st.lastExit.at) > since.getTime()) return { ok: false, note: `not healthy: ${describeExit(st.lastExit)}` };
     await new Promise((r) => setTimeout(r, 500));
   }
-  return false;
+  return { ok: false, note: `not healthy within ${Math.round(timeoutMs / 1000)} s` };
 }
 
 async function applyAction(h: DbHandle, config: OpsConfig, target: TargetConfig, a: CaseAction): Promise<{ ok: boolean; note: string }> {
@@ -158,40 +180,47 @@ async function applyAction(h: DbHandle, config: OpsConfig, target: TargetConfig,
       return { ok: r.ok, note: `restart: ${r.output}` };
     }
     case "restore-config": {
-      if (target.restart.driver !== "simulator") return { ok: false, note: `restore-config: not possible through the ${target.restart.driver} driver; restore the config by hand` };
-      // The simulator models a broken install; clearing its fault restores the last good openclaw.json.
-      const res = await fetch(`${config.fleet.simulator.controlUrl}/agents/${encodeURIComponent(target.name)}/fault`, { method: "DELETE", signal: AbortSignal.timeout(10_000) }).catch((e: Error) => e);
-      return res instanceof Error ? { ok: false, note: `restore-config: ${res.message}` } : { ok: res.ok, note: `restore-config: HTTP ${res.status}` };
+      const r = await restoreLastGoodConfig(h, config, target, "doctor");
+      return { ok: r.ok, note: `restore-config: ${r.note}` };
     }
     case "wait":
       await new Promise((r) => setTimeout(r, a.seconds * 1000));
       return { ok: true, note: `waited ${a.seconds} s` };
-    case "wait-healthy": {
-      const ok = await waitHealthy(h, target.name, a.timeoutSeconds * 1000);
-      return { ok, note: ok ? "healthy" : `not healthy within ${a.timeoutSeconds} s` };
-    }
+    case "wait-healthy":
+      // A real gateway may need well over a minute on a busy machine: never less than the target's start timeout.
+      return waitHealthy(h, target.name, Math.max(a.timeoutSeconds, target.startTimeoutSeconds) * 1000);
     case "notify":
       return { ok: false, note: `needs a person: ${a.message}` };
   }
 }
 
-/** Level 3: read the evidence, match the case library, apply the best case's actions, record it all. */
+/**
+ * Level 3: read the evidence, match the case library, apply the best case's actions when the match is
+ * clear, record it all. An unsure match (a tie, or a weak score) is shown to people, never acted on.
+ */
 export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetConfig, incidentId: number | null, llm?: LlmEndpoint): Promise<DiagnosisResult> {
   const evidence = await collectEvidence(h, config, target);
-  const signature = errorSignature(evidence);
+  const text = evidenceText(evidence);
   const library = await listCases(h);
-  const best = matchCases(evidence, signature, library)[0];
+  const d = diagnose(evidence, library);
+  const best = d.verdict === "match" ? d.best : null;
   const [row] = await h.sql<{ id: string }[]>`
-    INSERT INTO diagnoses (target, signature, evidence, case_id, confidence, outcome, incident_id)
-    VALUES (${target.name}, ${signature}, ${evidence}, ${best?.caseId ?? null}, ${best?.confidence ?? null}, ${best ? "running" : "no-match"}, ${incidentId})
+    INSERT INTO diagnoses (target, signature, evidence, case_id, confidence, outcome, incident_id, candidates)
+    VALUES (${target.name}, ${d.signature}, ${text}, ${best?.caseId ?? null}, ${best?.confidence ?? d.best?.confidence ?? null},
+      ${best ? "running" : d.verdict === "unsure" ? "unsure" : "no-match"}, ${incidentId}, ${h.sql.json(d.candidates as never)})
     RETURNING id`;
   const id = Number(row!.id);
+  if (d.verdict === "unsure") {
+    const detail = `unsure, not acting: ${d.why}`;
+    await h.sql`UPDATE diagnoses SET detail = ${detail}, finished_at = now() WHERE id = ${id}`;
+    return { id, caseId: null, confidence: d.best?.confidence ?? null, outcome: "unsure", detail };
+  }
   if (!best) {
-    const unmatched = `no case matched${signature ? ` the signature "${signature}"` : ""}`;
+    const unmatched = `no case matched${d.signature ? ` the signature "${d.signature}"` : ""}`;
     let detail = `${unmatched}; no language model is configured to suggest one`;
     if (llm) {
       try {
-        detail = `${unmatched}; suggestion from ${llm.model} (a person must approve it, e.g. by adding a case): ${await askLanguageModel(llm, target.name, evidence)}`;
+        detail = `${unmatched}; suggestion from ${llm.model} (a person must approve it, e.g. by adding a case): ${await askLanguageModel(llm, target.name, text)}`;
       } catch (err) {
         detail = `${unmatched}; the language model at ${redactText(llm.url)} did not answer: ${(err as Error).message}`;
       }
@@ -220,8 +249,22 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
 }
 
 export async function listDiagnoses(h: DbHandle, f: { target?: string | undefined; limit: number }) {
-  const rows = await h.sql<{ id: string; target: string; at: Date; signature: string | null; evidence: string; caseId: string | null; confidence: number | null; outcome: string; detail: string | null; finishedAt: Date | null }[]>`
-    SELECT id, target, at, signature, evidence, case_id AS "caseId", confidence, outcome, detail, finished_at AS "finishedAt"
+  const rows = await h.sql<
+    {
+      id: string;
+      target: string;
+      at: Date;
+      signature: string | null;
+      evidence: string;
+      caseId: string | null;
+      confidence: number | null;
+      outcome: string;
+      candidates: { caseId: string; confidence: number; matched: string[] }[] | null;
+      detail: string | null;
+      finishedAt: Date | null;
+    }[]
+  >`
+    SELECT id, target, at, signature, evidence, case_id AS "caseId", confidence, outcome, candidates, detail, finished_at AS "finishedAt"
     FROM diagnoses WHERE (${f.target ?? null}::text IS NULL OR target = ${f.target ?? null}) ORDER BY id DESC LIMIT ${f.limit}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), candidates: r.candidates ?? [], finishedAt: r.finishedAt?.toISOString() ?? null }));
 }

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { hostOf, portOf, type FleetConfig, type TargetConfig } from "@ops/config";
+import type { FleetConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
 import { redactText } from "@ops/domain";
+import { expandArgv, type DriverResult } from "./argv.ts";
 import { restartManagedProcess, startManagedProcess, stopManagedProcess } from "./process-driver.ts";
 
-export type DriverResult = { ok: boolean; output: string };
+export { expandArgv, type DriverResult };
 
 const TIMEOUT_MS = 60_000;
 const MAX_OUTPUT = 4000;
@@ -28,17 +29,6 @@ export function run(argv: readonly string[], timeoutMs = TIMEOUT_MS): Promise<Dr
       resolve({ ok: false, output: `${file} exited ${String(e.code)}${output ? `: ${output}` : ""}` });
     });
   });
-}
-
-/** Whole-argument placeholders from the target's own configuration: {name} {host} {port} {container}. */
-export function expandArgv(argv: readonly string[], t: TargetConfig): string[] {
-  const values: Record<string, string> = {
-    "{name}": t.name,
-    "{host}": hostOf(t.baseUrl),
-    "{port}": String(portOf(t.baseUrl) ?? ""),
-    "{container}": t.container ?? `heretek-${t.name}`,
-  };
-  return argv.map((a) => values[a] ?? a);
 }
 
 /** The argv a driver would run, for dry runs and the restart record. */

@@ -1,153 +1,359 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { decideLadder, onDown, onHealthy, policyFromConfig, rememberedRestarts, type LadderDecision, type LadderState } from "@ops/domain";
+import {
+  crashesInWindow,
+  decideLadder,
+  deterministicFailure,
+  onDown,
+  onHealthy,
+  policyFromConfig,
+  rememberedRestarts,
+  uptimeResetIsNewCrash,
+  type LadderDecision,
+  type LadderState,
+  type StartAttempt,
+} from "@ops/domain";
 import type postgres from "postgres";
 import { writeAudit } from "../identity/audit.ts";
-import { systemContext, type RequestContext } from "../identity/context.ts";
-import { notFound } from "../errors.ts";
-import { describeDriver, restartTarget } from "./drivers.ts";
+import { requirePermission, systemContext, type RequestContext } from "../identity/context.ts";
+import { ServiceError, notFound } from "../errors.ts";
+import { describeDriver, restartTarget, switchTarget } from "./drivers.ts";
+import { managedState } from "./process-driver.ts";
+
+export type LastExit = { pid: number | null; code: number | null; signal: string | null; at: string; tail: string[] };
 
 export type HealingRow = {
   target: string;
   paused: boolean;
   restarts: (string | number)[];
+  crashes: (string | number)[];
   failingSince: Date | null;
   escalatedAt: Date | null;
   escalationReason: string | null;
   nextRestartAt: Date | null;
   nextAttempt: number | null;
   restartingAt: Date | null;
+  startingSince: Date | null;
+  startingAttemptKey: string | null;
+  startDeadline: Date | null;
+  startingKind: "start" | "restart" | null;
+  lastExit: LastExit | null;
 };
 
-export type RestartJob = { target: string; attempt: number; attemptKey: string; dueAt: number };
+export type RestartJob = { target: string; attempt: number; attemptKey: string; dueAt: number; kind?: "start" | "restart" | undefined; by?: string | undefined };
 
-const COLUMNS = `target, paused, restarts, failing_since AS "failingSince", escalated_at AS "escalatedAt",
-  escalation_reason AS "escalationReason", next_restart_at AS "nextRestartAt", next_attempt AS "nextAttempt", restarting_at AS "restartingAt"`;
+const COLUMNS = `h.target, h.paused, h.restarts, h.crashes, h.failing_since AS "failingSince", h.escalated_at AS "escalatedAt",
+  h.escalation_reason AS "escalationReason", h.next_restart_at AS "nextRestartAt", h.next_attempt AS "nextAttempt", h.restarting_at AS "restartingAt",
+  h.starting_since AS "startingSince", h.starting_attempt_key AS "startingAttemptKey", h.start_deadline AS "startDeadline", h.last_exit AS "lastExit",
+  (SELECT r.kind FROM restarts r WHERE r.attempt_key = h.starting_attempt_key) AS "startingKind"`;
 
 function toState(r: HealingRow): LadderState {
-  return { restarts: r.restarts.map(Number), failingSince: r.failingSince?.getTime() ?? null, escalatedAt: r.escalatedAt?.getTime() ?? null, paused: r.paused };
+  const starting: StartAttempt | null =
+    r.startingSince && r.startDeadline ? { kind: r.startingKind ?? "restart", since: r.startingSince.getTime(), deadline: r.startDeadline.getTime() } : null;
+  return {
+    restarts: r.restarts.map(Number),
+    crashes: r.crashes.map(Number),
+    failingSince: r.failingSince?.getTime() ?? null,
+    escalatedAt: r.escalatedAt?.getTime() ?? null,
+    paused: r.paused,
+    starting,
+  };
 }
 
-async function lockHealing(tx: postgres.TransactionSql, target: string): Promise<HealingRow> {
+export async function lockHealing(tx: postgres.TransactionSql, target: string): Promise<HealingRow> {
   await tx`INSERT INTO target_healing (target) VALUES (${target}) ON CONFLICT (target) DO NOTHING`;
-  const [row] = await tx.unsafe<HealingRow[]>(`SELECT ${COLUMNS} FROM target_healing WHERE target = $1 FOR UPDATE`, [target]);
+  const [row] = await tx.unsafe<HealingRow[]>(`SELECT ${COLUMNS} FROM target_healing h WHERE h.target = $1 FOR UPDATE OF h`, [target]);
   return row!;
 }
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/**
- * Look at one target's status and move its ladder: start or end the failure streak, schedule the next
- * restart, or escalate. Returns the restart to enqueue (at most one is pending per target at a time).
- */
-export type LadderEvaluation = { decision: LadderDecision; enqueue: RestartJob | null; status: string; reason: string; failingSince: number | null };
+/** The doctor's first evidence of the current outage: how the process last ended, if it ended since it was last healthy. */
+export function currentExit(lastExit: LastExit | null, lastOkAt: Date | null): LastExit | null {
+  if (!lastExit) return null;
+  return lastOkAt && lastOkAt.getTime() > Date.parse(lastExit.at) ? null : lastExit;
+}
 
+export type LadderEvaluation = {
+  decision: LadderDecision;
+  /** A start attempt that ended in this evaluation (healthy or timed out). */
+  ended: { attemptKey: string; outcome: "healthy" | "timed-out"; reason: string; kind: "start" | "restart" } | null;
+  enqueue: RestartJob | null;
+  /** A queued restart that this evaluation cancelled (the target escalated): remove its delayed job. */
+  cancelled: RestartJob | null;
+  status: string;
+  reason: string;
+  failingSince: number | null;
+  /** The console is starting this target for the first time (or after Ctrl-C): no incident. */
+  firstStart: boolean;
+  exit: LastExit | null;
+};
+
+/**
+ * Look at one target and move its ladder: end a start that became healthy or timed out, start what the
+ * console runs and has not started, schedule the next restart, or escalate. Returns the job to enqueue (at
+ * most one start or restart is pending or in progress per target at a time).
+ */
 export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: TargetConfig, now = Date.now()): Promise<LadderEvaluation> {
   const policy = policyFromConfig(config.monitoring.selfHealing);
+  const managed = target.restart.driver === "process" ? await managedState(h, target.name) : null;
   return h.sql.begin(async (tx) => {
     const row = await lockHealing(tx, target.name);
-    const [st] = await tx<{ status: string; reason: string }[]>`SELECT status, reason FROM target_state WHERE name = ${target.name}`;
+    const [st] = await tx<{ status: string; reason: string; ready: boolean | null; lastOkAt: Date | null }[]>`
+      SELECT status, reason, ready, last_ok_at AS "lastOkAt" FROM target_state WHERE name = ${target.name}`;
     const status = st?.status ?? "unknown";
+    const exit = currentExit(row.lastExit, st?.lastOkAt ?? null);
     let state = toState(row);
     state = status === "down" ? onDown(state, now) : status === "ok" ? onHealthy(state, now, policy) : state;
-    const decision = decideLadder(state, status, now, policy);
+    const input = {
+      status,
+      ready: st?.ready ?? null,
+      neverStarted: managed === "never-started" || managed === "stopped",
+      deterministic: exit ? (deterministicFailure({ exit: { code: exit.code, signal: exit.signal }, output: exit.tail, probe: st?.reason ?? null, findings: [] })?.reason ?? null) : null,
+    };
+    let decision = decideLadder(state, input, now, policy);
+    let ended: LadderEvaluation["ended"] = null;
+    if (decision.action === "end-start") {
+      ended = { attemptKey: row.startingAttemptKey ?? "", outcome: decision.outcome, reason: decision.reason, kind: state.starting?.kind ?? "restart" };
+      await tx`
+        UPDATE restarts SET status = ${decision.outcome}, ended_at = now(),
+          output = trim(coalesce(output, '') || ${`\n${decision.reason}`})
+        WHERE attempt_key = ${row.startingAttemptKey} AND status = 'starting'`;
+      state = { ...state, starting: null };
+      if (decision.outcome === "healthy") state = onHealthy(state, now, policy);
+      decision = decideLadder(state, input, now, policy);
+    }
     let next = { at: row.nextRestartAt?.getTime() ?? null, attempt: row.nextAttempt };
     let enqueue: RestartJob | null = null;
-    if (decision.action === "restart") {
-      if (next.at === null) next = { at: decision.dueAt, attempt: decision.attempt };
-      enqueue = { target: target.name, attempt: next.attempt!, attemptKey: `${target.name}:${next.attempt}:${next.at}`, dueAt: next.at! };
-    } else if (status !== "down") {
+    let cancelled: RestartJob | null = null;
+    if (decision.action === "restart" || decision.action === "start") {
+      const attempt = decision.action === "start" ? 0 : decision.attempt;
+      if (next.at === null) next = { at: decision.dueAt, attempt };
+      enqueue = { target: target.name, attempt: next.attempt!, attemptKey: `${target.name}:${next.attempt}:${next.at}`, dueAt: next.at!, kind: decision.action };
+    } else if (decision.action === "escalate" || status !== "down") {
+      if (decision.action === "escalate" && next.at !== null && next.attempt !== null) {
+        cancelled = { target: target.name, attempt: next.attempt, attemptKey: `${target.name}:${next.attempt}:${next.at}`, dueAt: next.at };
+      }
       next = { at: null, attempt: null };
     }
     if (decision.action === "escalate") state = { ...state, escalatedAt: now };
     const remembered = rememberedRestarts(state.restarts, now, policy.decayMs);
+    const crashes = rememberedRestarts(state.crashes, now, policy.decayMs);
     await tx`
-      UPDATE target_healing SET restarts = ${remembered}::bigint[], failing_since = ${date(state.failingSince)},
+      UPDATE target_healing SET restarts = ${remembered}::bigint[], crashes = ${crashes}::bigint[], failing_since = ${date(state.failingSince)},
         escalated_at = ${date(state.escalatedAt)},
         escalation_reason = ${decision.action === "escalate" ? decision.reason : state.escalatedAt === null ? null : row.escalationReason},
         next_restart_at = ${date(next.at)}, next_attempt = ${next.attempt},
-        restarts_in_window = ${remembered.filter((t) => now - t < policy.windowMs).length},
+        starting_since = ${state.starting ? row.startingSince : null}, start_deadline = ${state.starting ? row.startDeadline : null},
+        starting_attempt_key = ${state.starting ? row.startingAttemptKey : null},
+        restarts_in_window = ${crashesInWindow(crashes, now, policy.windowMs)},
         max_attempts = ${policy.maxRestartsInWindow}, driver = ${target.restart.driver}, updated_at = now()
       WHERE target = ${target.name}`;
     if (decision.action === "escalate") {
       await writeAudit(tx, systemContext("watchdog"), { action: "target.escalate", targetType: "target", targetId: target.name, after: { reason: decision.reason } });
     }
-    return { decision, enqueue, status, reason: st?.reason ?? "", failingSince: state.failingSince };
+    if (cancelled) {
+      await tx`
+        INSERT INTO restarts (target, attempt_key, attempt, kind, driver, status, reason, due_at, finished_at, ended_at, output)
+        VALUES (${target.name}, ${cancelled.attemptKey}, ${cancelled.attempt}, 'restart', ${target.restart.driver}, 'skipped', ${`down: ${st?.reason ?? ""}`},
+          ${new Date(cancelled.dueAt)}, now(), now(), ${`cancelled: the target escalated (${decision.action === "escalate" ? decision.reason : ""})`})
+        ON CONFLICT (attempt_key) DO NOTHING`;
+    }
+    const firstStart = decision.action === "start" || state.starting?.kind === "start" || (ended?.kind === "start" && ended.outcome === "healthy");
+    return { decision, ended, enqueue, cancelled, status, reason: st?.reason ?? "", failingSince: state.failingSince, firstStart, exit };
   });
 }
 
-export type RestartOutcome = { status: "succeeded" | "failed" | "skipped" | "interrupted"; output: string };
+export type RestartOutcome = { status: "starting" | "failed" | "skipped" | "interrupted"; output: string; kind: "start" | "restart" };
 
 /**
- * Carry out one scheduled restart. The restart row is committed before the driver acts, under a unique
- * attempt key: a retried job (a worker killed mid-restart) finds it and does not restart twice.
+ * Carry out one scheduled start or restart. The row is committed before the driver acts, under a unique
+ * attempt key: a retried job (a worker killed mid-restart) finds it and does not restart twice. When the
+ * driver has acted the attempt is `starting`: the ladder then waits until the target is healthy, its process
+ * fails, or the target's start timeout passes. The state is checked again here, when the job runs: a
+ * restart queued before the target escalated, was paused or was taken over by a runbook does nothing.
  */
 export async function performRestart(h: DbHandle, config: OpsConfig, job: RestartJob): Promise<RestartOutcome> {
+  const kind = job.kind ?? "restart";
   const target = config.fleet.targets.find((t) => t.name === job.target);
-  if (!target) return { status: "skipped", output: `target ${job.target} is no longer configured` };
+  if (!target) return { status: "skipped", output: `target ${job.target} is no longer configured`, kind };
   const claim = await h.sql.begin(async (tx) => {
     const row = await lockHealing(tx, job.target);
     const [st] = await tx<{ status: string; reason: string }[]>`SELECT status, reason FROM target_state WHERE name = ${job.target}`;
     const expected = row.nextRestartAt?.getTime() === job.dueAt && row.nextAttempt === job.attempt;
     const [existing] = await tx<{ status: string }[]>`SELECT status FROM restarts WHERE attempt_key = ${job.attemptKey}`;
+    const clear = () => tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target} AND next_restart_at = ${new Date(job.dueAt)}`;
     if (existing) {
       if (existing.status !== "started") return { skip: `attempt ${job.attemptKey} already ${existing.status}` };
-      await tx`UPDATE restarts SET status = 'interrupted', finished_at = now(), output = 'the worker stopped during this restart; not repeated' WHERE attempt_key = ${job.attemptKey}`;
+      await tx`UPDATE restarts SET status = 'interrupted', finished_at = now(), ended_at = now(), output = 'the worker stopped during this restart; not repeated' WHERE attempt_key = ${job.attemptKey}`;
       await tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL, restarting_at = NULL, restarts = array_append(restarts, ${Date.now()}::bigint) WHERE target = ${job.target}`;
       return { skip: "interrupted earlier; not repeated" };
     }
     if (!expected) return { skip: "superseded by a newer decision" };
-    if (row.paused) return { skip: "auto-healing paused" };
+    if (row.paused) return (await clear(), { skip: "auto-healing paused" });
+    if (row.escalatedAt && !job.by && kind === "restart") return (await clear(), { skip: `the target escalated (${row.escalationReason ?? ""}): no more automatic restarts` });
+    if (row.startingSince) return (await clear(), { skip: "a start is already in progress" });
     const [held] = await tx<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${job.target}`;
-    if (held) {
-      await tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target}`;
-      return { skip: `runbook run #${held.runId} is acting on this target` };
-    }
-    if (st?.status !== "down") {
-      await tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target}`;
-      return { skip: `target is ${st?.status ?? "unknown"} now` };
-    }
+    if (held) return (await clear(), { skip: `runbook run #${held.runId} is acting on this target` });
+    if (st?.status !== "down" && st?.status !== "unknown" && !job.by) return (await clear(), { skip: `target is ${st?.status ?? "unknown"} now` });
+    const why = job.by ? `${job.by}: retry now` : kind === "start" ? "first start by the console" : `down: ${st?.reason ?? ""}`;
     await tx`
-      INSERT INTO restarts (target, attempt_key, attempt, driver, status, reason, due_at)
-      VALUES (${job.target}, ${job.attemptKey}, ${job.attempt}, ${target.restart.driver}, 'started', ${`down: ${st.reason}`}, ${new Date(job.dueAt)})`;
+      INSERT INTO restarts (target, attempt_key, attempt, kind, driver, status, reason, due_at)
+      VALUES (${job.target}, ${job.attemptKey}, ${job.attempt}, ${kind}, ${target.restart.driver}, 'started', ${why}, ${new Date(job.dueAt)})`;
     await tx`UPDATE target_healing SET restarting_at = now() WHERE target = ${job.target}`;
     return { skip: null };
   });
-  if (claim.skip) return { status: claim.skip.startsWith("interrupted") ? "interrupted" : "skipped", output: claim.skip };
+  if (claim.skip) return { status: claim.skip.startsWith("interrupted") ? "interrupted" : "skipped", output: claim.skip, kind };
 
-  const result = await restartTarget(target, config.fleet, h);
-  const status = result.ok ? "succeeded" : "failed";
+  const result = kind === "start" ? await switchTarget(target, config.fleet, "start", h) : await restartTarget(target, config.fleet, h);
+  const status = result.ok ? "starting" : "failed";
+  const timeoutMs = target.startTimeoutSeconds * 1000;
   await h.sql.begin(async (tx) => {
-    await tx`UPDATE restarts SET status = ${status}, output = ${result.output}, finished_at = now(), details = ${tx.json({ command: describeDriver(target, config.fleet) })} WHERE attempt_key = ${job.attemptKey}`;
     await tx`
-      UPDATE target_healing SET restarts = array_append(restarts, ${Date.now()}::bigint), next_restart_at = NULL, next_attempt = NULL,
-        restarting_at = NULL, updated_at = now() WHERE target = ${job.target}`;
-    await writeAudit(tx, systemContext("watchdog"), {
-      action: "target.restart",
+      UPDATE restarts SET status = ${status}, output = ${result.output}, finished_at = now(), ended_at = ${result.ok ? null : new Date()},
+        details = ${tx.json({ command: describeDriver(target, config.fleet), startTimeoutSeconds: target.startTimeoutSeconds })}
+      WHERE attempt_key = ${job.attemptKey}`;
+    const now = Date.now();
+    await tx`
+      UPDATE target_healing SET
+        restarts = CASE WHEN ${kind === "restart"} THEN array_append(restarts, ${now}::bigint) ELSE restarts END,
+        next_restart_at = NULL, next_attempt = NULL, restarting_at = NULL,
+        starting_since = ${result.ok ? new Date(now) : null}, start_deadline = ${result.ok ? new Date(now + timeoutMs) : null},
+        starting_attempt_key = ${result.ok ? job.attemptKey : null}, updated_at = now()
+      WHERE target = ${job.target}`;
+    await writeAudit(tx, job.by ? systemContext(job.by) : systemContext("watchdog"), {
+      action: kind === "start" ? "target.start" : "target.restart",
       targetType: "target",
       targetId: job.target,
       after: { attempt: job.attempt, driver: target.restart.driver, status, output: result.output },
     });
   });
-  return { status, output: result.output };
+  return { status, output: result.output, kind };
 }
 
-/** Pause or resume auto-healing for a target (an on-call engineer working on it by hand). */
+/**
+ * A process the driver supervises ended. Unless the console stopped it on purpose, that is a crash: it
+ * counts for the "5 in 600 s" rule, it ends a start in progress as failed (with the exit code, the signal and
+ * the last lines), and it is kept as the doctor's first evidence.
+ */
+export async function recordExit(h: DbHandle, target: string, exit: LastExit): Promise<{ attemptKey: string | null }> {
+  return h.sql.begin(async (tx) => {
+    const row = await lockHealing(tx, target);
+    const at = Date.parse(exit.at);
+    let attemptKey: string | null = null;
+    if (row.startingAttemptKey) {
+      attemptKey = row.startingAttemptKey;
+      await tx`
+        UPDATE restarts SET status = 'failed', ended_at = ${new Date(at)}, exit_code = ${exit.code}, exit_signal = ${exit.signal},
+          stderr_tail = ${exit.tail.slice(-20).join("\n") || null}, output = trim(coalesce(output, '') || ${`\n${describeExit(exit)}`})
+        WHERE attempt_key = ${row.startingAttemptKey} AND status = 'starting'`;
+    }
+    await tx`
+      UPDATE target_healing SET crashes = array_append(crashes, ${at}::bigint), last_exit = ${tx.json(exit as never)},
+        starting_since = NULL, start_deadline = NULL, starting_attempt_key = NULL, updated_at = now()
+      WHERE target = ${target}`;
+    return { attemptKey };
+  });
+}
+
+export function describeExit(exit: Pick<LastExit, "code" | "signal">): string {
+  if (exit.signal) return `process killed by ${exit.signal}`;
+  if (exit.code === null) return "process exited (exit code unknown: it ended while no worker watched it)";
+  return `process exited with code ${exit.code}${exit.code === 78 ? " (EX_CONFIG: the configuration is unusable)" : ""}`;
+}
+
+/**
+ * The prober saw the target's uptime go backwards: the process restarted. Count it as a crash unless it is
+ * one already counted (an exit the driver reported) or a start the console made itself.
+ */
+export async function recordUptimeReset(h: DbHandle, target: string, restartedAt: number, slackMs: number): Promise<boolean> {
+  return h.sql.begin(async (tx) => {
+    const row = await lockHealing(tx, target);
+    const attempts = await tx<{ at: Date }[]>`SELECT started_at AS at FROM restarts WHERE target = ${target} AND started_at > ${new Date(restartedAt - slackMs)}`;
+    if (!uptimeResetIsNewCrash(restartedAt, row.crashes.map(Number), attempts.map((a) => a.at.getTime()), slackMs)) return false;
+    await tx`UPDATE target_healing SET crashes = array_append(crashes, ${restartedAt}::bigint), updated_at = now() WHERE target = ${target}`;
+    return true;
+  });
+}
+
+/** Pause or resume auto-healing for a target (an on-call engineer working on it by hand). Resuming also ends an escalation. */
 export async function setHealingPaused(h: DbHandle, ctx: RequestContext, target: string, paused: boolean): Promise<void> {
   await h.sql.begin(async (tx) => {
     const [exists] = await tx`SELECT 1 FROM targets WHERE name = ${target} AND retired_at IS NULL`;
     if (!exists) throw notFound(`target "${target}"`, "name");
     const row = await lockHealing(tx, target);
-    if (row.paused === paused) return;
-    await tx`UPDATE target_healing SET paused = ${paused}, next_restart_at = NULL, next_attempt = NULL, escalated_at = CASE WHEN ${paused} THEN escalated_at ELSE NULL END, updated_at = now() WHERE target = ${target}`;
-    await writeAudit(tx, ctx, { action: paused ? "target.healing.pause" : "target.healing.resume", targetType: "target", targetId: target, before: { paused: row.paused }, after: { paused } });
+    if (row.paused === paused && (paused || row.escalatedAt === null)) return;
+    await tx`UPDATE target_healing SET paused = ${paused}, next_restart_at = NULL, next_attempt = NULL, escalated_at = CASE WHEN ${paused} THEN escalated_at ELSE NULL END,
+      escalation_reason = CASE WHEN ${paused} THEN escalation_reason ELSE NULL END, updated_at = now() WHERE target = ${target}`;
+    await writeAudit(tx, ctx, {
+      action: paused ? "target.healing.pause" : "target.healing.resume",
+      targetType: "target",
+      targetId: target,
+      before: { paused: row.paused, escalated: row.escalatedAt !== null },
+      after: { paused, escalated: paused ? row.escalatedAt !== null : false },
+    });
+  });
+}
+
+/**
+ * A person acts on an escalated (or any) target: `retry` schedules one restart now, even while escalated;
+ * `reset` forgets the restart and crash history and the escalation, so the ladder starts again from 10 s.
+ */
+export async function healingAction(h: DbHandle, ctx: RequestContext, target: string, action: "retry" | "reset"): Promise<RestartJob | null> {
+  requirePermission(ctx, "healing:control");
+  return h.sql.begin(async (tx) => {
+    const [exists] = await tx`SELECT 1 FROM targets WHERE name = ${target} AND retired_at IS NULL`;
+    if (!exists) throw notFound(`target "${target}"`, "name");
+    const row = await lockHealing(tx, target);
+    const before = { escalated: row.escalatedAt !== null, reason: row.escalationReason, restarts: row.restarts.length, crashes: row.crashes.length };
+    if (action === "reset") {
+      await tx`UPDATE target_healing SET restarts = '{}', crashes = '{}', escalated_at = NULL, escalation_reason = NULL, failing_since = NULL,
+        next_restart_at = NULL, next_attempt = NULL, last_exit = NULL, updated_at = now() WHERE target = ${target}`;
+      await writeAudit(tx, ctx, { action: "target.healing.reset", targetType: "target", targetId: target, before, after: { escalated: false, restarts: 0, crashes: 0 } });
+      return null;
+    }
+    if (row.startingSince) throw new ServiceError("CONFLICT", `${target} is starting (since ${row.startingSince.toISOString()}); wait for it to end`, "target");
+    const [held] = await tx<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${target}`;
+    if (held) throw new ServiceError("CONFLICT", `runbook run #${held.runId} is acting on ${target}`, "target");
+    const now = Date.now();
+    const attempt = rememberedRestarts(row.restarts.map(Number), now, Number.POSITIVE_INFINITY).length + 1;
+    const job: RestartJob = { target, attempt, attemptKey: `${target}:${attempt}:${now}`, dueAt: now, kind: "restart", by: ctx.actor.label };
+    await tx`UPDATE target_healing SET next_restart_at = ${new Date(now)}, next_attempt = ${attempt}, updated_at = now() WHERE target = ${target}`;
+    await writeAudit(tx, ctx, { action: "target.healing.retry", targetType: "target", targetId: target, before, after: { attempt } });
+    return job;
   });
 }
 
 export async function listRestarts(h: DbHandle, filter: { target?: string | undefined; limit: number }) {
-  const rows = await h.sql<{ id: string; target: string; attempt: number; driver: string; status: string; reason: string; output: string | null; dueAt: Date; startedAt: Date; finishedAt: Date | null }[]>`
-    SELECT id, target, attempt, driver, status, reason, output, due_at AS "dueAt", started_at AS "startedAt", finished_at AS "finishedAt"
+  const rows = await h.sql<
+    {
+      id: string;
+      target: string;
+      attempt: number;
+      kind: "start" | "restart";
+      driver: string;
+      status: string;
+      reason: string;
+      output: string | null;
+      exitCode: number | null;
+      exitSignal: string | null;
+      stderrTail: string | null;
+      dueAt: Date;
+      startedAt: Date;
+      finishedAt: Date | null;
+      endedAt: Date | null;
+    }[]
+  >`
+    SELECT id, target, attempt, kind, driver, status, reason, output, exit_code AS "exitCode", exit_signal AS "exitSignal", stderr_tail AS "stderrTail",
+      due_at AS "dueAt", started_at AS "startedAt", finished_at AS "finishedAt", ended_at AS "endedAt"
     FROM restarts WHERE (${filter.target ?? null}::text IS NULL OR target = ${filter.target ?? null})
     ORDER BY started_at DESC, id DESC LIMIT ${filter.limit}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), dueAt: r.dueAt.toISOString(), startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    dueAt: r.dueAt.toISOString(),
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    endedAt: r.endedAt?.toISOString() ?? null,
+  }));
 }

@@ -24,6 +24,18 @@ function peekReady(o: RequestOutcome | undefined): { uptimeMs: number | null; re
   }
 }
 
+/** The paths a target is probed on. */
+export function probePaths(target: TargetConfig): { live: string; ready?: string | undefined; startup?: string | undefined } {
+  if (target.check === "openclaw") {
+    return {
+      live: target.probes?.live ?? DEFAULT_PATHS.openclaw.live,
+      ready: target.probes ? target.probes.ready : DEFAULT_PATHS.openclaw.ready,
+      startup: target.probes ? target.probes.startup : DEFAULT_PATHS.openclaw.startup,
+    };
+  }
+  return { live: target.probes?.live ?? DEFAULT_PATHS.http.live };
+}
+
 export type ProbeOptions = { timeoutMs: number; now?: () => number };
 
 /**
@@ -41,11 +53,7 @@ export async function probeTarget(target: TargetConfig, prev: PreviousState, opt
     const path = target.probes?.live ?? DEFAULT_PATHS.http.live;
     return { check: "http", at, path, response: await httpGet(join(target.baseUrl, path), opts.timeoutMs) };
   }
-  const paths = {
-    live: target.probes?.live ?? DEFAULT_PATHS.openclaw.live,
-    ready: target.probes ? target.probes.ready : DEFAULT_PATHS.openclaw.ready,
-    startup: target.probes ? target.probes.startup : DEFAULT_PATHS.openclaw.startup,
-  };
+  const paths = probePaths(target);
   const [live, ready] = await Promise.all([
     httpGet(join(target.baseUrl, paths.live), opts.timeoutMs),
     paths.ready ? httpGet(join(target.baseUrl, paths.ready), opts.timeoutMs) : Promise.resolve(undefined),

@@ -1,9 +1,9 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { NEVER_PROBED, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
+import { NEVER_PROBED, exitObservation, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
 import { effectiveThresholds } from "../settings.ts";
-import { probeTarget } from "./probe-target.ts";
+import { probePaths, probeTarget } from "./probe-target.ts";
 
 export function evaluationPolicy(config: OpsConfig, thresholds: EvaluationPolicy["thresholds"] = config.monitoring.thresholds): EvaluationPolicy {
   return { thresholds, heartbeatTimeoutMs: config.monitoring.heartbeatTimeoutSeconds * 1000 };
@@ -34,4 +34,16 @@ export async function runProbeShard(h: DbHandle, config: OpsConfig, names: strin
   const thresholds = await effectiveThresholds(h.sql, config);
   const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);
   return { ...outcome, probed: observations.length };
+}
+
+/** The driver saw the target's process end: record it as down now, with how it ended, instead of waiting for the next probe. */
+export async function recordExitObservation(h: DbHandle, config: OpsConfig, target: TargetConfig, message: string, at = Date.now()): Promise<RecordOutcome> {
+  const thresholds = await effectiveThresholds(h.sql, config);
+  const obs = exitObservation(target.check, probePaths(target), at, message);
+  return recordObservations(h, [{ name: target.name, obs }], evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);
+}
+
+/** Probe some targets now, outside the cycle (right after a restart, so the board does not wait a whole interval). */
+export async function probeNow(h: DbHandle, config: OpsConfig, names: string[]): Promise<RecordOutcome & { probed: number }> {
+  return runProbeShard(h, config, names);
 }

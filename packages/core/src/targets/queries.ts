@@ -33,6 +33,9 @@ const targetColumns = {
   hInWindow: targetHealing.restartsInWindow,
   hMax: targetHealing.maxAttempts,
   hDriver: targetHealing.driver,
+  hStartingSince: targetHealing.startingSince,
+  hStartDeadline: targetHealing.startDeadline,
+  hLastExit: targetHealing.lastExit,
   dLatest: sql<TargetRow["dLatest"]>`(SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
     FROM diagnoses d WHERE d.target = ${targets.name} ORDER BY d.id DESC LIMIT 1)`,
 };
@@ -66,6 +69,7 @@ export async function getTargetsByName(h: DbHandle, names: string[]): Promise<Ta
            h.paused AS "hPaused", h.restarts AS "hRestarts", h.escalated_at AS "hEscalatedAt", h.escalation_reason AS "hReason",
            h.next_restart_at AS "hNextRestartAt", h.next_attempt AS "hNextAttempt", h.restarting_at AS "hRestartingAt",
            h.restarts_in_window AS "hInWindow", h.max_attempts AS "hMax", h.driver AS "hDriver",
+           h.starting_since AS "hStartingSince", h.start_deadline AS "hStartDeadline", h.last_exit AS "hLastExit",
            (SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
               FROM diagnoses d WHERE d.target = t.name ORDER BY d.id DESC LIMIT 1) AS "dLatest"
     FROM targets t JOIN target_state s ON s.name = t.name LEFT JOIN target_healing h ON h.target = t.name

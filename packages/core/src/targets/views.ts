@@ -26,15 +26,22 @@ export type TargetView = {
 };
 
 export type HealingView = {
-  state: "idle" | "waiting" | "restarting" | "escalated" | "paused";
+  /** starting: a start or restart the driver carried out, waiting for the target to be healthy (tile: "starting (41 s)"). */
+  state: "idle" | "waiting" | "restarting" | "starting" | "escalated" | "paused";
   attempt: number | null;
   maxAttempts: number;
   nextRestartAt: string | null;
   lastRestartAt: string | null;
   escalatedAt: string | null;
   reason: string | null;
+  /** Crashes (exits and uptime resets, whoever restarted it) in the escalation window. */
   restartsInWindow: number;
   driver: string;
+  /** While starting: since when, and when it counts as timed out. */
+  startingSince: string | null;
+  startDeadline: string | null;
+  /** How the target's process last ended, when its driver saw it. */
+  lastExit: { code: number | null; signal: string | null; at: string } | null;
   /** The doctor's latest diagnosis of this target. */
   doctor: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
 };
@@ -80,6 +87,9 @@ export type TargetRow = {
   hInWindow?: number | null;
   hMax?: number | null;
   hDriver?: string | null;
+  hStartingSince?: Date | null;
+  hStartDeadline?: Date | null;
+  hLastExit?: { code: number | null; signal: string | null; at: string } | null;
   dLatest?: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
 };
 
@@ -92,7 +102,9 @@ function toHealingView(row: TargetRow): HealingView | null {
     ? "paused"
     : row.hRestartingAt
       ? "restarting"
-      : row.hEscalatedAt
+      : row.hStartingSince
+        ? "starting"
+        : row.hEscalatedAt
         ? "escalated"
         : row.hNextRestartAt
           ? "waiting"
@@ -108,6 +120,9 @@ function toHealingView(row: TargetRow): HealingView | null {
     reason: row.hReason ?? null,
     restartsInWindow: row.hInWindow ?? 0,
     driver: row.hDriver ?? "none",
+    startingSince: iso(row.hStartingSince ?? null),
+    startDeadline: iso(row.hStartDeadline ?? null),
+    lastExit: row.hLastExit ? { code: row.hLastExit.code, signal: row.hLastExit.signal, at: row.hLastExit.at } : null,
     doctor: row.dLatest ? { ...row.dLatest, at: new Date(row.dLatest.at).toISOString() } : null,
   };
 }

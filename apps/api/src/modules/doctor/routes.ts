@@ -11,6 +11,8 @@ const CaseBody = z.object({
   errorCode: z.string().trim().min(1).max(60),
   signature: z.string().max(500).nullable().optional(),
   keywords: z.array(z.string().trim().min(1).max(80)).max(30),
+  requires: z.array(z.string().trim().min(1).max(80)).max(10).optional().describe("terms the failure lines must all contain for the keywords to count"),
+  exitCodes: z.array(z.number().int().min(0).max(255)).max(10).optional().describe("exit codes that point at this case (78: EX_CONFIG)"),
   solution: z.string().max(4000),
   actions: z.array(CaseActionShape).max(10),
 });
@@ -18,6 +20,8 @@ const CaseBody = z.object({
 const Case = CaseBody.extend({
   id: z.string(),
   signature: z.string().nullable(),
+  requires: z.array(z.string()),
+  exitCodes: z.array(z.number().int()),
   attempts: z.number().int(),
   successes: z.number().int(),
   successRate: z.number().nullable(),
@@ -34,7 +38,8 @@ const Diagnosis = z
     evidence: z.string(),
     caseId: z.string().nullable(),
     confidence: z.number().nullable(),
-    outcome: z.string(),
+    outcome: z.string().describe("running, fixed, not-fixed, no-match, or unsure (cases fit but none clearly: not acted on)"),
+    candidates: z.array(z.object({ caseId: z.string(), confidence: z.number(), matched: z.array(z.string()) })).describe("every case that fitted, best first"),
     detail: z.string().nullable(),
     finishedAt: z.string().nullable(),
   })

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { getTarget, listRestarts, setHealingPaused } from "@ops/core";
+import { JOBS, getTarget, healingAction, listRestarts, setHealingPaused } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import { Target, errorResponses } from "../../schemas.ts";
@@ -11,13 +11,20 @@ const Restart = z
     id: z.number().int(),
     target: z.string(),
     attempt: z.number().int(),
+    kind: z.enum(["start", "restart"]).describe("start: the console's own first start of a target it runs; restart: after a failure"),
     driver: z.string(),
-    status: z.enum(["started", "succeeded", "failed", "interrupted"]),
+    status: z
+      .enum(["started", "starting", "healthy", "failed", "timed-out", "interrupted", "skipped", "succeeded"])
+      .describe("starting: the driver acted, waiting for the target; healthy / failed / timed-out: how the attempt ended"),
     reason: z.string(),
     output: z.string().nullable(),
+    exitCode: z.number().int().nullable(),
+    exitSignal: z.string().nullable(),
+    stderrTail: z.string().nullable().describe("the process's last lines before it exited (redacted)"),
     dueAt: z.string(),
     startedAt: z.string(),
-    finishedAt: z.string().nullable(),
+    finishedAt: z.string().nullable().describe("when the driver finished acting"),
+    endedAt: z.string().nullable().describe("when the attempt ended: healthy, failed or timed out"),
   })
   .meta({ id: "Restart" });
 
@@ -51,6 +58,34 @@ export async function healingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     },
     async (req) => {
       await setHealingPaused(deps.db, ctxOf(req), req.params.name, req.body.paused);
+      const target = await getTarget(deps.db, req.params.name);
+      await deps.bus.publish({ type: "target.update", targets: [target] });
+      return { target };
+    },
+  );
+
+  r.post(
+    "/api/targets/:name/healing/actions",
+    {
+      config: { auth: "healing:control" },
+      schema: {
+        tags: ["self-healing"],
+        summary: "Act on a target's ladder: retry (one restart now, even while escalated) or reset (forget restarts, crashes and the escalation)",
+        params: z.object({ name: z.string().min(1).max(63) }),
+        body: z.object({ action: z.enum(["retry", "reset"]) }).strict(),
+        response: { 200: z.object({ target: Target }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const job = await healingAction(deps.db, ctxOf(req), req.params.name, req.body.action);
+      if (job) {
+        await deps.queues.healing.add(JOBS.restart.name, JOBS.restart.payload.parse(job), {
+          jobId: `restart-${job.attemptKey.replaceAll(":", "-")}`,
+          attempts: 1,
+          removeOnComplete: { count: 1000 },
+          removeOnFail: { count: 1000 },
+        });
+      }
       const target = await getTarget(deps.db, req.params.name);
       await deps.bus.publish({ type: "target.update", targets: [target] });
       return { target };

@@ -1,0 +1,84 @@
+import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, type LastExit } from "@ops/core";
+import type { WorkerRuntime } from "../runtime.ts";
+import { publishIncident, publishProbeOutcome } from "./publish.ts";
+
+type Log = (msg: string, extra?: Record<string, unknown>) => void;
+
+const PROCESS_POLL_MS = 250;
+const SIMULATOR_POLL_MS = 500;
+
+type SimAgent = { name: string; pid: number | null; state: string; lastExitCode: number | null; lastSignal: string | null; lastError: string | null };
+
+/**
+ * A crash is an event, not something the next probe finds: where the driver supervises the process (the
+ * `process` driver's supervisor, the simulator), an exit turns the target `down` with its exit code and
+ * signal at once, ends a start in progress as failed, and hands the ladder the target.
+ */
+export async function handleExit(rt: WorkerRuntime, name: string, exit: LastExit, log: Log): Promise<void> {
+  const target = rt.config.fleet.targets.find((t) => t.name === name && t.enabled);
+  if (!target) return;
+  const how = describeExit(exit);
+  log(`${name}: ${how}`, { target: name, exitCode: exit.code, signal: exit.signal });
+  const { attemptKey } = await recordExit(rt.db, name, exit);
+  const outcome = await recordExitObservation(rt.db, rt.config, target, how);
+  await publishProbeOutcome(rt, outcome, null);
+  if (attemptKey) {
+    const last = exit.tail.filter((l) => l.trim()).slice(-3).join(" | ");
+    await publishIncident(rt, await narrateOutage(rt.db, name, "restart", "watchdog", `the start failed: ${how}${last ? ` (last lines: ${last})` : ""}`));
+  }
+}
+
+export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<void> {
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const loop = (everyMs: number, fn: () => Promise<void>) => {
+    const tick = async () => {
+      if (stopped) return;
+      const p = fn().catch((err: unknown) => log(`exit watcher: ${(err as Error).message}`));
+      running = p;
+      await p;
+      if (!stopped) timers.push(setTimeout(() => void tick(), everyMs));
+    };
+    void tick();
+  };
+  const targets = rt.config.fleet.targets.filter((t) => t.enabled);
+  if (targets.some((t) => t.restart.driver === "process")) {
+    loop(PROCESS_POLL_MS, async () => {
+      for (const e of await collectProcessExits(rt.db)) {
+        if (e.intentional) continue;
+        await handleExit(rt, e.target, { pid: e.pid, code: e.code, signal: e.signal, at: e.at.toISOString(), tail: e.tail }, log);
+      }
+    });
+  }
+  const simulated = new Set(targets.filter((t) => t.restart.driver === "simulator").map((t) => t.name));
+  if (simulated.size > 0) {
+    const seen = new Map<string, number>();
+    loop(SIMULATOR_POLL_MS, async () => {
+      let agents: SimAgent[];
+      try {
+        const res = await fetch(`${rt.config.fleet.simulator.controlUrl}/agents`, { signal: AbortSignal.timeout(2000) });
+        agents = ((await res.json()) as { agents: SimAgent[] }).agents;
+      } catch {
+        return; // the simulator is restarting or gone: the probes say so
+      }
+      for (const a of agents) {
+        if (!simulated.has(a.name)) continue;
+        const before = seen.get(a.name);
+        if (a.pid !== null) seen.set(a.name, a.pid);
+        if (before === undefined || a.pid !== null || (a.state !== "crashed" && a.state !== "failed")) continue;
+        seen.delete(a.name);
+        // Every worker watches; the first to claim this pid's exit reports it.
+        const claimed = await rt.redis.set(`${rt.env.OPS_REDIS_PREFIX}:exit:${a.name}:${before}`, "1", "EX", 3600, "NX");
+        if (claimed !== "OK") continue;
+        const tail = (a.lastError ?? "").split("\n").filter(Boolean).slice(-40);
+        await handleExit(rt, a.name, { pid: before, code: a.lastExitCode, signal: a.lastSignal, at: new Date().toISOString(), tail }, log);
+      }
+    });
+  }
+  return async () => {
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    await running;
+  };
+}
