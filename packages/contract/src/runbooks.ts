@@ -98,6 +98,12 @@ export type RunSummary = {
   doneSteps: number;
   currentStep: number | null;
   error: string | null;
+  /**
+   * One line per step that failed but said `onFailure: continue`, e.g. "step 1 'Check health' failed
+   * (continued): connection refused". Such a run still ends succeeded; only a failing step without
+   * `continue` fails it.
+   */
+  warnings: string[];
   cancelRequested: boolean;
 };
 

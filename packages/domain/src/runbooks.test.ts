@@ -5,13 +5,18 @@ import {
   applyDecision,
   checkConfirmation,
   checkDefinition,
+  failureLine,
   mayRunProcedure,
   nextMove,
+  outcomeLabel,
   planLength,
   resolvePlan,
+  runOutcome,
   validateParams,
   type CommandAllowList,
+  type FinishedStep,
   type FleetTarget,
+  type RunOutcome,
   type StepProgress,
 } from "./runbooks.ts";
 
@@ -217,7 +222,8 @@ describe("what an executor does next", () => {
     ["a waiting step keeps waiting", [step(0, "waiting-for-human")], { kind: "waiting", index: 0 }],
     ["a failure stops the run", [step(0, "failed"), step(1, "pending")], { kind: "finished", outcome: "failed" }],
     ["a tolerated failure goes on", [step(0, "failed", { onFailure: "continue" }), step(1, "pending")], { kind: "execute", index: 1, resumed: false }],
-    ["a tolerated failure still fails the run at the end", [step(0, "failed", { onFailure: "continue" }), step(1, "succeeded")], { kind: "finished", outcome: "failed" }],
+    ["a tolerated failure does not fail the run (it is a warning)", [step(0, "failed", { onFailure: "continue" }), step(1, "succeeded")], { kind: "finished", outcome: "succeeded" }],
+    ["a failure without continue after a tolerated one fails the run", [step(0, "failed", { onFailure: "continue" }), step(1, "failed")], { kind: "finished", outcome: "failed" }],
     ["all done", [step(0, "succeeded"), step(1, "skipped")], { kind: "finished", outcome: "succeeded" }],
     ["an empty plan is done", [], { kind: "finished", outcome: "succeeded" }],
   ])("%s", (_name, steps, expected) => {
@@ -245,6 +251,59 @@ describe("what an executor does next", () => {
     expect(applyDecision(false, "retry")).toBe("pending");
     expect(applyDecision(false, "skip")).toBe("skipped");
     expect(applyDecision(true, "retry")).toMatchObject({ error: expect.stringContaining("nothing to retry") });
+  });
+});
+
+describe("a run's outcome", () => {
+  const done = (index: number, status: FinishedStep["status"], extra: Partial<FinishedStep> = {}): FinishedStep => ({ index, status, onFailure: "stop", title: `Step ${index + 1}`, output: "", ...extra });
+
+  it.each<[string, FinishedStep[], RunOutcome]>([
+    ["all succeeded", [done(0, "succeeded"), done(1, "skipped")], { status: "succeeded", error: null, warnings: [] }],
+    [
+      "restart one agent: the health check failed while the gateway was down, the rest fixed it",
+      [
+        done(0, "failed", { onFailure: "continue", title: "Check health", output: "alpha is down: connection refused (expected ok or warning)" }),
+        done(1, "succeeded", { title: "Restart alpha" }),
+        done(2, "succeeded", { title: "Wait for alpha" }),
+      ],
+      { status: "succeeded", error: null, warnings: ["step 1 'Check health' failed (continued): alpha is down: connection refused (expected ok or warning)"] },
+    ],
+    [
+      "a warning per tolerated failure, in order",
+      [done(0, "failed", { onFailure: "continue", title: "A", output: "$ pg_isready\nno response" }), done(1, "failed", { onFailure: "continue", title: "B" })],
+      { status: "succeeded", error: null, warnings: ["step 1 'A' failed (continued): no response", "step 2 'B' failed (continued): no output"] },
+    ],
+    [
+      "only a failing step without continue fails the run",
+      [done(0, "failed", { onFailure: "continue", title: "A", output: "x" }), done(1, "failed", { title: "Restart alpha" }), done(2, "skipped")],
+      { status: "failed", error: "step 2 failed: Restart alpha", warnings: ["step 1 'A' failed (continued): x"] },
+    ],
+    ["nothing to do", [], { status: "succeeded", error: null, warnings: [] }],
+  ])("%s", (_name, steps, expected) => {
+    expect(runOutcome(steps)).toEqual(expected);
+  });
+
+  it("the failure line skips the command echo and the resume note, and is kept short", () => {
+    expect(failureLine("resumed after the worker stopped during this step\n$ psql -X\n\npsql: connection refused\nmore")).toBe("psql: connection refused");
+    expect(failureLine("x".repeat(500))).toHaveLength(200);
+    expect(failureLine(undefined)).toBe("no output");
+  });
+
+  it("labels an outcome with its warnings", () => {
+    expect(outcomeLabel("succeeded", 0)).toBe("succeeded");
+    expect(outcomeLabel("succeeded", 1)).toBe("succeeded with 1 warning");
+    expect(outcomeLabel("failed", 2)).toBe("failed with 2 warnings");
+  });
+
+  it("agrees with what the executor decides when the last step is done", () => {
+    const statuses = ["succeeded", "failed", "skipped"] as const;
+    for (const a of statuses)
+      for (const b of statuses)
+        for (const ca of ["stop", "continue"] as const) {
+          const steps = [done(0, a, { onFailure: ca }), done(1, b)];
+          const move = nextMove(steps.map((s) => ({ ...s, retrySafe: true, manual: false })));
+          expect(move).toEqual({ kind: "finished", outcome: runOutcome(steps).status });
+        }
   });
 });
 

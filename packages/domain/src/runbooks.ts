@@ -463,17 +463,13 @@ export type NextMove =
  * what makes a resumed run safe: a step is marked running before it acts and done after.
  */
 export function nextMove(steps: readonly StepProgress[]): NextMove {
-  let failed = false;
   for (const s of steps) {
     switch (s.status) {
       case "succeeded":
       case "skipped":
         continue;
       case "failed":
-        if (s.onFailure === "continue") {
-          failed = true;
-          continue;
-        }
+        if (s.onFailure === "continue") continue;
         return { kind: "finished", outcome: "failed" };
       case "running":
         return s.retrySafe && !s.manual ? { kind: "execute", index: s.index, resumed: true } : { kind: "interrupted", index: s.index };
@@ -483,7 +479,56 @@ export function nextMove(steps: readonly StepProgress[]): NextMove {
         return s.manual ? { kind: "ask-human", index: s.index } : { kind: "execute", index: s.index, resumed: false };
     }
   }
-  return { kind: "finished", outcome: failed ? "failed" : "succeeded" };
+  return { kind: "finished", outcome: runOutcome(steps).status };
+}
+
+/** A finished step as the outcome rule reads it; title and output only make the messages. */
+export type FinishedStep = Pick<StepProgress, "index" | "status" | "onFailure"> & { title?: string | undefined; output?: string | undefined };
+
+export type RunOutcome = {
+  status: "succeeded" | "failed";
+  /** Why the run failed: the first failing step that does not say `onFailure: continue`. */
+  error: string | null;
+  /** One per failed step that said `onFailure: continue`: the run went on, and so did its outcome. */
+  warnings: string[];
+};
+
+/** The line of a step's output that says why it failed: the first one that is not the command echo or a resume note. */
+export function failureLine(output: string | undefined, max = 200): string {
+  const line = (output ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("$ ") && !l.startsWith("resumed after the worker stopped"));
+  if (!line) return "no output";
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** "step 1 'Check health' failed (continued): connection refused" */
+export function continuedWarning(s: FinishedStep): string {
+  return `step ${s.index + 1}${s.title ? ` '${s.title}'` : ""} failed (continued): ${failureLine(s.output)}`;
+}
+
+/**
+ * How a run ends: failed by the first failing step without `onFailure: continue`; otherwise succeeded, with a
+ * warning for every step that failed and said `continue` (a check that failed while the gateway was down,
+ * before the steps after it fixed it, does not make the run a failure).
+ */
+export function runOutcome(steps: readonly FinishedStep[]): RunOutcome {
+  const warnings: string[] = [];
+  for (const s of steps) {
+    if (s.status !== "failed") continue;
+    if (s.onFailure === "continue") {
+      warnings.push(continuedWarning(s));
+      continue;
+    }
+    return { status: "failed", error: `step ${s.index + 1} failed: ${s.title ?? "(untitled)"}`, warnings };
+  }
+  return { status: "succeeded", error: null, warnings };
+}
+
+/** "succeeded", "succeeded with 1 warning", "failed with 2 warnings", "cancelled". */
+export function outcomeLabel(status: string, warnings: number): string {
+  return warnings > 0 ? `${status} with ${warnings} warning${warnings === 1 ? "" : "s"}` : status;
 }
 
 export const HUMAN_DECISIONS = ["done", "retry", "skip"] as const;

@@ -1,6 +1,6 @@
 import type { TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { MTTR_TARGET_MS, canTransition, mttd, mttr, normaliseLine, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
+import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseLine, outageTimes, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
 import type { IncidentView, TimelineEntry } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
@@ -70,23 +70,109 @@ export async function listIncidents(h: DbHandle, f: { status: "open" | "resolved
   return rows.map(toView);
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Incident numbers: gap-free, from the `counters` row 'incident', taken under its row lock in the transaction
+// that inserts the incident (a rolled-back insert gives its number back). A bigserial would burn a value for
+// every insert that conflicts or rolls back, and INC-4, INC-7 … would never exist.
+
+const COUNTER = "incident";
+
+/**
+ * Lock the incident counter for the rest of the transaction: every opening of an incident queues here, so
+ * a check made after this sees every incident committed before. A database whose counter row is missing
+ * (created before it existed) gets one from the highest id in use.
+ */
+async function lockIncidentCounter(tx: postgres.TransactionSql): Promise<void> {
+  const [row] = await tx`SELECT value FROM counters WHERE name = ${COUNTER} FOR UPDATE`;
+  if (row) return;
+  await tx`INSERT INTO counters (name, value) SELECT ${COUNTER}, coalesce(max(id), 0) FROM incidents ON CONFLICT (name) DO NOTHING`;
+  await tx`SELECT value FROM counters WHERE name = ${COUNTER} FOR UPDATE`;
+}
+
+/** The next incident id; call only with the counter locked and only when the insert will follow. */
+async function takeIncidentId(tx: postgres.TransactionSql): Promise<number> {
+  // greatest(): never hand out an id a row already has (one inserted by an older version of the console).
+  const [row] = await tx<{ value: string }[]>`
+    UPDATE counters SET value = greatest(value, (SELECT coalesce(max(id), 0) FROM incidents)) + 1 WHERE name = ${COUNTER} RETURNING value`;
+  return Number(row!.value);
+}
+
+/** Thrown inside the transaction to roll it back (and the number it took with it). */
+class NotOpened extends Error {}
+
+// ---------------------------------------------------------------------------------------------------------
 /** The watchdog's side: open one incident per outage, narrate it, and close it when the target is back. */
-export async function openOutageIncident(h: DbHandle, target: TargetConfig, startedAt: Date, reason: string): Promise<number | null> {
-  return h.sql.begin(async (tx) => {
-    const [others] = await tx<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM target_state s JOIN targets t ON t.name = s.name
-      WHERE s.status = 'down' AND t.kind = 'agent' AND t.enabled AND t.retired_at IS NULL AND s.name <> ${target.name}`;
-    const severity = severityForOutage(target.kind, others?.n ?? 0);
-    const [row] = await tx<{ id: string }[]>`
-      INSERT INTO incidents (title, severity, source, target, targets, started_at, signature)
-      VALUES (${`${target.displayName ?? target.name} down: ${reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[], ${startedAt}, ${normaliseLine(reason)})
-      ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
-    if (!row) return null;
-    const id = Number(row.id);
-    const why = target.kind === "service" ? "a service the agents depend on" : (others?.n ?? 0) > 0 ? `${others!.n} other agent(s) down too` : "one agent down";
-    await appendEvent(tx, id, "opened", "watchdog", `${target.name} is down (${reason}); ${severity}: ${why}`);
-    return id;
-  });
+
+export type OutageOpening = {
+  /** The probe's reason, e.g. "connection refused". */
+  reason: string;
+  /** When the driver saw the process exit, if it knows: the failure's start. */
+  failedAt?: Date | null | undefined;
+  /**
+   * When the caller first saw the target failing (its first failed probe). Bounds a process exit from above,
+   * and stands in for the detection only when the console has no record of the target being down at all.
+   */
+  seenFailingAt?: Date | null | undefined;
+};
+
+/**
+ * Open the outage incident of a target that is down, unless one is open already (then null, and no number
+ * is taken). Its start is the process exit when the driver knows it, else the last healthy sample; its
+ * detection is when the console first recorded the target as down (see `outageTimes` in @ops/domain).
+ *
+ * Call as `openOutageIncident(h, target, { reason, failedAt })`; the older positional form
+ * `openOutageIncident(h, target, firstFailedAt, reason, failedAt?)` is still accepted.
+ */
+export async function openOutageIncident(h: DbHandle, target: TargetConfig, opening: OutageOpening): Promise<number | null>;
+export async function openOutageIncident(h: DbHandle, target: TargetConfig, startedAt: Date, reason: string, failedAt?: Date | null): Promise<number | null>;
+export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: OutageOpening | Date, reason?: string, failedAt?: Date | null): Promise<number | null> {
+  const o: OutageOpening = a instanceof Date ? { reason: reason ?? "down", seenFailingAt: a, failedAt: failedAt ?? null } : a;
+  try {
+    return await h.sql.begin(async (tx) => {
+      // Without the lock first: an incident already open (the usual case, every ladder cycle of an outage) costs nothing.
+      if ((await openIncidentIdFor(tx, target.name)) !== null) return null;
+      await lockIncidentCounter(tx);
+      if ((await openIncidentIdFor(tx, target.name)) !== null) return null;
+
+      const [st] = await tx<{ status: string; since: Date | null; lastOkAt: Date | null; failingSince: Date | null; downAt: Date | null; now: Date }[]>`
+        SELECT s.status, s.since, s.last_ok_at AS "lastOkAt", s.failing_since AS "failingSince",
+          (SELECT max(e.at) FROM status_events e WHERE e.target = s.name AND e.kind = 'status' AND e.to_status = 'down') AS "downAt", now() AS now
+        FROM (SELECT ${target.name}::text AS name) n LEFT JOIN target_state s ON s.name = n.name`;
+      const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+      const now = st!.now.getTime();
+      const seen = ms(o.seenFailingAt) ?? ms(st?.failingSince);
+      const detected = detectionTime({ downEventAt: ms(st?.downAt), status: st?.status ?? null, since: ms(st?.since), fallback: ms(o.seenFailingAt), now });
+      const times = outageTimes({ failedAt: ms(o.failedAt), lastOkAt: ms(st?.lastOkAt), firstFailedAt: seen, recordedDownAt: detected, now });
+
+      const [others] = await tx<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM target_state s JOIN targets t ON t.name = s.name
+        WHERE s.status = 'down' AND t.kind = 'agent' AND t.enabled AND t.retired_at IS NULL AND s.name <> ${target.name}`;
+      const severity = severityForOutage(target.kind, others?.n ?? 0);
+      const id = await takeIncidentId(tx);
+      const [row] = await tx<{ id: string }[]>`
+        INSERT INTO incidents (id, title, severity, source, target, targets, started_at, detected_at, signature)
+        VALUES (${id}, ${`${target.displayName ?? target.name} down: ${o.reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[],
+          ${new Date(times.startedAt)}, ${new Date(times.detectedAt)}, ${normaliseLine(o.reason)})
+        ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
+      // The partial unique index is the last line of defence; losing to it must not cost a number.
+      if (!row) throw new NotOpened();
+      const why = target.kind === "service" ? "a service the agents depend on" : (others?.n ?? 0) > 0 ? `${others!.n} other agent(s) down too` : "one agent down";
+      const lag = Math.round((times.detectedAt - times.startedAt) / 1000);
+      const when =
+        times.startedFrom === "detection"
+          ? "no earlier healthy sample: started when detected"
+          : `${times.startedFrom === "exit" ? "process exited" : "last healthy"} ${new Date(times.startedAt).toISOString()}, detected ${lag} s later`;
+      await appendEvent(tx, id, "opened", "watchdog", `${target.name} is down (${o.reason}); ${severity}: ${why}; ${when}`, {
+        startedFrom: times.startedFrom,
+        startedAt: new Date(times.startedAt).toISOString(),
+        detectedAt: new Date(times.detectedAt).toISOString(),
+      });
+      return id;
+    });
+  } catch (err) {
+    if (err instanceof NotOpened) return null;
+    throw err;
+  }
 }
 
 export async function openIncidentIdFor(sql: Sql, target: string): Promise<number | null> {
@@ -122,9 +208,10 @@ export async function resolveOutageIncident(h: DbHandle, target: string): Promis
 export async function openIncident(h: DbHandle, ctx: RequestContext, input: { title: string; severity: Severity; targets?: string[] | undefined; summary?: string | undefined }) {
   requirePermission(ctx, "incidents:write");
   return h.sql.begin(async (tx) => {
+    await lockIncidentCounter(tx);
     const [row] = await tx<{ id: string }[]>`
-      INSERT INTO incidents (title, severity, source, targets, summary, started_at)
-      VALUES (${input.title}, ${input.severity}, 'manual', ${input.targets ?? []}::text[], ${input.summary ?? null}, now()) RETURNING id`;
+      INSERT INTO incidents (id, title, severity, source, targets, summary, started_at)
+      VALUES (${await takeIncidentId(tx)}, ${input.title}, ${input.severity}, 'manual', ${input.targets ?? []}::text[], ${input.summary ?? null}, now()) RETURNING id`;
     const id = Number(row!.id);
     await appendEvent(tx, id, "opened", ctx.actor.label, `opened by hand: ${input.title}`);
     const view = await getIncidentView(tx, id);

@@ -1,6 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { nextMove, redactText, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
+import { nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
 import type postgres from "postgres";
 import type { BusFrame } from "../bus.ts";
 import { latestBackupBefore, resolveBackup, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../backups/backups.ts";
@@ -204,19 +204,21 @@ async function finish(deps: ExecutorDeps, rc: RunContext, status: "succeeded" | 
     const [run] = await tx<{ epoch: number; status: string; incidentId: string | null; title: string }[]>`
       SELECT epoch, status, incident_id AS "incidentId", runbook_title || ' → ' || procedure_title AS title FROM runbook_runs WHERE id = ${rc.runId} FOR UPDATE`;
     if (!run || run.epoch !== rc.epoch || ["succeeded", "failed", "cancelled"].includes(run.status)) return null;
-    await closeRun(tx, rc.runId, status, error);
+    const warnings = await closeRun(tx, rc.runId, status, error);
     const steps = await tx<{ key: string; status: string }[]>`SELECT key, status FROM run_steps WHERE run_id = ${rc.runId} ORDER BY idx`;
     await writeAudit(tx, systemContext(`runbook executor`), {
       action: "runbook.run.finish",
       targetType: "run",
       targetId: String(rc.runId),
-      after: { status, error, steps: Object.fromEntries(steps.map((s) => [s.key, s.status])) },
+      after: { status, outcome: outcomeLabel(status, warnings.length), error, warnings, steps: Object.fromEntries(steps.map((s) => [s.key, s.status])) },
     });
-    return run;
+    return { ...run, warnings };
   });
   if (!done) return;
   if (done.incidentId !== null) {
-    await narrateIncident(deps.db, Number(done.incidentId), "runbook", "runbook executor", `runbook run #${rc.runId} ${status}: ${done.title}${error ? ` (${error})` : ""}`, { runId: rc.runId });
+    const notes = [error, ...done.warnings].filter((x): x is string => !!x);
+    const message = `runbook run #${rc.runId} ${outcomeLabel(status, done.warnings.length)}: ${done.title}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+    await narrateIncident(deps.db, Number(done.incidentId), "runbook", "runbook executor", message, { runId: rc.runId, ...(done.warnings.length ? { warnings: done.warnings } : {}) });
   }
   await publishRun(deps, rc.runId, null);
 }
@@ -267,9 +269,10 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     const progress: StepProgress[] = steps.map((s) => ({ index: s.index, status: s.status, retrySafe: s.retrySafe, onFailure: s.onFailure, manual: s.action.type === "manual" }));
     const move = nextMove(progress);
     if (move.kind === "finished") {
-      const failed = steps.find((s) => s.status === "failed");
-      await finish(deps, rc, move.outcome, failed ? `step ${failed.index + 1} failed: ${failed.title}` : null);
-      return { status: move.outcome, executed };
+      // Only a failing step without `onFailure: continue` fails the run; the others are its warnings.
+      const outcome = runOutcome(steps);
+      await finish(deps, rc, outcome.status, outcome.error);
+      return { status: outcome.status, executed };
     }
     if (move.kind === "waiting") {
       await sql`UPDATE runbook_runs SET status = 'waiting' WHERE id = ${runId} AND epoch = ${rc.epoch}`;

@@ -8,7 +8,9 @@ import {
   checkConfirmation,
   mayRunProcedure,
   resolvePlan,
+  runOutcome,
   validateParams,
+  type FinishedStep,
   type FleetTarget,
   type HumanDecision,
   type ParamValues,
@@ -191,6 +193,7 @@ type RunRow = {
   startedAt: Date | null;
   finishedAt: Date | null;
   error: string | null;
+  warnings: string[] | null;
   cancelRequestedAt: Date | null;
   stepCount: number;
   doneSteps: number;
@@ -200,7 +203,7 @@ type RunRow = {
 const RUN_COLUMNS = `r.id, r.runbook_id AS "runbookId", r.runbook_version AS "runbookVersion", r.runbook_title AS "runbookTitle",
   r.procedure_id AS "procedureId", r.procedure_title AS "procedureTitle", r.status, r.params, r.started_by AS "startedBy",
   r.incident_id AS "incidentId", r.targets, r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt",
-  r.error, r.cancel_requested_at AS "cancelRequestedAt",
+  r.error, r.warnings, r.cancel_requested_at AS "cancelRequestedAt",
   (SELECT count(*)::int FROM run_steps s WHERE s.run_id = r.id) AS "stepCount",
   (SELECT count(*)::int FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('succeeded', 'failed', 'skipped')) AS "doneSteps",
   (SELECT min(s.idx) FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('running', 'waiting-for-human', 'pending')) AS "currentStep"`;
@@ -225,6 +228,7 @@ function toSummary(r: RunRow): RunSummary {
     doneSteps: r.doneSteps,
     currentStep: FINAL_RUN_STATUSES.includes(r.status) ? null : r.currentStep,
     error: r.error,
+    warnings: r.warnings ?? [],
     cancelRequested: r.cancelRequestedAt !== null,
   };
 }
@@ -301,12 +305,19 @@ async function lockRun(tx: postgres.TransactionSql, id: number) {
   return run;
 }
 
-/** Close a run: final status, pending steps skipped, targets released. Runs inside the caller's transaction. */
-export async function closeRun(tx: postgres.TransactionSql, id: number, status: "succeeded" | "failed" | "cancelled", error: string | null): Promise<void> {
+/**
+ * Close a run: final status, its warnings (one per step that failed and said `continue`, see `runOutcome`),
+ * pending steps skipped, targets released. Runs inside the caller's transaction; returns the warnings.
+ */
+export async function closeRun(tx: postgres.TransactionSql, id: number, status: "succeeded" | "failed" | "cancelled", error: string | null): Promise<string[]> {
+  const steps = await tx<FinishedStep[]>`
+    SELECT idx AS index, status, on_failure AS "onFailure", title, output FROM run_steps WHERE run_id = ${id} ORDER BY idx`;
+  const { warnings } = runOutcome(steps);
   await tx`UPDATE run_steps SET status = 'skipped', output = CASE WHEN output = '' THEN ${`not run: the run ${status === "cancelled" ? "was cancelled" : "stopped"}`} ELSE output END
            WHERE run_id = ${id} AND status IN ('pending', 'waiting-for-human')`;
-  await tx`UPDATE runbook_runs SET status = ${status}, finished_at = now(), error = ${error} WHERE id = ${id}`;
+  await tx`UPDATE runbook_runs SET status = ${status}, finished_at = now(), error = ${error}, warnings = ${warnings}::text[] WHERE id = ${id}`;
   await tx`DELETE FROM run_locks WHERE run_id = ${id}`;
+  return warnings;
 }
 
 export type CancelOutcome = { run: RunView; immediate: boolean };

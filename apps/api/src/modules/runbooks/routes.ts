@@ -85,6 +85,7 @@ const RunSummary = z
     doneSteps: z.number().int(),
     currentStep: z.number().int().nullable(),
     error: z.string().nullable(),
+    warnings: z.array(z.string()).describe("one per step that failed with onFailure: continue; the run still succeeded"),
     cancelRequested: z.boolean(),
   })
   .meta({ id: "RunSummary" });

@@ -23,6 +23,7 @@ export function run(id: number, patch: Partial<RunSummary> = {}): RunSummary {
     doneSteps: 1,
     currentStep: 1,
     error: null,
+    warnings: [],
     cancelRequested: false,
     ...patch,
   };

@@ -12,6 +12,7 @@ import {
   matchesRunFilter,
   mergeRunDetail,
   nextBefore,
+  outcomeText,
   paramOfField,
   prefillParams,
   progressLabel,
@@ -28,6 +29,7 @@ import {
   toSummary,
   upsertRun,
   upsertRunPages,
+  warningsLabel,
 } from "./runbooks.ts";
 import type { RunPage } from "./runbooks.ts";
 import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
@@ -394,6 +396,21 @@ describe("runFromFrame", () => {
     const f = runFromFrame({ type: "run.updated", run: { ...run(5), steps: [step(0)] }, step: null });
     expect(f?.run).not.toHaveProperty("steps");
     expect(toSummary(detail(5, [step(0)]))).not.toHaveProperty("steps");
+  });
+});
+
+describe("a run's warnings (steps that failed with onFailure: continue)", () => {
+  it("reads the outcome with its warnings", () => {
+    const w = ["step 1 'Check health' failed (continued): connection refused"];
+    expect(outcomeText(run(1, { status: "succeeded", warnings: w }))).toBe("Succeeded with 1 warning");
+    expect(outcomeText(run(1, { status: "succeeded", warnings: [...w, "step 3 'x' failed (continued): y"] }))).toBe("Succeeded with 2 warnings");
+    expect(outcomeText(run(1, { status: "failed" }))).toBe("Failed");
+    expect(warningsLabel(undefined)).toBe("");
+  });
+
+  it("keeps the warnings of a payload and drops what is not text; an older payload has none", () => {
+    expect(normalizeRunSummary({ id: 1, warnings: ["a", 3, null] } as unknown as RunSummary).warnings).toEqual(["a"]);
+    expect(normalizeRunSummary({ id: 1 } as unknown as RunSummary).warnings).toEqual([]);
   });
 });
 

@@ -428,6 +428,18 @@ export function runFromFrame(frame: Frame): RunFrame | null {
   return { run: toSummary(normalizeRunSummary(frame.run)), step };
 }
 
+/** "1 warning", "2 warnings"; empty when there are none. */
+export function warningsLabel(warnings: readonly string[] | undefined): string {
+  const n = warnings?.length ?? 0;
+  return n === 0 ? "" : `${n} warning${n === 1 ? "" : "s"}`;
+}
+
+/** "Succeeded", "Succeeded with 1 warning" (a step that said `onFailure: continue` failed), "Failed". */
+export function outcomeText(run: Pick<RunSummary, "status" | "warnings">): string {
+  const w = warningsLabel(run.warnings);
+  return w ? `${RUN_STATUS_LABEL[run.status]} with ${w}` : RUN_STATUS_LABEL[run.status];
+}
+
 /** "step 3 of 7", "7 of 7 steps". */
 export function progressLabel(run: Pick<RunSummary, "status" | "stepCount" | "doneSteps" | "currentStep">): string {
   if (isActive(run.status) && run.currentStep != null) return `step ${run.currentStep + 1} of ${run.stepCount}`;

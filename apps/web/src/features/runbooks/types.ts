@@ -76,6 +76,7 @@ export function normalizeRunSummary(raw: RunSummary): RunSummary {
     doneSteps: num(r.doneSteps) ?? 0,
     currentStep: num(r.currentStep),
     error: str(r.error),
+    warnings: strings(r.warnings),
     cancelRequested: r.cancelRequested === true,
   };
 }

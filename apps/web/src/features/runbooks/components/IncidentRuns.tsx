@@ -41,7 +41,7 @@ export function IncidentRuns({ incidentId, now }: { incidentId: number; now: num
                   <Link to={runPath(r.id)} className="inc-key">
                     #{r.id}
                   </Link>
-                  <RunStatusBadge status={r.status} size="sm" />
+                  <RunStatusBadge status={r.status} size="sm" warnings={r.warnings} />
                   <span className="inc-mini__when" title={new Date(r.createdAt).toString()}>
                     {formatAgo(r.startedAt ?? r.createdAt, now)}
                   </span>

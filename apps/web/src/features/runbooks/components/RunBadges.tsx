@@ -1,11 +1,19 @@
-import { RUN_STATUS_LABEL, SEVERITY_LABEL, STEP_STATUS_LABEL } from "../runbooks.ts";
+import { RUN_STATUS_LABEL, SEVERITY_LABEL, STEP_STATUS_LABEL, warningsLabel } from "../runbooks.ts";
 import type { RunbookSeverity, RunStatus, StepStatus } from "../types.ts";
 
-export function RunStatusBadge({ status, testId, size = "md" }: { status: RunStatus; testId?: string; size?: "sm" | "md" | "lg" }) {
+export function RunStatusBadge({ status, testId, size = "md", warnings }: { status: RunStatus; testId?: string; size?: "sm" | "md" | "lg"; warnings?: readonly string[] }) {
+  const w = warningsLabel(warnings);
   return (
-    <span className={`badge badge--${size} run-status run-status--${status}`} data-status={status} data-testid={testId}>
+    <span
+      className={`badge badge--${size} run-status run-status--${status}${w ? " run-status--warned" : ""}`}
+      data-status={status}
+      data-warnings={warnings?.length ?? 0}
+      data-testid={testId}
+      title={w ? warnings!.join("\n") : undefined}
+    >
       <span className="badge__dot run-status__dot" aria-hidden="true" />
       {RUN_STATUS_LABEL[status]}
+      {w && <span className="run-status__warn"> · {w}</span>}
     </span>
   );
 }

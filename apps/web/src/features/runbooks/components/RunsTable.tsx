@@ -27,7 +27,7 @@ function Row({ run, now }: { run: RunSummary; now: number }) {
         </span>
       </td>
       <td>
-        <RunStatusBadge status={run.status} size="sm" />
+        <RunStatusBadge status={run.status} size="sm" warnings={run.warnings} />
         <span className="cell-note">{progressLabel(run)}</span>
       </td>
       <td>

@@ -13,7 +13,7 @@ import { TargetLinks } from "../../incidents/components/IncidentTable.tsx";
 import { RunStatusBadge } from "../components/RunBadges.tsx";
 import { StepList } from "../components/StepList.tsx";
 import { useCancelRun, useContinueRun, useRun } from "../queries.ts";
-import { formatElapsed, formatParam, isActive, progressLabel, rerunSearch, runElapsed } from "../runbooks.ts";
+import { formatElapsed, formatParam, isActive, outcomeText, progressLabel, rerunSearch, runElapsed } from "../runbooks.ts";
 import type { RunView } from "../types.ts";
 
 function BackLink() {
@@ -112,7 +112,7 @@ function RunDetail({ id }: { id: number }) {
         <div className="run-head__main">
           <div className="run-head__badges">
             <span className="run-head__id">Run #{run.id}</span>
-            <RunStatusBadge status={run.status} size="lg" testId="run-status" />
+            <RunStatusBadge status={run.status} size="lg" testId="run-status" warnings={run.warnings} />
             <span className="rb-version" data-testid="run-version">
               v{run.runbookVersion}
             </span>
@@ -167,6 +167,19 @@ function RunDetail({ id }: { id: number }) {
       {run.error && (
         <Banner tone="error" testId="run-failure">
           {run.error}
+        </Banner>
+      )}
+      {run.warnings.length > 0 && (
+        <Banner tone="warning" testId="run-warnings">
+          <strong>{outcomeText(run)}</strong>: {run.warnings.length === 1 ? "a step" : "steps"} that may fail without failing the run (
+          <code>onFailure: continue</code>) did.
+          <ul className="run-warnings">
+            {run.warnings.map((w, i) => (
+              <li key={i} data-testid="run-warning">
+                {w}
+              </li>
+            ))}
+          </ul>
         </Banner>
       )}
 
