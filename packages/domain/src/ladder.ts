@@ -81,7 +81,8 @@ export function startSucceeded(status: string, ready: boolean | null): boolean {
 
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 120) return `${s} s`;
+  return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 /** What to do about a target now. */
