@@ -8,6 +8,7 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
 import { installSchedules, startWorkers } from "../src/worker.ts";
+import { startExitWatcher } from "../src/jobs/exits.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ops-process-"));
 const script = join(dir, "gateway.mjs");
@@ -30,6 +31,7 @@ let stack: Awaited<ReturnType<typeof openTestStack>>;
 let cfg: ReturnType<typeof writeTestConfig>;
 let rt: WorkerRuntime;
 let workers: Worker[];
+let stopWatcher: () => Promise<void>;
 let port: number;
 
 beforeAll(async () => {
@@ -49,21 +51,23 @@ beforeAll(async () => {
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
-      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60, startupGraceSeconds: 0 });
+      Object.assign(m.selfHealing as object, { backoffSeconds: [1], maxRestartsInWindow: 10, restartWindowSeconds: 60 });
     },
   });
   rt = await openRuntime(readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir }));
   await installSchedules(rt);
   workers = startWorkers(rt, () => {});
+  stopWatcher = startExitWatcher(rt, () => {});
 });
 
 afterAll(async () => {
+  await stopWatcher?.();
   await Promise.all((workers ?? []).map((w) => w.close()));
   await rt?.queues.probes.removeJobScheduler("probe-cycle");
   const procs = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes`;
   for (const p of procs) {
     try {
-      process.kill(-p.pid, "SIGKILL");
+      process.kill(p.pid, "SIGKILL");
     } catch {}
   }
   await rt?.close();
@@ -73,19 +77,32 @@ afterAll(async () => {
 });
 
 describe("[LADDER] the process driver: the console supervises the command itself", () => {
-  it("starts a down target's program, and starts it again after a SIGKILL, with its cwd, environment and log file", async () => {
+  it("starts a down target's program once (a start, not a restart), and after a SIGKILL sees it down at once and restarts it", async () => {
     await until("started and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
     const [first] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
     expect(readFileSync(logFile, "utf8")).toContain(`listening on ${port} as epsilon`);
+    const started = await until("the start attempt ended healthy", () => listRestarts(stack.db, { target: "epsilon", limit: 5 }), (r) => r[0]?.status === "healthy");
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ kind: "start", driver: "process", status: "healthy" });
+    expect(await stack.db.sql`SELECT 1 FROM incidents`).toHaveLength(0);
 
+    const killedAt = Date.now();
     process.kill(first!.pid, "SIGKILL");
-    await until("seen down", () => getTarget(stack.db, "epsilon"), (t) => t.status === "down");
+    const down = await until("seen down", () => getTarget(stack.db, "epsilon"), (t) => t.status === "down", 5000);
+    // The supervisor reports the exit: no probe interval to wait for.
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+    expect(down.reason).toBe("process killed by SIGKILL");
+    expect(down.healing?.lastExit).toMatchObject({ code: null, signal: "SIGKILL" });
     const back = await until("restarted and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
     expect(back.version).toBe("test-1");
     const [second] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
     expect(second!.pid).not.toBe(first!.pid);
-    const restarts = await listRestarts(stack.db, { target: "epsilon", limit: 5 });
-    expect(restarts[0]).toMatchObject({ driver: "process", status: "succeeded" });
+    const restarts = await until("the restart ended healthy", () => listRestarts(stack.db, { target: "epsilon", limit: 5 }), (r) => r[0]?.status === "healthy");
+    expect(restarts[0]).toMatchObject({ kind: "restart", driver: "process", status: "healthy" });
     expect(restarts[0]!.output).toMatch(/^(re)?started pid \d+/);
+    const [healing] = await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`;
+    expect(healing!.crashes).toHaveLength(1);
+    const [incident] = await stack.db.sql<{ startedAt: Date; detectedAt: Date }[]>`SELECT started_at AS "startedAt", detected_at AS "detectedAt" FROM incidents WHERE target = 'epsilon'`;
+    expect(Math.abs(incident!.startedAt.getTime() - killedAt)).toBeLessThan(1000);
   });
 });
