@@ -9,12 +9,15 @@ import {
   incidentElapsed,
   incidentFromFrame,
   incidentsQuery,
+  formatLag,
   matchesFilter,
+  mttdText,
   mttrVsTarget,
   nextBefore,
   openByTarget,
   sinceStart,
   sortWorstFirst,
+  startedFromOf,
   upsertIncident,
   upsertIncidentPages,
   validateNote,
@@ -22,6 +25,40 @@ import {
 import type { IncidentPage } from "./incidents.ts";
 import { normalizeEntry, normalizeIncident } from "./types.ts";
 import type { Incident, TimelineEntry } from "./types.ts";
+
+describe("MTTD in words", () => {
+  const T = Date.parse("2026-11-23T10:04:31.000Z");
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const when = (started: number, detected: number, source: Incident["source"] = "ladder") => ({ startedAt: iso(started), detectedAt: iso(detected), source });
+
+  it("says when it failed, when it was detected, and how long that took", () => {
+    expect(mttdText(when(T - 19_000, T), "exit", T + 60_000, "UTC")).toEqual({ text: "Failed 10:04:12 · detected 10:04:31 (19 s later)", basis: "from the process exit", state: "lag" });
+    expect(mttdText(when(T - 19_000, T), "last-ok", T, "UTC").basis).toBe("from the last healthy sample");
+    expect(mttdText(when(T - 5 * M, T), null, T, "UTC")).toEqual({ text: "Failed 09:59:31 · detected 10:04:31 (5 m later)", basis: null, state: "lag" });
+    expect(mttdText(when(T - 300, T), "exit", T, "UTC").text).toBe("Failed 10:04:30 · detected 10:04:31 (<1 s later)");
+  });
+
+  it("says there was no earlier healthy sample instead of 0 s", () => {
+    expect(mttdText(when(T, T), "detection", T, "UTC")).toEqual({ text: "Failed and detected 10:04:31", basis: "no earlier healthy sample", state: "unknown" });
+    expect(mttdText(when(T, T), null, T, "UTC").basis).toBe("no earlier healthy sample");
+    expect(mttdText(when(T, T), "exit", T, "UTC").basis).toBe("from the process exit, at the same moment");
+    expect(mttdText(when(T, T, "manual"), null, T, "UTC")).toEqual({ text: "Opened by hand 10:04:31", basis: "no earlier failure time known", state: "unknown" });
+    expect(mttdText({ startedAt: "nope", detectedAt: iso(T), source: "ladder" }, null, T).text).toBe("—");
+  });
+
+  it("reads the start's source from the opened entry", () => {
+    const e = (details: Record<string, unknown> | null, kind = "opened"): TimelineEntry => ({ id: 1, at: iso(T), kind, actor: "watchdog", message: "", details });
+    expect(startedFromOf([e({ startedFrom: "exit" })])).toBe("exit");
+    expect(startedFromOf([e({ startedFrom: "last-ok" }, "note")])).toBeNull();
+    expect(startedFromOf([e({ startedFrom: "weird" })])).toBeNull();
+    expect(startedFromOf([e(null)])).toBeNull();
+    expect(startedFromOf(undefined)).toBeNull();
+  });
+
+  it("formats the lag", () => {
+    expect([0, 999, 1000, 19_400, 59_600, 90_000].map(formatLag)).toEqual(["<1 s", "<1 s", "1 s", "19 s", "59 s", "1 m"]);
+  });
+});
 
 describe("mttrVsTarget", () => {
   it("reads resolved MTTR against the severity's target", () => {

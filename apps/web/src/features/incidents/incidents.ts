@@ -1,4 +1,4 @@
-import { DASH, elapsedSince, formatDuration } from "../../lib/format.ts";
+import { DASH, elapsedSince, formatDuration, formatTimestamp } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { isIncidentLike, normalizeIncident } from "./types.ts";
 import type { Incident, IncidentFilter, Severity, StatusFilter, TimelineEntry } from "./types.ts";
@@ -84,6 +84,53 @@ export function mttrVsTarget(i: Incident, now: number): VsTarget {
   if (elapsed == null) return { text: `target ${formatTarget(target)}`, state: "none" };
   if (elapsed > target) return { text: `${formatDuration(elapsed - target)} over ${formatTarget(target)}`, state: "over" };
   return { text: `${formatDuration(target - elapsed)} left of ${formatTarget(target)}`, state: "running" };
+}
+
+/** Where the watchdog took an outage's start from (the "opened" entry's details say). */
+export type StartedFrom = "exit" | "last-ok" | "detection";
+
+const START_BASIS: Record<StartedFrom, string> = {
+  exit: "from the process exit",
+  "last-ok": "from the last healthy sample",
+  detection: "no earlier healthy sample",
+};
+
+/** The start's source from the timeline's "opened" entry, when the watchdog recorded one. */
+export function startedFromOf(timeline: readonly TimelineEntry[] | undefined): StartedFrom | null {
+  const v = timeline?.find((e) => e.kind === "opened")?.details?.startedFrom;
+  return v === "exit" || v === "last-ok" || v === "detection" ? v : null;
+}
+
+/** "19 s", "<1 s", "4 m": how long detection took. */
+export function formatLag(ms: number): string {
+  if (ms < 1000) return "<1 s";
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s`;
+  return formatDuration(ms);
+}
+
+export type MttdText = { text: string; basis: string | null; state: "lag" | "unknown" };
+
+/**
+ * MTTD read plainly: "Failed 10:04:12 · detected 10:04:31 (19 s later)". When the start is the detection
+ * because nothing earlier is known, it says so instead of "0 s": "Failed and detected 10:04:31 (no earlier
+ * healthy sample)"; an incident opened by hand has no failure time of its own.
+ */
+export function mttdText(i: Pick<Incident, "startedAt" | "detectedAt" | "source">, startedFrom: StartedFrom | null, now: number, timeZone?: string): MttdText {
+  const started = Date.parse(i.startedAt);
+  const detected = Date.parse(i.detectedAt);
+  if (Number.isNaN(started) || Number.isNaN(detected)) return { text: DASH, basis: null, state: "unknown" };
+  const clock = (iso: string) => formatTimestamp(iso, now, timeZone === undefined ? {} : { timeZone });
+  const lag = detected - started;
+  if (lag <= 0) {
+    if (i.source === "manual") return { text: `Opened by hand ${clock(i.detectedAt)}`, basis: "no earlier failure time known", state: "unknown" };
+    if (startedFrom === null || startedFrom === "detection") return { text: `Failed and detected ${clock(i.detectedAt)}`, basis: START_BASIS.detection, state: "unknown" };
+    return { text: `Failed and detected ${clock(i.detectedAt)}`, basis: `${START_BASIS[startedFrom]}, at the same moment`, state: "lag" };
+  }
+  return {
+    text: `Failed ${clock(i.startedAt)} · detected ${clock(i.detectedAt)} (${formatLag(lag)} later)`,
+    basis: startedFrom === null ? null : START_BASIS[startedFrom],
+    state: "lag",
+  };
 }
 
 /** Open incidents per target, worst first, for the board's tile badges. */

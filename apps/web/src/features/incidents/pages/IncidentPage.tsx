@@ -14,9 +14,9 @@ import { IncidentActions } from "../components/IncidentActions.tsx";
 import { IncidentStatusBadge, SeverityBadge } from "../components/IncidentBadges.tsx";
 import { TargetLinks } from "../components/IncidentTable.tsx";
 import { IncidentTimeline, NoteForm } from "../components/IncidentTimeline.tsx";
-import { incidentElapsed, isResolved, mttrVsTarget } from "../incidents.ts";
+import { incidentElapsed, isResolved, mttdText, mttrVsTarget, startedFromOf } from "../incidents.ts";
 import { useIncident } from "../queries.ts";
-import type { Incident } from "../types.ts";
+import type { Incident, TimelineEntry } from "../types.ts";
 
 function BackLink() {
   return (
@@ -48,9 +48,10 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function Facts({ inc, now }: { inc: Incident; now: number }) {
+function Facts({ inc, timeline, now }: { inc: Incident; timeline: readonly TimelineEntry[]; now: number }) {
   const vs = mttrVsTarget(inc, now);
   const elapsed = incidentElapsed(inc, now);
+  const mttd = mttdText(inc, startedFromOf(timeline), now);
   return (
     <dl className="inc-facts">
       <Fact label="Started">
@@ -66,7 +67,10 @@ function Facts({ inc, now }: { inc: Incident; now: number }) {
         <When iso={inc.resolvedAt} now={now} by={inc.resolvedBy} testId="incident-resolved" />
       </Fact>
       <Fact label="MTTD">
-        <dd data-testid="incident-mttd">{inc.mttdMs == null ? DASH : formatDuration(inc.mttdMs)}</dd>
+        <dd data-testid="incident-mttd" data-state={mttd.state}>
+          {mttd.text}
+          {mttd.basis && <span className="muted"> · {mttd.basis}</span>}
+        </dd>
       </Fact>
       <Fact label={isResolved(inc) ? "MTTR" : "Open for"}>
         <dd data-testid="incident-mttr">
@@ -151,7 +155,7 @@ function IncidentView({ id }: { id: number }) {
         <aside className="target-grid__side">
           <section className="card" aria-labelledby="times-h">
             <h2 id="times-h">Times</h2>
-            <Facts inc={inc} now={now} />
+            <Facts inc={inc} timeline={timeline} now={now} />
           </section>
           <IncidentPostmortem incidentId={inc.id} />
           <IncidentRuns incidentId={inc.id} now={now} />
