@@ -10,6 +10,7 @@ import { targetRoutes } from "./modules/targets/routes.ts";
 import { alertRoutes } from "./modules/alerts/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { doctorRoutes } from "./modules/doctor/routes.ts";
+import { configVersionRoutes } from "./modules/config-versions/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
@@ -85,6 +86,7 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   await backupRoutes(app, deps);
   await alertRoutes(app, deps);
   await doctorRoutes(app, deps);
+  await configVersionRoutes(app, deps);
   await registerLive(app, deps);
   app.get("/api/openapi.json", { config: { auth: "targets:read" }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { loadConfig, readEnv } from "@ops/config";
+import { loadConfig, readEnv, type FleetConfig } from "@ops/config";
 import { EventBus, createApiToken, createQueues, createRedis, createUser, resolveApiToken, syncTargets, systemContext } from "@ops/core";
 import type { Role } from "@ops/domain";
 import { openTestStack, writeTestConfig } from "@ops/core/test";
@@ -13,9 +13,9 @@ import { buildApp } from "../src/app.ts";
 export type Json = Record<string, any>;
 
 /** A real API on a random port over a database and Redis prefix of its own. */
-export async function startApi(opts: { withDashboard?: boolean; logLines?: string[] } = {}) {
+export async function startApi(opts: { withDashboard?: boolean; logLines?: string[]; fleet?: (f: FleetConfig) => void } = {}) {
   const stack = await openTestStack();
-  const cfg = writeTestConfig();
+  const cfg = writeTestConfig(opts.fleet ? { fleet: opts.fleet } : {});
   const config = loadConfig(cfg.dir);
   await syncTargets(stack.db, config.fleet);
   const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, LOG_LEVEL: "silent" });

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AGENT_ENTRY, buildExecArgv } from "./child-runtime.ts";
 import { DEFAULT_MS, PERSISTENT_FAULTS, type AgentState, type AgentView, type Fault, type FromAgent, type ToAgent } from "./types.ts";
@@ -127,6 +127,8 @@ export class SimAgent {
     return this.serialize(async () => {
       if (PERSISTENT_FAULTS.includes(fault.kind)) {
         this.fault = fault;
+        // The broken install is the file itself: it stays broken until someone restores it.
+        if (fault.kind === "badconfig") this.breakGatewayConfig();
         this.onEvent(`${this.name} fault ${fault.kind} set (persists across restarts)`);
         if (this.state !== "stopped") {
           await this.killChild();
@@ -151,6 +153,8 @@ export class SimAgent {
       const was = this.fault;
       this.fault = null;
       if (was) this.onEvent(`${this.name} fault ${was.kind} cleared`);
+      // Backward compatibility: clearing badconfig also puts a good openclaw.json back.
+      if (was?.kind === "badconfig") this.writeGoodGatewayConfig();
       if (was && !PERSISTENT_FAULTS.includes(was.kind)) this.sendToChild({ type: "clear" });
       return this.readView();
     });
@@ -161,17 +165,42 @@ export class SimAgent {
     if (child?.connected) child.send(msg, (err) => err && this.onEvent(`${this.name} ipc send failed: ${err.message}`));
   }
 
-  private writeGatewayConfig(): void {
-    mkdirSync(dirname(this.configFile), { recursive: true });
-    const broken = this.fault?.kind === "badconfig";
+  private goodGatewayConfig(): string {
     const config = {
       gateway: { mode: "local", port: this.port, bind: "loopback", auth: { mode: "token", token: `sim-${this.name}` } },
       logging: { file: this.logFile },
       update: { checkOnStart: false },
       telemetry: { enabled: false },
     };
-    // a truncated file, as a crash mid-write leaves it
-    writeFileSync(this.configFile, broken ? "{\n" : `${JSON.stringify(config, null, 2)}\n`);
+    return `${JSON.stringify(config, null, 2)}\n`;
+  }
+
+  private writeGoodGatewayConfig(): void {
+    mkdirSync(dirname(this.configFile), { recursive: true });
+    writeFileSync(this.configFile, this.goodGatewayConfig());
+  }
+
+  /** A truncated file, as a crash mid-write leaves it. */
+  private breakGatewayConfig(): void {
+    mkdirSync(dirname(this.configFile), { recursive: true });
+    writeFileSync(this.configFile, "{\n");
+  }
+
+  /**
+   * Like a real gateway's openclaw.json, the file persists: it is written (good) only when missing, and
+   * whatever is there is what the next start reads. A badconfig fault whose file was restored since (by
+   * the console's restore, or by hand) is over.
+   */
+  private prepareGatewayConfig(): void {
+    if (!existsSync(this.configFile)) this.writeGoodGatewayConfig();
+    if (this.fault?.kind !== "badconfig") return;
+    try {
+      JSON.parse(readFileSync(this.configFile, "utf8"));
+      this.onEvent(`${this.name} openclaw.json was restored: fault badconfig is over`);
+      this.fault = null;
+    } catch {
+      // still broken: the start fails with 78, as it should
+    }
   }
 
   private readStartupMs(): number {
@@ -181,7 +210,7 @@ export class SimAgent {
 
   private spawnChild(): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    this.writeGatewayConfig();
+    this.prepareGatewayConfig();
     const args = ["--name", this.name, "--host", this.host, "--port", String(this.port)];
     args.push("--startup-ms", String(this.readStartupMs()), "--log", this.logFile, "--config", this.configFile);
     // own process group: a Ctrl+C in the terminal reaches the supervisor, which stops agents in order

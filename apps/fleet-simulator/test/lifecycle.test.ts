@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../src/simulator.ts";
 import { agentOf, callControl, createTestFleet, getJson, httpRequest, isPidAlive, probePort, waitFor, type TestFleet } from "./helpers.ts";
@@ -85,6 +86,38 @@ describe("process lifecycle", () => {
     const fixed = agentOf(await control("POST", "/agents/gamma/restart"));
     expect(fixed.pid).toBeTypeOf("number");
     await waitReady("gamma");
+  });
+
+  it("badconfig breaks the file itself: exit 78 on every start until the file is restored, then running", async () => {
+    const configFile = join((await readAgent("gamma")).stateDir, "openclaw.json");
+    const good = readFileSync(configFile, "utf8");
+    expect(JSON.parse(good)).toMatchObject({ gateway: { mode: "local", port: fleet.ports.gamma } });
+
+    const failed = agentOf(await control("POST", "/agents/gamma/fault", { kind: "badconfig" }));
+    expect(failed).toMatchObject({ state: "failed", lastExitCode: 78, fault: { kind: "badconfig" } });
+    expect(readFileSync(configFile, "utf8")).toBe("{\n");
+    const again = agentOf(await control("POST", "/agents/gamma/restart"));
+    expect(again).toMatchObject({ state: "failed", lastExitCode: 78 });
+    // a start does not rewrite it: it stays broken, as a real gateway's would
+    expect(readFileSync(configFile, "utf8")).toBe("{\n");
+
+    // restore the file as the console does (a temp file renamed over it), without touching the fault
+    writeFileSync(`${configFile}.tmp`, good);
+    renameSync(`${configFile}.tmp`, configFile);
+    const restarted = agentOf(await control("POST", "/agents/gamma/restart"));
+    expect(restarted.pid).toBeTypeOf("number");
+    expect(restarted.fault).toBeNull();
+    await waitReady("gamma");
+    expect((await readAgent("gamma")).state).toBe("running");
+  });
+
+  it("the config file persists across restarts: an edit is what the next start reads", async () => {
+    const configFile = join((await readAgent("gamma")).stateDir, "openclaw.json");
+    const edited = JSON.stringify({ ...JSON.parse(readFileSync(configFile, "utf8")), meta: { editedBy: "test" } }, null, 2);
+    writeFileSync(configFile, edited);
+    await control("POST", "/agents/gamma/restart");
+    await waitReady("gamma");
+    expect(readFileSync(configFile, "utf8")).toBe(edited);
   });
 
   it("slowstart keeps the agent starting (503) for the configured time on every start", async () => {

@@ -13,3 +13,4 @@ export * from "./detection.ts";
 export * from "./postmortems.ts";
 export * from "./governance.ts";
 export * from "./backups.ts";
+export * from "./config-files.ts";

@@ -1,2 +1,3 @@
 export * from "./drivers.ts";
 export * from "./ladder.ts";
+export * from "./config-repair.ts";
