@@ -120,7 +120,9 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
           output = trim(coalesce(output, '') || ${`\n${decision.reason}`})
         WHERE attempt_key = ${row.startingAttemptKey} AND status = 'starting'`;
       state = { ...state, starting: null };
+      // A start that never became healthy is a failure like a crash: it counts for the window rule.
       if (decision.outcome === "healthy") state = onHealthy(state, now, policy);
+      else state = { ...state, crashes: [...state.crashes, now] };
       decision = decideLadder(state, input, now, policy);
     }
     let next = { at: row.nextRestartAt?.getTime() ?? null, attempt: row.nextAttempt };
@@ -217,6 +219,7 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
     await tx`
       UPDATE target_healing SET
         restarts = CASE WHEN ${kind === "restart"} THEN array_append(restarts, ${now}::bigint) ELSE restarts END,
+        crashes = CASE WHEN ${!result.ok} THEN array_append(crashes, ${now}::bigint) ELSE crashes END,
         next_restart_at = NULL, next_attempt = NULL, restarting_at = NULL,
         starting_since = ${result.ok ? new Date(now) : null}, start_deadline = ${result.ok ? new Date(now + timeoutMs) : null},
         starting_attempt_key = ${result.ok ? job.attemptKey : null}, updated_at = now()
