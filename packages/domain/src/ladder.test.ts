@@ -93,9 +93,12 @@ describe("decideLadder", () => {
     expect(decideLadder(s, down, T + 7 * 3600 * S, p)).toMatchObject({ attempt: 1, delayMs: 10 * S });
   });
 
-  it("starts a target the console runs and has not started, at once and only when down", () => {
+  it("starts a target the console runs and has not started, at once, unless something answers well on its port", () => {
     expect(decideLadder(fresh, st("down", { neverStarted: true }), T, p)).toEqual({ action: "start", dueAt: T });
+    expect(decideLadder(fresh, st("unknown", { neverStarted: true }), T, p)).toEqual({ action: "start", dueAt: T });
+    expect(decideLadder(fresh, st("critical", { neverStarted: true }), T, p)).toEqual({ action: "start", dueAt: T });
     expect(decideLadder(fresh, st("ok", { neverStarted: true }), T, p)).toMatchObject({ action: "none" });
+    expect(decideLadder(fresh, st("warning", { neverStarted: true }), T, p)).toMatchObject({ action: "none" });
     expect(decideLadder({ ...fresh, paused: true }, st("down", { neverStarted: true }), T, p)).toMatchObject({ action: "none" });
   });
 });

@@ -96,9 +96,10 @@ export function decideLadder(state: LadderState, input: LadderInput, now: number
     // Paused or not: a start in progress is never interrupted by the ladder.
     return { action: "wait-start", reason: `starting (${formatElapsed(elapsedMs)})`, elapsedMs };
   }
+  // The console runs this target and has not started it: start it, unless something already answers well there.
+  if (input.neverStarted && !state.paused && input.status !== "ok" && input.status !== "warning") return { action: "start", dueAt: now };
   if (input.status !== "down") return { action: "none", reason: input.status === "ok" ? "healthy" : `not down (${input.status})` };
   if (state.paused) return { action: "none", reason: "auto-healing paused" };
-  if (input.neverStarted) return { action: "start", dueAt: now };
   if (state.escalatedAt !== null) return { action: "none", reason: "escalated: waiting for the doctor or a person" };
   if (input.deterministic) return { action: "escalate", reason: `${input.deterministic}: a restart cannot fix this` };
   const crashes = crashesInWindow(state.crashes, now, p.windowMs);

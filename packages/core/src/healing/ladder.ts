@@ -197,7 +197,8 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
     if (row.startingSince) return (await clear(), { skip: "a start is already in progress" });
     const [held] = await tx<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${job.target}`;
     if (held) return (await clear(), { skip: `runbook run #${held.runId} is acting on this target` });
-    if (st?.status !== "down" && st?.status !== "unknown" && !job.by) return (await clear(), { skip: `target is ${st?.status ?? "unknown"} now` });
+    const fine = st?.status === "ok" || st?.status === "warning" || (kind === "restart" && st?.status !== "down" && st?.status !== "unknown");
+    if (fine && !job.by) return (await clear(), { skip: `target is ${st?.status ?? "unknown"} now` });
     const why = job.by ? `${job.by}: retry now` : kind === "start" ? "first start by the console" : `down: ${st?.reason ?? ""}`;
     await tx`
       INSERT INTO restarts (target, attempt_key, attempt, kind, driver, status, reason, due_at)
