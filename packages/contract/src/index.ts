@@ -10,3 +10,4 @@ export type * from "./governance.ts";
 export type * from "./backups.ts";
 export type * from "./incidents.ts";
 export type * from "./tokens.ts";
+export type * from "./alerts.ts";

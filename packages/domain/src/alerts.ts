@@ -42,6 +42,49 @@ export function inCooldown(lastSentAt: number | null, now: number, cooldownMs: n
   return lastSentAt !== null && now - lastSentAt < cooldownMs;
 }
 
+/** An alert already raised for the target (all its channels' rows: the id is the first row's). */
+export type PriorAlert = { id: number; at: number; kind: string; level: string; diagnosis: string | null };
+
+export type AlertDecision =
+  /** Nothing for this target inside the cooldown: a new alert. */
+  | { action: "send" }
+  /** A true repeat of an alert inside the cooldown: kept as a suppressed row, not sent. */
+  | { action: "suppress"; repeats: PriorAlert }
+  /** Inside the cooldown but with something new to say: sent, naming the alert it updates. */
+  | { action: "follow-up"; follows: PriorAlert; news: string[] };
+
+/**
+ * Send, suppress or follow up. Inside the cooldown (per target) an alert of the same kind is suppressed
+ * unless it says something the earlier did not: a diagnosis where the earlier had none or another one, or
+ * another level. An alert of another kind (a new state: down, then escalated) inside the cooldown is a
+ * follow-up of the latest alert. Outside the cooldown every alert is new.
+ */
+export function decideAlert(next: Pick<AlertFacts, "kind" | "level" | "diagnosis" | "at" | "reason">, recent: readonly PriorAlert[], cooldownMs: number): AlertDecision {
+  const live = recent.filter((p) => inCooldown(p.at, next.at, cooldownMs)).sort((a, b) => b.at - a.at || b.id - a.id);
+  const latest = live[0];
+  if (!latest) return { action: "send" };
+  const same = live.find((p) => p.kind === next.kind);
+  const base = same ?? latest;
+  const news: string[] = [];
+  if (!same) news.push(`now ${next.kind} (was ${latest.kind}): ${next.reason}`);
+  if (next.diagnosis !== null && next.diagnosis !== "" && next.diagnosis !== base.diagnosis) news.push(`diagnosis ${next.diagnosis}`);
+  if (next.level !== base.level) news.push(`level ${next.level} (was ${base.level})`);
+  return news.length === 0 ? { action: "suppress", repeats: base } : { action: "follow-up", follows: base, news };
+}
+
+const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+
+/**
+ * A follow-up names the alert it updates and leads with what is new, e.g.
+ * "[CRITICAL] beta: Update to alert #12 (escalated, 10:04 UTC): diagnosis CASE-001 …"; the facts follow as in
+ * any alert.
+ */
+export function formatFollowUp(f: AlertFacts, follows: Pick<PriorAlert, "id" | "at" | "kind">, news: readonly string[]): AlertMessage {
+  const title = `[${f.level.toUpperCase()}] ${f.target}: Update to alert #${follows.id} (${follows.kind}, ${hhmm(follows.at)}): ${news.join("; ")}`;
+  const facts = formatAlert(f).text.split("\n").slice(1);
+  return { title, text: [title, `updates: alert #${follows.id} (${follows.kind}, ${iso(follows.at)})`, `state: ${f.kind}: ${f.reason}`, ...facts].join("\n") };
+}
+
 /** Exponential backoff for a failed send: base, 2·base, 4·base …, capped at an hour. */
 export function alertRetryDelay(attempt: number, baseMs: number): number {
   return Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempt - 1));

@@ -6,7 +6,10 @@ export async function enqueueAlert(rt: WorkerRuntime, id: number, delayMs = 0, a
   await rt.queues.alerts.add(JOBS.alertSend.name, { id }, { jobId: `alert-${id}-${attempt}`, delay: delayMs, attempts: 1, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
 }
 
-/** Alert people through every configured channel (cooldown per target and kind applies). */
+/**
+ * Alert people through every configured channel. Inside the cooldown a true repeat is suppressed, and an
+ * alert with something new (a diagnosis, another level, a new state) goes out as a follow-up of the earlier one.
+ */
 export async function alertPeople(rt: WorkerRuntime, target: string, kind: string, reason: string, level: AlertFacts["level"], diagnosis: string | null = null): Promise<void> {
   const facts = await alertFacts(rt.db, rt.config, target, kind, reason, level, diagnosis);
   const { ids } = await raiseAlert(rt.db, rt.config, facts);
@@ -21,7 +24,8 @@ export async function runAlertSendJob(rt: WorkerRuntime, data: unknown) {
   const a = outcome.alert;
   if (outcome.status === "pending" && outcome.retryInMs !== null) await enqueueAlert(rt, id, outcome.retryInMs, a.attempts);
   if (outcome.status !== "pending") {
-    const text = outcome.status === "sent" ? `alert sent via ${a.channel}` : `alert via ${a.channel} failed after ${a.attempts} attempts: ${outcome.error}`;
+    const what = a.followsId === null ? "alert" : `update to alert #${a.followsId}`;
+    const text = outcome.status === "sent" ? `${what} sent via ${a.channel}` : `${what} via ${a.channel} failed after ${a.attempts} attempts: ${outcome.error}`;
     await narrateOutage(rt.db, a.target, "alert", "alerter", text);
   }
   return { status: outcome.status, attempts: a.attempts };

@@ -1,32 +1,26 @@
 import type { OpsConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { alertRetryDelay, formatAlert, inCooldown, scrub, scrubText, type AlertFacts } from "@ops/domain";
+import { alertRetryDelay, decideAlert, formatAlert, formatFollowUp, scrub, scrubText, type AlertFacts, type PriorAlert } from "@ops/domain";
+import type { AlertView } from "@ops/contract";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 import { enabledChannels, sendThroughChannel, type ChannelName } from "./channels.ts";
 
-export type AlertView = {
-  id: number;
-  at: string;
-  target: string;
-  kind: string;
-  level: string;
-  channel: string;
-  status: "pending" | "sent" | "failed" | "suppressed";
-  title: string;
-  message: string;
-  incidentId: number | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  sentAt: string | null;
-};
+// The view is the API's answer: its shape is the contract the dashboard reads.
+export type { AlertView };
 
 const COLUMNS = `id, at, target, kind, level, channel, status, title, message, incident_id AS "incidentId", attempts,
-  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt"`;
+  next_attempt_at AS "nextAttemptAt", last_error AS "lastError", sent_at AS "sentAt", follows_id AS "followsId"`;
 
-type Row = Omit<AlertView, "id" | "at" | "nextAttemptAt" | "sentAt" | "incidentId"> & { id: string; at: Date; nextAttemptAt: Date | null; sentAt: Date | null; incidentId: string | null };
+type Row = Omit<AlertView, "id" | "at" | "nextAttemptAt" | "sentAt" | "incidentId" | "followsId"> & {
+  id: string;
+  at: Date;
+  nextAttemptAt: Date | null;
+  sentAt: Date | null;
+  incidentId: string | null;
+  followsId: string | null;
+};
 
 function toView(r: Row): AlertView {
   return {
@@ -36,6 +30,7 @@ function toView(r: Row): AlertView {
     incidentId: r.incidentId === null ? null : Number(r.incidentId),
     nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
     sentAt: r.sentAt?.toISOString() ?? null,
+    followsId: r.followsId === null ? null : Number(r.followsId),
   };
 }
 
@@ -71,36 +66,47 @@ export async function alertFacts(
   };
 }
 
+export type RaiseOutcome = { ids: number[]; suppressed: boolean; followsId: number | null };
+
 /**
- * Raise an alert: one outbox row per enabled channel, or one "suppressed" row inside the cooldown for this
- * target and kind. Returns the ids to send.
+ * Raise an alert: one outbox row per enabled channel. Inside the cooldown (per target) a true repeat is kept
+ * as one "suppressed" row and not sent; one that says something new (a diagnosis, another level, a new
+ * state) is sent as a follow-up naming the earlier alert (`follows_id`). The rule is `decideAlert`.
+ * Returns the ids to send.
  */
-export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFacts): Promise<{ ids: number[]; suppressed: boolean }> {
+export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFacts): Promise<RaiseOutcome> {
   // What leaves the console and what it keeps is scrubbed: no secrets, addresses of people or of the inside network.
-  const formatted = formatAlert(facts);
-  const m = { title: scrubText(formatted.title), text: scrubText(formatted.text) };
   const kept = scrub(facts);
   const cooldownMs = config.monitoring.alerting.cooldownMinutes * 60_000;
   return h.sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(hashtext(${`alert:${facts.target}:${facts.kind}`}))`;
-    const [last] = await tx<{ at: Date }[]>`
-      SELECT at FROM alerts WHERE target = ${facts.target} AND kind = ${facts.kind} AND status <> 'suppressed' ORDER BY at DESC LIMIT 1`;
+    // One decision at a time per target: two alerts raised together cannot both be "the first".
+    await tx`SELECT pg_advisory_xact_lock(hashtext(${`alert:${facts.target}`}))`;
+    // Each earlier alert once (its channels' rows share the time, kind and level), newest first.
+    const recent = await tx<{ id: string; at: Date; kind: string; level: string; diagnosis: string | null }[]>`
+      SELECT min(id) AS id, at, kind, level, min(details->>'diagnosis') AS diagnosis FROM alerts
+      WHERE target = ${facts.target} AND status <> 'suppressed' AND at > ${new Date(facts.at - cooldownMs - 60_000)}
+      GROUP BY at, kind, level ORDER BY at DESC LIMIT 50`;
+    const prior: PriorAlert[] = recent.map((r) => ({ id: Number(r.id), at: r.at.getTime(), kind: r.kind, level: r.level, diagnosis: r.diagnosis }));
+    const decision = decideAlert(kept, prior, cooldownMs);
+    const formatted = decision.action === "follow-up" ? formatFollowUp(facts, decision.follows, decision.news) : formatAlert(facts);
+    const m = { title: scrubText(formatted.title), text: scrubText(formatted.text) };
     const [inc] = await tx<{ id: string }[]>`SELECT id FROM incidents WHERE target = ${facts.target} AND resolved_at IS NULL`;
     const incidentId = inc ? Number(inc.id) : null;
-    if (inCooldown(last?.at.getTime() ?? null, facts.at, cooldownMs)) {
+    if (decision.action === "suppress") {
       await tx`INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id)
                VALUES (${facts.target}, ${facts.kind}, ${facts.level}, '-', 'suppressed', ${m.title}, ${m.text}, ${incidentId})`;
-      return { ids: [], suppressed: true };
+      return { ids: [], suppressed: true, followsId: null };
     }
+    const followsId = decision.action === "follow-up" ? decision.follows.id : null;
     const ids: number[] = [];
     for (const channel of enabledChannels(config.monitoring.alerting.channels)) {
       const [row] = await tx<{ id: string }[]>`
-        INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id, next_attempt_at, details)
-        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(kept as never)})
+        INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id, next_attempt_at, details, follows_id)
+        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(kept as never)}, ${followsId})
         RETURNING id`;
       ids.push(Number(row!.id));
     }
-    return { ids, suppressed: false };
+    return { ids, suppressed: false, followsId };
   });
 }
 

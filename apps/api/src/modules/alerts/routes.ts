@@ -22,6 +22,7 @@ const Alert = z
     nextAttemptAt: z.string().nullable(),
     lastError: z.string().nullable(),
     sentAt: z.string().nullable(),
+    followsId: z.number().int().nullable().describe("the alert this one updates (sent inside the cooldown because it says something new)"),
   })
   .meta({ id: "Alert" });
 

@@ -58,5 +58,7 @@ export type Alert = {
   attempts: number;
   nextAttemptAt: string | null;
   lastError: string | null;
+  /** The alert this one updates (a follow-up sent inside the cooldown); older payloads leave it out. */
+  followsId?: number | null;
   sentAt: string | null;
 };

@@ -57,7 +57,7 @@ function AlertRow({ a, now, target, canRetry }: { a: Alert; now: number; target:
       <td className="alerts__msg">
         <details>
           <summary>
-            {a.title || a.kind}
+            <span className="muted">#{a.id}</span> {a.followsId != null && <span className="tag" data-testid="alert-follows">update to #{a.followsId}</span>} {a.title || a.kind}
             {a.incidentId != null && (
               <>
                 {" "}
