@@ -83,6 +83,9 @@ export async function startStack(
   opts: {
     apis?: number;
     intervalSeconds?: number;
+    /** Probe timeout and heartbeat: short by default; real gateways on a busy machine need more. */
+    probeTimeoutMs?: number;
+    heartbeatTimeoutSeconds?: number;
     selfHealing?: Record<string, unknown>;
     webhookUrl?: string;
     fleet?: (f: FleetConfig) => void;
@@ -104,8 +107,8 @@ export async function startStack(
       opts.fleet?.(f);
     },
     monitoring: (m) => {
-      Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: 1000 });
-      m.heartbeatTimeoutSeconds = 10;
+      Object.assign(m.healthCheck as object, { intervalSeconds, timeoutMs: opts.probeTimeoutMs ?? 1000 });
+      m.heartbeatTimeoutSeconds = opts.heartbeatTimeoutSeconds ?? 10;
       if (opts.selfHealing) Object.assign(m.selfHealing as object, opts.selfHealing);
       const channels = (m.alerting as { channels: Record<string, unknown> }).channels;
       channels.file = { enabled: true, path: join(ARTIFACTS, "alerts.log") };

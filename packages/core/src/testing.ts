@@ -72,7 +72,7 @@ export function writeTestConfig(
 }
 
 /** Poll until a condition holds; the error says what was awaited and the last value seen. */
-export async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, pollMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastErr: unknown;
@@ -86,7 +86,7 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T
     if (Date.now() > deadline) {
       throw new Error(`${what}: not within ${timeoutMs} ms (last: ${last === undefined ? String(lastErr) : JSON.stringify(last).slice(0, 500)})`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

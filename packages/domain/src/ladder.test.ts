@@ -18,7 +18,7 @@ const p = policyFromConfig({ backoffSeconds: [10, 30, 90, 180, 600], crashDecayH
 const T = 1_000_000_000_000;
 const S = 1000;
 const fresh: LadderState = { restarts: [], crashes: [], failingSince: null, escalatedAt: null, paused: false, starting: null };
-const down: LadderInput = { status: "down", ready: null, neverStarted: false, deterministic: null };
+const down: LadderInput = { status: "down", ready: null, alive: false, neverStarted: false, deterministic: null };
 const st = (status: string, more: Partial<LadderInput> = {}): LadderInput => ({ ...down, status, ...more });
 
 describe("backoff", () => {
@@ -83,7 +83,7 @@ describe("decideLadder", () => {
   it("sends a failure a restart cannot fix to the doctor at once", () => {
     expect(decideLadder(onDown(fresh, T), st("down", { deterministic: "exit 78 (EX_CONFIG)" }), T, p)).toEqual({
       action: "escalate",
-      reason: "exit 78 (EX_CONFIG): a restart cannot fix this",
+      reason: "exit 78 (EX_CONFIG) — a restart cannot fix this",
     });
   });
 
@@ -108,13 +108,15 @@ describe("a start in progress", () => {
 
   it("waits while the target is down or says it is starting, and never restarts it", () => {
     expect(decideLadder(starting, down, T + 41 * S, p)).toEqual({ action: "wait-start", reason: "starting (41 s)", elapsedMs: 41 * S });
-    expect(decideLadder(starting, st("warning", { ready: false }), T + 90 * S, p)).toMatchObject({ action: "wait-start" });
+    expect(decideLadder(starting, st("warning", { ready: false, alive: true }), T + 90 * S, p)).toMatchObject({ action: "wait-start" });
+    // Something on the port that does not answer (a timeout is "critical") is not a started gateway.
+    expect(decideLadder(starting, st("critical", { alive: false }), T + 90 * S, p)).toMatchObject({ action: "wait-start" });
     expect(decideLadder({ ...starting, paused: true }, down, T + 5 * S, p)).toMatchObject({ action: "wait-start" });
   });
 
   it("ends healthy when the target answers and is ready", () => {
-    expect(decideLadder(starting, st("ok", { ready: true }), T + 97 * S, p)).toEqual({ action: "end-start", outcome: "healthy", reason: "healthy after 97 s" });
-    expect(decideLadder(starting, st("warning", { ready: null }), T + 5 * S, p)).toMatchObject({ outcome: "healthy" });
+    expect(decideLadder(starting, st("ok", { ready: true, alive: true }), T + 97 * S, p)).toEqual({ action: "end-start", outcome: "healthy", reason: "healthy after 97 s" });
+    expect(decideLadder(starting, st("critical", { ready: null, alive: true }), T + 5 * S, p)).toMatchObject({ outcome: "healthy" });
   });
 
   it("times out at the target's start timeout", () => {
@@ -122,12 +124,11 @@ describe("a start in progress", () => {
     expect(decideLadder(starting, down, T + 180 * S - 1, p)).toMatchObject({ action: "wait-start" });
   });
 
-  it("healthy means answering and not starting", () => {
-    expect(startSucceeded("ok", true)).toBe(true);
-    expect(startSucceeded("critical", null)).toBe(true);
-    expect(startSucceeded("warning", false)).toBe(false);
-    expect(startSucceeded("down", null)).toBe(false);
-    expect(startSucceeded("unknown", null)).toBe(false);
+  it("healthy means alive and not starting", () => {
+    expect(startSucceeded(true, true)).toBe(true);
+    expect(startSucceeded(true, null)).toBe(true);
+    expect(startSucceeded(true, false)).toBe(false);
+    expect(startSucceeded(false, null)).toBe(false);
   });
 });
 

@@ -30,6 +30,8 @@ export type LadderInput = {
   status: string;
   /** /readyz's verdict when the target has one: false while it says starting. */
   ready: boolean | null;
+  /** The latest probe found it alive (live probe answered well), whatever its thresholds say. */
+  alive: boolean;
   /** The console runs this target's process itself and has not started it yet (or stopped it on purpose). */
   neverStarted: boolean;
   /** A failure a restart cannot fix (exit 78, port in use, state contention), from the last exit's evidence. */
@@ -74,9 +76,9 @@ export function backoffDelay(attempt: number, backoffMs: readonly number[]): num
   return backoffMs[Math.min(Math.max(attempt - 1, 0), backoffMs.length - 1)]!;
 }
 
-/** Healthy enough to end a start: answering, and not saying it is still starting. */
-export function startSucceeded(status: string, ready: boolean | null): boolean {
-  return status !== "down" && status !== "unknown" && ready !== false;
+/** Healthy enough to end a start: alive on the latest probe, and not saying it is still starting. */
+export function startSucceeded(alive: boolean, ready: boolean | null): boolean {
+  return alive && ready !== false;
 }
 
 export function formatElapsed(ms: number): string {
@@ -89,7 +91,7 @@ export function formatElapsed(ms: number): string {
 export function decideLadder(state: LadderState, input: LadderInput, now: number, p: LadderPolicy): LadderDecision {
   if (state.starting) {
     const elapsedMs = now - state.starting.since;
-    if (startSucceeded(input.status, input.ready)) return { action: "end-start", outcome: "healthy", reason: `healthy after ${formatElapsed(elapsedMs)}` };
+    if (startSucceeded(input.alive, input.ready)) return { action: "end-start", outcome: "healthy", reason: `healthy after ${formatElapsed(elapsedMs)}` };
     if (now >= state.starting.deadline) {
       return { action: "end-start", outcome: "timed-out", reason: `not healthy within ${formatElapsed(state.starting.deadline - state.starting.since)}` };
     }
@@ -101,7 +103,7 @@ export function decideLadder(state: LadderState, input: LadderInput, now: number
   if (input.status !== "down") return { action: "none", reason: input.status === "ok" ? "healthy" : `not down (${input.status})` };
   if (state.paused) return { action: "none", reason: "auto-healing paused" };
   if (state.escalatedAt !== null) return { action: "none", reason: "escalated: waiting for the doctor or a person" };
-  if (input.deterministic) return { action: "escalate", reason: `${input.deterministic}: a restart cannot fix this` };
+  if (input.deterministic) return { action: "escalate", reason: `${input.deterministic.replace(/[\s:.]+$/, "")} — a restart cannot fix this` };
   const crashes = crashesInWindow(state.crashes, now, p.windowMs);
   if (crashes >= p.maxRestartsInWindow) {
     return { action: "escalate", reason: `${crashes} crashes within ${Math.round(p.windowMs / 1000)} s` };

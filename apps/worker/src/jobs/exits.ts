@@ -1,4 +1,4 @@
-import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, type LastExit } from "@ops/core";
+import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, type LastExit } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { publishIncident, publishProbeOutcome } from "./publish.ts";
 
@@ -6,6 +6,8 @@ type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
 const PROCESS_POLL_MS = 250;
 const SIMULATOR_POLL_MS = 500;
+/** While a target is starting, it is probed this often (not once an interval): "healthy" shows as soon as it is. */
+const STARTING_PROBE_MS = 2000;
 
 type SimAgent = { name: string; pid: number | null; state: string; lastExitCode: number | null; lastSignal: string | null; lastError: string | null };
 
@@ -76,6 +78,11 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
       }
     });
   }
+  loop(STARTING_PROBE_MS, async () => {
+    const starting = await rt.db.sql<{ target: string }[]>`SELECT target FROM target_healing WHERE starting_since IS NOT NULL`;
+    const names = starting.map((r) => r.target).filter((n) => targets.some((t) => t.name === n));
+    if (names.length > 0) await publishProbeOutcome(rt, await probeNow(rt.db, rt.config, names), null);
+  });
   return async () => {
     stopped = true;
     for (const t of timers) clearTimeout(t);

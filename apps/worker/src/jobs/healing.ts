@@ -55,7 +55,11 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
   }
   if (status === "down" && !ev.firstStart) {
     // MTTD runs from the failure: the exit time when the driver saw it, else the last healthy sample.
-    const opened = await openOutageIncident(rt.db, target, new Date(ev.exit?.at ?? ev.failingSince ?? Date.now()), reason);
+    const opened = await openOutageIncident(rt.db, target, {
+      reason,
+      failedAt: ev.exit?.at ? new Date(ev.exit.at) : null,
+      seenFailingAt: ev.failingSince ? new Date(ev.failingSince) : null,
+    });
     await publishIncident(rt, opened);
     // A new outage may be a recurrence: log it now rather than at the next maintenance run.
     if (opened !== null) await runDetectionJob(rt).catch(() => 0);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { diagnose, evidenceText, redactText, scrubText, successRate, type Case, type CaseAction, type Evidence } from "@ops/domain";
+import { diagnose, evidenceText, redactText, scrubText, successRate, type Case, type CaseAction, type DoctorEvidence } from "@ops/domain";
 import { z } from "zod";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
@@ -92,7 +92,7 @@ export async function updateCase(h: DbHandle, ctx: RequestContext, id: string, p
  * What the doctor reads about the current failure: how the process ended (exit code, signal, its last lines)
  * when the driver saw it, else the driver's log tail; the probe verdict and findings. Redacted before use.
  */
-export async function collectEvidence(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<Evidence> {
+export async function collectEvidence(h: DbHandle, config: OpsConfig, target: TargetConfig): Promise<DoctorEvidence> {
   const [st] = await h.sql<{ reason: string; findings: { reason: string }[]; lastOkAt: Date | null; lastExit: LastExit | null }[]>`
     SELECT s.reason, s.findings, s.last_ok_at AS "lastOkAt", hl.last_exit AS "lastExit"
     FROM target_state s LEFT JOIN target_healing hl ON hl.target = s.name WHERE s.name = ${target.name}`;

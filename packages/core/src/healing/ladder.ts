@@ -99,8 +99,8 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
   const managed = target.restart.driver === "process" ? await managedState(h, target.name) : null;
   return h.sql.begin(async (tx) => {
     const row = await lockHealing(tx, target.name);
-    const [st] = await tx<{ status: string; reason: string; ready: boolean | null; lastOkAt: Date | null }[]>`
-      SELECT status, reason, ready, last_ok_at AS "lastOkAt" FROM target_state WHERE name = ${target.name}`;
+    const [st] = await tx<{ status: string; reason: string; ready: boolean | null; lastOkAt: Date | null; checkedAt: Date | null }[]>`
+      SELECT status, reason, ready, last_ok_at AS "lastOkAt", checked_at AS "checkedAt" FROM target_state WHERE name = ${target.name}`;
     const status = st?.status ?? "unknown";
     const exit = currentExit(row.lastExit, st?.lastOkAt ?? null);
     let state = toState(row);
@@ -108,6 +108,7 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
     const input = {
       status,
       ready: st?.ready ?? null,
+      alive: st?.lastOkAt != null && st.checkedAt != null && st.lastOkAt.getTime() >= st.checkedAt.getTime(),
       neverStarted: managed === "never-started" || managed === "stopped",
       deterministic: exit ? (deterministicFailure({ exit: { code: exit.code, signal: exit.signal }, output: exit.tail, probe: st?.reason ?? null, findings: [] })?.reason ?? null) : null,
     };

@@ -1,6 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
+import { evidenceText, nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
 import type postgres from "postgres";
 import type { BusFrame } from "../bus.ts";
 import { latestBackupBefore, resolveBackup, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../backups/backups.ts";
@@ -130,7 +130,7 @@ export async function performAction(deps: ExecutorDeps, rc: RunContext, a: Resol
     case "http-check":
       return httpCheck(deps, a);
     case "collect-evidence": {
-      const evidence = await collectEvidence(db, config, targetOf(config, a.target));
+      const evidence = evidenceText(await collectEvidence(db, config, targetOf(config, a.target)));
       return { ok: true, output: evidence || `no evidence found for ${a.target}` };
     }
     case "backup": {
