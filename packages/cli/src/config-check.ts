@@ -1,6 +1,8 @@
-import { CONFIG_FILES, type ConfigIssue, type ConfigName, formatIssue, hostOf, loadConfigFile, loadRunbooks, portOf, type FleetConfig } from "@ops/config";
-import { httpGet, tcpConnect } from "@ops/core";
-import { join } from "node:path";
+import { CONFIG_FILES, type ConfigIssue, type ConfigName, childEnvironment, formatIssue, hostOf, loadConfigFile, loadRunbooks, portOf, type FleetConfig } from "@ops/config";
+import { configFileOf, expandArgv, httpGet, tcpConnect } from "@ops/core";
+import { gatewayConfigFindings, openclawProgramOf } from "@ops/domain";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 export type CheckLevel = "ok" | "warning" | "error";
 export type CheckLine = { level: CheckLevel; subject: string; message: string };
@@ -46,6 +48,77 @@ async function checkHttpOwner(
   return { level: "error", subject, message: `in use by something other than ${owner}` };
 }
 
+type Target = FleetConfig["targets"][number];
+
+function isExecutableFile(path: string): "ok" | "missing" | "not-a-file" | "not-executable" {
+  if (!existsSync(path)) return "missing";
+  if (!statSync(path).isFile()) return "not-a-file";
+  try {
+    accessSync(path, constants.X_OK);
+    return "ok";
+  } catch {
+    return "not-executable";
+  }
+}
+
+/** Where argv[0] resolves: an absolute path, a path relative to cwd, or the first match on PATH. */
+function findProgram(program: string, cwd: string | undefined, pathVar: string | undefined): { path: string | null; problem: string | null } {
+  if (isAbsolute(program) || program.includes("/")) {
+    const path = isAbsolute(program) ? program : resolve(cwd ?? process.cwd(), program);
+    const state = isExecutableFile(path);
+    if (state === "ok") return { path, problem: null };
+    return { path: null, problem: state === "missing" ? `${path} does not exist` : state === "not-a-file" ? `${path} is not a file` : `${path} is not executable` };
+  }
+  const dirs = (pathVar ?? "").split(delimiter).filter(Boolean);
+  for (const dir of dirs) if (isExecutableFile(join(dir, program)) === "ok") return { path: join(dir, program), problem: null };
+  return { path: null, problem: `${program} is not on PATH (${dirs.join(delimiter) || "PATH is empty"})` };
+}
+
+/**
+ * A target the console starts itself (`restart.driver: "process"`): its program exists and is executable,
+ * its working directory exists, and for an OpenClaw gateway its config file says what the target expects
+ * (port, `gateway.mode: local`, `bind: loopback`, `logging.file`). Every problem names the field.
+ */
+export function checkProcessTarget(t: Target): CheckLine[] {
+  const r = t.restart;
+  if (r.driver !== "process") return [];
+  const lines: CheckLine[] = [];
+  const problem = (level: CheckLevel, message: string) => lines.push({ level, subject: t.name, message });
+  const argv = expandArgv(r.argv, t);
+  // The PATH the process driver gives the program: the console's, unless the target's env sets one.
+  const program = findProgram(argv[0]!, r.cwd, childEnvironment(r.env).PATH);
+  if (program.problem) problem("error", `restart.argv[0]: ${program.problem}`);
+  if (r.cwd !== undefined) {
+    if (!existsSync(r.cwd)) problem("error", `restart.cwd: ${r.cwd} does not exist`);
+    else if (!statSync(r.cwd).isDirectory()) problem("error", `restart.cwd: ${r.cwd} is not a directory`);
+  }
+  const isGateway = t.check === "openclaw" || openclawProgramOf(argv) !== null;
+  const file = configFileOf(t);
+  const field = t.configPath ? "configPath" : "restart.env.OPENCLAW_CONFIG_PATH";
+  if (isGateway && file) {
+    if (!existsSync(file)) {
+      if (!argv.includes("--allow-unconfigured")) problem("error", `${field}: ${file} does not exist (the gateway exits 78 without a config)`);
+    } else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file, "utf8"));
+      } catch (err) {
+        problem("warning", `${field}: ${file} does not parse as JSON (${(err as Error).message}); its gateway settings were not checked (JSON5? check it with openclaw config validate)`);
+      }
+      if (parsed !== undefined) {
+        for (const f of gatewayConfigFindings(parsed, { argv, env: r.env ?? {}, port: portOf(t.baseUrl), file })) problem(f.level, `${f.field}: ${f.message}`);
+      }
+    }
+  } else if (isGateway) {
+    problem("warning", "configPath: not set (nor OPENCLAW_CONFIG_PATH in restart.env): the console cannot check, snapshot or restore this gateway's config");
+  }
+  if (lines.length === 0) {
+    const what = isGateway && file ? `, and ${file} matches port ${portOf(t.baseUrl)} on loopback with a log file` : "";
+    lines.push({ level: "ok", subject: t.name, message: `process: ${program.path} runs${r.cwd ? ` in ${r.cwd}` : ""}${what}` });
+  }
+  return lines;
+}
+
 /** Seed 3's config checker: files exist, JSON valid, required fields, ports free or owned by the expected target. */
 export async function checkConfig(
   configDir: string,
@@ -74,6 +147,8 @@ export async function checkConfig(
     issues.push(...runbooks.issues);
     for (const i of runbooks.issues) lines.push({ level: "error", subject: "runbooks/", message: formatIssue(i) });
   }
+  // Local checks of the programs the console starts: no network, so also with --no-ports.
+  if (fleet) for (const t of fleet.targets.filter((x) => x.enabled)) lines.push(...checkProcessTarget(t));
   if (fleet && opts.ports !== false) {
     const probe = opts.portProbe ?? defaultPortProbe;
     const enabled = fleet.targets.filter((t) => t.enabled);

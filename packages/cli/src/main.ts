@@ -22,7 +22,8 @@ commands:
                                                    never the only verified backup)
   health [--watch [SECONDS]] [TARGET]              probe every enabled target (or one): status and reason;
                                                    --watch repeats every SECONDS (default 30) until Ctrl-C
-  config check [--json] [--no-ports] [--dir DIR]   validate the configuration files and the fleet's ports
+  config check [--json] [--no-ports] [--dir DIR]   validate the configuration files and the fleet's ports; for
+                                                   process targets: program, cwd and the gateway's own config
   users reset-password EMAIL                       set a temporary password (printed once) and end the user's sessions
 
 backup and health take --json: one JSON document (health --watch --json: one JSON line per round).

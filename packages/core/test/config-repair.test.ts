@@ -276,6 +276,24 @@ describe("restore", () => {
     expect(audit?.actorLabel).toBe("oncall@test");
   });
 
+  it("a validator that cannot run now does not undo a restore of a copy that validated when it was taken", async () => {
+    writeFileSync(file, goodConfig(18004, { v: "unchecked" }));
+    await setState("gw", "ok", 120);
+    expect((await snapshotConfig(stack.db, config, T("gw"))).taken).toBe(true);
+    writeFileSync(file, "{\n");
+    const gone = { ...T("gw"), configValidate: [join(dir, "validator-was-uninstalled")] };
+    const r = await restoreLastGoodConfig(stack.db, config, gone, "doctor");
+    expect(r.ok).toBe(true);
+    expect(r.note).toContain(`(not re-validated: could not validate: ${join(dir, "validator-was-uninstalled")}: command not found); restart the target to load it`);
+    expect(readFileSync(file, "utf8")).toBe(goodConfig(18004, { v: "unchecked" }));
+    // and a copy that is invalid by today's validator is restored but reported
+    writeFileSync(file, "{\n");
+    const stricter = { ...T("gw"), configValidate: [process.execPath, "-e", "process.exit(3)"] };
+    const strict = await restoreLastGoodConfig(stack.db, config, stricter, "doctor");
+    expect(strict).toMatchObject({ ok: false, restoredVersion: expect.any(Number) });
+    expect(strict.note).toMatch(/, but it does not validate now: .* exited 3$/);
+  });
+
   it("the current file is validated once per content, not on every status request", async () => {
     writeFileSync(file, goodConfig(18004, { cached: Date.now() }));
     const before = runs();

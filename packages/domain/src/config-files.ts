@@ -120,6 +120,11 @@ export function validateJsonText(content: string): ConfigValidation {
   }
 }
 
+/** False when the validator could not run (validatorFailure): the file is neither valid nor invalid. */
+export function isVerdict(v: ConfigValidation): boolean {
+  return v.issues[0]?.path !== "<validator>";
+}
+
 /** A validator that could not run (missing program, timeout): no verdict, so nothing is snapshotted on it. */
 export function validatorFailure(validator: string, reason: string): ConfigValidation {
   const summary = clip(`could not validate: ${redactText(reason)}`);

@@ -13,6 +13,7 @@ import {
   JSON_VALIDATOR,
   MAX_SNAPSHOTS,
   brokenCopyPath,
+  isVerdict,
   openclawValidateArgv,
   parseValidatorOutput,
   pickRestoreVersion,
@@ -166,7 +167,7 @@ export async function validateConfigFile(target: TargetConfig, file: string, sha
   }
   const result = await runValidator(v, file);
   // A validator that could not run gave no verdict: ask again next time.
-  if (result.issues[0]?.path !== "<validator>") {
+  if (isVerdict(result)) {
     validationCache.set(key, result);
     if (validationCache.size > CACHE_SIZE) validationCache.delete(validationCache.keys().next().value!);
   }
@@ -364,7 +365,9 @@ export async function restoreLastGoodConfig(
       if (picked === null) {
         const snapshots = versions.filter((v) => v.kind === "snapshot");
         if (snapshots.length === 0) {
-          const bak = existsSync(`${file}.bak`) ? ` (OpenClaw's own ${file}.bak exists: inspect it before restoring it by hand)` : "";
+          // OpenClaw keeps copies of its own: `.last-good` once it ran healthy (seen with 2026.9.6), `.bak` on writes.
+          const own = [`${file}.last-good`, `${file}.bak`].filter((p) => existsSync(p));
+          const bak = own.length ? ` (OpenClaw's own ${own.join(" and ")} exist${own.length === 1 ? "s" : ""}: inspect before restoring by hand)` : "";
           return { ok: false, note: `no last-known-good copy of ${file} yet: the console takes one after the target has been healthy for 60 s${bak}` };
         }
         return { ok: false, note: `${file} is the same as the last-known-good copy (version ${snapshots[0]!.version}) and there is no other: nothing to restore` };
@@ -401,10 +404,13 @@ export async function restoreLastGoodConfig(
       after: { path: file, sha256: restoredSha, version, takenAt: good!.takenAt.toISOString(), brokenCopy: brokenCopy ?? null, validation: validation.summary },
     });
     const kept = brokenCopy ? `; the replaced file is kept as ${brokenCopy}` : "";
-    const note = validation.valid
-      ? `restored ${file} from version ${version} (taken ${good!.takenAt.toISOString()})${kept}; restart the target to load it`
+    // A copy that validated when it was taken and cannot be checked now (validator missing or slow) still counts.
+    const ok = validation.valid || !isVerdict(validation);
+    const unchecked = validation.valid ? "" : ` (not re-validated: ${validation.summary})`;
+    const note = ok
+      ? `restored ${file} from version ${version} (taken ${good!.takenAt.toISOString()})${kept}${unchecked}; restart the target to load it`
       : `restored ${file} from version ${version}${kept}, but it does not validate now: ${validation.summary}`;
-    return { ok: validation.valid, note, restoredVersion: version, ...(brokenCopy ? { brokenCopy } : {}) };
+    return { ok, note, restoredVersion: version, ...(brokenCopy ? { brokenCopy } : {}) };
   });
 }
 
