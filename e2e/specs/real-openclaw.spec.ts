@@ -96,9 +96,9 @@ describe.skipIf(!INSTALLED)("[REAL] real OpenClaw gateways under the process dri
     holder = net.createServer((socket) => socket.on("error", () => {}));
     await new Promise<void>((r) => holder!.listen(ports[2], "127.0.0.1", r));
     stack = await startStack({
-      intervalSeconds: 2,
+      intervalSeconds: 5,
       // As in production: a gateway busy starting may answer slowly; that is not an outage.
-      probeTimeoutMs: 5000,
+      probeTimeoutMs: 4000,
       heartbeatTimeoutSeconds: 60,
       selfHealing: { backoffSeconds: [1, 5, 10], maxRestartsInWindow: 10, restartWindowSeconds: 600, escalateAfterMinutes: 20 },
       fleet: (f) => {
