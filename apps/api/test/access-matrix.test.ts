@@ -32,6 +32,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/security-events": "audit:read",
   "GET /api/restarts": "targets:read",
   "POST /api/targets/:name/healing": "healing:control",
+  "POST /api/targets/:name/healing/actions": "healing:control",
   "GET /api/targets/:name/config": "targets:read",
   "GET /api/targets/:name/config/versions/:version": "targets:read",
   "POST /api/targets/:name/config/restore": "healing:control",

@@ -84,6 +84,7 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     stack,
     config,
     bus,
+    queues,
     base,
     call,
     signIn,
