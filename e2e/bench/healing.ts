@@ -98,7 +98,8 @@ async function main() {
     for (let i = 0; i < KILLS; i++) {
       const name = names[i % names.length]!;
       await until(`${name} ok`, () => target(name), (t) => t.status === "ok", 60_000);
-      const [{ pid }] = (await db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = ${name}`) as [{ pid: number }];
+      const [row] = await db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = ${name}`;
+      const pid = row!.pid;
       const down = new Promise<number>((resolve) => waiters.set(name, resolve));
       const t0 = Date.now();
       process.kill(pid, "SIGKILL");

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT, type FleetConfig } from "@ops/config";
@@ -94,6 +94,8 @@ export async function startStack(
   } = {},
 ) {
   const data = await openTestStack();
+  // The simulator's agents keep their openclaw.json (a badconfig fault breaks it until restored): start clean.
+  rmSync(join(ARTIFACTS, "simulator"), { recursive: true, force: true });
   const ports = await agentPorts();
   const controlPort = await freePort();
   const intervalSeconds = opts.intervalSeconds ?? 2;
