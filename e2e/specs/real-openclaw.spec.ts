@@ -28,7 +28,6 @@ let auth: Record<string, string>;
 let db: DbHandle;
 let holder: net.Server | undefined;
 const states: Record<string, { dir: string; configPath: string; port: number; good: string }> = {};
-const started = Date.now();
 const figures: string[] = [];
 
 function gatewayConfig(port: number, dir: string): string {
