@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
-type Target = { name: string; status: string; healing: { state: string; reason: string | null } | null };
-type Restart = { attempt: number; status: string; driver: string; startedAt: string; dueAt: string };
+type Target = { name: string; status: string; healing: { state: string; reason: string | null; lastExit?: { code: number | null } | null } | null };
+type Restart = { attempt: number; kind: string; status: string; driver: string; startedAt: string; dueAt: string };
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: { browser: Browser; close: () => Promise<void> };
@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120, startupGraceSeconds: 0 }, webhookUrl });
+  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120, configSnapshotAfterSeconds: 2 }, webhookUrl });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
   await until("beta ok", () => target("beta"), (t) => t.status === "ok", 60_000);
@@ -55,19 +55,23 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     await fault("beta", "crash");
     await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 10_000, interval: 100 }).toBe("down");
     await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 20_000 }).toBe("ok");
+    await expect.poll(async () => (await api<{ restarts: Restart[] }>("/api/restarts?target=beta")).restarts[0]?.status, { timeout: 10_000 }).toBe("healthy");
     const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
-    expect(restarts[0]).toMatchObject({ attempt: 1, status: "succeeded", driver: "simulator" });
+    expect(restarts[0]).toMatchObject({ attempt: 1, kind: "restart", status: "healthy", driver: "simulator" });
     const agent = await control("/agents/beta") as { agent: { restarts: number } };
     expect(agent.agent.restarts).toBeGreaterThanOrEqual(1);
   });
 
-  it("[LADDER][DOCTOR]: a broken install keeps failing: restarts at the configured delays, escalation, and the doctor's case fixes it", async () => {
+  it("[LADDER][DOCTOR]: a broken config (exit 78) goes to the doctor at once: no restarts into it; the last good copy is restored", async () => {
+    // The console keeps a last-known-good copy of beta's openclaw.json once beta has been ok for 2 s.
+    await expect.poll(async () => (await api<{ config: { lastGood: { version: number } | null } }>("/api/targets/beta/config")).config.lastGood?.version ?? null, { timeout: 20_000 }).not.toBeNull();
+    const acted = (r: Restart[]) => r.filter((x) => x.kind === "restart" && x.status !== "skipped").length;
+    const before = acted((await api<{ restarts: Restart[] }>("/api/restarts?target=beta")).restarts);
     await fault("beta", "badconfig");
     await expect.poll(async () => (await target("beta")).healing?.state, { timeout: 30_000, interval: 200 }).toBe("escalated");
-    const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
-    const fresh = restarts.filter((r) => r.attempt >= 2).sort((a, b) => a.attempt - b.attempt);
-    expect(fresh.map((r) => r.attempt)).toEqual([2, 3]);
-    expect(Date.parse(fresh[1]!.startedAt) - Date.parse(fresh[0]!.startedAt)).toBeGreaterThanOrEqual(2800);
+    expect((await target("beta")).healing?.lastExit).toMatchObject({ code: 78 });
+    // A restart cannot fix a config error: escalated on the first exit, not after three restarts.
+    expect(acted((await api<{ restarts: Restart[] }>("/api/restarts?target=beta")).restarts)).toBe(before);
     // Level 3: the exit-78 signature matches CASE-001, whose actions restore the config and restart.
     await expect.poll(() => tile("beta").getAttribute("data-status"), { timeout: 40_000 }).toBe("ok");
     type Diagnosis = { caseId: string; confidence: number; outcome: string; signature: string };
@@ -78,14 +82,15 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
         return diagnoses[0]?.outcome;
       }, { timeout: 20_000 })
       .toBe("fixed");
-    expect(diagnoses[0]).toMatchObject({ caseId: "CASE-001", confidence: 1, outcome: "fixed", signature: "gateway failed to start: invalid config at <path>" });
+    expect(diagnoses[0]).toMatchObject({ caseId: "CASE-001", outcome: "fixed" });
+    expect(diagnoses[0]!.signature).toMatch(/invalid config/);
     const { cases } = await api<{ cases: { id: string; attempts: number; successes: number }[] }>("/api/cases");
     expect(cases.find((c) => c.id === "CASE-001")).toMatchObject({ attempts: 1, successes: 1 });
     const { incidents } = await api<{ incidents: { id: number; status: string }[] }>("/api/incidents?target=beta&status=all");
     await expect.poll(async () => (await api<{ incident: { status: string } }>(`/api/incidents/${incidents[0]!.id}`)).incident.status, { timeout: 15_000 }).toBe("resolved");
     const detail = await api<{ timeline: { kind: string; actor: string }[] }>(`/api/incidents/${incidents[0]!.id}`);
     const kinds = detail.timeline.map((e) => e.kind);
-    for (const k of ["opened", "restart", "escalated", "diagnosis", "resolved"]) expect(kinds, k).toContain(k);
+    for (const k of ["opened", "escalated", "diagnosis", "resolved"]) expect(kinds, k).toContain(k);
     expect(hooks).toHaveLength(0);
     // What a person sees: the diagnosis on the target page, the incident's timeline.
     await page.goto(`${base}/targets/beta`);
@@ -110,8 +115,8 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     await fault("beta", "badconfig");
     await expect.poll(() => hooks.length, { timeout: 40_000 }).toBeGreaterThan(0);
     expect(hooks[0]).toMatchObject({ target: "beta" });
-    expect(hooks[0]!.title).toMatch(/^\[CRITICAL\] beta escalated: \d restarts within 120 s/);
-    expect(hooks[0]!.text).toMatch(/diagnosis: no case matched the signature "gateway failed to start: invalid config at <path>"/);
+    expect(hooks[0]!.title).toMatch(/^\[CRITICAL\] beta escalated: .*a restart cannot fix this/);
+    expect(hooks[0]!.text).toMatch(/diagnosis: (no case matched|unsure)/);
     await page.goto(`${base}/`);
     await expect.poll(() => page.locator('[data-testid="ladder-beta"]').getAttribute("data-state"), { timeout: 10_000 }).toBe("escalated");
     await page.screenshot({ path: join(ARTIFACTS, "ladder-escalated.png") });

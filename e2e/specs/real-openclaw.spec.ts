@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT, loadConfig } from "@ops/config";
+import { REPO_ROOT } from "@ops/config";
 import { createDb, type DbHandle } from "@ops/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiLogin, freePort, getJson, startStack, until } from "../support/stack.ts";
@@ -99,7 +99,7 @@ describe.skipIf(!INSTALLED)("[REAL] real OpenClaw gateways under the process dri
       // As in production: a gateway busy starting may answer slowly; that is not an outage.
       probeTimeoutMs: 4000,
       heartbeatTimeoutSeconds: 60,
-      selfHealing: { backoffSeconds: [1, 5, 10], maxRestartsInWindow: 10, restartWindowSeconds: 600, escalateAfterMinutes: 20 },
+      selfHealing: { backoffSeconds: [1, 5, 10], maxRestartsInWindow: 10, restartWindowSeconds: 600, escalateAfterMinutes: 20, configSnapshotAfterSeconds: 5 },
       fleet: (f) => {
         f.targets = [realTarget("alpha", ports[0]!), realTarget("beta", ports[1]!), realTarget("gamma", ports[2]!)] as never;
       },
@@ -169,11 +169,11 @@ describe.skipIf(!INSTALLED)("[REAL] real OpenClaw gateways under the process dri
     it(`[REAL][CONFIG]: a ${kind} error → exit 78 recorded → ${expectCase} → last good config restored → healthy`, async () => {
       const s = states.beta!;
       await until("beta ok", () => target("beta"), (x) => x.status === "ok" && x.healing?.state !== "escalated", 240_000);
-      // The last-known-good copy the console keeps of a healthy gateway's config (taken as if healthy for a minute).
-      const { snapshotConfig } = await import("@ops/core");
-      const config = loadConfig(stack!.config.dir);
-      const snap = await snapshotConfig(db, config, config.fleet.targets.find((t) => t.name === "beta")!, { now: Date.now() + 120_000 });
-      expect(snap.path).toBe(s.configPath);
+      // The last-known-good copy the console keeps of a healthy gateway's config (validated by its own
+      // `openclaw config validate --json`), seen through the API as a person would.
+      type Status = { config: { path: string; lastGood: { version: number; sha: string } | null; currentSha: string | null } };
+      const status = await until("a last good copy of the current file", () => api("/api/targets/beta/config") as Promise<Status>, (x) => x.config.lastGood !== null && x.config.lastGood.sha === x.config.currentSha, 180_000);
+      expect(status.config.path).toBe(s.configPath);
       const before = (await diagnoses("beta")).length;
       writeFileSync(s.configPath, broken(s.good));
       const brokenAt = Date.now();

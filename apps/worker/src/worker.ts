@@ -24,7 +24,9 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
   await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
   await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
-  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: 60_000 }, { name: JOBS.configSnapshots.name, data: {}, opts: { attempts: 1 } });
+  // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.
+  const snapshotEveryMs = Math.min(60_000, Math.max(2000, rt.config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000));
+  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, { name: JOBS.configSnapshots.name, data: {}, opts: { attempts: 1 } });
   await installBackupSchedules(rt);
 }
 

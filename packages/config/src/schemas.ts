@@ -201,7 +201,10 @@ export const MonitoringConfig = z
         maxRestartsInWindow: z.number().int().positive(),
         restartWindowSeconds: z.number().positive(),
         escalateAfterMinutes: z.number().positive(),
+        /** Ignored since the ladder waits for each start to end (healthy, failed or timed out); kept so older configs load. */
         startupGraceSeconds: z.number().min(0).max(3600).default(30),
+        /** A target's config file is kept as last-known-good once the target has been ok this long (and the file validates). */
+        configSnapshotAfterSeconds: z.number().min(1).max(86_400).default(60),
         gatewayResponseWarningMs: z.number().positive(),
         crashesPerHourError: z.number().int().positive(),
         memoryWarningBytes: z.number().int().positive(),

@@ -223,7 +223,7 @@ function readIfExists(path: string): Buffer | null {
 export type SnapshotResult = { taken: boolean; version?: number; path: string | null; note: string };
 
 /**
- * Take a last-known-good copy: when the target has been `ok` for at least a minute and its file differs
+ * Take a last-known-good copy: when the target has been `ok` for `configSnapshotAfterSeconds` (60) and its file differs
  * from the latest snapshot, validate it and, if valid, store it as the next version (at most 20 kept).
  */
 export async function snapshotConfig(h: DbHandle, config: OpsConfig, target: TargetConfig, opts: { file?: string | null; now?: number } = {}): Promise<SnapshotResult> {
@@ -236,7 +236,7 @@ export async function snapshotConfig(h: DbHandle, config: OpsConfig, target: Tar
   }
   if (path === null) return { taken: false, path: null, note: `${target.name} has no config file the console knows` };
   const [state] = await h.sql<{ status: string; since: Date | null }[]>`SELECT status, since FROM target_state WHERE name = ${target.name}`;
-  const due = snapshotDue(state, now);
+  const due = snapshotDue(state, now, config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000);
   if (!due.due) return { taken: false, path, note: `not yet: ${due.why}` };
   const content = readIfExists(path);
   if (content === null) return { taken: false, path, note: `${path} does not exist` };
