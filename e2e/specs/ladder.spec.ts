@@ -104,11 +104,12 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
   });
 
   it("[LADDER][ALERT]: with no case for it (the team edited the library), the failure reaches people through the webhook", async () => {
-    for (const id of ["CASE-001", "CASE-002"]) {
+    const { cases } = await api<{ cases: { id: string }[] }>("/api/cases");
+    for (const { id } of cases) {
       const edited = await fetch(`${base}/api/cases/${id}`, {
         method: "PATCH",
         headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ signature: null, keywords: ["a keyword nothing has"] }),
+        body: JSON.stringify({ signature: null, keywords: ["a keyword nothing has"], requires: ["nothing has this"], exitCodes: [] }),
       });
       expect(edited.status).toBe(200);
     }

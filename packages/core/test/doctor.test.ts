@@ -49,14 +49,14 @@ describe("[DOCTOR] when no case matches", () => {
   it("without a language model it says so", async () => {
     const r = await runDoctor(stack.db, config, target, null);
     expect(r).toMatchObject({ outcome: "no-match", caseId: null });
-    expect(r.detail).toBe('no case matched the signature "probe: connection refused"; no language model is configured to suggest one');
+    expect(r.detail).toBe("no case matched the evidence (no failure line; probe: connection refused); no language model is configured to suggest one");
   });
 
   it("with one, it asks with the redacted evidence and records the answer as a suggestion for a person", async () => {
     const url = `http://127.0.0.1:${(llm.address() as AddressInfo).port}`;
     const r = await runDoctor(stack.db, config, target, null, { url, model: "ops-test-model", apiKey: "sk-test-123" });
     expect(r.outcome).toBe("no-match");
-    expect(r.detail).toMatch(/^no case matched the signature "probe: connection refused"; suggestion from ops-test-model \(a person must approve it, e\.g\. by adding a case\): Likely cause/);
+    expect(r.detail).toMatch(/^no case matched the evidence \(no failure line; probe: connection refused\); suggestion from ops-test-model \(a person must approve it, e\.g\. by adding a case\): Likely cause/);
     expect(asked[0]!.auth).toBe("Bearer sk-test-123");
     expect(asked[0]!.body.model).toBe("ops-test-model");
     expect(asked[0]!.body.messages[1]!.content).toContain("probe: connection refused");

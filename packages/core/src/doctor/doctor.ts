@@ -216,7 +216,7 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
     return { id, caseId: null, confidence: d.best?.confidence ?? null, outcome: "unsure", detail };
   }
   if (!best) {
-    const unmatched = `no case matched${d.signature ? ` the signature "${d.signature}"` : ""}`;
+    const unmatched = `no case matched ${d.signature ? `the signature "${d.signature}"` : `the evidence (no failure line; probe: ${evidence.probe ?? "no verdict"})`}`;
     let detail = `${unmatched}; no language model is configured to suggest one`;
     if (llm) {
       try {
