@@ -9,8 +9,10 @@ import {
   formatLatency,
   formatLatencyTick,
   formatPercent,
+  formatSpan,
   formatTimestamp,
   formatUntil,
+  spanBetween,
 } from "./format.ts";
 
 const NOW = Date.parse("2026-11-23T14:00:00.000Z");
@@ -141,5 +143,33 @@ describe("formatDay", () => {
     expect(formatDay("2026-10-14T14:42:00Z", NOW, tz.timeZone)).toBe("14 Oct 14:42");
     expect(formatDay("2027-02-11T14:42:00Z", NOW, tz.timeZone)).toBe("11 Feb 2027");
     expect(formatDay(null, NOW)).toBe("—");
+  });
+});
+
+describe("formatSpan", () => {
+  it.each([
+    [0, "0 s"],
+    [41_900, "41 s"],
+    [59_999, "59 s"],
+    [60_000, "1 min"],
+    [95_000, "1 min 35 s"],
+    [180_000, "3 min"],
+    [600_000, "10 min"],
+    [3_600_000, "1 h"],
+    [3_900_000, "1 h 5 min"],
+  ])("%d ms → %s", (ms, text) => {
+    expect(formatSpan(ms)).toBe(text);
+  });
+
+  it("shows a dash for missing input and clamps negatives", () => {
+    expect(formatSpan(null)).toBe("—");
+    expect(formatSpan(-1000)).toBe("0 s");
+  });
+
+  it("measures between two timestamps", () => {
+    expect(spanBetween(ago(41_000), ago(0))).toBe(41_000);
+    expect(spanBetween(ago(0), ago(5_000))).toBe(0);
+    expect(spanBetween(null, ago(0))).toBeNull();
+    expect(spanBetween("nope", ago(0))).toBeNull();
   });
 });

@@ -21,6 +21,32 @@ export function formatDuration(ms: number | null | undefined): string {
   return h > 0 ? `${d} d ${h} h` : `${d} d`;
 }
 
+/**
+ * A span in words for sentences about waiting and starting: "41 s", "1 min 20 s", "3 min", "1 h 5 min".
+ * Whole seconds, rounded down, so a live count never runs ahead of the clock.
+ */
+export function formatSpan(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return DASH;
+  const s = Math.floor(Math.max(0, ms) / SECOND);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+  }
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return m > 0 ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** Milliseconds between two ISO timestamps, or null when either is missing or invalid. */
+export function spanBetween(fromIso: string | null | undefined, toIso: string | null | undefined): number | null {
+  if (!fromIso || !toIso) return null;
+  const a = Date.parse(fromIso);
+  const b = Date.parse(toIso);
+  if (Number.isNaN(a) || Number.isNaN(b)) return null;
+  return Math.max(0, b - a);
+}
+
 /** Milliseconds from an ISO timestamp to `now`, or null when the timestamp is missing or invalid. */
 export function elapsedSince(iso: string | null | undefined, now: number): number | null {
   if (!iso) return null;

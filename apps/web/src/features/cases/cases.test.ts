@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   canAddCaseFrom,
   caseFromDiagnosis,
+  diagnosisVerdict,
   formatConfidence,
   formatSuccessRate,
   moveItem,
@@ -94,6 +95,26 @@ describe("caseFromDiagnosis", () => {
     expect(canAddCaseFrom({ outcome: "not-fixed" })).toBe(true);
     expect(canAddCaseFrom({ outcome: "fixed" })).toBe(false);
     expect(canAddCaseFrom({ outcome: "running" })).toBe(false);
+    expect(canAddCaseFrom({ outcome: "unsure" })).toBe(true);
+  });
+});
+
+describe("diagnosisVerdict", () => {
+  it("says plainly that an unsure doctor did not act, and why", () => {
+    const two = [
+      { caseId: "CASE-003", confidence: 0.7, matched: ["lock"] },
+      { caseId: "CASE-004", confidence: 0.65, matched: ["state"] },
+    ];
+    expect(diagnosisVerdict({ outcome: "unsure", caseId: null, candidates: two })).toMatch(/^The doctor did not act: 2 cases fit and none clearly enough\./);
+    expect(diagnosisVerdict({ outcome: "unsure", caseId: null, candidates: [two[0]!] })).toMatch(/^The doctor did not act: the only fitting case matched too weakly/);
+    expect(diagnosisVerdict({ outcome: "unsure", caseId: null })).toMatch(/^The doctor did not act/);
+  });
+
+  it("names the case for the other outcomes", () => {
+    expect(diagnosisVerdict({ outcome: "fixed", caseId: "CASE-001" })).toBe("CASE-001's fix worked: the target is healthy again.");
+    expect(diagnosisVerdict({ outcome: "not-fixed", caseId: "CASE-002" })).toMatch(/^CASE-002's fix did not bring it back/);
+    expect(diagnosisVerdict({ outcome: "no-match", caseId: null })).toMatch(/^No case in the library fits/);
+    expect(diagnosisVerdict({ outcome: "running", caseId: "CASE-001" })).toBe("Applying CASE-001's fix now.");
   });
 });
 

@@ -14,6 +14,7 @@ export const OUTCOME_LABEL: Record<DiagnosisOutcome, string> = {
   fixed: "Fixed",
   "not-fixed": "Not fixed",
   "no-match": "No match",
+  unsure: "Unsure",
 };
 
 /** "restart", "wait 30 s", "wait healthy 60 s", "notify “on-call paged”". */
@@ -76,7 +77,28 @@ export function suggestKeywords(signature: string | null | undefined, max = 8): 
 }
 
 export function canAddCaseFrom(d: Pick<Diagnosis, "outcome">): boolean {
-  return d.outcome === "no-match" || d.outcome === "not-fixed";
+  return d.outcome === "no-match" || d.outcome === "not-fixed" || d.outcome === "unsure";
+}
+
+/** What the doctor did, in one sentence a person can act on. */
+export function diagnosisVerdict(d: Pick<Diagnosis, "outcome" | "caseId" | "candidates">): string {
+  const n = d.candidates?.length ?? 0;
+  switch (d.outcome) {
+    case "running":
+      return `Applying ${d.caseId ?? "a case"}'s fix now.`;
+    case "fixed":
+      return `${d.caseId ?? "The case"}'s fix worked: the target is healthy again.`;
+    case "not-fixed":
+      return `${d.caseId ?? "The case"}'s fix did not bring it back: people were alerted.`;
+    case "no-match":
+      return "No case in the library fits this failure: people were alerted.";
+    case "unsure":
+      return n > 1
+        ? `The doctor did not act: ${n} cases fit and none clearly enough. Pick one below (or a runbook) and act by hand.`
+        : "The doctor did not act: the only fitting case matched too weakly. Check it below before acting by hand.";
+    default:
+      return "";
+  }
 }
 
 export const DEFAULT_ACTIONS: readonly Action[] = [{ type: "restart" }, { type: "wait-healthy", timeoutSeconds: 60 }];

@@ -26,7 +26,11 @@ export type Case = {
 
 export type CaseInput = Pick<Case, "title" | "errorCode" | "signature" | "keywords" | "solution" | "actions">;
 
-export type DiagnosisOutcome = "running" | "fixed" | "not-fixed" | "no-match";
+/** unsure: several cases fitted, or only a weak one; the doctor did not act. */
+export type DiagnosisOutcome = "running" | "fixed" | "not-fixed" | "no-match" | "unsure";
+
+/** A case that fitted the evidence, and the keywords (or signature) it matched on. */
+export type DiagnosisCandidate = { caseId: string; confidence: number; matched: string[] };
 
 export type Diagnosis = {
   id: string | number;
@@ -37,6 +41,8 @@ export type Diagnosis = {
   caseId: string | null;
   confidence: number | null;
   outcome: DiagnosisOutcome;
+  /** Every case that fitted, best first; older APIs leave it out. */
+  candidates?: DiagnosisCandidate[];
   detail: string | null;
   finishedAt: string | null;
 };

@@ -1,6 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { target } from "./fixtures.test-util.ts";
+import { configKeys } from "../config-versions/queries.ts";
+import { healing, target } from "./fixtures.test-util.ts";
 import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
 import type { Healing, Target, TargetEvent } from "./types.ts";
 
@@ -66,7 +67,7 @@ describe("createLiveSync", () => {
 
   it("refetches a target's restart history when its last restart moves", () => {
     const { qc, sync } = setup();
-    const h: Healing = { state: "waiting", attempt: 2, maxAttempts: 5, nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z", escalatedAt: null, reason: null, restartsInWindow: 1, driver: "docker", doctor: null };
+    const h: Healing = healing({ nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z" });
     sync({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] });
     qc.setQueryData(restartKeys.list("alpha"), []);
     qc.setQueryData(restartKeys.list("beta"), []);
@@ -78,5 +79,13 @@ describe("createLiveSync", () => {
     expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(false);
     sync({ type: "target.status", target: target("beta", { healing: { ...h, state: "restarting" } }), event: null });
     expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(true);
+  });
+
+  it("refetches the config file's status when the healing state moves (the doctor may have restored it)", () => {
+    const { qc, sync } = setup();
+    sync({ type: "snapshot", targets: [target("alpha", { healing: healing({ state: "escalated" }) })] });
+    qc.setQueryData(configKeys.status("alpha"), null);
+    sync({ type: "target.update", targets: [target("alpha", { healing: healing({ state: "starting", startingSince: "2026-11-23T14:00:00Z" }) })] });
+    expect(qc.getQueryState(configKeys.status("alpha"))?.isInvalidated).toBe(true);
   });
 });

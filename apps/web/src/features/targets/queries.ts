@@ -5,9 +5,10 @@ import { serverNow } from "../../lib/clock.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { doctorKeys } from "../cases/queries.ts";
+import { configKeys } from "../config-versions/queries.ts";
 import { healingChanged, restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
-import { normalizeTarget } from "./types.ts";
+import { normalizeRestart, normalizeTarget } from "./types.ts";
 import { DEFAULT_MONITORING } from "./status.ts";
 import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "./types.ts";
 
@@ -81,7 +82,7 @@ export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Pr
 
 export async function fetchRestarts(target: string, signal?: AbortSignal): Promise<Restart[]> {
   const body = await apiGet<{ restarts: Restart[] }>(`/api/restarts?target=${enc(target)}&limit=50`, { signal });
-  return Array.isArray(body.restarts) ? body.restarts : [];
+  return Array.isArray(body.restarts) ? body.restarts.map(normalizeRestart) : [];
 }
 
 // While the socket is live it feeds the cache; polling is only the fallback when it is not.
@@ -138,6 +139,14 @@ export function useRestarts(target: string) {
   });
 }
 
+/** Writes a target the API answered with: its healing state is the newest there is, even if a later probe result is cached. */
+function storeHealingAnswer(qc: QueryClient, t: Target): void {
+  const merge = (cur: Target | undefined): Target => (!cur || isNotOlder(t, cur) ? t : { ...cur, healing: t.healing });
+  qc.setQueryData<Target[]>(targetKeys.all, (list) => list?.map((x) => (x.name === t.name ? merge(x) : x)));
+  qc.setQueryData<Target>(targetKeys.detail(t.name), merge);
+  void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
+}
+
 export function useSetHealingPaused(name: string) {
   const qc = useQueryClient();
   return useMutation({
@@ -145,12 +154,21 @@ export function useSetHealingPaused(name: string) {
       const body = await apiSend<{ target: Target }>("POST", `/api/targets/${enc(name)}/healing`, { paused });
       return normalizeTarget(body.target);
     },
-    onSuccess: (t) => {
-      // The answer's healing state is the newest there is, even if a later probe result is already cached.
-      const merge = (cur: Target | undefined): Target => (!cur || isNotOlder(t, cur) ? t : { ...cur, healing: t.healing });
-      qc.setQueryData<Target[]>(targetKeys.all, (list) => list?.map((x) => (x.name === t.name ? merge(x) : x)));
-      qc.setQueryData<Target>(targetKeys.detail(t.name), merge);
+    onSuccess: (t) => storeHealingAnswer(qc, t),
+  });
+}
+
+export type HealingAction = "retry" | "reset";
+
+/** Retry: one restart now, even while escalated. Reset: forget restarts, crashes and the escalation. On-call only. */
+export function useHealingAction(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (action: HealingAction) => {
+      const body = await apiSend<{ target: Target }>("POST", `/api/targets/${enc(name)}/healing/actions`, { action });
+      return normalizeTarget(body.target);
     },
+    onSuccess: (t) => storeHealingAnswer(qc, t),
   });
 }
 
@@ -163,6 +181,7 @@ function refetchRestartsIfMoved(qc: QueryClient, targets: readonly Target[]): vo
     if (healingChanged(prev, t)) {
       void qc.invalidateQueries({ queryKey: doctorKeys.diagnoses(t.name) });
       void qc.invalidateQueries({ queryKey: doctorKeys.alerts(t.name) });
+      void qc.invalidateQueries({ queryKey: configKeys.status(t.name) });
     }
   }
 }
@@ -187,6 +206,7 @@ export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
         void qc.invalidateQueries({ queryKey: restartKeys.all });
         void qc.invalidateQueries({ queryKey: doctorKeys.allDiagnoses });
         void qc.invalidateQueries({ queryKey: doctorKeys.allAlerts });
+        void qc.invalidateQueries({ queryKey: configKeys.all });
       }
       return;
     }

@@ -28,44 +28,63 @@ export type Target = {
   healing: Healing | null;
 };
 
-export const HEALING_STATES = ["idle", "waiting", "restarting", "escalated", "paused"] as const;
+/** starting: the console started or restarted the target and waits (up to its start timeout) for it to be healthy. */
+export const HEALING_STATES = ["idle", "waiting", "restarting", "starting", "escalated", "paused"] as const;
 export type HealingState = (typeof HEALING_STATES)[number];
 
 export type Healing = {
   state: HealingState;
   /** The next or current attempt, 1-based. */
   attempt: number | null;
-  /** Restarts allowed in the window. */
+  /** Crashes allowed in the window before it escalates. */
   maxAttempts: number;
   nextRestartAt: string | null;
   lastRestartAt: string | null;
   escalatedAt: string | null;
   /** The escalation reason or the last restart's failure. */
   reason: string | null;
+  /** Crashes (exits and uptime resets, whoever restarted it) in the escalation window. */
   restartsInWindow: number;
   driver: string;
+  /** While starting: since when, and when the start counts as timed out. */
+  startingSince: string | null;
+  startDeadline: string | null;
+  /** How the target's process last ended, when its driver saw it. */
+  lastExit: ProcessExit | null;
   /** The doctor's latest diagnosis of this target, if any. */
   doctor: HealingDoctor | null;
 };
 
+export type ProcessExit = { code: number | null; signal: string | null; at: string };
+
 export type HealingDoctor = { caseId: string | null; confidence: number | null; outcome: string; at: string };
 
-export const RESTART_STATUSES = ["started", "succeeded", "failed", "interrupted"] as const;
+/** "succeeded" is what older APIs wrote for a restart whose driver answered. */
+export const RESTART_STATUSES = ["started", "starting", "healthy", "failed", "timed-out", "interrupted", "skipped", "succeeded"] as const;
 export type RestartStatus = (typeof RESTART_STATUSES)[number];
 
 export type Restart = {
   id: string | number;
   target: string;
   attempt: number;
+  /** start: the console's own first start of a target it runs; restart: after a failure. */
+  kind: "start" | "restart";
   driver: string;
   status: RestartStatus;
   /** Why it was restarted, e.g. "down: connection refused". */
   reason: string;
-  /** What the driver said, e.g. "HTTP 200" or an error. */
+  /** What the driver said, e.g. "HTTP 200" or an error, and how the attempt ended. */
   output: string | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** The process's last lines before it exited (redacted): text, never markup. */
+  stderrTail: string | null;
   dueAt: string;
   startedAt: string;
+  /** When the driver finished acting. */
   finishedAt: string | null;
+  /** When the attempt ended: healthy, failed or timed out. */
+  endedAt: string | null;
 };
 
 export type TargetEvent = {
@@ -102,6 +121,8 @@ export type MonitoringSettings = {
   heartbeatTimeoutSeconds: number;
   samplesRetentionDays: number;
   thresholds: { cpuPercent: Level; memoryPercent: Level; diskPercent: Level; responseTimeMs: Level };
+  /** The ladder's numbers, when the API tells them (older ones do not). */
+  selfHealing?: { restartWindowSeconds?: number; maxRestartsInWindow?: number };
 };
 
 export type EventFilter = { target?: string; limit?: number };
@@ -155,7 +176,41 @@ export function normalizeHealing(raw: unknown): Healing | null {
     reason: str(h.reason),
     restartsInWindow: num(h.restartsInWindow) ?? 0,
     driver: str(h.driver) ?? "",
+    startingSince: str(h.startingSince),
+    startDeadline: str(h.startDeadline),
+    lastExit: normalizeExit(h.lastExit),
     doctor: normalizeDoctor(h.doctor),
+  };
+}
+
+function normalizeExit(raw: unknown): ProcessExit | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const e = raw as Record<string, unknown>;
+  const at = str(e.at);
+  if (!at) return null;
+  return { code: num(e.code), signal: str(e.signal), at };
+}
+
+/** A restart row from this or an older API (without kind, exit or end). */
+export function normalizeRestart(raw: Restart): Restart {
+  const r = raw as Partial<Restart> & Pick<Restart, "id" | "target" | "startedAt">;
+  const status = r.status && (RESTART_STATUSES as readonly string[]).includes(r.status) ? r.status : "failed";
+  return {
+    id: r.id,
+    target: r.target,
+    attempt: r.attempt ?? 0,
+    kind: r.kind === "start" ? "start" : "restart",
+    driver: r.driver ?? "",
+    status,
+    reason: r.reason ?? "",
+    output: r.output ?? null,
+    exitCode: num(r.exitCode),
+    exitSignal: str(r.exitSignal),
+    stderrTail: str(r.stderrTail),
+    dueAt: r.dueAt ?? r.startedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt ?? null,
+    endedAt: r.endedAt ?? null,
   };
 }
 

@@ -4,17 +4,50 @@ import { Link } from "../../../app/router.tsx";
 import { casesPath } from "../../../app/routes.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
-import { canAddCaseFrom, caseFromDiagnosis, formatConfidence, OUTCOME_LABEL } from "../cases.ts";
+import { canAddCaseFrom, caseFromDiagnosis, diagnosisVerdict, formatConfidence, OUTCOME_LABEL } from "../cases.ts";
 import { useCases, useDiagnoses } from "../queries.ts";
 import type { Case, Diagnosis } from "../types.ts";
 import { CaseForm } from "./CaseForm.tsx";
 
-function DiagnosisItem({ d, now, cases, canWrite }: { d: Diagnosis; now: number; cases: ReadonlyMap<string, Case>; canWrite: boolean }) {
+function Candidates({ d, cases }: { d: Diagnosis; cases: ReadonlyMap<string, Case> }) {
+  const list = d.candidates ?? [];
+  if (list.length === 0 || (d.outcome !== "unsure" && list.length < 2)) return null;
+  return (
+    <div className="dx__candidates">
+      <p className="dx__candidates-title">{d.outcome === "unsure" ? "Cases that fit, best first:" : "Other cases that fit:"}</p>
+      <ol className="dx-cands" data-testid="diagnosis-candidates">
+        {list.map((c) => (
+          <li key={c.caseId} className="dx-cand" data-testid="diagnosis-candidate">
+            <Link to={casesPath(c.caseId)} className="dx__case">
+              <code>{c.caseId}</code>
+              {cases.get(c.caseId) && <span> · {cases.get(c.caseId)?.title}</span>}
+            </Link>
+            <span className="dx__confidence">{formatConfidence(c.confidence)}</span>
+            {c.matched.length > 0 && (
+              <span className="dx-cand__matched">
+                matched{" "}
+                {c.matched.map((m, i) => (
+                  <span key={`${m}-${i}`}>
+                    {i > 0 && ", "}
+                    <code>{m}</code>
+                  </span>
+                ))}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function DiagnosisItem({ d, now, cases, canWrite, latest }: { d: Diagnosis; now: number; cases: ReadonlyMap<string, Case>; canWrite: boolean; latest: boolean }) {
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<Case | null>(null);
   const matched = d.caseId ? cases.get(d.caseId) : undefined;
+  const verdict = diagnosisVerdict(d);
   return (
-    <li className={`dx dx--${d.outcome}`} data-testid="diagnosis" data-outcome={d.outcome}>
+    <li className={`dx dx--${d.outcome}${latest ? " dx--latest" : ""}`} data-testid="diagnosis" data-outcome={d.outcome} data-latest={latest}>
       <div className="dx__head">
         <time dateTime={d.at} title={new Date(d.at).toString()} className="dx__time">
           {formatTimestamp(d.at, now)} <span className="muted">({formatAgo(d.at, now)})</span>
@@ -28,16 +61,22 @@ function DiagnosisItem({ d, now, cases, canWrite }: { d: Diagnosis; now: number;
             {matched && <span> · {matched.title}</span>}
           </Link>
         ) : (
-          <span className="muted">no matching case</span>
+          <span className="muted">{d.outcome === "unsure" ? "no case chosen" : "no matching case"}</span>
         )}
-        {d.confidence != null && (
+        {d.confidence != null && d.outcome !== "unsure" && (
           <span className="dx__confidence" title="How sure the doctor was about the match" data-testid="diagnosis-confidence">
             {formatConfidence(d.confidence)} confidence
           </span>
         )}
       </div>
+      {latest && verdict && (
+        <p className={`dx__verdict dx__verdict--${d.outcome}`} data-testid="diagnosis-verdict">
+          {verdict}
+        </p>
+      )}
+      <Candidates d={d} cases={cases} />
       {d.detail && <p className="dx__detail">{d.detail}</p>}
-      <details className="dx__evidence">
+      <details className="dx__evidence" open={latest && d.outcome !== "fixed"}>
         <summary>Evidence{d.signature ? " and signature" : ""}</summary>
         {d.signature && (
           <p className="dx__signature">
@@ -88,13 +127,13 @@ export function DiagnosesCard({ target, now }: { target: string; now: number }) 
     <section className="card" aria-labelledby="diagnoses-h" data-testid="diagnoses">
       <div className="card__head">
         <h2 id="diagnoses-h">Doctor</h2>
-        <span className="muted">last diagnoses, newest first</span>
+        <span className="muted">the latest diagnosis first</span>
       </div>
       <HistoryBody query={q} what="diagnoses" action="view diagnoses" empty="No diagnoses yet: the doctor runs when the target fails." emptyTestId="diagnoses-empty">
         {(diagnoses) => (
           <ul className="dx-list">
-            {diagnoses.map((d) => (
-              <DiagnosisItem key={d.id} d={d} now={now} cases={byId} canWrite={canWrite} />
+            {diagnoses.map((d, i) => (
+              <DiagnosisItem key={d.id} d={d} now={now} cases={byId} canWrite={canWrite} latest={i === 0} />
             ))}
           </ul>
         )}

@@ -2,17 +2,19 @@ import { useState } from "react";
 import type { ReactNode } from "react";
 import { ConfirmButton } from "../../../app/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
-import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import { formatAgo, formatSpan, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../auth/session.ts";
-import { formatCountdown, healingSummary, untilNextRestart } from "../healing.ts";
-import { useSetHealingPaused } from "../queries.ts";
+import { crashWindowText, describeExit, doctorVerdict, formatCountdown, healingSummary, startProgress, untilNextRestart, windowSeconds } from "../healing.ts";
+import { useMonitoring, useSetHealingPaused } from "../queries.ts";
 import type { HealingState, Target } from "../types.ts";
+import { EscalationActions } from "./HealingActions.tsx";
 import { RestartHistory } from "./RestartHistory.tsx";
 
 const STATE_LABEL: Record<HealingState, string> = {
   idle: "Idle",
   waiting: "Waiting",
   restarting: "Restarting",
+  starting: "Starting",
   escalated: "Escalated",
   paused: "Paused",
 };
@@ -53,9 +55,13 @@ function HealingToggle({ name, paused }: { name: string; paused: boolean }) {
 
 export function HealingCard({ target: t, now }: { target: Target; now: number }) {
   const canControl = useCan("healing:control");
+  const settings = useMonitoring();
   const h = t.healing;
   const state: HealingState = h?.state ?? "idle";
   const left = h?.state === "waiting" ? untilNextRestart(h, now) : null;
+  const start = h ? startProgress(h, now) : null;
+  // The escalation lasts through a retry (starting, restarting) until the target is healthy again.
+  const escalated = t.enabled && h != null && (state === "escalated" || h.escalatedAt != null);
 
   return (
     <section className="card healing" aria-labelledby="healing-h" data-testid="healing-card" data-state={state}>
@@ -69,19 +75,28 @@ export function HealingCard({ target: t, now }: { target: Target; now: number })
       <p className="healing__summary" data-testid="healing-summary">
         {t.enabled ? healingSummary(h, now) : "Not monitored, so never restarted automatically."}
       </p>
-      {t.enabled && state === "escalated" && (
-        <p className="healing__note">No more automatic restarts until it is healthy again or someone steps in.</p>
-      )}
+      {escalated && <EscalationActions target={t} now={now} />}
       {h && (
         <dl className="kv kv--compact healing__facts">
           <dt>Driver</dt>
           <dd>
             <code>{h.driver || "none"}</code>
           </dd>
-          <dt>In the window</dt>
-          <dd data-testid="healing-window">
-            {h.restartsInWindow} of {h.maxAttempts > 0 ? h.maxAttempts : "?"} restarts
+          <dt>Crashes</dt>
+          <dd data-testid="healing-window" title="Exits and restarts it did not ask for; this many in the window escalates">
+            {crashWindowText(h, windowSeconds(h, settings))}
           </dd>
+          {start && h.startingSince && (
+            <>
+              <dt>Starting</dt>
+              <dd data-testid="healing-starting">
+                <When iso={h.startingSince} now={now}>
+                  {formatSpan(start.elapsedMs)}
+                  {start.limitMs != null ? ` of ${formatSpan(start.limitMs)}` : ""}
+                </When>
+              </dd>
+            </>
+          )}
           {h.nextRestartAt && state === "waiting" && (
             <>
               <dt>Next restart</dt>
@@ -89,6 +104,14 @@ export function HealingCard({ target: t, now }: { target: Target; now: number })
                 <When iso={h.nextRestartAt} now={now}>
                   {left != null && left > 0 ? `in ${formatCountdown(left)}` : "due"}
                 </When>
+              </dd>
+            </>
+          )}
+          {h.lastExit && (
+            <>
+              <dt>Last exit</dt>
+              <dd data-testid="healing-last-exit">
+                {describeExit(h.lastExit)} · <When iso={h.lastExit.at} now={now} />
               </dd>
             </>
           )}
@@ -108,15 +131,17 @@ export function HealingCard({ target: t, now }: { target: Target; now: number })
               </dd>
             </>
           )}
-          {h.reason && state !== "escalated" && (
+          {h.doctor && (
             <>
-              <dt>Last failure</dt>
-              <dd>{h.reason}</dd>
+              <dt>Doctor</dt>
+              <dd data-testid="healing-doctor">
+                {doctorVerdict(h.doctor)} · <When iso={h.doctor.at} now={now} />
+              </dd>
             </>
           )}
         </dl>
       )}
-      <h3 className="healing__sub">Restart history</h3>
+      <h3 className="healing__sub">Starts and restarts</h3>
       <RestartHistory target={t.name} now={now} />
     </section>
   );

@@ -1,19 +1,33 @@
-import { ladderLine } from "../healing.ts";
+import { describeHealing } from "../healing.ts";
 import type { ActiveHealingState } from "../healing.ts";
 import type { Healing } from "../types.ts";
 
-const ICON: Record<ActiveHealingState, string> = { waiting: "↻", restarting: "↻", escalated: "!", paused: "‖" };
+const ICON: Record<ActiveHealingState, string> = { waiting: "↻", restarting: "↻", starting: "▲", escalated: "!", paused: "‖" };
 
-/** One line, never wrapping: what the self-healing ladder is doing about this target. Nothing when idle. */
-export function LadderLine({ healing, now, testId }: { healing: Healing | null; now: number; testId?: string }) {
-  const line = ladderLine(healing, now);
+/**
+ * What the self-healing ladder is doing about this target, in words; nothing when idle. The line wraps
+ * rather than cutting words; a `compact` (tile) line shortens the escalation reason, all of it on hover.
+ */
+export function LadderLine({ healing, now, testId, compact }: { healing: Healing | null; now: number; testId?: string; compact?: boolean }) {
+  const line = describeHealing(healing, now, { compact });
   if (!line) return null;
+  const whole = compact ? describeHealing(healing, now) : line;
+  const full = whole?.detail ? `${whole.text} · ${whole.detail}` : (whole?.text ?? line.text);
   return (
-    <p className={`ladder ladder--${line.state}`} data-testid={testId} data-state={line.state} title={line.text}>
+    <div className={`ladder ladder--${line.state}`} data-testid={testId} data-state={line.state} title={full}>
       <span className="ladder__icon" aria-hidden="true">
         {ICON[line.state]}
       </span>
-      <span className="ladder__text">{line.text}</span>
-    </p>
+      <span className="ladder__body">
+        <span className="ladder__text" data-testid={testId ? `${testId}-text` : undefined}>
+          {line.text}
+        </span>
+        {line.detail && (
+          <span className="ladder__detail" data-testid={testId ? `${testId}-detail` : undefined}>
+            {line.detail}
+          </span>
+        )}
+      </span>
+    </div>
   );
 }

@@ -1,41 +1,63 @@
 import { HistoryBody } from "../../../app/QueryState.tsx";
-import { Table, TimeCell } from "../../../app/Table.tsx";
-import { DASH } from "../../../lib/format.ts";
-import { RESTART_STATUS_LABEL, restartDuration } from "../healing.ts";
+import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import { describeAttempt } from "../healing.ts";
 import { useRestarts } from "../queries.ts";
+import type { Restart } from "../types.ts";
 
-const HEADS = ["Time", "Attempt", "Driver", "Status", "Reason", "Output", "Duration"];
+function tailLines(text: string): number {
+  return text.split("\n").filter((l) => l.trim() !== "").length;
+}
 
+function Attempt({ r, now, isNewest }: { r: Restart; now: number; isNewest: boolean }) {
+  const view = describeAttempt(r, now);
+  const output = r.output?.trim() ?? "";
+  return (
+    <li className={`attempt attempt--${view.tone}`} data-testid="restart-row" data-status={r.status} data-kind={r.kind}>
+      <div className="attempt__head">
+        <span className={`tag attempt__kind attempt__kind--${r.kind}`}>{r.kind}</span>
+        {r.attempt > 0 && <span className="attempt__n">#{r.attempt}</span>}
+        <time className="attempt__time" dateTime={r.startedAt} title={new Date(r.startedAt).toString()}>
+          {formatTimestamp(r.startedAt, now)} <span className="muted">({formatAgo(r.startedAt, now)})</span>
+        </time>
+        <span className={`attempt__status attempt__status--${view.tone}`} data-testid="restart-outcome">
+          {view.outcome}
+        </span>
+      </div>
+      <p className="attempt__why">
+        {r.reason || "no reason recorded"}
+        {r.driver && <span className="muted"> · via {r.driver}</span>}
+      </p>
+      {r.stderrTail && (
+        <details className="attempt__more" open={isNewest && view.tone === "bad"}>
+          <summary>{tailLines(r.stderrTail) === 1 ? "Its last line before it exited" : `Its last ${tailLines(r.stderrTail)} lines before it exited`}</summary>
+          <pre className="code-block attempt__pre" data-testid="restart-stderr">
+            {r.stderrTail}
+          </pre>
+        </details>
+      )}
+      {output && (
+        <details className="attempt__more">
+          <summary>Driver output</summary>
+          <pre className="code-block attempt__pre" data-testid="restart-output">
+            {output}
+          </pre>
+        </details>
+      )}
+    </li>
+  );
+}
+
+/** The target's starts and restarts, newest first: what ended each (healthy, exit, timeout, skipped) and the process's last lines. */
 export function RestartHistory({ target, now }: { target: string; now: number }) {
   const q = useRestarts(target);
   return (
-    <HistoryBody query={q} what="restarts" action="view restarts" empty="No restarts recorded." emptyTestId="restart-history-empty">
+    <HistoryBody query={q} what="restarts" action="view restarts" empty="No starts or restarts recorded." emptyTestId="restart-history-empty">
       {(restarts) => (
-        <Table heads={HEADS} testId="restart-history" className="table--log restarts" wrapClassName="restarts-wrap">
-          {restarts.map((r) => (
-            <tr key={r.id} data-testid="restart-row" data-status={r.status}>
-              <TimeCell iso={r.startedAt} now={now} />
-              <td className="cell-nowrap">#{r.attempt}</td>
-              <td className="cell-nowrap">
-                <code>{r.driver || DASH}</code>
-              </td>
-              <td>
-                <span className={`badge badge--sm restart-status restart-status--${r.status}`}>{RESTART_STATUS_LABEL[r.status] ?? r.status}</span>
-              </td>
-              <td className="restarts__reason">{r.reason || DASH}</td>
-              <td>
-                {r.output ? (
-                  <code className="restarts__output" title={r.output}>
-                    {r.output}
-                  </code>
-                ) : (
-                  <span className="muted">{DASH}</span>
-                )}
-              </td>
-              <td className="cell-nowrap">{restartDuration(r, now)}</td>
-            </tr>
+        <ol className="attempts" data-testid="restart-history">
+          {restarts.map((r, i) => (
+            <Attempt key={r.id} r={r} now={now} isNewest={i === 0} />
           ))}
-        </Table>
+        </ol>
       )}
     </HistoryBody>
   );

@@ -3,6 +3,7 @@ import { Link } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
 import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
+import { comingUpLabel, currentExit, reasonLine } from "../healing.ts";
 import { isAlive, statusDuration } from "../status.ts";
 import type { Target } from "../types.ts";
 import { LadderLine } from "./LadderLine.tsx";
@@ -19,8 +20,13 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
   const sinceCheck = elapsedSince(t.checkedAt, now);
   const stale = t.enabled && sinceCheck != null && sinceCheck > staleAfterMs;
   const duration = statusDuration(t, now);
-  const reason = t.enabled ? t.reason || (t.status === "ok" ? "healthy" : DASH) : "not monitored";
-  const cls = ["tile", `tile--${t.status}`, t.enabled ? "" : "tile--off"].filter(Boolean).join(" ");
+  const reason = reasonLine(t);
+  const exit = currentExit(t);
+  // The probe's own words stay on hover when the line says something else (how the process ended, that it is starting).
+  const reasonTitle = t.reason && t.reason !== reason ? `${reason} · probe: ${t.reason}` : reason;
+  const startingLabel = comingUpLabel(t);
+  const look = startingLabel ? "starting" : t.status;
+  const cls = ["tile", `tile--${look}`, t.enabled ? "" : "tile--off"].filter(Boolean).join(" ");
 
   return (
     <div
@@ -31,17 +37,27 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
       title={t.enabled ? t.description ?? undefined : t.reason}
     >
       <div className="tile__head">
-        <Link to={targetPath(t.name)} className="tile__name tile__link">
-          {t.displayName}
-        </Link>
-        {t.port != null && <span className="tile__port">:{t.port}</span>}
-        {badge}
-        <StatusBadge status={t.status} label={t.enabled ? undefined : "Off"} size="sm" />
+        <span className="tile__id">
+          <Link to={targetPath(t.name)} className="tile__name tile__link">
+            {t.displayName}
+          </Link>
+          {t.port != null && <span className="tile__port">:{t.port}</span>}
+        </span>
+        <span className="tile__badges">
+          {badge}
+          <StatusBadge
+            status={t.status}
+            label={t.enabled ? (startingLabel ?? undefined) : "Off"}
+            tone={startingLabel ? "starting" : undefined}
+            size="sm"
+            testId={`tile-status-${t.name}`}
+          />
+        </span>
       </div>
-      <p className="tile__reason" title={t.reason}>
+      <p className={exit ? "tile__reason tile__reason--exit" : "tile__reason"} title={t.enabled ? reasonTitle : t.reason} data-testid={`tile-reason-${t.name}`}>
         {reason}
       </p>
-      {t.enabled && <LadderLine healing={t.healing} now={now} testId={`ladder-${t.name}`} />}
+      {t.enabled && <LadderLine healing={t.healing} now={now} testId={`ladder-${t.name}`} compact />}
       {t.enabled ? (
         <dl className="tile__metrics">
           <div>

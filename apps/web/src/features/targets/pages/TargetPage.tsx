@@ -2,9 +2,11 @@ import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
 import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
 import { targetPath } from "../../../app/routes.ts";
 import { errorMessage } from "../../../lib/api.ts";
+import { DASH } from "../../../lib/format.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { AlertsCard } from "../../cases/components/AlertsCard.tsx";
 import { DiagnosesCard } from "../../cases/components/DiagnosesCard.tsx";
+import { ConfigCard } from "../../config-versions/components/ConfigCard.tsx";
 import { IncidentBadge } from "../../incidents/components/OpenIncidents.tsx";
 import { TargetIncidents } from "../../incidents/components/TargetIncidents.tsx";
 import { openByTarget } from "../../incidents/incidents.ts";
@@ -13,11 +15,14 @@ import { RunRunbookLink } from "../../runbooks/components/RunRunbookLink.tsx";
 import { EventTimeline } from "../components/EventTimeline.tsx";
 import { FactList } from "../components/FactList.tsx";
 import { HealingCard } from "../components/HealingCard.tsx";
+import { RetryButton } from "../components/HealingActions.tsx";
+import { LadderLine } from "../components/LadderLine.tsx";
 import { LatencyPanel } from "../components/LatencyPanel.tsx";
 import { ResourceBars } from "../components/ResourceBars.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { isRangeKey, useMonitoring, useTarget } from "../queries.ts";
 import type { RangeKey } from "../queries.ts";
+import { comingUpLabel, reasonLine } from "../healing.ts";
 import { statusDuration } from "../status.ts";
 
 function BackLink() {
@@ -58,22 +63,32 @@ export function TargetPage({ name }: { name: string }) {
   const t = q.data;
   const duration = statusDuration(t, now);
   const extraFindings = t.findings.filter((f) => f.reason !== t.reason);
+  const startingLabel = comingUpLabel(t);
+  const reason = reasonLine(t);
 
   return (
     <div className="target">
       <BackLink />
-      <header className={`target-head target-head--${t.status}`}>
+      <header className={`target-head target-head--${startingLabel ? "starting" : t.status}`}>
         <div className="target-head__title">
           <h1>{t.displayName}</h1>
           {t.displayName !== t.name && <span className="target-head__name">{t.name}</span>}
-          <StatusBadge status={t.status} size="lg" testId="target-status" label={t.enabled ? undefined : "Not monitored"} />
+          <StatusBadge
+            status={t.status}
+            size="lg"
+            testId="target-status"
+            label={t.enabled ? (startingLabel ?? undefined) : "Not monitored"}
+            tone={startingLabel ? "starting" : undefined}
+          />
           {duration && <span className="target-head__for">{duration}</span>}
           <IncidentBadge name={t.name} incidents={openByTarget(open.data).get(t.name)} />
           <RunRunbookLink agent={t.name} testId="target-run-runbook" className="btn btn--md target-head__run" />
         </div>
         <p className="target-head__reason" data-testid="target-reason">
-          {t.reason || (t.status === "ok" ? "healthy" : "no reason given")}
+          {t.enabled ? (reason === DASH ? "no reason given" : reason) : t.reason}
+          {t.enabled && t.reason && reason !== t.reason && <span className="target-head__probe"> · probe: {t.reason}</span>}
         </p>
+        {t.enabled && <LadderLine healing={t.healing} now={now} testId="target-ladder" compact />}
         {extraFindings.length > 0 && (
           <ul className="findings" aria-label="Other findings">
             {extraFindings.map((f) => (
@@ -91,6 +106,7 @@ export function TargetPage({ name }: { name: string }) {
           <LatencyPanel name={t.name} range={range} onRange={setRange} now={now} warningMs={settings.thresholds.responseTimeMs.warning} />
           <HealingCard target={t} now={now} />
           <DiagnosesCard target={t.name} now={now} />
+          <ConfigCard target={t.name} now={now} restartNow={<RetryButton target={t} label="Restart now" testId="config-restart" />} />
           <AlertsCard target={t.name} now={now} />
           <section className="card" aria-labelledby="events-h">
             <div className="card__head">
