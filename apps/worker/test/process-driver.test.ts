@@ -139,7 +139,8 @@ describe("[LADDER] the process driver: the console supervises the command itself
   it("after Ctrl-C on npm start stopped it, the next start is a start: no crash, no incident", async () => {
     const target = rt.config.fleet.targets.find((t) => t.name === "epsilon")!;
     const incidents = (await stack.db.sql`SELECT 1 FROM incidents`).length;
-    const [{ crashes }] = (await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`) as [{ crashes: string[] }];
+    const [row] = await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`;
+    const crashes = row!.crashes;
     expect((await stopManagedProcess(stack.db, target, "console-shutdown")).output).toMatch(/^stopped pid \d+/);
     const started = await until("started again", () => listRestarts(stack.db, { target: "epsilon", limit: 1 }), (r) => r[0]?.kind === "start" && r[0].status === "healthy", 30_000);
     expect(started[0]!.reason).toBe("first start by the console");

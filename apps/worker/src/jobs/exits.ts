@@ -9,7 +9,7 @@ const SIMULATOR_POLL_MS = 500;
 /** While a target is starting, it is probed this often (not once an interval): "healthy" shows as soon as it is. */
 const STARTING_PROBE_MS = 2000;
 
-type SimAgent = { name: string; pid: number | null; state: string; lastExitCode: number | null; lastSignal: string | null; lastError: string | null };
+type SimAgent = { name: string; pid: number | null; state: string; restarts: number; lastExitCode: number | null; lastSignal: string | null; lastError: string | null };
 
 /**
  * A crash is an event, not something the next probe finds: where the driver supervises the process (the
@@ -55,7 +55,9 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
   }
   const simulated = new Set(targets.filter((t) => t.restart.driver === "simulator").map((t) => t.name));
   if (simulated.size > 0) {
-    const seen = new Map<string, number>();
+    // Each exit is one spawn of the agent (`restarts` counts spawns): an agent that dies within a second of
+    // its start is reported even if no poll ever saw it running. Exits from before this worker began are not.
+    let handled: Map<string, number> | null = null;
     loop(SIMULATOR_POLL_MS, async () => {
       let agents: SimAgent[];
       try {
@@ -64,17 +66,19 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
       } catch {
         return; // the simulator is restarting or gone: the probes say so
       }
+      const ended = (a: SimAgent) => a.pid === null && (a.state === "crashed" || a.state === "failed");
+      if (handled === null) {
+        handled = new Map(agents.filter(ended).map((a) => [a.name, a.restarts]));
+        return;
+      }
       for (const a of agents) {
-        if (!simulated.has(a.name)) continue;
-        const before = seen.get(a.name);
-        if (a.pid !== null) seen.set(a.name, a.pid);
-        if (before === undefined || a.pid !== null || (a.state !== "crashed" && a.state !== "failed")) continue;
-        seen.delete(a.name);
-        // Every worker watches; the first to claim this pid's exit reports it.
-        const claimed = await rt.redis.set(`${rt.env.OPS_REDIS_PREFIX}:exit:${a.name}:${before}`, "1", "EX", 3600, "NX");
+        if (!simulated.has(a.name) || !ended(a) || handled.get(a.name) === a.restarts) continue;
+        handled.set(a.name, a.restarts);
+        // Every worker watches; the first to claim this spawn's exit reports it.
+        const claimed = await rt.redis.set(`${rt.env.OPS_REDIS_PREFIX}:exit:${a.name}:${a.restarts}`, "1", "EX", 86_400, "NX");
         if (claimed !== "OK") continue;
         const tail = (a.lastError ?? "").split("\n").filter(Boolean).slice(-40);
-        await handleExit(rt, a.name, { pid: before, code: a.lastExitCode, signal: a.lastSignal, at: new Date().toISOString(), tail }, log);
+        await handleExit(rt, a.name, { pid: null, code: a.lastExitCode, signal: a.lastSignal, at: new Date().toISOString(), tail }, log);
       }
     });
   }
