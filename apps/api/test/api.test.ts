@@ -89,6 +89,7 @@ describe("console health and documentation", () => {
       heartbeatTimeoutSeconds: 120,
       samplesRetentionDays: 30,
       thresholds: api.config.monitoring.thresholds,
+      selfHealing: { backoffSeconds: [10, 30, 90, 180, 600], maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30 },
     });
   });
 

@@ -58,6 +58,9 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
             heartbeatTimeoutSeconds: z.number(),
             samplesRetentionDays: z.number(),
             thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }),
+            selfHealing: z
+              .object({ backoffSeconds: z.array(z.number()), maxRestartsInWindow: z.number().int(), restartWindowSeconds: z.number(), escalateAfterMinutes: z.number() })
+              .describe("the ladder's numbers: crashes allowed in the window before escalation, the backoff steps"),
           }),
         },
       },
@@ -70,6 +73,12 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         heartbeatTimeoutSeconds: m.heartbeatTimeoutSeconds,
         samplesRetentionDays: m.retention.samplesDays,
         thresholds: await effectiveThresholds(deps.db.sql, deps.config),
+        selfHealing: {
+          backoffSeconds: m.selfHealing.backoffSeconds,
+          maxRestartsInWindow: m.selfHealing.maxRestartsInWindow,
+          restartWindowSeconds: m.selfHealing.restartWindowSeconds,
+          escalateAfterMinutes: m.selfHealing.escalateAfterMinutes,
+        },
       };
     },
   );
