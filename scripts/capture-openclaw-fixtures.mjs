@@ -81,7 +81,9 @@ process.on("uncaughtException", (err) => {
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+// Colour codes (ESC [ … letter), built from a string so the source holds no control character.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+const stripAnsi = (s) => s.replace(ANSI, "");
 
 // ---------------------------------------------------------------------------------------------------------
 // Ports

@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { alertRetryDelay, decideAlert, dingtalkPayload, feishuPayload, formatAlert, formatFollowUp, inCooldown, slackPayload, webhookSignature, type AlertDecision, type PriorAlert } from "./alerts.ts";
+import { alertRetryDelay, decideAlert, dingtalkPayload, feishuPayload, formatAlert, formatFollowUp, inCooldown, slackPayload, webhookSignature, type AlertDecision, type AlertFacts, type PriorAlert } from "./alerts.ts";
 
 const at = Date.parse("2026-11-23T03:00:00Z");
-const facts = {
+const facts: AlertFacts = {
   target: "beta",
   kind: "escalated",
   level: "critical" as const,

@@ -3,12 +3,9 @@ import {
   deterministicFailure,
   diagnose,
   DIAGNOSIS_THRESHOLD,
-  errorSignature,
   evidenceText,
   failureLines,
-  matchCases,
   normaliseFailureLine,
-  normaliseLine,
   signatureOf,
   successRate,
   type Case,
@@ -286,26 +283,8 @@ describe("deterministicFailure", () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------------------
-// The old API, kept until the caller switches to diagnose().
-
-const badConfig = `2026-11-23T05:40:08.741Z [gateway] loading configuration…
-Gateway failed to start: Invalid config at /root/.openclaw/openclaw.json:
-<root>: JSON5 parse failed: SyntaxError: JSON5: invalid end of input at 2:1
-Run "openclaw doctor --fix" to repair, then retry.`;
-
-const cases: Case[] = [
-  kase("CASE-001", { signature: errorSignature(badConfig), keywords: ["invalid config", "JSON5", "parse failed"] }),
-  kase("CASE-002", { keywords: ["EADDRINUSE", "already in use", "listening"] }),
-];
-
-describe("old API", () => {
-  it("errorSignature, normaliseLine, matchCases, successRate", () => {
-    expect(errorSignature(badConfig)).toBe("gateway failed to start: invalid config at <path>");
-    expect(errorSignature("all good\nready")).toBeNull();
-    expect(normaliseLine('2026-11-23T05:40:08.741+00:00 pid 4963 lock a1b2c3d4e5 at "/x"')).toBe("<time> pid <n> lock <id> at <value>");
-    expect(matchCases(badConfig, errorSignature(badConfig), cases)[0]).toEqual({ caseId: "CASE-001", confidence: 1, matched: ["signature"] });
-    expect(matchCases(PORT.join("\n"), null, cases)[0]).toMatchObject({ caseId: "CASE-002", confidence: 1 });
+describe("successRate", () => {
+  it("is attempts over successes, null before any attempt", () => {
     expect(successRate(0, 0)).toBeNull();
     expect(successRate(3, 2)).toBe(0.667);
   });

@@ -1,6 +1,6 @@
 import type { TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseLine, outageTimes, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
+import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseFailureLine, outageTimes, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
 import type { IncidentView, TimelineEntry } from "@ops/contract";
 import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
@@ -152,7 +152,7 @@ export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: O
       const [row] = await tx<{ id: string }[]>`
         INSERT INTO incidents (id, title, severity, source, target, targets, started_at, detected_at, signature)
         VALUES (${id}, ${`${target.displayName ?? target.name} down: ${o.reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[],
-          ${new Date(times.startedAt)}, ${new Date(times.detectedAt)}, ${normaliseLine(o.reason)})
+          ${new Date(times.startedAt)}, ${new Date(times.detectedAt)}, ${normaliseFailureLine(o.reason)})
         ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
       // The partial unique index is the last line of defence; losing to it must not cost a number.
       if (!row) throw new NotOpened();
