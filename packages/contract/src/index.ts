@@ -11,3 +11,4 @@ export type * from "./backups.ts";
 export type * from "./incidents.ts";
 export type * from "./tokens.ts";
 export type * from "./alerts.ts";
+export type * from "./config-versions.ts";

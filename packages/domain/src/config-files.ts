@@ -4,10 +4,11 @@
 
 import { REDACTED, redactText } from "./redact.ts";
 
-export type ConfigFileIssue = { path: string; message: string };
+export type { ConfigIssue as ConfigFileIssue } from "@ops/contract";
+import type { ConfigIssue as ConfigFileIssue, ConfigValidation } from "@ops/contract";
 
 /** A validator's verdict on one file. `validator` names what judged it ("openclaw config validate --json", "parses as JSON", …). */
-export type ConfigValidation = { valid: boolean; issues: ConfigFileIssue[]; summary: string; validator: string };
+export type { ConfigValidation };
 
 export const JSON_VALIDATOR = "parses as JSON";
 

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { REPO_ROOT, childEnvironment, type OpsConfig, type TargetConfig } from "@ops/config";
+import type { ConfigStatus, ConfigVersion, ConfigVersionSummary } from "@ops/contract";
 import type { DbHandle } from "@ops/db";
 import {
   JSON_VALIDATOR,
@@ -31,6 +32,7 @@ import { requirePermission, systemContext, type RequestContext } from "../identi
 import { expandArgv } from "./drivers.ts";
 
 export type { ConfigValidation } from "@ops/domain";
+export type { ConfigStatus, ConfigVersionSummary };
 
 const VALIDATE_TIMEOUT_MS = 30_000;
 const SIMULATOR_TIMEOUT_MS = 5_000;
@@ -417,22 +419,7 @@ export async function restoreLastGoodConfig(
 // ---------------------------------------------------------------------------------------------------------
 // Views
 
-export type ConfigVersionSummary = { version: number; kind: "snapshot" | "broken"; takenAt: string; sha: string };
 
-export type ConfigStatus = {
-  target: string;
-  path: string;
-  exists: boolean;
-  currentSha: string | null;
-  /** The current file's verdict (null when it is missing); cached by content. */
-  validation: ConfigValidation | null;
-  lastGood: { version: number; takenAt: string; sha: string } | null;
-  /** The version a restore without a version would put back. */
-  restoreCandidate: number | null;
-  versions: ConfigVersionSummary[];
-  /** Unified diff from the last good copy to the current file, secrets redacted; null when equal or either is missing. */
-  diff: string | null;
-};
 
 /** The config file of a target: where it is, whether it validates, its stored versions and how it differs from the last good one. */
 export async function configStatus(h: DbHandle, config: OpsConfig, target: TargetConfig, opts: { file?: string } = {}): Promise<ConfigStatus> {
@@ -460,7 +447,7 @@ export async function configStatus(h: DbHandle, config: OpsConfig, target: Targe
   };
 }
 
-export type ConfigVersionView = ConfigVersionSummary & { target: string; path: string; validation: string | null; content: string };
+export type ConfigVersionView = ConfigVersion;
 
 /** One stored version, its content redacted. */
 export async function getConfigVersion(h: DbHandle, target: TargetConfig, version: number): Promise<ConfigVersionView> {
