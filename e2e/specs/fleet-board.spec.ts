@@ -67,7 +67,7 @@ describe("[BOARD] the live fleet board", () => {
     await expect.poll(() => tile("alpha").getAttribute("data-status"), { timeout: stack.intervalMs + 5_000, interval: 100 }).toBe("down");
     const seconds = (Date.now() - t0) / 1000;
     // The simulator reports the exit at once (its code); the probe may have said "connection refused" first.
-    expect(await tile("alpha").textContent()).toMatch(/connection refused|process exited|killed by/);
+    expect(await tile("alpha").textContent()).toMatch(/connection refused|process exited|exited \d+|killed by/);
     expect(navigations).toEqual([]);
     await seenOnOther;
     other.close();
@@ -96,7 +96,7 @@ describe("[BOARD] the live fleet board", () => {
     await page.waitForURL(/\/targets\/alpha$/);
     await expect.poll(() => page.locator('[data-testid="target-status"]').getAttribute("data-status"), { timeout: 10_000 }).toBe("ok");
     const body = page.locator("body");
-    await expect.poll(async () => (await body.textContent()) ?? "", { timeout: 10_000 }).toMatch(/connection refused|process exited|killed by/);
+    await expect.poll(async () => (await body.textContent()) ?? "", { timeout: 10_000 }).toMatch(/connection refused|process exited|exited \d+|killed by/);
     await expect.poll(() => page.locator(".recharts-surface").count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, "target-alpha.png"), fullPage: true });
     await page.goBack();

@@ -49,7 +49,7 @@ describe("[RUNBOOKS] running a runbook from the dashboard", () => {
       w.seenDown = [];
       w.seenNotOk = [];
       const look = () => {
-        const tiles = [...document.querySelectorAll<HTMLElement>('[data-testid^="tile-"][data-status]')];
+        const tiles = [...document.querySelectorAll<HTMLElement>('[data-testid^="tile-"][data-status]:not([data-testid^="tile-status-"])')];
         const down = tiles.filter((t) => t.dataset.status === "down");
         w.maxDown = Math.max(w.maxDown, down.length);
         for (const t of down) if (!w.seenDown.includes(t.dataset.testid!)) w.seenDown.push(t.dataset.testid!);
