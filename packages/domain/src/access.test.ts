@@ -46,8 +46,14 @@ describe("roles and permissions", () => {
     expect(mayGrantRoles(["viewer", "governance"], ["admin"])).toBe(true);
     expect(mayGrantRoles(["governance"], ["oncall"])).toBe(false);
     expect(mayGrantRoles(["oncall"], ["oncall", "viewer"])).toBe(true);
+    // Fewer rights than one's own: an on-call engineer or a governance member may make a viewer-only token.
+    expect(mayGrantRoles(["viewer"], ["oncall"])).toBe(true);
+    expect(mayGrantRoles(["viewer"], ["governance"])).toBe(true);
+    expect(mayGrantRoles(["viewer", "oncall"], ["governance"])).toBe(false);
+    expect(effectiveTokenRoles(["viewer"], ["oncall"])).toEqual(["viewer"]);
+    expect(effectiveTokenRoles(["viewer", "oncall"], ["governance"])).toEqual(["viewer"]);
     expect(effectiveTokenRoles(["viewer", "oncall"], ["admin"])).toEqual(["viewer", "oncall"]);
-    expect(effectiveTokenRoles(["viewer", "oncall"], ["oncall"])).toEqual(["oncall"]);
+    expect(effectiveTokenRoles(["viewer", "oncall"], ["oncall"])).toEqual(["viewer", "oncall"]);
     expect(effectiveTokenRoles(["oncall"], [])).toEqual([]);
   });
   it("a token's roles must be held by its creator", () => {

@@ -43,19 +43,25 @@ export function rolesGranting(permission: Permission): Role[] {
   return ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(permission));
 }
 
-/** A token may carry only roles its creator holds, so a token never widens what its creator can do. */
-export function isRoleSubset(requested: readonly Role[], held: readonly Role[]): boolean {
-  return requested.every((r) => held.includes(r));
+/** A role is covered by others when everything it permits they permit too (viewer is covered by oncall). */
+export function roleCoveredBy(role: Role, held: readonly Role[]): boolean {
+  const mine = new Set(permissionsOf(held));
+  return (ROLE_PERMISSIONS[role] ?? []).every((p) => mine.has(p));
 }
 
-/** Admins may grant any role (they manage users anyway); others only roles they hold. */
+/** A token may carry only roles its creator's roles cover, so a token never widens what its creator can do. */
+export function isRoleSubset(requested: readonly Role[], held: readonly Role[]): boolean {
+  return requested.every((r) => roleCoveredBy(r, held));
+}
+
+/** Admins may grant any role (they manage users anyway); others roles their own cover (fewer, never more). */
 export function mayGrantRoles(requested: readonly Role[], held: readonly Role[]): boolean {
   return held.includes("admin") || isRoleSubset(requested, held);
 }
 
 /** What a token may do today: its roles, narrowed to its creator's current ones unless the creator is an admin. */
 export function effectiveTokenRoles(tokenRoles: readonly Role[], creatorRoles: readonly Role[]): Role[] {
-  return creatorRoles.includes("admin") ? [...tokenRoles] : tokenRoles.filter((r) => creatorRoles.includes(r));
+  return creatorRoles.includes("admin") ? [...tokenRoles] : tokenRoles.filter((r) => roleCoveredBy(r, creatorRoles));
 }
 
 export type SessionTimes = { createdAt: number; lastSeenAt: number; revokedAt: number | null };

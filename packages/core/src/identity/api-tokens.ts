@@ -45,12 +45,17 @@ const SELECT = `SELECT t.id, t.name, t.prefix, t.roles, t.created_by AS "created
   t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt", t.member
   FROM api_tokens t JOIN users u ON u.id = t.created_by`;
 
-/** Any signed-in caller may list and revoke their own tokens. */
+/**
+ * Any signed-in person may list and revoke their own tokens. A token acts only within its own resources: it
+ * sees and may revoke itself, never its creator's other tokens (managing others' tokens needs tokens:manage-all).
+ */
 export async function listApiTokens(h: DbHandle, ctx: RequestContext): Promise<TokenView[]> {
   const all = can(ctx.actor.roles, "tokens:manage-all");
   const rows = all
     ? await h.sql.unsafe<TokenRow[]>(`${SELECT} ORDER BY t.created_at DESC`)
-    : await h.sql.unsafe<TokenRow[]>(`${SELECT} WHERE t.created_by = $1 ORDER BY t.created_at DESC`, [actingUserId(ctx.actor) ?? ""]);
+    : ctx.actor.type === "token"
+      ? await h.sql.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1`, [ctx.actor.id])
+      : await h.sql.unsafe<TokenRow[]>(`${SELECT} WHERE t.created_by = $1 ORDER BY t.created_at DESC`, [actingUserId(ctx.actor) ?? ""]);
   return rows.map(toTokenView);
 }
 
@@ -88,7 +93,8 @@ export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: strin
   await h.sql.begin(async (tx) => {
     const rows = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id]);
     const row = rows[0];
-    const mayTouch = row && (can(ctx.actor.roles, "tokens:manage-all") || row.createdById === actingUserId(ctx.actor));
+    const own = ctx.actor.type === "token" ? row?.id === ctx.actor.id : row?.createdById === actingUserId(ctx.actor);
+    const mayTouch = row && (can(ctx.actor.roles, "tokens:manage-all") || own);
     if (!row || !mayTouch) throw notFound(`token ${id}`, "id");
     if (row.revokedAt) return;
     await tx`UPDATE api_tokens SET revoked_at = now() WHERE id = ${id}`;

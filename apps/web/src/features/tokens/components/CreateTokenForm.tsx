@@ -15,7 +15,8 @@ type FormError = TokenFormError | { field: null; message: string };
 
 export function CreateTokenForm({ onCreated }: { onCreated: (name: string, secret: string) => void }) {
   const { user } = useSession();
-  const own = sortRoles(user.roles);
+  // A token carries roles the creator's own cover: their roles, and viewer (every role can read).
+  const own = sortRoles(user.roles.length > 0 && !user.roles.includes("viewer") ? [...user.roles, "viewer"] : user.roles);
   const create = useCreateToken();
   const now = useNow();
   const [name, setName] = useState("");
