@@ -23,11 +23,6 @@ async function bump(redis: Redis, key: string, windowMs: number): Promise<{ coun
   return { count, ttlMs: ttl < 0 ? windowMs : ttl };
 }
 
-async function peek(redis: Redis, key: string): Promise<{ count: number; ttlMs: number }> {
-  const [[, count], [, ttl]] = (await redis.multi().get(key).pttl(key).exec()) as [[null, string | null], [null, number]];
-  return { count: Number(count ?? 0), ttlMs: Math.max(0, ttl) };
-}
-
 function minutes(ms: number): number {
   return Math.max(1, Math.ceil(ms / 60_000));
 }
@@ -59,11 +54,16 @@ export async function login(
   const email = normalizeEmail(input.email);
   const accountKey = `${keyPrefix}:rl:login:account:${email}`;
   const addressKey = `${keyPrefix}:rl:login:address:${meta.ip ?? "unknown"}`;
-  for (const [key, limit] of [[accountKey, limits.perAccount], [addressKey, limits.perAddress]] as const) {
-    const { count, ttlMs } = await peek(redis, key);
-    const d = rateDecision(count + 1, ttlMs, { limit, windowMs: limits.windowMs });
+  // Count the attempt first, atomically, then decide: parallel guesses cannot all slip in between a read
+  // and a write. A successful login gives its attempt back.
+  const counted = [
+    { key: accountKey, limit: limits.perAccount, what: "per account", ...(await bump(redis, accountKey, limits.windowMs)) },
+    { key: addressKey, limit: limits.perAddress, what: "per address", ...(await bump(redis, addressKey, limits.windowMs)) },
+  ];
+  for (const c of counted) {
+    const d = rateDecision(c.count, c.ttlMs, { limit: c.limit, windowMs: limits.windowMs });
     if (d.limited) {
-      await recordSecurityEvent(h.sql, { kind: "login.rate_limited", email, ...meta, route: "POST /api/auth/login", detail: key === accountKey ? "per account" : "per address" });
+      await recordSecurityEvent(h.sql, { kind: "login.rate_limited", email, ...meta, route: "POST /api/auth/login", detail: c.what });
       throw new ServiceError("RATE_LIMITED", `too many failed attempts; try again in ${minutes(d.retryAfterMs)} minutes`);
     }
   }
@@ -74,13 +74,11 @@ export async function login(
   const row = rows[0];
   const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
   if (!row || !ok || row.disabledAt !== null) {
-    await bump(redis, accountKey, limits.windowMs);
-    await bump(redis, addressKey, limits.windowMs);
     const detail = !row ? "no such account" : !ok ? "wrong password" : "account disabled";
     await recordSecurityEvent(h.sql, { kind: "login.failed", email, actorId: row?.id ?? null, ...meta, route: "POST /api/auth/login", detail });
     throw new ServiceError("UNAUTHENTICATED", GENERIC_FAILURE);
   }
-  await redis.del(accountKey);
+  await redis.multi().del(accountKey).decr(addressKey).exec();
   const token = await h.sql.begin(async (tx) => {
     const t = await createSession(tx, row.id, meta);
     await tx`UPDATE users SET last_login_at = now() WHERE id = ${row.id}`;
