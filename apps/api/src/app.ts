@@ -3,6 +3,8 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { ServiceError } from "@ops/core";
+import { findBadText } from "@ops/domain";
 import type { ApiDeps } from "./deps.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
@@ -46,6 +48,13 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
   // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await registerAuth(app, deps);
+  // One text rule at the edge: no NUL and no lone surrogate in any param, query or body string (400 naming the field).
+  app.addHook("preValidation", async (req) => {
+    for (const [where, value] of [["params", req.params], ["query", req.query], ["body", req.body]] as const) {
+      const bad = findBadText(value);
+      if (bad) throw new ServiceError("VALIDATION", `${where} ${bad.field}: ${bad.message}`, bad.field);
+    }
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",

@@ -14,3 +14,4 @@ export * from "./postmortems.ts";
 export * from "./governance.ts";
 export * from "./backups.ts";
 export * from "./config-files.ts";
+export * from "./text.ts";

@@ -204,7 +204,7 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
         tags,
         summary: "Decide a step that waits for a person: done, retry (an interrupted step) or skip; the run then goes on",
         params: IdParams,
-        body: z.object({ index: z.number().int().min(0), decision: z.enum(HUMAN_DECISIONS) }),
+        body: z.object({ index: z.number().int().min(0).max(10_000), decision: z.enum(HUMAN_DECISIONS) }),
         response: { 200: z.object({ run: Run }), ...errorResponses },
       },
     },
