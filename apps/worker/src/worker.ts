@@ -1,5 +1,5 @@
 import { Worker, type Job } from "bullmq";
-import { JOBS } from "@ops/core";
+import { JOBS, sweepScratchDatabases } from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";
@@ -77,6 +77,8 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       learnings: await runDetectionJob(rt),
       closedProposals: await closeDueProposals(rt),
       overdueBackups: await checkOverdueBackups(rt),
+      // A verification killed mid-restore leaves its scratch database behind: swept once it is over an hour old.
+      sweptScratchDatabases: await sweepScratchDatabases(rt.env.DATABASE_URL),
     }),
     { connection, prefix, concurrency: 1 },
   );

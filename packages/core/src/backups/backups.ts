@@ -344,8 +344,39 @@ export async function syncIndex(h: DbHandle, env: BackupEnv): Promise<{ added: n
 // ---------------------------------------------------------------------------------------------------------
 // Verifying: checksums, and for databases a real restore into a scratch database
 
+const SCRATCH_PREFIX = "ops_scratch_";
+
+/** When a scratch database was made, from its name (`ops_scratch_<base-36 millis>_<random>`); null for other names. */
+export function scratchCreatedAt(name: string): number | null {
+  const m = /^ops_scratch_([0-9a-z]+)_[0-9a-f]+$/.exec(name);
+  if (!m) return null;
+  const ms = parseInt(m[1]!, 36);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Drop scratch databases a verification left behind when its worker was killed mid-restore. Only those older
+ * than any verification can take (1 h): a scratch database of another worker still verifying is never touched.
+ */
+export async function sweepScratchDatabases(databaseUrl: string, opts: { maxAgeMs?: number; now?: number } = {}): Promise<string[]> {
+  const maxAge = opts.maxAgeMs ?? 3_600_000;
+  const now = opts.now ?? Date.now();
+  const admin = postgres(databaseUrl.replace(/\/[^/?]*(\?|$)/, "/postgres$1"), { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${`${SCRATCH_PREFIX}%`}`;
+    const stale = rows.map((r) => r.datname).filter((n) => {
+      const at = scratchCreatedAt(n);
+      return at !== null && now - at > maxAge;
+    });
+    for (const n of stale) await admin.unsafe(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
+    return stale;
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+}
+
 async function withScratchDatabase<T>(env: BackupEnv, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `ops_scratch_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const name = `${SCRATCH_PREFIX}${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const admin = postgres(env.databaseUrl.replace(/\/[^/?]*(\?|$)/, "/postgres$1"), { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE "${name}"`);
