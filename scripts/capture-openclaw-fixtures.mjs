@@ -275,6 +275,17 @@ async function waitExit(gw, timeoutMs) {
 }
 
 /** Poll /readyz until 200 (or the process ends, or the deadline). */
+/** Wait for a state, not a clock: until the gateway has printed a line matching `re` (false if it exits or time runs out). */
+async function waitForLine(gw, re, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gw.lines.some((l) => re.test(l))) return true;
+    if (gw.exited()) return false;
+    await sleep(100);
+  }
+  return false;
+}
+
 async function waitReady(gw, port, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -508,7 +519,8 @@ const FAILURES = [
       writeConfig(a, baseConfig(a, port, ctx.token()));
       const first = startGateway({ dir: a });
       ctx.cleanups.push(() => stopGateway(first));
-      await sleep(5000);
+      // The first one is starting (it holds the state dir's lifecycle) once it says it is loading its config.
+      if (!(await waitForLine(first, /loading configuration/))) throw new Error("the first gateway did not begin starting");
       const port2 = await freePort();
       const cfg2 = baseConfig(a, port2, ctx.token());
       cfg2.logging.file = join(a, "logs", "gateway-2.log");
@@ -523,14 +535,15 @@ const FAILURES = [
     name: "sigkill-mid-start",
     kind: "failure",
     expectCase: null,
-    scenario: "SIGKILL about 6 s into start-up (an OOM killer or an impatient supervisor): no failure text",
+    scenario: "SIGKILL during start-up, once it is loading its config (an OOM killer or an impatient supervisor): no failure text",
     gateways: 1,
     async run(ctx) {
       const dir = ctx.dir();
       const port = await freePort();
       writeConfig(dir, baseConfig(dir, port, ctx.token()));
       const gw = startGateway({ dir });
-      await sleep(6000);
+      // Mid-start: it has begun (said it loads its config) and is not ready yet, however busy the machine is.
+      if (!(await waitForLine(gw, /loading configuration/))) throw new Error("the gateway did not begin starting");
       gw.kill("SIGKILL");
       const exit = await waitExit(gw, 20_000);
       return { exit, output: gw.lines, probe: await probeVerdict(port), fileLog: readFileLog(dir) };
@@ -557,14 +570,15 @@ const FAILURES = [
     name: "sigterm-mid-start",
     kind: "failure",
     expectCase: null,
-    scenario: "SIGTERM about 6 s into start-up (stopped by a person or a supervisor)",
+    scenario: "SIGTERM during start-up, once it is loading its config (stopped by a person or a supervisor)",
     gateways: 1,
     async run(ctx) {
       const dir = ctx.dir();
       const port = await freePort();
       writeConfig(dir, baseConfig(dir, port, ctx.token()));
       const gw = startGateway({ dir });
-      await sleep(6000);
+      // Mid-start: it has begun (said it loads its config) and is not ready yet, however busy the machine is.
+      if (!(await waitForLine(gw, /loading configuration/))) throw new Error("the gateway did not begin starting");
       gw.kill("SIGTERM");
       const exit = await waitExit(gw, 40_000);
       return { exit, output: gw.lines, probe: await probeVerdict(port), fileLog: readFileLog(dir) };
@@ -716,7 +730,7 @@ function healthy(name, scenario, prepare = () => ({})) {
         const exit = gw.exited() ?? (await stopGateway(gw));
         return { unplanned: true, exit, output: gw.lines, probe, fileLog: readFileLog(dir), note: `did not become ready (probe: ${probe})` };
       }
-      await sleep(2000);
+      await sleep(2000); // keep the lines it prints just after ready in the fixture (any length works)
       const exit = await stopGateway(gw);
       return { exit, output: gw.lines, probe: null, fileLog: readFileLog(dir), note: `ready after ${(readyMs / 1000).toFixed(1)} s` };
     },
