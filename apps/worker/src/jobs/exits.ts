@@ -31,22 +31,35 @@ export async function handleExit(rt: WorkerRuntime, name: string, exit: LastExit
 }
 
 export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<void> {
-  const timers: NodeJS.Timeout[] = [];
+  // One pending timer and one running round per loop; an error (PostgreSQL or Redis away) is logged when it
+  // first appears and when it clears, not four times a second for the length of an outage.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const rounds = new Map<string, Promise<unknown>>();
   let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const loop = (everyMs: number, fn: () => Promise<void>) => {
+  const loop = (name: string, everyMs: number, fn: () => Promise<void>) => {
+    let failing: string | null = null;
     const tick = async () => {
       if (stopped) return;
-      const p = fn().catch((err: unknown) => log(`exit watcher: ${(err as Error).message}`));
-      running = p;
-      await p;
-      if (!stopped) timers.push(setTimeout(() => void tick(), everyMs));
+      const round = fn().then(
+        () => {
+          if (failing !== null) log(`exit watcher (${name}): working again`);
+          failing = null;
+        },
+        (err: unknown) => {
+          const message = (err as Error).message;
+          if (message !== failing) log(`exit watcher (${name}): ${message}; retrying every ${everyMs} ms`);
+          failing = message;
+        },
+      );
+      rounds.set(name, round);
+      await round;
+      if (!stopped) timers.set(name, setTimeout(() => void tick(), everyMs));
     };
     void tick();
   };
   const targets = rt.config.fleet.targets.filter((t) => t.enabled);
   if (targets.some((t) => t.restart.driver === "process")) {
-    loop(PROCESS_POLL_MS, async () => {
+    loop("processes", PROCESS_POLL_MS, async () => {
       for (const e of await collectProcessExits(rt.db)) {
         if (e.intentional) continue;
         await handleExit(rt, e.target, { pid: e.pid, code: e.code, signal: e.signal, at: e.at.toISOString(), tail: e.tail }, log);
@@ -58,7 +71,7 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
     // Each exit is one spawn of the agent (`restarts` counts spawns): an agent that dies within a second of
     // its start is reported even if no poll ever saw it running. Exits from before this worker began are not.
     let handled: Map<string, number> | null = null;
-    loop(SIMULATOR_POLL_MS, async () => {
+    loop("simulator", SIMULATOR_POLL_MS, async () => {
       let agents: SimAgent[];
       try {
         const res = await fetch(`${rt.config.fleet.simulator.controlUrl}/agents`, { signal: AbortSignal.timeout(2000) });
@@ -82,14 +95,14 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
       }
     });
   }
-  loop(STARTING_PROBE_MS, async () => {
+  loop("starting", STARTING_PROBE_MS, async () => {
     const starting = await rt.db.sql<{ target: string }[]>`SELECT target FROM target_healing WHERE starting_since IS NOT NULL`;
     const names = starting.map((r) => r.target).filter((n) => targets.some((t) => t.name === n));
     if (names.length > 0) await publishProbeOutcome(rt, await probeNow(rt.db, rt.config, names), null);
   });
   return async () => {
     stopped = true;
-    for (const t of timers) clearTimeout(t);
-    await running;
+    for (const t of timers.values()) clearTimeout(t);
+    await Promise.all(rounds.values());
   };
 }
