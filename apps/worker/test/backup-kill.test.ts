@@ -58,7 +58,14 @@ describe("[BACKUP] kill -9 of the worker in the middle of a backup", () => {
   it("leaves no half backup that looks complete, and the job is retried to a complete, verified backup", async () => {
     const first = startWorker();
     await enqueue(queues, "backupRun", { type: "workspace", trigger: "kill test" }, { jobId: "kill-test", attempts: 3, backoff: { type: "fixed", delay: 500 } });
-    await until("the backup being written", entries, (e) => e.some((x) => x.startsWith(".tmp-")), 60_000);
+    // The middle: its folder is being written and its row says running (the folder comes a moment before the row).
+    await until(
+      "the backup being written",
+      async () => ({ folders: entries(), rows: await listBackups(stack.db, { type: "workspace", limit: 5 }) }),
+      (x) => x.folders.some((e) => e.startsWith(".tmp-")) && x.rows[0]?.status === "running",
+      60_000,
+      50,
+    );
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
 
