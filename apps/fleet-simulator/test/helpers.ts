@@ -7,19 +7,26 @@ import type { AgentView } from "../src/types.ts";
 
 const RESERVED = new Set([8100, ...Array.from({ length: 11 }, (_, i) => 8001 + i)]);
 
-/** A free high port, never one the real product uses. */
+/**
+ * A free port, never one the real product uses, and below Linux's ephemeral range (32768+): a port handed out
+ * for port 0 (to another test run beside this one, or to an outgoing connection) can be taken between this
+ * check and the simulator's bind, while a random one from 10000–32767 almost never is.
+ */
+const handedOut = new Set<number>();
+
 export async function findFreePort(): Promise<number> {
   for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
+    const port = 10_000 + Math.floor(Math.random() * 22_700);
+    if (RESERVED.has(port) || handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
       const srv = createServer();
-      srv.once("error", reject);
-      srv.listen(0, "127.0.0.1", () => {
-        const addr = srv.address();
-        const p = typeof addr === "object" && addr ? addr.port : 0;
-        srv.close(() => resolve(p));
-      });
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
     });
-    if (port >= 10_000 && !RESERVED.has(port)) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 

@@ -90,14 +90,26 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T
   }
 }
 
-/** A free TCP port on loopback, found by binding to port 0. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on loopback, below Linux's ephemeral range (32768+) and away from the product's own ports:
+ * a port the kernel hands out for port 0 (to a test run beside this one, or to an outgoing connection) can be
+ * taken between this check and the bind that follows; a random one from 10000–19999 almost never is (the e2e
+ * stack's blocks of agent ports live in 20000–31999). Never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
