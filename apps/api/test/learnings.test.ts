@@ -1,7 +1,27 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "@ops/config";
-import { CommandAllowList, RunbookDef, checkDefinition, parseLearningsMarkdown } from "@ops/domain";
+import { recordFinding } from "@ops/core";
+import {
+  CommandAllowList,
+  LEARNING_AREAS,
+  LEARNING_CATEGORIES,
+  LEARNING_FILES,
+  LEARNING_STATUSES,
+  PRIORITIES,
+  PROMOTION_TARGETS,
+  RunbookDef,
+  checkDefinition,
+  detectAlertFatigue,
+  detectCapacity,
+  detectChangeFailureRate,
+  detectRecurrence,
+  detectRepeatedRemediation,
+  detectSlowDetection,
+  detectSlowResolution,
+  parseLearningsMarkdown,
+  type IncidentFact,
+} from "@ops/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, type Json } from "./harness.ts";
 
@@ -29,6 +49,7 @@ const KINDS = [
   ["operations-issues", "OPERATIONS_ISSUES.md"],
   ["feature-requests", "FEATURE_REQUESTS.md"],
 ] as const;
+const sorted = (xs: string[]) => [...xs].sort();
 const strip = (entries: { line: number }[]) => entries.map(({ line: _line, ...e }) => e);
 
 describe("[LEARNINGS] .learnings/ import and export", () => {
@@ -233,5 +254,193 @@ describe("[PROMOTE] learnings become runbooks, postmortems, backlog items", () =
     const done = await call("PATCH", `/api/promotions/${item.json.promotion.id}`, oncall, { done: true });
     expect(done.json.promotion.done).toBe(true);
     expect((await call("GET", "/api/handoff", viewer)).json.checklist.map((p: Json) => p.id)).not.toContain(item.json.promotion.id);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The .learnings/ round trip of everything the product logs (issue 13, finding 8)
+
+/** Free text that looks like the structure of a .learnings/ file: entry headings, sections, fields, separators, fences. */
+const PLANTED_ENTRY = [
+  "## [OPS-20250101-001] planted_entry",
+  "",
+  "**Logged**: 2025-01-01T00:00:00Z",
+  "**Priority**: low",
+  "**Status**: resolved",
+  "**Area**: monitoring",
+  "",
+  "### Summary",
+  "planted",
+].join("\n");
+const HOSTILE = [
+  `first line\n\n---\n\n${PLANTED_ENTRY}`,
+  "### Metadata\n- Pattern-Key: planted.pattern\n- Recurrence-Count: 99",
+  "**Status**: resolved\n**Priority**: critical\nStatus: wont_fix",
+  "## [LRN-20250101-001] incident_pattern\r\n### Resolution\r- **Resolved**: 2025-01-01T00:00:00Z",
+  "```bash\nkubectl get pods\n### not closed, so the rest of the file would be code",
+  "\\### a backslash the author typed\n\\\\---\n## Notes\n##\n###\n-----",
+  "ümlaut 日本語 🚀 line\u2028separator\n# h1 stays\n#### h4 stays\n    ## indented stays",
+];
+const VIEW_KEYS = ["id", "type", "heading", "priority", "status", "area", "category", "severity", "summary", "patternKey", "recurrenceCount", "firstSeen", "lastSeen", "seeAlso", "loggedAt", "sections", "fields", "metadata", "markdown"] as const;
+const docPart = (l: Json) => Object.fromEntries(VIEW_KEYS.map((k) => [k, l[k]]));
+
+describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-imports to the same entries", () => {
+  let fresh: Awaited<ReturnType<typeof startApi>>;
+  let freshOncall: Record<string, string>;
+  let freshViewer: Record<string, string>;
+
+  beforeAll(async () => {
+    fresh = await startApi();
+    freshOncall = (await fresh.signIn(["oncall"])).headers;
+    freshViewer = (await fresh.signIn(["viewer"])).headers;
+  });
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  const log = async (body: Json) => {
+    const res = await call("POST", "/api/learnings", oncall, body);
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    return res.json.learning as Json;
+  };
+  const exportAll = async (target: typeof api, headers: Record<string, string>) => {
+    const out: Record<string, string> = {};
+    for (const [kind] of KINDS) {
+      const res = await target.call("GET", `/api/learnings/export?kind=${kind}`, headers);
+      expect(res.status).toBe(200);
+      out[kind] = res.text;
+    }
+    return out;
+  };
+  const entryIds = (text: string) => [...text.matchAll(/^## \[([^\]]+)\]/gm)].map((m) => m[1]!);
+
+  it("logs an LRN only under one of the categories its import accepts, naming the field otherwise", async () => {
+    const free = await call("POST", "/api/learnings", oncall, { type: "LRN", heading: "Stale lock files block start", priority: "medium", area: "runbooks", summary: "x" });
+    expect(free.status).toBe(400);
+    expect(free.json).toMatchObject({ code: "VALIDATION", field: "heading" });
+    for (const category of LEARNING_CATEGORIES) expect(free.json.message).toContain(category);
+    const crlf = await call("POST", "/api/learnings", oncall, { type: "OPS", heading: "two\rlines", priority: "medium", area: "runbooks", summary: "x" });
+    expect(crlf.status).toBe(400);
+    expect(crlf.json.field).toContain("heading");
+  });
+
+  it("an LRN of every category, OPS and FEAT with every priority, area and status, every promotion, a published postmortem and every detection trigger round-trip", async () => {
+    const created: Json[] = [];
+    const types = [...LEARNING_CATEGORIES.map((c) => ["LRN", c] as const), ["OPS", "queue\u2028stall"] as const, ["FEAT", "auto_rollback"] as const];
+    for (let i = 0; i < Math.max(types.length, LEARNING_AREAS.length) + PROMOTION_TARGETS.length; i++) {
+      const [type, heading] = types[i % types.length]!;
+      created.push(
+        await log({
+          type,
+          heading: type === "LRN" ? heading : `${heading}_${i}`,
+          priority: PRIORITIES[i % PRIORITIES.length],
+          area: LEARNING_AREAS[i % LEARNING_AREAS.length],
+          summary: `${type} ${i}: ${HOSTILE[i % HOSTILE.length]}`,
+          ...(i % 4 === 3 ? {} : { details: HOSTILE[(i + 1) % HOSTILE.length] }),
+        }),
+      );
+    }
+    for (const [i, status] of LEARNING_STATUSES.entries()) {
+      const l = created[i]!;
+      const res = await call("PATCH", `/api/learnings/${l.id}`, oncall, { version: l.version, status, suggestedAction: HOSTILE[(i + 2) % HOSTILE.length] });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+    }
+    for (const [i, to] of PROMOTION_TARGETS.entries()) {
+      const l = created[LEARNING_STATUSES.length + i]!;
+      const res = await call("POST", `/api/learnings/${l.id}/promote`, oncall, { to, notes: HOSTILE[i % HOSTILE.length] });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+    }
+
+    const inc = await call("POST", "/api/incidents", oncall, { title: "### bridge down\n## [OPS-20250101-001] x", severity: "P1", targets: ["steward"] });
+    const incId = inc.json.incident.id as number;
+    await call("POST", `/api/incidents/${incId}/resolve`, oncall, { summary: "back" });
+    let pm = (await call("POST", "/api/postmortems", oncall, { incidentId: incId })).json.postmortem;
+    pm = (
+      await call("PATCH", `/api/postmortems/${pm.id}`, oncall, {
+        version: pm.version,
+        summary: HOSTILE[0],
+        rootCause: HOSTILE[1],
+        mitigation: HOSTILE[2],
+        prevention: HOSTILE[3],
+        timeline: [{ at: "2026-01-01T00:00:00Z", event: HOSTILE[4] }],
+        impact: { usersAffected: HOSTILE[5] },
+        actionItems: [{ id: "a1", text: HOSTILE[6], owner: "sre\n### Owner", due: null, done: false }],
+      })
+    ).json.postmortem;
+    pm = (await call("POST", `/api/postmortems/${pm.id}/transition`, oncall, { to: "in_review", version: pm.version })).json.postmortem;
+    const published = await call("POST", `/api/postmortems/${pm.id}/transition`, oncall, { to: "published", version: pm.version });
+    expect(published.status, JSON.stringify(published.json)).toBe(200);
+
+    const now = Date.now();
+    const hostile = HOSTILE.join("\n");
+    const incident = (id: number, at: number): IncidentFact => ({ id, target: "alpha", signature: hostile, severity: "P1", startedAt: at, detectedAt: at + 45 * 60_000, resolvedAt: at + 5 * 3_600_000, title: hostile });
+    const incidents = [incident(900_001, now - 3 * 86_400_000), incident(900_002, now - 2 * 86_400_000)];
+    const findings = [
+      ...detectRecurrence(incidents, now),
+      ...detectSlowResolution(incidents, now),
+      ...detectSlowDetection(incidents),
+      ...detectAlertFatigue([{ target: "alpha", kind: hostile, day: new Date(now).toISOString().slice(0, 10), count: 60 }]),
+      ...detectRepeatedRemediation([1, 2, 3].map((n) => ({ key: "restart.alpha", label: hostile, id: `restart-${n}`, at: now - n * 3_600_000 })), now),
+      ...detectChangeFailureRate([1, 2, 3, 4, 5].map((n) => ({ id: `run-${n}`, at: now - n * 3_600_000, failed: n < 3 })), now),
+      ...detectCapacity([{ target: "alpha", at: now - 60_000, cpu: null, memory: 95, disk: 90 }], now),
+    ];
+    expect(new Set(findings.map((f) => f.detector)).size).toBe(7);
+    for (const f of findings) expect(await recordFinding(api.stack.db, f, now)).toMatchObject({ created: true });
+    const recurring = detectRecurrence([...incidents, incident(900_003, now - 86_400_000)], now)[0]!;
+    const grown = await recordFinding(api.stack.db, recurring, now);
+    expect(grown).toMatchObject({ created: false });
+    const first = (await call("GET", `/api/learnings/${grown!.id}`, viewer)).json.learning;
+    await call("PATCH", `/api/learnings/${first.id}`, oncall, { version: first.version, status: "resolved" });
+    const successor = await recordFinding(api.stack.db, detectRecurrence([...incidents, incident(900_004, now - 3_600_000)], now)[0]!, now);
+    expect((await call("GET", `/api/learnings/${successor!.id}`, viewer)).json.learning.seeAlso).toEqual([first.id]);
+
+    const exported = await exportAll(api, viewer);
+    const all = (await call("GET", "/api/learnings?limit=200", viewer)).json.learnings as Json[];
+    for (const [kind, file] of KINDS) {
+      const ids = all.filter((l) => l.type === LEARNING_FILES[kind].type).map((l) => l.id as string);
+      expect(sorted(entryIds(exported[kind]!)), file).toEqual(sorted(ids));
+      const res = await fresh.call("POST", "/api/learnings/import", freshOncall, { kind, content: exported[kind] });
+      expect(res.status, `${file}: ${JSON.stringify(res.json).slice(0, 2000)}`).toBe(200);
+      expect(res.json).toEqual({ created: entryIds(exported[kind]!), updated: [], skipped: [] });
+    }
+    for (const l of all) {
+      const mine = (await call("GET", `/api/learnings/${l.id}`, viewer)).json.learning;
+      const theirs = (await fresh.call("GET", `/api/learnings/${l.id}`, freshViewer)).json.learning;
+      expect(docPart(theirs), l.id).toEqual(docPart(mine));
+    }
+    expect(await exportAll(fresh, freshViewer)).toEqual(exported);
+
+    // Importing an unchanged export changes nothing, even when told to replace.
+    for (const [kind] of KINDS) {
+      for (const [target, headers] of [[api, oncall], [fresh, freshOncall]] as const) {
+        const again = await target.call("POST", "/api/learnings/import", headers, { kind, content: exported[kind], onConflict: "replace" });
+        expect(again.json).toEqual({ created: [], updated: [], skipped: entryIds(exported[kind]!) });
+      }
+    }
+  });
+
+  it("a fake entry header planted in a summary or details stays text: the import yields exactly one entry, the text intact", async () => {
+    const planted = await log({ type: "OPS", heading: "planted_header", priority: "high", area: "monitoring", summary: `Real summary\n\n---\n\n${PLANTED_ENTRY}`, details: `${PLANTED_ENTRY}\n\n### Resolution\n- **Resolved**: 2025-01-01T00:00:00Z` });
+    expect(planted.sections.find((s: Json) => s.title === "Summary").body).toBe(`Real summary\n\n---\n\n${PLANTED_ENTRY}`);
+    const exported = await call("GET", "/api/learnings/export?kind=operations-issues", viewer);
+    const all = (await call("GET", "/api/learnings?type=OPS&limit=200", viewer)).json.learnings as Json[];
+    expect(sorted(entryIds(exported.text))).toEqual(sorted(all.map((l) => l.id)));
+    expect(entryIds(exported.text)).not.toContain("OPS-20250101-001");
+
+    const one = `${LEARNING_FILES["operations-issues"].preamble}\n${planted.markdown}`;
+    const target = await startApi();
+    try {
+      const headers = (await target.signIn(["oncall"])).headers;
+      const res = await target.call("POST", "/api/learnings/import", headers, { kind: "operations-issues", content: one });
+      expect(res.status, JSON.stringify(res.json)).toBe(200);
+      expect(res.json).toEqual({ created: [planted.id], updated: [], skipped: [] });
+      expect((await target.call("GET", "/api/learnings/OPS-20250101-001", headers)).status).toBe(404);
+      const back = (await target.call("GET", `/api/learnings/${planted.id}`, headers)).json.learning;
+      expect(back.sections).toEqual(planted.sections);
+      expect(back.fields).toEqual(planted.fields);
+      expect(back).toMatchObject({ summary: "Real summary", status: "pending", priority: "high" });
+    } finally {
+      await target.close();
+    }
   });
 });

@@ -2,14 +2,22 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  LEARNING_AREAS,
+  LEARNING_CATEGORIES,
   LEARNING_FILES,
   LEARNING_ID,
+  LEARNING_STATUSES,
+  LEARNING_TYPES,
+  PRIORITIES as PRIORITY_VALUES,
+  escapeSectionBody,
   field,
   formatEntry,
   formatLearningsMarkdown,
   metadata,
+  normalizeDoc,
   parseLearningsMarkdown,
   section,
+  unescapeSectionBody,
   validateEntry,
   withField,
   withMetadata,
@@ -649,7 +657,7 @@ describe("tolerant input", () => {
     expect(formatEntry(d)).toBe(text);
   });
 
-  it("a --- table row, a --- inside a code fence and a --- rule in a body are content; only the last --- ends the entry", () => {
+  it("a --- table row, a --- inside a code fence and a --- rule in a body are content; only the last --- ends the entry, and a body's --- is written escaped", () => {
     const text = `## [OPS-20250415-A3F] api_outage
 
 **Logged**: 2025-04-15T02:10:00Z
@@ -680,7 +688,9 @@ after the fence
       { title: "Summary", body: "API down\n\n---\n\nstill the summary" },
       { title: "Mitigation", body: "```\n---\n## [OPS-20250101-001] not_an_entry\n### Not a section\n```\nafter the fence\n---" },
     ]);
-    expect(formatEntry(d)).toBe(text);
+    const written = text.replace("API down\n\n---", "API down\n\n\\---").replace("after the fence\n---", "after the fence\n\\---");
+    expect(formatEntry(d)).toBe(written);
+    expect(one(written)).toEqual(d);
   });
 
   it("heading, field and section edge cases round-trip", () => {
@@ -1046,12 +1056,243 @@ describe("validateEntry", () => {
       'field key "**Bad**" cannot be written as **Key** (empty, padded, or has * or a line break)',
     ]);
     expect(validateEntry({ ...d, fields: [...d.fields, { key: "", value: "x" }] })).toHaveLength(1);
-    expect(validateEntry(withSection(d, "Details", "text\n### Sneaky"))).toEqual(['the "### Details" section has a line outside code that would be read as a heading: "### Sneaky"']);
-    expect(validateEntry(withSection(d, "Details", "## [LRN-20250101-001] incident_pattern"))).toHaveLength(1);
-    expect(validateEntry(withSection(d, "Details", "## Heading"))).toHaveLength(1);
-    expect(validateEntry(withSection(d, "Details", "```\n### fine\n## [LRN-20250101-001] fine\n```\n#### fine"))).toEqual([]);
-    expect(validateEntry(withSection(d, "Details", "````\n```\n### inside\n````"))).toEqual([]);
-    expect(validateEntry(withSection(d, "Details", "```\nopen"))).toEqual(['the "### Details" section opens a code fence it does not close']);
     expect(validateEntry({ ...d, sections: [...d.sections, { title: "Two\nLines", body: "" }] })).toEqual(['section title "Two\\nLines" has a line break']);
+  });
+
+  it.each(["text\n### Sneaky", "## [LRN-20250101-001] incident_pattern", "## Heading", "```\nopen", "---\n## [LRN-20250101-001] incident_pattern\n\n**Status**: resolved"])(
+    "finds nothing wrong with a body that looks like structure (%j): it is written escaped and read back as it is",
+    (body) => {
+      const e = withSection(d, "Details", body);
+      expect(validateEntry(e)).toEqual([]);
+      expect(docs(parseLearningsMarkdown(formatEntry(e), "LRN").entries)).toEqual([e]);
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Escaping: entry text that looks like structure is written escaped and read back exactly
+
+describe("one list of values", () => {
+  it("the file preamble, the validator and the exported lists agree", () => {
+    expect(LEARNING_TYPES).toEqual(["LRN", "OPS", "FEAT"]);
+    expect(LEARNING_FILES.learnings.preamble).toContain(`Categories: ${LEARNING_CATEGORIES.join(" | ")}\n`);
+    expect(LEARNING_FILES.learnings.preamble).toContain(`Areas: ${LEARNING_AREAS.join(" | ")}\n`);
+    const d = one(LRN_TEXT);
+    for (const heading of LEARNING_CATEGORIES) expect(validateEntry({ ...d, heading })).toEqual([]);
+    for (const value of PRIORITY_VALUES) expect(validateEntry(withField(d, "Priority", value))).toEqual([]);
+    for (const value of LEARNING_STATUSES) expect(validateEntry(withField(d, "Status", value))).toEqual([]);
+    for (const value of LEARNING_AREAS) expect(validateEntry(withField(d, "Area", value))).toEqual([]);
+    expect(validateEntry({ ...d, heading: "Stale lock files" })).toEqual([`"Stale lock files" is not a learning category (${LEARNING_CATEGORIES.join(", ")})`]);
+  });
+});
+
+describe("escaping entry text", () => {
+  it.each([
+    ["## [LRN-20250101-001] incident_pattern", "\\## [LRN-20250101-001] incident_pattern"],
+    ["##[OPS-20250101-001] x", "\\##[OPS-20250101-001] x"],
+    ["## Notes", "\\## Notes"],
+    ["##", "\\##"],
+    ["##\tx", "\\##\tx"],
+    ["### Metadata", "\\### Metadata"],
+    ["###", "\\###"],
+    ["### x   ", "\\### x   "],
+    ["---", "\\---"],
+    ["-----", "\\-----"],
+    ["--- ", "\\--- "],
+    ["```", "\\```"],
+    ["```bash\nkubectl", "\\```bash\nkubectl"],
+    ["  ~~~ py\n## x", "  \\~~~ py\n\\## x"],
+    ["\\### typed by the author", "\\\\### typed by the author"],
+    ["\\\\---", "\\\\\\---"],
+    ["  \\```", "  \\\\```"],
+    ["a\r### b\r\n---\nc", "a\r\\### b\r\n\\---\nc"],
+    ["text\n\n## [FEAT-20250101-001] x\n", "text\n\n\\## [FEAT-20250101-001] x\n"],
+  ])("escapes %j as %j, and reads it back", (text, escaped) => {
+    expect(escapeSectionBody(text)).toBe(escaped);
+    expect(unescapeSectionBody(escaped)).toBe(text);
+  });
+
+  it.each([
+    "#### h4",
+    "# h1",
+    "#hashtag",
+    " ### indented one space",
+    "    ## indented code",
+    "**Status**: resolved",
+    "**Logged**: 2025-01-01T00:00:00Z",
+    "Status: pending",
+    "- Pattern-Key: planted",
+    "- **Resolved**: 2025-01-01T00:00:00Z",
+    "--",
+    "--- x",
+    "- - -",
+    "***",
+    "|---|---|",
+    "\\not structure",
+    "\\",
+    "``` a`b (backticks in a backtick info string: not a fence)",
+    "```\n## [LRN-20250101-001] inside a closed fence\n### and this\n---\n```",
+    "~~~~\n```\n### a shorter fence does not close it\n~~~~",
+    "\\\\ two backslashes, then prose",
+    "",
+  ])("leaves %j as it is", (text) => {
+    expect(escapeSectionBody(text)).toBe(text);
+    expect(unescapeSectionBody(text)).toBe(text);
+  });
+
+  it("reads a backslash escape written by hand as markdown does", () => {
+    const text = LRN_TEXT.replace("Second paragraph.", "\\### not a section\n\\---");
+    expect(section(one(text), "Details")).toBe("Alert fatigue on the disk monitor.\n\n### not a section\n---");
+    expect(formatEntry(one(text))).toBe(text);
+  });
+
+  const FRAGMENTS = [
+    "## [LRN-20250101-001] incident_pattern",
+    "## [OPS-20250101-001]",
+    "##[FEAT-20250101-001] x",
+    "##",
+    "## ",
+    "## Notes",
+    "##\t",
+    "###",
+    "### ",
+    "### Summary",
+    "### Metadata",
+    "###x",
+    "####",
+    "#",
+    "# h1",
+    "---",
+    "----",
+    "--",
+    "- - -",
+    "```",
+    "````",
+    "```bash",
+    "``` a`b",
+    "~~~",
+    "~~~~ py",
+    "  ```",
+    "\t~~~",
+    "    ## indented",
+    "**Status**: resolved",
+    "**Priority**:",
+    "Status: pending",
+    "- Pattern-Key: planted",
+    "- **Resolved**: 2025-01-01T00:00:00Z",
+    "|---|---|",
+    "\\",
+    "\\\\",
+    "\\###",
+    "\\## [LRN-",
+    "\\---",
+    "\\```",
+    " ",
+    "\t",
+    "text",
+    "日本語",
+    "🚀",
+    "\u2028",
+    "\u2029",
+    "\uFEFF",
+    "\u0085",
+    "\u00A0",
+    "\ud800",
+    "é",
+    "[x]",
+    "]",
+  ];
+  const SEPARATORS = ["\n", "\n", "\n", "\r\n", "\r", "\n\n"];
+
+  function hostileText(r: Rand): string {
+    const lines = Array.from({ length: r.int(7) }, () => {
+      let line = Array.from({ length: 1 + r.int(3) }, () => r.pick(FRAGMENTS)).join(r.pick(["", "", " "]));
+      if (r.chance(0.2)) line = "\\".repeat(1 + r.int(3)) + line;
+      if (r.chance(0.1)) line = r.pick([" ", "  ", "\t"]) + line;
+      if (r.chance(0.1)) line += r.pick([" ", "  ", "\t"]);
+      return line;
+    });
+    let text = "";
+    lines.forEach((l, i) => (text += (i === 0 ? "" : r.pick(SEPARATORS)) + l));
+    return r.chance(0.2) ? text + r.pick(SEPARATORS) : text;
+  }
+
+  it("unescape(escape(s)) is s for 20 000 generated strings: newlines, CR, unicode, leading #, field lookalikes, fences, backslashes", () => {
+    const r = rand(13);
+    let changed = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const s = hostileText(r);
+      const escaped = escapeSectionBody(s);
+      expect(unescapeSectionBody(escaped), JSON.stringify(s)).toBe(s);
+      if (escaped !== s) changed++;
+    }
+    expect(changed).toBeGreaterThan(5_000);
+  });
+
+  it("escaping only adds backslashes at the start of lines, and keeps every line break where it was", () => {
+    const r = rand(14);
+    for (let n = 0; n < 5_000; n++) {
+      const s = hostileText(r);
+      const split = (t: string) => t.split(/(\r\n|\r|\n)/);
+      const before = split(s);
+      const after = split(escapeSectionBody(s));
+      expect(after.length).toBe(before.length);
+      after.forEach((part, i) => expect(part.replace(/^([ \t]*)\\/, "$1") === before[i] || part === before[i], JSON.stringify([s, part])).toBe(true));
+    }
+  });
+
+  it("text planted in any section, the heading or a field never makes another entry, field or section: 3 000 generated entries read back as written", () => {
+    const r = rand(15);
+    const single = () => hostileText(r);
+    const entries: LearningDoc[] = [];
+    for (let n = 0; n < 3_000; n++) {
+      const type = r.pick(LEARNING_TYPES);
+      const id = `${type}-2025${pad(1 + r.int(12))}${pad(1 + r.int(28))}-${String(n % 1000).padStart(3, "0")}`;
+      let doc: LearningDoc = { id, type, heading: type === "LRN" ? r.pick(LEARNING_CATEGORIES) : single(), fields: [], sections: [] };
+      doc = withField(doc, "Logged", "2025-04-15T10:30:00Z");
+      doc = withField(doc, "Priority", r.pick(PRIORITY_VALUES));
+      doc = withField(doc, "Status", r.pick(LEARNING_STATUSES));
+      doc = withField(doc, "Area", r.pick(LEARNING_AREAS));
+      if (r.chance(0.5)) doc = { ...doc, fields: [...doc.fields, { key: r.pick(UNKNOWN_FIELDS), value: single() }] };
+      const titles = r.shuffle(SECTIONS[type]).slice(0, 1 + r.int(4));
+      const required = type === "FEAT" ? "Requested Capability" : "Summary";
+      if (!titles.includes(required)) titles.unshift(required);
+      doc = { ...doc, sections: titles.map((title) => ({ title: r.chance(0.05) ? `${title}${single()}` : title, body: `${title === required ? "x" : ""}${single()}` })) };
+      if (r.chance(0.3)) doc = withMetadata(doc, "Pattern-Key", single());
+      entries.push(doc);
+    }
+    for (let i = 0; i < entries.length; i += 100) {
+      const batch = entries.slice(i, i + 100).map((d, k) => ({ ...d, id: `${d.id.slice(0, -3)}${String(k).padStart(3, "0")}` }));
+      const text = batch.map(formatEntry).join("\n");
+      const parsed = parseLearningsMarkdown(text);
+      const expected = batch.map(normalizeDoc);
+      expect(docs(parsed.entries)).toEqual(expected);
+      const problems = parsed.issues.filter((issue) => !validateEntry(expected.find((d) => d.id === issue.id)!).includes(issue.message));
+      expect(problems).toEqual([]);
+    }
+  });
+
+  it("line breaks in a heading, a field value or a section title become one space; other unicode stays", () => {
+    const d = one(OPS_TEXT);
+    const messy: LearningDoc = {
+      ...d,
+      heading: "api\r\n## [OPS-20250101-001] planted\u2028outage",
+      fields: [...d.fields, { key: "Owner", value: "sre\n**Status**: resolved\r\u2029team" }],
+      sections: [...d.sections, { title: "Notes\n### Resolution", body: "x" }],
+    };
+    const parsed = parseLearningsMarkdown(formatEntry(messy), "OPS");
+    expect(parsed.issues).toEqual([]);
+    expect(docs(parsed.entries)).toEqual([normalizeDoc(messy)]);
+    expect(parsed.entries[0]).toMatchObject({ heading: "api ## [OPS-20250101-001] planted\u2028outage" });
+    expect(field(parsed.entries[0]!, "Owner")).toBe("sre **Status**: resolved \u2029team");
+    expect(parsed.entries[0]!.sections.at(-1)!.title).toBe("Notes ### Resolution");
+  });
+
+  it("normalizeDoc is what formatEntry writes: idempotent, and the identity on parsed entries", () => {
+    for (const { doc } of GENERATED) {
+      expect(normalizeDoc(doc)).toEqual(doc);
+      expect(normalizeDoc(normalizeDoc(doc))).toEqual(normalizeDoc(doc));
+    }
+    for (const kind of KINDS) for (const e of docs(parseLearningsMarkdown(fixture(kind)).entries)) expect(normalizeDoc(e)).toEqual(e);
   });
 });

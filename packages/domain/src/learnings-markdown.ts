@@ -25,9 +25,25 @@
  * header fields, CRLF line endings, extra blank lines, trailing spaces (always trimmed). Lines inside
  * fenced code blocks are content, whatever they look like. Only the last `---` line of an entry is its
  * separator; any other `---` line is content of the section it stands in.
+ *
+ * Writing never lets entry text pass for structure: a section line that would read as an entry heading,
+ * a `##`/`###` heading, a `---` rule or a code fence left open is written with a markdown backslash in
+ * front (`\### x`), and reading takes it off again (see escapeSectionBody).
  */
 
-export type LearningType = "LRN" | "OPS" | "FEAT";
+import { SEVERITIES } from "./incidents.ts";
+
+/** The values of the seed's format, declared once: the parser, the API and the dashboard's filters use these. */
+export const LEARNING_TYPES = ["LRN", "OPS", "FEAT"] as const;
+export const LEARNING_CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"] as const;
+export const LEARNING_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const;
+export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
+export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"] as const;
+export type LearningType = (typeof LEARNING_TYPES)[number];
+export type LearningCategory = (typeof LEARNING_CATEGORIES)[number];
+export type LearningArea = (typeof LEARNING_AREAS)[number];
+export type Priority = (typeof PRIORITIES)[number];
+export type LearningStatus = (typeof LEARNING_STATUSES)[number];
 export type LearningFileKind = "learnings" | "operations-issues" | "feature-requests";
 
 /** The three files and the preambles the skill's first-use `printf` lines create. */
@@ -38,8 +54,8 @@ export const LEARNING_FILES: Record<LearningFileKind, { file: string; type: Lear
     preamble:
       "# Operations Learnings\n\n" +
       "Process bottlenecks, incident patterns, capacity insights, automation gaps, and toil patterns captured during operations work.\n\n" +
-      "Categories: process_bottleneck | incident_pattern | capacity_issue | automation_gap | sla_breach | toil_accumulation\n" +
-      "Areas: incident_management | change_management | capacity_planning | automation | monitoring | runbooks | on_call\n\n" +
+      `Categories: ${LEARNING_CATEGORIES.join(" | ")}\n` +
+      `Areas: ${LEARNING_AREAS.join(" | ")}\n\n` +
       "---\n",
   },
   "operations-issues": {
@@ -73,11 +89,6 @@ export type MarkdownIssue = { line: number; id: string | null; message: string }
 /** The shape of an id; validateEntry also checks that the date is a real calendar date. */
 export const LEARNING_ID = /^(LRN|OPS|FEAT)-\d{8}-[A-Z0-9]{3}$/;
 
-const CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"];
-const PRIORITIES = ["low", "medium", "high", "critical"];
-const STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"];
-const AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"];
-const OPS_SEVERITIES = ["P1", "P2", "P3", "P4"];
 
 /** Header fields in their canonical order; any other field goes after them. */
 const FIELD_ORDER = ["logged", "priority", "status", "promoted", "severity", "area"];
@@ -91,13 +102,20 @@ const SECTION_ORDER: Record<LearningType, string[]> = {
 // ---------------------------------------------------------------------------------------------------------
 // Lines
 
-/** Splits on any line ending, drops a leading BOM and the empty string after a final newline, trims trailing blanks. */
+const LINE_BREAK = /\r\n|\r|\n/;
+const trimEnd = (line: string) => line.replace(/[ \t]+$/, "");
+
+/** Splits a file on any line ending, drops a leading BOM and the empty string after a final newline, trims trailing blanks. */
 function splitLines(text: string): string[] {
-  const t = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  if (t === "") return [];
-  const lines = t.split(/\r\n|\r|\n/);
+  return splitBody(text.startsWith("\uFEFF") ? text.slice(1) : text);
+}
+
+/** splitLines for text inside a file, where a BOM is just a character. */
+function splitBody(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split(LINE_BREAK);
   if (lines[lines.length - 1] === "") lines.pop();
-  return lines.map((l) => l.replace(/[ \t]+$/, ""));
+  return lines.map(trimEnd);
 }
 
 function trimBlankEdges(lines: string[]): string[] {
@@ -110,7 +128,17 @@ function trimBlankEdges(lines: string[]): string[] {
 
 /** A section body as it is written and read back: line endings unified, trailing blanks and blank edge lines gone. */
 function normalizeBody(body: string): string {
-  return trimBlankEdges(splitLines(body)).join("\n");
+  return trimBlankEdges(splitBody(body)).join("\n");
+}
+
+/** A heading, key, value or title as written on its one line: line breaks (and blanks around them) become one space. */
+function oneLine(text: string): string {
+  return text
+    .split(LINE_BREAK)
+    .map((part) => part.replace(/^[ \t]+|[ \t]+$/g, ""))
+    .filter((part) => part !== "")
+    .join(" ")
+    .trim();
 }
 
 /** A block of whole lines (the preamble): trailing blank lines dropped, ends with one newline unless empty. */
@@ -122,8 +150,9 @@ function normalizeBlock(lines: string[]): string {
 
 type LineKind = "blank" | "text" | "code" | "entry" | "h2" | "h3" | "rule";
 
-const ENTRY_HEADING = /^##[ \t]*\[([^\]]*)\](.*)$/;
-const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+// dotAll: a line can still hold U+2028 and U+2029, which "." would not take.
+const ENTRY_HEADING = /^##[ \t]*\[([^\]]*)\](.*)$/s;
+const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/s;
 const FENCE_CLOSE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
 
 function kindOf(line: string): LineKind {
@@ -158,6 +187,83 @@ function classify(lines: readonly string[]): { kinds: LineKind[]; unclosedFence:
   return { kinds, unclosedFence: fence === null ? null : fence.at };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Escaping
+
+const STRUCTURE: readonly LineKind[] = ["entry", "h2", "h3", "rule"];
+const ESCAPE_PARTS = /^([ \t]*)(\\*)(.*)$/s;
+
+/** The opening fence of a code block as classify sees it (a backtick fence's info has no backtick), or null. */
+function fenceOpening(line: string): { char: string; len: number } | null {
+  const open = FENCE_OPEN.exec(line);
+  if (!open || (open[1]![0] === "`" && open[2]!.includes("`"))) return null;
+  return { char: open[1]![0]!, len: open[1]!.length };
+}
+
+function fenceClosing(lines: readonly string[], from: number, open: { char: string; len: number }): number | null {
+  for (let j = from; j < lines.length; j++) {
+    const close = FENCE_CLOSE.exec(lines[j]!);
+    if (close && close[1]![0] === open.char && close[1]!.length >= open.len) return j;
+  }
+  return null;
+}
+
+/** Structure outside code: an entry heading, a `##` or `###` heading, a `---` rule, or anything fence-like. */
+function isStructure(line: string): boolean {
+  const t = trimEnd(line);
+  return STRUCTURE.includes(kindOf(t)) || FENCE_OPEN.test(t);
+}
+
+/** Leading blanks, the backslashes after them, and whether the line without those backslashes is structure. */
+function escapeParts(line: string): { blanks: string; slashes: number; rest: string; structure: boolean } {
+  const [, blanks, slashes, rest] = ESCAPE_PARTS.exec(line)!;
+  return { blanks: blanks!, slashes: slashes!.length, rest: rest!, structure: isStructure(blanks! + rest!) };
+}
+
+/** Each line of a text with the line break that ends it ("" for the last), so a text is rebuilt exactly. */
+function linesWithBreaks(text: string): { lines: string[]; breaks: string[] } {
+  const parts = text.split(/(\r\n|\r|\n)/);
+  return { lines: parts.filter((_, i) => i % 2 === 0), breaks: [...parts.filter((_, i) => i % 2 === 1), ""] };
+}
+
+/**
+ * Entry text as it is written into a section: every line outside a closed code block that the parser would
+ * read as structure (`## [ID]`, `##`, `###`, `---`, an opening fence never closed) gets a markdown backslash
+ * after its leading blanks, and so does every such line that already starts with backslashes, so that
+ * unescapeSectionBody gives back the exact text. Closed code blocks are written as they are.
+ */
+export function escapeSectionBody(text: string): string {
+  const { lines, breaks } = linesWithBreaks(text);
+  const trimmed = lines.map(trimEnd);
+  const out = [...lines];
+  for (let i = 0; i < lines.length; i++) {
+    const open = fenceOpening(trimmed[i]!);
+    const close = open ? fenceClosing(trimmed, i + 1, open) : null;
+    if (close !== null) {
+      i = close;
+      continue;
+    }
+    const p = escapeParts(lines[i]!);
+    const escape = p.slashes > 0 ? p.structure : open !== null || STRUCTURE.includes(kindOf(trimmed[i]!));
+    if (escape) out[i] = `${p.blanks}\\${lines[i]!.slice(p.blanks.length)}`;
+  }
+  return out.map((l, i) => l + breaks[i]!).join("");
+}
+
+/** The inverse of escapeSectionBody: one backslash comes off each escaped line outside code. */
+export function unescapeSectionBody(text: string): string {
+  const { lines, breaks } = linesWithBreaks(text);
+  const { kinds } = classify(lines.map(trimEnd));
+  return lines
+    .map((line, i) => {
+      if (kinds[i] === "code") return line;
+      const p = escapeParts(line);
+      return p.slashes > 0 && p.structure ? p.blanks + line.slice(p.blanks.length + 1) : line;
+    })
+    .map((l, i) => l + breaks[i]!)
+    .join("");
+}
+
 type KeyValue = { key: string; value: string; bold: boolean };
 
 /**
@@ -165,12 +271,12 @@ type KeyValue = { key: string; value: string; bold: boolean };
  * end of the line) after the colon, so that `- https://…` is not read as a key.
  */
 function parseKeyValue(s: string, list: boolean): KeyValue | null {
-  const bold = /^\*\*([^*\r\n]+?)\*\*[ \t]*:[ \t]*(.*)$/.exec(s) ?? /^\*\*([^*\r\n]+?):\*\*[ \t]*(.*)$/.exec(s);
+  const bold = /^\*\*([^*\r\n]+?)\*\*[ \t]*:[ \t]*(.*)$/s.exec(s) ?? /^\*\*([^*\r\n]+?):\*\*[ \t]*(.*)$/s.exec(s);
   if (bold) {
     const key = bold[1]!.trim();
     return key === "" ? null : { key, value: bold[2]!.trim(), bold: true };
   }
-  const plain = (list ? /^([^\s*:][^*:]*?)[ \t]*:(?:[ \t]+(.*))?$/ : /^([^\s*:][^*:]*?)[ \t]*:[ \t]*(.*)$/).exec(s);
+  const plain = (list ? /^([^\s*:][^*:]*?)[ \t]*:(?:[ \t]+(.*))?$/s : /^([^\s*:][^*:]*?)[ \t]*:[ \t]*(.*)$/s).exec(s);
   return plain ? { key: plain[1]!.trim(), value: (plain[2] ?? "").trim(), bold: false } : null;
 }
 
@@ -186,7 +292,7 @@ function metadataItems(body: string): (KeyValue & { line: number })[] {
   const out: (KeyValue & { line: number })[] = [];
   lines.forEach((l, i) => {
     if (kinds[i] === "code") return;
-    const m = /^[-*+][ \t]+(.*)$/.exec(l);
+    const m = /^[-*+][ \t]+(.*)$/s.exec(l);
     const kv = m ? parseKeyValue(m[1]!, true) : null;
     if (kv) out.push({ ...kv, line: i });
   });
@@ -194,6 +300,7 @@ function metadataItems(body: string): (KeyValue & { line: number })[] {
 }
 
 const norm = (s: string) => s.trim().toLowerCase();
+const isOneOf = (values: readonly string[], v: string) => values.includes(v);
 
 function quote(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
@@ -254,8 +361,8 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
   }
 
   if (doc.heading === "") atEntry(doc.type === "LRN" ? "no category after the id" : "no name after the id");
-  else if (doc.type === "LRN" && !CATEGORIES.includes(doc.heading)) {
-    atEntry(`${quote(doc.heading)} is not a learning category (${CATEGORIES.join(", ")})`);
+  else if (doc.type === "LRN" && !isOneOf(LEARNING_CATEGORIES, doc.heading)) {
+    atEntry(`${quote(doc.heading)} is not a learning category (${LEARNING_CATEGORIES.join(", ")})`);
   }
 
   const fieldIndexes = (key: string) => doc.fields.flatMap((f, i) => (norm(f.key) === norm(key) ? [i] : []));
@@ -269,14 +376,14 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
     const value = doc.fields[at[0]!]!.value;
     if (allowed && !allowed(value)) atField(at[0]!, `${key} ${quote(value)} ${expectation}`);
   };
-  const oneOf = (values: string[]) => [(v: string) => values.includes(v), `is not one of ${values.join(", ")}`] as const;
+  const oneOf = (values: readonly string[]) => [(v: string) => isOneOf(values, v), `is not one of ${values.join(", ")}`] as const;
   oneField("Logged", true, isIsoDateTime, "is not an ISO-8601 date-time with a time zone (like 2025-04-15T10:30:00Z)");
   oneField("Priority", true, ...oneOf(PRIORITIES));
-  oneField("Status", true, ...oneOf(STATUSES));
+  oneField("Status", true, ...oneOf(LEARNING_STATUSES));
   oneField("Promoted", false, null, "");
-  if (doc.type === "OPS") oneField("Severity", false, ...oneOf(OPS_SEVERITIES));
+  if (doc.type === "OPS") oneField("Severity", false, ...oneOf(SEVERITIES));
   else oneField("Severity", false, null, "");
-  oneField("Area", true, ...oneOf(AREAS));
+  oneField("Area", true, ...oneOf(LEARNING_AREAS));
 
   const required = doc.type === "FEAT" ? "Requested Capability" : "Summary";
   const ri = doc.sections.findIndex((s) => norm(s.title) === norm(required));
@@ -299,6 +406,7 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
     }
   }
 
+  // Section bodies always survive (formatEntry escapes them); one-line places lose their line breaks.
   if (structural) {
     if (/[\r\n]/.test(doc.heading)) atEntry("the heading has a line break");
     doc.fields.forEach((f, i) => {
@@ -307,11 +415,6 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
     });
     doc.sections.forEach((s, i) => {
       if (/[\r\n]/.test(s.title)) atSection(i, `section title ${quote(s.title)} has a line break`);
-      const lines = splitLines(s.body);
-      const { kinds, unclosedFence } = classify(lines);
-      const bad = kinds.findIndex((k) => k === "entry" || k === "h2" || k === "h3");
-      if (bad >= 0) atSection(i, `the "### ${s.title.trim()}" section has a line outside code that would be read as a heading: ${quote(lines[bad]!)}`);
-      if (unclosedFence !== null) atSection(i, `the "### ${s.title.trim()}" section opens a code fence it does not close`);
     });
   }
   return out;
@@ -322,8 +425,8 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
  * than `expected`, missing or invalid Logged / Priority / Status / Area, an LRN heading that is not a
  * category, an OPS Severity other than P1–P4, no Summary (LRN, OPS) or Requested Capability (FEAT),
  * repeated known fields, sections or metadata keys, and anything that would not survive formatEntry and
- * parsing back (line breaks in keys, values or titles; body lines outside code that look like headings;
- * unclosed code fences). An empty list means the entry is fine.
+ * parsing back (line breaks in the heading, keys, values or titles; a key with `*`). Section bodies always
+ * survive: formatEntry escapes whatever in them looks like structure. An empty list means the entry is fine.
  */
 export function validateEntry(doc: LearningDoc, expected?: LearningType): string[] {
   return check(doc, expected, true).map((p) => p.message);
@@ -401,7 +504,7 @@ export function parseLearningsMarkdown(
       while (j < end && kinds[j] !== "h3") j++;
       let a = i + 1;
       while (a < j && lines[a] === "") a++;
-      sections.push({ title, body: trimBlankEdges(lines.slice(a, j)).join("\n") });
+      sections.push({ title, body: unescapeSectionBody(trimBlankEdges(lines.slice(a, j)).join("\n")) });
       sectionLines.push(i + 1);
       bodyStarts.push(a + 1);
       i = j;
@@ -428,22 +531,34 @@ export function parseLearningsMarkdown(
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
-/** The canonical text of one entry, ending with "---\n". Values and titles are trimmed, bodies normalized. */
+/**
+ * A document as formatEntry writes it and parsing reads it back: id, heading, keys, values and titles on one
+ * line and trimmed, bodies normalized (line endings unified, trailing blanks and blank edge lines gone).
+ */
+export function normalizeDoc(doc: LearningDoc): LearningDoc {
+  return {
+    id: oneLine(doc.id),
+    type: doc.type,
+    heading: oneLine(doc.heading),
+    fields: doc.fields.map((f) => ({ key: oneLine(f.key), value: oneLine(f.value) })),
+    sections: doc.sections.map((s) => ({ title: oneLine(s.title), body: normalizeBody(s.body) })),
+  };
+}
+
+/**
+ * The canonical text of one entry, ending with "---\n": always exactly one entry, which parses back to
+ * normalizeDoc(doc) when validateEntry finds nothing structural. Bodies are escaped (escapeSectionBody).
+ */
 export function formatEntry(doc: LearningDoc): string {
-  const heading = doc.heading.trim();
-  const out = [`## [${doc.id.trim()}]${heading === "" ? "" : ` ${heading}`}`, ""];
-  if (doc.fields.length > 0) {
-    for (const f of doc.fields) {
-      const value = f.value.trim();
-      out.push(`**${f.key.trim()}**:${value === "" ? "" : ` ${value}`}`);
-    }
+  const d = normalizeDoc(doc);
+  const out = [`## [${d.id}]${d.heading === "" ? "" : ` ${d.heading}`}`, ""];
+  if (d.fields.length > 0) {
+    for (const f of d.fields) out.push(`**${f.key}**:${f.value === "" ? "" : ` ${f.value}`}`);
     out.push("");
   }
-  for (const s of doc.sections) {
-    const title = s.title.trim();
-    out.push(title === "" ? "###" : `### ${title}`);
-    const body = normalizeBody(s.body);
-    if (body !== "") out.push(body);
+  for (const s of d.sections) {
+    out.push(s.title === "" ? "###" : `### ${s.title}`);
+    if (s.body !== "") out.push(escapeSectionBody(s.body));
     out.push("");
   }
   out.push("---");

@@ -1,5 +1,21 @@
 import type { LearningSummary } from "@ops/contract";
-import { field, metadata, section, withField, withMetadata, withSection, type LearningDoc, type LearningType } from "./learnings-markdown.ts";
+import {
+  LEARNING_CATEGORIES,
+  LEARNING_STATUSES,
+  PRIORITIES,
+  field,
+  metadata,
+  normalizeDoc,
+  section,
+  withField,
+  withMetadata,
+  withSection,
+  type LearningArea,
+  type LearningDoc,
+  type LearningStatus,
+  type LearningType,
+  type Priority,
+} from "./learnings-markdown.ts";
 import { scrubText } from "./redact.ts";
 
 /**
@@ -7,16 +23,9 @@ import { scrubText } from "./redact.ts";
  * import/export); these rules read and change it: ids, recurrence, priority, promotion.
  */
 
-export const LEARNING_TYPES = ["LRN", "OPS", "FEAT"] as const;
-export const LEARNING_CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"] as const;
-export const LEARNING_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const;
-export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
-export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"] as const;
+// The types, categories, areas, priorities and statuses are the format's, declared in learnings-markdown.ts.
+export type { Priority } from "./learnings-markdown.ts";
 export const PROMOTION_TARGETS = ["runbook", "postmortem", "automation", "capacity", "handoff", "slo"] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export type LearningStatus = (typeof LEARNING_STATUSES)[number];
-export type LearningArea = (typeof LEARNING_AREAS)[number];
-export type LearningCategory = (typeof LEARNING_CATEGORIES)[number];
 export type PromotionTarget = (typeof PROMOTION_TARGETS)[number];
 
 /** Statuses after which a recurrence is a new entry that points back (See Also), not more of the old one. */
@@ -81,14 +90,17 @@ export function columnsOf(doc: LearningDoc): LearningColumns {
   };
 }
 
-/** Every text of a document scrubbed: no secret, address of a person or inside host is stored or exported. */
+/**
+ * Every text of a document scrubbed (no secret, address of a person or inside host is stored or exported),
+ * in the form its export reads back as (normalizeDoc), so what is stored is what a round trip gives.
+ */
 export function scrubDoc(doc: LearningDoc): LearningDoc {
-  return {
+  return normalizeDoc({
     ...doc,
     heading: scrubText(doc.heading),
     fields: doc.fields.map((f) => ({ key: f.key, value: scrubText(f.value) })),
     sections: doc.sections.map((s) => ({ title: s.title, body: scrubText(s.body) })),
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

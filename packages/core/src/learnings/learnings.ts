@@ -1,6 +1,7 @@
 import type { DbHandle } from "@ops/db";
 import {
   CLOSED_STATUSES,
+  LEARNING_CATEGORIES,
   LEARNING_FILES,
   applyFinding,
   columnsOf,
@@ -14,6 +15,7 @@ import {
   promotedDoc,
   scrubDoc,
   scrubText,
+  validateEntry,
   withField,
   withSection,
   type Evidence,
@@ -107,7 +109,14 @@ export async function allocateLearningId(tx: postgres.TransactionSql, type: Lear
   return learningId(type, at, nextSequence(rows.map((r) => r.id)));
 }
 
+/** Nothing is stored that the entry's own export would not import again. */
+function assertImportable(doc: LearningDoc): void {
+  const problems = validateEntry(doc, doc.type);
+  if (problems.length) throw new Error(`${doc.id} would not re-import from its export: ${problems.join("; ")}`);
+}
+
 async function insertLearning(tx: Sql, doc: LearningDoc, source: string, actor: string, evidence: Evidence | null = null, incidentIds: number[] = []): Promise<void> {
+  assertImportable(doc);
   const c = columnValues(doc);
   await tx`
     INSERT INTO learnings (id, type, heading, doc, priority, status, area, category, severity, summary, pattern_key, recurrence_count,
@@ -184,6 +193,10 @@ export type NewLearning = { type: LearningType; heading: string; priority: strin
 
 export async function createLearning(h: DbHandle, ctx: RequestContext, input: NewLearning, now = Date.now()): Promise<LearningView> {
   requirePermission(ctx, "postmortems:write");
+  // The same list the import checks: an LRN entry's heading is its category.
+  if (input.type === "LRN" && !(LEARNING_CATEGORIES as readonly string[]).includes(input.heading.trim())) {
+    throw new ServiceError("VALIDATION", `the heading of an LRN entry is its category: one of ${LEARNING_CATEGORIES.join(", ")} (OPS and FEAT entries take a name)`, "heading");
+  }
   const id = await h.sql.begin(async (tx) => {
     const id = await allocateLearningId(tx, input.type, now);
     let doc: LearningDoc = { id, type: input.type, heading: input.heading, fields: [], sections: [] };
@@ -307,10 +320,12 @@ export async function importLearnings(
     for (const { line: _line, ...entry } of parsed.entries) {
       const doc = scrubDoc(entry);
       const [existing] = await tx<{ doc: LearningDoc }[]>`SELECT doc FROM learnings WHERE id = ${doc.id} FOR UPDATE`;
+      // Compared as written: jsonb does not keep key order, and the text is the document's canonical form.
+      const changed = existing !== undefined && formatEntry(existing.doc) !== formatEntry(doc);
       if (!existing) {
         await insertLearning(tx, doc, "import", ctx.actor.label);
         result.created.push(doc.id);
-      } else if (input.onConflict === "replace" && JSON.stringify(existing.doc) !== JSON.stringify(doc)) {
+      } else if (input.onConflict === "replace" && changed) {
         await updateDoc(tx, doc, ctx.actor.label);
         result.updated.push(doc.id);
       } else {

@@ -343,7 +343,13 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
         summary: "Log a learning by hand",
         body: z.object({
           type: z.enum(LEARNING_TYPES),
-          heading: z.string().trim().min(1).max(120).regex(/^[^\n\]]+$/, "one line without ']'"),
+          heading: z
+            .string()
+            .trim()
+            .min(1)
+            .max(120)
+            .regex(/^[^\r\n\]]+$/, "one line without ']'")
+            .describe(`an LRN entry's category (${LEARNING_CATEGORIES.join(", ")}); a short name for OPS and FEAT`),
           priority: z.enum(PRIORITIES),
           area: z.enum(LEARNING_AREAS),
           summary: z.string().trim().min(1).max(2000),
