@@ -12,13 +12,27 @@ import { buildApp } from "../src/app.ts";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
-/** A real API on a random port over a database and Redis prefix of its own. */
-export async function startApi(opts: { withDashboard?: boolean; logLines?: string[]; fleet?: (f: FleetConfig) => void } = {}) {
-  const stack = await openTestStack();
+type TestStack = Awaited<ReturnType<typeof openTestStack>>;
+
+/**
+ * A real API on a random port over a database and Redis prefix of its own. With `peerOf`, a second API
+ * process over the other's database and Redis prefix (as when several run behind a load balancer).
+ */
+export async function startApi(
+  opts: { withDashboard?: boolean; logLines?: string[]; fleet?: (f: FleetConfig) => void; env?: Record<string, string>; peerOf?: { stack: TestStack } } = {},
+) {
+  const stack = opts.peerOf?.stack ?? (await openTestStack());
   const cfg = writeTestConfig(opts.fleet ? { fleet: opts.fleet } : {});
   const config = loadConfig(cfg.dir);
-  await syncTargets(stack.db, config.fleet);
-  const env = readEnv({ DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, LOG_LEVEL: "silent" });
+  if (!opts.peerOf) await syncTargets(stack.db, config.fleet);
+  const env = readEnv({
+    DATABASE_URL: stack.databaseUrl,
+    REDIS_URL: stack.redisUrl,
+    OPS_REDIS_PREFIX: stack.prefix,
+    OPS_CONFIG_DIR: cfg.dir,
+    LOG_LEVEL: "silent",
+    ...opts.env,
+  });
   let webDist: string | undefined;
   if (opts.withDashboard) {
     webDist = mkdtempSync(join(tmpdir(), "ops-web-"));
@@ -39,6 +53,8 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
   await app.listen({ host: "127.0.0.1", port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
+  // The origin a browser would send: the configured public URL, else the address the API listens on.
+  const origin = opts.env?.OPS_PUBLIC_URL ? new URL(opts.env.OPS_PUBLIC_URL.split(",")[0]!).origin : base;
   let n = 0;
   /** A user with these roles, signed in through the real login route; returns its cookie header. */
   const signIn = async (roles: Role[], password = "a long test password 1") => {
@@ -46,12 +62,12 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     const { user } = await createUser(stack.db, systemContext("test"), { email, displayName: email, roles }, password);
     const res = await fetch(`${base}/api/auth/login`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: base },
+      headers: { "content-type": "application/json", origin },
       body: JSON.stringify({ email, password }),
     });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-    return { user, email, password, cookie, headers: { cookie, origin: base } as Record<string, string> };
+    return { user, email, password, cookie, headers: { cookie, origin } as Record<string, string> };
   };
   /** An API token with these roles, created by a user holding them. */
   /** With `member`, an admin creates it bound to that governance member (an agent of the triad). */
@@ -86,6 +102,7 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
     bus,
     queues,
     base,
+    origin,
     call,
     signIn,
     tokenFor,
@@ -95,7 +112,7 @@ export async function startApi(opts: { withDashboard?: boolean; logLines?: strin
       await queues.close();
       pub.disconnect();
       sub.disconnect();
-      await stack.close();
+      if (!opts.peerOf) await stack.close();
       cfg.remove();
       if (opts.withDashboard && webDist) rmSync(webDist, { recursive: true, force: true });
     },

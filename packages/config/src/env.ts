@@ -10,6 +10,31 @@ const Url = (protocols: string[]) =>
     }
   }, `must be a ${protocols.join(" or ")}// URL`);
 
+/** scheme://host[:port] of an http(s) URL, as a browser sends it in `Origin`; null when it is not one. */
+export function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Comma-separated http(s) URLs, each reduced to its origin (a path or trailing slash is dropped). */
+const OriginList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const entries = (v ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+    const origins = entries.map(originOf);
+    const bad = origins.findIndex((o) => o === null);
+    if (bad >= 0) {
+      ctx.addIssue({ code: "custom", message: `entry ${bad + 1} is not an http:// or https:// URL` });
+      return z.NEVER;
+    }
+    return [...new Set(origins as string[])];
+  });
+
 export const OpsEnv = z.object({
   DATABASE_URL: Url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/openclaw_ops"),
   REDIS_URL: Url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
@@ -23,11 +48,10 @@ export const OpsEnv = z.object({
   OPS_ADMIN_PASSWORD: z.string().min(1).optional(),
   OPS_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
   OPS_SESSION_MAX_HOURS: z.coerce.number().min(1).max(24 * 30).default(12),
-  OPS_ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean) : []))
-    .describe("extra origins allowed to change state and open /ws, besides the console's own"),
+  OPS_PUBLIC_URL: OriginList.describe(
+    "the URL(s) people open the console at (comma-separated), e.g. behind a reverse proxy; default: localhost and 127.0.0.1 on the port the API listens on",
+  ),
+  OPS_ALLOWED_ORIGINS: OriginList.describe("extra origins allowed to change state and open /ws, besides the console's own"),
   OPS_JOB_LOCK_SECONDS: z.coerce
     .number()
     .min(2)
@@ -48,6 +72,29 @@ export const OpsEnv = z.object({
     .describe("stop the `process`-driver targets this worker's host runs when the worker stops (npm start sets it: Ctrl-C stops everything)"),
 });
 export type OpsEnv = z.infer<typeof OpsEnv>;
+
+/** The dashboard's development server (`pnpm --filter @ops/web dev`, apps/web/vite.config.ts), which proxies to the API. */
+export const DASHBOARD_DEV_PORT = 5173;
+
+const WILDCARD_HOSTS = new Set(["", "0.0.0.0", "::", "[::]"]);
+
+/**
+ * The origins whose pages may use a session cookie to change state or open /ws: OPS_PUBLIC_URL, or else this
+ * machine's loopback names (and HOST) on the port the API listens on plus the dashboard's development server;
+ * OPS_ALLOWED_ORIGINS in either case. Built from configuration only: a request's Host header is the client's to
+ * choose (DNS rebinding), so it never says what is our own origin.
+ */
+export function consoleOrigins(env: Pick<OpsEnv, "HOST" | "OPS_PUBLIC_URL" | "OPS_ALLOWED_ORIGINS">, listeningPort: number): string[] {
+  const own = env.OPS_PUBLIC_URL.length > 0 ? env.OPS_PUBLIC_URL : localOrigins(env.HOST, listeningPort);
+  return [...new Set([...own, ...env.OPS_ALLOWED_ORIGINS])];
+}
+
+function localOrigins(host: string, port: number): string[] {
+  const names = ["localhost", "127.0.0.1", "[::1]"];
+  if (!WILDCARD_HOSTS.has(host)) names.push(host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
+  const at = (hosts: string[], p: number) => hosts.map((n) => originOf(`http://${n}:${p}`)).filter((o): o is string => o !== null);
+  return [...at(names, port), ...at(["localhost", "127.0.0.1"], DASHBOARD_DEV_PORT)];
+}
 
 export class EnvError extends Error {
   override name = "EnvError";

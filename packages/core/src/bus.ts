@@ -18,9 +18,11 @@ export type BusFrame =
   | { type: "learning.updated"; learning: LearningSummary }
   | { type: "proposal.updated"; proposal: ProposalSummary }
   /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
-  | { type: "session.revoked"; userId: string; reason: string };
+  | { type: "session.revoked"; userId: string; reason: string }
+  /** Internal: every API process closes the live sockets opened with this API token; never forwarded to browsers. */
+  | { type: "token.revoked"; tokenId: string; reason: string };
 
-const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked"]) }).loose();
+const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked", "token.revoked"]) }).loose();
 
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;

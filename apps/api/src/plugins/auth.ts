@@ -1,5 +1,6 @@
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { consoleOrigins } from "@ops/config";
 import { recordSecurityEvent, resolveApiToken, resolveSession, type RequestContext, type SessionIdentity } from "@ops/core";
 import { can, rolesGranting, type Permission } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
@@ -34,15 +35,30 @@ export function sessionPolicy(deps: ApiDeps) {
   return { idleTimeoutMs: deps.env.OPS_SESSION_IDLE_MINUTES * 60_000, absoluteTimeoutMs: deps.env.OPS_SESSION_MAX_HOURS * 3_600_000 };
 }
 
-function ownOrigin(req: FastifyRequest): string {
-  return `${req.protocol}://${req.headers.host ?? ""}`;
+/**
+ * The console's own origins, from configuration and the port this process really listens on (tests and a PORT of 0
+ * pick it at listen time); never from the request's Host header, which a DNS-rebinding page chooses.
+ */
+function allowedOrigins(app: FastifyInstance, deps: ApiDeps): () => ReadonlySet<string> {
+  let built: { port: number; origins: ReadonlySet<string> } | null = null;
+  return () => {
+    const address = app.server.address();
+    const port = address && typeof address === "object" ? address.port : deps.env.PORT;
+    if (built?.port !== port) built = { port, origins: new Set(consoleOrigins(deps.env, port)) };
+    return built.origins;
+  };
 }
 
 /** Requests from another site never change state and never open /ws with our cookie. */
-function originAllowed(req: FastifyRequest, deps: ApiDeps): boolean {
+function originAllowed(req: FastifyRequest, allowed: ReadonlySet<string>): boolean {
   const origin = req.headers.origin;
-  if (origin) return origin === ownOrigin(req) || deps.env.OPS_ALLOWED_ORIGINS.includes(origin);
+  if (origin) return allowed.has(origin);
   return req.headers["sec-fetch-site"] === "same-origin";
+}
+
+/** The secret of an `Authorization: Bearer …` header, if the request carries one. */
+export function bearerOf(req: FastifyRequest): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
 }
 
 export function clientMeta(req: FastifyRequest) {
@@ -70,6 +86,9 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
   app.decorateRequest("ctx", null);
   app.decorateRequest("session", null);
 
+  const origins = allowedOrigins(app, deps);
+  app.addHook("onListen", async () => app.log.info({ origins: [...origins()] }, "pages from these origins may use a session"));
+
   const table: RouteRule[] = [];
   routeTables.set(app, table);
   app.addHook("onRoute", (route) => {
@@ -93,8 +112,10 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
 
   app.addHook("onRequest", async (req, reply) => {
     const access: Access = req.routeOptions.config?.auth ?? "public";
+    // Liveness, readiness and the dashboard's files need no identity: they never wait on the database.
+    if (access === "public" && !(req.routeOptions.url ?? req.url).startsWith("/api/")) return;
     const meta = clientMeta(req);
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const bearer = bearerOf(req);
     if (bearer) {
       const actor = await resolveApiToken(deps.db, bearer);
       if (!actor) {
@@ -116,7 +137,7 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
         }
       }
       const isWebSocket = req.routeOptions.url === "/ws";
-      if ((!SAFE_METHODS.has(req.method) || isWebSocket) && !originAllowed(req, deps) && (cookie || access === "public")) {
+      if ((!SAFE_METHODS.has(req.method) || isWebSocket) && !originAllowed(req, origins()) && (cookie || access === "public")) {
         await security(req, isWebSocket ? "ws.rejected" : "csrf.rejected", `origin ${req.headers.origin ?? "(none)"} is not allowed`);
         return deny(reply, req, 403, "FORBIDDEN", `cross-site request refused: origin ${req.headers.origin ?? "(none)"} is not allowed`);
       }

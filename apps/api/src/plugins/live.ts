@@ -1,19 +1,34 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { z } from "zod";
-import { actingUserId, listTargets, resolveSession, type BusFrame } from "@ops/core";
+import { actingUserId, listTargets, resolveApiToken, resolveSession, type BusFrame } from "@ops/core";
+import { can, type Role } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
-import { SESSION_COOKIE, sessionPolicy } from "./auth.ts";
+import { SESSION_COOKIE, bearerOf, sessionPolicy } from "./auth.ts";
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_FRAME_BYTES = 4 * 1024;
 
 const ClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 
-type Client = { socket: WebSocket; ready: boolean; pending: string[]; alive: boolean; userId: string | null; sessionToken: string | null };
+/** A live socket and the credential it was opened with: a session cookie or an API token, re-checked while it lives. */
+type Client = {
+  socket: WebSocket;
+  ready: boolean;
+  pending: string[];
+  alive: boolean;
+  userId: string | null;
+  sessionToken: string | null;
+  tokenId: string | null;
+  bearer: string | null;
+  expiry: NodeJS.Timeout | null;
+};
 
-/** Close code for "your session ended": the dashboard sends the user to the login page. */
+/** Close code for "your session ended" (or the API token it was opened with): the dashboard sends the user to the login page. */
 export const SESSION_ENDED = 4401;
+
+// setTimeout's longest delay (about 24.8 days); a later token expiry is caught by the heartbeat's re-check.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * WebSocket /ws: a snapshot first, then every bus frame. Frames that arrive while the snapshot is being
@@ -21,9 +36,29 @@ export const SESSION_ENDED = 4401;
  */
 export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const clients = new Set<Client>();
+  const end = (c: Client) => c.socket.close(SESSION_ENDED, c.tokenId ? "API token revoked or expired" : "session ended");
+
+  // Sessions and tokens also end by timeout, and a token with its creator: re-check them at each heartbeat. An open
+  // board counts as activity (an on-call screen must not sign itself out mid-shift), so only the absolute lifetime
+  // ends a session that is watching. A database hiccup keeps the socket; the next heartbeat asks again.
+  const currentRoles = async (c: Client): Promise<Role[] | null> => {
+    if (c.bearer) return (await resolveApiToken(deps.db, c.bearer))?.roles ?? null;
+    return c.sessionToken ? ((await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps)))?.roles ?? null) : null;
+  };
+  const revalidate = async (c: Client) => {
+    if (!c.bearer && !c.sessionToken) return;
+    const roles = await currentRoles(c).catch(() => undefined);
+    if (roles === null || (roles && !can(roles, "targets:read"))) end(c);
+  };
+
   const unsubscribe = await deps.bus.subscribe((frame: BusFrame) => {
     if (frame.type === "session.revoked") {
-      for (const c of clients) if (c.userId === frame.userId) c.socket.close(SESSION_ENDED, "session ended");
+      // A token outlives its creator's sessions (a password change) but not the creator's disabling or lost roles.
+      for (const c of clients) if (c.userId === frame.userId) void (c.tokenId ? revalidate(c) : end(c));
+      return;
+    }
+    if (frame.type === "token.revoked") {
+      for (const c of clients) if (c.tokenId === frame.tokenId) end(c);
       return;
     }
     const text = JSON.stringify(frame);
@@ -32,14 +67,6 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       else if (c.socket.readyState === c.socket.OPEN) c.socket.send(text);
     }
   });
-
-  // Sessions also end by timeout: re-check them at each heartbeat. An open board counts as activity (an on-call
-  // screen must not sign itself out mid-shift), so only the absolute lifetime ends a session that is watching.
-  const revalidate = async (c: Client) => {
-    if (!c.sessionToken) return;
-    const s = await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps)).catch(() => undefined);
-    if (s === null) c.socket.close(SESSION_ENDED, "session ended");
-  };
 
   const heartbeat = setInterval(() => {
     const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() });
@@ -63,18 +90,32 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
   });
 
   app.get("/ws", { websocket: true, config: { auth: "targets:read" }, schema: { hide: true } }, (socket, req) => {
+    const actor = req.ctx?.actor;
+    const token = actor?.type === "token" ? actor : null;
     const client: Client = {
       socket,
       ready: false,
       pending: [],
       alive: true,
-      userId: req.ctx ? actingUserId(req.ctx.actor) : null,
+      userId: actor ? actingUserId(actor) : null,
       sessionToken: req.session ? (req.cookies[SESSION_COOKIE] ?? null) : null,
+      tokenId: token?.id ?? null,
+      bearer: token ? (bearerOf(req) ?? null) : null,
+      expiry: null,
+    };
+    const expiresIn = token?.expiresAt ? token.expiresAt.getTime() - Date.now() : null;
+    if (expiresIn !== null && expiresIn < MAX_TIMER_MS) {
+      client.expiry = setTimeout(() => end(client), Math.max(0, expiresIn));
+      client.expiry.unref();
+    }
+    const forget = () => {
+      clients.delete(client);
+      if (client.expiry) clearTimeout(client.expiry);
     };
     clients.add(client);
     socket.on("pong", () => (client.alive = true));
-    socket.on("close", () => clients.delete(client));
-    socket.on("error", () => clients.delete(client));
+    socket.on("close", forget);
+    socket.on("error", forget);
     socket.on("message", (raw, isBinary) => {
       client.alive = true;
       const reply = handleClientFrame(raw.toString(), isBinary);

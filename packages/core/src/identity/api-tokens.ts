@@ -114,5 +114,5 @@ export async function resolveApiToken(h: DbHandle, secret: string, now = Date.no
     FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.token_hash = ${hashSecret(secret)}`;
   if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
   if (!row.lastUsedAt || shouldTouchSession(row.lastUsedAt.getTime(), now)) await h.sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.id}`;
-  return { type: "token", id: row.id, label: `token:${row.name}`, roles: effectiveTokenRoles(row.roles, row.userRoles), userId: row.userId };
+  return { type: "token", id: row.id, label: `token:${row.name}`, roles: effectiveTokenRoles(row.roles, row.userRoles), userId: row.userId, expiresAt: row.expiresAt };
 }

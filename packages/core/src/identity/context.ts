@@ -4,7 +4,7 @@ import { ServiceError } from "../errors.ts";
 
 export type Actor =
   | { type: "user"; id: string; label: string; roles: Role[]; sessionHash: string | null }
-  | { type: "token"; id: string; label: string; roles: Role[]; userId: string }
+  | { type: "token"; id: string; label: string; roles: Role[]; userId: string; expiresAt?: Date | null }
   | { type: "system"; id: null; label: string; roles: Role[] };
 
 /** Who is asking and from where: passed to every verb that changes something. */

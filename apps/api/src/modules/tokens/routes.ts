@@ -53,7 +53,11 @@ export async function tokenRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       schema: { tags, summary: "Revoke a token (your own, or any for admins)", params: z.object({ id: z.uuid() }), response: { 204: z.null(), ...errorResponses } },
     },
     async (req, reply) => {
-      await revokeApiToken(deps.db, ctxOf(req), req.params.id);
+      const { id } = req.params;
+      await revokeApiToken(deps.db, ctxOf(req), id);
+      // Every API process closes the sockets opened with this token. The revocation is committed already, so a
+      // Redis failure does not fail the request: the heartbeat's re-check closes them then.
+      deps.bus.publish({ type: "token.revoked", tokenId: id, reason: "token revoked" }).catch((err: unknown) => req.log.warn({ err }, "could not announce a token revocation on the bus"));
       return reply.code(204).send(null);
     },
   );
