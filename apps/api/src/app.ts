@@ -23,7 +23,8 @@ import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
 import { registerAuth } from "./plugins/auth.ts";
-import { installErrorHandler } from "./plugins/error-handler.ts";
+import { frameworkErrors, installErrorHandler } from "./plugins/error-handler.ts";
+import { registerJsonBody } from "./plugins/json-body.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
 import { MAX_FRAME_BYTES, registerLive } from "./plugins/live.ts";
 import { isDashboardRoute, registerDashboard } from "./plugins/static.ts";
@@ -40,11 +41,13 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
     requestTimeout: 30_000,
     genReqId: () => crypto.randomUUID(),
     trustProxy: deps.env.OPS_TRUST_PROXY,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   registerSecurityHeaders(app);
+  registerJsonBody(app);
   // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await registerAuth(app, deps);

@@ -1,5 +1,31 @@
 import { z } from "zod";
 
+/** A PostgreSQL integer (int4) column: versions of postmortems, learnings and config copies. */
+export const INT4_MAX = 2_147_483_647;
+const EARLIEST = Date.parse("0001-01-01T00:00:00Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+const storable = (s: string) => {
+  const t = Date.parse(s);
+  return t >= EARLIEST && t <= LATEST;
+};
+
+/** A record id. Ids are bigserial: positive, and no larger than a JSON number carries exactly. */
+export const Id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A record id read from a path or a query string. */
+export const IdText = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** The `:id` of a route whose records have numeric ids. */
+export const IdParams = z.object({ id: IdText });
+/** A version number kept in an int4 column (optimistic concurrency, config copies). */
+export const Version = z.number().int().min(1).max(INT4_MAX);
+/** A version number read from a path. */
+export const VersionText = z.coerce.number().int().min(1).max(INT4_MAX);
+/** A moment in any form Date.parse reads, within what PostgreSQL's timestamptz takes from us (years 0001–9999). */
+export const DateText = z.string().max(64).refine(storable, "must be a date in the years 0001–9999 (ISO 8601)");
+/** A moment in ISO 8601 with a time and an offset, years 0001–9999. */
+export const IsoTimestamp = z.iso.datetime({ offset: true }).refine(storable, "must be in the years 0001–9999");
+/** A monitoring threshold (percent or milliseconds), set by an admin or by a passed proposal. */
+export const ThresholdValue = z.number().positive().max(600_000);
+
 export const Status = z.enum(["ok", "warning", "critical", "down", "unknown"]);
 
 export const ErrorBody = z

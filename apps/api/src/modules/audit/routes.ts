@@ -4,13 +4,13 @@ import { z } from "zod";
 import { listAudit, listSecurityEvents } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { IdText, IsoTimestamp, errorResponses } from "../../schemas.ts";
 
 const Paging = {
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: IsoTimestamp.optional(),
+  to: IsoTimestamp.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce.number().int().positive().optional(),
+  before: IdText.optional(),
 };
 const date = (s: string | undefined) => (s ? new Date(s) : undefined);
 

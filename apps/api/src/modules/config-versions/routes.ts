@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ServiceError, configStatus, fleetTarget, getConfigVersion, requireConfigFile, restoreLastGoodConfig } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { Version, VersionText, errorResponses } from "../../schemas.ts";
 
 const Validation = z
   .object({
@@ -60,7 +60,7 @@ export async function configVersionRoutes(app: FastifyInstance, deps: ApiDeps): 
       schema: {
         tags,
         summary: "One stored version of a target's config file, secrets redacted",
-        params: Name.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+        params: Name.extend({ version: VersionText }),
         response: { 200: z.object({ version: ConfigVersion }), ...errorResponses },
       },
     },
@@ -75,7 +75,7 @@ export async function configVersionRoutes(app: FastifyInstance, deps: ApiDeps): 
         tags,
         summary: "Put a last-known-good copy back (the given version, or the newest that differs from the file); the target is not restarted",
         params: Name,
-        body: z.object({ version: z.number().int().min(1).max(2_147_483_647).optional() }).strict(),
+        body: z.object({ version: Version.optional() }).strict(),
         response: {
           200: z.object({
             ok: z.boolean().describe("false when the restored file does not validate"),

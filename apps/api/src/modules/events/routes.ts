@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listEvents } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
-import { StatusEvent, errorResponses } from "../../schemas.ts";
+import { IdText, StatusEvent, errorResponses } from "../../schemas.ts";
 
 export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -16,7 +16,7 @@ export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
         querystring: z.object({
           target: z.string().min(1).max(63).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
-          before: z.coerce.number().int().positive().optional().describe("return events with an id below this (paging)"),
+          before: IdText.optional().describe("return events with an id below this (paging)"),
         }),
         response: { 200: z.object({ events: z.array(StatusEvent) }), ...errorResponses },
       },

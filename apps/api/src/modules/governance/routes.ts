@@ -19,11 +19,11 @@ import {
 import { CATEGORIES, CHOICES, OUTCOMES, THRESHOLDS, THRESHOLD_METRICS } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, ThresholdValue, errorResponses } from "../../schemas.ts";
 
 const Change = z
   .discriminatedUnion("kind", [
-    z.object({ kind: z.literal("monitoring-threshold"), metric: z.enum(THRESHOLD_METRICS), level: z.enum(["warning", "critical"]), value: z.number().positive().max(600_000) }).strict(),
+    z.object({ kind: z.literal("monitoring-threshold"), metric: z.enum(THRESHOLD_METRICS), level: z.enum(["warning", "critical"]), value: ThresholdValue }).strict(),
     z.object({ kind: z.literal("auto-heal-toggle"), target: z.string().min(1).max(63), enabled: z.boolean() }).strict(),
     z.object({ kind: z.literal("member-change"), action: z.enum(["add", "remove"]), member: z.string().trim().min(1).max(200) }).strict(),
   ])
@@ -66,7 +66,6 @@ const Proposal = ProposalSummary.extend({
 }).meta({ id: "Proposal" });
 const Event = z.object({ id: z.number().int(), proposalId: z.number().int().nullable(), at: z.string(), kind: z.string(), member: z.string().nullable(), actor: z.string(), details: z.unknown() });
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const tags = ["governance"];
 
 export async function governanceRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -227,7 +226,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: ApiDeps): Pro
   );
 
   const EventQuery = z.object({
-    proposal: z.coerce.number().int().positive().optional(),
+    proposal: IdText.optional(),
     after: z.coerce.number().int().min(0).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   });

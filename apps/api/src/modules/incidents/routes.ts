@@ -5,7 +5,7 @@ import { acknowledgeIncident, addIncidentNote, getIncident, listIncidents, openI
 import { SEVERITIES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, errorResponses } from "../../schemas.ts";
 
 const Incident = z
   .object({
@@ -33,7 +33,6 @@ const TimelineEntry = z
   .object({ id: z.number().int(), at: z.string(), kind: z.string(), actor: z.string(), message: z.string(), details: z.unknown() })
   .meta({ id: "IncidentTimelineEntry" });
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const tags = ["incidents"];
 
 export async function incidentRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -54,7 +53,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: ApiDeps): Promi
           status: z.enum(["open", "resolved", "all"]).default("open"),
           target: z.string().max(63).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          before: z.coerce.number().int().positive().optional(),
+          before: IdText.optional(),
         }),
         response: { 200: z.object({ incidents: z.array(Incident) }), ...errorResponses },
       },

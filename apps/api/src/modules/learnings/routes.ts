@@ -39,7 +39,7 @@ import {
 } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { Id, IdParams, IdText, Version, errorResponses } from "../../schemas.ts";
 
 const Text = (max: number) => z.string().max(max);
 const TimelineRow = z.object({ at: z.iso.datetime({ offset: true }), event: Text(2000) }).strict();
@@ -143,7 +143,7 @@ const Promotion = z
   .meta({ id: "Promotion" });
 
 const FileKind = z.enum(Object.keys(LEARNING_FILES) as [LearningFileKind, ...LearningFileKind[]]);
-const PmId = z.object({ id: z.coerce.number().int().positive() });
+const PmId = IdParams;
 const LearningId = z.object({ id: z.string().regex(/^(LRN|OPS|FEAT)-\d{8}-[A-Z0-9]{3}$/, "must look like LRN-20250415-001") });
 const MARKDOWN = "text/markdown; charset=utf-8";
 
@@ -168,7 +168,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
       schema: {
         tags: pmTags,
         summary: "Postmortems, newest first",
-        querystring: z.object({ status: z.enum(POSTMORTEM_STATUSES).optional(), incident: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        querystring: z.object({ status: z.enum(POSTMORTEM_STATUSES).optional(), incident: IdText.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
         response: { 200: z.object({ postmortems: z.array(PostmortemSummary) }), ...errorResponses },
       },
     },
@@ -181,7 +181,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
       schema: {
         tags: pmTags,
         summary: "Start the postmortem of an incident: a draft with its timeline and impact filled in",
-        body: z.object({ incidentId: z.number().int().positive() }),
+        body: z.object({ incidentId: Id }),
         response: { 201: z.object({ postmortem: Postmortem }), ...errorResponses },
       },
     },
@@ -202,7 +202,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
         params: PmId,
         body: z
           .object({
-            version: z.number().int().positive(),
+            version: Version,
             title: z.string().trim().min(1).max(200).optional(),
             summary: Text(20_000).optional(),
             timeline: z.array(TimelineRow).max(500).optional(),
@@ -227,7 +227,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
         tags: pmTags,
         summary: "Move a postmortem: draft → in_review → published (in_review → draft to rework); publishing logs its OPS entry",
         params: PmId,
-        body: z.object({ to: z.enum(POSTMORTEM_STATUSES), version: z.number().int().positive() }),
+        body: z.object({ to: z.enum(POSTMORTEM_STATUSES), version: Version }),
         response: { 200: z.object({ postmortem: Postmortem }), ...errorResponses },
       },
     },
@@ -266,7 +266,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
           priority: z.enum(PRIORITIES).optional(),
           area: z.enum(LEARNING_AREAS).optional(),
           category: z.enum(LEARNING_CATEGORIES).optional(),
-          incident: z.coerce.number().int().positive().optional(),
+          incident: IdText.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           before: z.string().max(40).optional(),
         }),
@@ -374,7 +374,7 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
         params: LearningId,
         body: z
           .object({
-            version: z.number().int().positive(),
+            version: Version,
             status: z.enum(LEARNING_STATUSES).optional(),
             priority: z.enum(PRIORITIES).optional(),
             area: z.enum(LEARNING_AREAS).optional(),

@@ -18,7 +18,7 @@ import {
 import { HUMAN_DECISIONS, ParamSpec, Procedure, RUNBOOK_SEVERITIES, RUN_STATUSES, STEP_STATUSES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, errorResponses } from "../../schemas.ts";
 
 const ProcedureView = Procedure.omit({ steps: true, parameters: true })
   .extend({
@@ -91,7 +91,6 @@ const RunSummary = z
   .meta({ id: "RunSummary" });
 const Run = RunSummary.extend({ steps: z.array(Step) }).meta({ id: "Run" });
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const ParamValue = z.union([z.string().max(2000), z.number(), z.boolean()]);
 const tags = ["runbooks"];
 
@@ -167,9 +166,9 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
           status: z.enum(RUN_STATUSES).optional(),
           runbook: z.string().max(63).optional(),
           target: z.string().max(63).optional(),
-          incident: z.coerce.number().int().positive().optional(),
+          incident: IdText.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          before: z.coerce.number().int().positive().optional(),
+          before: IdText.optional(),
         }),
         response: { 200: z.object({ runs: z.array(RunSummary) }), ...errorResponses },
       },

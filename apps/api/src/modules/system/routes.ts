@@ -4,7 +4,7 @@ import { z } from "zod";
 import { effectiveThresholds, updateThresholds } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { ThresholdValue, errorResponses } from "../../schemas.ts";
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -44,6 +44,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   );
 
   const Level = z.object({ warning: z.number(), critical: z.number() });
+  const LevelInput = z.object({ warning: ThresholdValue, critical: ThresholdValue });
   r.get(
     "/api/monitoring",
     {
@@ -90,7 +91,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags: ["system"],
         summary: "Change the monitoring thresholds at run time (admins; a passed proposal does the same through the same path)",
-        body: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }).strict(),
+        body: z.object({ cpuPercent: LevelInput, memoryPercent: LevelInput, diskPercent: LevelInput, responseTimeMs: LevelInput }).strict(),
         response: { 200: z.object({ thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }) }), ...errorResponses },
       },
     },

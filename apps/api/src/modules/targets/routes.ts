@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getTarget, invalid, listSamples, listTargets } from "@ops/core";
 import { isRangeProblem, resolveSampleRange } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
-import { Status, Target, errorResponses } from "../../schemas.ts";
+import { DateText, Status, Target, errorResponses } from "../../schemas.ts";
 
 const NameParams = z.object({ name: z.string().min(1).max(63) });
 
@@ -42,8 +42,8 @@ export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         summary: "Probe samples of one target, downsampled to at most ~500 points",
         params: NameParams,
         querystring: z.object({
-          from: z.string().optional().describe("ISO 8601; default: an hour before `to`"),
-          to: z.string().optional().describe("ISO 8601; default: now"),
+          from: DateText.optional().describe("ISO 8601; default: an hour before `to`"),
+          to: DateText.optional().describe("ISO 8601; default: now"),
         }),
         response: { 200: SamplesResponse, ...errorResponses },
       },
