@@ -91,9 +91,11 @@ export async function startStack(
     fleet?: (f: FleetConfig) => void;
     governance?: (g: Record<string, unknown>) => void;
     backup?: (b: Record<string, unknown>) => void;
+    /** A PostgreSQL and Redis of the test's own (the chaos suite stops them); the machine's by default. */
+    infra?: { databaseUrl: string; redisUrl: string };
   } = {},
 ) {
-  const data = await openTestStack();
+  const data = await openTestStack(opts.infra ?? {});
   // The simulator's agents keep their openclaw.json (a badconfig fault breaks it until restored): start clean.
   rmSync(join(ARTIFACTS, "simulator"), { recursive: true, force: true });
   const ports = await agentPorts();

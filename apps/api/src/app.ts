@@ -3,7 +3,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { ServiceError } from "@ops/core";
+import { OutboxRelay, ServiceError } from "@ops/core";
 import { findBadText } from "@ops/domain";
 import type { ApiDeps } from "./deps.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
@@ -23,6 +23,8 @@ import { authRoutes } from "./modules/auth/routes.ts";
 import { tokenRoutes } from "./modules/tokens/routes.ts";
 import { userRoutes } from "./modules/users/routes.ts";
 import { registerAuth } from "./plugins/auth.ts";
+import { registerIdempotency } from "./plugins/idempotency.ts";
+import { registerDependencyGate } from "./plugins/dependency-gate.ts";
 import { frameworkErrors, installErrorHandler } from "./plugins/error-handler.ts";
 import { registerJsonBody } from "./plugins/json-body.ts";
 import { registerSecurityHeaders } from "./plugins/security-headers.ts";
@@ -34,7 +36,9 @@ export type BuildOptions = {
   webDist?: string | undefined;
 };
 
-export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(base: Omit<ApiDeps, "outbox">, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const outbox = new OutboxRelay(base.db.sql, base.queues, (msg) => app.log.warn(msg));
+  const deps: ApiDeps = { ...base, outbox };
   const app = Fastify({
     logger: opts.logger ?? { level: deps.env.LOG_LEVEL },
     bodyLimit: 256 * 1024,
@@ -43,14 +47,20 @@ export async function buildApp(deps: ApiDeps, opts: BuildOptions = {}): Promise<
     trustProxy: deps.env.OPS_TRUST_PROXY,
     frameworkErrors,
   });
+  // Work staged by requests (runs, backups, proposal closes, restarts) reaches Redis through this relay.
+  app.addHook("onReady", async () => outbox.start());
+  app.addHook("onClose", async () => outbox.stop());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   registerSecurityHeaders(app);
+  // Before auth: a request that needs PostgreSQL while it is away is answered 503 before anything asks it.
+  await registerDependencyGate(app, deps);
   registerJsonBody(app);
   // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await registerAuth(app, deps);
+  registerIdempotency(app, deps);
   // One text rule at the edge: no NUL and no lone surrogate in any param, query or body string (400 naming the field).
   app.addHook("preValidation", async (req) => {
     for (const [where, value] of [["params", req.params], ["query", req.query], ["body", req.body]] as const) {

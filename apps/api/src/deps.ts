@@ -1,5 +1,5 @@
 import type { OpsConfig, OpsEnv } from "@ops/config";
-import type { EventBus, Queues } from "@ops/core";
+import type { EventBus, OutboxRelay, Queues } from "@ops/core";
 import type { DbHandle } from "@ops/db";
 import type { Redis } from "ioredis";
 
@@ -10,4 +10,6 @@ export type ApiDeps = {
   redis: Redis;
   bus: EventBus;
   queues: Queues;
+  /** Created by buildApp: routes that staged work kick it. */
+  outbox: OutboxRelay;
 };

@@ -20,6 +20,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/targets/:name/samples": "targets:read",
   "GET /api/events": "events:read",
   "GET /api/monitoring": "targets:read",
+  "GET /api/monitoring/status": "targets:read",
   "GET /api/openapi.json": "targets:read",
   "GET /api/users": "users:manage",
   "POST /api/users": "users:manage",

@@ -78,7 +78,7 @@ describe("targets and events", () => {
 describe("console health and documentation", () => {
   it("/healthz and /readyz answer like a gateway", async () => {
     expect((await json("/healthz")).body).toEqual({ ok: true, status: "live" });
-    expect((await json("/readyz")).body).toEqual({ ready: true, failing: [] });
+    expect((await json("/readyz")).body).toEqual({ ready: true, failing: [], monitoring: { state: "watching", since: null, reason: expect.any(String) } });
   });
 
   it("/api/monitoring gives the configured interval and thresholds", async () => {

@@ -1,3 +1,4 @@
+import { until } from "@ops/core/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi } from "./harness.ts";
 
@@ -42,8 +43,14 @@ describe("acting on an escalated target", () => {
     expect(row!.nextRestartAt).not.toBeNull();
     const [audit] = await api.stack.db.sql`SELECT actor_label FROM audit_log WHERE action = 'target.healing.retry' AND target_id = 'beta'`;
     expect(audit).toBeDefined();
-    const jobs = await api.queues.healing.getJobs(["waiting", "delayed", "prioritized"]);
-    expect(jobs.some((j) => j.name === "restart" && j.data.target === "beta" && typeof j.data.by === "string")).toBe(true);
+    // Staged with the decision, handed to Redis by the outbox relay right after.
+    await until(
+      "the restart job queued",
+      () => api.queues.healing.getJobs(["waiting", "delayed", "prioritized"]),
+      (jobs) => jobs.some((j) => j.name === "restart" && j.data.target === "beta" && typeof j.data.by === "string"),
+      5000,
+      50,
+    );
   });
 
   it("resume ends an escalation even when auto-healing was not paused", async () => {

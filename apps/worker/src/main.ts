@@ -1,7 +1,8 @@
-import { describeStartupError, runningProcesses, stopManagedProcess } from "@ops/core";
+import { OutboxRelay, describeStartupError, runningProcesses, stopManagedProcess } from "@ops/core";
 import { startExitWatcher } from "./jobs/exits.ts";
 import { openRuntime, type WorkerRuntime } from "./runtime.ts";
 import { installSchedules, startWorkers } from "./worker.ts";
+import { keepSchedules } from "./schedules.ts";
 
 function log(msg: string, extra?: Record<string, unknown>) {
   const line = { time: new Date().toISOString(), level: "info", pid: process.pid, msg, ...extra };
@@ -15,6 +16,10 @@ async function main() {
   for (const p of adopted) log(`adopted ${p.target}: pid ${p.pid} is still the process the console started`);
   const stopWatching = startExitWatcher(rt, log);
   const workers = startWorkers(rt, log);
+  const stopKeeping = keepSchedules(rt, log);
+  // Work staged in PostgreSQL while Redis was away (or by an API process that died) is sent from here too.
+  const outbox = new OutboxRelay(rt.db.sql, rt.queues, (msg) => log(msg));
+  outbox.start();
   await rt.queues.maintenance.add("maintenance", {}, { jobId: `maintenance-boot-${Math.floor(Date.now() / 60_000)}` });
   log(`worker ready: probing ${rt.config.fleet.targets.filter((t) => t.enabled).length} targets every ${rt.config.monitoring.healthCheck.intervalSeconds} s`);
   let closing = false;
@@ -22,6 +27,8 @@ async function main() {
     if (closing) return;
     closing = true;
     log(`${signal}: finishing running jobs`);
+    stopKeeping();
+    await outbox.stop();
     await Promise.all(workers.map((w) => w.close()));
     await stopWatching();
     if (rt.env.OPS_STOP_PROCESSES_ON_EXIT) await stopProcesses(rt);

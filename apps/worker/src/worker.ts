@@ -1,5 +1,5 @@
 import { Worker, type Job } from "bullmq";
-import { JOBS, sweepScratchDatabases } from "@ops/core";
+import { JOBS, pruneIdempotencyKeys, pruneOutbox, sweepScratchDatabases } from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";
@@ -7,9 +7,11 @@ import { runProbeCycle } from "./jobs/probe-cycle.ts";
 import { runProbeShardJob } from "./jobs/probe-shard.ts";
 import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
 import { closeDueProposals, runProposalCloseJob } from "./jobs/governance.ts";
-import { checkOverdueBackups, installBackupSchedules, runBackupCleanupJob, runBackupJob } from "./jobs/backups.ts";
+import { checkOverdueBackups, runBackupCleanupJob, runBackupJob } from "./jobs/backups.ts";
 import { runConfigSnapshotsJob } from "./jobs/config-snapshots.ts";
 import type { WorkerRuntime } from "./runtime.ts";
+export { installSchedules } from "./schedules.ts";
+import { pingDeadMansSwitch } from "./jobs/watchdog.ts";
 
 /** When a scheduler's job was due: BullMQ names scheduler jobs `repeat:<scheduler>:<due millis>`. */
 export function scheduledTime(job: Job): number {
@@ -19,17 +21,6 @@ export function scheduledTime(job: Job): number {
 
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
-/** Schedulers are upserted by every worker: idempotent, so several workers agree on one schedule. */
-export async function installSchedules(rt: WorkerRuntime): Promise<void> {
-  const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
-  await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
-  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
-  // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.
-  const snapshotEveryMs = Math.min(60_000, Math.max(2000, rt.config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000));
-  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, { name: JOBS.configSnapshots.name, data: {}, opts: { attempts: 1 } });
-  await installBackupSchedules(rt);
-}
-
 export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const connection = rt.redis;
   const prefix = rt.env.OPS_REDIS_PREFIX;
@@ -38,7 +29,12 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
   const probes = new Worker(
     "probes",
     async (job: Job) => {
-      if (job.name === JOBS.probeCycle.name) return runProbeCycle(rt, scheduledTime(job));
+      if (job.name === JOBS.probeCycle.name) {
+        const cycle = await runProbeCycle(rt, scheduledTime(job));
+        // After the shards are handed out: the ping says the previous cycles reported, so it stops when probing does.
+        void pingDeadMansSwitch(rt, log).catch(() => {});
+        return cycle;
+      }
       if (job.name === JOBS.probeShard.name) return runProbeShardJob(rt, job.data);
       throw new Error(`unknown job ${job.name} on queue probes`);
     },
@@ -79,6 +75,8 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       overdueBackups: await checkOverdueBackups(rt),
       // A verification killed mid-restore leaves its scratch database behind: swept once it is over an hour old.
       sweptScratchDatabases: await sweepScratchDatabases(rt.env.DATABASE_URL),
+      prunedOutbox: await pruneOutbox(rt.db.sql),
+      prunedIdempotencyKeys: await pruneIdempotencyKeys(rt.db.sql),
     }),
     { connection, prefix, concurrency: 1 },
   );

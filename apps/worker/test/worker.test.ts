@@ -1,16 +1,18 @@
 import { readEnv } from "@ops/config";
 import { EventBus, createRedis, getTarget, listEvents, metricsKey, type BusFrame } from "@ops/core";
-import { openTestStack, until, writeTestConfig } from "@ops/core/test";
+import { deleteKeys, openTestStack, until, writeTestConfig } from "@ops/core/test";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
 import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
 import { installSchedules, startWorkers } from "../src/worker.ts";
+import { keepSchedules } from "../src/schedules.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let cfg: ReturnType<typeof writeTestConfig>;
 const gateways: Awaited<ReturnType<typeof startGatewayLike>>[] = [];
-const runtimes: { rt: WorkerRuntime; workers: Worker[] }[] = [];
+const runtimes: { rt: WorkerRuntime; workers: Worker[]; stopKeeping: () => void }[] = [];
+const logs: string[] = [];
 const frames: BusFrame[] = [];
 let sub: ReturnType<typeof createRedis>;
 
@@ -33,12 +35,13 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) {
     const rt = await openRuntime(env);
     await installSchedules(rt);
-    runtimes.push({ rt, workers: startWorkers(rt, () => {}) });
+    runtimes.push({ rt, workers: startWorkers(rt, () => {}), stopKeeping: keepSchedules(rt, (m) => logs.push(m), 1000) });
   }
 });
 
 afterAll(async () => {
-  for (const { rt, workers } of runtimes) {
+  for (const { rt, workers, stopKeeping } of runtimes) {
+    stopKeeping();
     await Promise.all(workers.map((w) => w.close()));
     await rt.queues.probes.removeJobScheduler("probe-cycle");
     await rt.close();
@@ -89,5 +92,24 @@ describe("the probe scheduler with two workers", () => {
     const slots = new Set(entries.map((e) => e.slot));
     expect(slots.size).toBeGreaterThanOrEqual(3);
     for (const e of entries) expect(e.startedAt - e.scheduledAt).toBeLessThan(2000);
+  });
+});
+
+describe("watching the watcher", () => {
+  it("Redis forgets every key (restarted empty): the workers re-install the schedules by themselves and a new fault is seen", async () => {
+    const { rt } = runtimes[0]!;
+    expect(await rt.queues.probes.getJobScheduler("probe-cycle")).toBeTruthy();
+    const deleted = await deleteKeys(stack.redis, stack.prefix);
+    expect(deleted).toBeGreaterThan(0);
+    expect(await rt.queues.probes.getJobScheduler("probe-cycle")).toBeFalsy();
+    const lostAt = Date.now();
+    gateways[0]!.setMode("error");
+    const seen = await until("agent-0 critical after Redis lost its keys", () => getTarget(stack.db, "agent-0"), (t) => t.status === "critical", 20_000);
+    expect(seen.reason).toBe("HTTP 500 from /healthz");
+    console.log(`[watch] schedules back and the fault seen ${Date.now() - lostAt} ms after Redis lost its keys`);
+    expect(await rt.queues.probes.getJobScheduler("probe-cycle")).toBeTruthy();
+    expect(logs.some((l) => /schedules re-asserted: .*probe-cycle.*missing/.test(l))).toBe(true);
+    gateways[0]!.setMode("ok");
+    await until("agent-0 ok", () => getTarget(stack.db, "agent-0"), (t) => t.status === "ok", 8000);
   });
 });

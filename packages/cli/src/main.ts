@@ -20,8 +20,11 @@ commands:
                                                    allows restoring the console's own database (stop the console first)
   backup --cleanup                                 delete backups past retention (never below the minimum count,
                                                    never the only verified backup)
-  health [--watch [SECONDS]] [TARGET]              probe every enabled target (or one): status and reason;
+  health [--watch [SECONDS]] [TARGET]              probe every enabled target (or one): status and reason, and
+                                                   whether the console itself is still probing;
                                                    --watch repeats every SECONDS (default 30) until Ctrl-C
+  health --console                                 only whether the console is still probing (newest probe result
+                                                   of each shard, from its database): for cron
   config check [--json] [--no-ports] [--dir DIR]   validate the configuration files and the fleet's ports; for
                                                    process targets: program, cwd and the gateway's own config
   users reset-password EMAIL                       set a temporary password (printed once) and end the user's sessions
@@ -30,7 +33,8 @@ backup and health take --json: one JSON document (health --watch --json: one JSO
 types: database, redis, workspace, agent-state, full
 
 exit codes: 0 ok, 1 problems found (a backup or verification failed, a target is critical/down/unknown,
-nothing to restore), 2 bad usage`;
+nothing to restore), 2 bad usage, 3 (health --console) the console is not watching (probing stalled for over
+two intervals, or its database does not answer)`;
 
 /** Prints a command's result: the JSON document (one line per round when watching) or the human lines. */
 function emit(r: CommandResult, json: boolean, compact = false): void {

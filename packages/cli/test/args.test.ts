@@ -69,11 +69,12 @@ describe("backup arguments", () => {
 
 describe("health arguments", () => {
   it("reads the target and the watch interval (30 s unless given)", () => {
-    expect(parseHealthArgs([])).toEqual({ target: undefined, watchSeconds: null });
-    expect(parseHealthArgs(["alpha", "--json"])).toEqual({ target: "alpha", watchSeconds: null });
-    expect(parseHealthArgs(["--watch", "alpha"])).toEqual({ target: "alpha", watchSeconds: 30 });
-    expect(parseHealthArgs(["--watch", "5", "alpha"])).toEqual({ target: "alpha", watchSeconds: 5 });
-    expect(parseHealthArgs(["--watch=10"])).toEqual({ target: undefined, watchSeconds: 10 });
+    expect(parseHealthArgs([])).toEqual({ target: undefined, watchSeconds: null, consoleOnly: false });
+    expect(parseHealthArgs(["alpha", "--json"])).toEqual({ target: "alpha", watchSeconds: null, consoleOnly: false });
+    expect(parseHealthArgs(["--watch", "alpha"])).toEqual({ target: "alpha", watchSeconds: 30, consoleOnly: false });
+    expect(parseHealthArgs(["--watch", "5", "alpha"])).toEqual({ target: "alpha", watchSeconds: 5, consoleOnly: false });
+    expect(parseHealthArgs(["--watch=10"])).toEqual({ target: undefined, watchSeconds: 10, consoleOnly: false });
+    expect(parseHealthArgs(["--console", "--json"])).toEqual({ target: undefined, watchSeconds: null, consoleOnly: true });
   });
 
   it("refuses bad usage naming the option", () => {
@@ -81,5 +82,6 @@ describe("health arguments", () => {
     expect(usageError(() => parseHealthArgs(["--watch=soon"]))).toMatch(/^health: --watch needs a value/);
     expect(usageError(() => parseHealthArgs(["--verbose"]))).toBe("health: unknown option --verbose");
     expect(usageError(() => parseHealthArgs(["alpha", "beta"]))).toBe('health: unexpected argument "beta"');
+    expect(usageError(() => parseHealthArgs(["--console", "alpha"]))).toMatch(/^health: --console .* no TARGET/);
   });
 });

@@ -176,6 +176,20 @@ export const MonitoringConfig = z
       .strict()
       .default({ availabilityTarget: 99.9, windowDays: 30 }),
     heartbeatTimeoutSeconds: z.number().min(1),
+    /**
+     * A dead-man's switch (Healthchecks.io, an Alertmanager watchdog, any URL): pinged after each probe cycle while
+     * every shard reports, so something outside notices when the console itself stops watching.
+     */
+    deadMansSwitch: z
+      .object({
+        url: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").or(z.literal("")).default(""),
+        /** Pinged instead while monitoring is stalled (Healthchecks.io: <url>/fail); empty: say nothing. */
+        failUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").or(z.literal("")).default(""),
+        method: z.enum(["GET", "POST"]).default("GET"),
+        timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+      })
+      .strict()
+      .default({ url: "", failUrl: "", method: "GET", timeoutMs: 5000 }),
     thresholds: z
       .object({
         cpuPercent: Level("%", 100),

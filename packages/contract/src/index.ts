@@ -12,3 +12,4 @@ export type * from "./incidents.ts";
 export type * from "./tokens.ts";
 export type * from "./alerts.ts";
 export type * from "./config-versions.ts";
+export type * from "./monitoring.ts";

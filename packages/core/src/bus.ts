@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { withTimeout } from "./timeout.ts";
 import type { IncidentView } from "./incidents/incidents.ts";
 import type { ProposalSummary } from "./governance/governance.ts";
 import type { LearningSummary } from "./learnings/learnings.ts";
@@ -38,8 +39,20 @@ export class EventBus {
     private readonly prefix: string,
   ) {}
 
-  async publish(frame: BusFrame): Promise<void> {
-    await this.pub.publish(busChannel(this.prefix), JSON.stringify(frame));
+  /**
+   * Tell every process. Never throws and never waits long: a frame is news, not a record (the record is in
+   * PostgreSQL, and a dashboard that reconnects gets a fresh snapshot), so a Redis outage must not fail or
+   * hang the request that already committed its change. Resolves false when the frame was not delivered.
+   */
+  async publish(frame: BusFrame, timeoutMs = 1000): Promise<boolean> {
+    // Known to be away: do not queue the frame behind reconnect attempts.
+    if (this.pub.status === "reconnecting" || this.pub.status === "end" || this.pub.status === "close") return false;
+    try {
+      await withTimeout(timeoutMs, this.pub.publish(busChannel(this.prefix), JSON.stringify(frame)), "Redis");
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async subscribe(listener: (frame: BusFrame) => void): Promise<() => void> {

@@ -86,12 +86,16 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export type Queues = Record<QueueName, Queue> & { close: () => Promise<void> };
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const make = (name: QueueName) =>
-    new Queue(name, {
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, {
       connection,
       prefix,
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
+    // Connection errors surface through the commands that fail (and /readyz); not as a stack trace per retry.
+    queue.on("error", () => {});
+    return queue;
+  };
   const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), governance: make("governance"), backups: make("backups"), maintenance: make("maintenance") };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
@@ -111,7 +115,15 @@ export function metricsKey(prefix: string, name: string): string {
  * person's decision is a new job, while a repeated call for the same hand-over is not.
  */
 export async function dispatchRun(queues: Queues, runId: number, dispatch: number) {
-  return enqueue(queues, "runbookRun", { runId }, { jobId: `run-${runId}-${dispatch}`, attempts: 3, backoff: { type: "fixed", delay: 2000 }, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
+  return enqueue(queues, "runbookRun", { runId }, runJobOptions(runId, dispatch));
+}
+
+export function runJobOptions(runId: number, dispatch: number) {
+  return { jobId: `run-${runId}-${dispatch}`, attempts: 3, backoff: { type: "fixed" as const, delay: 2000 }, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } };
+}
+
+export function proposalCloseOptions(proposalId: number) {
+  return { jobId: `proposal-${proposalId}-close`, attempts: 5, backoff: { type: "exponential" as const, delay: 1000 }, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } };
 }
 
 /**
@@ -119,12 +131,5 @@ export async function dispatchRun(queues: Queues, runId: number, dispatch: numbe
  * and runs when one starts; votes after the deadline are refused by the database's clock meanwhile.
  */
 export async function scheduleProposalClose(queues: Queues, proposalId: number, deadline: Date) {
-  return enqueue(queues, "proposalClose", { proposalId }, {
-    jobId: `proposal-${proposalId}-close`,
-    delay: Math.max(0, deadline.getTime() - Date.now()),
-    attempts: 5,
-    backoff: { type: "exponential", delay: 1000 },
-    removeOnComplete: { count: 2000 },
-    removeOnFail: { count: 2000 },
-  });
+  return enqueue(queues, "proposalClose", { proposalId }, { ...proposalCloseOptions(proposalId), delay: Math.max(0, deadline.getTime() - Date.now()) });
 }

@@ -9,7 +9,8 @@ export function createRedis(url: string, opts: { forQueues?: boolean; name?: str
     connectionName: opts.name ?? "openclaw-ops",
     maxRetriesPerRequest: opts.forQueues ? null : 2,
     enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(200 * times, 5_000),
+    // Back within 2 s of Redis returning, however long it was away.
+    retryStrategy: (times) => Math.min(100 * times, 2_000),
     lazyConnect: false,
   };
   const client = new Redis(url, options);

@@ -13,8 +13,8 @@ import { createRedis } from "./redis.ts";
  * A database and Redis key prefix of the test run's own: tests share the machine's PostgreSQL and Redis
  * with a running product and with CI, so nothing here touches anything it did not create.
  */
-export async function openTestStack(opts: { redisUrl?: string } = {}) {
-  const database = await createTestDatabase();
+export async function openTestStack(opts: { redisUrl?: string; databaseUrl?: string } = {}) {
+  const database = await createTestDatabase(opts.databaseUrl);
   const prefix = `ops-test-${randomBytes(5).toString("hex")}`;
   const redisUrl = opts.redisUrl ?? "redis://127.0.0.1:6379";
   const db: DbHandle = createDb(database.url, { max: 4, applicationName: "openclaw-ops-test" });

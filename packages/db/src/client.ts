@@ -10,8 +10,21 @@ export type Db = PostgresJsDatabase<typeof schema>;
  */
 export type DbHandle = { db: Db; sql: postgres.Sql; close: () => Promise<void> };
 
+/**
+ * Fail fast when PostgreSQL is away: a connection attempt gives up after 2 s, and reconnects are retried
+ * within half a second instead of postgres.js's default backoff (3^n / 100 s, up to 20 s), which left requests
+ * queued for half a minute during an outage and kept a recovered server unnoticed for 14 s.
+ */
+export const PG_CONNECT_TIMEOUT_SECONDS = 2;
+export const pgReconnectBackoff = (retries: number): number => Math.min(0.05 * retries, 0.5);
+
 export function createDb(url: string, opts: { max?: number; applicationName?: string } = {}): DbHandle {
-  const common = { onnotice: () => {}, connection: { application_name: opts.applicationName ?? "openclaw-ops" } };
+  const common = {
+    onnotice: () => {},
+    connection: { application_name: opts.applicationName ?? "openclaw-ops" },
+    connect_timeout: PG_CONNECT_TIMEOUT_SECONDS,
+    backoff: pgReconnectBackoff,
+  };
   const drizzleClient = postgres(url, { ...common, max: opts.max ?? 8 });
   const sql = postgres(url, { ...common, max: opts.max ?? 8 });
   const db = drizzle(drizzleClient, { schema, casing: "snake_case" });
@@ -22,4 +35,9 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
       await Promise.all([drizzleClient.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
     },
   };
+}
+
+/** One connection for asking "are you there?": health checks that must not queue behind a busy pool. */
+export function createPgProbe(url: string, applicationName: string): postgres.Sql {
+  return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: PG_CONNECT_TIMEOUT_SECONDS, backoff: pgReconnectBackoff, connection: { application_name: applicationName } });
 }

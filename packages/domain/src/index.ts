@@ -15,3 +15,4 @@ export * from "./governance.ts";
 export * from "./backups.ts";
 export * from "./config-files.ts";
 export * from "./text.ts";
+export * from "./watch.ts";

@@ -1,13 +1,14 @@
 import { useMemo } from "react";
 import type { ReactNode } from "react";
+import type { MonitoringStatus } from "@ops/contract";
 import { can, useSession } from "../features/auth/session.ts";
 import { LiveIndicator } from "../features/targets/components/LiveIndicator.tsx";
 import { StatusCounts } from "../features/targets/components/StatusCounts.tsx";
-import { useTargets } from "../features/targets/queries.ts";
+import { useMonitoringStatus, useTargets } from "../features/targets/queries.ts";
 import { countStatuses, documentTitle } from "../features/targets/status.ts";
 import { ApiError, errorMessage } from "../lib/api.ts";
 import { useClientNow } from "../lib/clock.ts";
-import { formatAgo } from "../lib/format.ts";
+import { formatAgo, formatTimestamp } from "../lib/format.ts";
 import { useLiveState } from "../lib/ws.ts";
 import { Banner } from "./Banner.tsx";
 import { Logo } from "./Logo.tsx";
@@ -18,6 +19,13 @@ import { useDocumentTitle } from "./useDocumentTitle.ts";
 
 type Props = { pageTitle?: string; section?: Section; children: ReactNode };
 
+function stalledWhat(w: MonitoringStatus): string {
+  const stalled = w.shards.filter((x) => x.stalled);
+  if (stalled.length === w.shards.length) return "the probes";
+  const targets = stalled.reduce((n, x) => n + x.targets, 0);
+  return `${targets} target${targets === 1 ? "" : "s"} (${stalled.length} of ${w.shards.length} probe shards)`;
+}
+
 export function Shell({ pageTitle, section, children }: Props) {
   const session = useSession();
   // Until the password is changed the session is good for the account page only.
@@ -25,6 +33,7 @@ export function Shell({ pageTitle, section, children }: Props) {
   const fleet = !restricted && can(session, "targets:read");
   const targets = useTargets({ enabled: fleet });
   const live = useLiveState();
+  const watch = useMonitoringStatus(fleet);
   const now = useClientNow();
   const counts = useMemo(() => (fleet && targets.data ? countStatuses(targets.data) : null), [fleet, targets.data]);
   useDocumentTitle(documentTitle(counts, pageTitle));
@@ -61,6 +70,18 @@ export function Shell({ pageTitle, section, children }: Props) {
             {targets.data
               ? ` — showing what was known ${formatAgo(new Date(targets.dataUpdatedAt).toISOString(), now)}.`
               : " — retrying automatically."}
+          </Banner>
+        )}
+        {fleet && watch.data?.state === "stalled" && (
+          <Banner tone="error" testId="monitoring-stalled">
+            <strong>Monitoring stalled since {formatTimestamp(watch.data.since, now)}</strong> ({formatAgo(watch.data.since, now)}): {stalledWhat(watch.data)} sent
+            no probe result for over {watch.data.limitSeconds} s. The board shows what was last seen, not what is true now. Is a worker running, and can it
+            reach Redis?
+          </Banner>
+        )}
+        {fleet && watch.data?.state === "unknown" && (
+          <Banner tone="warning" testId="monitoring-unknown">
+            <strong>Cannot tell whether monitoring goes on.</strong> {watch.data.reason}
           </Banner>
         )}
         {fleet && live.error && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionErrorMessage, ApiError, fieldErrorMessage, shouldRetry, toApiError } from "./api.ts";
+import { actionErrorMessage, ApiError, apiSend, fieldErrorMessage, shouldRetry, toApiError } from "./api.ts";
 
 describe("toApiError", () => {
   it("keeps the API's error shape", () => {
@@ -59,4 +59,35 @@ describe("fieldErrorMessage", () => {
     );
     expect(fieldErrorMessage(new ApiError(409, "CONFLICT", "email is taken"))).toBe("Email is taken");
   });
+});
+
+describe("apiSend and Idempotency-Key", () => {
+  it("a POST carries a key and is sent again with the same key after a 503 or a lost answer; other answers are not retried", async () => {
+    const seen: (string | null)[] = [];
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    const answers: (() => Response)[] = [
+      () => json(503, { statusCode: 503, code: "DEPENDENCY_DOWN", message: "later" }),
+      () => {
+        throw new TypeError("Failed to fetch");
+      },
+      () => json(201, { id: 7 }),
+      () => json(409, { statusCode: 409, code: "CONFLICT", message: "taken" }),
+    ];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get("idempotency-key"));
+      return answers[seen.length - 1]!();
+    }) as typeof fetch;
+    try {
+      await expect(apiSend("POST", "/api/runs", { a: 1 })).resolves.toEqual({ id: 7 });
+      expect(seen).toHaveLength(3);
+      expect(seen[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(new Set(seen).size).toBe(1);
+      await expect(apiSend("POST", "/api/runs", { a: 2 })).rejects.toMatchObject({ statusCode: 409 });
+      expect(seen).toHaveLength(4);
+      expect(seen[3]).not.toBe(seen[0]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  }, 15_000);
 });

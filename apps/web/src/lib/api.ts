@@ -51,8 +51,14 @@ export function toApiError(status: number, statusText: string, body: unknown): A
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-async function request<T>(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+/** A random Idempotency-Key; crypto.randomUUID exists only on https and localhost, getRandomValues everywhere. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function request<T>(method: Method, path: string, body: unknown, signal: AbortSignal | undefined, extra: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...extra };
   if (body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
@@ -90,9 +96,25 @@ export function apiGet<T>(path: string, init: { signal?: AbortSignal } = {}): Pr
   return request<T>("GET", path, undefined, init.signal);
 }
 
-/** State-changing call; resolves to undefined for 204 No Content. */
-export function apiSend<T = void>(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<T> {
-  return request<T>(method, path, body, undefined);
+const RETRY_DELAYS_MS = [1000, 3000];
+
+/**
+ * State-changing call; resolves to undefined for 204 No Content. A POST carries an Idempotency-Key and is
+ * sent again with the same key when the answer is lost (network error) or the API says nothing was done
+ * (503): the server answers a repeat with the first answer, so a retry never creates twice.
+ */
+export async function apiSend<T = void>(method: Exclude<Method, "GET">, path: string, body?: unknown): Promise<T> {
+  if (method !== "POST") return request<T>(method, path, body, undefined);
+  const key = { "idempotency-key": newIdempotencyKey() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request<T>(method, path, body, undefined, key);
+    } catch (err) {
+      const retriable = err instanceof ApiError && (err.statusCode === 0 || err.statusCode === 503);
+      if (!retriable || attempt >= RETRY_DELAYS_MS.length) throw err;
+      await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
+    }
+  }
 }
 
 /** Queries should not retry answers that will not change (bad request, not found, forbidden). */

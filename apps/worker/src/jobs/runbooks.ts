@@ -8,7 +8,7 @@ export function executorDeps(rt: WorkerRuntime): ExecutorDeps {
   return {
     db: rt.db,
     config: rt.config,
-    publish: (frame) => rt.bus.publish(frame),
+    publish: async (frame) => void (await rt.bus.publish(frame)),
     afterProbe: (outcome) => publishProbeOutcome(rt, outcome, null),
     backups: backupEnv(rt),
     alert: async (facts) => {

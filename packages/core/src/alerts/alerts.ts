@@ -4,6 +4,7 @@ import { alertRetryDelay, decideAlert, formatAlert, formatFollowUp, scrub, scrub
 import type { AlertView } from "@ops/contract";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
+import { stageJob } from "../outbox.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 import { enabledChannels, sendThroughChannel, type ChannelName } from "./channels.ts";
 
@@ -147,6 +148,7 @@ export async function retryAlert(h: DbHandle, ctx: RequestContext, id: number): 
     if (row.status !== "failed") throw new ServiceError("CONFLICT", `alert ${id} is ${row.status}; only failed alerts are retried by hand`);
     const [updated] = await tx.unsafe<Row[]>(`UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
     await writeAudit(tx, ctx, { action: "alert.retry", targetType: "alert", targetId: String(id), before: { status: row.status }, after: { status: "pending" } });
+    await stageJob(tx, "alertSend", { id }, { jobId: `alert-${id}-retry-${Date.now()}`, attempts: 1 });
     return toView(updated!);
   });
 }

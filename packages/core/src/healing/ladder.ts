@@ -15,6 +15,7 @@ import {
 } from "@ops/domain";
 import type postgres from "postgres";
 import { writeAudit } from "../identity/audit.ts";
+import { stageJob } from "../outbox.ts";
 import { requirePermission, systemContext, type RequestContext } from "../identity/context.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { describeDriver, restartTarget, switchTarget } from "./drivers.ts";
@@ -301,7 +302,7 @@ export async function setHealingPaused(h: DbHandle, ctx: RequestContext, target:
 }
 
 /**
- * A person acts on an escalated (or any) target: `retry` schedules one restart now, even while escalated;
+ * A person acts on an escalated (or any) target: `retry` stages one restart now (through the outbox), even while escalated;
  * `reset` forgets the restart and crash history and the escalation, so the ladder starts again from 10 s.
  */
 export async function healingAction(h: DbHandle, ctx: RequestContext, target: string, action: "retry" | "reset"): Promise<RestartJob | null> {
@@ -325,6 +326,8 @@ export async function healingAction(h: DbHandle, ctx: RequestContext, target: st
     const job: RestartJob = { target, attempt, attemptKey: `${target}:${attempt}:${now}`, dueAt: now, kind: "restart", by: ctx.actor.label };
     await tx`UPDATE target_healing SET next_restart_at = ${new Date(now)}, next_attempt = ${attempt}, updated_at = now() WHERE target = ${target}`;
     await writeAudit(tx, ctx, { action: "target.healing.retry", targetType: "target", targetId: target, before, after: { attempt } });
+    // Handed to the workers with the decision (the outbox relay enqueues it when Redis answers).
+    await stageJob(tx, "restart", { ...job, kind: "restart" }, { jobId: `restart-${job.attemptKey.replaceAll(":", "-")}`, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
     return job;
   });
 }

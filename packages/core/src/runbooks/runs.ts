@@ -27,6 +27,8 @@ import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { actingUserId, requirePermission, type RequestContext } from "../identity/context.ts";
 import { narrateIncident } from "../incidents/incidents.ts";
+import { stageJob } from "../outbox.ts";
+import { runJobOptions } from "../queues.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -105,7 +107,7 @@ export function planRun(config: OpsConfig, ctx: RequestContext, req: RunRequest)
  * Create a run: check everything, take the targets it acts on (refused if another unfinished run holds
  * one), store the plan, audit, and note it on the incident it was started for. Dispatching is separate.
  */
-export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestContext, req: RunRequest): Promise<RunView> {
+export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestContext, req: RunRequest, opts: DispatchOption = {}): Promise<RunView> {
   const { runbook, procedure, values, plan } = prepareRun(config, ctx, req);
   const confirmation = checkConfirmation(procedure, plan.confirmationPhrase, req.confirmation, req.confirm);
   if (!confirmation.ok) throw new ServiceError("VALIDATION", `confirmation: ${confirmation.message}`, "confirmation");
@@ -145,6 +147,7 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
       targetId: String(runId),
       after: { runbook: runbook.id, version: runbook.version, procedure: procedure.id, params: values, targets: plan.targets, incidentId: req.incidentId ?? null, steps: plan.steps.length },
     });
+    if (opts.dispatch) await stageRunDispatch(tx, runId);
     return runId;
   }).catch((err: unknown) => {
     // Two runs inserting the same lock at once: the loser sees the unique violation.
@@ -345,7 +348,7 @@ export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number): P
 }
 
 /** A person's decision on the step a run waits for; the caller dispatches the run again. */
-export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, index: number, decision: HumanDecision): Promise<RunView> {
+export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, index: number, decision: HumanDecision, opts: DispatchOption = {}): Promise<RunView> {
   requirePermission(ctx, "runbooks:run");
   await h.sql.begin(async (tx) => {
     const run = await lockRun(tx, id);
@@ -365,8 +368,20 @@ export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, i
       WHERE run_id = ${id} AND idx = ${index}`;
     await tx`UPDATE runbook_runs SET status = 'queued' WHERE id = ${id}`;
     await writeAudit(tx, ctx, { action: "runbook.run.continue", targetType: "run", targetId: String(id), after: { step: index, title: step.title, decision } });
+    if (opts.dispatch) await stageRunDispatch(tx, id);
   });
   return getRun(h, id);
+}
+
+/**
+ * dispatch: hand the run to the workers through the outbox, in the same transaction as the change (the relay
+ * enqueues it when Redis answers). Without it the caller dispatches (tests, the worker's own re-dispatch).
+ */
+export type DispatchOption = { dispatch?: boolean };
+
+async function stageRunDispatch(tx: postgres.TransactionSql, runId: number): Promise<void> {
+  const [row] = await tx<{ dispatches: number }[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
+  await stageJob(tx, "runbookRun", { runId }, runJobOptions(runId, row!.dispatches));
 }
 
 /** Count a dispatch; the number makes the job id unique per hand-over (queued → worker). */
@@ -379,6 +394,8 @@ export async function nextDispatch(sql: Sql, id: number): Promise<number> {
 /** Runs that are queued but whose job may have been lost (Redis down when they were created). */
 export async function strandedRunIds(sql: Sql, olderThanMs = 60_000): Promise<{ id: number; dispatches: number }[]> {
   const rows = await sql<{ id: string; dispatches: number }[]>`
-    SELECT id, dispatches FROM runbook_runs WHERE status = 'queued' AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})`;
+    SELECT id, dispatches FROM runbook_runs r WHERE status = 'queued' AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})
+      -- a hand-over still waiting in the outbox is not lost: the relay sends it when Redis answers
+      AND NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.sent_at IS NULL AND o.job = 'runbookRun' AND (o.payload->>'runId')::bigint = r.id)`;
   return rows.map((r) => ({ id: Number(r.id), dispatches: r.dispatches }));
 }

@@ -8,3 +8,4 @@ export * from "./runbooks.ts";
 export * from "./learnings.ts";
 export * from "./governance.ts";
 export * from "./backups.ts";
+export * from "./reliability.ts";

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { JOBS, listAlerts, retryAlert } from "@ops/core";
+import { listAlerts, retryAlert } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import { errorResponses } from "../../schemas.ts";
@@ -53,7 +53,7 @@ export async function alertRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     },
     async (req) => {
       const alert = await retryAlert(deps.db, ctxOf(req), req.params.id);
-      await deps.queues.alerts.add(JOBS.alertSend.name, { id: alert.id }, { jobId: `alert-${alert.id}-retry-${Date.now()}`, attempts: 1 });
+      deps.outbox.kick();
       return { alert };
     },
   );

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { enqueue, getBackup, listBackups, verifyBackup, writeAudit, type BackupEnv } from "@ops/core";
+import { randomUUID } from "node:crypto";
+import { getBackup, listBackups, stageJob, verifyBackup, writeAudit, type BackupEnv } from "@ops/core";
 import { BACKUP_ID, BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
@@ -122,9 +123,14 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     },
     async (req, reply) => {
       const ctx = ctxOf(req);
-      const job = await enqueue(deps.queues, "backupRun", { type: req.body.type, trigger: `manual by ${ctx.actor.label}` }, { attempts: 3, backoff: { type: "exponential", delay: 30_000 }, removeOnComplete: { count: 500 }, removeOnFail: { count: 500 } });
-      await writeAudit(db.sql, ctx, { action: "backup.start", targetType: "backup", targetId: req.body.type, after: { jobId: job.id } });
-      return reply.code(202).send({ queued: true, type: req.body.type, jobId: String(job.id) });
+      // The job and its audit row commit together; the outbox relay hands the job to a worker when Redis answers.
+      const jobId = `backup-manual-${randomUUID()}`;
+      await db.sql.begin(async (tx) => {
+        await stageJob(tx, "backupRun", { type: req.body.type, trigger: `manual by ${ctx.actor.label}` }, { jobId, attempts: 3, backoff: { type: "exponential", delay: 30_000 }, removeOnComplete: { count: 500 }, removeOnFail: { count: 500 } });
+        await writeAudit(tx, ctx, { action: "backup.start", targetType: "backup", targetId: req.body.type, after: { jobId } });
+      });
+      deps.outbox.kick();
+      return reply.code(202).send({ queued: true, type: req.body.type, jobId });
     },
   );
 

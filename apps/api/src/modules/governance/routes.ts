@@ -13,7 +13,6 @@ import {
   dutiesOf,
   openProposal,
   recordReview,
-  scheduleProposalClose,
   withdrawProposal,
 } from "@ops/core";
 import { CATEGORIES, CHOICES, OUTCOMES, THRESHOLDS, THRESHOLD_METRICS } from "@ops/domain";
@@ -147,7 +146,7 @@ export async function governanceRoutes(app: FastifyInstance, deps: ApiDeps): Pro
       const ctx = ctxOf(req);
       const id = await openProposal(db, config, ctx, req.body);
       const proposal = await getProposal(db, config, ctx, id);
-      await scheduleProposalClose(deps.queues, id, new Date(proposal.deadline));
+      deps.outbox.kick();
       await deps.bus.publish({ type: "proposal.updated", proposal: await getProposalSummary(db.sql, id) }).catch(() => {});
       return reply.code(201).send({ proposal });
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { JOBS, getTarget, healingAction, listRestarts, setHealingPaused } from "@ops/core";
+import { getTarget, healingAction, listRestarts, setHealingPaused } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import { Target, errorResponses } from "../../schemas.ts";
@@ -78,14 +78,7 @@ export async function healingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     },
     async (req) => {
       const job = await healingAction(deps.db, ctxOf(req), req.params.name, req.body.action);
-      if (job) {
-        await deps.queues.healing.add(JOBS.restart.name, JOBS.restart.payload.parse(job), {
-          jobId: `restart-${job.attemptKey.replaceAll(":", "-")}`,
-          attempts: 1,
-          removeOnComplete: { count: 1000 },
-          removeOnFail: { count: 1000 },
-        });
-      }
+      if (job) deps.outbox.kick();
       const target = await getTarget(deps.db, req.params.name);
       await deps.bus.publish({ type: "target.update", targets: [target] });
       return { target };

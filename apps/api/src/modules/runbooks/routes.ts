@@ -5,13 +5,11 @@ import {
   cancelRun,
   createRun,
   decideStep,
-  dispatchRun,
   getRun,
   getRunSummary,
   getRunbook,
   listRunbooks,
   listRuns,
-  nextDispatch,
   planRun,
   type RunView,
 } from "@ops/core";
@@ -97,14 +95,10 @@ const tags = ["runbooks"];
 export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  /** Hand the run to the workers and tell every dashboard. A Redis hiccup leaves it queued for maintenance to re-send. */
-  const dispatch = async (run: RunView, log: { warn: (o: object, m: string) => void }) => {
-    try {
-      await dispatchRun(deps.queues, run.id, await nextDispatch(deps.db.sql, run.id));
-    } catch (err) {
-      log.warn({ err, runId: run.id }, "run stored but not dispatched; maintenance will dispatch it");
-    }
-    await deps.bus.publish({ type: "run.updated", run: await getRunSummary(deps.db.sql, run.id), step: null }).catch(() => {});
+  /** The run was staged for the workers in its own transaction: send it now if Redis answers, and tell every dashboard. */
+  const dispatched = async (run: RunView) => {
+    deps.outbox.kick();
+    await deps.bus.publish({ type: "run.updated", run: await getRunSummary(deps.db.sql, run.id), step: null });
   };
 
   r.get(
@@ -149,8 +143,8 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     async (req, reply) => {
       const ctx = ctxOf(req);
       if (req.body.dryRun) return reply.code(200).send({ plan: planRun(deps.config, ctx, req.body) });
-      const run = await createRun(deps.db, deps.config, ctx, req.body);
-      await dispatch(run, req.log);
+      const run = await createRun(deps.db, deps.config, ctx, req.body, { dispatch: true });
+      await dispatched(run);
       return reply.code(201).send({ run: await getRun(deps.db, run.id) });
     },
   );
@@ -208,8 +202,8 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       },
     },
     async (req) => {
-      const run = await decideStep(deps.db, ctxOf(req), req.params.id, req.body.index, req.body.decision);
-      await dispatch(run, req.log);
+      const run = await decideStep(deps.db, ctxOf(req), req.params.id, req.body.index, req.body.decision, { dispatch: true });
+      await dispatched(run);
       return { run: await getRun(deps.db, run.id) };
     },
   );

@@ -1,19 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { effectiveThresholds, updateThresholds } from "@ops/core";
+import { effectiveThresholds, updateThresholds, withTimeout } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import { ThresholdValue, errorResponses } from "../../schemas.ts";
-
-async function within<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { WatchMonitor } from "./watch.ts";
 
 /** The console's own probes, shaped like a gateway's: liveness says the process runs, readiness checks its dependencies. */
 export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -23,24 +15,63 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: z.object({ ok: z.boolean(), status: z.string() }) } } },
     async () => ({ ok: true, status: "live" }),
   );
+  const watch = new WatchMonitor(deps);
+  watch.start();
+  app.addHook("onClose", async () => watch.stop());
+
+  const Watch = z
+    .object({
+      state: z.enum(["watching", "stalled", "idle", "unknown"]),
+      since: z.string().nullable().describe("when stalled: the newest probe result of the longest-stalled shard"),
+      reason: z.string(),
+      limitSeconds: z.number().describe("a shard is stalled when its newest result is older than this: two intervals, at least 10 s"),
+      judgedAt: z.string().nullable(),
+      shards: z.array(z.object({ shard: z.number().int(), targets: z.number().int(), newestAt: z.string().nullable(), ageSeconds: z.number(), stalled: z.boolean() })),
+    })
+    .meta({ id: "MonitoringStatus" });
+  const Ready = z.object({
+    ready: z.boolean(),
+    failing: z.array(z.string()),
+    reasons: z.record(z.string(), z.string()).optional(),
+    monitoring: z.object({ state: Watch.shape.state, since: z.string().nullable(), reason: z.string() }),
+  });
   r.get(
     "/readyz",
     {
       config: { auth: "public" },
       schema: {
         tags: ["system"],
-        response: {
-          200: z.object({ ready: z.boolean(), failing: z.array(z.string()) }),
-          503: z.object({ ready: z.boolean(), failing: z.array(z.string()) }),
-        },
+        summary: "Ready: PostgreSQL and Redis answer within 1 s, and probing goes on (every shard reported within two intervals)",
+        description: "?scope=api checks only what serving requests needs (PostgreSQL, Redis): for a load balancer, which should keep sending people to the dashboard that shows the stall.",
+        querystring: z.object({ scope: z.enum(["all", "api"]).default("all") }),
+        response: { 200: Ready, 503: Ready },
       },
     },
-    async (_req, reply) => {
-      const failing: string[] = [];
-      await within(2000, deps.db.sql`SELECT 1`).catch(() => failing.push("postgres"));
-      await within(2000, deps.redis.ping()).catch(() => failing.push("redis"));
-      return reply.code(failing.length ? 503 : 200).send({ ready: failing.length === 0, failing });
+    async (req, reply) => {
+      const reasons: Record<string, string> = {};
+      // PostgreSQL as the request gate sees it (asked now), so ready means requests are let through.
+      const gate = app.postgresGate;
+      await Promise.all([gate.check(), withTimeout(1000, deps.redis.ping(), "Redis").catch((err: Error) => (reasons.redis = `Redis: ${err.message}`))]);
+      if (gate.downSince() !== null) reasons.postgres = `PostgreSQL: ${gate.lastError()}`;
+      const w = watch.current();
+      if (req.query.scope === "all" && (w.state === "stalled" || w.state === "unknown")) reasons.monitoring = w.reason;
+      const failing = Object.keys(reasons);
+      return reply.code(failing.length ? 503 : 200).send({
+        ready: failing.length === 0,
+        failing,
+        ...(failing.length ? { reasons } : {}),
+        monitoring: { state: w.state, since: w.since, reason: w.reason },
+      });
     },
+  );
+
+  r.get(
+    "/api/monitoring/status",
+    {
+      config: { auth: "targets:read" },
+      schema: { tags: ["system"], summary: "Is the console still probing? The newest probe result per shard, judged every few seconds", response: { 200: Watch, ...errorResponses } },
+    },
+    async () => watch.current(),
   );
 
   const Level = z.object({ warning: z.number(), critical: z.number() });

@@ -5,7 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from "@ops/core";
 import { ROLES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { DateText, errorResponses } from "../../schemas.ts";
 
 const Token = z
   .object({
@@ -39,7 +39,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
       schema: {
         tags,
         summary: "Create a machine identity; the secret is returned once",
-        body: z.object({ name: z.string().trim().min(1).max(120), roles: z.array(z.enum(ROLES)).min(1, "give the token at least one role"), expiresAt: z.string().optional(), member: z.string().trim().min(1).max(120).optional().describe("admins only: the governance member (e.g. alpha) this token votes as") }),
+        body: z.object({ name: z.string().trim().min(1).max(120), roles: z.array(z.enum(ROLES)).min(1, "give the token at least one role"), expiresAt: DateText.optional(), member: z.string().trim().min(1).max(120).optional().describe("admins only: the governance member (e.g. alpha) this token votes as") }),
         response: { 201: z.object({ token: Token, secret: z.string() }), ...errorResponses },
       },
     },

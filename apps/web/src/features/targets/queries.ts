@@ -11,6 +11,7 @@ import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
 import { normalizeRestart, normalizeTarget } from "./types.ts";
 import { DEFAULT_MONITORING } from "./status.ts";
 import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "./types.ts";
+import type { MonitoringStatus } from "@ops/contract";
 
 export type RangeKey = "1h" | "24h" | "7d";
 
@@ -30,7 +31,21 @@ export const targetKeys = {
   samples: (name: string, range: RangeKey) => ["targets", "samples", name, range] as const,
 } as const;
 
-export const monitoringKeys = { settings: ["monitoring"] as const };
+export const monitoringKeys = { settings: ["monitoring"] as const, status: ["monitoring", "status"] as const };
+
+/**
+ * Is the console still probing? Polled every 5 s (not over the live socket, so it still works when the live
+ * stream is what broke). Errors are left to the API-unreachable banner.
+ */
+export function useMonitoringStatus(enabled: boolean) {
+  return useQuery({
+    queryKey: monitoringKeys.status,
+    queryFn: ({ signal }) => apiGet<MonitoringStatus>("/api/monitoring/status", { signal }),
+    refetchInterval: 5000,
+    refetchIntervalInBackground: true,
+    enabled,
+  });
+}
 
 /** Interval and thresholds from monitoring-config.json; the shipped defaults until the API answers. */
 export function useMonitoring(): MonitoringSettings {
