@@ -3,6 +3,9 @@
 export type LearningType = "LRN" | "OPS" | "FEAT";
 export type LearningStatus = "pending" | "in_progress" | "resolved" | "wont_fix" | "promoted" | "promoted_to_skill";
 export type Priority = "low" | "medium" | "high" | "critical";
+/** An LRN entry's heading; the values are declared once in packages/domain (learnings-markdown.ts). */
+export type LearningCategory = "process_bottleneck" | "incident_pattern" | "capacity_issue" | "automation_gap" | "sla_breach" | "toil_accumulation";
+export type LearningArea = "incident_management" | "change_management" | "capacity_planning" | "automation" | "monitoring" | "runbooks" | "on_call";
 export type PromotionKind = "runbook-draft" | "postmortem" | "automation" | "capacity" | "handoff" | "slo";
 
 export type KeyValue = { key: string; value: string };

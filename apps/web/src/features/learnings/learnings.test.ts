@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../lib/api.ts";
 import { learning } from "./fixtures.test-util.ts";
 import {
+  categoryLabel,
+  EMPTY_NEW_LEARNING,
   evidenceText,
   flattenLearningPages,
   importIssues,
@@ -13,6 +15,8 @@ import {
   learningFromFrame,
   learningsQuery,
   matchesLearningFilter,
+  newLearningBody,
+  newLearningError,
   nextBefore,
   promotionTarget,
   recurrenceText,
@@ -20,9 +24,11 @@ import {
   seenText,
   slugs,
   upsertLearning,
+  validateNewLearning,
   withSelected,
   words,
 } from "./learnings.ts";
+import { CATEGORY_OPTIONS } from "./options.ts";
 import { normalizeLearning, normalizeLearningSummary, normalizePattern, normalizePromotion } from "./types.ts";
 
 describe("learning filters → query string", () => {
@@ -170,5 +176,52 @@ describe("normalizers", () => {
     expect(l.evidence).toBeNull();
     expect(normalizePattern({ patternKey: "disk", recurrenceCount: 4 })).toMatchObject({ patternKey: "disk", recurrenceCount: 4, type: "LRN" });
     expect(normalizePromotion({ id: 2, kind: "slo", done: true })).toMatchObject({ id: 2, kind: "slo", done: true, postmortemId: null });
+  });
+});
+
+describe("the new-entry form", () => {
+  const draft = { ...EMPTY_NEW_LEARNING, category: "sla_breach" as const, name: " Disk full on db-1 ", summary: " Paged twice ", details: "  " };
+
+  it("offers the six categories with people's words", () => {
+    expect(CATEGORY_OPTIONS).toEqual([
+      { value: "process_bottleneck", label: "Process bottleneck" },
+      { value: "incident_pattern", label: "Incident pattern" },
+      { value: "capacity_issue", label: "Capacity issue" },
+      { value: "automation_gap", label: "Automation gap" },
+      { value: "sla_breach", label: "SLA breach" },
+      { value: "toil_accumulation", label: "Toil accumulation" },
+    ]);
+    expect(categoryLabel("sla_breach")).toBe("SLA breach");
+    expect(categoryLabel("made_up_one")).toBe("made up one");
+  });
+
+  it("sends the category as an LRN heading and the name as an OPS or FEAT heading", () => {
+    expect(newLearningBody(draft)).toEqual({ type: "LRN", heading: "sla_breach", priority: "medium", area: "incident_management", summary: "Paged twice" });
+    expect(newLearningBody({ ...draft, type: "OPS", details: " df -h " })).toEqual({
+      type: "OPS",
+      heading: "Disk full on db-1",
+      priority: "medium",
+      area: "incident_management",
+      summary: "Paged twice",
+      details: "df -h",
+    });
+    expect(newLearningBody({ ...draft, type: "FEAT" }).heading).toBe("Disk full on db-1");
+  });
+
+  it("asks for a category, a name and a summary before sending", () => {
+    expect(validateNewLearning(newLearningBody(draft))).toBeNull();
+    expect(validateNewLearning(newLearningBody({ ...draft, category: "" }))).toEqual({ field: "heading", message: "Choose a category." });
+    expect(validateNewLearning({ ...newLearningBody(draft), heading: "Disk full" })).toEqual({ field: "heading", message: "Choose a category." });
+    expect(validateNewLearning(newLearningBody({ ...draft, type: "OPS", name: "  " }))).toEqual({ field: "heading", message: "Give it a name." });
+    expect(validateNewLearning(newLearningBody({ ...draft, summary: " " }))).toEqual({ field: "summary", message: "Write a one-line summary." });
+  });
+
+  it("shows an API error next to the field it names, any other above the buttons", () => {
+    const refused = new ApiError(400, "VALIDATION", "the heading of an LRN entry is its category: one of process_bottleneck, …", "heading");
+    expect(newLearningError(refused)).toEqual({ field: "heading", message: "The heading of an LRN entry is its category: one of process_bottleneck, …" });
+    expect(newLearningError(new ApiError(400, "VALIDATION", "body summary: too long", "summary"))).toEqual({ field: "summary", message: "Too long" });
+    expect(newLearningError(new ApiError(400, "VALIDATION", "body: expected JSON", "body"))).toEqual({ field: null, message: "body: expected JSON" });
+    expect(newLearningError(new ApiError(403, "FORBIDDEN", "no", "heading"))).toEqual({ field: null, message: "You don't have permission to log learnings." });
+    expect(newLearningError(new Error("boom"))).toEqual({ field: null, message: "boom" });
   });
 });

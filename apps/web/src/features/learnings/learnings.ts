@@ -1,17 +1,19 @@
-import { ApiError } from "../../lib/api.ts";
+import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../lib/api.ts";
 import { formatDay } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { upsertListItem } from "../postmortems/postmortems.ts";
 import { num, record, str } from "../postmortems/types.ts";
-import { hasStringId, IMPORT_KINDS, isOneOf, LEARNING_STATUSES, LEARNING_TYPES, normalizeLearningSummary, PRIORITIES } from "./types.ts";
+import { hasStringId, IMPORT_KINDS, isOneOf, LEARNING_CATEGORIES, LEARNING_STATUSES, LEARNING_TYPES, normalizeLearningSummary, PRIORITIES } from "./types.ts";
 import type {
   ImportIssue,
   ImportKind,
   ImportResult,
+  LearningCategory,
   LearningFilter,
   LearningStatus,
   LearningSummary,
   LearningType,
+  NewLearning,
   Priority,
   PromoteTarget,
   Promotion,
@@ -35,6 +37,20 @@ export const STATUS_LABEL: Record<LearningStatus, string> = {
 };
 
 export const PRIORITY_LABEL: Record<Priority, string> = { low: "Low", medium: "Medium", high: "High", critical: "Critical" };
+
+export const CATEGORY_LABEL: Record<LearningCategory, string> = {
+  process_bottleneck: "Process bottleneck",
+  incident_pattern: "Incident pattern",
+  capacity_issue: "Capacity issue",
+  automation_gap: "Automation gap",
+  sla_breach: "SLA breach",
+  toil_accumulation: "Toil accumulation",
+};
+
+/** A category as people read it; one the dashboard does not know is shown as its words. */
+export function categoryLabel(value: string): string {
+  return isOneOf(LEARNING_CATEGORIES, value) ? CATEGORY_LABEL[value] : words(value);
+}
 
 export const PROMOTE_LABEL: Record<PromoteTarget, string> = {
   runbook: "Runbook draft",
@@ -240,4 +256,37 @@ export function withSelected(known: readonly string[], selected?: string): strin
 
 export function importKindOf(v: string): ImportKind {
   return isOneOf(IMPORT_KINDS, v) ? v : "learnings";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The new-entry form
+
+/** The form keeps an LRN entry's category apart from an OPS or FEAT entry's name, so changing the type loses neither. */
+export type NewLearningDraft = Omit<NewLearning, "heading"> & { category: LearningCategory | ""; name: string };
+
+export const EMPTY_NEW_LEARNING: NewLearningDraft = { type: "LRN", category: "", name: "", priority: "medium", area: "incident_management", summary: "", details: "" };
+
+/** The body's fields, which the API names in a 400. */
+const NEW_LEARNING_FIELDS = ["type", "heading", "priority", "area", "summary", "details"] as const;
+export type NewLearningError = { field: (typeof NEW_LEARNING_FIELDS)[number] | null; message: string };
+
+/** The body to send: the heading is the category (LRN) or the name (OPS, FEAT); empty details stay out. */
+export function newLearningBody(d: NewLearningDraft): NewLearning {
+  const details = d.details?.trim();
+  const heading = d.type === "LRN" ? d.category : d.name.trim();
+  return { type: d.type, heading, priority: d.priority, area: d.area, summary: d.summary.trim(), ...(details ? { details } : {}) };
+}
+
+/** What the form can tell before asking the API (a blank of spaces passes the inputs' `required`). */
+export function validateNewLearning(body: NewLearning): NewLearningError | null {
+  if (body.type === "LRN" && !isOneOf(LEARNING_CATEGORIES, body.heading)) return { field: "heading", message: "Choose a category." };
+  if (body.heading === "") return { field: "heading", message: "Give it a name." };
+  if (body.summary === "") return { field: "summary", message: "Write a one-line summary." };
+  return null;
+}
+
+/** Where a failed create shows: next to the field the API names, else above the buttons. */
+export function newLearningError(error: unknown): NewLearningError {
+  if (error instanceof ApiError && !error.isForbidden && isOneOf(NEW_LEARNING_FIELDS, error.field)) return { field: error.field, message: fieldErrorMessage(error) };
+  return { field: null, message: actionErrorMessage(error, "log learnings") };
 }

@@ -1,8 +1,20 @@
-import type { KeyValue, LearningStatus, LearningSummary, LearningType, LearningView, PatternView, Priority, PromotionKind, PromotionView } from "@ops/contract";
+import type {
+  KeyValue,
+  LearningArea,
+  LearningCategory,
+  LearningStatus,
+  LearningSummary,
+  LearningType,
+  LearningView,
+  PatternView,
+  Priority,
+  PromotionKind,
+  PromotionView,
+} from "@ops/contract";
 import { num, record, str, strings, text } from "../postmortems/types.ts";
 
 // The shapes the API answers with are in @ops/contract (shared with packages/core).
-export type { KeyValue, LearningStatus, LearningSummary, LearningType, Priority, PromotionKind } from "@ops/contract";
+export type { KeyValue, LearningArea, LearningCategory, LearningStatus, LearningSummary, LearningType, Priority, PromotionKind } from "@ops/contract";
 export type Learning = LearningView;
 export type Pattern = PatternView;
 export type Promotion = PromotionView;
@@ -13,9 +25,12 @@ export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fi
 
 export const PRIORITIES = ["low", "medium", "high", "critical"] as const satisfies readonly Priority[];
 
-/** The areas and (LRN) categories the API knows; a value it does not know is still shown as it comes. */
-export const KNOWN_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const;
-export const KNOWN_CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"] as const;
+/**
+ * The areas and the LRN categories the API accepts. @ops/domain declares them and the web cannot import it at
+ * run time, so these repeat its lists: the contract's types check each value, types.test.ts that they are the domain's.
+ */
+export const LEARNING_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const satisfies readonly LearningArea[];
+export const LEARNING_CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"] as const satisfies readonly LearningCategory[];
 
 export const PROMOTE_TARGETS = ["runbook", "postmortem", "automation", "capacity", "handoff", "slo"] as const;
 export type PromoteTarget = (typeof PROMOTE_TARGETS)[number];
@@ -35,6 +50,7 @@ export type LearningFilter = {
   incident?: number;
 };
 
+/** `POST /api/learnings`: an LRN entry's heading is its category, an OPS or FEAT entry's is a name. */
 export type NewLearning = { type: LearningType; heading: string; priority: Priority; area: string; summary: string; details?: string };
 
 export type LearningPatch = { status?: LearningStatus; priority?: Priority; area?: string; summary?: string; details?: string; suggestedAction?: string };

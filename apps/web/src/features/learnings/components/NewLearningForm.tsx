@@ -1,20 +1,27 @@
 import { useState } from "react";
+import { Field } from "../../../app/Field.tsx";
 import { navigate } from "../../../app/router.tsx";
 import { SelectField } from "../../../app/SelectField.tsx";
 import { learningPath } from "../../../app/routes.ts";
-import { actionErrorMessage } from "../../../lib/api.ts";
+import { EMPTY_NEW_LEARNING, newLearningBody, newLearningError, validateNewLearning } from "../learnings.ts";
+import type { NewLearningDraft, NewLearningError } from "../learnings.ts";
 import { useCreateLearning } from "../queries.ts";
-import { AREA_OPTIONS, PRIORITY_OPTIONS, TYPE_OPTIONS } from "../options.ts";
-import { asLearningType, asPriority } from "../types.ts";
-import type { NewLearning } from "../types.ts";
+import { AREA_OPTIONS, CATEGORY_OPTIONS, PRIORITY_OPTIONS, TYPE_OPTIONS } from "../options.ts";
+import { asLearningType, asPriority, isOneOf, LEARNING_CATEGORIES } from "../types.ts";
 
-const EMPTY: NewLearning = { type: "LRN", heading: "", priority: "medium", area: "incident_management", summary: "", details: "" };
+type FieldName = NonNullable<NewLearningError["field"]>;
 
 /** Log a learning, an operations issue or a feature request by hand; opens it once created. */
 export function NewLearningForm({ onCancel }: { onCancel: () => void }) {
-  const [v, setV] = useState<NewLearning>(EMPTY);
+  const [v, setV] = useState<NewLearningDraft>(EMPTY_NEW_LEARNING);
+  const [error, setError] = useState<NewLearningError | null>(null);
   const create = useCreateLearning();
-  const set = (patch: Partial<NewLearning>) => setV((cur) => ({ ...cur, ...patch }));
+  /** Editing a field takes its error away; a new type also the heading's, which was about the other control. */
+  const set = (patch: Partial<NewLearningDraft>, ...fields: FieldName[]) => {
+    setV((cur) => ({ ...cur, ...patch }));
+    setError((e) => (e?.field && fields.includes(e.field) ? null : e));
+  };
+  const errorOf = (field: FieldName) => (error?.field === field ? error.message : null);
 
   return (
     <section className="card" aria-labelledby="lrn-new-h" data-testid="lrn-new-form">
@@ -23,40 +30,66 @@ export function NewLearningForm({ onCancel }: { onCancel: () => void }) {
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          const details = v.details?.trim();
-          create.mutate({ ...v, heading: v.heading.trim(), summary: v.summary.trim(), ...(details ? { details } : { details: undefined }) }, { onSuccess: (l) => navigate(learningPath(l.id)) });
+          if (create.isPending) return;
+          const body = newLearningBody(v);
+          const invalid = validateNewLearning(body);
+          setError(invalid);
+          if (invalid) return;
+          create.mutate(body, { onSuccess: (l) => navigate(learningPath(l.id)), onError: (err) => setError(newLearningError(err)) });
         }}
       >
         <div className="form__row">
-          <SelectField id="lrn-new-type" label="Type" value={v.type} options={TYPE_OPTIONS} onChange={(t) => set({ type: asLearningType(t) })} />
-          <SelectField id="lrn-new-priority" label="Priority" value={v.priority} options={PRIORITY_OPTIONS} onChange={(p) => set({ priority: asPriority(p) })} />
-          <SelectField id="lrn-new-area" label="Area" value={v.area} options={AREA_OPTIONS} onChange={(area) => set({ area })} />
-        </div>
-        <div className="field">
-          <label htmlFor="lrn-new-heading">Heading</label>
-          <input
-            id="lrn-new-heading"
-            type="text"
-            value={v.heading}
-            maxLength={120}
-            pattern="[^\]]+"
-            title="One line, without ]"
-            onChange={(e) => set({ heading: e.target.value })}
-            required
-            data-testid="lrn-new-heading"
+          <SelectField
+            id="lrn-new-type"
+            label="Type"
+            value={v.type}
+            options={TYPE_OPTIONS}
+            onChange={(t) => set({ type: asLearningType(t) }, "type", "heading")}
+            error={errorOf("type")}
           />
+          <SelectField id="lrn-new-priority" label="Priority" value={v.priority} options={PRIORITY_OPTIONS} onChange={(p) => set({ priority: asPriority(p) }, "priority")} error={errorOf("priority")} />
+          <SelectField id="lrn-new-area" label="Area" value={v.area} options={AREA_OPTIONS} onChange={(area) => set({ area }, "area")} error={errorOf("area")} />
         </div>
-        <div className="field">
-          <label htmlFor="lrn-new-summary">Summary</label>
-          <textarea id="lrn-new-summary" rows={2} value={v.summary} onChange={(e) => set({ summary: e.target.value })} required data-testid="lrn-new-summary" />
-        </div>
-        <div className="field">
-          <label htmlFor="lrn-new-details">Details (optional, markdown)</label>
-          <textarea id="lrn-new-details" rows={4} value={v.details ?? ""} onChange={(e) => set({ details: e.target.value })} data-testid="lrn-new-details" />
-        </div>
-        {create.isError && (
+        {v.type === "LRN" ? (
+          <SelectField
+            id="lrn-new-category"
+            label="Category"
+            value={v.category}
+            options={CATEGORY_OPTIONS}
+            empty="Choose a category…"
+            onChange={(c) => set({ category: isOneOf(LEARNING_CATEGORIES, c) ? c : "" }, "heading")}
+            error={errorOf("heading")}
+            hint={errorOf("heading") ? undefined : "A learning's heading is its category."}
+          />
+        ) : (
+          <Field id="lrn-new-heading" label="Name" error={errorOf("heading")} errorTestId="lrn-new-heading-error">
+            {(invalid) => (
+              <input
+                id="lrn-new-heading"
+                type="text"
+                value={v.name}
+                maxLength={120}
+                pattern="[^\]]+"
+                title="One line, without ]"
+                onChange={(e) => set({ name: e.target.value }, "heading")}
+                required
+                {...invalid}
+                data-testid="lrn-new-heading"
+              />
+            )}
+          </Field>
+        )}
+        <Field id="lrn-new-summary" label="Summary" error={errorOf("summary")} errorTestId="lrn-new-summary-error">
+          {(invalid) => (
+            <textarea id="lrn-new-summary" rows={2} value={v.summary} onChange={(e) => set({ summary: e.target.value }, "summary")} required {...invalid} data-testid="lrn-new-summary" />
+          )}
+        </Field>
+        <Field id="lrn-new-details" label="Details (optional, markdown)" error={errorOf("details")} errorTestId="lrn-new-details-error">
+          {(invalid) => <textarea id="lrn-new-details" rows={4} value={v.details ?? ""} onChange={(e) => set({ details: e.target.value }, "details")} {...invalid} data-testid="lrn-new-details" />}
+        </Field>
+        {error?.field === null && (
           <p className="form-error" role="alert" data-testid="lrn-new-error">
-            {actionErrorMessage(create.error, "log learnings")}
+            {error.message}
           </p>
         )}
         <div className="form__actions">

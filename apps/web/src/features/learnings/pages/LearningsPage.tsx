@@ -14,9 +14,9 @@ import { ImportPanel } from "../components/ImportPanel.tsx";
 import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
 import { NewLearningForm } from "../components/NewLearningForm.tsx";
-import { flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, learningFilterFromSearch, seenText, withSelected, words } from "../learnings.ts";
+import { categoryLabel, flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, learningFilterFromSearch, seenText, withSelected, words } from "../learnings.ts";
 import { learningsExportHref, useLearningPages } from "../queries.ts";
-import { IMPORT_KINDS, KNOWN_AREAS, KNOWN_CATEGORIES } from "../types.ts";
+import { IMPORT_KINDS, LEARNING_AREAS, LEARNING_CATEGORIES } from "../types.ts";
 import type { LearningFilter, LearningSummary } from "../types.ts";
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -130,8 +130,8 @@ function Learnings() {
   const filter = useFilter();
   const canWrite = useCan("postmortems:write");
   const [creating, setCreating] = useState(false);
-  const areas = optionsOf(withSelected(KNOWN_AREAS, filter.area), words);
-  const categories = optionsOf(withSelected(KNOWN_CATEGORIES, filter.category), words);
+  const areas = optionsOf(withSelected(LEARNING_AREAS, filter.area), words);
+  const categories = optionsOf(withSelected(LEARNING_CATEGORIES, filter.category), categoryLabel);
 
   return (
     <div className="page" data-testid="learnings-page">
