@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from "../support/infra.ts";
-import { AGENTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
+import { launchBrowser, signIn } from "../support/browser.ts";
+import { ADMIN, AGENTS, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
 /**
  * The chaos suite (issue 13): the whole product — simulator, worker, API — on a PostgreSQL and a Redis of its
@@ -16,6 +19,8 @@ let redis: PrivateRedis;
 let stack: Awaited<ReturnType<typeof startStack>>;
 let api: string;
 let auth: Record<string, string>;
+let browser: { browser: Browser; close: () => Promise<void> };
+let page: Page;
 
 /** One request with its answer time; a hang is cut at 10 s and counts as status 0 (the test then fails on the time). */
 async function timed(what: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Timed> {
@@ -54,6 +59,10 @@ async function fault(name: string, kind: string) {
 async function clearFault(name: string) {
   await fetch(`${stack.control}/agents/${name}/fault`, { method: "DELETE" });
 }
+/** Nothing crashed: a dependency going away is no reason for a process to die. */
+function allProcessesAlive() {
+  for (const p of stack.procs) expect(p.child.exitCode, `${p.name} exited:\n${p.output().slice(-2000)}`).toBeNull();
+}
 const targets = () => getJson<{ targets: Target[] }>(`${api}/api/targets`, { headers: auth, signal: AbortSignal.timeout(5000) });
 const watchState = () => getJson<{ state: string; since: string | null; reason: string }>(`${api}/api/monitoring/status`, { headers: auth, signal: AbortSignal.timeout(5000) });
 
@@ -63,9 +72,13 @@ beforeAll(async () => {
   api = stack.apis[0]!;
   auth = await apiLogin(api);
   await until("all eleven agents ok", targets, (r) => AGENTS.every((a) => r.targets.find((t) => t.name === a)?.status === "ok"), 60_000);
+  browser = await launchBrowser();
+  page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await signIn(page, api, ADMIN);
 }, 180_000);
 
 afterAll(async () => {
+  await browser?.close();
   // Bring both back so the stack can drop its database, whatever a failed test left behind.
   await redis?.start().catch(() => {});
   await pg?.start().catch(() => {});
@@ -108,6 +121,11 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
     // The board says monitoring stalled (no probe results reach PostgreSQL while the worker has no Redis).
     const stalled = await until("monitoring stalled", watchState, (w) => w.state === "stalled", 30_000, 250);
     console.log(`[chaos] stalled reported ${Math.round((Date.now() - killedAt) / 1000)} s after Redis died: ${stalled.reason}`);
+    // What the on-call engineer sees: the board says so in red, with the time probing last worked.
+    const banner = page.locator('[data-testid="monitoring-stalled"]');
+    await banner.waitFor({ state: "visible", timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/Monitoring stalled since \d\d:\d\d:\d\d/);
+    await page.screenshot({ path: join(ARTIFACTS, "chaos-monitoring-stalled.png") });
     const readyz = await timed("GET /readyz (stalled)", "GET", "/readyz");
     expect(readyz.status).toBe(503);
     expect(readyz.body).toMatchObject({ failing: expect.arrayContaining(["monitoring"]), monitoring: { state: "stalled", since: stalled.since } });
@@ -119,6 +137,7 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
     console.log(`[chaos] fault seen ${seenMs} ms after Redis came back empty (goal ≤ ${stack.intervalMs + 10_000} ms): alpha ${seen.targets.find((t) => t.name === "alpha")?.reason}`);
     await clearFault("alpha");
     await until("monitoring watching again", watchState, (w) => w.state === "watching", 30_000, 250);
+    await banner.waitFor({ state: "detached", timeout: 15_000 });
 
     // The run accepted during the outage is carried out once Redis is back.
     const finished = await until("the run accepted during the outage finishes", () => getJson<{ run: { status: string } }>(`${api}/api/runs/${run.id}`, { headers: auth }), (r) => ["succeeded", "failed"].includes(r.run.status), 120_000, 500);
@@ -127,6 +146,7 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
     expect(runs.runs.filter((r) => r.id >= run.id)).toHaveLength(1);
     const ready = await until("readyz 200", () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 30_000, 250);
     expect(ready).toBe(200);
+    allProcessesAlive();
   }, 240_000);
 });
 
@@ -178,12 +198,15 @@ describe("[CHAOS] PostgreSQL stopped for 20 s", () => {
     for (const t of refused) expect(titles, `"${t}" was answered 503 but committed`).not.toContain(t);
 
     // The workers carry on by themselves: probing resumes and a fault is seen.
-    await until("monitoring watching", watchState, (w) => w.state === "watching", 30_000, 250);
+    await until("monitoring watching", watchState, (w) => w.state === "watching", 30_000, 250).catch((err: Error) => {
+      throw new Error(`${err.message}\n${stack.procs.map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`).join("\n")}`);
+    });
     await fault("charlie", "error");
     const faultAt = Date.now();
     await until("charlie's fault seen", targets, (r) => r.targets.find((t) => t.name === "charlie")?.status !== "ok", stack.intervalMs + 10_000, 100);
     console.log(`[chaos] after PostgreSQL came back, a new fault was seen in ${Date.now() - faultAt} ms`);
     await clearFault("charlie");
     await until("readyz 200", () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 30_000, 250);
+    allProcessesAlive();
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { readEnv } from "@ops/config";
-import { EventBus, createQueues, createRedis, describeStartupError, openPlatform } from "@ops/core";
+import { EventBus, createQueues, createRedis, describeStartupError, guardConnectionRejections, openPlatform } from "@ops/core";
 import { buildApp } from "./app.ts";
 
 async function main() {
@@ -18,6 +18,7 @@ async function main() {
     redis.disconnect();
     sub.disconnect();
   });
+  guardConnectionRejections((msg) => app.log.warn(msg));
   await app.listen({ host: env.HOST, port: env.PORT });
   let closing = false;
   const shutdown = (signal: string) => {

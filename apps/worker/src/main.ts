@@ -1,4 +1,4 @@
-import { OutboxRelay, describeStartupError, runningProcesses, stopManagedProcess } from "@ops/core";
+import { OutboxRelay, describeStartupError, guardConnectionRejections, runningProcesses, stopManagedProcess } from "@ops/core";
 import { startExitWatcher } from "./jobs/exits.ts";
 import { openRuntime, type WorkerRuntime } from "./runtime.ts";
 import { installSchedules, startWorkers } from "./worker.ts";
@@ -10,6 +10,7 @@ function log(msg: string, extra?: Record<string, unknown>) {
 }
 
 async function main() {
+  guardConnectionRejections((msg) => log(msg));
   const rt = await openRuntime();
   await installSchedules(rt);
   const adopted = await runningProcesses(rt.db);

@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./timeout.ts";
+export * from "./crash-guard.ts";
 export * from "./redis.ts";
 export * from "./bus.ts";
 export * from "./queues.ts";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { withTimeout } from "@ops/core";
+import { isConnectionError, withTimeout } from "@ops/core";
 import { createPgProbe } from "@ops/db";
 import type { ApiDeps } from "../deps.ts";
 
@@ -14,8 +14,6 @@ const PROBE_EVERY_MS = 500;
 const PROBE_TIMEOUT_MS = 1000;
 // Liveness and readiness answer for themselves; the dashboard's files need no database.
 const UNGATED = new Set(["/healthz", "/readyz"]);
-// postgres.js connection errors, and PostgreSQL's "terminating connection" / "starting up or shutting down".
-const PG_CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "57P01", "57P02", "57P03"]);
 
 /**
  * Fail fast while PostgreSQL is away: one small connection asks it every half second; while it does not
@@ -49,7 +47,7 @@ export async function registerDependencyGate(app: FastifyInstance, deps: Pick<Ap
 
   // A request that just failed on a dead connection closes the gate at once; the next probe opens it again if that was wrong.
   app.addHook("onError", async (_req, _reply, err: Error & { code?: string }) => {
-    if (downSince === null && PG_CONNECTION_ERRORS.has(err.code ?? "")) {
+    if (downSince === null && isConnectionError(err)) {
       lastError = err.message;
       downSince = Date.now();
       app.log.error(`PostgreSQL connection failed (${err.message}): requests that need it get 503 until it answers`);

@@ -1,4 +1,4 @@
-import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, type LastExit } from "@ops/core";
+import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, withTimeout, type LastExit } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { publishIncident, publishProbeOutcome } from "./publish.ts";
 
@@ -30,6 +30,8 @@ export async function handleExit(rt: WorkerRuntime, name: string, exit: LastExit
   }
 }
 
+const ROUND_DEADLINE_MS = 30_000;
+
 export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<void> {
   // One pending timer and one running round per loop; an error (PostgreSQL or Redis away) is logged when it
   // first appears and when it clears, not four times a second for the length of an outage.
@@ -40,7 +42,8 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
     let failing: string | null = null;
     const tick = async () => {
       if (stopped) return;
-      const round = fn().then(
+      // A round that hangs (a dependency that stopped answering mid-call) must not stop the loop for good.
+      const round = withTimeout(ROUND_DEADLINE_MS, fn(), `exit watcher round (${name})`).then(
         () => {
           if (failing !== null) log(`exit watcher (${name}): working again`);
           failing = null;

@@ -1,4 +1,4 @@
-import { JOBS, metricsKey, runProbeShard } from "@ops/core";
+import { JOBS, metricsKey, runProbeShard, withTimeout } from "@ops/core";
 import { publishProbeOutcome } from "./publish.ts";
 import type { WorkerRuntime } from "../runtime.ts";
 
@@ -14,7 +14,11 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
     await rt.redis.incr(metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shard-dropped"));
     return { probed: 0, events: 0 };
   }
-  const outcome = await runProbeShard(rt.db, rt.config, payload.targets);
+  // A deadline, so a shard stuck on a dependency that stopped answering mid-call fails and frees its worker slot
+  // (eight stuck shards would otherwise stop all probing after an outage); the next cycle probes these targets.
+  const { timeoutMs, concurrency } = rt.config.monitoring.healthCheck;
+  const deadlineMs = Math.max(15_000, 2 * intervalMs + timeoutMs * Math.ceil(payload.targets.length / concurrency));
+  const outcome = await withTimeout(deadlineMs, runProbeShard(rt.db, rt.config, payload.targets), `probe shard ${payload.shard} of cycle ${payload.slot}`);
   const finishedAt = Date.now();
   await publishProbeOutcome(rt, outcome, payload.slot);
   const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
