@@ -24,6 +24,20 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
+    // The job catalog is the one door to the queues: enqueue() and stageJob() in packages/core apply its policy.
+    files: ["**/*.ts"],
+    ignores: ["packages/core/src/queues.ts", "packages/core/src/outbox.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["callee.object.object.property.name='queues'", "callee.object.object.name='queues'"].map((q) => ({
+          selector: `CallExpression[callee.property.name='add'][${q}]`,
+          message: "add jobs through enqueue() or stageJob() (packages/core): the job catalog carries their policy",
+        })),
+      ],
+    },
+  },
+  {
     // Only the config package reads the environment; everything else gets a parsed OpsEnv.
     files: ["apps/*/src/**/*.ts", "packages/*/src/**/*.ts"],
     ignores: ["packages/config/src/env.ts", "packages/db/src/test-db.ts", "**/*.test.ts", "apps/fleet-simulator/**", "apps/web/**"],

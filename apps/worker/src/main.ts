@@ -1,4 +1,4 @@
-import { OutboxRelay, describeStartupError, guardConnectionRejections, runningProcesses, stopManagedProcess } from "@ops/core";
+import { OutboxRelay, describeStartupError, enqueue, guardConnectionRejections, runningProcesses, stopManagedProcess } from "@ops/core";
 import { startExitWatcher } from "./jobs/exits.ts";
 import { openRuntime, type WorkerRuntime } from "./runtime.ts";
 import { installSchedules, startWorkers } from "./worker.ts";
@@ -21,7 +21,7 @@ async function main() {
   // Work staged in PostgreSQL while Redis was away (or by an API process that died) is sent from here too.
   const outbox = new OutboxRelay(rt.db.sql, rt.queues, (msg) => log(msg));
   outbox.start();
-  await rt.queues.maintenance.add("maintenance", {}, { jobId: `maintenance-boot-${Math.floor(Date.now() / 60_000)}` });
+  await enqueue(rt.queues, "maintenance", {}, { jobId: `maintenance-boot-${Math.floor(Date.now() / 60_000)}` });
   log(`worker ready: probing ${rt.config.fleet.targets.filter((t) => t.enabled).length} targets every ${rt.config.monitoring.healthCheck.intervalSeconds} s`);
   let closing = false;
   const shutdown = async (signal: string) => {

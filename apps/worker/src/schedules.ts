@@ -1,15 +1,15 @@
-import { JOBS } from "@ops/core";
+import { enqueue, schedulerTemplate } from "@ops/core";
 import { installBackupSchedules } from "./jobs/backups.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** Schedulers are upserted by every worker: idempotent, so several workers agree on one schedule. */
 export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
-  await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, { name: JOBS.probeCycle.name, data: {}, opts: { attempts: 1 } });
-  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, { name: JOBS.maintenance.name, data: {} });
+  await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, schedulerTemplate("probeCycle", {}));
+  await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, schedulerTemplate("maintenance", {}));
   // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.
   const snapshotEveryMs = Math.min(60_000, Math.max(2000, rt.config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000));
-  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, { name: JOBS.configSnapshots.name, data: {}, opts: { attempts: 1 } });
+  await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, schedulerTemplate("configSnapshots", {}));
   await installBackupSchedules(rt);
 }
 
@@ -34,7 +34,7 @@ export function keepSchedules(rt: WorkerRuntime, log: Log, checkEveryMs = 10_000
     try {
       await installSchedules(rt);
       // Work that lived only in Redis (runs handed over, alert retries, proposal closes): maintenance re-sends it from PostgreSQL.
-      await rt.queues.maintenance.add("maintenance", {}, { jobId: `maintenance-reassert-${Math.floor(Date.now() / 60_000)}` });
+      await enqueue(rt.queues, "maintenance", {}, { jobId: `maintenance-reassert-${Math.floor(Date.now() / 60_000)}` });
       log(`schedules re-asserted: ${why}`);
     } catch (err) {
       log(`could not re-assert schedules (${why}): ${(err as Error).message}; retrying`);

@@ -1,5 +1,5 @@
 import { Worker, type Job } from "bullmq";
-import { JOBS, pruneIdempotencyKeys, pruneOutbox, sweepScratchDatabases } from "@ops/core";
+import { JOBS, JOB_BY_NAME, QUEUE_NAMES, pruneIdempotencyKeys, pruneOutbox, sweepScratchDatabases, type JobName, type JobPayload, type QueueName } from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";
@@ -21,52 +21,28 @@ export function scheduledTime(job: Job): number {
 
 type Log = (msg: string, extra?: Record<string, unknown>) => void;
 
-export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
-  const connection = rt.redis;
-  const prefix = rt.env.OPS_REDIS_PREFIX;
-  // A worker that dies holding a job loses its lock after this; another worker then takes the job over.
-  const lock = { lockDuration: rt.env.OPS_JOB_LOCK_SECONDS * 1000, stalledInterval: (rt.env.OPS_JOB_LOCK_SECONDS * 1000) / 2 };
-  const probes = new Worker(
-    "probes",
-    async (job: Job) => {
-      if (job.name === JOBS.probeCycle.name) {
-        const cycle = await runProbeCycle(rt, scheduledTime(job));
-        // After the shards are handed out: the ping says the previous cycles reported, so it stops when probing does.
-        void pingDeadMansSwitch(rt, log).catch(() => {});
-        return cycle;
-      }
-      if (job.name === JOBS.probeShard.name) return runProbeShardJob(rt, job.data);
-      throw new Error(`unknown job ${job.name} on queue probes`);
+type Handler<N extends JobName> = (rt: WorkerRuntime, data: JobPayload<N>, job: Job) => Promise<unknown>;
+
+/** What each job of the catalog does: one entry per job, checked by the compiler against the catalog. */
+function handlers(log: Log): { [N in JobName]: Handler<N> } {
+  return {
+    probeCycle: async (rt, _data, job) => {
+      const cycle = await runProbeCycle(rt, scheduledTime(job));
+      // After the shards are handed out: the ping says the previous cycles reported, so it stops when probing does.
+      void pingDeadMansSwitch(rt, log).catch(() => {});
+      return cycle;
     },
-    { connection, prefix, concurrency: 8, ...lock },
-  );
-  const healing = new Worker(
-    "healing",
-    async (job: Job) => {
-      if (job.name === JOBS.ladder.name) return runLadderJob(rt, job.data);
-      if (job.name === JOBS.restart.name) return runRestartJob(rt, job.data);
-      if (job.name === JOBS.doctor.name) return runDoctorJob(rt, job.data);
-      throw new Error(`unknown job ${job.name} on queue healing`);
-    },
-    { connection, prefix, concurrency: 4, ...lock },
-  );
-  const alerts = new Worker("alerts", async (job: Job) => runAlertSendJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
-  // Runs wait on targets for minutes; each holds a slot, so a handful of runs proceed side by side.
-  const runbooks = new Worker("runbooks", async (job: Job) => runRunbookJob(rt, job.data), { connection, prefix, concurrency: 8, ...lock });
-  const governance = new Worker("governance", async (job: Job) => runProposalCloseJob(rt, job.data), { connection, prefix, concurrency: 4, ...lock });
-  // Backups are heavy (pg_dump, tar): one at a time per worker.
-  const backups = new Worker(
-    "backups",
-    async (job: Job) => {
-      if (job.name === JOBS.backupRun.name) return runBackupJob(rt, job.data, job.attemptsMade + 1, job.opts.attempts ?? 1);
-      if (job.name === JOBS.backupCleanup.name) return runBackupCleanupJob(rt);
-      throw new Error(`unknown job ${job.name} on queue backups`);
-    },
-    { connection, prefix, concurrency: 1, ...lock },
-  );
-  const maintenance = new Worker(
-    "maintenance",
-    async (job: Job) => job.name === JOBS.configSnapshots.name ? runConfigSnapshotsJob(rt) : ({
+    probeShard: (rt, data) => runProbeShardJob(rt, data),
+    ladder: (rt, data) => runLadderJob(rt, data),
+    restart: (rt, data) => runRestartJob(rt, data),
+    doctor: (rt, data) => runDoctorJob(rt, data),
+    alertSend: (rt, data) => runAlertSendJob(rt, data),
+    runbookRun: (rt, data) => runRunbookJob(rt, data),
+    proposalClose: (rt, data) => runProposalCloseJob(rt, data),
+    backupRun: (rt, data, job) => runBackupJob(rt, data, job.attemptsMade + 1, job.opts.attempts ?? 1),
+    backupCleanup: (rt) => runBackupCleanupJob(rt),
+    configSnapshots: (rt) => runConfigSnapshotsJob(rt),
+    maintenance: async (rt) => ({
       partitions: await runMaintenance(rt),
       requeuedAlerts: await requeueDueAlerts(rt),
       redispatchedRuns: await redispatchStrandedRuns(rt),
@@ -78,11 +54,34 @@ export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
       prunedOutbox: await pruneOutbox(rt.db.sql),
       prunedIdempotencyKeys: await pruneIdempotencyKeys(rt.db.sql),
     }),
-    { connection, prefix, concurrency: 1 },
-  );
-  for (const w of [probes, healing, alerts, runbooks, governance, backups, maintenance]) {
-    w.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
-    w.on("error", (err) => log(`worker error: ${err.message}`));
-  }
-  return [probes, healing, alerts, runbooks, governance, backups, maintenance];
+  };
+}
+
+/**
+ * Jobs per queue a worker process runs at once. Runs wait on targets for minutes, so several proceed side by
+ * side; backups are heavy (pg_dump, tar): one at a time; maintenance: one at a time.
+ */
+const CONCURRENCY: Record<QueueName, number> = { probes: 8, healing: 4, alerts: 4, runbooks: 8, governance: 4, backups: 1, maintenance: 1 };
+
+/** One BullMQ worker per queue; each job is dispatched by its catalog name, its payload parsed by the catalog's schema. */
+export function startWorkers(rt: WorkerRuntime, log: Log): Worker[] {
+  const connection = rt.redis;
+  const prefix = rt.env.OPS_REDIS_PREFIX;
+  // A worker that dies holding a job loses its lock after this; another worker then takes the job over.
+  const lock = { lockDuration: rt.env.OPS_JOB_LOCK_SECONDS * 1000, stalledInterval: (rt.env.OPS_JOB_LOCK_SECONDS * 1000) / 2 };
+  const table = handlers(log) as Record<JobName, (rt: WorkerRuntime, data: unknown, job: Job) => Promise<unknown>>;
+  return QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const key = JOB_BY_NAME.get(job.name);
+        if (!key || JOBS[key].queue !== queue) throw new Error(`unknown job ${job.name} on queue ${queue}`);
+        return table[key](rt, JOBS[key].payload.parse(job.data), job);
+      },
+      { connection, prefix, concurrency: CONCURRENCY[queue], ...(queue === "maintenance" ? {} : lock) },
+    );
+    worker.on("failed", (job, err) => log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${err.message}`));
+    worker.on("error", (err) => log(`worker error: ${err.message}`));
+    return worker;
+  });
 }

@@ -57,7 +57,7 @@ afterAll(async () => {
 describe("[BACKUP] kill -9 of the worker in the middle of a backup", () => {
   it("leaves no half backup that looks complete, and the job is retried to a complete, verified backup", async () => {
     const first = startWorker();
-    await enqueue(queues, "backupRun", { type: "workspace", trigger: "kill test" }, { jobId: "kill-test", attempts: 3, backoff: { type: "fixed", delay: 500 } });
+    await enqueue(queues, "backupRun", { type: "workspace", trigger: "kill test" }, { jobId: "kill-test" });
     // The middle: its folder is being written and its row says running (the folder comes a moment before the row).
     await until(
       "the backup being written",

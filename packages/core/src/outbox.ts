@@ -1,28 +1,29 @@
 import type { JobsOptions } from "bullmq";
 import type postgres from "postgres";
-import { JOBS, type JobName, type JobPayload, type Queues } from "./queues.ts";
+import { randomUUID } from "node:crypto";
+import { JOBS, jobOptions, type JobName, type JobPayload, type Queues } from "./queues.ts";
 import { withTimeout } from "./timeout.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 type Log = (msg: string) => void;
 
-/** What the outbox keeps of BullMQ's options: plain JSON, and always a job id. */
-export type StagedJobOptions = Pick<JobsOptions, "attempts" | "backoff" | "removeOnComplete" | "removeOnFail"> & { jobId: string };
-
 /**
  * Stage a job in the caller's transaction: it reaches the workers when the relay next runs (at once when
- * Redis answers), and not at all if the transaction rolls back. The job id makes a relay that enqueues twice
- * enqueue once. `runAt` delays it (a proposal's deadline): the relay computes the delay when it enqueues.
+ * Redis answers), and not at all if the transaction rolls back. Options come from the job catalog; the job id
+ * (the catalog's rule, the caller's, or a random one fixed now) makes a relay that enqueues twice enqueue once.
+ * `runAt` delays it (a proposal's deadline): the relay computes the delay when it enqueues.
  */
-export async function stageJob<N extends JobName>(sql: Sql, job: N, payload: JobPayload<N>, opts: StagedJobOptions, runAt?: Date): Promise<number> {
-  const data = JOBS[job].payload.parse(payload);
+export async function stageJob<N extends JobName>(sql: Sql, job: N, payload: JobPayload<N>, opts: { jobId?: string } = {}, runAt?: Date): Promise<number> {
+  const data = JOBS[job].payload.parse(payload) as JobPayload<N>;
+  const jobOpts = jobOptions(job, data, opts);
+  const stored = { ...jobOpts, jobId: jobOpts.jobId ?? `${JOBS[job].name}-${randomUUID()}` };
   const [row] = await sql<{ id: string }[]>`
-    INSERT INTO job_outbox (job, payload, opts, run_at) VALUES (${job}, ${sql.json(data as never)}, ${sql.json(opts as never)}, ${runAt ?? new Date()})
+    INSERT INTO job_outbox (job, payload, opts, run_at) VALUES (${job}, ${sql.json(data as never)}, ${sql.json(stored as never)}, ${runAt ?? new Date()})
     RETURNING id`;
   return Number(row!.id);
 }
 
-type OutboxRow = { id: string; job: string; payload: unknown; opts: StagedJobOptions; runAt: Date };
+type OutboxRow = { id: string; job: string; payload: unknown; opts: JobsOptions; runAt: Date };
 
 /**
  * Hand staged jobs to Redis. Rows are claimed with a lease (so relays in several processes never send one

@@ -28,20 +28,22 @@ describe("[OUTBOX] work staged with its rows", () => {
   });
 
   it("a staged job reaches its queue once, with its job id, however often the relay runs", async () => {
-    await stack.db.sql.begin((tx) => stageJob(tx, "backupRun", { type: "database", trigger: "test" }, { jobId: "staged-1", attempts: 2 }));
+    await stack.db.sql.begin((tx) => stageJob(tx, "backupRun", { type: "database", trigger: "test" }, { jobId: "staged-1" }));
     const [a, b] = await Promise.all([relayOutbox(stack.db.sql, queues), relayOutbox(stack.db.sql, queues)]);
     expect(a.sent + b.sent).toBe(1);
     expect(await queues.backups.getJobState("staged-1")).toBe("waiting");
-    expect((await queues.backups.getJob("staged-1"))?.opts.attempts).toBe(2);
+    // The policy is the catalog's (backups: 3 attempts, exponential back-off).
+    expect((await queues.backups.getJob("staged-1"))?.opts).toMatchObject({ attempts: 3, backoff: { type: "exponential", delay: 30_000 } });
     expect(await unsent()).toBe(0);
     expect((await relayOutbox(stack.db.sql, queues)).sent).toBe(0);
   });
 
   it("a delayed job keeps its due time", async () => {
     const due = new Date(Date.now() + 60_000);
-    await stageJob(stack.db.sql, "proposalClose", { proposalId: 1 }, { jobId: "close-1" }, due);
+    await stageJob(stack.db.sql, "proposalClose", { proposalId: 1 }, {}, due);
     await relayOutbox(stack.db.sql, queues);
-    const job = await queues.governance.getJob("close-1");
+    // The catalog names it: one close per proposal.
+    const job = await queues.governance.getJob("proposal-1-close");
     expect(await job!.getState()).toBe("delayed");
     expect(Math.abs(job!.timestamp + job!.opts.delay! - due.getTime())).toBeLessThan(2000);
   });

@@ -1,9 +1,9 @@
-import { JOBS, alertFacts, deliverAlert, dueAlertIds, narrateOutage, raiseAlert } from "@ops/core";
+import { JOBS, alertFacts, enqueue, deliverAlert, dueAlertIds, narrateOutage, raiseAlert } from "@ops/core";
 import type { AlertFacts } from "@ops/domain";
 import type { WorkerRuntime } from "../runtime.ts";
 
 export async function enqueueAlert(rt: WorkerRuntime, id: number, delayMs = 0, attempt = 0): Promise<void> {
-  await rt.queues.alerts.add(JOBS.alertSend.name, { id }, { jobId: `alert-${id}-${attempt}`, delay: delayMs, attempts: 1, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } });
+  await enqueue(rt.queues, "alertSend", { id }, { jobId: `alert-${id}-${attempt}`, delay: delayMs });
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   listBackups,
   raiseAlert,
   runBackup,
+  schedulerTemplate,
   verifyBackup,
   type BackupEnv,
 } from "@ops/core";
@@ -50,9 +51,9 @@ export async function installBackupSchedules(rt: WorkerRuntime): Promise<void> {
       await rt.queues.backups.removeJobScheduler(id);
       continue;
     }
-    await rt.queues.backups.upsertJobScheduler(id, { pattern: t.schedule, tz: "UTC" }, { name: JOBS.backupRun.name, data: { type, trigger: "schedule" }, opts: { attempts: 3, backoff: { type: "exponential", delay: 30_000 } } });
+    await rt.queues.backups.upsertJobScheduler(id, { pattern: t.schedule, tz: "UTC" }, schedulerTemplate("backupRun", { type, trigger: "schedule" }));
   }
-  await rt.queues.backups.upsertJobScheduler("backup-cleanup", { pattern: rt.config.backup.cleanupSchedule, tz: "UTC" }, { name: JOBS.backupCleanup.name, data: {} });
+  await rt.queues.backups.upsertJobScheduler("backup-cleanup", { pattern: rt.config.backup.cleanupSchedule, tz: "UTC" }, schedulerTemplate("backupCleanup", {}));
 }
 
 /** Overdue types (no success for a period and a half) alert people; the cooldown keeps it to one alert. */

@@ -1,5 +1,6 @@
 import {
   JOBS,
+  enqueue,
   evaluateLadder,
   narrateIncident,
   narrateOutage,
@@ -10,6 +11,7 @@ import {
   runDoctor,
   runHolding,
   probeNow,
+  jobOptions,
   type RestartJob,
 } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
@@ -17,23 +19,14 @@ import { alertPeople } from "./alerts.ts";
 import { runDetectionJob } from "./maintenance.ts";
 import { publishIncident, publishProbeOutcome, publishTarget } from "./publish.ts";
 
-/** BullMQ job ids may not contain ':'; attempt keys do. */
-const jobIdOf = (attemptKey: string) => `restart-${attemptKey.replaceAll(":", "-")}`;
-
 /** A restart queued before the target escalated must not run: remove its delayed job (performRestart re-checks anyway). */
 export async function removeRestartJob(rt: WorkerRuntime, job: RestartJob): Promise<void> {
-  const queued = await rt.queues.healing.getJob(jobIdOf(job.attemptKey));
+  const queued = await rt.queues.healing.getJob(jobOptions("restart", { ...job, kind: job.kind ?? "restart" }).jobId!);
   if (queued && (await queued.isDelayed())) await queued.remove().catch(() => {});
 }
 
 export async function enqueueRestart(rt: WorkerRuntime, job: RestartJob): Promise<void> {
-  await rt.queues.healing.add(JOBS.restart.name, JOBS.restart.payload.parse(job), {
-    jobId: jobIdOf(job.attemptKey),
-    delay: Math.max(0, job.dueAt - Date.now()),
-    attempts: 1,
-    removeOnComplete: { count: 1000 },
-    removeOnFail: { count: 1000 },
-  });
+  await enqueue(rt.queues, "restart", { ...job, kind: job.kind ?? "restart" }, { delay: job.dueAt - Date.now() });
 }
 
 /** Move one target's ladder; schedule its next restart if one is due. */
@@ -66,7 +59,7 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
     if (decision.action === "escalate") {
       const cancelled = ev.cancelled ? `; the restart queued for ${new Date(ev.cancelled.dueAt).toISOString().slice(11, 19)} is cancelled` : "";
       await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts${cancelled}`));
-      await rt.queues.healing.add(JOBS.doctor.name, { target: name }, { jobId: `doctor-${name}-${Date.now()}`, attempts: 1, removeOnComplete: { count: 500 } });
+      await enqueue(rt.queues, "doctor", { target: name }, { jobId: `doctor-${name}-${Date.now()}` });
     }
   } else if (status === "ok") {
     await publishIncident(rt, await resolveOutageIncident(rt.db, name));

@@ -20,7 +20,7 @@ export async function runProbeCycle(rt: WorkerRuntime, scheduledAt: number): Pro
         rt.queues,
         "probeShard",
         { slot, shard: i, scheduledAt: due, targets },
-        { jobId: `probe-${slot}-${i}`, delay: Math.max(0, due - now), attempts: 1, removeOnComplete: { count: 2000 }, removeOnFail: { count: 2000 } },
+        { delay: due - now },
       );
     }),
   );

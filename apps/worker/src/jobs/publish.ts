@@ -1,4 +1,4 @@
-import { JOBS, getIncidentView, getTargetsByName, narrateOutage, recordUptimeReset, type RecordOutcome } from "@ops/core";
+import { enqueue, getIncidentView, getTargetsByName, narrateOutage, recordUptimeReset, type RecordOutcome } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 
 /** One place where the worker tells the API processes (and through them every dashboard) what changed. */
@@ -32,13 +32,5 @@ export async function publishProbeOutcome(rt: WorkerRuntime, outcome: RecordOutc
   // The ladder looks at every target that is down, and at every target whose status just changed (to reset it).
   const changed = new Set(outcome.events.map((e) => e.target));
   const ladder = outcome.updated.filter((t) => t.status === "down" || changed.has(t.name) || (t.healing && t.healing.state !== "idle"));
-  await Promise.all(
-    ladder.map((t) =>
-      rt.queues.healing.add(JOBS.ladder.name, { target: t.name }, {
-        jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}`,
-        removeOnComplete: { count: 1000 },
-        removeOnFail: { count: 1000 },
-      }),
-    ),
-  );
+  await Promise.all(ladder.map((t) => enqueue(rt.queues, "ladder", { target: t.name }, { jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}` })));
 }

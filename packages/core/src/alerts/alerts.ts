@@ -148,7 +148,7 @@ export async function retryAlert(h: DbHandle, ctx: RequestContext, id: number): 
     if (row.status !== "failed") throw new ServiceError("CONFLICT", `alert ${id} is ${row.status}; only failed alerts are retried by hand`);
     const [updated] = await tx.unsafe<Row[]>(`UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
     await writeAudit(tx, ctx, { action: "alert.retry", targetType: "alert", targetId: String(id), before: { status: row.status }, after: { status: "pending" } });
-    await stageJob(tx, "alertSend", { id }, { jobId: `alert-${id}-retry-${Date.now()}`, attempts: 1 });
+    await stageJob(tx, "alertSend", { id }, { jobId: `alert-${id}-retry-${Date.now()}` });
     return toView(updated!);
   });
 }

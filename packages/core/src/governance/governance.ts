@@ -18,7 +18,6 @@ import type postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
 import { setHealingPaused } from "../healing/ladder.ts";
 import { stageJob } from "../outbox.ts";
-import { proposalCloseOptions } from "../queues.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, systemContext, type RequestContext } from "../identity/context.ts";
 import { effectiveThresholds, setThresholds } from "../settings.ts";
@@ -240,7 +239,7 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
     await logEvent(tx, id, "opened", ctx.actor.label, await memberOf(tx, ctx), details);
     await writeAudit(tx, ctx, { action: "proposal.open", targetType: "proposal", targetId: String(id), after: { title: input.title, ...details } });
     // Closing at the deadline: staged with the proposal, enqueued as a delayed job when Redis answers.
-    await stageJob(tx, "proposalClose", { proposalId: id }, proposalCloseOptions(id), row!.deadline);
+    await stageJob(tx, "proposalClose", { proposalId: id }, {}, row!.deadline);
     return id;
   });
 }

@@ -327,7 +327,7 @@ export async function healingAction(h: DbHandle, ctx: RequestContext, target: st
     await tx`UPDATE target_healing SET next_restart_at = ${new Date(now)}, next_attempt = ${attempt}, updated_at = now() WHERE target = ${target}`;
     await writeAudit(tx, ctx, { action: "target.healing.retry", targetType: "target", targetId: target, before, after: { attempt } });
     // Handed to the workers with the decision (the outbox relay enqueues it when Redis answers).
-    await stageJob(tx, "restart", { ...job, kind: "restart" }, { jobId: `restart-${job.attemptKey.replaceAll(":", "-")}`, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
+    await stageJob(tx, "restart", { ...job, kind: "restart" });
     return job;
   });
 }

@@ -28,7 +28,7 @@ import { writeAudit } from "../identity/audit.ts";
 import { actingUserId, requirePermission, type RequestContext } from "../identity/context.ts";
 import { narrateIncident } from "../incidents/incidents.ts";
 import { stageJob } from "../outbox.ts";
-import { runJobOptions } from "../queues.ts";
+import { runJobId } from "../queues.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -381,7 +381,7 @@ export type DispatchOption = { dispatch?: boolean };
 
 async function stageRunDispatch(tx: postgres.TransactionSql, runId: number): Promise<void> {
   const [row] = await tx<{ dispatches: number }[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
-  await stageJob(tx, "runbookRun", { runId }, runJobOptions(runId, row!.dispatches));
+  await stageJob(tx, "runbookRun", { runId }, { jobId: runJobId(runId, row!.dispatches) });
 }
 
 /** Count a dispatch; the number makes the job id unique per hand-over (queued → worker). */

@@ -126,7 +126,7 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       // The job and its audit row commit together; the outbox relay hands the job to a worker when Redis answers.
       const jobId = `backup-manual-${randomUUID()}`;
       await db.sql.begin(async (tx) => {
-        await stageJob(tx, "backupRun", { type: req.body.type, trigger: `manual by ${ctx.actor.label}` }, { jobId, attempts: 3, backoff: { type: "exponential", delay: 30_000 }, removeOnComplete: { count: 500 }, removeOnFail: { count: 500 } });
+        await stageJob(tx, "backupRun", { type: req.body.type, trigger: `manual by ${ctx.actor.label}` }, { jobId });
         await writeAudit(tx, ctx, { action: "backup.start", targetType: "backup", targetId: req.body.type, after: { jobId } });
       });
       deps.outbox.kick();
