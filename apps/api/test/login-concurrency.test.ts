@@ -20,13 +20,15 @@ describe("login limits under concurrency", () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(195);
   }, 60_000);
 
-  it("the right password among 30 parallel guesses gets in only as one of the first 5 attempts", async () => {
+  it("30 parallel wrong guesses use up the account's 5 attempts: the right password is then refused too", async () => {
+    // (Not "the right one among the 30": a success resets the account's count, so what follows it depends on
+    // timing; this is the property the finding was about: parallel guesses cannot buy more than 5 checks.)
     api = await startApi();
     const person = await api.signIn(["viewer"]);
-    const right = Math.floor(Math.random() * 30);
-    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(person.email, i === right ? person.password : `guess number ${i} wrong`)));
-    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(5);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(25);
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(person.email, `guess number ${i} wrong`)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    expect(await login(person.email, person.password)).toBe(429);
   }, 60_000);
 
   it("100 parallel logins from one address (different accounts): 20 are checked, the rest get 429", async () => {

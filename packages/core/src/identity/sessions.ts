@@ -6,7 +6,7 @@ import { ServiceError, invalid } from "../errors.ts";
 import { recordSecurityEvent, writeAudit } from "./audit.ts";
 import type { RequestContext } from "./context.ts";
 import { hashPassword, hashSecret, newSecret, verifyPassword } from "./secrets.ts";
-import { toUserView, userColumns, type UserRow, type UserView } from "./users.ts";
+import { toUserView, userColumns, type UserRow, type UserView } from "./user-view.ts";
 
 export const SESSION_PREFIX = "ocs_";
 
@@ -55,7 +55,7 @@ export async function login(
   const accountKey = `${keyPrefix}:rl:login:account:${email}`;
   const addressKey = `${keyPrefix}:rl:login:address:${meta.ip ?? "unknown"}`;
   // Count the attempt first, atomically, then decide: parallel guesses cannot all slip in between a read
-  // and a write. A successful login gives its attempt back.
+  // and a write. A successful login clears the account's count and gives its attempt back to the address.
   const counted = [
     { key: accountKey, limit: limits.perAccount, what: "per account", ...(await bump(redis, accountKey, limits.windowMs)) },
     { key: addressKey, limit: limits.perAddress, what: "per address", ...(await bump(redis, addressKey, limits.windowMs)) },
