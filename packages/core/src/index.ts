@@ -26,7 +26,7 @@ export * from "./runbooks/executor.ts";
 export * from "./learnings/learnings.ts";
 export * from "./learnings/detect.ts";
 export * from "./postmortems/postmortems.ts";
-export * from "./learnings/handoff.ts";
+export * from "./handoff/handoff.ts";
 export * from "./settings.ts";
 export * from "./governance/governance.ts";
 export * from "./backups/backups.ts";

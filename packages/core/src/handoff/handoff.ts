@@ -1,7 +1,7 @@
 import type { DbHandle } from "@ops/db";
 import { listIncidents } from "../incidents/incidents.ts";
+import { getLearningSummary, listPromotions, type LearningSummary } from "../learnings/learnings.ts";
 import { listRuns } from "../runbooks/runs.ts";
-import { getLearningSummary, listPromotions, type LearningSummary } from "./learnings.ts";
 
 /**
  * What the next on-call engineer needs at shift start: open incidents, pending high and critical
