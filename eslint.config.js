@@ -43,4 +43,38 @@ export default tseslint.config(
     ignores: ["packages/config/src/env.ts", "packages/db/src/test-db.ts", "**/*.test.ts", "apps/fleet-simulator/**", "apps/web/**"],
     rules: { "no-restricted-properties": ["error", { object: "process", property: "env", message: "read the environment through readEnv() in @ops/config" }] },
   },
+  // web rooms: the shell (apps/web/src/app) may import anything; the kit (ui/) imports only lib/; lib/ imports
+  // only itself; a feature imports ui/, lib/ and itself. Pages that show several features are composed in the shell.
+  // Relative paths climb as many levels as the file is deep, hence a pattern per depth; paths that leave src/
+  // (a test reading packages/domain) are not a room's business.
+  ...["ui", "lib"].map((room) => ({
+    files: [`apps/web/src/${room}/*.{ts,tsx}`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: room === "ui" ? "^\\.\\./(?!lib/|styles/|\\.\\./)" : "^\\.\\./(?!styles/|\\.\\./)",
+              message: room === "ui" ? "the ui/ kit imports only lib/: no feature, no shell" : "lib/ imports only lib/: no kit, no feature, no shell",
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  ...[0, 1, 2, 3].map((depth) => ({
+    files: [`apps/web/src/features/*/${"*/".repeat(depth)}*.{ts,tsx}`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: `^(\\.\\./){${depth + 1}}(?!\\.\\./)`, message: "a feature does not import another feature: move the shared part to ui/ or lib/, or compose both in the shell (app/)" },
+            { regex: `^(\\.\\./){${depth + 2}}(?!lib/|ui/|styles/|\\.\\./)`, message: "a feature imports only ui/, lib/ and itself: the shell (app/) imports features, not the other way" },
+          ],
+        },
+      ],
+    },
+  })),
 );

@@ -1,8 +1,8 @@
-import { RoleChips } from "../features/auth/components/RoleChips.tsx";
+import { RoleChips } from "../ui/RoleChips.tsx";
 import { useLogout } from "../features/auth/queries.ts";
-import { can, useSession } from "../features/auth/session.ts";
+import { can, useSession } from "../lib/session.ts";
 import { errorMessage } from "../lib/api.ts";
-import { Link } from "./router.tsx";
+import { Link } from "../lib/router.tsx";
 
 export type Section =
   | "board"

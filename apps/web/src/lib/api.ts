@@ -146,3 +146,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A 409 on `version`: someone saved the record since it was loaded. */
+export function isVersionConflict(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.statusCode === 409 && error.field === "version";
+}

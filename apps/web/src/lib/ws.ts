@@ -219,3 +219,8 @@ export function useLiveState(): LiveState {
   const conn = useContext(LiveContext);
   return useSyncExternalStore(conn?.subscribe ?? noSubscribe, conn?.getState ?? initialState);
 }
+
+/** Pushed frames keep lists current while the socket is live; polling covers the gaps when it is not. */
+export function useRefresh(): number {
+  return useLiveState().status === "live" ? 60_000 : 15_000;
+}

@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import { authKeys } from "../auth/queries.ts";
-import type { Role } from "../auth/types.ts";
+import type { Role } from "../../lib/identity.ts";
 import { replaceUser } from "./users.ts";
 import type { Invite, User } from "./users.ts";
+import { authKeys } from "../../lib/query-keys.ts";
 
 export const userKeys = {
   all: ["users"] as const,

@@ -1,4 +1,4 @@
-import type { Role } from "../auth/types.ts";
+import type { Role } from "../../lib/identity.ts";
 
 export type User = {
   id: string;

@@ -1,4 +1,4 @@
-import { procedurePath } from "../../app/routes.ts";
+import { procedurePath } from "../../lib/routes.ts";
 import { DASH, formatAgo, formatDuration } from "../../lib/format.ts";
 import type { Backup, BackupFilter, BackupStatus, BackupType, TypeStatus, VerifyResult } from "./types.ts";
 

@@ -2,13 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import type { Alert, Case, CaseInput, Diagnosis } from "./types.ts";
-
-export const doctorKeys = {
-  allDiagnoses: ["diagnoses"] as const,
-  allAlerts: ["alerts"] as const,
-  diagnoses: (target: string) => ["diagnoses", target] as const,
-  alerts: (target: string) => ["alerts", target] as const,
-} as const;
+import { doctorKeys } from "../../lib/query-keys.ts";
 
 export const caseKeys = { all: ["cases"] as const } as const;
 

@@ -1,12 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiGet, apiSend } from "../../lib/api.ts";
 import type { ConfigStatus, ConfigVersion, RestoreResult } from "./types.ts";
-
-export const configKeys = {
-  all: ["target-config"] as const,
-  status: (target: string) => ["target-config", target] as const,
-  version: (target: string, version: number) => ["target-config", target, "version", version] as const,
-} as const;
+import { configKeys } from "../../lib/query-keys.ts";
 
 const enc = encodeURIComponent;
 

@@ -1,5 +1,4 @@
 import type { Frame } from "../../lib/ws.ts";
-import { hasNumericId, record, str, text } from "../postmortems/types.ts";
 import { CATEGORIES, isCategory, normalizeChange, normalizeProposalSummary } from "./types.ts";
 import type {
   Category,
@@ -20,6 +19,7 @@ import type {
   ThresholdMetric,
   Verdict,
 } from "./types.ts";
+import { hasNumericId, record, str, text } from "../../lib/parse.ts";
 
 export const PAGE_SIZE = 50;
 

@@ -13,7 +13,7 @@ import type {
   Threshold,
   ThresholdMetric,
 } from "@ops/contract";
-import { num, record, str, strings, text } from "../postmortems/types.ts";
+import { num, record, str, strings, text } from "../../lib/parse.ts";
 
 // The shapes the API answers with are in @ops/contract (shared with packages/core); the lists below are
 // the values the views offer and check against, and must stay within those types.

@@ -1,8 +1,6 @@
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../lib/api.ts";
 import { formatDay } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { upsertListItem } from "../postmortems/postmortems.ts";
-import { num, record, str } from "../postmortems/types.ts";
 import { hasStringId, IMPORT_KINDS, isOneOf, LEARNING_CATEGORIES, LEARNING_STATUSES, LEARNING_TYPES, normalizeLearningSummary, PRIORITIES } from "./types.ts";
 import type {
   ImportIssue,
@@ -19,6 +17,8 @@ import type {
   Promotion,
   PromotionKind,
 } from "./types.ts";
+import { upsertListItem } from "../../lib/lists.ts";
+import { num, record, str } from "../../lib/parse.ts";
 
 export const PAGE_SIZE = 50;
 

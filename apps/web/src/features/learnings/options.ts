@@ -1,4 +1,4 @@
-import { optionsOf } from "../../app/SelectField.tsx";
+import { optionsOf } from "../../ui/SelectField.tsx";
 import { CATEGORY_LABEL, IMPORT_KIND_LABEL, PRIORITY_LABEL, PROMOTE_LABEL, STATUS_LABEL, TYPE_LABEL, words } from "./learnings.ts";
 import { IMPORT_KINDS, LEARNING_AREAS, LEARNING_CATEGORIES, LEARNING_STATUSES, LEARNING_TYPES, PRIORITIES, PROMOTE_TARGETS } from "./types.ts";
 

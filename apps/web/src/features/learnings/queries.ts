@@ -2,10 +2,6 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import type { InfiniteData, QueryClient, QueryKey } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { tickChecklist } from "../handoff/handoff.ts";
-import type { Handoff } from "../handoff/handoff.ts";
-import { handoffKey } from "../handoff/queries.ts";
-import { postmortemKeys, useRefresh } from "../postmortems/queries.ts";
 import { learningFromFrame, learningsQuery, nextBefore, PAGE_SIZE, upsertLearning } from "./learnings.ts";
 import type { LearningPage } from "./learnings.ts";
 import { hasStringId, normalizeImportResult, normalizeLearning, normalizeLearningSummary, normalizePattern, normalizePromotion } from "./types.ts";
@@ -22,6 +18,8 @@ import type {
   Promotion,
   PromotionKind,
 } from "./types.ts";
+import { handoffKey, postmortemsKey } from "../../lib/query-keys.ts";
+import { useRefresh } from "../../lib/ws.ts";
 
 export type LearningListFilter = LearningFilter & { limit: number };
 
@@ -171,7 +169,7 @@ export function usePromoteLearning(id: string) {
       qc.setQueryData(promotionKeys.detail(promotion.id), promotion);
       void qc.invalidateQueries({ queryKey: promotionKeys.all });
       void qc.invalidateQueries({ queryKey: handoffKey });
-      if (promotion.postmortemId != null) void qc.invalidateQueries({ queryKey: postmortemKeys.all });
+      if (promotion.postmortemId != null) void qc.invalidateQueries({ queryKey: postmortemsKey });
     },
   });
 }
@@ -219,7 +217,8 @@ export function useSetPromotionDone() {
       for (const q of qc.getQueryCache().findAll({ queryKey: promotionKeys.lists })) {
         qc.setQueryData<Promotion[]>(q.queryKey, (list) => list?.map((x) => (x.id === p.id ? p : x)));
       }
-      qc.setQueryData<Handoff>(handoffKey, (h) => (h ? tickChecklist(h, p) : h));
+      // The handoff page ticks its own checklist at once (PromotionDone's onDone); elsewhere it is refetched.
+      void qc.invalidateQueries({ queryKey: handoffKey });
     },
   });
 }

@@ -11,7 +11,7 @@ import type {
   PromotionKind,
   PromotionView,
 } from "@ops/contract";
-import { num, record, str, strings, text } from "../postmortems/types.ts";
+import { num, record, str, strings, text } from "../../lib/parse.ts";
 
 // The shapes the API answers with are in @ops/contract (shared with packages/core).
 export type { KeyValue, LearningArea, LearningCategory, LearningStatus, LearningSummary, LearningType, Priority, PromotionKind } from "@ops/contract";

@@ -1,8 +1,9 @@
-import { ApiError } from "../../lib/api.ts";
 import { DASH, formatPercent } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { hasNumericId, normalizePostmortemSummary } from "./types.ts";
+import { normalizePostmortemSummary } from "./types.ts";
 import type { ActionItem, DoraMetric, Impact, Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary, TimelineRow } from "./types.ts";
+import { upsertListItem } from "../../lib/lists.ts";
+import { hasNumericId } from "../../lib/parse.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -334,10 +335,6 @@ export function previewSections(pm: Postmortem): PreviewSection[] {
 // Conflicts and other people's saves
 
 /** A 409 on the version: someone saved a newer version since this one was loaded. */
-export function isVersionConflict(error: unknown): error is ApiError {
-  return error instanceof ApiError && error.statusCode === 409 && error.field === "version";
-}
-
 export type Me = { displayName: string; email: string };
 
 /** Whether an "updated by" label (display name or email) is the signed-in user. */
@@ -367,33 +364,6 @@ export function matchesPostmortemFilter(pm: PostmortemSummary, filter: Postmorte
   if (filter.status && pm.status !== filter.status) return false;
   if (filter.incident != null && pm.incidentId !== filter.incident) return false;
   return true;
-}
-
-/**
- * A cached list after one of its kind changed: replaced in place, dropped when it no longer matches,
- * or inserted where `before` says when it newly does. Null when it newly matches and there is no `before`
- * to place it with: the list has to be fetched again. The same array when nothing changed.
- */
-export function upsertListItem<T extends { id: string | number }>(
-  list: readonly T[],
-  item: T,
-  matches: boolean,
-  before?: (a: T, b: T) => boolean,
-  limit?: number,
-): T[] | null {
-  const at = list.findIndex((x) => x.id === item.id);
-  if (at !== -1) {
-    const next = [...list];
-    if (matches) next[at] = item;
-    else next.splice(at, 1);
-    return next;
-  }
-  if (!matches) return list as T[];
-  if (!before) return null;
-  const pos = list.findIndex((x) => before(item, x));
-  const next = [...list];
-  next.splice(pos === -1 ? next.length : pos, 0, item);
-  return limit !== undefined ? next.slice(0, limit) : next;
 }
 
 /** Newest first: by id. */

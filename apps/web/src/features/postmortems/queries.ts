@@ -1,16 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import { useLiveState } from "../../lib/ws.ts";
+import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
+import { postmortemsKey } from "../../lib/query-keys.ts";
 import { PAGE_SIZE, postmortemFromFrame, postmortemsQuery, upsertPostmortem } from "./postmortems.ts";
-import { hasNumericId, normalizePostmortem, normalizePostmortemSummary } from "./types.ts";
+import { normalizePostmortem, normalizePostmortemSummary } from "./types.ts";
 import type { Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary } from "./types.ts";
+import { hasNumericId } from "../../lib/parse.ts";
 
 export type PostmortemListFilter = PostmortemFilter & { limit: number };
 
 export const postmortemKeys = {
-  all: ["postmortems"] as const,
+  all: postmortemsKey,
   lists: ["postmortems", "list"] as const,
   list: (filter: PostmortemListFilter) => ["postmortems", "list", filter] as const,
   detail: (id: number) => ["postmortems", "detail", id] as const,
@@ -26,11 +28,6 @@ export async function fetchPostmortems(filter: PostmortemFilter, limit = PAGE_SI
 async function fetchPostmortem(id: number, signal?: AbortSignal): Promise<Postmortem> {
   const body = await apiGet<{ postmortem: unknown }>(`/api/postmortems/${enc(id)}`, { signal });
   return normalizePostmortem(body.postmortem);
-}
-
-/** Pushed frames keep lists current while the socket is live; polling covers the gaps when it is not. */
-export function useRefresh(): number {
-  return useLiveState().status === "live" ? 60_000 : 15_000;
 }
 
 export function usePostmortems(filter: PostmortemFilter, opts: { limit?: number; enabled?: boolean } = {}) {

@@ -1,4 +1,5 @@
 import type { ActionItem, IncidentSeverity, PostmortemStatus, PostmortemSummary, PostmortemView, TimelineRow } from "@ops/contract";
+import { num, record, str, strings, text } from "../../lib/parse.ts";
 
 // The shapes the API answers with are in @ops/contract (shared with packages/core).
 export type { ActionItem, Impact, PostmortemMetadata, PostmortemStatus, PostmortemSummary, TimelineRow } from "@ops/contract";
@@ -27,17 +28,6 @@ function isIncidentSeverity(v: unknown): v is IncidentSeverity {
 
 export function isPostmortemStatus(v: unknown): v is PostmortemStatus {
   return typeof v === "string" && (POSTMORTEM_STATUSES as readonly string[]).includes(v);
-}
-
-export const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
-export const text = (v: unknown): string => (typeof v === "string" ? v : "");
-export const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-export const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-/** A payload we can show: it needs at least a numeric id. */
-export function hasNumericId(v: unknown): v is { id: number } {
-  return typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "number";
 }
 
 export function normalizePostmortemSummary(raw: unknown): PostmortemSummary {

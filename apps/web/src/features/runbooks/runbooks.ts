@@ -226,14 +226,6 @@ export function contextLabel(ctx: RunContext): string | null {
   return parts.length ? parts.join(" / ") : null;
 }
 
-/** The query string of an href ("?a=1"), or "". */
-export function searchOf(href: string): string {
-  const q = href.indexOf("?");
-  if (q === -1) return "";
-  const s = href.slice(q).split("#")[0] ?? "";
-  return s === "?" ? "" : s;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The run form
 

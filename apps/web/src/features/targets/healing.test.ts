@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FIXED_NOW as NOW, healing, restart, target } from "./fixtures.test-util.ts";
+import { FIXED_NOW as NOW, healing, restart, target } from "../../lib/targets.test-util.ts";
 import {
   comingUpLabel,
   compactReason,
@@ -17,8 +17,8 @@ import {
   restartsChanged,
   windowSeconds,
 } from "./healing.ts";
-import { normalizeHealing, normalizeRestart, normalizeTarget } from "./types.ts";
-import type { Healing, Restart, Target } from "./types.ts";
+import { normalizeHealing, normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
+import type { Healing, Restart, Target } from "../../lib/targets.ts";
 
 const at = (ms: number) => new Date(NOW + ms).toISOString();
 

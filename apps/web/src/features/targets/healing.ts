@@ -1,5 +1,5 @@
 import { DASH, elapsedSince, formatAgo, formatLatency, formatSpan, formatTimestamp, spanBetween } from "../../lib/format.ts";
-import type { Healing, HealingDoctor, HealingState, MonitoringSettings, ProcessExit, Restart, RestartStatus, Target } from "./types.ts";
+import type { Healing, HealingDoctor, HealingState, MonitoringSettings, ProcessExit, Restart, RestartStatus, Target } from "../../lib/targets.ts";
 
 export type ActiveHealingState = Exclude<HealingState, "idle">;
 

@@ -4,14 +4,14 @@ import { apiGet, apiSend } from "../../lib/api.ts";
 import { serverNow } from "../../lib/clock.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { doctorKeys } from "../cases/queries.ts";
-import { configKeys } from "../config-versions/queries.ts";
 import { healingChanged, restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
-import { normalizeRestart, normalizeTarget } from "./types.ts";
-import { DEFAULT_MONITORING } from "./status.ts";
-import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "./types.ts";
+import { normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
+import { DEFAULT_MONITORING } from "../../lib/target-status.ts";
+import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "../../lib/targets.ts";
 import type { MonitoringStatus } from "@ops/contract";
+import { POLL_MS, targetsKey } from "../../lib/targets-query.ts";
+import { configKeys, doctorKeys } from "../../lib/query-keys.ts";
 
 export type RangeKey = "1h" | "24h" | "7d";
 
@@ -26,7 +26,7 @@ export function isRangeKey(v: string | null): v is RangeKey {
 }
 
 export const targetKeys = {
-  all: ["targets"] as const,
+  all: targetsKey,
   detail: (name: string) => ["targets", "detail", name] as const,
   samples: (name: string, range: RangeKey) => ["targets", "samples", name, range] as const,
 } as const;
@@ -69,11 +69,6 @@ export const restartKeys = {
 
 const enc = encodeURIComponent;
 
-export async function fetchTargets(signal?: AbortSignal): Promise<Target[]> {
-  const body = await apiGet<{ targets: Target[] }>("/api/targets", { signal });
-  return (body.targets ?? []).map(normalizeTarget);
-}
-
 export async function fetchTarget(name: string, signal?: AbortSignal): Promise<Target> {
   const body = await apiGet<{ target: Target }>(`/api/targets/${enc(name)}`, { signal });
   return normalizeTarget(body.target);
@@ -98,20 +93,6 @@ export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Pr
 export async function fetchRestarts(target: string, signal?: AbortSignal): Promise<Restart[]> {
   const body = await apiGet<{ restarts: Restart[] }>(`/api/restarts?target=${enc(target)}&limit=50`, { signal });
   return Array.isArray(body.restarts) ? body.restarts.map(normalizeRestart) : [];
-}
-
-// While the socket is live it feeds the cache; polling is only the fallback when it is not.
-const POLL_MS = 15_000;
-
-export function useTargets(opts: { enabled?: boolean } = {}) {
-  const live = useLiveState().status === "live";
-  return useQuery({
-    queryKey: targetKeys.all,
-    queryFn: ({ signal }) => fetchTargets(signal),
-    enabled: opts.enabled ?? true,
-    staleTime: live ? Infinity : 5_000,
-    refetchInterval: live ? false : POLL_MS,
-  });
 }
 
 export function useTarget(name: string) {

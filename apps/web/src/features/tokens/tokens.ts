@@ -1,5 +1,5 @@
 import type { TokenView } from "@ops/contract";
-import type { Role } from "../auth/types.ts";
+import type { Role } from "../../lib/identity.ts";
 
 export type Token = TokenView;
 

@@ -4,8 +4,8 @@ import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { isFilterEmpty } from "../audit.ts";
-import { LoadMore, LogTable } from "./LogTable.tsx";
-import type { Column } from "./LogTable.tsx";
+import { LoadMore, LogTable } from "../../../ui/LogTable.tsx";
+import type { Column } from "../../../ui/LogTable.tsx";
 
 type Filter = Record<string, string>;
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Logo } from "../../../app/Logo.tsx";
-import { navigate, useSearchParam } from "../../../app/router.tsx";
-import { useDocumentTitle } from "../../../app/useDocumentTitle.ts";
+import { Logo } from "../../../ui/Logo.tsx";
+import { navigate, useSearchParam } from "../../../lib/router.tsx";
+import { useDocumentTitle } from "../../../lib/useDocumentTitle.ts";
 import { ApiError, errorMessage } from "../../../lib/api.ts";
 import { useLogin, useMe } from "../queries.ts";
 import { afterLogin } from "../redirect.ts";

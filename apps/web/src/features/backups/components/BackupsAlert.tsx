@@ -1,6 +1,6 @@
-import { Banner } from "../../../app/Banner.tsx";
-import { Link } from "../../../app/router.tsx";
-import { backupsPath } from "../../../app/routes.ts";
+import { Banner } from "../../../ui/Banner.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { backupsPath } from "../../../lib/routes.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { backupAlerts, TYPE_LABEL } from "../backups.ts";
 import { BANNER_POLL_MS, useBackupStatus } from "../queries.ts";

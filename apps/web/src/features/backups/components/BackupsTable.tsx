@@ -1,7 +1,7 @@
-import { TimeAgo } from "../../../app/QueryState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { backupPath } from "../../../app/routes.ts";
-import { Table } from "../../../app/Table.tsx";
+import { TimeAgo } from "../../../ui/QueryState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { backupPath } from "../../../lib/routes.ts";
+import { Table } from "../../../ui/Table.tsx";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { backupDurationMs, backupVerifyState, formatBackupDuration, formatSize } from "../backups.ts";
 import type { Backup } from "../types.ts";

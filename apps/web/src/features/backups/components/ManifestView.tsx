@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Table } from "../../../app/Table.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { formatSize, shortSha, totalRows } from "../backups.ts";
 import type { Manifest } from "../types.ts";
 

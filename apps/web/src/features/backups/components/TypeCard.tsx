@@ -1,10 +1,10 @@
 import { lazy, Suspense, useState } from "react";
-import { TimeAgo } from "../../../app/QueryState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { backupPath } from "../../../app/routes.ts";
+import { TimeAgo } from "../../../ui/QueryState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { backupPath } from "../../../lib/routes.ts";
 import { serverNow } from "../../../lib/clock.ts";
 import { formatTimestamp, formatUntil } from "../../../lib/format.ts";
-import { ActionError } from "../../governance/components/Fields.tsx";
+import { ActionError } from "../../../ui/Fields.tsx";
 import {
   formatSize,
   lastAttemptFailed,

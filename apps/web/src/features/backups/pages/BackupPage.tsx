@@ -1,11 +1,11 @@
-import { RefreshFailed, TimeAgo } from "../../../app/QueryState.tsx";
-import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { backupsPath } from "../../../app/routes.ts";
+import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
+import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { backupsPath } from "../../../lib/routes.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatTimestamp } from "../../../lib/format.ts";
-import { useCan } from "../../auth/session.ts";
-import { ActionError, Allowed, Card } from "../../governance/components/Fields.tsx";
+import { useCan } from "../../../lib/session.ts";
+import { ActionError, Allowed, Card } from "../../../ui/Fields.tsx";
 import { backupDurationMs, formatBackupDuration, formatSize, restorePath, TYPE_LABEL, verifyView } from "../backups.ts";
 import { BackupStatusBadge, TypeBadge, VerifyBadge } from "../components/BackupBadges.tsx";
 import { ManifestDetails, ManifestFiles, TextList } from "../components/ManifestView.tsx";

@@ -1,11 +1,11 @@
 import { useState } from "react";
-import { HistoryBody } from "../../../app/QueryState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { incidentPath } from "../../../app/routes.ts";
-import { ACTIONS_HEAD, Table, TimeCell } from "../../../app/Table.tsx";
+import { HistoryBody } from "../../../ui/QueryState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath } from "../../../lib/routes.ts";
+import { ACTIONS_HEAD, Table, TimeCell } from "../../../ui/Table.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatUntil } from "../../../lib/format.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { useAlerts, useRetryAlert } from "../queries.ts";
 import type { Alert } from "../types.ts";
 

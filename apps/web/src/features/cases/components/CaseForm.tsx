@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { FormEvent, ReactNode } from "react";
-import { Field } from "../../../app/Field.tsx";
+import { Field } from "../../../ui/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { formatKeywords, parseFieldPath, parseKeywords } from "../cases.ts";
 import type { CaseField } from "../cases.ts";

@@ -1,6 +1,6 @@
 import type { KeyboardEvent } from "react";
-import { Link } from "../../../app/router.tsx";
-import { casesPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { casesPath } from "../../../lib/routes.ts";
 import { formatSuccessRate, summarizeActions } from "../cases.ts";
 import type { Case } from "../types.ts";
 

@@ -1,8 +1,8 @@
 import { useState } from "react";
-import { navigate, useSearchParam } from "../../../app/router.tsx";
-import { casesPath } from "../../../app/routes.ts";
+import { navigate, useSearchParam } from "../../../lib/router.tsx";
+import { casesPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { emptyCase } from "../cases.ts";
 import { CaseForm } from "../components/CaseForm.tsx";
 import { CasesTable } from "../components/CasesTable.tsx";

@@ -1,11 +1,11 @@
 import { useState } from "react";
 import type { ReactNode } from "react";
 import "../../../styles/config.css";
-import { ConfirmButton } from "../../../app/ConfirmButton.tsx";
-import { LoadingOrError, RefreshFailed } from "../../../app/QueryState.tsx";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
+import { LoadingOrError, RefreshFailed } from "../../../ui/QueryState.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { classifyDiff, diffStat, fileVerdict, restorePlan, shortSha } from "../config.ts";
 import { useConfigStatus, useConfigVersion, useRestoreConfig } from "../queries.ts";
 import type { ConfigStatus, ConfigVersionSummary, RestoreResult } from "../types.ts";

@@ -1,5 +1,5 @@
-import { QueryBody } from "../../../app/QueryState.tsx";
-import { Table } from "../../../app/Table.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { describeEvent, EVENT_LABEL } from "../governance.ts";
 import { useProposalEvents } from "../queries.ts";

@@ -1,24 +1,10 @@
-import { Link } from "../../../app/router.tsx";
-import { incidentPath, targetPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath } from "../../../lib/routes.ts";
 import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
 import { incidentElapsed, isResolved, mttrVsTarget } from "../incidents.ts";
 import type { Incident } from "../types.ts";
 import { IncidentStatusBadge, SeverityBadge } from "./IncidentBadges.tsx";
-
-export function TargetLinks({ names, max = 3 }: { names: readonly string[]; max?: number }) {
-  if (names.length === 0) return <span className="muted">{DASH}</span>;
-  const shown = names.slice(0, max);
-  return (
-    <span className="inc-targets" title={names.join(", ")}>
-      {shown.map((n) => (
-        <Link key={n} to={targetPath(n)} className="inc-target">
-          {n}
-        </Link>
-      ))}
-      {names.length > shown.length && <span className="muted">+{names.length - shown.length}</span>}
-    </span>
-  );
-}
+import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 
 function Row({ inc, now }: { inc: Incident; now: number }) {
   const elapsed = incidentElapsed(inc, now);

@@ -1,5 +1,5 @@
-import { Link } from "../../../app/router.tsx";
-import { incidentPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath } from "../../../lib/routes.ts";
 import { countLabel, isResolved, sortWorstFirst } from "../incidents.ts";
 import type { Incident } from "../types.ts";
 

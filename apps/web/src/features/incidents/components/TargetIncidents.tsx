@@ -1,5 +1,5 @@
-import { Link } from "../../../app/router.tsx";
-import { incidentPath, incidentsPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, incidentsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatDuration } from "../../../lib/format.ts";
 import { incidentElapsed, isResolved } from "../incidents.ts";

@@ -1,5 +1,5 @@
-import { Link } from "../../../app/router.tsx";
-import { learningsPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { learningsPath } from "../../../lib/routes.ts";
 
 export function BackToLearnings() {
   return (

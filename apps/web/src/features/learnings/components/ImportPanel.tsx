@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { ChangeEvent } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
-import { SelectField } from "../../../app/SelectField.tsx";
+import { SelectField } from "../../../ui/SelectField.tsx";
 import { importIssues, importIssueText, importKindOf, importKindOfFile, importResultText } from "../learnings.ts";
 import { IMPORT_KIND_OPTIONS } from "../options.ts";
 import { useImportLearnings } from "../queries.ts";

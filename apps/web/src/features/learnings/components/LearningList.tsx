@@ -1,5 +1,5 @@
-import { Link } from "../../../app/router.tsx";
-import { learningPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { learningPath } from "../../../lib/routes.ts";
 import type { LearningSummary } from "../types.ts";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "./LearningBadges.tsx";
 

@@ -1,8 +1,8 @@
 import { useState } from "react";
-import { Field } from "../../../app/Field.tsx";
-import { navigate } from "../../../app/router.tsx";
-import { SelectField } from "../../../app/SelectField.tsx";
-import { learningPath } from "../../../app/routes.ts";
+import { Field } from "../../../ui/Field.tsx";
+import { navigate } from "../../../lib/router.tsx";
+import { SelectField } from "../../../ui/SelectField.tsx";
+import { learningPath } from "../../../lib/routes.ts";
 import { EMPTY_NEW_LEARNING, newLearningBody, newLearningError, validateNewLearning } from "../learnings.ts";
 import type { NewLearningDraft, NewLearningError } from "../learnings.ts";
 import { useCreateLearning } from "../queries.ts";

@@ -1,10 +1,11 @@
 import { actionErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { useSetPromotionDone } from "../queries.ts";
 import type { Promotion } from "../types.ts";
 
 /** The done tick of a promotion (`promotion-done-<id>`): a checkbox with postmortems:write, a word without. */
-export function PromotionDone({ promotion, label = "Done" }: { promotion: Promotion; label?: string }) {
+/** `onDone` runs with the saved promotion, for a page that keeps its own copy of it (the handoff). */
+export function PromotionDone({ promotion, label = "Done", onDone }: { promotion: Promotion; label?: string; onDone?: (p: Promotion) => void }) {
   const canWrite = useCan("postmortems:write");
   const set = useSetPromotionDone();
   const testId = `promotion-done-${promotion.id}`;
@@ -22,7 +23,7 @@ export function PromotionDone({ promotion, label = "Done" }: { promotion: Promot
           type="checkbox"
           checked={set.isPending ? set.variables.done : promotion.done}
           disabled={set.isPending}
-          onChange={(e) => set.mutate({ id: promotion.id, done: e.target.checked })}
+          onChange={(e) => set.mutate({ id: promotion.id, done: e.target.checked }, { onSuccess: onDone })}
           data-testid={testId}
         />
         <span>{label}</span>

@@ -1,15 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { QueryBody } from "../../../app/QueryState.tsx";
-import { currentHref, Link, navigate, useHref } from "../../../app/router.tsx";
-import { incidentPath, learningPath, learningsPath, patternsPath, promotionsPath } from "../../../app/routes.ts";
-import { optionsOf, SelectField } from "../../../app/SelectField.tsx";
-import type { Option } from "../../../app/SelectField.tsx";
-import { Table } from "../../../app/Table.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { currentHref, Link, navigate, useHref } from "../../../lib/router.tsx";
+import { incidentPath, learningPath, learningsPath, patternsPath, promotionsPath } from "../../../lib/routes.ts";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
+import type { Option } from "../../../ui/SelectField.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
-import { LoadMore } from "../../audit/components/LogTable.tsx";
-import { useCan } from "../../auth/session.ts";
-import { searchOf } from "../../runbooks/runbooks.ts";
+import { LoadMore } from "../../../ui/LogTable.tsx";
+import { useCan } from "../../../lib/session.ts";
 import { ImportPanel } from "../components/ImportPanel.tsx";
 import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
@@ -18,6 +17,7 @@ import { categoryLabel, flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, lea
 import { learningsExportHref, useLearningPages } from "../queries.ts";
 import { IMPORT_KINDS, LEARNING_AREAS, LEARNING_CATEGORIES } from "../types.ts";
 import type { LearningFilter, LearningSummary } from "../types.ts";
+import { searchOf } from "../../../lib/router.tsx";
 
 const SEARCH_DEBOUNCE_MS = 300;
 

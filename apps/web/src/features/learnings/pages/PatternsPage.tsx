@@ -1,10 +1,10 @@
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { QueryBody } from "../../../app/QueryState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { learningPath } from "../../../app/routes.ts";
-import { Table } from "../../../app/Table.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { learningPath } from "../../../lib/routes.ts";
+import { Table } from "../../../ui/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge } from "../components/LearningBadges.tsx";
 import { seenText } from "../learnings.ts";

@@ -1,11 +1,11 @@
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { Markdown } from "../../../app/Markdown.tsx";
-import { RefreshFailed, TimeAgo } from "../../../app/QueryState.tsx";
-import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { learningPath, postmortemPath, promotionsPath } from "../../../app/routes.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { Markdown } from "../../../ui/Markdown.tsx";
+import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
+import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { learningPath, postmortemPath, promotionsPath } from "../../../lib/routes.ts";
 import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { PromotionDone } from "../components/PromotionDone.tsx";
 import { evidenceText, PROMOTION_KIND_LABEL, runbookDraftId } from "../learnings.ts";
 import { usePromotion } from "../queries.ts";

@@ -1,10 +1,10 @@
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { QueryBody, TimeAgo } from "../../../app/QueryState.tsx";
-import { Link, navigate, useSearchParam } from "../../../app/router.tsx";
-import { learningPath, postmortemPath, promotionPath, promotionsPath } from "../../../app/routes.ts";
-import { Table } from "../../../app/Table.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
+import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
+import { learningPath, postmortemPath, promotionPath, promotionsPath } from "../../../lib/routes.ts";
+import { Table } from "../../../ui/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { PromotionDone } from "../components/PromotionDone.tsx";
 import { PROMOTION_KIND_LABEL } from "../learnings.ts";

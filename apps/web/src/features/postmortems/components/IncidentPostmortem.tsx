@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { LoadingOrError } from "../../../app/QueryState.tsx";
-import { Link, navigate } from "../../../app/router.tsx";
-import { postmortemPath } from "../../../app/routes.ts";
+import { LoadingOrError } from "../../../ui/QueryState.tsx";
+import { Link, navigate } from "../../../lib/router.tsx";
+import { postmortemPath } from "../../../lib/routes.ts";
 import { actionErrorMessage, ApiError } from "../../../lib/api.ts";
-import { useCan } from "../../auth/session.ts";
+import { useCan } from "../../../lib/session.ts";
 import { fetchPostmortems, useCreatePostmortem, usePostmortems } from "../queries.ts";
 import { PostmortemStatusBadge } from "./PostmortemBadge.tsx";
 

@@ -1,4 +1,4 @@
-import { Markdown } from "../../../app/Markdown.tsx";
+import { Markdown } from "../../../ui/Markdown.tsx";
 import { previewSections } from "../postmortems.ts";
 import type { Postmortem } from "../types.ts";
 

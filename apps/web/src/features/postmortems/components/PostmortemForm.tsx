@@ -1,5 +1,5 @@
 import type { Dispatch, SetStateAction } from "react";
-import { optionsOf, SelectField } from "../../../app/SelectField.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { addActionItem, addTimelineRow, DORA_LABEL, ENVIRONMENT_LABEL, labelOf, removeAt, replaceAt, toggleIn, TRIGGER_LABEL } from "../postmortems.ts";
 import type { PostmortemDraft } from "../postmortems.ts";
 import { DORA_METRICS, ENVIRONMENTS, TRIGGERS } from "../types.ts";

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
-import { Link } from "../../../app/router.tsx";
-import { runPath, runsPath } from "../../../app/routes.ts";
+import { Link } from "../../../lib/router.tsx";
+import { runPath, runsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo } from "../../../lib/format.ts";
 import { useRecentRuns } from "../queries.ts";

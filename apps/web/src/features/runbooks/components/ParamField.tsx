@@ -1,4 +1,4 @@
-import type { Target } from "../../targets/types.ts";
+import type { Target } from "../../../lib/targets.ts";
 import type { ParamSpec } from "../types.ts";
 
 type Props = {

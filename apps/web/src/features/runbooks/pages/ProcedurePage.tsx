@@ -1,20 +1,21 @@
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
-import { Banner } from "../../../app/Banner.tsx";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { InlineCode } from "../../../app/InlineCode.tsx";
-import { Link, navigate, useHref } from "../../../app/router.tsx";
-import { incidentPath, runbooksPath, runPath } from "../../../app/routes.ts";
+import { Banner } from "../../../ui/Banner.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { InlineCode } from "../../../ui/InlineCode.tsx";
+import { Link, navigate, useHref } from "../../../lib/router.tsx";
+import { incidentPath, runbooksPath, runPath } from "../../../lib/routes.ts";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../auth/session.ts";
-import { useTargets } from "../../targets/queries.ts";
+import { useCan } from "../../../lib/session.ts";
 import { ParamField } from "../components/ParamField.tsx";
 import { PlanList } from "../components/PlanList.tsx";
 import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
 import { usePlanPreview, useRunbook, useStartRun } from "../queries.ts";
-import { paramOfField, prefillParams, ROLE_LABEL, runContext, searchOf, toParamValues } from "../runbooks.ts";
+import { paramOfField, prefillParams, ROLE_LABEL, runContext, toParamValues } from "../runbooks.ts";
 import type { FormValues } from "../runbooks.ts";
 import type { Plan, ProcedureView, RunbookView, StartRunBody } from "../types.ts";
+import { searchOf } from "../../../lib/router.tsx";
+import { useTargets } from "../../../lib/targets-query.ts";
 
 function BackLink({ search }: { search: string }) {
   return (

@@ -1,20 +1,20 @@
 import { useState } from "react";
 import type { ReactNode } from "react";
-import { Banner } from "../../../app/Banner.tsx";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { RecordLoadState } from "../../../app/RecordLoadState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { incidentPath, procedurePath, runsPath } from "../../../app/routes.ts";
+import { Banner } from "../../../ui/Banner.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, procedurePath, runsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
-import { useCan } from "../../auth/session.ts";
-import { TargetLinks } from "../../incidents/components/IncidentTable.tsx";
+import { useCan } from "../../../lib/session.ts";
 import { RunStatusBadge } from "../components/RunBadges.tsx";
 import { StepList } from "../components/StepList.tsx";
 import { useCancelRun, useContinueRun, useRun } from "../queries.ts";
 import { formatElapsed, formatParam, isActive, outcomeText, progressLabel, rerunSearch, runElapsed } from "../runbooks.ts";
 import type { RunView } from "../types.ts";
+import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 
 function BackLink() {
   return (

@@ -1,9 +1,9 @@
 import { errorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useEvents } from "../queries.ts";
-import { isStatus } from "../types.ts";
-import type { TargetEvent } from "../types.ts";
-import { StatusBadge } from "./StatusBadge.tsx";
+import { isStatus } from "../../../lib/targets.ts";
+import type { TargetEvent } from "../../../lib/targets.ts";
+import { StatusBadge } from "../../../ui/StatusBadge.tsx";
 
 function Change({ event }: { event: TargetEvent }) {
   const from = isStatus(event.from) ? event.from : null;

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { currentUptime, DASH, formatAgo, formatDuration, formatLatency, formatTimestamp } from "../../../lib/format.ts";
-import { isAlive } from "../status.ts";
-import type { Target } from "../types.ts";
+import { isAlive } from "../../../lib/target-status.ts";
+import type { Target } from "../../../lib/targets.ts";
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (

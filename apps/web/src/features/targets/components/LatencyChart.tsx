@@ -14,8 +14,8 @@ import type { TooltipContentProps } from "recharts";
 import { formatAxisTime, formatLatency, formatLatencyTick, formatTimestamp } from "../../../lib/format.ts";
 import { statusBands, timeTicks, toChartPoints } from "../samples.ts";
 import type { ChartPoint } from "../samples.ts";
-import type { SamplesResponse } from "../types.ts";
-import { StatusBadge } from "./StatusBadge.tsx";
+import type { SamplesResponse } from "../../../lib/targets.ts";
+import { StatusBadge } from "../../../ui/StatusBadge.tsx";
 
 const AXIS = { stroke: "var(--border-strong)", tick: { fill: "var(--text-3)", fontSize: 11 } } as const;
 

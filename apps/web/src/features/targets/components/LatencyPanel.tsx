@@ -4,7 +4,7 @@ import { formatDuration, formatLatency } from "../../../lib/format.ts";
 import { RANGES, useSamples } from "../queries.ts";
 import type { RangeKey } from "../queries.ts";
 import { hasSamples, sampleStats, toChartPoints } from "../samples.ts";
-import type { SamplesResponse } from "../types.ts";
+import type { SamplesResponse } from "../../../lib/targets.ts";
 
 // Recharts is the heaviest dependency; the board never needs it.
 const LatencyChart = lazy(() => import("./LatencyChart.tsx"));

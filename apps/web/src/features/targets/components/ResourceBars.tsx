@@ -1,7 +1,7 @@
 import { formatPercent } from "../../../lib/format.ts";
-import { levelOf, RESOURCE_LABELS } from "../status.ts";
-import type { ResourceKey } from "../status.ts";
-import type { Level, Resources } from "../types.ts";
+import { levelOf, RESOURCE_LABELS } from "../../../lib/target-status.ts";
+import type { ResourceKey } from "../../../lib/target-status.ts";
+import type { Level, Resources } from "../../../lib/targets.ts";
 
 const KEYS = Object.keys(RESOURCE_LABELS) as ResourceKey[];
 

@@ -1,5 +1,5 @@
-import { COUNT_ORDER, STATUS_LABEL } from "../status.ts";
-import type { StatusCounts as Counts } from "../status.ts";
+import { COUNT_ORDER, STATUS_LABEL } from "../../../lib/target-status.ts";
+import type { StatusCounts as Counts } from "../../../lib/target-status.ts";
 
 export function StatusCounts({ counts }: { counts: Counts }) {
   return (

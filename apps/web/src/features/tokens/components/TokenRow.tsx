@@ -1,8 +1,8 @@
 import { useState } from "react";
-import { ConfirmButton } from "../../../app/ConfirmButton.tsx";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatDay } from "../../../lib/format.ts";
-import { RoleChips } from "../../auth/components/RoleChips.tsx";
+import { RoleChips } from "../../../ui/RoleChips.tsx";
 import { useRevokeToken } from "../queries.ts";
 import { canRevoke, tokenState } from "../tokens.ts";
 import type { Token } from "../tokens.ts";

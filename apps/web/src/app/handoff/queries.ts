@@ -2,11 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet } from "../../lib/api.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { useRefresh } from "../postmortems/queries.ts";
 import { affectsHandoff, normalizeHandoff } from "./handoff.ts";
 import type { Handoff } from "./handoff.ts";
-
-export const handoffKey = ["handoff"] as const;
+import { handoffKey } from "../../lib/query-keys.ts";
+import { useRefresh } from "../../lib/ws.ts";
 
 export function useHandoff() {
   const refetchInterval = useRefresh();

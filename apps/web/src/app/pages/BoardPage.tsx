@@ -1,17 +1,18 @@
 import { useMemo } from "react";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../auth/session.ts";
-import { BackupsAlert } from "../../backups/components/BackupsAlert.tsx";
-import { IncidentBadge, OpenIncidentsBanner } from "../../incidents/components/OpenIncidents.tsx";
-import { openByTarget } from "../../incidents/incidents.ts";
-import { useOpenIncidents } from "../../incidents/queries.ts";
-import type { Incident } from "../../incidents/types.ts";
-import { TargetTile } from "../components/TargetTile.tsx";
-import { useMonitoring, useTargets } from "../queries.ts";
-import { countStatuses, staleAfterMs } from "../status.ts";
-import type { Target } from "../types.ts";
+import { Forbidden } from "../../ui/Forbidden.tsx";
+import { actionErrorMessage } from "../../lib/api.ts";
+import { useNow } from "../../lib/clock.ts";
+import { useCan } from "../../lib/session.ts";
+import { BackupsAlert } from "../../features/backups/components/BackupsAlert.tsx";
+import { IncidentBadge, OpenIncidentsBanner } from "../../features/incidents/components/OpenIncidents.tsx";
+import { openByTarget } from "../../features/incidents/incidents.ts";
+import { useOpenIncidents } from "../../features/incidents/queries.ts";
+import type { Incident } from "../../features/incidents/types.ts";
+import { TargetTile } from "../../features/targets/components/TargetTile.tsx";
+import { useMonitoring } from "../../features/targets/queries.ts";
+import { countStatuses, staleAfterMs } from "../../lib/target-status.ts";
+import type { Target } from "../../lib/targets.ts";
+import { useTargets } from "../../lib/targets-query.ts";
 
 function summary(targets: readonly Target[], noun: string): string {
   const c = countStatuses(targets);

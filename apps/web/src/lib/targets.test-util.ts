@@ -1,4 +1,4 @@
-import type { Healing, Restart, Target } from "./types.ts";
+import type { Healing, Restart, Target } from "./targets.ts";
 
 export function target(name: string, patch: Partial<Target> = {}): Target {
   return {

@@ -1,5 +1,5 @@
-import { STATUS_LABEL } from "../status.ts";
-import type { Status } from "../types.ts";
+import { STATUS_LABEL } from "../lib/target-status.ts";
+import type { Status } from "../lib/targets.ts";
 
 type Props = {
   status: Status;

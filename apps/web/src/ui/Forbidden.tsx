@@ -1,4 +1,4 @@
-import { Link } from "./router.tsx";
+import { Link } from "../lib/router.tsx";
 
 export function Forbidden({ action }: { action: string }) {
   return (

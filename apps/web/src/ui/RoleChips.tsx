@@ -1,4 +1,4 @@
-import { isRole, sortRoles } from "../types.ts";
+import { isRole, sortRoles } from "../lib/identity.ts";
 
 export function RoleChips({ roles, testId }: { roles: readonly string[]; testId?: string }) {
   const sorted = sortRoles(roles);

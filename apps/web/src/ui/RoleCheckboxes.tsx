@@ -1,5 +1,5 @@
-import { ROLES } from "../types.ts";
-import type { Role } from "../types.ts";
+import { ROLES } from "../lib/identity.ts";
+import type { Role } from "../lib/identity.ts";
 
 type Props = {
   value: readonly Role[];

@@ -1,5 +1,5 @@
-import { elapsedSince, formatDuration } from "../../lib/format.ts";
-import type { Level, MonitoringSettings, Resources, Status, Target } from "./types.ts";
+import { elapsedSince, formatDuration } from "./format.ts";
+import type { Level, MonitoringSettings, Resources, Status, Target } from "./targets.ts";
 
 export const STATUS_LABEL: Record<Status, string> = {
   ok: "OK",
@@ -45,7 +45,7 @@ export function statusDuration(target: Target, now: number): string | null {
 }
 
 export type ResourceKey = keyof Resources;
-export type { Level } from "./types.ts";
+export type { Level } from "./targets.ts";
 
 export const RESOURCE_LABELS: Record<ResourceKey, string> = { cpuPercent: "CPU", memoryPercent: "Memory", diskPercent: "Disk" };
 

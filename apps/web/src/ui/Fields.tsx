@@ -1,8 +1,8 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../auth/session.ts";
-import type { Permission } from "../../auth/types.ts";
+import { Forbidden } from "./Forbidden.tsx";
+import { actionErrorMessage } from "../lib/api.ts";
+import { useCan } from "../lib/session.ts";
+import type { Permission } from "../lib/identity.ts";
 
 type InputProps = {
   /** Also the test id; its error is `<id>-error`. */

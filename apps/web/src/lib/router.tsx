@@ -54,3 +54,11 @@ export function Link({ to, replace, onClick, ...rest }: LinkProps) {
   };
   return <a href={to} onClick={handle} {...rest} />;
 }
+
+/** The query string of an href ("?a=1"), or "". */
+export function searchOf(href: string): string {
+  const q = href.indexOf("?");
+  if (q === -1) return "";
+  const s = href.slice(q).split("#")[0] ?? "";
+  return s === "?" ? "" : s;
+}

@@ -1,23 +1,26 @@
+import { useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Forbidden } from "../../../app/Forbidden.tsx";
-import { QueryBody, TimeAgo } from "../../../app/QueryState.tsx";
-import { Link } from "../../../app/router.tsx";
-import { incidentPath, learningsPath, promotionPath, promotionsPath, runPath, runsPath, targetPath } from "../../../app/routes.ts";
-import { Table } from "../../../app/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
-import { formatDuration, formatTimestamp } from "../../../lib/format.ts";
-import { useCan } from "../../auth/session.ts";
-import { IncidentStatusBadge, SeverityBadge } from "../../incidents/components/IncidentBadges.tsx";
-import { incidentElapsed, sortWorstFirst } from "../../incidents/incidents.ts";
-import { LearningList } from "../../learnings/components/LearningList.tsx";
-import { PromotionDone } from "../../learnings/components/PromotionDone.tsx";
-import { RunStatusBadge } from "../../runbooks/components/RunBadges.tsx";
-import { progressLabel } from "../../runbooks/runbooks.ts";
-import { RESTART_STATUS_LABEL } from "../../targets/healing.ts";
-import { formatUtc } from "../../postmortems/postmortems.ts";
-import { countText } from "../handoff.ts";
-import type { Handoff } from "../handoff.ts";
-import { useHandoff } from "../queries.ts";
+import { Forbidden } from "../../ui/Forbidden.tsx";
+import { QueryBody, TimeAgo } from "../../ui/QueryState.tsx";
+import { Link } from "../../lib/router.tsx";
+import { incidentPath, learningsPath, promotionPath, promotionsPath, runPath, runsPath, targetPath } from "../../lib/routes.ts";
+import { Table } from "../../ui/Table.tsx";
+import { useNow } from "../../lib/clock.ts";
+import { formatDuration, formatTimestamp } from "../../lib/format.ts";
+import { useCan } from "../../lib/session.ts";
+import { IncidentStatusBadge, SeverityBadge } from "../../features/incidents/components/IncidentBadges.tsx";
+import { incidentElapsed, sortWorstFirst } from "../../features/incidents/incidents.ts";
+import { LearningList } from "../../features/learnings/components/LearningList.tsx";
+import { PromotionDone } from "../../features/learnings/components/PromotionDone.tsx";
+import { RunStatusBadge } from "../../features/runbooks/components/RunBadges.tsx";
+import { progressLabel } from "../../features/runbooks/runbooks.ts";
+import { RESTART_STATUS_LABEL } from "../../features/targets/healing.ts";
+import { formatUtc } from "../../features/postmortems/postmortems.ts";
+import { countText, tickChecklist } from "./handoff.ts";
+import type { Handoff } from "./handoff.ts";
+import { handoffKey } from "../../lib/query-keys.ts";
+import type { Promotion } from "../../features/learnings/types.ts";
+import { useHandoff } from "./queries.ts";
 
 export function HandoffPage() {
   return useCan("targets:read") ? <HandoffView /> : <Forbidden action="view the on-call handoff" />;
@@ -50,6 +53,8 @@ function restartLabel(status: string): string {
 const RESTART_HEADS = ["Target", "Attempt", "Status", "Started", "Reason"];
 
 function Body({ h, now }: { h: Handoff; now: number }) {
+  const qc = useQueryClient();
+  const tick = (p: Promotion) => qc.setQueryData<Handoff>(handoffKey, (cur) => (cur ? tickChecklist(cur, p) : cur));
   return (
     <div className="handoff-grid">
       <Card id="handoff-incidents" title="Open incidents" count={h.openIncidents.length} empty="No open incidents." link={<Link to="/incidents" className="card__link">All incidents →</Link>}>
@@ -80,7 +85,7 @@ function Body({ h, now }: { h: Handoff; now: number }) {
         <ul className="handoff-checklist">
           {h.checklist.map((p) => (
             <li key={p.id} className={p.done ? "handoff-check handoff-check--done" : "handoff-check"} data-testid={`handoff-check-${p.id}`}>
-              <PromotionDone promotion={p} label="" />
+              <PromotionDone promotion={p} label="" onDone={tick} />
               <Link to={promotionPath(p.id)}>{p.title}</Link>
               <span className="muted"> · from {p.learningId}</span>
             </li>

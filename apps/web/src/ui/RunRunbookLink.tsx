@@ -1,7 +1,7 @@
 import type { MouseEvent } from "react";
-import { Link } from "../../../app/router.tsx";
-import { runForPath } from "../../../app/routes.ts";
-import { useCan } from "../../auth/session.ts";
+import { Link } from "../lib/router.tsx";
+import { runForPath } from "../lib/routes.ts";
+import { useCan } from "../lib/session.ts";
 
 type Props = {
   agent?: string | null;
