@@ -7,6 +7,7 @@ import { startGatewayLike } from "../../../packages/core/test/fake-gateway.ts";
 import { openRuntime, type WorkerRuntime } from "../src/runtime.ts";
 import { installSchedules, startWorkers } from "../src/worker.ts";
 import { keepSchedules } from "../src/schedules.ts";
+import { runProbeShardJob } from "../src/jobs/probe-shard.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let cfg: ReturnType<typeof writeTestConfig>;
@@ -111,5 +112,22 @@ describe("watching the watcher", () => {
     expect(logs.some((l) => /schedules re-asserted: .*probe-cycle.*missing/.test(l))).toBe(true);
     gateways[0]!.setMode("ok");
     await until("agent-0 ok", () => getTarget(stack.db, "agent-0"), (t) => t.status === "ok", 8000);
+  });
+});
+
+describe("a machine too busy to start jobs on time", () => {
+  it("a late shard job is shed while the shard was probed lately, and runs when it was not: probing never starves", async () => {
+    const { rt } = runtimes[0]!;
+    // A shard index no scheduled cycle uses, so the workers running beside this test do not touch its mark.
+    const shard = 7;
+    const late = (slot: number) => ({ slot, shard, scheduledAt: Date.now() - 60_000, targets: ["agent-0"] });
+    await rt.redis.del(`${stack.prefix}:probe-shard-ran:${shard}`);
+    const first = await runProbeShardJob(rt, late(1));
+    expect(first.probed).toBe(1);
+    const second = await runProbeShardJob(rt, late(2));
+    expect(second.probed).toBe(0);
+    // Two intervals (1 s each here) later with no run of it in between, a late job runs again.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await runProbeShardJob(rt, late(3))).probed).toBe(1);
   });
 });

@@ -9,10 +9,18 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   const payload = JOBS.probeShard.payload.parse(data);
   const startedAt = Date.now();
   const intervalMs = rt.config.monitoring.healthCheck.intervalSeconds * 1000;
+  // Marks that this shard was probed lately (for two intervals): a late job is then a backlog to shed.
+  const ranKey = `${rt.env.OPS_REDIS_PREFIX}:probe-shard-ran:${payload.shard}`;
   if (startedAt - payload.scheduledAt > intervalMs * 2) {
-    // A shard this late would only report a stale picture; the next cycle covers these targets.
-    await rt.redis.incr(metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shard-dropped"));
-    return { probed: 0, events: 0 };
+    // Shed a backlog, but never starve: on a machine so busy that every job starts late, a late shard still
+    // runs when no run of it started within two intervals (dropping them all stopped probing for good).
+    const claimed = await rt.redis.set(ranKey, String(startedAt), "PX", intervalMs * 2, "NX");
+    if (claimed === null) {
+      await rt.redis.incr(metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shard-dropped"));
+      return { probed: 0, events: 0 };
+    }
+  } else {
+    await rt.redis.set(ranKey, String(startedAt), "PX", intervalMs * 2);
   }
   // A deadline, so a shard stuck on a dependency that stopped answering mid-call fails and frees its worker slot
   // (eight stuck shards would otherwise stop all probing after an outage); the next cycle probes these targets.
