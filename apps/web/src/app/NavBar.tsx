@@ -1,8 +1,8 @@
-import { RoleChips } from "../ui/RoleChips.tsx";
 import { useLogout } from "../features/auth/queries.ts";
-import { can, useSession } from "../lib/session.ts";
 import { errorMessage } from "../lib/api.ts";
 import { Link } from "../lib/router.tsx";
+import { can, useSession } from "../lib/session.ts";
+import { RoleChips } from "../ui/RoleChips.tsx";
 
 export type Section =
   | "board"

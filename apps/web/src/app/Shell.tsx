@@ -1,22 +1,22 @@
 import { useMemo } from "react";
 import type { ReactNode } from "react";
 import type { MonitoringStatus } from "@ops/contract";
-import { can, useSession } from "../lib/session.ts";
 import { LiveIndicator } from "../features/targets/components/LiveIndicator.tsx";
 import { StatusCounts } from "../features/targets/components/StatusCounts.tsx";
 import { useMonitoringStatus } from "../features/targets/queries.ts";
-import { countStatuses, documentTitle } from "../lib/target-status.ts";
 import { ApiError, errorMessage } from "../lib/api.ts";
 import { useClientNow } from "../lib/clock.ts";
 import { formatAgo, formatTimestamp } from "../lib/format.ts";
+import { Link } from "../lib/router.tsx";
+import { can, useSession } from "../lib/session.ts";
+import { countStatuses, documentTitle } from "../lib/target-status.ts";
+import { useTargets } from "../lib/targets-query.ts";
+import { useDocumentTitle } from "../lib/useDocumentTitle.ts";
 import { useLiveState } from "../lib/ws.ts";
 import { Banner } from "../ui/Banner.tsx";
 import { Logo } from "../ui/Logo.tsx";
 import { NavBar } from "./NavBar.tsx";
 import type { Section } from "./NavBar.tsx";
-import { Link } from "../lib/router.tsx";
-import { useDocumentTitle } from "../lib/useDocumentTitle.ts";
-import { useTargets } from "../lib/targets-query.ts";
 
 type Props = { pageTitle?: string; section?: Section; children: ReactNode };
 

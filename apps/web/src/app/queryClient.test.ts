@@ -1,9 +1,9 @@
 import { QueryClient } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createQueryClient } from "./queryClient.ts";
-import { ApiError } from "../lib/api.ts";
 import { confirmSessionEnded, endSession } from "../features/auth/queries.ts";
+import { ApiError } from "../lib/api.ts";
 import { authKeys } from "../lib/query-keys.ts";
+import { createQueryClient } from "./queryClient.ts";
 
 type Reply = { status: number; body?: unknown };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { target } from "./targets.test-util.ts";
 import { countStatuses, DEFAULT_MONITORING, documentTitle, isAlive, levelOf, staleAfterMs, statusDuration } from "./target-status.ts";
+import { target } from "./targets.test-util.ts";
 
 const NOW = Date.parse("2026-11-23T14:02:00.000Z");
 

@@ -1,8 +1,8 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { Forbidden } from "./Forbidden.tsx";
 import { actionErrorMessage } from "../lib/api.ts";
-import { useCan } from "../lib/session.ts";
 import type { Permission } from "../lib/identity.ts";
+import { useCan } from "../lib/session.ts";
+import { Forbidden } from "./Forbidden.tsx";
 
 type InputProps = {
   /** Also the test id; its error is `<id>-error`. */

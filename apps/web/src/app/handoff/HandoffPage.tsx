@@ -1,25 +1,25 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Forbidden } from "../../ui/Forbidden.tsx";
-import { QueryBody, TimeAgo } from "../../ui/QueryState.tsx";
-import { Link } from "../../lib/router.tsx";
-import { incidentPath, learningsPath, promotionPath, promotionsPath, runPath, runsPath, targetPath } from "../../lib/routes.ts";
-import { Table } from "../../ui/Table.tsx";
-import { useNow } from "../../lib/clock.ts";
-import { formatDuration, formatTimestamp } from "../../lib/format.ts";
-import { useCan } from "../../lib/session.ts";
 import { IncidentStatusBadge, SeverityBadge } from "../../features/incidents/components/IncidentBadges.tsx";
 import { incidentElapsed, sortWorstFirst } from "../../features/incidents/incidents.ts";
 import { LearningList } from "../../features/learnings/components/LearningList.tsx";
 import { PromotionDone } from "../../features/learnings/components/PromotionDone.tsx";
+import type { Promotion } from "../../features/learnings/types.ts";
+import { formatUtc } from "../../features/postmortems/postmortems.ts";
 import { RunStatusBadge } from "../../features/runbooks/components/RunBadges.tsx";
 import { progressLabel } from "../../features/runbooks/runbooks.ts";
 import { RESTART_STATUS_LABEL } from "../../features/targets/healing.ts";
-import { formatUtc } from "../../features/postmortems/postmortems.ts";
+import { useNow } from "../../lib/clock.ts";
+import { formatDuration, formatTimestamp } from "../../lib/format.ts";
+import { handoffKey } from "../../lib/query-keys.ts";
+import { Link } from "../../lib/router.tsx";
+import { incidentPath, learningsPath, promotionPath, promotionsPath, runPath, runsPath, targetPath } from "../../lib/routes.ts";
+import { useCan } from "../../lib/session.ts";
+import { Forbidden } from "../../ui/Forbidden.tsx";
+import { QueryBody, TimeAgo } from "../../ui/QueryState.tsx";
+import { Table } from "../../ui/Table.tsx";
 import { countText, tickChecklist } from "./handoff.ts";
 import type { Handoff } from "./handoff.ts";
-import { handoffKey } from "../../lib/query-keys.ts";
-import type { Promotion } from "../../features/learnings/types.ts";
 import { useHandoff } from "./queries.ts";
 
 export function HandoffPage() {

@@ -1,11 +1,11 @@
-import type { Frame } from "../../lib/ws.ts";
-import type { Incident } from "../../features/incidents/types.ts";
 import { normalizeIncident } from "../../features/incidents/types.ts";
+import type { Incident } from "../../features/incidents/types.ts";
 import { hasStringId, normalizeLearningSummary, normalizePromotion } from "../../features/learnings/types.ts";
 import type { LearningSummary, Promotion } from "../../features/learnings/types.ts";
 import { normalizeRunSummary } from "../../features/runbooks/types.ts";
 import type { RunSummary } from "../../features/runbooks/types.ts";
 import { hasNumericId, num, record, str, text } from "../../lib/parse.ts";
+import type { Frame } from "../../lib/ws.ts";
 
 export type HandoffRestart = { id: number; target: string; attempt: number; status: string; startedAt: string; reason: string };
 

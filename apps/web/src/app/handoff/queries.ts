@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet } from "../../lib/api.ts";
+import { handoffKey } from "../../lib/query-keys.ts";
+import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { affectsHandoff, normalizeHandoff } from "./handoff.ts";
 import type { Handoff } from "./handoff.ts";
-import { handoffKey } from "../../lib/query-keys.ts";
-import { useRefresh } from "../../lib/ws.ts";
 
 export function useHandoff() {
   const refetchInterval = useRefresh();

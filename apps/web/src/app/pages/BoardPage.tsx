@@ -1,8 +1,4 @@
 import { useMemo } from "react";
-import { Forbidden } from "../../ui/Forbidden.tsx";
-import { actionErrorMessage } from "../../lib/api.ts";
-import { useNow } from "../../lib/clock.ts";
-import { useCan } from "../../lib/session.ts";
 import { BackupsAlert } from "../../features/backups/components/BackupsAlert.tsx";
 import { IncidentBadge, OpenIncidentsBanner } from "../../features/incidents/components/OpenIncidents.tsx";
 import { openByTarget } from "../../features/incidents/incidents.ts";
@@ -10,9 +6,13 @@ import { useOpenIncidents } from "../../features/incidents/queries.ts";
 import type { Incident } from "../../features/incidents/types.ts";
 import { TargetTile } from "../../features/targets/components/TargetTile.tsx";
 import { useMonitoring } from "../../features/targets/queries.ts";
+import { actionErrorMessage } from "../../lib/api.ts";
+import { useNow } from "../../lib/clock.ts";
+import { useCan } from "../../lib/session.ts";
 import { countStatuses, staleAfterMs } from "../../lib/target-status.ts";
-import type { Target } from "../../lib/targets.ts";
 import { useTargets } from "../../lib/targets-query.ts";
+import type { Target } from "../../lib/targets.ts";
+import { Forbidden } from "../../ui/Forbidden.tsx";
 
 function summary(targets: readonly Target[], noun: string): string {
   const c = countStatuses(targets);

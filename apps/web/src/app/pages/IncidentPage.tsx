@@ -1,21 +1,21 @@
 import type { ReactNode } from "react";
-import { Forbidden } from "../../ui/Forbidden.tsx";
-import { RecordLoadState } from "../../ui/RecordLoadState.tsx";
-import { Link } from "../../lib/router.tsx";
-import { errorMessage } from "../../lib/api.ts";
-import { useNow } from "../../lib/clock.ts";
-import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../lib/format.ts";
-import { useCan } from "../../lib/session.ts";
-import { IncidentLearnings } from "../../features/learnings/components/IncidentLearnings.tsx";
-import { IncidentPostmortem } from "../../features/postmortems/components/IncidentPostmortem.tsx";
-import { IncidentRuns } from "../../features/runbooks/components/IncidentRuns.tsx";
-import { RunRunbookLink } from "../../ui/RunRunbookLink.tsx";
 import { IncidentActions } from "../../features/incidents/components/IncidentActions.tsx";
 import { IncidentStatusBadge, SeverityBadge } from "../../features/incidents/components/IncidentBadges.tsx";
 import { IncidentTimeline, NoteForm } from "../../features/incidents/components/IncidentTimeline.tsx";
 import { incidentElapsed, isResolved, mttdText, mttrVsTarget, startedFromOf } from "../../features/incidents/incidents.ts";
 import { useIncident } from "../../features/incidents/queries.ts";
 import type { Incident, TimelineEntry } from "../../features/incidents/types.ts";
+import { IncidentLearnings } from "../../features/learnings/components/IncidentLearnings.tsx";
+import { IncidentPostmortem } from "../../features/postmortems/components/IncidentPostmortem.tsx";
+import { IncidentRuns } from "../../features/runbooks/components/IncidentRuns.tsx";
+import { errorMessage } from "../../lib/api.ts";
+import { useNow } from "../../lib/clock.ts";
+import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../lib/format.ts";
+import { Link } from "../../lib/router.tsx";
+import { useCan } from "../../lib/session.ts";
+import { Forbidden } from "../../ui/Forbidden.tsx";
+import { RecordLoadState } from "../../ui/RecordLoadState.tsx";
+import { RunRunbookLink } from "../../ui/RunRunbookLink.tsx";
 import { TargetLinks } from "../../ui/TargetLinks.tsx";
 
 function BackLink() {

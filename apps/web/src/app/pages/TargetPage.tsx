@@ -1,9 +1,3 @@
-import { RecordLoadState } from "../../ui/RecordLoadState.tsx";
-import { Link, navigate, useSearchParam } from "../../lib/router.tsx";
-import { targetPath } from "../../lib/routes.ts";
-import { errorMessage } from "../../lib/api.ts";
-import { DASH } from "../../lib/format.ts";
-import { useNow } from "../../lib/clock.ts";
 import { AlertsCard } from "../../features/cases/components/AlertsCard.tsx";
 import { DiagnosesCard } from "../../features/cases/components/DiagnosesCard.tsx";
 import { ConfigCard } from "../../features/config-versions/components/ConfigCard.tsx";
@@ -11,19 +5,25 @@ import { IncidentBadge } from "../../features/incidents/components/OpenIncidents
 import { TargetIncidents } from "../../features/incidents/components/TargetIncidents.tsx";
 import { openByTarget } from "../../features/incidents/incidents.ts";
 import { useOpenIncidents } from "../../features/incidents/queries.ts";
-import { RunRunbookLink } from "../../ui/RunRunbookLink.tsx";
 import { EventTimeline } from "../../features/targets/components/EventTimeline.tsx";
 import { FactList } from "../../features/targets/components/FactList.tsx";
-import { HealingCard } from "../../features/targets/components/HealingCard.tsx";
 import { RetryButton } from "../../features/targets/components/HealingActions.tsx";
+import { HealingCard } from "../../features/targets/components/HealingCard.tsx";
 import { LadderLine } from "../../features/targets/components/LadderLine.tsx";
 import { LatencyPanel } from "../../features/targets/components/LatencyPanel.tsx";
 import { ResourceBars } from "../../features/targets/components/ResourceBars.tsx";
-import { StatusBadge } from "../../ui/StatusBadge.tsx";
+import { comingUpLabel, reasonLine } from "../../features/targets/healing.ts";
 import { isRangeKey, useMonitoring, useTarget } from "../../features/targets/queries.ts";
 import type { RangeKey } from "../../features/targets/queries.ts";
-import { comingUpLabel, reasonLine } from "../../features/targets/healing.ts";
+import { errorMessage } from "../../lib/api.ts";
+import { useNow } from "../../lib/clock.ts";
+import { DASH } from "../../lib/format.ts";
+import { Link, navigate, useSearchParam } from "../../lib/router.tsx";
+import { targetPath } from "../../lib/routes.ts";
 import { statusDuration } from "../../lib/target-status.ts";
+import { RecordLoadState } from "../../ui/RecordLoadState.tsx";
+import { RunRunbookLink } from "../../ui/RunRunbookLink.tsx";
+import { StatusBadge } from "../../ui/StatusBadge.tsx";
 
 function BackLink() {
   return (

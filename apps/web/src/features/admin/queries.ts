@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import type { Role } from "../../lib/identity.ts";
+import { authKeys } from "../../lib/query-keys.ts";
 import { replaceUser } from "./users.ts";
 import type { Invite, User } from "./users.ts";
-import { authKeys } from "../../lib/query-keys.ts";
 
 export const userKeys = {
   all: ["users"] as const,

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
-import { currentHref, navigate } from "../../lib/router.tsx";
-import { pathOf } from "../../lib/routes.ts";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import { isLoginPath, isSessionLoss, LOGIN_PATH, loginHref } from "./redirect.ts";
 import type { Me, MeResponse } from "../../lib/identity.ts";
 import { authKeys } from "../../lib/query-keys.ts";
+import { currentHref, navigate } from "../../lib/router.tsx";
+import { pathOf } from "../../lib/routes.ts";
+import { isLoginPath, isSessionLoss, LOGIN_PATH, loginHref } from "./redirect.ts";
 
 export function fetchMe(signal?: AbortSignal): Promise<MeResponse> {
   return apiGet<MeResponse>("/api/auth/me", { signal });

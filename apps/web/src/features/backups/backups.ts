@@ -1,5 +1,5 @@
-import { procedurePath } from "../../lib/routes.ts";
 import { DASH, formatAgo, formatDuration } from "../../lib/format.ts";
+import { procedurePath } from "../../lib/routes.ts";
 import type { Backup, BackupFilter, BackupStatus, BackupType, TypeStatus, VerifyResult } from "./types.ts";
 
 export const PAGE_SIZE = 100;

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import type { Alert, Case, CaseInput, Diagnosis } from "./types.ts";
 import { doctorKeys } from "../../lib/query-keys.ts";
+import type { Alert, Case, CaseInput, Diagnosis } from "./types.ts";
 
 export const caseKeys = { all: ["cases"] as const } as const;
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiGet, apiSend } from "../../lib/api.ts";
-import type { ConfigStatus, ConfigVersion, RestoreResult } from "./types.ts";
 import { configKeys } from "../../lib/query-keys.ts";
+import type { ConfigStatus, ConfigVersion, RestoreResult } from "./types.ts";
 
 const enc = encodeURIComponent;
 

@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
+import { hasNumericId } from "../../lib/parse.ts";
+import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { mergeSummary, PAGE_SIZE, proposalFromFrame, proposalsQuery, toSummary, upsertProposal } from "./governance.ts";
 import { normalizeEvent, normalizeProposal, normalizeProposalSummary, normalizeRules } from "./types.ts";
 import type { Choice, GovernanceEvent, GovernanceRules, NewProposalBody, Proposal, ProposalFilter, ProposalSummary, Verdict } from "./types.ts";
-import { hasNumericId } from "../../lib/parse.ts";
-import { useRefresh } from "../../lib/ws.ts";
 
 export type ProposalListFilter = ProposalFilter & { limit: number };
 

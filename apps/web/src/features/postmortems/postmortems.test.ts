@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api.ts";
+import { ApiError, isVersionConflict } from "../../lib/api.ts";
+import { upsertListItem } from "../../lib/lists.ts";
 import { postmortem, summary } from "./fixtures.test-util.ts";
 import { actionItemsMarkdown, addActionItem, addTimelineRow, applyDraft, budgetShare, budgetText, draftPatch, durationText, formatUtc, isDirty, isMe, isoToUtcInput, matchesPostmortemFilter, metadataMarkdown, newerVersionNotice, postmortemFromFrame, postmortemsQuery, previewSections, removeAt, replaceAt, splitList, tableCell, timelineMarkdown, toDraft, toggleIn, transitionsFrom, upsertPostmortem, utcInputToIso, validateDraft } from "./postmortems.ts";
 import { normalizePostmortem, normalizePostmortemSummary } from "./types.ts";
-import { isVersionConflict } from "../../lib/api.ts";
-import { upsertListItem } from "../../lib/lists.ts";
 
 describe("UTC times for datetime-local inputs", () => {
   it("converts ISO to an input value and back, in UTC", () => {

@@ -1,9 +1,9 @@
 import { DASH, formatPercent } from "../../lib/format.ts";
+import { upsertListItem } from "../../lib/lists.ts";
+import { hasNumericId } from "../../lib/parse.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { normalizePostmortemSummary } from "./types.ts";
 import type { ActionItem, DoraMetric, Impact, Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary, TimelineRow } from "./types.ts";
-import { upsertListItem } from "../../lib/lists.ts";
-import { hasNumericId } from "../../lib/parse.ts";
 
 export const PAGE_SIZE = 50;
 

@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
+import { hasNumericId } from "../../lib/parse.ts";
+import { postmortemsKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { postmortemsKey } from "../../lib/query-keys.ts";
 import { PAGE_SIZE, postmortemFromFrame, postmortemsQuery, upsertPostmortem } from "./postmortems.ts";
 import { normalizePostmortem, normalizePostmortemSummary } from "./types.ts";
 import type { Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary } from "./types.ts";
-import { hasNumericId } from "../../lib/parse.ts";
 
 export type PostmortemListFilter = PostmortemFilter & { limit: number };
 

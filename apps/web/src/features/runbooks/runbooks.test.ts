@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { searchOf } from "../../lib/router.tsx";
+import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
 import { compareRuns, contextLabel, decisionsFor, describeAction, expandedByDefault, filterRunbooks, flattenRunPages, formatElapsed, formatParam, matchesRunFilter, mergeRunDetail, nextBefore, outcomeText, paramOfField, prefillParams, progressLabel, rerunSearch, roleNote, runContext, runElapsed, runFromFrame, runsQuery, sortRuns, stepDuration, toParamValues, toSummary, upsertRun, upsertRunPages, warningsLabel } from "./runbooks.ts";
 import type { RunPage } from "./runbooks.ts";
-import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
 import { normalizePlan, normalizeRun, normalizeRunbook, normalizeRunSummary } from "./types.ts";
 import type { ParamSpec, RunbookView, RunSummary, RunView } from "./types.ts";
-import { searchOf } from "../../lib/router.tsx";
 
 describe("describeAction", () => {
   it.each([

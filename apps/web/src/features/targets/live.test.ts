@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { target } from "../../lib/targets.test-util.ts";
-import { applyFrame, prependEvent, toLiveFrame, upsertTargets } from "./live.ts";
 import type { TargetEvent } from "../../lib/targets.ts";
+import { applyFrame, prependEvent, toLiveFrame, upsertTargets } from "./live.ts";
 
 const list = [target("steward"), target("alpha"), target("beta")];
 

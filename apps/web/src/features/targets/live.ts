@@ -1,6 +1,6 @@
-import type { Frame } from "../../lib/ws.ts";
 import { normalizeTarget } from "../../lib/targets.ts";
 import type { EventFilter, Target, TargetEvent } from "../../lib/targets.ts";
+import type { Frame } from "../../lib/ws.ts";
 
 export type LiveFrame =
   | { type: "snapshot"; targets: Target[]; serverTime?: string }

@@ -1,9 +1,9 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { healing, target } from "../../lib/targets.test-util.ts";
-import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
-import type { Healing, Target, TargetEvent } from "../../lib/targets.ts";
 import { configKeys } from "../../lib/query-keys.ts";
+import { healing, target } from "../../lib/targets.test-util.ts";
+import type { Healing, Target, TargetEvent } from "../../lib/targets.ts";
+import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
 
 function setup() {
   const qc = new QueryClient();

@@ -2,16 +2,16 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { serverNow } from "../../lib/clock.ts";
+import { configKeys, doctorKeys } from "../../lib/query-keys.ts";
+import { DEFAULT_MONITORING } from "../../lib/target-status.ts";
+import { POLL_MS, targetsKey } from "../../lib/targets-query.ts";
+import { normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
+import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "../../lib/targets.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
+import type { MonitoringStatus } from "@ops/contract";
 import { healingChanged, restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
-import { normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
-import { DEFAULT_MONITORING } from "../../lib/target-status.ts";
-import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "../../lib/targets.ts";
-import type { MonitoringStatus } from "@ops/contract";
-import { POLL_MS, targetsKey } from "../../lib/targets-query.ts";
-import { configKeys, doctorKeys } from "../../lib/query-keys.ts";
 
 export type RangeKey = "1h" | "24h" | "7d";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hasSamples, sampleStats, statusBands, timeTicks, toChartPoints } from "./samples.ts";
 import type { SamplePoint, Status } from "../../lib/targets.ts";
+import { hasSamples, sampleStats, statusBands, timeTicks, toChartPoints } from "./samples.ts";
 
 const T0 = Date.parse("2026-11-23T13:00:00.000Z");
 const B = 60_000;

@@ -1,5 +1,5 @@
-import type { SamplePoint, SamplesResponse, Status } from "../../lib/targets.ts";
 import { isStatus } from "../../lib/targets.ts";
+import type { SamplePoint, SamplesResponse, Status } from "../../lib/targets.ts";
 
 export type ChartPoint = { ts: number; avg: number | null; max: number | null; status: Status; count: number };
 export type Band = { x1: number; x2: number; status: Status };

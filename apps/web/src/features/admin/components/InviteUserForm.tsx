@@ -1,9 +1,9 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Field } from "../../../ui/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
-import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import type { Role } from "../../../lib/identity.ts";
+import { Field } from "../../../ui/Field.tsx";
+import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { useInviteUser } from "../queries.ts";
 import { validateInvite } from "../users.ts";
 import type { Invite, InviteError } from "../users.ts";

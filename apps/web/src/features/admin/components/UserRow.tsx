@@ -1,10 +1,10 @@
 import { useState } from "react";
-import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatDay } from "../../../lib/format.ts";
+import type { Role } from "../../../lib/identity.ts";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
-import type { Role } from "../../../lib/identity.ts";
 import { useResetPassword, useUpdateUser } from "../queries.ts";
 import { sameRoles, selfRoleLocks } from "../users.ts";
 import type { User } from "../users.ts";

@@ -1,10 +1,10 @@
 import { useMemo, useState } from "react";
+import { useNow } from "../../../lib/clock.ts";
+import { can, useSession } from "../../../lib/session.ts";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { OneTimeSecret } from "../../../ui/OneTimeSecret.tsx";
 import { LoadingOrError } from "../../../ui/QueryState.tsx";
 import { ACTIONS_HEAD, Table } from "../../../ui/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
-import { can, useSession } from "../../../lib/session.ts";
 import { InviteUserForm } from "../components/InviteUserForm.tsx";
 import { UserRow } from "../components/UserRow.tsx";
 import { useUsers } from "../queries.ts";

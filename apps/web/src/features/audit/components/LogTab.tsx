@@ -3,9 +3,9 @@ import type { FormEvent, ReactNode } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
-import { isFilterEmpty } from "../audit.ts";
 import { LoadMore, LogTable } from "../../../ui/LogTable.tsx";
 import type { Column } from "../../../ui/LogTable.tsx";
+import { isFilterEmpty } from "../audit.ts";
 
 type Filter = Record<string, string>;
 

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from "react";
-import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { navigate, useSearchParam } from "../../../lib/router.tsx";
 import { useCan } from "../../../lib/session.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { AuditLogTab } from "../components/AuditLogTab.tsx";
 import { SecurityLogTab } from "../components/SecurityLogTab.tsx";
 

@@ -1,12 +1,12 @@
 import { useEffect } from "react";
 import type { ReactNode } from "react";
+import { ApiError, errorMessage } from "../../../lib/api.ts";
 import { navigate } from "../../../lib/router.tsx";
 import type { Route } from "../../../lib/routes.ts";
-import { ApiError, errorMessage } from "../../../lib/api.ts";
+import { can, SessionContext } from "../../../lib/session.ts";
 import { useLiveConnection } from "../../../lib/ws.ts";
 import { useMe } from "../queries.ts";
 import { accountHref, loginHref } from "../redirect.ts";
-import { can, SessionContext } from "../../../lib/session.ts";
 
 const MAX_TIMER_MS = 2_147_483_647;
 

@@ -1,16 +1,16 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Banner } from "../../../ui/Banner.tsx";
-import { navigate, useSearchParam } from "../../../lib/router.tsx";
 import { ApiError, errorMessage, fieldErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { formatTimestamp, formatUntil } from "../../../lib/format.ts";
+import { navigate, useSearchParam } from "../../../lib/router.tsx";
+import { useSession } from "../../../lib/session.ts";
+import { Banner } from "../../../ui/Banner.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
 import { MIN_PASSWORD_LENGTH, validatePasswordChange } from "../password.ts";
 import type { FieldError, PasswordForm } from "../password.ts";
 import { useChangePassword, useMe } from "../queries.ts";
 import { safeNext } from "../redirect.ts";
-import { useSession } from "../../../lib/session.ts";
 
 const EMPTY: PasswordForm = { currentPassword: "", newPassword: "", confirm: "" };
 

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Logo } from "../../../ui/Logo.tsx";
+import { ApiError, errorMessage } from "../../../lib/api.ts";
 import { navigate, useSearchParam } from "../../../lib/router.tsx";
 import { useDocumentTitle } from "../../../lib/useDocumentTitle.ts";
-import { ApiError, errorMessage } from "../../../lib/api.ts";
+import { Logo } from "../../../ui/Logo.tsx";
 import { useLogin, useMe } from "../queries.ts";
 import { afterLogin } from "../redirect.ts";
 

@@ -1,7 +1,7 @@
-import { Banner } from "../../../ui/Banner.tsx";
+import { useNow } from "../../../lib/clock.ts";
 import { Link } from "../../../lib/router.tsx";
 import { backupsPath } from "../../../lib/routes.ts";
-import { useNow } from "../../../lib/clock.ts";
+import { Banner } from "../../../ui/Banner.tsx";
 import { backupAlerts, TYPE_LABEL } from "../backups.ts";
 import { BANNER_POLL_MS, useBackupStatus } from "../queries.ts";
 

@@ -1,8 +1,8 @@
-import { TimeAgo } from "../../../ui/QueryState.tsx";
+import { formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { backupPath } from "../../../lib/routes.ts";
+import { TimeAgo } from "../../../ui/QueryState.tsx";
 import { Table } from "../../../ui/Table.tsx";
-import { formatTimestamp } from "../../../lib/format.ts";
 import { backupDurationMs, backupVerifyState, formatBackupDuration, formatSize } from "../backups.ts";
 import type { Backup } from "../types.ts";
 import { BackupStatusBadge, TypeBadge, VerifyBadge } from "./BackupBadges.tsx";

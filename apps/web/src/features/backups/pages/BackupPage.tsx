@@ -1,11 +1,11 @@
-import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
-import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { backupsPath } from "../../../lib/routes.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatTimestamp } from "../../../lib/format.ts";
+import { Link } from "../../../lib/router.tsx";
+import { backupsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
 import { ActionError, Allowed, Card } from "../../../ui/Fields.tsx";
+import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
+import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
 import { backupDurationMs, formatBackupDuration, formatSize, restorePath, TYPE_LABEL, verifyView } from "../backups.ts";
 import { BackupStatusBadge, TypeBadge, VerifyBadge } from "../components/BackupBadges.tsx";
 import { ManifestDetails, ManifestFiles, TextList } from "../components/ManifestView.tsx";

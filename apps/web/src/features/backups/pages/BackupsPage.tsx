@@ -1,18 +1,17 @@
 import { useMemo } from "react";
-import { QueryBody } from "../../../ui/QueryState.tsx";
-import { Link, navigate, useHref } from "../../../lib/router.tsx";
-import { backupsPath, runsPath } from "../../../lib/routes.ts";
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { useNow } from "../../../lib/clock.ts";
+import { Link, navigate, searchOf, useHref } from "../../../lib/router.tsx";
+import { backupsPath, runsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
 import { Allowed } from "../../../ui/Fields.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { RESTORE_RUNBOOK, STATUS_LABEL, TYPE_LABEL } from "../backups.ts";
 import { BackupsTable } from "../components/BackupsTable.tsx";
 import { TypeCard } from "../components/TypeCard.tsx";
 import { PAGE_POLL_MS, useBackups, useBackupStatus } from "../queries.ts";
 import { BACKUP_STATUSES, BACKUP_TYPES, isBackupStatus, isBackupType } from "../types.ts";
 import type { BackupFilter } from "../types.ts";
-import { searchOf } from "../../../lib/router.tsx";
 
 const TYPE_OPTIONS = optionsOf(BACKUP_TYPES, (t) => TYPE_LABEL[t]);
 const STATUS_OPTIONS = optionsOf(BACKUP_STATUSES, (s) => STATUS_LABEL[s]);

@@ -1,11 +1,11 @@
 import { useState } from "react";
-import { HistoryBody } from "../../../ui/QueryState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { incidentPath } from "../../../lib/routes.ts";
-import { ACTIONS_HEAD, Table, TimeCell } from "../../../ui/Table.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatUntil } from "../../../lib/format.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
+import { HistoryBody } from "../../../ui/QueryState.tsx";
+import { ACTIONS_HEAD, Table, TimeCell } from "../../../ui/Table.tsx";
 import { useAlerts, useRetryAlert } from "../queries.ts";
 import type { Alert } from "../types.ts";
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { FormEvent, ReactNode } from "react";
-import { Field } from "../../../ui/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
+import { Field } from "../../../ui/Field.tsx";
 import { formatKeywords, parseFieldPath, parseKeywords } from "../cases.ts";
 import type { CaseField } from "../cases.ts";
 import { useCreateCase, useUpdateCase } from "../queries.ts";

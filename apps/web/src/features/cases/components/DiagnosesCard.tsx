@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { HistoryBody } from "../../../ui/QueryState.tsx";
+import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { casesPath } from "../../../lib/routes.ts";
-import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
+import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { canAddCaseFrom, caseFromDiagnosis, diagnosisVerdict, formatConfidence, OUTCOME_LABEL } from "../cases.ts";
 import { useCases, useDiagnoses } from "../queries.ts";
 import type { Case, Diagnosis } from "../types.ts";

@@ -1,7 +1,7 @@
 import { useState } from "react";
+import { actionErrorMessage } from "../../../lib/api.ts";
 import { navigate, useSearchParam } from "../../../lib/router.tsx";
 import { casesPath } from "../../../lib/routes.ts";
-import { actionErrorMessage } from "../../../lib/api.ts";
 import { useCan } from "../../../lib/session.ts";
 import { emptyCase } from "../cases.ts";
 import { CaseForm } from "../components/CaseForm.tsx";

@@ -1,6 +1,6 @@
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import type { Target } from "../../../lib/targets.ts";
 import { CheckField, InputField } from "../../../ui/Fields.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { LEVEL_LABEL, MEMBER_ACTION_LABEL, METRIC_LABEL, metricUnit } from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
 import { LEVELS, MEMBER_ACTIONS, THRESHOLD_METRICS } from "../types.ts";

@@ -1,6 +1,6 @@
+import { formatTimestamp } from "../../../lib/format.ts";
 import { QueryBody } from "../../../ui/QueryState.tsx";
 import { Table } from "../../../ui/Table.tsx";
-import { formatTimestamp } from "../../../lib/format.ts";
 import { describeEvent, EVENT_LABEL } from "../governance.ts";
 import { useProposalEvents } from "../queries.ts";
 

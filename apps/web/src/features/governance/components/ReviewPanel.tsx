@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { formatTimestamp } from "../../../lib/format.ts";
+import { ActionError } from "../../../ui/Fields.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { reviewStates } from "../governance.ts";
 import { useReview } from "../queries.ts";
-import { ActionError } from "../../../ui/Fields.tsx";
 import type { Proposal, Verdict } from "../types.ts";
 
 const STATE_LABEL = { awaited: "awaited", approve: "approved", reject: "rejected" } as const;

@@ -1,6 +1,6 @@
+import { ActionError } from "../../../ui/Fields.tsx";
 import { CHOICE_LABEL } from "../governance.ts";
 import { useVote } from "../queries.ts";
-import { ActionError } from "../../../ui/Fields.tsx";
 import { CHOICES } from "../types.ts";
 import type { Proposal } from "../types.ts";
 

@@ -1,18 +1,18 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
-import { Markdown } from "../../../ui/Markdown.tsx";
+import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { Link, navigate } from "../../../lib/router.tsx";
 import { proposalPath, proposalsPath } from "../../../lib/routes.ts";
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
-import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
-import { ChangeFields } from "../components/ChangeFields.tsx";
+import { useTargets } from "../../../lib/targets-query.ts";
 import { Allowed, CheckField, InputField } from "../../../ui/Fields.tsx";
+import { Markdown } from "../../../ui/Markdown.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
+import { ChangeFields } from "../components/ChangeFields.tsx";
 import { CATEGORY_LABEL, CHANGE_KIND_LABEL, categoryForKind, draftCategory, EMPTY_DRAFT, inputOfField, proposalBody, ruleSummary, THRESHOLD_LABEL, timeoutText } from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
 import { useCreateProposal, useGovernance } from "../queries.ts";
 import { CATEGORIES, CHANGE_KINDS } from "../types.ts";
 import type { Category, ChangeKind, GovernanceRules } from "../types.ts";
-import { useTargets } from "../../../lib/targets-query.ts";
 
 const KIND_OPTIONS = optionsOf(["none", ...CHANGE_KINDS] as const, (k) => CHANGE_KIND_LABEL[k]);
 

@@ -1,12 +1,12 @@
-import { QueryBody } from "../../../ui/QueryState.tsx";
-import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
-import { proposalPath, proposalsPath } from "../../../lib/routes.ts";
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
-import { Table } from "../../../ui/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
 import { formatDay } from "../../../lib/format.ts";
+import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
+import { proposalPath, proposalsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
 import { Allowed } from "../../../ui/Fields.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { CategoryBadge, ProposalStateBadge } from "../components/ProposalBadges.tsx";
 import { countdownText, describeChange, tallyText } from "../governance.ts";
 import { EVENTS_EXPORT_HREF, useProposals } from "../queries.ts";

@@ -1,10 +1,10 @@
+import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { incidentPath } from "../../../lib/routes.ts";
-import { DASH, formatAgo, formatDuration, formatTimestamp } from "../../../lib/format.ts";
+import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { incidentElapsed, isResolved, mttrVsTarget } from "../incidents.ts";
 import type { Incident } from "../types.ts";
 import { IncidentStatusBadge, SeverityBadge } from "./IncidentBadges.tsx";
-import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 
 function Row({ inc, now }: { inc: Incident; now: number }) {
   const elapsed = incidentElapsed(inc, now);

@@ -1,11 +1,11 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Field } from "../../../ui/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
+import { useTargets } from "../../../lib/targets-query.ts";
+import { Field } from "../../../ui/Field.tsx";
 import { useCreateIncident } from "../queries.ts";
 import { SEVERITIES } from "../types.ts";
 import type { Incident, Severity } from "../types.ts";
-import { useTargets } from "../../../lib/targets-query.ts";
 
 type FieldName = "title" | "severity" | "targets" | "summary";
 type FormError = { field: FieldName | null; message: string };

@@ -1,7 +1,7 @@
-import { Link } from "../../../lib/router.tsx";
-import { incidentPath, incidentsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatDuration } from "../../../lib/format.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, incidentsPath } from "../../../lib/routes.ts";
 import { incidentElapsed, isResolved } from "../incidents.ts";
 import { useRecentIncidents } from "../queries.ts";
 import { IncidentStatusBadge, SeverityBadge } from "./IncidentBadges.tsx";

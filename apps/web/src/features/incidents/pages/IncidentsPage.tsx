@@ -1,13 +1,13 @@
 import { useMemo, useState } from "react";
 import type { KeyboardEvent } from "react";
-import { Banner } from "../../../ui/Banner.tsx";
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
-import { incidentPath, incidentsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
-import { LoadMore } from "../../../ui/LogTable.tsx";
+import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
+import { incidentPath, incidentsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
+import { Banner } from "../../../ui/Banner.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { LoadMore } from "../../../ui/LogTable.tsx";
 import { IncidentTable } from "../components/IncidentTable.tsx";
 import { NewIncidentForm } from "../components/NewIncidentForm.tsx";
 import { FILTER_LABEL, flattenPages } from "../incidents.ts";

@@ -1,6 +1,6 @@
-import { QueryBody } from "../../../ui/QueryState.tsx";
 import { Link } from "../../../lib/router.tsx";
 import { learningsPath } from "../../../lib/routes.ts";
+import { QueryBody } from "../../../ui/QueryState.tsx";
 import { useLearnings } from "../queries.ts";
 import { LearningList } from "./LearningList.tsx";
 

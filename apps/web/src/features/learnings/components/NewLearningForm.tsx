@@ -1,12 +1,12 @@
 import { useState } from "react";
-import { Field } from "../../../ui/Field.tsx";
 import { navigate } from "../../../lib/router.tsx";
-import { SelectField } from "../../../ui/SelectField.tsx";
 import { learningPath } from "../../../lib/routes.ts";
+import { Field } from "../../../ui/Field.tsx";
+import { SelectField } from "../../../ui/SelectField.tsx";
 import { EMPTY_NEW_LEARNING, newLearningBody, newLearningError, validateNewLearning } from "../learnings.ts";
 import type { NewLearningDraft, NewLearningError } from "../learnings.ts";
-import { useCreateLearning } from "../queries.ts";
 import { AREA_OPTIONS, CATEGORY_OPTIONS, PRIORITY_OPTIONS, TYPE_OPTIONS } from "../options.ts";
+import { useCreateLearning } from "../queries.ts";
 import { asLearningType, asPriority, isOneOf, LEARNING_CATEGORIES } from "../types.ts";
 
 type FieldName = NonNullable<NewLearningError["field"]>;

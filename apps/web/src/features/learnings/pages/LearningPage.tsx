@@ -1,14 +1,14 @@
 import { useState } from "react";
+import { actionErrorMessage, isVersionConflict } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, learningPath, promotionPath } from "../../../lib/routes.ts";
+import { useCan } from "../../../lib/session.ts";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { Markdown } from "../../../ui/Markdown.tsx";
 import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
 import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { incidentPath, learningPath, promotionPath } from "../../../lib/routes.ts";
 import { SelectField } from "../../../ui/SelectField.tsx";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../../lib/session.ts";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
 import { evidenceText, PROMOTION_KIND_LABEL, promotionTarget, seenText, slugs, TYPE_LABEL, words } from "../learnings.ts";
@@ -16,7 +16,6 @@ import { PRIORITY_OPTIONS, PROMOTE_OPTIONS, STATUS_OPTIONS } from "../options.ts
 import { useLearning, usePromoteLearning, useUpdateLearning } from "../queries.ts";
 import { asLearningStatus, asPriority, isOneOf, PROMOTE_TARGETS } from "../types.ts";
 import type { Learning, PromoteTarget } from "../types.ts";
-import { isVersionConflict } from "../../../lib/api.ts";
 
 export function LearningPage({ id }: { id: string }) {
   return useCan("targets:read") ? <LearningDetail id={id} /> : <Forbidden action="view learnings" />;

@@ -1,23 +1,22 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { QueryBody } from "../../../ui/QueryState.tsx";
-import { currentHref, Link, navigate, useHref } from "../../../lib/router.tsx";
+import { useNow } from "../../../lib/clock.ts";
+import { currentHref, Link, navigate, searchOf, useHref } from "../../../lib/router.tsx";
 import { incidentPath, learningPath, learningsPath, patternsPath, promotionsPath } from "../../../lib/routes.ts";
+import { useCan } from "../../../lib/session.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { LoadMore } from "../../../ui/LogTable.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import type { Option } from "../../../ui/SelectField.tsx";
 import { Table } from "../../../ui/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
-import { LoadMore } from "../../../ui/LogTable.tsx";
-import { useCan } from "../../../lib/session.ts";
 import { ImportPanel } from "../components/ImportPanel.tsx";
-import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
 import { NewLearningForm } from "../components/NewLearningForm.tsx";
 import { categoryLabel, flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, learningFilterFromSearch, seenText, withSelected, words } from "../learnings.ts";
+import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { learningsExportHref, useLearningPages } from "../queries.ts";
 import { IMPORT_KINDS, LEARNING_AREAS, LEARNING_CATEGORIES } from "../types.ts";
 import type { LearningFilter, LearningSummary } from "../types.ts";
-import { searchOf } from "../../../lib/router.tsx";
 
 const SEARCH_DEBOUNCE_MS = 300;
 

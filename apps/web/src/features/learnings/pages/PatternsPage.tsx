@@ -1,10 +1,10 @@
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { QueryBody } from "../../../ui/QueryState.tsx";
+import { useNow } from "../../../lib/clock.ts";
 import { Link } from "../../../lib/router.tsx";
 import { learningPath } from "../../../lib/routes.ts";
-import { Table } from "../../../ui/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
 import { useCan } from "../../../lib/session.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody } from "../../../ui/QueryState.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge } from "../components/LearningBadges.tsx";
 import { seenText } from "../learnings.ts";

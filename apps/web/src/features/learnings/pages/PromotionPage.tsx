@@ -1,11 +1,11 @@
+import { useNow } from "../../../lib/clock.ts";
+import { Link } from "../../../lib/router.tsx";
+import { learningPath, postmortemPath, promotionsPath } from "../../../lib/routes.ts";
+import { useCan } from "../../../lib/session.ts";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { Markdown } from "../../../ui/Markdown.tsx";
 import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
 import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { learningPath, postmortemPath, promotionsPath } from "../../../lib/routes.ts";
-import { useNow } from "../../../lib/clock.ts";
-import { useCan } from "../../../lib/session.ts";
 import { PromotionDone } from "../components/PromotionDone.tsx";
 import { evidenceText, PROMOTION_KIND_LABEL, runbookDraftId } from "../learnings.ts";
 import { usePromotion } from "../queries.ts";

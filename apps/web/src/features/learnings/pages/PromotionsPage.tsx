@@ -1,10 +1,10 @@
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
+import { useNow } from "../../../lib/clock.ts";
 import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
 import { learningPath, postmortemPath, promotionPath, promotionsPath } from "../../../lib/routes.ts";
-import { Table } from "../../../ui/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
 import { useCan } from "../../../lib/session.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { PromotionDone } from "../components/PromotionDone.tsx";
 import { PROMOTION_KIND_LABEL } from "../learnings.ts";

@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { LoadingOrError } from "../../../ui/QueryState.tsx";
+import { actionErrorMessage, ApiError } from "../../../lib/api.ts";
 import { Link, navigate } from "../../../lib/router.tsx";
 import { postmortemPath } from "../../../lib/routes.ts";
-import { actionErrorMessage, ApiError } from "../../../lib/api.ts";
 import { useCan } from "../../../lib/session.ts";
+import { LoadingOrError } from "../../../ui/QueryState.tsx";
 import { fetchPostmortems, useCreatePostmortem, usePostmortems } from "../queries.ts";
 import { PostmortemStatusBadge } from "./PostmortemBadge.tsx";
 

@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
+import { actionErrorMessage, isVersionConflict } from "../../../lib/api.ts";
+import { useNow } from "../../../lib/clock.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, learningPath, postmortemsPath } from "../../../lib/routes.ts";
+import { useCan, useSession } from "../../../lib/session.ts";
 import { Banner } from "../../../ui/Banner.tsx";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
 import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { incidentPath, learningPath, postmortemsPath } from "../../../lib/routes.ts";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useNow } from "../../../lib/clock.ts";
-import { useCan, useSession } from "../../../lib/session.ts";
 import { ImpactBox } from "../components/ImpactBox.tsx";
 import { PostmortemStatusBadge } from "../components/PostmortemBadge.tsx";
 import { PostmortemDocument } from "../components/PostmortemDocument.tsx";
@@ -17,7 +17,6 @@ import { applyDraft, draftPatch, newerVersionNotice, toDraft, transitionsFrom, v
 import type { PostmortemDraft } from "../postmortems.ts";
 import { exportHref, useFetchLatest, usePostmortem, useSavePostmortem, useTransitionPostmortem } from "../queries.ts";
 import type { Postmortem, PostmortemStatus } from "../types.ts";
-import { isVersionConflict } from "../../../lib/api.ts";
 
 const TRANSITION: Record<PostmortemStatus, { label: string; testId: string; primary: boolean }> = {
   in_review: { label: "Submit for review", testId: "pm-submit-review", primary: true },

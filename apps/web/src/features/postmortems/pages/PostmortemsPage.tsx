@@ -1,12 +1,12 @@
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
-import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
-import { incidentPath, postmortemPath, postmortemsPath } from "../../../lib/routes.ts";
-import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
-import { Table } from "../../../ui/Table.tsx";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH } from "../../../lib/format.ts";
+import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
+import { incidentPath, postmortemPath, postmortemsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
+import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
+import { Table } from "../../../ui/Table.tsx";
 import { PostmortemStatusBadge } from "../components/PostmortemBadge.tsx";
 import { STATUS_LABEL } from "../postmortems.ts";
 import { usePostmortems } from "../queries.ts";

@@ -1,8 +1,8 @@
 import { useMemo } from "react";
-import { Link } from "../../../lib/router.tsx";
-import { runPath, runsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo } from "../../../lib/format.ts";
+import { Link } from "../../../lib/router.tsx";
+import { runPath, runsPath } from "../../../lib/routes.ts";
 import { useRecentRuns } from "../queries.ts";
 import { formatElapsed, progressLabel, runElapsed, sortRuns } from "../runbooks.ts";
 import { RunStatusBadge } from "./RunBadges.tsx";

@@ -1,10 +1,10 @@
+import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { runPath } from "../../../lib/routes.ts";
-import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { formatElapsed, isActive, progressLabel, runElapsed } from "../runbooks.ts";
 import type { RunSummary } from "../types.ts";
 import { RunStatusBadge } from "./RunBadges.tsx";
-import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 
 function Row({ run, now }: { run: RunSummary; now: number }) {
   const active = isActive(run.status);

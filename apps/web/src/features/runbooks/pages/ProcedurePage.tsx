@@ -1,12 +1,13 @@
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
+import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
+import { Link, navigate, searchOf, useHref } from "../../../lib/router.tsx";
+import { incidentPath, runbooksPath, runPath } from "../../../lib/routes.ts";
+import { useCan } from "../../../lib/session.ts";
+import { useTargets } from "../../../lib/targets-query.ts";
 import { Banner } from "../../../ui/Banner.tsx";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { InlineCode } from "../../../ui/InlineCode.tsx";
-import { Link, navigate, useHref } from "../../../lib/router.tsx";
-import { incidentPath, runbooksPath, runPath } from "../../../lib/routes.ts";
-import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../../lib/session.ts";
 import { ParamField } from "../components/ParamField.tsx";
 import { PlanList } from "../components/PlanList.tsx";
 import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
@@ -14,8 +15,6 @@ import { usePlanPreview, useRunbook, useStartRun } from "../queries.ts";
 import { paramOfField, prefillParams, ROLE_LABEL, runContext, toParamValues } from "../runbooks.ts";
 import type { FormValues } from "../runbooks.ts";
 import type { Plan, ProcedureView, RunbookView, StartRunBody } from "../types.ts";
-import { searchOf } from "../../../lib/router.tsx";
-import { useTargets } from "../../../lib/targets-query.ts";
 
 function BackLink({ search }: { search: string }) {
   return (

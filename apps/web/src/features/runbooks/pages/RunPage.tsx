@@ -1,20 +1,20 @@
 import { useState } from "react";
 import type { ReactNode } from "react";
-import { Banner } from "../../../ui/Banner.tsx";
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Link } from "../../../lib/router.tsx";
-import { incidentPath, procedurePath, runsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import { Link } from "../../../lib/router.tsx";
+import { incidentPath, procedurePath, runsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
+import { Banner } from "../../../ui/Banner.tsx";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
+import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { RunStatusBadge } from "../components/RunBadges.tsx";
 import { StepList } from "../components/StepList.tsx";
 import { useCancelRun, useContinueRun, useRun } from "../queries.ts";
 import { formatElapsed, formatParam, isActive, outcomeText, progressLabel, rerunSearch, runElapsed } from "../runbooks.ts";
 import type { RunView } from "../types.ts";
-import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 
 function BackLink() {
   return (

@@ -1,17 +1,16 @@
 import { useMemo, useState } from "react";
+import { actionErrorMessage } from "../../../lib/api.ts";
+import { Link, searchOf, useHref } from "../../../lib/router.tsx";
+import { incidentPath, procedurePath, runbooksPath, runsPath, targetPath } from "../../../lib/routes.ts";
+import { useCan } from "../../../lib/session.ts";
 import { Banner } from "../../../ui/Banner.tsx";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { InlineCode } from "../../../ui/InlineCode.tsx";
-import { Link, useHref } from "../../../lib/router.tsx";
-import { incidentPath, procedurePath, runbooksPath, runsPath, targetPath } from "../../../lib/routes.ts";
-import { actionErrorMessage } from "../../../lib/api.ts";
-import { useCan } from "../../../lib/session.ts";
 import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
 import { useRunbooks } from "../queries.ts";
 import { filterRunbooks, roleNote, runContext } from "../runbooks.ts";
 import type { RunContext } from "../runbooks.ts";
 import type { RunbookView } from "../types.ts";
-import { searchOf } from "../../../lib/router.tsx";
 
 export function RunbooksPage() {
   return useCan("targets:read") ? <Catalogue /> : <Forbidden action="view runbooks" />;

@@ -1,18 +1,17 @@
 import { useMemo } from "react";
-import { Forbidden } from "../../../ui/Forbidden.tsx";
-import { Link, navigate, useHref } from "../../../lib/router.tsx";
-import { incidentPath, runbooksPath, runsPath } from "../../../lib/routes.ts";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
-import { LoadMore } from "../../../ui/LogTable.tsx";
+import { Link, navigate, searchOf, useHref } from "../../../lib/router.tsx";
+import { incidentPath, runbooksPath, runsPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
+import { useTargets } from "../../../lib/targets-query.ts";
+import { Forbidden } from "../../../ui/Forbidden.tsx";
+import { LoadMore } from "../../../ui/LogTable.tsx";
 import { RunsTable } from "../components/RunsTable.tsx";
 import { useRunbooks, useRunPages } from "../queries.ts";
 import { flattenRunPages, RUN_STATUS_LABEL, RUN_STATUS_RANK } from "../runbooks.ts";
 import { isRunStatus, RUN_STATUSES } from "../types.ts";
 import type { RunFilter } from "../types.ts";
-import { searchOf } from "../../../lib/router.tsx";
-import { useTargets } from "../../../lib/targets-query.ts";
 
 const STATUS_OPTIONS = [...RUN_STATUSES].sort((a, b) => RUN_STATUS_RANK[a] - RUN_STATUS_RANK[b]);
 

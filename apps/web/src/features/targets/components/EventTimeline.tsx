@@ -1,9 +1,9 @@
 import { errorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
-import { useEvents } from "../queries.ts";
 import { isStatus } from "../../../lib/targets.ts";
 import type { TargetEvent } from "../../../lib/targets.ts";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
+import { useEvents } from "../queries.ts";
 
 function Change({ event }: { event: TargetEvent }) {
   const from = isStatus(event.from) ? event.from : null;

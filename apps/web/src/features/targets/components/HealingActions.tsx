@@ -1,13 +1,13 @@
 import { useState } from "react";
-import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
+import type { Target } from "../../../lib/targets.ts";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RunRunbookLink } from "../../../ui/RunRunbookLink.tsx";
 import { describeHealing } from "../healing.ts";
 import { useHealingAction, useSetHealingPaused } from "../queries.ts";
 import type { HealingAction } from "../queries.ts";
-import type { Target } from "../../../lib/targets.ts";
 
 type Outcome = { ok: boolean; text: string; at: number } | null;
 

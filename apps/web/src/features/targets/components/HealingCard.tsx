@@ -1,12 +1,12 @@
 import { useState } from "react";
 import type { ReactNode } from "react";
-import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatSpan, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
+import type { HealingState, Target } from "../../../lib/targets.ts";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { crashWindowText, describeExit, doctorVerdict, formatCountdown, healingSummary, startProgress, untilNextRestart, windowSeconds } from "../healing.ts";
 import { useMonitoring, useSetHealingPaused } from "../queries.ts";
-import type { HealingState, Target } from "../../../lib/targets.ts";
 import { EscalationActions } from "./HealingActions.tsx";
 import { RestartHistory } from "./RestartHistory.tsx";
 

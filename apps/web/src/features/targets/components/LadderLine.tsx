@@ -1,6 +1,6 @@
+import type { Healing } from "../../../lib/targets.ts";
 import { describeHealing } from "../healing.ts";
 import type { ActiveHealingState } from "../healing.ts";
-import type { Healing } from "../../../lib/targets.ts";
 
 const ICON: Record<ActiveHealingState, string> = { waiting: "↻", restarting: "↻", starting: "▲", escalated: "!", paused: "‖" };
 

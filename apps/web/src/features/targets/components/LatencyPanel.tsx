@@ -1,10 +1,10 @@
 import { lazy, Suspense } from "react";
 import { errorMessage } from "../../../lib/api.ts";
 import { formatDuration, formatLatency } from "../../../lib/format.ts";
+import type { SamplesResponse } from "../../../lib/targets.ts";
 import { RANGES, useSamples } from "../queries.ts";
 import type { RangeKey } from "../queries.ts";
 import { hasSamples, sampleStats, toChartPoints } from "../samples.ts";
-import type { SamplesResponse } from "../../../lib/targets.ts";
 
 // Recharts is the heaviest dependency; the board never needs it.
 const LatencyChart = lazy(() => import("./LatencyChart.tsx"));

@@ -1,8 +1,8 @@
-import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
+import type { Restart } from "../../../lib/targets.ts";
+import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { describeAttempt } from "../healing.ts";
 import { useRestarts } from "../queries.ts";
-import type { Restart } from "../../../lib/targets.ts";
 
 function tailLines(text: string): number {
   return text.split("\n").filter((l) => l.trim() !== "").length;

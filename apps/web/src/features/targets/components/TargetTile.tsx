@@ -1,13 +1,13 @@
 import type { ReactNode } from "react";
+import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { targetPath } from "../../../lib/routes.ts";
-import { RunRunbookLink } from "../../../ui/RunRunbookLink.tsx";
-import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLatency } from "../../../lib/format.ts";
-import { comingUpLabel, currentExit, reasonLine } from "../healing.ts";
 import { isAlive, statusDuration } from "../../../lib/target-status.ts";
 import type { Target } from "../../../lib/targets.ts";
-import { LadderLine } from "./LadderLine.tsx";
+import { RunRunbookLink } from "../../../ui/RunRunbookLink.tsx";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
+import { comingUpLabel, currentExit, reasonLine } from "../healing.ts";
+import { LadderLine } from "./LadderLine.tsx";
 
 type Props = { target: Target; now: number; staleAfterMs: number; badge?: ReactNode };
 

@@ -1,12 +1,12 @@
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { Field } from "../../../ui/Field.tsx";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
-import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
-import { useSession } from "../../../lib/session.ts";
 import { sortRoles } from "../../../lib/identity.ts";
 import type { Role } from "../../../lib/identity.ts";
+import { useSession } from "../../../lib/session.ts";
+import { Field } from "../../../ui/Field.tsx";
+import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { useCreateToken } from "../queries.ts";
 import { dateInputValue, expiryFromDateInput, validateNewToken } from "../tokens.ts";
 import type { TokenFormError } from "../tokens.ts";

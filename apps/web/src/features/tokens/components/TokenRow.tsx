@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatDay } from "../../../lib/format.ts";
+import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
 import { useRevokeToken } from "../queries.ts";
 import { canRevoke, tokenState } from "../tokens.ts";

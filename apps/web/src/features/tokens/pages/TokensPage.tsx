@@ -1,9 +1,9 @@
 import { useMemo, useState } from "react";
+import { useNow } from "../../../lib/clock.ts";
+import { can, useSession } from "../../../lib/session.ts";
 import { OneTimeSecret } from "../../../ui/OneTimeSecret.tsx";
 import { LoadingOrError } from "../../../ui/QueryState.tsx";
 import { ACTIONS_HEAD, Table } from "../../../ui/Table.tsx";
-import { useNow } from "../../../lib/clock.ts";
-import { can, useSession } from "../../../lib/session.ts";
 import { CreateTokenForm } from "../components/CreateTokenForm.tsx";
 import { TokenRow } from "../components/TokenRow.tsx";
 import { useTokens } from "../queries.ts";
