@@ -1,10 +1,11 @@
 import { enqueue, schedulerTemplate } from "@ops/core";
+import { monitoringPolicy } from "@ops/domain";
 import { installBackupSchedules } from "./jobs/backups.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 
 /** Schedulers are upserted by every worker: idempotent, so several workers agree on one schedule. */
 export async function installSchedules(rt: WorkerRuntime): Promise<void> {
-  const everyMs = Math.round(rt.config.monitoring.healthCheck.intervalSeconds * 1000);
+  const everyMs = monitoringPolicy(rt.config.monitoring).intervalMs;
   await rt.queues.probes.upsertJobScheduler("probe-cycle", { every: everyMs }, schedulerTemplate("probeCycle", {}));
   await rt.queues.maintenance.upsertJobScheduler("maintenance", { every: 300_000 }, schedulerTemplate("maintenance", {}));
   // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.

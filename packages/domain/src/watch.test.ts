@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeWatch, stallLimitMs } from "./watch.ts";
+import { judgeWatch, monitoringPolicy, stallLimitMs } from "./watch.ts";
 
 const T0 = Date.parse("2026-12-05T12:00:00Z");
 const names = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
@@ -91,5 +91,19 @@ describe("judgeWatch", () => {
     const targets = names(251).map((name) => ({ name, checkedAt: T0 }));
     const w = judgeWatch({ ...base, shardSize: 250, targets, now: T0 });
     expect(w.shards.map((s) => s.targets)).toEqual([250, 1]);
+  });
+});
+
+describe("monitoringPolicy", () => {
+  it("derives every process's numbers from the config once", () => {
+    expect(monitoringPolicy({ healthCheck: { intervalSeconds: 30, timeoutMs: 15_000, shardSize: 250 }, heartbeatTimeoutSeconds: 120 })).toEqual({
+      intervalMs: 30_000,
+      timeoutMs: 15_000,
+      staleAfterMs: 60_000,
+      heartbeatTimeoutMs: 120_000,
+      shardSize: 250,
+    });
+    expect(monitoringPolicy({ healthCheck: { intervalSeconds: 2, timeoutMs: 1000, shardSize: 10 }, heartbeatTimeoutSeconds: 10 }).staleAfterMs).toBe(10_000);
+    expect(monitoringPolicy({ healthCheck: { intervalSeconds: 0.5, timeoutMs: 100, shardSize: 1 }, heartbeatTimeoutSeconds: 1.5 })).toMatchObject({ intervalMs: 500, heartbeatTimeoutMs: 1500 });
   });
 });

@@ -63,3 +63,27 @@ export function judgeWatch(input: {
     reason: `monitoring stalled: no probe results for ${which} since ${new Date(since).toISOString()} (limit ${Math.round(limitMs / 1000)} s: two intervals, at least 10 s); is a worker running and Redis reachable?`,
   };
 }
+
+/**
+ * The monitoring numbers every process derives from monitoring-config.json, derived once: the worker's
+ * schedules and deadlines, the API's stall judge and the board's "stale" tiles all read these.
+ */
+export type MonitoringPolicy = {
+  intervalMs: number;
+  timeoutMs: number;
+  /** A probe result older than this means probing is stuck: the stall limit, also a tile's "stale". */
+  staleAfterMs: number;
+  heartbeatTimeoutMs: number;
+  shardSize: number;
+};
+
+export function monitoringPolicy(m: { healthCheck: { intervalSeconds: number; timeoutMs: number; shardSize: number }; heartbeatTimeoutSeconds: number }): MonitoringPolicy {
+  const intervalMs = Math.round(m.healthCheck.intervalSeconds * 1000);
+  return {
+    intervalMs,
+    timeoutMs: m.healthCheck.timeoutMs,
+    staleAfterMs: stallLimitMs(intervalMs),
+    heartbeatTimeoutMs: Math.round(m.heartbeatTimeoutSeconds * 1000),
+    shardSize: m.healthCheck.shardSize,
+  };
+}

@@ -40,9 +40,10 @@ describe("statusDuration", () => {
 });
 
 describe("monitoring settings", () => {
-  it("a check older than three intervals is stale", () => {
-    expect(staleAfterMs(DEFAULT_MONITORING)).toBe(90_000);
-    expect(staleAfterMs({ ...DEFAULT_MONITORING, intervalSeconds: 2 })).toBe(6_000);
+  it("a check is stale by the API's policy, and nothing is stale before the API has said", () => {
+    const policy = { intervalMs: 2000, timeoutMs: 1000, staleAfterMs: 10_000, heartbeatTimeoutMs: 10_000, shardSize: 250 };
+    expect(staleAfterMs({ ...DEFAULT_MONITORING, policy })).toBe(10_000);
+    expect(staleAfterMs(DEFAULT_MONITORING)).toBe(Number.POSITIVE_INFINITY);
   });
 });
 

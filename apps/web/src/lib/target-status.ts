@@ -63,9 +63,12 @@ export const DEFAULT_MONITORING: MonitoringSettings = {
   },
 };
 
-/** A result older than three probe intervals means monitoring itself is stuck. */
+/**
+ * A result older than this means monitoring itself is stuck: the API's rule (two intervals, at least 10 s, the
+ * same as its "monitoring stalled" banner), never one of the board's own. Until the API has said, nothing is stale.
+ */
 export function staleAfterMs(settings: MonitoringSettings): number {
-  return settings.intervalSeconds * 3 * 1000;
+  return settings.policy?.staleAfterMs ?? Number.POSITIVE_INFINITY;
 }
 
 export function levelOf(value: number, level: Level): "ok" | "warning" | "critical" {

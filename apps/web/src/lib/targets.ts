@@ -123,6 +123,8 @@ export type MonitoringSettings = {
   thresholds: { cpuPercent: Level; memoryPercent: Level; diskPercent: Level; responseTimeMs: Level };
   /** The ladder's numbers, when the API tells them (older ones do not). */
   selfHealing?: { restartWindowSeconds?: number; maxRestartsInWindow?: number };
+  /** The numbers the API derives once for every process (packages/domain monitoringPolicy). */
+  policy?: { intervalMs: number; timeoutMs: number; staleAfterMs: number; heartbeatTimeoutMs: number; shardSize: number };
 };
 
 export type EventFilter = { target?: string; limit?: number };

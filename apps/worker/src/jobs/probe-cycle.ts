@@ -1,5 +1,5 @@
 import { enqueue } from "@ops/core";
-import { cycleSlot, shard, shardOffsets } from "@ops/domain";
+import { cycleSlot, monitoringPolicy, shard, shardOffsets } from "@ops/domain";
 import type { WorkerRuntime } from "../runtime.ts";
 
 /**
@@ -7,7 +7,7 @@ import type { WorkerRuntime } from "../runtime.ts";
  * (two schedulers racing, a retried job) still probes each shard once.
  */
 export async function runProbeCycle(rt: WorkerRuntime, scheduledAt: number): Promise<{ slot: number; shards: number }> {
-  const intervalMs = rt.config.monitoring.healthCheck.intervalSeconds * 1000;
+  const intervalMs = monitoringPolicy(rt.config.monitoring).intervalMs;
   const slot = cycleSlot(scheduledAt, intervalMs);
   const names = rt.config.fleet.targets.filter((t) => t.enabled).map((t) => t.name);
   const shards = shard(names, rt.config.monitoring.healthCheck.shardSize);

@@ -1,4 +1,5 @@
 import { JOBS, metricsKey, runProbeShard, withTimeout } from "@ops/core";
+import { monitoringPolicy } from "@ops/domain";
 import { publishProbeOutcome } from "./publish.ts";
 import type { WorkerRuntime } from "../runtime.ts";
 
@@ -8,7 +9,7 @@ const METRICS_KEEP = 20_000;
 export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promise<{ probed: number; events: number }> {
   const payload = JOBS.probeShard.payload.parse(data);
   const startedAt = Date.now();
-  const intervalMs = rt.config.monitoring.healthCheck.intervalSeconds * 1000;
+  const intervalMs = monitoringPolicy(rt.config.monitoring).intervalMs;
   // Marks that this shard was probed lately (for two intervals): a late job is then a backlog to shed.
   const ranKey = `${rt.env.OPS_REDIS_PREFIX}:probe-shard-ran:${payload.shard}`;
   if (startedAt - payload.scheduledAt > intervalMs * 2) {

@@ -1,4 +1,5 @@
 import { enqueue, getIncidentView, getTargetsByName, narrateOutage, recordUptimeReset, type RecordOutcome } from "@ops/core";
+import { monitoringPolicy } from "@ops/domain";
 import type { WorkerRuntime } from "../runtime.ts";
 
 /** One place where the worker tells the API processes (and through them every dashboard) what changed. */
@@ -17,7 +18,7 @@ export async function publishIncident(rt: WorkerRuntime, id: number | null): Pro
  * down or just changed. `slot` de-duplicates the ladder jobs of one cycle; a step's probe has none.
  */
 export async function publishProbeOutcome(rt: WorkerRuntime, outcome: RecordOutcome, slot: number | null): Promise<void> {
-  const intervalMs = rt.config.monitoring.healthCheck.intervalSeconds * 1000;
+  const intervalMs = monitoringPolicy(rt.config.monitoring).intervalMs;
   for (const event of outcome.events) {
     const target = outcome.updated.find((t) => t.name === event.target);
     if (event.kind === "restart" && target?.uptimeMs != null) {

@@ -1,21 +1,22 @@
 import type { OpsConfig } from "@ops/config";
 import type { MonitoringStatus } from "@ops/contract";
 import type { DbHandle } from "@ops/db";
-import { judgeWatch, type WatchState } from "@ops/domain";
+import { judgeWatch, monitoringPolicy, type WatchState } from "@ops/domain";
 
 /**
  * Is the console still probing? The newest probe result of each shard, read from PostgreSQL (so it survives
  * Redis losing everything), judged by the domain's rule. Shards follow the worker's split of fleet.json.
  */
 export async function readWatchState(db: DbHandle, config: OpsConfig, opts: { now?: number; watchingSince: number }): Promise<WatchState> {
+  const policy = monitoringPolicy(config.monitoring);
   const enabled = config.fleet.targets.filter((t) => t.enabled).map((t) => t.name);
   const rows = await db.sql<{ name: string; checkedAt: Date | null }[]>`
     SELECT name, checked_at AS "checkedAt" FROM target_state WHERE name = ANY(${enabled})`;
   const checked = new Map(rows.map((r) => [r.name, r.checkedAt ? r.checkedAt.getTime() : null]));
   return judgeWatch({
     targets: enabled.map((name) => ({ name, checkedAt: checked.get(name) ?? null })),
-    shardSize: config.monitoring.healthCheck.shardSize,
-    intervalMs: config.monitoring.healthCheck.intervalSeconds * 1000,
+    shardSize: policy.shardSize,
+    intervalMs: policy.intervalMs,
     now: opts.now ?? Date.now(),
     watchingSince: opts.watchingSince,
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { effectiveThresholds, updateThresholds, withTimeout } from "@ops/core";
+import { monitoringPolicy } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import { ThresholdValue, errorResponses } from "../../schemas.ts";
@@ -93,6 +94,9 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
             selfHealing: z
               .object({ backoffSeconds: z.array(z.number()), maxRestartsInWindow: z.number().int(), restartWindowSeconds: z.number(), escalateAfterMinutes: z.number() })
               .describe("the ladder's numbers: crashes allowed in the window before escalation, the backoff steps"),
+            policy: z
+              .object({ intervalMs: z.number(), timeoutMs: z.number(), staleAfterMs: z.number(), heartbeatTimeoutMs: z.number(), shardSize: z.number().int() })
+              .describe("the numbers every process derives from the config: a probe result older than staleAfterMs means probing is stuck (two intervals, at least 10 s)"),
           }),
         },
       },
@@ -111,6 +115,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
           restartWindowSeconds: m.selfHealing.restartWindowSeconds,
           escalateAfterMinutes: m.selfHealing.escalateAfterMinutes,
         },
+        policy: monitoringPolicy(m),
       };
     },
   );

@@ -1,4 +1,5 @@
 import { readWatchState, toMonitoringStatus, withTimeout, type MonitoringStatus } from "@ops/core";
+import { monitoringPolicy } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 
 export type WatchView = MonitoringStatus;
@@ -15,13 +16,13 @@ export class WatchMonitor {
   private running: Promise<void> | null = null;
 
   constructor(private readonly deps: Pick<ApiDeps, "db" | "config">) {
-    const limitSeconds = Math.max(2 * deps.config.monitoring.healthCheck.intervalSeconds, 10);
+    const limitSeconds = monitoringPolicy(deps.config.monitoring).staleAfterMs / 1000;
     this.view = { state: "watching", since: null, reason: "starting: no verdict yet", limitSeconds, judgedAt: null, shards: [] };
   }
 
   /** Judge now and then every `everyMs` (half an interval, between 1 and 5 s). */
   start(): void {
-    const everyMs = Math.min(5000, Math.max(1000, (this.deps.config.monitoring.healthCheck.intervalSeconds * 1000) / 2));
+    const everyMs = Math.min(5000, Math.max(1000, monitoringPolicy(this.deps.config.monitoring).intervalMs / 2));
     void this.judge();
     this.timer = setInterval(() => void this.judge(), everyMs);
     this.timer.unref();
