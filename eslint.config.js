@@ -38,6 +38,23 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters do not speak SQL: the API's routes and the worker's jobs call core's verbs and views.
+    files: ["apps/api/src/**/*.ts", "apps/worker/src/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["callee.object.object.property.name='queues'", "callee.object.object.name='queues'"].map((q) => ({
+          selector: `CallExpression[callee.property.name='add'][${q}]`,
+          message: "add jobs through enqueue() or stageJob() (packages/core): the job catalog carries their policy",
+        })),
+        ...["TaggedTemplateExpression[tag.property.name='sql']", "TaggedTemplateExpression[tag.callee.property.name='sql']", "CallExpression[callee.property.name='unsafe'][callee.object.property.name='sql']"].map((selector) => ({
+          selector,
+          message: "SQL belongs in packages/core: give the route or job a core function to call",
+        })),
+      ],
+    },
+  },
+  {
     // Only the config package reads the environment; everything else gets a parsed OpsEnv.
     files: ["apps/*/src/**/*.ts", "packages/*/src/**/*.ts"],
     ignores: ["packages/config/src/env.ts", "packages/db/src/test-db.ts", "**/*.test.ts", "apps/fleet-simulator/**", "apps/web/**"],

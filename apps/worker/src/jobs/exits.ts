@@ -1,4 +1,4 @@
-import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, withTimeout, type LastExit } from "@ops/core";
+import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, startingTargets, withTimeout, type LastExit } from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { publishIncident, publishProbeOutcome } from "./publish.ts";
 
@@ -99,8 +99,7 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
     });
   }
   loop("starting", STARTING_PROBE_MS, async () => {
-    const starting = await rt.db.sql<{ target: string }[]>`SELECT target FROM target_healing WHERE starting_since IS NOT NULL`;
-    const names = starting.map((r) => r.target).filter((n) => targets.some((t) => t.name === n));
+    const names = (await startingTargets(rt.db.sql)).filter((n) => targets.some((t) => t.name === n));
     if (names.length > 0) await publishProbeOutcome(rt, await probeNow(rt.db, rt.config, names), null);
   });
   return async () => {

@@ -1,6 +1,7 @@
 import {
   JOBS,
   enqueue,
+  escalationSummary,
   evaluateLadder,
   narrateIncident,
   narrateOutage,
@@ -82,9 +83,7 @@ export async function runDoctorJob(rt: WorkerRuntime, data: unknown) {
     await publishIncident(rt, await narrateIncident(rt.db, incidentId, "diagnosis", "doctor", `${result.outcome}: ${result.detail}`, details));
   }
   if (result.outcome !== "fixed") {
-    const [st] = await rt.db.sql<{ reason: string; escalation: string | null }[]>`
-      SELECT s.reason, h.escalation_reason AS escalation FROM target_state s LEFT JOIN target_healing h ON h.target = s.name WHERE s.name = ${name}`;
-    await alertPeople(rt, name, "escalated", `${st?.escalation ?? "escalated"} (${st?.reason ?? "down"})`, "critical", result.detail);
+    await alertPeople(rt, name, "escalated", await escalationSummary(rt.db.sql, name), "critical", result.detail);
   }
   await publishTarget(rt, name);
   return result;

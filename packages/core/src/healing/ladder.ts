@@ -332,6 +332,19 @@ export async function healingAction(h: DbHandle, ctx: RequestContext, target: st
   });
 }
 
+/** Targets whose start is still being waited for (the exit watcher probes them every 2 s). */
+export async function startingTargets(sql: postgres.Sql): Promise<string[]> {
+  const rows = await sql<{ target: string }[]>`SELECT target FROM target_healing WHERE starting_since IS NOT NULL`;
+  return rows.map((r) => r.target);
+}
+
+/** Why a target is escalated and how it looks now, in words for the alert that hands it to people. */
+export async function escalationSummary(sql: postgres.Sql, target: string): Promise<string> {
+  const [st] = await sql<{ reason: string; escalation: string | null }[]>`
+    SELECT s.reason, h.escalation_reason AS escalation FROM target_state s LEFT JOIN target_healing h ON h.target = s.name WHERE s.name = ${target}`;
+  return `${st?.escalation ?? "escalated"} (${st?.reason ?? "down"})`;
+}
+
 export async function listRestarts(h: DbHandle, filter: { target?: string | undefined; limit: number }) {
   const rows = await h.sql<
     {
