@@ -37,7 +37,9 @@ function isFree(port: number): Promise<boolean> {
 export type Proc = { name: string; child: ChildProcess; exited: Promise<number | null>; output: () => string };
 
 export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): Proc {
-  const log = createWriteStream(join(ARTIFACTS, `${name}.log`));
+  // Appended, with a header per start: a failed spec's logs are still there after the specs that follow it.
+  const log = createWriteStream(join(ARTIFACTS, `${name}.log`), { flags: "a" });
+  log.write(`\n===== ${new Date().toISOString()} ${name} started =====\n`);
   const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   for (const s of [child.stdout!, child.stderr!]) {

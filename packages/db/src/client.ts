@@ -11,11 +11,14 @@ export type Db = PostgresJsDatabase<typeof schema>;
 export type DbHandle = { db: Db; sql: postgres.Sql; close: () => Promise<void> };
 
 /**
- * Fail fast when PostgreSQL is away: a connection attempt gives up after 2 s, and reconnects are retried
- * within half a second instead of postgres.js's default backoff (3^n / 100 s, up to 20 s), which left requests
- * queued for half a minute during an outage and kept a recovered server unnoticed for 14 s.
+ * Reconnects are retried within half a second instead of postgres.js's default backoff (3^n / 100 s, up to
+ * 20 s), which left requests queued for half a minute during an outage and kept a recovered server unnoticed
+ * for 14 s. A pool's connection attempt may take up to 10 s (a machine under heavy load forks backends
+ * slowly; 2 s was suspected of starving a busy worker at start); the API's gate asks on a connection of its
+ * own that gives up after 2 s, so requests still fail fast while PostgreSQL is away.
  */
-export const PG_CONNECT_TIMEOUT_SECONDS = 2;
+export const PG_CONNECT_TIMEOUT_SECONDS = 10;
+export const PG_PROBE_CONNECT_TIMEOUT_SECONDS = 2;
 export const pgReconnectBackoff = (retries: number): number => Math.min(0.05 * retries, 0.5);
 
 export function createDb(url: string, opts: { max?: number; applicationName?: string } = {}): DbHandle {
@@ -39,5 +42,5 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
 
 /** One connection for asking "are you there?": health checks that must not queue behind a busy pool. */
 export function createPgProbe(url: string, applicationName: string): postgres.Sql {
-  return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: PG_CONNECT_TIMEOUT_SECONDS, backoff: pgReconnectBackoff, connection: { application_name: applicationName } });
+  return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: PG_PROBE_CONNECT_TIMEOUT_SECONDS, backoff: pgReconnectBackoff, connection: { application_name: applicationName } });
 }
