@@ -1,15 +1,18 @@
 /**
- * The shapes of the API's answers, as sent over JSON, for the features both the API (packages/core) and the
- * dashboard (apps/web) speak: core builds its views as these types, the web reads them. Types only: no runtime
- * code and no imports, so the web can depend on it without pulling in the server's packages.
+ * The one contract: every request, response and WebSocket-frame shape the API and the dashboard exchange,
+ * declared once as a zod schema with its inferred type under the same name. The API validates with these
+ * schemas (and generates its OpenAPI document from them), core builds its views as these types, and the
+ * dashboard imports the types and parses live frames with the same schemas. No imports but zod, so the web
+ * can depend on it without pulling in the server's packages.
  */
-export type * from "./runbooks.ts";
-export type * from "./postmortems.ts";
-export type * from "./learnings.ts";
-export type * from "./governance.ts";
-export type * from "./backups.ts";
-export type * from "./incidents.ts";
-export type * from "./tokens.ts";
-export type * from "./alerts.ts";
-export type * from "./config-versions.ts";
-export type * from "./monitoring.ts";
+export * from "./common.ts";
+export * from "./runbooks.ts";
+export * from "./postmortems.ts";
+export * from "./learnings.ts";
+export * from "./governance.ts";
+export * from "./backups.ts";
+export * from "./incidents.ts";
+export * from "./tokens.ts";
+export * from "./alerts.ts";
+export * from "./config-versions.ts";
+export * from "./monitoring.ts";

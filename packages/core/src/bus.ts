@@ -25,6 +25,13 @@ export type BusFrame =
 
 const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked", "token.revoked"]) }).loose();
 
+/**
+ * What a core verb needs to tell every dashboard about the change it just committed: the EventBus in the
+ * API and the worker, a recorder in tests. Verbs publish their own frames after their transaction commits,
+ * so the routes and jobs that call them stay one-liners.
+ */
+export type FramePublisher = { publish(frame: BusFrame): Promise<boolean> };
+
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;
 }

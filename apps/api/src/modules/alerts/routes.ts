@@ -4,7 +4,7 @@ import { z } from "zod";
 import { listAlerts, retryAlert } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { errorResponses } from "@ops/contract";
 
 const Alert = z
   .object({

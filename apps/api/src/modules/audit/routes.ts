@@ -4,7 +4,7 @@ import { z } from "zod";
 import { listAudit, listSecurityEvents } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { IdText, IsoTimestamp, errorResponses } from "../../schemas.ts";
+import { IdText, IsoTimestamp, errorResponses } from "@ops/contract";
 
 const Paging = {
   from: IsoTimestamp.optional(),

@@ -5,7 +5,7 @@ import { changeOwnPassword, login, logout } from "@ops/core";
 import { PERMISSIONS, permissionsOf } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { SESSION_COOKIE, clearSessionCookie, clientMeta, ctxOf, setSessionCookie } from "../../plugins/auth.ts";
-import { User, errorResponses } from "../../schemas.ts";
+import { User, errorResponses } from "@ops/contract";
 
 const Me = z.object({
   user: User.pick({ id: true, email: true, displayName: true, roles: true, mustChangePassword: true }),

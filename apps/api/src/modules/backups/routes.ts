@@ -6,7 +6,7 @@ import { getBackup, listBackups, stageJob, verifyBackup, writeAudit, type Backup
 import { BACKUP_ID, BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { errorResponses } from "@ops/contract";
 
 const Backup = z
   .object({

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ServiceError, configStatus, fleetTarget, getConfigVersion, requireConfigFile, restoreLastGoodConfig } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { Version, VersionText, errorResponses } from "../../schemas.ts";
+import { Version, VersionText, errorResponses } from "@ops/contract";
 
 const Validation = z
   .object({

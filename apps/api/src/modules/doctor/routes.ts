@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CaseActionShape, createCase, listCases, listDiagnoses, updateCase } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "../../schemas.ts";
+import { errorResponses } from "@ops/contract";
 
 const CaseBody = z.object({
   title: z.string().trim().min(1).max(200),

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listEvents } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
-import { IdText, StatusEvent, errorResponses } from "../../schemas.ts";
+import { IdText, StatusEvent, errorResponses } from "@ops/contract";
 
 export async function eventRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(

@@ -18,7 +18,7 @@ import {
 import { CATEGORIES, CHOICES, OUTCOMES, THRESHOLDS, THRESHOLD_METRICS } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { IdParams, IdText, ThresholdValue, errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, ThresholdValue, errorResponses } from "@ops/contract";
 
 const Change = z
   .discriminatedUnion("kind", [

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getTarget, healingAction, listRestarts, setHealingPaused } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { Target, errorResponses } from "../../schemas.ts";
+import { Target, errorResponses } from "@ops/contract";
 
 const Restart = z
   .object({

@@ -5,7 +5,7 @@ import { acknowledgeIncident, addIncidentNote, getIncident, listIncidents, openI
 import { SEVERITIES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { IdParams, IdText, errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, errorResponses } from "@ops/contract";
 
 const Incident = z
   .object({

@@ -39,7 +39,7 @@ import {
 } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { Id, IdParams, IdText, Version, errorResponses } from "../../schemas.ts";
+import { Id, IdParams, IdText, Version, errorResponses } from "@ops/contract";
 
 const Text = (max: number) => z.string().max(max);
 const TimelineRow = z.object({ at: z.iso.datetime({ offset: true }), event: Text(2000) }).strict();

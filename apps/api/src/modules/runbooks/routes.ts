@@ -16,7 +16,7 @@ import {
 import { HUMAN_DECISIONS, ParamSpec, Procedure, RUNBOOK_SEVERITIES, RUN_STATUSES, STEP_STATUSES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { IdParams, IdText, errorResponses } from "../../schemas.ts";
+import { IdParams, IdText, errorResponses } from "@ops/contract";
 
 const ProcedureView = Procedure.omit({ steps: true, parameters: true })
   .extend({

@@ -5,7 +5,7 @@ import { effectiveThresholds, updateThresholds, withTimeout } from "@ops/core";
 import { monitoringPolicy } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { ThresholdValue, errorResponses } from "../../schemas.ts";
+import { ThresholdValue, errorResponses } from "@ops/contract";
 import { WatchMonitor } from "./watch.ts";
 
 /** The console's own probes, shaped like a gateway's: liveness says the process runs, readiness checks its dependencies. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getTarget, invalid, listSamples, listTargets } from "@ops/core";
 import { isRangeProblem, resolveSampleRange } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
-import { DateText, Status, Target, errorResponses } from "../../schemas.ts";
+import { DateText, Status, Target, errorResponses } from "@ops/contract";
 
 const NameParams = z.object({ name: z.string().min(1).max(63) });
 

@@ -5,7 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from "@ops/core";
 import { ROLES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { DateText, errorResponses } from "../../schemas.ts";
+import { DateText, errorResponses } from "@ops/contract";
 
 const Token = z
   .object({

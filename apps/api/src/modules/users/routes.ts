@@ -5,7 +5,7 @@ import { createUser, listUsers, recordSecurityEvent, resetUserPassword, updateUs
 import { ROLES } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { clientMeta, ctxOf } from "../../plugins/auth.ts";
-import { User, errorResponses } from "../../schemas.ts";
+import { User, errorResponses } from "@ops/contract";
 
 const IdParams = z.object({ id: z.uuid() });
 const Roles = z.array(z.enum(ROLES)).max(ROLES.length);
