@@ -1,11 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { withTimeout } from "./timeout.ts";
-import type { IncidentView } from "./incidents/incidents.ts";
-import type { ProposalSummary } from "./governance/governance.ts";
-import type { LearningSummary } from "./learnings/learnings.ts";
-import type { PostmortemSummary } from "./postmortems/postmortems.ts";
-import type { RunSummary, StepView } from "./runbooks/runs.ts";
+import type { IncidentView, LearningSummary, PostmortemSummary, ProposalSummary, RunSummary, StepView } from "@ops/contract";
 import type { TargetView, StatusEventView } from "./targets/views.ts";
 
 /** Frames that travel the Redis bus and, unchanged, the dashboard WebSocket. */

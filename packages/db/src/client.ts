@@ -1,14 +1,17 @@
-import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import * as schema from "./schema/index.ts";
 
-export type Db = PostgresJsDatabase<typeof schema>;
 /**
- * `db` is drizzle for typed queries; `sql` is postgres.js for batch statements (jsonb_to_recordset, partitions).
- * They are separate pools because drizzle replaces the client's date and json (de)serializers with pass-throughs,
- * which would change what raw queries on a shared client send and return.
+ * One pool per process, one way to the database: postgres.js tagged statements (see docs/architecture.md,
+ * "Data access"). The drizzle schema in ./schema is the source of truth for tables, migrations and row types
+ * (`Row<typeof table>`, `columns(table)`); its query builder is not used.
  */
-export type DbHandle = { db: Db; sql: postgres.Sql; close: () => Promise<void> };
+export type DbHandle = { sql: postgres.Sql; close: () => Promise<void> };
+
+/**
+ * int8 (bigserial ids, counts, sizes) is read as a JavaScript number: every int8 we store is an id, a count or
+ * a byte size far below 2^53, and the schema declares them `mode: "number"`, so rows match `Row<T>`.
+ */
+const INT8_AS_NUMBER = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
 
 /**
  * Reconnects are retried within half a second instead of postgres.js's default backoff (3^n / 100 s, up to
@@ -28,16 +31,8 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
     connect_timeout: PG_CONNECT_TIMEOUT_SECONDS,
     backoff: pgReconnectBackoff,
   };
-  const drizzleClient = postgres(url, { ...common, max: opts.max ?? 8 });
-  const sql = postgres(url, { ...common, max: opts.max ?? 8 });
-  const db = drizzle(drizzleClient, { schema, casing: "snake_case" });
-  return {
-    db,
-    sql,
-    close: async () => {
-      await Promise.all([drizzleClient.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
-    },
-  };
+  const sql = postgres(url, { ...common, max: opts.max ?? 10, types: { int8: INT8_AS_NUMBER } });
+  return { sql, close: () => sql.end({ timeout: 5 }) };
 }
 
 /** One connection for asking "are you there?": health checks that must not queue behind a busy pool. */

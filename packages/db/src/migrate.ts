@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { createDb } from "./client.ts";
+import { drizzle } from "drizzle-orm/postgres-js";
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
 
@@ -49,16 +49,18 @@ export async function dropDatabase(url: string): Promise<void> {
 
 /** Apply the committed SQL migrations; safe to run from several processes at once (drizzle takes a lock per run). */
 export async function migrateDatabase(url: string): Promise<void> {
-  const handle = createDb(url, { max: 1, applicationName: "openclaw-ops-migrate" });
+  // One connection, so the advisory lock and the migrator's statements share a session; drizzle's migrator
+  // is the only use of drizzle at run time, on a client of its own.
+  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: "openclaw-ops-migrate" } });
   try {
-    await handle.sql`SELECT pg_advisory_lock(7262001)`;
+    await client`SELECT pg_advisory_lock(7262001)`;
     try {
-      await migrate(handle.db, { migrationsFolder: MIGRATIONS });
+      await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
     } finally {
-      await handle.sql`SELECT pg_advisory_unlock(7262001)`;
+      await client`SELECT pg_advisory_unlock(7262001)`;
     }
   } finally {
-    await handle.close();
+    await client.end({ timeout: 5 });
   }
 }
 

@@ -1,68 +1,10 @@
-import { type DbHandle, statusEvents, targetHealing, targetState, targets } from "@ops/db";
+import { columns, type DbHandle, type Row, statusEvents } from "@ops/db";
 import { bucketSizeMs, type TargetStatus } from "@ops/domain";
-import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { notFound } from "../errors.ts";
 import { toTargetView, type StatusEventView, type TargetRow, type TargetView } from "./views.ts";
 
-const targetColumns = {
-  name: targets.name,
-  displayName: targets.displayName,
-  kind: targets.kind,
-  check: targets.check,
-  baseUrl: targets.baseUrl,
-  enabled: targets.enabled,
-  config: targets.config,
-  status: targetState.status,
-  reason: targetState.reason,
-  findings: targetState.findings,
-  latencyMs: targetState.latencyMs,
-  checkedAt: targetState.checkedAt,
-  since: targetState.since,
-  version: targetState.version,
-  uptimeMs: targetState.uptimeMs,
-  uptimeAt: targetState.uptimeAt,
-  ready: targetState.ready,
-  resources: targetState.resources,
-  hPaused: targetHealing.paused,
-  hRestarts: targetHealing.restarts,
-  hEscalatedAt: targetHealing.escalatedAt,
-  hReason: targetHealing.escalationReason,
-  hNextRestartAt: targetHealing.nextRestartAt,
-  hNextAttempt: targetHealing.nextAttempt,
-  hRestartingAt: targetHealing.restartingAt,
-  hInWindow: targetHealing.restartsInWindow,
-  hMax: targetHealing.maxAttempts,
-  hDriver: targetHealing.driver,
-  hStartingSince: targetHealing.startingSince,
-  hStartDeadline: targetHealing.startDeadline,
-  hLastExit: targetHealing.lastExit,
-  dLatest: sql<TargetRow["dLatest"]>`(SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
-    FROM diagnoses d WHERE d.target = ${targets.name} ORDER BY d.id DESC LIMIT 1)`,
-};
-
-function selectTargets({ db }: DbHandle) {
-  return db
-    .select(targetColumns)
-    .from(targets)
-    .innerJoin(targetState, eq(targetState.name, targets.name))
-    .leftJoin(targetHealing, eq(targetHealing.target, targets.name));
-}
-
-export async function listTargets(h: DbHandle): Promise<TargetView[]> {
-  const rows = await selectTargets(h).where(isNull(targets.retiredAt)).orderBy(asc(targets.position), asc(targets.name));
-  return rows.map((r) => toTargetView(r as TargetRow));
-}
-
-export async function getTarget(h: DbHandle, name: string): Promise<TargetView> {
-  const rows = await selectTargets(h).where(and(eq(targets.name, name), isNull(targets.retiredAt)));
-  const row = rows[0];
-  if (!row) throw notFound(`target "${name}"`, "name");
-  return toTargetView(row as TargetRow);
-}
-
-export async function getTargetsByName(h: DbHandle, names: string[]): Promise<TargetView[]> {
-  if (names.length === 0) return [];
-  const rows = await h.sql<TargetRow[]>`
+/** A target joined with its state, its healing row and its latest diagnosis: the one select behind every target view. */
+const SELECT_TARGETS = `
     SELECT t.name, t.display_name AS "displayName", t.kind, t."check", t.base_url AS "baseUrl", t.enabled, t.config,
            s.status, s.reason, s.findings, s.latency_ms AS "latencyMs", s.checked_at AS "checkedAt", s.since, s.version,
            s.uptime_ms AS "uptimeMs", s.uptime_at AS "uptimeAt", s.ready, s.resources,
@@ -72,8 +14,22 @@ export async function getTargetsByName(h: DbHandle, names: string[]): Promise<Ta
            h.starting_since AS "hStartingSince", h.start_deadline AS "hStartDeadline", h.last_exit AS "hLastExit",
            (SELECT json_build_object('caseId', d.case_id, 'confidence', d.confidence, 'outcome', d.outcome, 'at', d.at)
               FROM diagnoses d WHERE d.target = t.name ORDER BY d.id DESC LIMIT 1) AS "dLatest"
-    FROM targets t JOIN target_state s ON s.name = t.name LEFT JOIN target_healing h ON h.target = t.name
-    WHERE t.name = ANY(${names}) ORDER BY t.position, t.name`;
+    FROM targets t JOIN target_state s ON s.name = t.name LEFT JOIN target_healing h ON h.target = t.name`;
+
+export async function listTargets(h: DbHandle): Promise<TargetView[]> {
+  const rows = await h.sql.unsafe<TargetRow[]>(`${SELECT_TARGETS} WHERE t.retired_at IS NULL ORDER BY t.position, t.name`);
+  return rows.map(toTargetView);
+}
+
+export async function getTarget(h: DbHandle, name: string): Promise<TargetView> {
+  const [row] = await h.sql.unsafe<TargetRow[]>(`${SELECT_TARGETS} WHERE t.name = $1 AND t.retired_at IS NULL`, [name]);
+  if (!row) throw notFound(`target "${name}"`, "name");
+  return toTargetView(row);
+}
+
+export async function getTargetsByName(h: DbHandle, names: string[]): Promise<TargetView[]> {
+  if (names.length === 0) return [];
+  const rows = await h.sql.unsafe<TargetRow[]>(`${SELECT_TARGETS} WHERE t.name = ANY($1) ORDER BY t.position, t.name`, [names]);
   return rows.map(toTargetView);
 }
 
@@ -102,26 +58,11 @@ export async function listSamples(h: DbHandle, name: string, from: Date, to: Dat
   return { target: name, from: from.toISOString(), to: to.toISOString(), bucketMs, points };
 }
 
-export async function listEvents(
-  { db }: DbHandle,
-  filter: { target?: string | undefined; limit: number; before?: number | undefined },
-): Promise<StatusEventView[]> {
-  const conditions = [];
-  if (filter.target) conditions.push(eq(statusEvents.target, filter.target));
-  if (filter.before) conditions.push(lt(statusEvents.id, filter.before));
-  const rows = await db
-    .select()
-    .from(statusEvents)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(statusEvents.at), desc(statusEvents.id))
-    .limit(filter.limit);
-  return rows.map((r) => ({
-    id: r.id,
-    target: r.target,
-    at: r.at.toISOString(),
-    kind: r.kind,
-    from: r.fromStatus,
-    to: r.toStatus,
-    reason: r.reason,
-  }));
+export async function listEvents(h: DbHandle, filter: { target?: string | undefined; limit: number; before?: number | undefined }): Promise<StatusEventView[]> {
+  const rows = await h.sql<Row<typeof statusEvents>[]>`
+    SELECT ${h.sql.unsafe(columns(statusEvents))} FROM status_events
+    WHERE (${filter.target ?? null}::text IS NULL OR target = ${filter.target ?? null})
+      AND (${filter.before ?? null}::bigint IS NULL OR id < ${filter.before ?? null})
+    ORDER BY at DESC, id DESC LIMIT ${filter.limit}`;
+  return rows.map((r) => ({ id: r.id, target: r.target, at: r.at.toISOString(), kind: r.kind, from: r.fromStatus, to: r.toStatus, reason: r.reason }));
 }
