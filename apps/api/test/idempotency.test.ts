@@ -61,6 +61,33 @@ describe("[IDEMPOTENCY] Idempotency-Key on creating requests", () => {
     expect(await count("second body")).toBe(1);
   });
 
+  it("an answer lost after the change committed is not a licence to run again: the retry is told it was carried out", async () => {
+    // What a process killed (or a PostgreSQL that went away) between the commit and storing the answer leaves:
+    // the change and its audit row, and a claim with no answer whose lease has lapsed.
+    const key = randomUUID();
+    const body = { title: "answer lost incident", severity: "P3" };
+    expect((await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body)).status).toBe(201);
+    await api.stack.db.sql`UPDATE idempotency_keys SET status_code = NULL, response = NULL, lease_until = now() - interval '1 second' WHERE key = ${key}`;
+    const retry = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body);
+    expect(retry.status).toBe(409);
+    expect(retry.json).toMatchObject({ code: "CONFLICT", field: "Idempotency-Key" });
+    expect(retry.json.message).toMatch(/carried out: incident\.open/);
+    expect(await count("answer lost incident")).toBe(1);
+  });
+
+  it("a lapsed claim whose request never committed is taken over: the retry runs", async () => {
+    const key = randomUUID();
+    const body = { title: "never ran incident", severity: "P3" };
+    const first = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body);
+    expect(first.status).toBe(201);
+    // The same key as a request that died before committing anything left it: no answer, no audit row.
+    await api.stack.db.sql`UPDATE idempotency_keys SET status_code = NULL, response = NULL, request_id = 'a-request-that-died', lease_until = now() - interval '1 second' WHERE key = ${key}`;
+    const retry = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    expect(await count("never ran incident")).toBe(2);
+  });
+
   it("a malformed key is a 400 naming the header, and nothing is created", async () => {
     const bad = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": "short" }, { title: "bad key incident", severity: "P3" });
     expect(bad.status).toBe(400);

@@ -16,6 +16,8 @@ const EXEMPT = new Set(["/api/auth/login", "/api/auth/logout", "/api/auth/passwo
  * Idempotency-Key on creating requests (POST): the first answer for a caller's key is kept for 24 h and
  * replayed to a retry (with Idempotent-Replayed: true), so a client that gave up and tried again creates
  * nothing twice. A 5xx answer commits nothing and releases the key. Reuse with another request is refused.
+ * If the answer could not be stored after the change committed, the request's audit row (same request id,
+ * same transaction as the change) still tells a retry that it was carried out: 409, never a second run.
  */
 export function registerIdempotency(app: FastifyInstance, deps: Pick<ApiDeps, "db">): void {
   app.decorateRequest("idempotency", null);
@@ -30,7 +32,7 @@ export function registerIdempotency(app: FastifyInstance, deps: Pick<ApiDeps, "d
     const actor = req.ctx.actor;
     const caller = `${actor.type}:${actor.id ?? actor.label}`;
     const path = req.url.split("?")[0]!;
-    const claim = await claimIdempotencyKey(deps.db.sql, { caller, key, method: req.method, path, hash: requestHash(req.method, path, req.body) });
+    const claim = await claimIdempotencyKey(deps.db.sql, { caller, key, method: req.method, path, hash: requestHash(req.method, path, req.body), requestId: req.id });
     if (claim.kind === "new") {
       req.idempotency = { caller, key };
       return;
@@ -40,6 +42,10 @@ export function registerIdempotency(app: FastifyInstance, deps: Pick<ApiDeps, "d
     }
     if (claim.kind === "in-progress") {
       throw new ServiceError("CONFLICT", "Idempotency-Key: the first request with this key is still being answered; retry in a moment", "Idempotency-Key");
+    }
+    if (claim.kind === "carried-out") {
+      const what = `${claim.action} (${claim.targetType}${claim.targetId ? ` ${claim.targetId}` : ""})`;
+      throw new ServiceError("CONFLICT", `Idempotency-Key: the first request with this key was carried out: ${what}, but its answer was lost; do not retry it, look the result up instead`, "Idempotency-Key");
     }
     return reply.code(claim.statusCode).header("idempotent-replayed", "true").send(claim.response);
   });

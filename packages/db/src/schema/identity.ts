@@ -82,6 +82,8 @@ export const auditLog = pgTable(
     index("audit_log_at_idx").on(t.at.desc()),
     index("audit_log_actor_idx").on(t.actorId, t.at.desc()),
     index("audit_log_target_idx").on(t.targetType, t.targetId),
+    // An Idempotency-Key whose answer was lost looks for its request's audit row.
+    index("audit_log_request_idx").on(t.requestId).where(sql`${t.requestId} IS NOT NULL`),
   ],
 );
 

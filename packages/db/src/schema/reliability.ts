@@ -41,6 +41,11 @@ export const idempotencyKeys = pgTable(
     path: text().notNull(),
     /** sha256 of the body: the same key with another body is refused (422). */
     requestHash: text().notNull(),
+    /**
+     * The first request's id. Its audit row carries the same id and is written in the transaction that makes
+     * the change, so a claim whose answer was never stored can still tell "carried out" from "never ran".
+     */
+    requestId: text(),
     /** null while the first request is in progress. */
     statusCode: smallint(),
     response: jsonb(),

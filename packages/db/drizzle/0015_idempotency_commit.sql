@@ -1,0 +1,2 @@
+ALTER TABLE "idempotency_keys" ADD COLUMN "request_id" text;--> statement-breakpoint
+CREATE INDEX "audit_log_request_idx" ON "audit_log" USING btree ("request_id") WHERE "audit_log"."request_id" IS NOT NULL;
