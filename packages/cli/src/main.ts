@@ -90,8 +90,7 @@ async function resetPassword(email: string): Promise<number> {
       process.stderr.write(`no user with the email ${email}\n`);
       return 1;
     }
-    const { temporaryPassword } = await resetUserPassword(db, systemContext("cli"), user.id);
-    await new EventBus(redis, null, env.OPS_REDIS_PREFIX).publish({ type: "session.revoked", userId: user.id, reason: "password reset from the CLI" });
+    const { temporaryPassword } = await resetUserPassword(db, systemContext("cli"), user.id, new EventBus(redis, null, env.OPS_REDIS_PREFIX));
     process.stdout.write(`temporary password for ${email} (shown once; to be changed at next sign-in):\n  ${temporaryPassword}\n`);
     return 0;
   } finally {

@@ -105,19 +105,6 @@ export const StatusEvent = z
   })
   .meta({ id: "StatusEvent" });
 
-export const User = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    displayName: z.string(),
-    roles: z.array(z.enum(["viewer", "oncall", "governance", "admin"])),
-    disabled: z.boolean(),
-    mustChangePassword: z.boolean(),
-    createdAt: z.string(),
-    lastLoginAt: z.string().nullable(),
-  })
-  .meta({ id: "User" });
-
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,

@@ -6,6 +6,8 @@
  * can depend on it without pulling in the server's packages.
  */
 export * from "./common.ts";
+export * from "./identity.ts";
+export { Role } from "./identity.ts"; // tokens.ts still declares its own `Role` type: this one wins
 export * from "./runbooks.ts";
 export * from "./postmortems.ts";
 export * from "./learnings.ts";

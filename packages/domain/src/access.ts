@@ -1,22 +1,7 @@
-export const ROLES = ["viewer", "oncall", "governance", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { PERMISSIONS, ROLES, type Permission, type Role } from "@ops/contract";
 
-export const PERMISSIONS = [
-  "targets:read",
-  "events:read",
-  "incidents:write",
-  "runbooks:run",
-  "healing:control",
-  "postmortems:write",
-  "proposals:write",
-  "votes:cast",
-  "tokens:create",
-  "tokens:manage-all",
-  "users:manage",
-  "config:write",
-  "audit:read",
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// The role and permission lists are the contract's: the API validates with them and the dashboard reads them.
+export { PERMISSIONS, ROLES, type Permission, type Role } from "@ops/contract";
 
 const READ: Permission[] = ["targets:read", "events:read"];
 

@@ -1,35 +1,13 @@
-export const ROLES = ["viewer", "oncall", "governance", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "@ops/contract";
 
-export type Permission =
-  | "users:manage"
-  | "tokens:create"
-  | "tokens:manage-all"
-  | "audit:read"
-  | "targets:read"
-  | "healing:control"
-  | "incidents:write"
-  | "runbooks:run"
-  | "postmortems:write"
-  | "proposals:write"
-  | "votes:cast";
+export type { Me, MeResponse, Permission, Role, SessionInfo } from "@ops/contract";
 
-export type Me = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
-  mustChangePassword: boolean;
-};
+// Every role of the contract, once (the `satisfies` refuses a missing or unknown one), as a value the
+// dashboard can iterate without loading the contract's schemas.
+const ROLE_ORDER = { viewer: 0, oncall: 1, governance: 2, admin: 3 } as const satisfies Record<Role, number>;
 
-export type SessionInfo = { idleExpiresAt: string; expiresAt: string };
-
-export type MeResponse = {
-  user: Me;
-  permissions: string[];
-  via: "session" | "token";
-  session: SessionInfo | null;
-};
+/** The roles in their canonical order. */
+export const ROLES: readonly Role[] = Object.keys(ROLE_ORDER) as Role[];
 
 export function isRole(v: unknown): v is Role {
   return typeof v === "string" && (ROLES as readonly string[]).includes(v);

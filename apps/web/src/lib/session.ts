@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { MeResponse, Permission } from "./identity.ts";
+import type { MeResponse, Permission } from "@ops/contract";
 
 export const SessionContext = createContext<MeResponse | null>(null);
 

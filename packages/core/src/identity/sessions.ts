@@ -1,7 +1,9 @@
-import type { DbHandle } from "@ops/db";
+import { columns, sessions, users, type DbHandle, type Row } from "@ops/db";
 import { normalizeEmail, passwordProblem, permissionsOf, rateDecision, sessionState, shouldTouchSession, type Permission, type Role, type SessionPolicy } from "@ops/domain";
+import type { LoginBody, PasswordChangeBody } from "@ops/contract";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, invalid } from "../errors.ts";
 import { recordSecurityEvent, writeAudit } from "./audit.ts";
 import type { RequestContext } from "./context.ts";
@@ -47,7 +49,7 @@ export async function login(
   h: DbHandle,
   redis: Redis,
   keyPrefix: string,
-  input: { email: string; password: string },
+  input: LoginBody,
   meta: ClientMeta,
   limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
 ): Promise<{ token: string; user: UserView }> {
@@ -67,8 +69,8 @@ export async function login(
       throw new ServiceError("RATE_LIMITED", `too many failed attempts; try again in ${minutes(d.retryAfterMs)} minutes`);
     }
   }
-  const rows = await h.sql.unsafe<(UserRow & { passwordHash: string })[]>(
-    `SELECT ${userColumns()}, password_hash AS "passwordHash" FROM users WHERE lower(email) = $1`,
+  const rows = await h.sql.unsafe<(UserRow & Pick<Row<typeof users>, "passwordHash">)[]>(
+    `SELECT ${userColumns()}, ${columns(users, { only: ["passwordHash"] })} FROM users WHERE lower(email) = $1`,
     [email],
   );
   const row = rows[0];
@@ -96,7 +98,7 @@ export type SessionIdentity = {
   expiresAt: Date;
 };
 
-type SessionRow = UserRow & { tokenHash: string; sessionCreatedAt: Date; lastSeenAt: Date; revokedAt: Date | null };
+type SessionRow = UserRow & Pick<Row<typeof sessions>, "tokenHash" | "lastSeenAt" | "revokedAt"> & { sessionCreatedAt: Date };
 
 /** Resolve a session cookie; null when missing, revoked, expired, idle, or its user is disabled. */
 export async function resolveSession(
@@ -109,8 +111,7 @@ export async function resolveSession(
   if (!token.startsWith(SESSION_PREFIX) || token.length > 200) return null;
   const tokenHash = hashSecret(token);
   const rows = await h.sql.unsafe<SessionRow[]>(
-    `SELECT ${userColumns("u")},
-            s.token_hash AS "tokenHash", s.created_at AS "sessionCreatedAt", s.last_seen_at AS "lastSeenAt", s.revoked_at AS "revokedAt"
+    `SELECT ${userColumns("u")}, ${columns(sessions, { alias: "s", only: ["tokenHash", "lastSeenAt", "revokedAt"] })}, s.created_at AS "sessionCreatedAt"
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
     [tokenHash],
   );
@@ -138,18 +139,20 @@ export async function logout(h: DbHandle, token: string): Promise<void> {
 }
 
 /**
- * Change one's own password: every session of the user ends, and the caller gets a fresh one,
- * so this browser stays signed in while any stolen session dies.
+ * Change one's own password: every session of the user ends (every API process is told, so their live
+ * sockets close), and the caller gets a fresh one, so this browser stays signed in while any stolen session dies.
  */
 export async function changeOwnPassword(
   h: DbHandle,
   ctx: RequestContext,
-  input: { currentPassword: string; newPassword: string },
+  input: PasswordChangeBody,
   meta: ClientMeta,
+  bus: FramePublisher,
 ): Promise<{ token: string }> {
   if (ctx.actor.type !== "user") throw new ServiceError("FORBIDDEN", "only a signed-in person can change a password (not an API token)");
   const userId = ctx.actor.id;
-  const [row] = await h.sql<{ email: string; passwordHash: string }[]>`SELECT email, password_hash AS "passwordHash" FROM users WHERE id = ${userId}`;
+  const [row] = await h.sql<Pick<Row<typeof users>, "email" | "passwordHash">[]>`
+    SELECT ${h.sql.unsafe(columns(users, { only: ["email", "passwordHash"] }))} FROM users WHERE id = ${userId}`;
   if (!row) throw new ServiceError("UNAUTHENTICATED", "your account no longer exists");
   if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
     throw new ServiceError("UNAUTHENTICATED", "currentPassword: the current password is wrong", "currentPassword");
@@ -158,11 +161,13 @@ export async function changeOwnPassword(
   if (problem) throw invalid("newPassword", problem);
   if (input.newPassword === input.currentPassword) throw invalid("newPassword", "must differ from the current password");
   const passwordHash = await hashPassword(input.newPassword);
-  return h.sql.begin(async (tx) => {
+  const token = await h.sql.begin(async (tx) => {
     await tx`UPDATE users SET password_hash = ${passwordHash}, must_change_password = false, password_changed_at = now(), updated_at = now() WHERE id = ${userId}`;
     await revokeUserSessions(tx, userId);
-    const token = await createSession(tx, userId, meta);
+    const t = await createSession(tx, userId, meta);
     await writeAudit(tx, ctx, { action: "auth.password.change", targetType: "user", targetId: userId, after: { passwordChanged: true } });
-    return { token };
+    return t;
   });
+  await bus.publish({ type: "session.revoked", userId, reason: "password changed" });
+  return { token };
 }

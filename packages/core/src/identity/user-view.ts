@@ -1,32 +1,16 @@
-import type { Role } from "@ops/domain";
+import type { UserView } from "@ops/contract";
+import { columns, users, type Row } from "@ops/db";
 
-// A user as read from the users table, and as the API shows it: both users.ts and sessions.ts read users.
-export type UserView = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-};
+export type { UserView } from "@ops/contract";
 
-export type UserRow = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
-  disabledAt: Date | null;
-  mustChangePassword: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-};
+// A user as read from the users table (without its secrets), and as the API shows it: both users.ts and
+// sessions.ts read users.
+const USER_KEYS = ["id", "email", "displayName", "roles", "disabledAt", "mustChangePassword", "createdAt", "lastLoginAt"] as const;
 
-export function userColumns(alias = ""): string {
-  const a = alias ? `${alias}.` : "";
-  return `${a}id, ${a}email, ${a}display_name AS "displayName", ${a}roles, ${a}disabled_at AS "disabledAt",
-    ${a}must_change_password AS "mustChangePassword", ${a}created_at AS "createdAt", ${a}last_login_at AS "lastLoginAt"`;
+export type UserRow = Pick<Row<typeof users>, (typeof USER_KEYS)[number]>;
+
+export function userColumns(alias?: string): string {
+  return columns(users, { alias, only: USER_KEYS });
 }
 
 export function toUserView(r: UserRow): UserView {

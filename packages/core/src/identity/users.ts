@@ -1,8 +1,9 @@
 import { normalizeEmail, passwordProblem, type Role } from "@ops/domain";
 import type { DbHandle } from "@ops/db";
 import type { TransactionSql } from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, invalid, notFound } from "../errors.ts";
-import { writeAudit } from "./audit.ts";
+import { recordSecurityEvent, writeAudit } from "./audit.ts";
 import { requirePermission, type RequestContext } from "./context.ts";
 import { hashPassword, temporaryPassword } from "./secrets.ts";
 import { revokeUserSessions } from "./sessions.ts";
@@ -54,15 +55,21 @@ async function activeAdminsBesides(tx: TransactionSql, id: string): Promise<numb
   return r?.n ?? 0;
 }
 
+/** A user's sessions ended by an admin's hand: recorded in the security log, in the transaction that ended them. */
+async function sessionsEnded(tx: TransactionSql, ctx: RequestContext, userId: string, reason: string, route: string | null): Promise<void> {
+  await recordSecurityEvent(tx, { kind: "session.revoked", actorId: userId, ip: ctx.ip, userAgent: ctx.userAgent, route, detail: reason });
+}
+
 export type UpdateUserInput = { displayName?: string | undefined; roles?: Role[] | undefined; disabled?: boolean | undefined };
 
 /**
- * Change a user's name, roles or disabled flag. Losing a role or being disabled ends every session at once;
- * the last active admin cannot be demoted or disabled, and nobody can lock themselves out.
+ * Change a user's name, roles or disabled flag. Losing a role or being disabled ends every session at once
+ * (recorded in the security log, and told to every API process so the user's live sockets close); the last
+ * active admin cannot be demoted or disabled, and nobody can lock themselves out.
  */
-export async function updateUser(h: DbHandle, ctx: RequestContext, id: string, patch: UpdateUserInput) {
+export async function updateUser(h: DbHandle, ctx: RequestContext, id: string, patch: UpdateUserInput, bus: FramePublisher): Promise<{ user: UserView }> {
   requirePermission(ctx, "users:manage");
-  return h.sql.begin(async (tx) => {
+  const out = await h.sql.begin(async (tx) => {
     const before = await lockUser(tx, id);
     const roles = patch.roles ? uniqueRoles(patch.roles) : before.roles;
     const disabled = patch.disabled ?? before.disabledAt !== null;
@@ -83,22 +90,32 @@ export async function updateUser(h: DbHandle, ctx: RequestContext, id: string, p
     const lostRole = before.roles.some((r) => !roles.includes(r));
     const revoked = lostRole || (disabled && before.disabledAt === null) ? await revokeUserSessions(tx, id) : 0;
     await writeAudit(tx, ctx, { action: "user.update", targetType: "user", targetId: id, before: toUserView(before), after });
-    return { user: after, sessionsEnded: revoked > 0 || lostRole || disabled };
+    const ended = revoked > 0 || lostRole || disabled ? (after.disabled ? "user disabled" : "roles changed") : null;
+    if (ended) await sessionsEnded(tx, ctx, id, ended, "PATCH /api/users/:id");
+    return { user: after, ended };
   });
+  if (out.ended) await bus.publish({ type: "session.revoked", userId: id, reason: out.ended });
+  return { user: out.user };
 }
 
-/** Admin reset: a new temporary password, shown once; every session of the user ends. */
-export async function resetUserPassword(h: DbHandle, ctx: RequestContext, id: string) {
+/**
+ * Admin reset: a new temporary password, shown once; every session of the user ends (recorded in the
+ * security log, and told to every API process). The CLI resets as a system actor, outside any HTTP route.
+ */
+export async function resetUserPassword(h: DbHandle, ctx: RequestContext, id: string, bus: FramePublisher): Promise<{ temporaryPassword: string }> {
   requirePermission(ctx, "users:manage");
   const secret = temporaryPassword();
   const passwordHash = await hashPassword(secret);
-  return h.sql.begin(async (tx) => {
+  const reason = ctx.actor.type === "system" ? `password reset from the ${ctx.actor.label}` : "password reset by an admin";
+  await h.sql.begin(async (tx) => {
     await lockUser(tx, id);
     await tx`UPDATE users SET password_hash = ${passwordHash}, must_change_password = true, password_changed_at = now(), updated_at = now() WHERE id = ${id}`;
     await revokeUserSessions(tx, id);
     await writeAudit(tx, ctx, { action: "user.password.reset", targetType: "user", targetId: id, after: { mustChangePassword: true } });
-    return { temporaryPassword: secret };
+    await sessionsEnded(tx, ctx, id, reason, ctx.actor.type === "system" ? null : "POST /api/users/:id/reset-password");
   });
+  await bus.publish({ type: "session.revoked", userId: id, reason });
+  return { temporaryPassword: secret };
 }
 
 /** The first admin: from OPS_ADMIN_EMAIL/OPS_ADMIN_PASSWORD, or admin@localhost with a generated password on an empty database. */

@@ -2,17 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { changeOwnPassword, login, logout } from "@ops/core";
-import { PERMISSIONS, permissionsOf } from "@ops/domain";
+import { permissionsOf } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { SESSION_COOKIE, clearSessionCookie, clientMeta, ctxOf, setSessionCookie } from "../../plugins/auth.ts";
-import { User, errorResponses } from "@ops/contract";
-
-const Me = z.object({
-  user: User.pick({ id: true, email: true, displayName: true, roles: true, mustChangePassword: true }),
-  permissions: z.array(z.enum(PERMISSIONS)),
-  via: z.enum(["session", "token"]),
-  session: z.object({ idleExpiresAt: z.string(), expiresAt: z.string() }).nullable(),
-});
+import { LoginBody, MeResponse, PasswordChangeBody, UserResponse, errorResponses } from "@ops/contract";
 
 export async function authRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -25,8 +18,8 @@ export async function authRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Sign in with email and password; sets the session cookie",
-        body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
-        response: { 200: z.object({ user: User }), ...errorResponses },
+        body: LoginBody,
+        response: { 200: UserResponse, ...errorResponses },
       },
     },
     async (req, reply) => {
@@ -49,7 +42,7 @@ export async function authRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
 
   r.get(
     "/api/auth/me",
-    { config: { auth: "authenticated" }, schema: { tags: ["auth"], summary: "The caller, their roles and permissions", response: { 200: Me, ...errorResponses } } },
+    { config: { auth: "authenticated" }, schema: { tags: ["auth"], summary: "The caller, their roles and permissions", response: { 200: MeResponse, ...errorResponses } } },
     async (req) => {
       const ctx = ctxOf(req);
       if (req.session) {
@@ -78,14 +71,12 @@ export async function authRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Change your password: every other session ends, this one is renewed",
-        body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+        body: PasswordChangeBody,
         response: { 204: z.null(), ...errorResponses },
       },
     },
     async (req, reply) => {
-      const ctx = ctxOf(req);
-      const { token } = await changeOwnPassword(deps.db, ctx, req.body, clientMeta(req));
-      if (ctx.actor.type === "user") await deps.bus.publish({ type: "session.revoked", userId: ctx.actor.id, reason: "password changed" });
+      const { token } = await changeOwnPassword(deps.db, ctxOf(req), req.body, clientMeta(req), deps.bus);
       setSessionCookie(reply, req, token, maxAge);
       return reply.code(204).send(null);
     },

@@ -1,8 +1,8 @@
+import type { UserView } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { replaceUser, sameRoles, selfRoleLocks, sortUsers, validateInvite } from "./users.ts";
-import type { User } from "./users.ts";
 
-const user = (over: Partial<User>): User => ({
+const user = (over: Partial<UserView>): UserView => ({
   id: "u1",
   email: "a@example.com",
   displayName: "A",

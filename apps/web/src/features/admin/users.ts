@@ -1,23 +1,11 @@
-import type { Role } from "../../lib/identity.ts";
+import type { InviteUserBody, Role, UserView } from "@ops/contract";
 
-export type User = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-};
-
-export type Invite = { email: string; displayName: string; roles: Role[] };
-export type InviteError = { field: keyof Invite; message: string };
+export type InviteError = { field: keyof InviteUserBody; message: string };
 
 // Deliberately loose: the server decides; this only catches typos before the round trip.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function validateInvite(invite: Invite): InviteError | null {
+export function validateInvite(invite: InviteUserBody): InviteError | null {
   if (!EMAIL.test(invite.email.trim())) return { field: "email", message: "Enter a valid email address." };
   if (invite.displayName.trim() === "") return { field: "displayName", message: "Enter a display name." };
   if (invite.roles.length === 0) return { field: "roles", message: "Pick at least one role." };
@@ -25,16 +13,16 @@ export function validateInvite(invite: Invite): InviteError | null {
 }
 
 /** Active users first, then by email; disabled accounts sink to the bottom. */
-export function sortUsers(users: readonly User[]): User[] {
+export function sortUsers(users: readonly UserView[]): UserView[] {
   return [...users].sort((a, b) => Number(a.disabled) - Number(b.disabled) || a.email.localeCompare(b.email));
 }
 
-export function replaceUser(users: User[] | undefined, user: User): User[] | undefined {
+export function replaceUser(users: UserView[] | undefined, user: UserView): UserView[] | undefined {
   return users?.map((u) => (u.id === user.id ? user : u));
 }
 
 /** Checkboxes an admin may not untick on their own row (the server refuses it anyway). */
-export function selfRoleLocks(selfId: string, user: User): Partial<Record<Role, string>> {
+export function selfRoleLocks(selfId: string, user: UserView): Partial<Record<Role, string>> {
   if (user.id !== selfId || !user.roles.includes("admin")) return {};
   return { admin: "You cannot remove your own admin role" };
 }

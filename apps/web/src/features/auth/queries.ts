@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
+import type { LoginBody, MeResponse, PasswordChangeBody, UserResponse } from "@ops/contract";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import type { Me, MeResponse } from "../../lib/identity.ts";
 import { authKeys } from "../../lib/query-keys.ts";
 import { currentHref, navigate } from "../../lib/router.tsx";
 import { pathOf } from "../../lib/routes.ts";
@@ -59,13 +59,11 @@ export async function confirmSessionEnded(qc: QueryClient, stillSignedIn: () => 
   }
 }
 
-export type Credentials = { email: string; password: string };
-
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: Credentials) => {
-      await apiSend<{ user: Me }>("POST", "/api/auth/login", body);
+    mutationFn: async (body: LoginBody) => {
+      await apiSend<UserResponse>("POST", "/api/auth/login", body);
       return fetchMe();
     },
     meta: { ownsUnauthenticated: true },
@@ -88,13 +86,11 @@ export function useLogout() {
   });
 }
 
-export type PasswordChange = { currentPassword: string; newPassword: string };
-
 export function useChangePassword() {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: authKeys.password(),
-    mutationFn: (body: PasswordChange) => apiSend("POST", "/api/auth/password", body),
+    mutationFn: (body: PasswordChangeBody) => apiSend("POST", "/api/auth/password", body),
     onSuccess: () => qc.invalidateQueries({ queryKey: authKeys.me() }),
   });
 }

@@ -1,20 +1,20 @@
+import type { InviteUserBody, Role } from "@ops/contract";
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
-import type { Role } from "../../../lib/identity.ts";
 import { Field } from "../../../ui/Field.tsx";
 import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { useInviteUser } from "../queries.ts";
 import { validateInvite } from "../users.ts";
-import type { Invite, InviteError } from "../users.ts";
+import type { InviteError } from "../users.ts";
 
 type FormError = InviteError | { field: null; message: string };
 
-const EMPTY: Invite = { email: "", displayName: "", roles: ["viewer"] };
+const EMPTY: InviteUserBody = { email: "", displayName: "", roles: ["viewer"] };
 
 export function InviteUserForm({ onInvited }: { onInvited: (email: string, temporaryPassword: string) => void }) {
   const invite = useInviteUser();
-  const [form, setForm] = useState<Invite>(EMPTY);
+  const [form, setForm] = useState<InviteUserBody>(EMPTY);
   const [error, setError] = useState<FormError | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -22,7 +22,7 @@ export function InviteUserForm({ onInvited }: { onInvited: (email: string, tempo
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (invite.isPending) return;
-    const body: Invite = { email: form.email.trim(), displayName: form.displayName.trim(), roles: form.roles };
+    const body: InviteUserBody = { email: form.email.trim(), displayName: form.displayName.trim(), roles: form.roles };
     const invalid = validateInvite(body);
     if (invalid) {
       setError(invalid);
@@ -50,11 +50,11 @@ export function InviteUserForm({ onInvited }: { onInvited: (email: string, tempo
     });
   };
 
-  const fieldProps = (field: keyof Invite) => ({ error: error?.field === field ? error.message : null, errorId: `invite-${field}-err` });
+  const fieldProps = (field: keyof InviteUserBody) => ({ error: error?.field === field ? error.message : null, errorId: `invite-${field}-err` });
 
   return (
     <section className="card" aria-labelledby="invite-h" data-testid="invite-card">
-      <h2 id="invite-h">Invite user</h2>
+      <h2 id="invite-h">InviteUserBody user</h2>
       <form className="form form--inline" onSubmit={submit} noValidate data-testid="invite-form">
         {error?.field === null && (
           <p className="form-error" role="alert">

@@ -1,16 +1,15 @@
+import type { Role, UserView } from "@ops/contract";
 import { useState } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatDay } from "../../../lib/format.ts";
-import type { Role } from "../../../lib/identity.ts";
 import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
 import { useResetPassword, useUpdateUser } from "../queries.ts";
 import { sameRoles, selfRoleLocks } from "../users.ts";
-import type { User } from "../users.ts";
 
 type Props = {
-  user: User;
+  user: UserView;
   selfId: string;
   now: number;
   onTemporaryPassword: (email: string, password: string) => void;
