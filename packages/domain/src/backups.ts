@@ -2,8 +2,10 @@
  * Backups (SPEC §6): ids, retention and overdue rules. Pure; the files, tools and clock are the caller's.
  */
 
-export const BACKUP_TYPES = ["database", "redis", "workspace", "agent-state", "full"] as const;
-export type BackupType = (typeof BACKUP_TYPES)[number];
+import { BACKUP_ID, BACKUP_TYPES, type BackupType } from "@ops/contract";
+
+// The types and the id's form are the API's contract; the rules on them are here.
+export { BACKUP_ID, BACKUP_TYPES, type BackupType };
 /** The config's key for a type (`agent-state` is `agentState` in backup-config.json). */
 export const CONFIG_KEY: Record<BackupType, "database" | "redis" | "workspace" | "agentState" | "full"> = {
   database: "database",
@@ -20,8 +22,6 @@ export function backupId(type: BackupType, at: number, suffix: string): string {
   const d = new Date(at);
   return `${type}-${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${suffix}`;
 }
-
-export const BACKUP_ID = /^(database|redis|workspace|agent-state|full)-\d{8}-\d{6}-[a-z0-9]{4}$/;
 
 export function typeOfBackupId(id: string): BackupType | null {
   const m = /^(database|redis|workspace|agent-state|full)-/.exec(id);

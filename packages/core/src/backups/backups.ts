@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, open } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { REPO_ROOT, type OpsConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
+import { backups, columns, type DbHandle, type Row } from "@ops/db";
 import {
   BACKUP_TYPES,
   CONFIG_KEY,
@@ -15,9 +15,12 @@ import {
   type BackupFile,
   type BackupType,
 } from "@ops/domain";
-import type { BackupView, Manifest } from "@ops/contract";
+import { Manifest, type BackupView, type BackupVerification, type QueuedBackup, type VerifyResult } from "@ops/contract";
 import postgres from "postgres";
 import { ServiceError, notFound } from "../errors.ts";
+import { writeAudit } from "../identity/audit.ts";
+import type { RequestContext } from "../identity/context.ts";
+import { stageJob } from "../outbox.ts";
 import { dbNameOf, fileDigest, pgEnv, redisArgs, tool, toolVersions, waitForPort } from "./tools.ts";
 
 export { dbNameOf };
@@ -26,7 +29,7 @@ export { dbNameOf };
 export type BackupEnv = { config: OpsConfig; databaseUrl: string; redisUrl: string };
 
 // What a backup holds (its manifest.json) and the view of it are the API's answers: the contract the dashboard reads.
-export type { BackupView, Manifest };
+export type { BackupView, Manifest, VerifyResult };
 
 export function backupRoot(config: OpsConfig): string {
   const loc = config.backup.location;
@@ -196,13 +199,25 @@ async function fsyncFile(path: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Taking a backup
 
+/**
+ * Back up now, for a person (`POST /api/backups`): the job and its audit row commit together; the outbox
+ * relay hands the job to a worker when Redis answers (the caller may kick it). The backup is verified when done.
+ */
+export async function requestBackup(h: DbHandle, ctx: RequestContext, type: BackupType): Promise<QueuedBackup> {
+  const jobId = `backup-manual-${randomUUID()}`;
+  await h.sql.begin(async (tx) => {
+    await stageJob(tx, "backupRun", { type, trigger: `manual by ${ctx.actor.label}` }, { jobId });
+    await writeAudit(tx, ctx, { action: "backup.start", targetType: "backup", targetId: type, after: { jobId } });
+  });
+  return { queued: true, type, jobId };
+}
 
-type Row = Omit<BackupView, "startedAt" | "finishedAt" | "verifiedAt" | "size"> & { startedAt: Date; finishedAt: Date | null; verifiedAt: Date | null; size: string | null };
-const COLUMNS = `id, type, status, trigger, path, started_at AS "startedAt", finished_at AS "finishedAt", size, sha256, error,
-  verified_at AS "verifiedAt", verify_ok AS "verifyOk", verify_detail AS "verifyDetail", manifest`;
-const toView = (r: Row): BackupView => ({
+type BackupRow = Omit<Row<typeof backups>, "deletedAt">;
+const COLUMNS = columns(backups, { except: ["deletedAt"] });
+const toView = (r: BackupRow): BackupView => ({
   ...r,
-  size: r.size === null ? null : Number(r.size),
+  // Written by runBackup, or checked against the contract by syncIndex before it was indexed.
+  manifest: r.manifest as Manifest | null,
   startedAt: r.startedAt.toISOString(),
   finishedAt: r.finishedAt?.toISOString() ?? null,
   verifiedAt: r.verifiedAt?.toISOString() ?? null,
@@ -256,25 +271,24 @@ export async function runBackup(h: DbHandle, env: BackupEnv, type: BackupType, t
 }
 
 export async function getBackup(h: DbHandle, id: string): Promise<BackupView> {
-  const [row] = await h.sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM backups WHERE id = $1`, [id]);
+  const [row] = await h.sql<BackupRow[]>`SELECT ${h.sql.unsafe(COLUMNS)} FROM backups WHERE id = ${id}`;
   if (!row) throw notFound(`backup ${id}`, "id");
   return toView(row);
 }
 
 export async function listBackups(h: DbHandle, f: { type?: BackupType | undefined; status?: string | undefined; limit: number }): Promise<BackupView[]> {
-  const rows = await h.sql.unsafe<Row[]>(
-    `SELECT ${COLUMNS} FROM backups WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR status = $2) ORDER BY started_at DESC, id DESC LIMIT $3`,
-    [f.type ?? null, f.status ?? null, f.limit],
-  );
+  const type = f.type ?? null;
+  const status = f.status ?? null;
+  const rows = await h.sql<BackupRow[]>`
+    SELECT ${h.sql.unsafe(COLUMNS)} FROM backups WHERE (${type}::text IS NULL OR type = ${type}) AND (${status}::text IS NULL OR status = ${status})
+    ORDER BY started_at DESC, id DESC LIMIT ${f.limit}`;
   return rows.map(toView);
 }
 
 /** The newest complete backup of a type finished before a moment (a restore's "latest" is never its own safety copy). */
 export async function latestBackupBefore(h: DbHandle, type: BackupType, before: Date): Promise<BackupView> {
-  const [row] = await h.sql.unsafe<Row[]>(
-    `SELECT ${COLUMNS} FROM backups WHERE status = 'succeeded' AND type = $1 AND finished_at < $2 ORDER BY finished_at DESC LIMIT 1`,
-    [type, before],
-  );
+  const [row] = await h.sql<BackupRow[]>`
+    SELECT ${h.sql.unsafe(COLUMNS)} FROM backups WHERE status = 'succeeded' AND type = ${type} AND finished_at < ${before} ORDER BY finished_at DESC LIMIT 1`;
   if (!row) throw new ServiceError("RULE_VIOLATION", `there is no complete ${type} backup from before ${before.toISOString()}`, "backup");
   return toView(row);
 }
@@ -282,10 +296,9 @@ export async function latestBackupBefore(h: DbHandle, type: BackupType, before: 
 /** "latest", an id, or a backup folder/manifest path → the backup. */
 export async function resolveBackup(h: DbHandle, env: BackupEnv, ref: string, type?: BackupType): Promise<BackupView> {
   if (ref === "latest") {
-    const [row] = await h.sql.unsafe<Row[]>(
-      `SELECT ${COLUMNS} FROM backups WHERE status = 'succeeded' AND ($1::text IS NULL OR type = $1) ORDER BY finished_at DESC LIMIT 1`,
-      [type ?? null],
-    );
+    const of = type ?? null;
+    const [row] = await h.sql<BackupRow[]>`
+      SELECT ${h.sql.unsafe(COLUMNS)} FROM backups WHERE status = 'succeeded' AND (${of}::text IS NULL OR type = ${of}) ORDER BY finished_at DESC LIMIT 1`;
     if (!row) throw notFound(`a successful ${type ?? ""} backup`.replace("  ", " "), "backup");
     return toView(row);
   }
@@ -314,7 +327,8 @@ export async function syncIndex(h: DbHandle, env: BackupEnv): Promise<{ added: n
       const manifestPath = join(dir, e.name, "manifest.json");
       if (!existsSync(manifestPath)) continue;
       try {
-        const m = JSON.parse(await readFile(manifestPath, "utf8")) as Manifest;
+        // Only a manifest of the contract's shape is indexed: the API answers with it as that shape.
+        const m = Manifest.parse(JSON.parse(await readFile(manifestPath, "utf8")));
         const r = await h.sql`
           INSERT INTO backups (id, type, status, trigger, path, started_at, finished_at, size, sha256, manifest)
           VALUES (${m.id}, ${m.type}, 'succeeded', 'found on disk', ${join(dir, e.name)}, ${new Date(m.startedAt)}, ${new Date(m.finishedAt)}, ${m.size}, ${m.sha256}, ${h.sql.json(m as never)})
@@ -412,10 +426,11 @@ async function readManifest(dir: string): Promise<Manifest> {
   }
 }
 
-export type VerifyResult = { ok: boolean; problems: string[]; checks: string[] };
-
-/** Verify a backup folder; records the result in the index. */
-export async function verifyBackup(h: DbHandle, env: BackupEnv, backup: BackupView): Promise<VerifyResult> {
+/**
+ * Verify a backup folder; records the result in the index, and when a person asked for it (`ctx`), their
+ * audit row in the same transaction.
+ */
+export async function verifyBackup(h: DbHandle, env: BackupEnv, backup: BackupView, opts: { ctx?: RequestContext } = {}): Promise<VerifyResult> {
   const problems: string[] = [];
   const checks: string[] = [];
   try {
@@ -460,8 +475,17 @@ export async function verifyBackup(h: DbHandle, env: BackupEnv, backup: BackupVi
   }
   const ok = problems.length === 0;
   // Only the indexed copy is marked: a folder verified from elsewhere with the same id is not the same backup.
-  await h.sql`UPDATE backups SET verified_at = now(), verify_ok = ${ok}, verify_detail = ${(ok ? checks : problems).join("\n")} WHERE id = ${backup.id} AND path = ${backup.path}`;
+  await h.sql.begin(async (tx) => {
+    await tx`UPDATE backups SET verified_at = now(), verify_ok = ${ok}, verify_detail = ${(ok ? checks : problems).join("\n")} WHERE id = ${backup.id} AND path = ${backup.path}`;
+    if (opts.ctx) await writeAudit(tx, opts.ctx, { action: "backup.verify", targetType: "backup", targetId: backup.id, after: { ok, problems } });
+  });
   return { ok, problems, checks };
+}
+
+/** Verify a backup now, for a person (`POST /api/backups/:id/verify`): the result and the backup as recorded now. */
+export async function verifyBackupNow(h: DbHandle, env: BackupEnv, ctx: RequestContext, id: string): Promise<BackupVerification> {
+  const result = await verifyBackup(h, env, await getBackup(h, id), { ctx });
+  return { ...result, backup: await getBackup(h, id) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -571,8 +595,8 @@ export async function cleanupBackups(h: DbHandle, env: BackupEnv, now = Date.now
   let kept = 0;
   for (const type of BACKUP_TYPES) {
     const policy = env.config.backup.types[CONFIG_KEY[type]];
-    const rows = await h.sql<{ id: string; finishedAt: Date; verifyOk: boolean | null; path: string }[]>`
-      SELECT id, finished_at AS "finishedAt", verify_ok AS "verifyOk", path FROM backups WHERE type = ${type} AND status = 'succeeded'`;
+    const rows = await h.sql<(Pick<BackupRow, "id" | "verifyOk" | "path"> & { finishedAt: Date })[]>`
+      SELECT ${h.sql.unsafe(columns(backups, { only: ["id", "finishedAt", "verifyOk", "path"] }))} FROM backups WHERE type = ${type} AND status = 'succeeded'`;
     const plan = retentionPlan(rows.map((r) => ({ id: r.id, finishedAt: r.finishedAt.getTime(), verified: r.verifyOk })), policy, now);
     kept += plan.keep.length;
     for (const id of plan.remove) {

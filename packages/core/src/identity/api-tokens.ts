@@ -1,6 +1,7 @@
-import type { TokenView } from "@ops/contract";
-import type { DbHandle } from "@ops/db";
+import type { CreatedToken, CreateTokenBody, TokenView } from "@ops/contract";
+import { apiTokens, columns, type DbHandle, type Row } from "@ops/db";
 import { can, effectiveTokenRoles, mayGrantRoles, shouldTouchSession, type Role } from "@ops/domain";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, invalid, notFound } from "../errors.ts";
 import { writeAudit } from "./audit.ts";
 import { actingUserId, requirePermission, type Actor, type RequestContext } from "./context.ts";
@@ -10,19 +11,8 @@ export const TOKEN_PREFIX = "oco_";
 
 export type { TokenView };
 
-type TokenRow = {
-  id: string;
-  name: string;
-  prefix: string;
-  roles: Role[];
-  createdById: string;
-  createdByEmail: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  member: string | null;
-};
+/** A token as stored (its hash aside), with its creator's email. */
+type TokenRow = Omit<Row<typeof apiTokens>, "tokenHash"> & { createdByEmail: string };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -32,7 +22,7 @@ function toTokenView(r: TokenRow): TokenView {
     name: r.name,
     prefix: r.prefix,
     roles: r.roles,
-    createdBy: { id: r.createdById, email: r.createdByEmail },
+    createdBy: { id: r.createdBy, email: r.createdByEmail },
     createdAt: r.createdAt.toISOString(),
     expiresAt: iso(r.expiresAt),
     lastUsedAt: iso(r.lastUsedAt),
@@ -41,8 +31,7 @@ function toTokenView(r: TokenRow): TokenView {
   };
 }
 
-const SELECT = `SELECT t.id, t.name, t.prefix, t.roles, t.created_by AS "createdById", u.email AS "createdByEmail",
-  t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.revoked_at AS "revokedAt", t.member
+const SELECT = `SELECT ${columns(apiTokens, { alias: "t", except: ["tokenHash"] })}, u.email AS "createdByEmail"
   FROM api_tokens t JOIN users u ON u.id = t.created_by`;
 
 /**
@@ -60,7 +49,7 @@ export async function listApiTokens(h: DbHandle, ctx: RequestContext): Promise<T
 }
 
 /** A machine identity with at most its creator's roles; the secret is returned once and stored hashed. */
-export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { name: string; roles: Role[]; expiresAt?: string | undefined; member?: string | undefined }) {
+export async function createApiToken(h: DbHandle, ctx: RequestContext, input: CreateTokenBody): Promise<CreatedToken> {
   requirePermission(ctx, "tokens:create");
   const userId = actingUserId(ctx.actor);
   if (!userId) throw new ServiceError("FORBIDDEN", "tokens are created on behalf of a user");
@@ -88,18 +77,24 @@ export async function createApiToken(h: DbHandle, ctx: RequestContext, input: { 
   });
 }
 
-/** Revoke a token: one's own, or any with tokens:manage-all. Someone else's token is "not found" to others. */
-export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: string): Promise<void> {
+/**
+ * Revoke a token: one's own, or any with tokens:manage-all. Someone else's token is "not found" to others.
+ * Then every API process is told to close the live sockets opened with it. The revocation is committed
+ * already, so a bus that does not take the frame only earns a warning: the sockets' heartbeat re-check
+ * closes them then.
+ */
+export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: string, deps: { bus: FramePublisher; warn?: (message: string) => void }): Promise<void> {
   await h.sql.begin(async (tx) => {
     const rows = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id]);
     const row = rows[0];
-    const own = ctx.actor.type === "token" ? row?.id === ctx.actor.id : row?.createdById === actingUserId(ctx.actor);
+    const own = ctx.actor.type === "token" ? row?.id === ctx.actor.id : row?.createdBy === actingUserId(ctx.actor);
     const mayTouch = row && (can(ctx.actor.roles, "tokens:manage-all") || own);
     if (!row || !mayTouch) throw notFound(`token ${id}`, "id");
     if (row.revokedAt) return;
     await tx`UPDATE api_tokens SET revoked_at = now() WHERE id = ${id}`;
     await writeAudit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id, before: toTokenView(row), after: { revoked: true } });
   });
+  if (!(await deps.bus.publish({ type: "token.revoked", tokenId: id, reason: "token revoked" }))) deps.warn?.("could not announce a token revocation on the bus");
 }
 
 /**

@@ -1,50 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
-import { randomUUID } from "node:crypto";
-import { getBackup, listBackups, stageJob, verifyBackup, writeAudit, type BackupEnv } from "@ops/core";
-import { BACKUP_ID, BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue } from "@ops/domain";
+import { getBackup, listBackups, requestBackup, verifyBackupNow, type BackupEnv } from "@ops/core";
+import { BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { errorResponses } from "@ops/contract";
-
-const Backup = z
-  .object({
-    id: z.string(),
-    type: z.enum(BACKUP_TYPES),
-    status: z.enum(["running", "succeeded", "failed", "deleted"]),
-    trigger: z.string(),
-    path: z.string(),
-    startedAt: z.string(),
-    finishedAt: z.string().nullable(),
-    size: z.number().nullable(),
-    sha256: z.string().nullable(),
-    error: z.string().nullable(),
-    verifiedAt: z.string().nullable(),
-    verifyOk: z.boolean().nullable(),
-    verifyDetail: z.string().nullable(),
-    manifest: z.unknown(),
-  })
-  .meta({ id: "Backup" });
-
-const TypeStatus = z
-  .object({
-    type: z.enum(BACKUP_TYPES),
-    enabled: z.boolean(),
-    schedule: z.string(),
-    nextRunAt: z.string().nullable(),
-    retentionDays: z.number(),
-    minBackups: z.number(),
-    count: z.number().int(),
-    totalSize: z.number(),
-    running: z.boolean(),
-    overdue: z.boolean(),
-    lastSuccess: z.object({ id: z.string(), finishedAt: z.string(), size: z.number().nullable() }).nullable(),
-    lastFailure: z.object({ id: z.string(), at: z.string(), error: z.string().nullable() }).nullable(),
-    lastVerified: z.object({ id: z.string(), at: z.string(), ok: z.boolean() }).nullable(),
-    sizes: z.array(z.object({ at: z.string(), size: z.number() })).describe("size of each complete backup, oldest first, for a trend"),
-  })
-  .meta({ id: "BackupTypeStatus" });
+import { BackupDetail, BackupList, BackupNowBody, BackupParams, BackupsQuery, BackupStatusList, BackupVerification, errorResponses, QueuedBackup, type BackupTypeStatus } from "@ops/contract";
 
 export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -59,8 +19,8 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags,
         summary: "Backups, newest first",
-        querystring: z.object({ type: z.enum(BACKUP_TYPES).optional(), status: z.enum(["running", "succeeded", "failed", "deleted"]).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-        response: { 200: z.object({ backups: z.array(Backup) }), ...errorResponses },
+        querystring: BackupsQuery,
+        response: { 200: BackupList, ...errorResponses },
       },
     },
     async (req) => ({ backups: await listBackups(db, req.query) }),
@@ -70,11 +30,11 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     "/api/backups/status",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "Per type: last success, next run, verification, retention, overdue, size trend", response: { 200: z.object({ types: z.array(TypeStatus) }), ...errorResponses } },
+      schema: { tags, summary: "Per type: last success, next run, verification, retention, overdue, size trend", response: { 200: BackupStatusList, ...errorResponses } },
     },
     async () => {
       const now = Date.now();
-      const types = [];
+      const types: BackupTypeStatus[] = [];
       for (const type of BACKUP_TYPES) {
         const t = config.backup.types[CONFIG_KEY[type]];
         const all = await listBackups(db, { type, limit: 200 });
@@ -106,7 +66,7 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
 
   r.get(
     "/api/backups/:id",
-    { config: { auth: "targets:read" }, schema: { tags, summary: "One backup with its manifest", params: z.object({ id: z.string().regex(BACKUP_ID, "must be a backup id like database-20261123-020000-a1b2") }), response: { 200: z.object({ backup: Backup }), ...errorResponses } } },
+    { config: { auth: "targets:read" }, schema: { tags, summary: "One backup with its manifest", params: BackupParams, response: { 200: BackupDetail, ...errorResponses } } },
     async (req) => ({ backup: await getBackup(db, req.params.id) }),
   );
 
@@ -117,20 +77,14 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags,
         summary: "Back up now (a job; it is verified when done). Restores go through the Backup restoration runbook",
-        body: z.object({ type: z.enum(BACKUP_TYPES) }),
-        response: { 202: z.object({ queued: z.boolean(), type: z.enum(BACKUP_TYPES), jobId: z.string() }), ...errorResponses },
+        body: BackupNowBody,
+        response: { 202: QueuedBackup, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const ctx = ctxOf(req);
-      // The job and its audit row commit together; the outbox relay hands the job to a worker when Redis answers.
-      const jobId = `backup-manual-${randomUUID()}`;
-      await db.sql.begin(async (tx) => {
-        await stageJob(tx, "backupRun", { type: req.body.type, trigger: `manual by ${ctx.actor.label}` }, { jobId });
-        await writeAudit(tx, ctx, { action: "backup.start", targetType: "backup", targetId: req.body.type, after: { jobId } });
-      });
+      const queued = await requestBackup(db, ctxOf(req), req.body.type);
       deps.outbox.kick();
-      return reply.code(202).send({ queued: true, type: req.body.type, jobId });
+      return reply.code(202).send(queued);
     },
   );
 
@@ -141,15 +95,10 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags,
         summary: "Verify a backup now: checksums, and for databases a restore into a scratch database with row counts compared",
-        params: z.object({ id: z.string().regex(BACKUP_ID, "must be a backup id like database-20261123-020000-a1b2") }),
-        response: { 200: z.object({ ok: z.boolean(), problems: z.array(z.string()), checks: z.array(z.string()), backup: Backup }), ...errorResponses },
+        params: BackupParams,
+        response: { 200: BackupVerification, ...errorResponses },
       },
     },
-    async (req) => {
-      const ctx = ctxOf(req);
-      const result = await verifyBackup(db, env, await getBackup(db, req.params.id));
-      await writeAudit(db.sql, ctx, { action: "backup.verify", targetType: "backup", targetId: req.params.id, after: { ok: result.ok, problems: result.problems } });
-      return { ...result, backup: await getBackup(db, req.params.id) };
-    },
+    async (req) => verifyBackupNow(db, env, ctxOf(req), req.params.id),
   );
 }

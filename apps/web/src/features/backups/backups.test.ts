@@ -18,7 +18,6 @@ import {
   verifyView,
 } from "./backups.ts";
 import { at, backup, NOW, typeStatus } from "./fixtures.test-util.ts";
-import { normalizeBackup, normalizeManifest, normalizeTypeStatus } from "./types.ts";
 
 const HOUR = 3_600_000;
 
@@ -183,39 +182,5 @@ describe("links, queries and charts", () => {
 
   it("turns the size trend into chart points", () => {
     expect(sizePoints([{ at: at(0), size: 5 }, { at: "bad", size: 1 }])).toEqual([{ ts: NOW, size: 5 }]);
-  });
-});
-
-describe("normalizers", () => {
-  it("fills what a partial backup leaves out", () => {
-    const b = normalizeBackup({ id: "redis-20261123-030000-abcd" });
-    expect(b).toMatchObject({ id: "redis-20261123-030000-abcd", type: "redis", status: "failed", size: null, verifyOk: null, manifest: null, rawManifest: null });
-  });
-
-  it("reads a manifest's files and details", () => {
-    const m = normalizeManifest({
-      files: [{ name: "postgres.dump", size: 10, sha256: "aa" }, { size: 3 }],
-      size: 10,
-      tools: { pg_dump: "pg_dump (PostgreSQL) 15.8", bad: 1 },
-      details: { tables: { openclaw_ops: { users: 3, bad: "x" } }, databases: [{ name: "openclaw_ops", file: "openclaw_ops.dump", url: "postgres://ops:***@db/openclaw_ops" }], redisKeys: 42, skipped: ["beta: not found"] },
-    });
-    expect(m).toMatchObject({
-      files: [{ name: "postgres.dump", size: 10, sha256: "aa" }],
-      size: 10,
-      tools: { pg_dump: "pg_dump (PostgreSQL) 15.8" },
-      tables: { openclaw_ops: { users: 3 } },
-      redisKeys: 42,
-      paths: [],
-      agents: [],
-      skipped: ["beta: not found"],
-    });
-    expect(normalizeManifest(null)).toBeNull();
-    expect(normalizeManifest([])).toBeNull();
-  });
-
-  it("keeps a type status it knows and drops one it does not", () => {
-    expect(normalizeTypeStatus({ type: "tape" })).toBeNull();
-    const t = normalizeTypeStatus({ type: "full", schedule: "0 5 * * 0", lastSuccess: { id: "f" }, sizes: [{ at: at(0), size: 3 }, { size: 1 }] });
-    expect(t).toMatchObject({ type: "full", enabled: true, lastSuccess: null, lastFailure: null, sizes: [{ at: at(0), size: 3 }] });
   });
 });

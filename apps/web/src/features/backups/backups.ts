@@ -1,8 +1,15 @@
 import { DASH, formatAgo, formatDuration } from "../../lib/format.ts";
 import { procedurePath } from "../../lib/routes.ts";
-import type { Backup, BackupFilter, BackupStatus, BackupType, TypeStatus, VerifyResult } from "./types.ts";
+import { BACKUP_STATUSES, BACKUP_TYPES } from "@ops/contract";
+import type { BackupsQuery, BackupStatus, BackupType, BackupTypeStatus, BackupView, VerifyResult } from "@ops/contract";
 
 export const PAGE_SIZE = 100;
+
+/** The history's filter (the page size is added when it is asked for). */
+export type BackupFilter = Omit<BackupsQuery, "limit">;
+
+export const isBackupType = (v: unknown): v is BackupType => typeof v === "string" && (BACKUP_TYPES as readonly string[]).includes(v);
+export const isBackupStatus = (v: unknown): v is BackupStatus => typeof v === "string" && (BACKUP_STATUSES as readonly string[]).includes(v);
 
 // ---------------------------------------------------------------------------------------------------------
 // Words
@@ -46,7 +53,7 @@ export function formatSize(bytes: number | null | undefined): string {
 }
 
 /** How long a backup took, or has been running; null when it never finished. */
-export function backupDurationMs(b: Pick<Backup, "status" | "startedAt" | "finishedAt">, now: number): number | null {
+export function backupDurationMs(b: Pick<BackupView, "status" | "startedAt" | "finishedAt">, now: number): number | null {
   const from = Date.parse(b.startedAt);
   const to = b.finishedAt ? Date.parse(b.finishedAt) : b.status === "running" ? now : NaN;
   if (Number.isNaN(from) || Number.isNaN(to)) return null;
@@ -60,7 +67,7 @@ export function formatBackupDuration(ms: number | null): string {
 }
 
 /** "30 days, at least 7 kept". */
-export function retentionText(t: Pick<TypeStatus, "retentionDays" | "minBackups">): string {
+export function retentionText(t: Pick<BackupTypeStatus, "retentionDays" | "minBackups">): string {
   return `${t.retentionDays} ${t.retentionDays === 1 ? "day" : "days"}, at least ${t.minBackups} kept`;
 }
 
@@ -153,30 +160,30 @@ export function scheduleText(cron: string): string {
 // Health: overdue, failing, verification
 
 /** The last attempt failed: a failure newer than the last success (or no success at all). */
-export function lastAttemptFailed(t: Pick<TypeStatus, "lastSuccess" | "lastFailure">): boolean {
+export function lastAttemptFailed(t: Pick<BackupTypeStatus, "lastSuccess" | "lastFailure">): boolean {
   if (!t.lastFailure) return false;
   if (!t.lastSuccess) return true;
   return Date.parse(t.lastFailure.at) > Date.parse(t.lastSuccess.finishedAt);
 }
 
-export function verifyStateOf(t: Pick<TypeStatus, "lastVerified">): VerifyState {
+export function verifyStateOf(t: Pick<BackupTypeStatus, "lastVerified">): VerifyState {
   if (!t.lastVerified) return "none";
   return t.lastVerified.ok ? "ok" : "failed";
 }
 
-export function backupVerifyState(b: Pick<Backup, "verifiedAt" | "verifyOk">): VerifyState {
+export function backupVerifyState(b: Pick<BackupView, "verifiedAt" | "verifyOk">): VerifyState {
   if (b.verifyOk === true) return "ok";
   if (b.verifyOk === false) return "failed";
   return "none";
 }
 
 /** Failing: the last attempt failed, or the last verification did (a backup that would not restore). */
-export function isFailing(t: Pick<TypeStatus, "lastSuccess" | "lastFailure" | "lastVerified">): boolean {
+export function isFailing(t: Pick<BackupTypeStatus, "lastSuccess" | "lastFailure" | "lastVerified">): boolean {
   return lastAttemptFailed(t) || verifyStateOf(t) === "failed";
 }
 
 /** What is wrong with a type, in words; empty when all is well. */
-export function typeProblems(t: TypeStatus, now: number): string[] {
+export function typeProblems(t: BackupTypeStatus, now: number): string[] {
   const out: string[] = [];
   if (t.overdue) out.push(`overdue: last success ${formatAgo(t.lastSuccess?.finishedAt, now)}`);
   if (lastAttemptFailed(t)) out.push(`last backup failed${t.lastFailure?.error ? `: ${t.lastFailure.error}` : ""}`);
@@ -191,19 +198,19 @@ export type BackupAlert = { type: BackupType; problems: string[]; failing: boole
  * "Back up now" was answered at `queuedAt` (ms): the job waits for the worker until the type runs or has a
  * newer success or failure.
  */
-export function stillQueued(t: Pick<TypeStatus, "running" | "lastSuccess" | "lastFailure">, queuedAt: number): boolean {
+export function stillQueued(t: Pick<BackupTypeStatus, "running" | "lastSuccess" | "lastFailure">, queuedAt: number): boolean {
   if (t.running) return false;
   const last = Math.max(t.lastSuccess ? Date.parse(t.lastSuccess.finishedAt) : 0, t.lastFailure ? Date.parse(t.lastFailure.at) : 0);
   return !(last >= queuedAt);
 }
 
 /** The board's banner: every enabled type that is overdue, whose last attempt failed or whose last verification did. */
-export function backupAlerts(types: readonly TypeStatus[] | undefined, now: number): BackupAlert[] {
+export function backupAlerts(types: readonly BackupTypeStatus[] | undefined, now: number): BackupAlert[] {
   return (types ?? []).filter((t) => t.enabled).map((t) => ({ type: t.type, problems: typeProblems(t, now), failing: isFailing(t) })).filter((a) => a.problems.length > 0);
 }
 
 /** The verification to show for one backup: a fresh result when there is one, else what the index recorded. */
-export function verifyView(b: Backup, result?: Pick<VerifyResult, "ok" | "problems" | "checks"> | null): { state: VerifyState; checks: string[]; problems: string[] } {
+export function verifyView(b: BackupView, result?: VerifyResult | null): { state: VerifyState; checks: string[]; problems: string[] } {
   if (result) return { state: result.ok ? "ok" : "failed", checks: result.checks, problems: result.problems };
   const state = backupVerifyState(b);
   const lines = (b.verifyDetail ?? "").split("\n").filter((l) => l.trim() !== "");
@@ -241,7 +248,7 @@ export function backupsQuery(filter: BackupFilter, limit = PAGE_SIZE): string {
 
 export type SizePoint = { ts: number; size: number };
 
-export function sizePoints(sizes: TypeStatus["sizes"]): SizePoint[] {
+export function sizePoints(sizes: BackupTypeStatus["sizes"]): SizePoint[] {
   return sizes.map((s) => ({ ts: Date.parse(s.at), size: s.size })).filter((p) => !Number.isNaN(p.ts));
 }
 

@@ -1,10 +1,10 @@
-import type { Backup, TypeStatus } from "./types.ts";
+import type { BackupTypeStatus, BackupView } from "@ops/contract";
 
 export const NOW = Date.parse("2026-11-23T14:00:00.000Z");
 export const at = (ms: number) => new Date(NOW + ms).toISOString();
 const HOUR = 3_600_000;
 
-export function typeStatus(patch: Partial<TypeStatus> = {}): TypeStatus {
+export function typeStatus(patch: Partial<BackupTypeStatus> = {}): BackupTypeStatus {
   return {
     type: "database",
     enabled: true,
@@ -28,7 +28,7 @@ export function typeStatus(patch: Partial<TypeStatus> = {}): TypeStatus {
   };
 }
 
-export function backup(patch: Partial<Backup> = {}): Backup {
+export function backup(patch: Partial<BackupView> = {}): BackupView {
   return {
     id: "database-20261123-020000-a1b2",
     type: "database",
@@ -44,7 +44,6 @@ export function backup(patch: Partial<Backup> = {}): Backup {
     verifyOk: true,
     verifyDetail: "1 file(s), 1048576 bytes: checksums match\nopenclaw_ops: restored into a scratch database, 12 tables with the same row counts",
     manifest: null,
-    rawManifest: null,
     ...patch,
   };
 }

@@ -1,9 +1,9 @@
+import type { BackupDetail, BackupList, BackupNowBody, BackupStatusList, BackupType, BackupTypeStatus, BackupVerification, BackupView, QueuedBackup } from "@ops/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { backupsQuery } from "./backups.ts";
-import { normalizeBackup, normalizeTypeStatus, normalizeVerifyResult } from "./types.ts";
-import type { Backup, BackupFilter, BackupType, TypeStatus, VerifyResult } from "./types.ts";
+import type { BackupFilter } from "./backups.ts";
 
 export const backupKeys = {
   all: ["backups"] as const,
@@ -23,19 +23,16 @@ export const RUNNING_POLL_MS = 3_000;
 
 const enc = encodeURIComponent;
 
-export async function fetchStatus(signal?: AbortSignal): Promise<TypeStatus[]> {
-  const body = await apiGet<{ types: unknown[] }>("/api/backups/status", { signal });
-  return (Array.isArray(body.types) ? body.types : []).map(normalizeTypeStatus).filter((t): t is TypeStatus => t !== null);
+export async function fetchStatus(signal?: AbortSignal): Promise<BackupTypeStatus[]> {
+  return (await apiGet<BackupStatusList>("/api/backups/status", { signal })).types;
 }
 
-export async function fetchBackups(filter: BackupFilter, signal?: AbortSignal): Promise<Backup[]> {
-  const body = await apiGet<{ backups: unknown[] }>(`/api/backups?${backupsQuery(filter)}`, { signal });
-  return (Array.isArray(body.backups) ? body.backups : []).map(normalizeBackup).filter((b) => b.id !== "");
+export async function fetchBackups(filter: BackupFilter, signal?: AbortSignal): Promise<BackupView[]> {
+  return (await apiGet<BackupList>(`/api/backups?${backupsQuery(filter)}`, { signal })).backups;
 }
 
-export async function fetchBackup(id: string, signal?: AbortSignal): Promise<Backup> {
-  const body = await apiGet<{ backup: unknown }>(`/api/backups/${enc(id)}`, { signal });
-  return normalizeBackup(body.backup);
+export async function fetchBackup(id: string, signal?: AbortSignal): Promise<BackupView> {
+  return (await apiGet<BackupDetail>(`/api/backups/${enc(id)}`, { signal })).backup;
 }
 
 /** Per type: schedule, last success and failure, verification, size trend. Faster while a backup runs. */
@@ -71,18 +68,16 @@ export function refreshBackups(qc: QueryClient): void {
 }
 
 /** A verified backup from an answer: the detail replaced, the rest fetched again. */
-export function syncVerified(qc: QueryClient, result: VerifyResult): void {
-  if (result.backup.id) qc.setQueryData<Backup>(backupKeys.detail(result.backup.id), result.backup);
+export function syncVerified(qc: QueryClient, result: BackupVerification): void {
+  qc.setQueryData<BackupView>(backupKeys.detail(result.backup.id), result.backup);
   refreshBackups(qc);
 }
-
-export type QueuedBackup = { queued: boolean; type: BackupType; jobId: string };
 
 /** Back up now: a job; the worker starts it a moment later, so the status is fetched again then too. */
 export function useBackupNow() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (type: BackupType) => apiSend<QueuedBackup>("POST", "/api/backups", { type }),
+    mutationFn: (type: BackupType) => apiSend<QueuedBackup>("POST", "/api/backups", { type } satisfies BackupNowBody),
     onSuccess: () => {
       refreshBackups(qc);
       setTimeout(() => refreshBackups(qc), 1_500);
@@ -94,7 +89,7 @@ export function useBackupNow() {
 export function useVerifyBackup(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (): Promise<VerifyResult> => normalizeVerifyResult(await apiSend<unknown>("POST", `/api/backups/${enc(id)}/verify`, {})),
+    mutationFn: () => apiSend<BackupVerification>("POST", `/api/backups/${enc(id)}/verify`, {}),
     onSuccess: (result) => syncVerified(qc, result),
   });
 }

@@ -1,6 +1,6 @@
+import type { CreatedToken, CreateTokenBody, TokenList } from "@ops/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import type { NewToken, Token } from "./tokens.ts";
 
 export const tokenKeys = {
   all: ["tokens"] as const,
@@ -10,17 +10,14 @@ export const tokenKeys = {
 export function useTokens() {
   return useQuery({
     queryKey: tokenKeys.list(),
-    queryFn: async ({ signal }) => {
-      const body = await apiGet<{ tokens: Token[] }>("/api/tokens", { signal });
-      return Array.isArray(body.tokens) ? body.tokens : [];
-    },
+    queryFn: async ({ signal }) => (await apiGet<TokenList>("/api/tokens", { signal })).tokens,
   });
 }
 
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: NewToken) => apiSend<{ token: Token; secret: string }>("POST", "/api/tokens", body),
+    mutationFn: (body: CreateTokenBody) => apiSend<CreatedToken>("POST", "/api/tokens", body),
     onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.all }),
   });
 }

@@ -1,9 +1,9 @@
+import type { TokenView } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { canRevoke, dateInputValue, expiryFromDateInput, sortTokens, tokenState, validateNewToken } from "./tokens.ts";
-import type { Token } from "./tokens.ts";
 
 const NOW = Date.parse("2026-11-23T12:00:00Z");
-const token = (over: Partial<Token>): Token => ({
+const token = (over: Partial<TokenView>): TokenView => ({
   id: "t1",
   name: "triad",
   prefix: "oco_3fA9",

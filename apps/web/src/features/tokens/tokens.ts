@@ -1,12 +1,9 @@
 import type { TokenView } from "@ops/contract";
 import type { Role } from "../../lib/identity.ts";
 
-export type Token = TokenView;
-
-export type NewToken = { name: string; roles: Role[]; expiresAt?: string };
 export type TokenState = "active" | "expired" | "revoked";
 
-export function tokenState(t: Pick<Token, "expiresAt" | "revokedAt">, now: number): TokenState {
+export function tokenState(t: Pick<TokenView, "expiresAt" | "revokedAt">, now: number): TokenState {
   if (t.revokedAt) return "revoked";
   if (t.expiresAt) {
     const at = Date.parse(t.expiresAt);
@@ -16,14 +13,14 @@ export function tokenState(t: Pick<Token, "expiresAt" | "revokedAt">, now: numbe
 }
 
 /** Active tokens first, newest first within each group. */
-export function sortTokens(tokens: readonly Token[], now: number): Token[] {
+export function sortTokens(tokens: readonly TokenView[], now: number): TokenView[] {
   const rank: Record<TokenState, number> = { active: 0, expired: 1, revoked: 2 };
   return [...tokens].sort(
     (a, b) => rank[tokenState(a, now)] - rank[tokenState(b, now)] || Date.parse(b.createdAt) - Date.parse(a.createdAt),
   );
 }
 
-export function canRevoke(t: Token, selfId: string, manageAll: boolean, now: number): boolean {
+export function canRevoke(t: TokenView, selfId: string, manageAll: boolean, now: number): boolean {
   return tokenState(t, now) === "active" && (manageAll || t.createdBy.id === selfId);
 }
 

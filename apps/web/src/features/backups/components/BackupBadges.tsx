@@ -1,6 +1,6 @@
+import type { BackupStatus, BackupType } from "@ops/contract";
 import { STATUS_LABEL, TYPE_LABEL, VERIFY_LABEL } from "../backups.ts";
 import type { VerifyState } from "../backups.ts";
-import type { BackupStatus, BackupType } from "../types.ts";
 
 type Size = "sm" | "md" | "lg";
 

@@ -1,15 +1,15 @@
+import type { BackupView } from "@ops/contract";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { backupPath } from "../../../lib/routes.ts";
 import { TimeAgo } from "../../../ui/QueryState.tsx";
 import { Table } from "../../../ui/Table.tsx";
 import { backupDurationMs, backupVerifyState, formatBackupDuration, formatSize } from "../backups.ts";
-import type { Backup } from "../types.ts";
 import { BackupStatusBadge, TypeBadge, VerifyBadge } from "./BackupBadges.tsx";
 
 const HEADS = ["Backup", "Type", "Status", "Started", "Duration", "Size", "Verified", "Trigger"];
 
-function Row({ b, now }: { b: Backup; now: number }) {
+function Row({ b, now }: { b: BackupView; now: number }) {
   return (
     <tr data-testid={`backup-row-${b.id}`} data-status={b.status} data-type={b.type} className={`bk-row bk-row--${b.status}`}>
       <td className="cell-nowrap">
@@ -45,7 +45,7 @@ function Row({ b, now }: { b: Backup; now: number }) {
 }
 
 /** The history, newest first; each row links to the backup's page. */
-export function BackupsTable({ backups, now }: { backups: readonly Backup[]; now: number }) {
+export function BackupsTable({ backups, now }: { backups: readonly BackupView[]; now: number }) {
   return (
     <Table heads={HEADS} testId="backups-table" className="bk-table">
       {backups.map((b) => (

@@ -1,7 +1,7 @@
+import type { Manifest } from "@ops/contract";
 import type { ReactNode } from "react";
 import { Table } from "../../../ui/Table.tsx";
 import { formatSize, shortSha, totalRows } from "../backups.ts";
-import type { Manifest } from "../types.ts";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -22,21 +22,25 @@ export function ManifestFiles({ m }: { m: Manifest }) {
   );
 }
 
-function Databases({ m }: { m: Manifest }) {
+type Details = Manifest["details"];
+
+function Databases({ d }: { d: Details }) {
+  const databases = d.databases ?? [];
+  const counts = d.tables ?? {};
   // Databases named in the row counts but not in the list (an older manifest) are shown too.
-  const names = [...new Set([...m.databases.map((d) => d.name), ...Object.keys(m.tables)])];
+  const names = [...new Set([...databases.map((x) => x.name), ...Object.keys(counts)])];
   if (names.length === 0) return null;
   return (
     <Detail title="Databases" testId="backup-databases">
       {names.map((name) => {
-        const db = m.databases.find((d) => d.name === name);
-        const tables = Object.entries(m.tables[name] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+        const db = databases.find((x) => x.name === name);
+        const tables = Object.entries(counts[name] ?? {}).sort(([a], [b]) => a.localeCompare(b));
         return (
           <details key={name} className="bk-db" data-testid={`backup-db-${name}`}>
             <summary>
               <strong>{name}</strong>{" "}
               <span className="muted">
-                {tables.length} {tables.length === 1 ? "table" : "tables"}, {count(totalRows(m.tables[name] ?? {}))} rows
+                {tables.length} {tables.length === 1 ? "table" : "tables"}, {count(totalRows(counts[name] ?? {}))} rows
                 {db && ` · ${db.file}`}
               </span>
               {db?.url && <code className="bk-db__url">{db.url}</code>}
@@ -80,27 +84,29 @@ function Detail({ title, testId, tone, children }: { title: string; testId: stri
 
 /** What the backup holds beyond its files: row counts per database, Redis keys, paths, agents, and what was skipped. */
 export function ManifestDetails({ m }: { m: Manifest }) {
-  const nothing = m.databases.length === 0 && Object.keys(m.tables).length === 0 && m.redisKeys === null && m.paths.length === 0 && m.agents.length === 0 && m.skipped.length === 0;
+  const d = m.details;
+  const { redisKeys, paths = [], agents = [], skipped = [] } = d;
+  const nothing = (d.databases ?? []).length === 0 && Object.keys(d.tables ?? {}).length === 0 && redisKeys === undefined && paths.length === 0 && agents.length === 0 && skipped.length === 0;
   if (nothing) return <p className="empty">No details recorded.</p>;
   return (
     <div className="bk-details">
-      <Databases m={m} />
-      {m.redisKeys !== null && (
+      <Databases d={d} />
+      {redisKeys !== undefined && (
         <Detail title="Redis" testId="backup-redis-keys">
           <p>
-            {count(m.redisKeys)} {m.redisKeys === 1 ? "key" : "keys"} in the snapshot
+            {count(redisKeys)} {redisKeys === 1 ? "key" : "keys"} in the snapshot
           </p>
         </Detail>
       )}
-      {m.paths.length > 0 && (
+      {paths.length > 0 && (
         <Detail title="Paths" testId="backup-paths">
-          <TextList items={m.paths} code />
+          <TextList items={paths} code />
         </Detail>
       )}
-      {m.agents.length > 0 && (
+      {agents.length > 0 && (
         <Detail title="Agents" testId="backup-agents">
           <Table heads={["Agent", "State directory", "Archive"]} className="bk-agents">
-            {m.agents.map((a) => (
+            {agents.map((a) => (
               <tr key={a.name}>
                 <td className="cell-strong">{a.name}</td>
                 <td className="cell-mono">{a.stateDir}</td>
@@ -110,9 +116,9 @@ export function ManifestDetails({ m }: { m: Manifest }) {
           </Table>
         </Detail>
       )}
-      {m.skipped.length > 0 && (
+      {skipped.length > 0 && (
         <Detail title="Skipped" testId="backup-skipped" tone="skipped">
-          <TextList items={m.skipped} />
+          <TextList items={skipped} />
         </Detail>
       )}
     </div>

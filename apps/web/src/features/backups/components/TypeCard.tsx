@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from "react";
+import type { BackupTypeStatus } from "@ops/contract";
 import { TimeAgo } from "../../../ui/QueryState.tsx";
 import { Link } from "../../../lib/router.tsx";
 import { backupPath } from "../../../lib/routes.ts";
@@ -17,13 +18,12 @@ import {
   verifyStateOf,
 } from "../backups.ts";
 import { useBackupNow } from "../queries.ts";
-import type { TypeStatus } from "../types.ts";
 import { VerifyBadge } from "./BackupBadges.tsx";
 
 // Recharts is the heaviest dependency: loaded when the first trend is drawn.
 const SizeChart = lazy(() => import("./SizeChart.tsx"));
 
-function SizeTrend({ t, now }: { t: TypeStatus; now: number }) {
+function SizeTrend({ t, now }: { t: BackupTypeStatus; now: number }) {
   const points = sizePoints(t.sizes);
   if (points.length < 2) {
     return <p className="bk-trend-empty muted">{points.length === 0 ? "No complete backup yet." : "One backup so far: the trend starts with the next."}</p>;
@@ -35,7 +35,7 @@ function SizeTrend({ t, now }: { t: TypeStatus; now: number }) {
   );
 }
 
-function BackupNow({ t }: { t: TypeStatus }) {
+function BackupNow({ t }: { t: BackupTypeStatus }) {
   const start = useBackupNow();
   // The server's clock, as the status's times are.
   const [queuedAt, setQueuedAt] = useState<number | null>(null);
@@ -63,7 +63,7 @@ function BackupNow({ t }: { t: TypeStatus }) {
 }
 
 /** One type: schedule, next run, last success and failure, verification, retention, size trend, actions. */
-export function TypeCard({ t, now, canRun }: { t: TypeStatus; now: number; canRun: boolean }) {
+export function TypeCard({ t, now, canRun }: { t: BackupTypeStatus; now: number; canRun: boolean }) {
   const failed = lastAttemptFailed(t);
   const verify = verifyStateOf(t);
   const failing = failed || verify === "failed";

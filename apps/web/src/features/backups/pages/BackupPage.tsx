@@ -1,3 +1,4 @@
+import type { BackupView } from "@ops/contract";
 import { useNow } from "../../../lib/clock.ts";
 import { DASH, formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
@@ -10,7 +11,6 @@ import { backupDurationMs, formatBackupDuration, formatSize, restorePath, TYPE_L
 import { BackupStatusBadge, TypeBadge, VerifyBadge } from "../components/BackupBadges.tsx";
 import { ManifestDetails, ManifestFiles, TextList } from "../components/ManifestView.tsx";
 import { useBackup, useVerifyBackup } from "../queries.ts";
-import type { Backup } from "../types.ts";
 
 const BACK = (
   <Link to={backupsPath()} className="back" data-testid="back-link">
@@ -49,7 +49,7 @@ function When({ iso, now }: { iso: string | null; now: number }) {
   );
 }
 
-function Facts({ b, now }: { b: Backup; now: number }) {
+function Facts({ b, now }: { b: BackupView; now: number }) {
   return (
     <dl className="kv bk-kv" data-testid="backup-facts">
       <dt>Path</dt>
@@ -104,7 +104,7 @@ function Facts({ b, now }: { b: Backup; now: number }) {
   );
 }
 
-function Verification({ b, result, now }: { b: Backup; result: ReturnType<typeof useVerifyBackup>["data"]; now: number }) {
+function Verification({ b, result, now }: { b: BackupView; result: ReturnType<typeof useVerifyBackup>["data"]; now: number }) {
   const v = verifyView(b, result);
   return (
     <div className={`bk-verify-result bk-verify-result--${v.state}`} data-testid="backup-verify-result" data-state={v.state} role="status">
@@ -136,7 +136,7 @@ function Verification({ b, result, now }: { b: Backup; result: ReturnType<typeof
   );
 }
 
-function BackupDetail({ b }: { b: Backup }) {
+function BackupDetail({ b }: { b: BackupView }) {
   const now = useNow();
   const canRun = useCan("runbooks:run");
   const verify = useVerifyBackup(b.id);
@@ -191,13 +191,13 @@ function BackupDetail({ b }: { b: Backup }) {
             </Card>
           )}
           <Card id="bk-manifest" title="Manifest">
-            {b.rawManifest == null ? (
+            {b.manifest === null ? (
               <p className="empty">{noManifest(b)}</p>
             ) : (
               <details className="bk-raw">
                 <summary>Raw manifest.json</summary>
                 <pre className="bk-raw__pre" data-testid="backup-manifest">
-                  {JSON.stringify(b.rawManifest, null, 2)}
+                  {JSON.stringify(b.manifest, null, 2)}
                 </pre>
               </details>
             )}
@@ -213,7 +213,7 @@ function BackupDetail({ b }: { b: Backup }) {
   );
 }
 
-function noManifest(b: Backup): string {
+function noManifest(b: BackupView): string {
   switch (b.status) {
     case "running":
       return "Still running: the manifest is written last.";

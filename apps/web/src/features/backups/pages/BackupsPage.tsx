@@ -1,4 +1,5 @@
 import { useMemo } from "react";
+import { BACKUP_STATUSES, BACKUP_TYPES } from "@ops/contract";
 import { useNow } from "../../../lib/clock.ts";
 import { Link, navigate, searchOf, useHref } from "../../../lib/router.tsx";
 import { backupsPath, runsPath } from "../../../lib/routes.ts";
@@ -6,12 +7,11 @@ import { useCan } from "../../../lib/session.ts";
 import { Allowed } from "../../../ui/Fields.tsx";
 import { QueryBody } from "../../../ui/QueryState.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
-import { RESTORE_RUNBOOK, STATUS_LABEL, TYPE_LABEL } from "../backups.ts";
+import { isBackupStatus, isBackupType, RESTORE_RUNBOOK, STATUS_LABEL, TYPE_LABEL } from "../backups.ts";
+import type { BackupFilter } from "../backups.ts";
 import { BackupsTable } from "../components/BackupsTable.tsx";
 import { TypeCard } from "../components/TypeCard.tsx";
 import { PAGE_POLL_MS, useBackups, useBackupStatus } from "../queries.ts";
-import { BACKUP_STATUSES, BACKUP_TYPES, isBackupStatus, isBackupType } from "../types.ts";
-import type { BackupFilter } from "../types.ts";
 
 const TYPE_OPTIONS = optionsOf(BACKUP_TYPES, (t) => TYPE_LABEL[t]);
 const STATUS_OPTIONS = optionsOf(BACKUP_STATUSES, (s) => STATUS_LABEL[s]);

@@ -1,3 +1,4 @@
+import type { TokenView } from "@ops/contract";
 import { useState } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { DASH, formatAgo, formatDay } from "../../../lib/format.ts";
@@ -5,9 +6,8 @@ import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
 import { useRevokeToken } from "../queries.ts";
 import { canRevoke, tokenState } from "../tokens.ts";
-import type { Token } from "../tokens.ts";
 
-type Props = { token: Token; selfId: string; manageAll: boolean; now: number };
+type Props = { token: TokenView; selfId: string; manageAll: boolean; now: number };
 
 const STATE_LABEL = { active: "Active", expired: "Expired", revoked: "Revoked" } as const;
 
