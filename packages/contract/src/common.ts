@@ -26,8 +26,6 @@ export const IsoTimestamp = z.iso.datetime({ offset: true }).refine(storable, "m
 /** A monitoring threshold (percent or milliseconds), set by an admin or by a passed proposal. */
 export const ThresholdValue = z.number().positive().max(600_000);
 
-export const Status = z.enum(["ok", "warning", "critical", "down", "unknown"]);
-
 export const ErrorBody = z
   .object({
     statusCode: z.number().int(),
@@ -41,69 +39,6 @@ export const ErrorBody = z
       .describe("itemised problems, e.g. each malformed entry of an imported file with its line"),
   })
   .meta({ id: "Error" });
-
-export const Target = z
-  .object({
-    name: z.string(),
-    displayName: z.string(),
-    kind: z.enum(["agent", "service"]),
-    check: z.enum(["openclaw", "http", "tcp"]),
-    url: z.string(),
-    port: z.number().int().nullable(),
-    enabled: z.boolean(),
-    description: z.string().nullable(),
-    status: Status,
-    reason: z.string().describe("why the target has this status, in words a person can act on"),
-    findings: z.array(z.object({ status: Status, reason: z.string() })),
-    latencyMs: z.number().nullable(),
-    checkedAt: z.string().nullable(),
-    since: z.string().nullable().describe("when the current status began"),
-    version: z.string().nullable(),
-    uptimeMs: z.number().nullable().describe("uptime as of checkedAt; null while down"),
-    ready: z.boolean().nullable(),
-    resources: z.object({
-      cpuPercent: z.number().optional(),
-      memoryPercent: z.number().optional(),
-      diskPercent: z.number().optional(),
-    }),
-    healing: z
-      .object({
-        state: z.enum(["idle", "waiting", "restarting", "starting", "escalated", "paused"]),
-        attempt: z.number().int().nullable(),
-        maxAttempts: z.number().int(),
-        nextRestartAt: z.string().nullable(),
-        lastRestartAt: z.string().nullable(),
-        escalatedAt: z.string().nullable(),
-        reason: z.string().nullable(),
-        restartsInWindow: z.number().int().describe("crashes (exits and uptime resets) in the escalation window"),
-        driver: z.string(),
-        startingSince: z.string().nullable().describe("while starting: when the start or restart began"),
-        startDeadline: z.string().nullable().describe("while starting: when it counts as timed out"),
-        lastExit: z
-          .object({ code: z.number().int().nullable(), signal: z.string().nullable(), at: z.string() })
-          .nullable()
-          .describe("how the target's process last ended, when its driver saw it"),
-        doctor: z
-          .object({ caseId: z.string().nullable(), confidence: z.number().nullable(), outcome: z.string(), at: z.string() })
-          .nullable()
-          .describe("the doctor's latest diagnosis of this target"),
-      })
-      .nullable()
-      .describe("what the self-healing ladder is doing; null when it has never acted"),
-  })
-  .meta({ id: "Target" });
-
-export const StatusEvent = z
-  .object({
-    id: z.number().int(),
-    target: z.string(),
-    at: z.string(),
-    kind: z.enum(["status", "restart"]),
-    from: Status,
-    to: Status,
-    reason: z.string(),
-  })
-  .meta({ id: "StatusEvent" });
 
 export const errorResponses = {
   400: ErrorBody,

@@ -1,35 +1,16 @@
+import type { CaseAction, CaseView, DiagnosisCandidate } from "@ops/contract";
 import { redactText, scrubText } from "./redact.ts";
 
-export type CaseAction =
-  | { type: "restart" }
-  | { type: "restore-config" }
-  | { type: "wait"; seconds: number }
-  | { type: "wait-healthy"; timeoutSeconds: number }
-  | { type: "notify"; message: string };
+export type { CaseAction };
 
-export type Case = {
-  id: string;
-  title: string;
-  errorCode: string;
-  /** A normalised error signature (as `signatureOf` gives it); an exact match means confidence 1.0. */
-  signature: string | null;
-  /** Words and phrases that describe the failure; the more of them the failure lines hold, the higher the score. */
-  keywords: string[];
-  /**
-   * The case's distinguishing terms: every one must appear in the failure lines (or the probe verdict and
-   * findings) for a keyword match to count at all. A term may list alternatives with "|": "eaddrinuse|already in use".
-   */
-  requires: string[];
-  /** Exit codes that point at this case (78: EX_CONFIG). They add a little to a text match, never replace it. */
-  exitCodes: number[];
-  solution: string;
-  actions: CaseAction[];
-};
+/** A case as the doctor matches it: the contract's case without its statistics. */
+export type Case = Pick<CaseView, "id" | "title" | "errorCode" | "signature" | "keywords" | "requires" | "exitCodes" | "solution" | "actions">;
 
 /** Colour codes (ESC [ … letter), built from a string so the source holds no control character. */
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
-export type CaseMatch = { caseId: string; confidence: number; matched: string[] };
+/** A case that fitted the evidence and what it matched on: the contract's diagnosis candidate. */
+export type CaseMatch = DiagnosisCandidate;
 
 export function successRate(attempts: number, successes: number): number | null {
   return attempts === 0 ? null : Math.round((successes / attempts) * 1000) / 1000;

@@ -1,7 +1,9 @@
+import { Status, type Resources } from "@ops/contract";
 import { z } from "zod";
 
-export const TARGET_STATUSES = ["ok", "warning", "critical", "down", "unknown"] as const;
-export type TargetStatus = (typeof TARGET_STATUSES)[number];
+/** The contract owns the list (`Status`); the domain names it for its rules. */
+export const TARGET_STATUSES = Status.options;
+export type TargetStatus = Status;
 
 const SEVERITY: Record<TargetStatus, number> = { unknown: -1, ok: 0, warning: 1, critical: 2, down: 3 };
 
@@ -40,7 +42,8 @@ export type ProbeObservation =
   | { check: "http"; at: number; response: RequestOutcome; path: string }
   | { check: "tcp"; at: number; connect: RequestOutcome };
 
-export type Resources = { cpuPercent?: number; memoryPercent?: number; diskPercent?: number };
+/** Resource use a target reported, in percent (the contract's shape). */
+export type { Resources };
 
 /** What the evaluator needs to remember between probes of one target. */
 export type PreviousState = {

@@ -1,3 +1,4 @@
+import type { MonitoringPolicy } from "@ops/contract";
 import { shard } from "./series.ts";
 
 /**
@@ -64,19 +65,13 @@ export function judgeWatch(input: {
   };
 }
 
+export type { MonitoringPolicy };
+
 /**
  * The monitoring numbers every process derives from monitoring-config.json, derived once: the worker's
- * schedules and deadlines, the API's stall judge and the board's "stale" tiles all read these.
+ * schedules and deadlines, the API's stall judge and the board's "stale" tiles all read these (the shape is
+ * the contract's, served by GET /api/monitoring).
  */
-export type MonitoringPolicy = {
-  intervalMs: number;
-  timeoutMs: number;
-  /** A probe result older than this means probing is stuck: the stall limit, also a tile's "stale". */
-  staleAfterMs: number;
-  heartbeatTimeoutMs: number;
-  shardSize: number;
-};
-
 export function monitoringPolicy(m: { healthCheck: { intervalSeconds: number; timeoutMs: number; shardSize: number }; heartbeatTimeoutSeconds: number }): MonitoringPolicy {
   const intervalMs = Math.round(m.healthCheck.intervalSeconds * 1000);
   return {

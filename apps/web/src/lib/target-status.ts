@@ -1,5 +1,5 @@
 import { elapsedSince, formatDuration } from "./format.ts";
-import type { Level, MonitoringSettings, Resources, Status, Target } from "./targets.ts";
+import type { MonitoringSettings, Resources, Status, TargetView, ThresholdLevel } from "@ops/contract";
 
 export const STATUS_LABEL: Record<Status, string> = {
   ok: "OK",
@@ -16,7 +16,7 @@ export const COUNT_ORDER: readonly Status[] = ["down", "critical", "warning", "o
 export type StatusCounts = Record<Status, number> & { disabled: number; total: number };
 
 /** Counts per status over monitored targets; disabled ones are counted apart so they never look like trouble. */
-export function countStatuses(targets: readonly Target[]): StatusCounts {
+export function countStatuses(targets: readonly TargetView[]): StatusCounts {
   const counts: StatusCounts = { ok: 0, warning: 0, critical: 0, down: 0, unknown: 0, disabled: 0, total: targets.length };
   for (const t of targets) {
     if (t.enabled) counts[t.status] += 1;
@@ -36,7 +36,7 @@ export function documentTitle(counts: StatusCounts | null, page?: string): strin
 }
 
 /** "down for 2 m", "warning for 1 h 5 m"; null when ok, disabled or the start is not known. */
-export function statusDuration(target: Target, now: number): string | null {
+export function statusDuration(target: TargetView, now: number): string | null {
   if (!target.enabled || target.status === "ok") return null;
   if (target.status === "unknown") return target.checkedAt ? null : "not probed yet";
   const ms = elapsedSince(target.since, now);
@@ -45,12 +45,14 @@ export function statusDuration(target: Target, now: number): string | null {
 }
 
 export type ResourceKey = keyof Resources;
-export type { Level } from "./targets.ts";
 
 export const RESOURCE_LABELS: Record<ResourceKey, string> = { cpuPercent: "CPU", memoryPercent: "Memory", diskPercent: "Disk" };
 
+/** The monitoring settings as the board holds them: the API's, or until it answers, the shipped defaults without the ladder's numbers and the derived policy. */
+export type BoardMonitoring = Omit<MonitoringSettings, "selfHealing" | "policy"> & Partial<Pick<MonitoringSettings, "selfHealing" | "policy">>;
+
 // Shown until GET /api/monitoring answers: the shipped monitoring-config.json (SPEC §3).
-export const DEFAULT_MONITORING: MonitoringSettings = {
+export const DEFAULT_MONITORING: BoardMonitoring = {
   intervalSeconds: 30,
   timeoutMs: 15_000,
   heartbeatTimeoutSeconds: 120,
@@ -67,17 +69,17 @@ export const DEFAULT_MONITORING: MonitoringSettings = {
  * A result older than this means monitoring itself is stuck: the API's rule (two intervals, at least 10 s, the
  * same as its "monitoring stalled" banner), never one of the board's own. Until the API has said, nothing is stale.
  */
-export function staleAfterMs(settings: MonitoringSettings): number {
+export function staleAfterMs(settings: BoardMonitoring): number {
   return settings.policy?.staleAfterMs ?? Number.POSITIVE_INFINITY;
 }
 
-export function levelOf(value: number, level: Level): "ok" | "warning" | "critical" {
+export function levelOf(value: number, level: ThresholdLevel): "ok" | "warning" | "critical" {
   if (value >= level.critical) return "critical";
   if (value >= level.warning) return "warning";
   return "ok";
 }
 
 /** Uptime is meaningful only while the target answers. */
-export function isAlive(target: Target): boolean {
+export function isAlive(target: TargetView): boolean {
   return target.enabled && (target.status === "ok" || target.status === "warning" || target.status === "critical");
 }

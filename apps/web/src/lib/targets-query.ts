@@ -1,14 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { apiGet } from "./api.ts";
-import { normalizeTarget } from "./targets.ts";
-import type { Target } from "./targets.ts";
+import type { TargetsResponse, TargetView } from "@ops/contract";
 import { useLiveState } from "./ws.ts";
 
 export const targetsKey = ["targets"] as const;
 
-export async function fetchTargets(signal?: AbortSignal): Promise<Target[]> {
-  const body = await apiGet<{ targets: Target[] }>("/api/targets", { signal });
-  return (body.targets ?? []).map(normalizeTarget);
+export async function fetchTargets(signal?: AbortSignal): Promise<TargetView[]> {
+  return (await apiGet<TargetsResponse>("/api/targets", { signal })).targets;
 }
 
 // While the socket is live it feeds the cache; polling is only the fallback when it is not.

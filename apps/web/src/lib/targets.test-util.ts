@@ -1,6 +1,6 @@
-import type { Healing, Restart, Target } from "./targets.ts";
+import type { HealingView, RestartView, TargetView } from "@ops/contract";
 
-export function target(name: string, patch: Partial<Target> = {}): Target {
+export function target(name: string, patch: Partial<TargetView> = {}): TargetView {
   return {
     name,
     displayName: name,
@@ -28,7 +28,7 @@ export function target(name: string, patch: Partial<Target> = {}): Target {
 export const FIXED_NOW = Date.parse("2026-11-23T14:00:00.000Z");
 
 /** A healing block: waiting for restart 2 in 25 s after one crash, unless patched. */
-export function healing(patch: Partial<Healing> = {}): Healing {
+export function healing(patch: Partial<HealingView> = {}): HealingView {
   const at = (ms: number) => new Date(FIXED_NOW + ms).toISOString();
   return {
     state: "waiting",
@@ -49,7 +49,7 @@ export function healing(patch: Partial<Healing> = {}): Healing {
 }
 
 /** A restart row as GET /api/restarts answers it: a restart that became healthy, unless patched. */
-export function restart(patch: Partial<Restart> = {}): Restart {
+export function restart(patch: Partial<RestartView> = {}): RestartView {
   return {
     id: 1,
     target: "alpha",

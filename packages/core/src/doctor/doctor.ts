@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { OpsConfig, TargetConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
-import { diagnose, evidenceText, redactText, scrubText, successRate, type Case, type CaseAction, type DoctorEvidence } from "@ops/domain";
-import { z } from "zod";
+import type { CaseBody, CaseView, DiagnosisView } from "@ops/contract";
+import { cases, columns, diagnoses, type DbHandle, type Row } from "@ops/db";
+import { diagnose, evidenceText, redactText, scrubText, successRate, type CaseAction, type DoctorEvidence } from "@ops/domain";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
@@ -11,18 +11,11 @@ import { restoreLastGoodConfig } from "../healing/config-repair.ts";
 import { currentExit, describeExit, type LastExit } from "../healing/ladder.ts";
 import { PRESET_CASES } from "./presets.ts";
 
-export const CaseActionShape = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("restart") }),
-  z.object({ type: z.literal("restore-config") }),
-  z.object({ type: z.literal("wait"), seconds: z.number().int().min(1).max(600) }),
-  z.object({ type: z.literal("wait-healthy"), timeoutSeconds: z.number().int().min(1).max(900) }),
-  z.object({ type: z.literal("notify"), message: z.string().min(1).max(500) }),
-]);
+export type { CaseView, DiagnosisView };
 
-export type CaseView = Case & { attempts: number; successes: number; successRate: number | null; builtin: boolean; updatedAt: string };
-
-type CaseRow = Omit<CaseView, "successRate" | "updatedAt"> & { updatedAt: Date };
-const CASE_COLUMNS = `id, title, error_code AS "errorCode", signature, keywords, requires, exit_codes AS "exitCodes", solution, actions, attempts, successes, builtin, updated_at AS "updatedAt"`;
+/** A case as stored, without the flag that keeps the shipped presets from overwriting the team's edits. */
+type CaseRow = Omit<Row<typeof cases>, "customised" | "actions"> & { actions: CaseAction[] };
+const CASE_COLUMNS = columns(cases, { except: ["customised"] });
 const toCase = (r: CaseRow): CaseView => ({ ...r, updatedAt: r.updatedAt.toISOString(), successRate: successRate(r.attempts, r.successes) });
 
 /** Insert the presets that are missing and refresh the shipped ones the team has not edited; never overwrite what the team edited. */
@@ -41,16 +34,8 @@ export async function listCases(h: DbHandle): Promise<CaseView[]> {
   return (await h.sql.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases ORDER BY id`)).map(toCase);
 }
 
-export type CaseInput = {
-  title: string;
-  errorCode: string;
-  signature?: string | null | undefined;
-  keywords: string[];
-  requires?: string[] | undefined;
-  exitCodes?: number[] | undefined;
-  solution: string;
-  actions: CaseAction[];
-};
+/** What a person writes: the request body of POST /api/cases. */
+export type CaseInput = CaseBody;
 
 export async function createCase(h: DbHandle, ctx: RequestContext, input: CaseInput & { id?: string | undefined }): Promise<CaseView> {
   requirePermission(ctx, "incidents:write");
@@ -204,12 +189,12 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
   const library = await listCases(h);
   const d = diagnose(evidence, library);
   const best = d.verdict === "match" ? d.best : null;
-  const [row] = await h.sql<{ id: string }[]>`
+  const [row] = await h.sql<{ id: number }[]>`
     INSERT INTO diagnoses (target, signature, evidence, case_id, confidence, outcome, incident_id, candidates)
     VALUES (${target.name}, ${d.signature}, ${text}, ${best?.caseId ?? null}, ${best?.confidence ?? d.best?.confidence ?? null},
       ${best ? "running" : d.verdict === "unsure" ? "unsure" : "no-match"}, ${incidentId}, ${h.sql.json(d.candidates as never)})
     RETURNING id`;
-  const id = Number(row!.id);
+  const id = row!.id;
   if (d.verdict === "unsure") {
     const detail = `unsure, not acting: ${d.why}`;
     await h.sql`UPDATE diagnoses SET detail = ${detail}, finished_at = now() WHERE id = ${id}`;
@@ -248,23 +233,11 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
   return { id, caseId: c.id, confidence: best.confidence, outcome, detail };
 }
 
-export async function listDiagnoses(h: DbHandle, f: { target?: string | undefined; limit: number }) {
-  const rows = await h.sql<
-    {
-      id: string;
-      target: string;
-      at: Date;
-      signature: string | null;
-      evidence: string;
-      caseId: string | null;
-      confidence: number | null;
-      outcome: string;
-      candidates: { caseId: string; confidence: number; matched: string[] }[] | null;
-      detail: string | null;
-      finishedAt: Date | null;
-    }[]
-  >`
-    SELECT id, target, at, signature, evidence, case_id AS "caseId", confidence, outcome, candidates, detail, finished_at AS "finishedAt"
+const DIAGNOSIS_KEYS = ["id", "target", "at", "signature", "evidence", "caseId", "confidence", "outcome", "candidates", "detail", "finishedAt"] as const;
+
+export async function listDiagnoses(h: DbHandle, f: { target?: string | undefined; limit: number }): Promise<DiagnosisView[]> {
+  const rows = await h.sql<(Omit<Pick<Row<typeof diagnoses>, (typeof DIAGNOSIS_KEYS)[number]>, "candidates"> & { candidates: DiagnosisView["candidates"] | null })[]>`
+    SELECT ${h.sql.unsafe(columns(diagnoses, { only: DIAGNOSIS_KEYS }))}
     FROM diagnoses WHERE (${f.target ?? null}::text IS NULL OR target = ${f.target ?? null}) ORDER BY id DESC LIMIT ${f.limit}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString(), candidates: r.candidates ?? [], finishedAt: r.finishedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({ ...r, at: r.at.toISOString(), candidates: r.candidates ?? [], finishedAt: r.finishedAt?.toISOString() ?? null }));
 }

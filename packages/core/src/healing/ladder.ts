@@ -1,5 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
+import type { HealingAction, RestartView, TargetView } from "@ops/contract";
+import { columns, restarts, targetHealing, type DbHandle, type Row } from "@ops/db";
 import {
   crashesInWindow,
   decideLadder,
@@ -18,34 +19,39 @@ import { writeAudit } from "../identity/audit.ts";
 import { stageJob } from "../outbox.ts";
 import { requirePermission, systemContext, type RequestContext } from "../identity/context.ts";
 import { ServiceError, notFound } from "../errors.ts";
+import type { FramePublisher } from "../bus.ts";
+import { getTarget } from "../targets/queries.ts";
 import { describeDriver, restartTarget, switchTarget } from "./drivers.ts";
 import { managedState } from "./process-driver.ts";
 
 export type LastExit = { pid: number | null; code: number | null; signal: string | null; at: string; tail: string[] };
 
-export type HealingRow = {
-  target: string;
-  paused: boolean;
-  restarts: (string | number)[];
-  crashes: (string | number)[];
-  failingSince: Date | null;
-  escalatedAt: Date | null;
-  escalationReason: string | null;
-  nextRestartAt: Date | null;
-  nextAttempt: number | null;
-  restartingAt: Date | null;
-  startingSince: Date | null;
-  startingAttemptKey: string | null;
-  startDeadline: Date | null;
-  startingKind: "start" | "restart" | null;
+const HEALING_KEYS = [
+  "target",
+  "paused",
+  "restarts",
+  "crashes",
+  "failingSince",
+  "escalatedAt",
+  "escalationReason",
+  "nextRestartAt",
+  "nextAttempt",
+  "restartingAt",
+  "startingSince",
+  "startingAttemptKey",
+  "startDeadline",
+  "lastExit",
+] as const;
+
+/** A target's healing row, with the kind of the start in progress (from its restart row). */
+export type HealingRow = Omit<Pick<Row<typeof targetHealing>, (typeof HEALING_KEYS)[number]>, "lastExit"> & {
   lastExit: LastExit | null;
+  startingKind: Row<typeof restarts>["kind"] | null;
 };
 
 export type RestartJob = { target: string; attempt: number; attemptKey: string; dueAt: number; kind?: "start" | "restart" | undefined; by?: string | undefined };
 
-const COLUMNS = `h.target, h.paused, h.restarts, h.crashes, h.failing_since AS "failingSince", h.escalated_at AS "escalatedAt",
-  h.escalation_reason AS "escalationReason", h.next_restart_at AS "nextRestartAt", h.next_attempt AS "nextAttempt", h.restarting_at AS "restartingAt",
-  h.starting_since AS "startingSince", h.starting_attempt_key AS "startingAttemptKey", h.start_deadline AS "startDeadline", h.last_exit AS "lastExit",
+const COLUMNS = `${columns(targetHealing, { alias: "h", only: HEALING_KEYS })},
   (SELECT r.kind FROM restarts r WHERE r.attempt_key = h.starting_attempt_key) AS "startingKind"`;
 
 function toState(r: HealingRow): LadderState {
@@ -282,8 +288,21 @@ export async function recordUptimeReset(h: DbHandle, target: string, restartedAt
   });
 }
 
-/** Pause or resume auto-healing for a target (an on-call engineer working on it by hand). Resuming also ends an escalation. */
-export async function setHealingPaused(h: DbHandle, ctx: RequestContext, target: string, paused: boolean): Promise<void> {
+/** Who hears about a change a person made to a target's ladder: every dashboard, through the bus. */
+export type HealingDeps = { bus?: FramePublisher | undefined };
+
+/** The target as it is now, told to every dashboard (after the change committed). */
+async function publishTarget(h: DbHandle, target: string, deps: HealingDeps): Promise<TargetView> {
+  const view = await getTarget(h, target);
+  await deps.bus?.publish({ type: "target.update", targets: [view] });
+  return view;
+}
+
+/**
+ * Pause or resume auto-healing for a target (an on-call engineer working on it by hand). Resuming also ends an
+ * escalation. Returns the target as it is now, and publishes it when given a bus.
+ */
+export async function setHealingPaused(h: DbHandle, ctx: RequestContext, target: string, paused: boolean, deps: HealingDeps = {}): Promise<TargetView> {
   await h.sql.begin(async (tx) => {
     const [exists] = await tx`SELECT 1 FROM targets WHERE name = ${target} AND retired_at IS NULL`;
     if (!exists) throw notFound(`target "${target}"`, "name");
@@ -299,15 +318,23 @@ export async function setHealingPaused(h: DbHandle, ctx: RequestContext, target:
       after: { paused, escalated: paused ? row.escalatedAt !== null : false },
     });
   });
+  return publishTarget(h, target, deps);
 }
 
 /**
  * A person acts on an escalated (or any) target: `retry` stages one restart now (through the outbox), even while escalated;
- * `reset` forgets the restart and crash history and the escalation, so the ladder starts again from 10 s.
+ * `reset` forgets the restart and crash history and the escalation, so the ladder starts again from 10 s. Returns the
+ * staged job (null for a reset) and the target as it is now, which it publishes when given a bus.
  */
-export async function healingAction(h: DbHandle, ctx: RequestContext, target: string, action: "retry" | "reset"): Promise<RestartJob | null> {
+export async function healingAction(
+  h: DbHandle,
+  ctx: RequestContext,
+  target: string,
+  action: HealingAction,
+  deps: HealingDeps = {},
+): Promise<{ job: RestartJob | null; target: TargetView }> {
   requirePermission(ctx, "healing:control");
-  return h.sql.begin(async (tx) => {
+  const job = await h.sql.begin(async (tx) => {
     const [exists] = await tx`SELECT 1 FROM targets WHERE name = ${target} AND retired_at IS NULL`;
     if (!exists) throw notFound(`target "${target}"`, "name");
     const row = await lockHealing(tx, target);
@@ -330,6 +357,7 @@ export async function healingAction(h: DbHandle, ctx: RequestContext, target: st
     await stageJob(tx, "restart", { ...job, kind: "restart" });
     return job;
   });
+  return { job, target: await publishTarget(h, target, deps) };
 }
 
 /** Targets whose start is still being waited for (the exit watcher probes them every 2 s). */
@@ -345,33 +373,15 @@ export async function escalationSummary(sql: postgres.Sql, target: string): Prom
   return `${st?.escalation ?? "escalated"} (${st?.reason ?? "down"})`;
 }
 
-export async function listRestarts(h: DbHandle, filter: { target?: string | undefined; limit: number }) {
-  const rows = await h.sql<
-    {
-      id: string;
-      target: string;
-      attempt: number;
-      kind: "start" | "restart";
-      driver: string;
-      status: string;
-      reason: string;
-      output: string | null;
-      exitCode: number | null;
-      exitSignal: string | null;
-      stderrTail: string | null;
-      dueAt: Date;
-      startedAt: Date;
-      finishedAt: Date | null;
-      endedAt: Date | null;
-    }[]
-  >`
-    SELECT id, target, attempt, kind, driver, status, reason, output, exit_code AS "exitCode", exit_signal AS "exitSignal", stderr_tail AS "stderrTail",
-      due_at AS "dueAt", started_at AS "startedAt", finished_at AS "finishedAt", ended_at AS "endedAt"
+const RESTART_KEYS = ["id", "target", "attempt", "kind", "driver", "status", "reason", "output", "exitCode", "exitSignal", "stderrTail", "dueAt", "startedAt", "finishedAt", "endedAt"] as const;
+
+export async function listRestarts(h: DbHandle, filter: { target?: string | undefined; limit: number }): Promise<RestartView[]> {
+  const rows = await h.sql<Pick<Row<typeof restarts>, (typeof RESTART_KEYS)[number]>[]>`
+    SELECT ${h.sql.unsafe(columns(restarts, { only: RESTART_KEYS }))}
     FROM restarts WHERE (${filter.target ?? null}::text IS NULL OR target = ${filter.target ?? null})
     ORDER BY started_at DESC, id DESC LIMIT ${filter.limit}`;
   return rows.map((r) => ({
     ...r,
-    id: Number(r.id),
     dueAt: r.dueAt.toISOString(),
     startedAt: r.startedAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,

@@ -1,27 +1,12 @@
-import type { DbHandle } from "@ops/db";
-import { maintainSamplePartitions } from "@ops/db";
-import {
-  evaluateProbe,
-  statusChanges,
-  type EvaluationPolicy,
-  type PreviousState,
-  type ProbeObservation,
-  type TargetStatus,
-} from "@ops/domain";
+import type { StatusEventView, TargetView } from "@ops/contract";
+import { columns, maintainSamplePartitions, targetState, type DbHandle, type Row } from "@ops/db";
+import { evaluateProbe, statusChanges, type EvaluationPolicy, type PreviousState, type ProbeObservation } from "@ops/domain";
 import { getTargetsByName } from "./queries.ts";
-import type { StatusEventView, TargetView } from "./views.ts";
 
-type StateRow = {
-  name: string;
-  status: TargetStatus;
-  since: Date | null;
-  lastOkAt: Date | null;
-  failingSince: Date | null;
-  version: string | null;
-  uptimeMs: number | null;
-  uptimeAt: Date | null;
-  checkedAt: Date | null;
-};
+const STATE_KEYS = ["name", "status", "since", "lastOkAt", "failingSince", "version", "uptimeMs", "uptimeAt", "checkedAt"] as const;
+/** What a probe result is evaluated against: the target's stored state. */
+type StateRow = Pick<Row<typeof targetState>, (typeof STATE_KEYS)[number]>;
+const STATE_COLUMNS = columns(targetState, { only: STATE_KEYS });
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 const date = (n: number | null) => (n === null ? null : new Date(n).toISOString());
@@ -39,10 +24,7 @@ function toPrevious(r: StateRow): PreviousState {
 }
 
 export async function loadPreviousStates({ sql }: DbHandle, names: string[]): Promise<Map<string, PreviousState>> {
-  const rows = await sql<StateRow[]>`
-    SELECT name, status, since, last_ok_at AS "lastOkAt", failing_since AS "failingSince", version,
-           uptime_ms AS "uptimeMs", uptime_at AS "uptimeAt", checked_at AS "checkedAt"
-    FROM target_state WHERE name = ANY(${names})`;
+  const rows = await sql<StateRow[]>`SELECT ${sql.unsafe(STATE_COLUMNS)} FROM target_state WHERE name = ANY(${names})`;
   return new Map(rows.map((r) => [r.name, toPrevious(r)]));
 }
 
@@ -67,10 +49,7 @@ export async function recordObservations(
   const names = observations.map((o) => o.name);
   const run = () =>
     h.sql.begin(async (tx) => {
-      const locked = await tx<StateRow[]>`
-        SELECT name, status, since, last_ok_at AS "lastOkAt", failing_since AS "failingSince", version,
-               uptime_ms AS "uptimeMs", uptime_at AS "uptimeAt", checked_at AS "checkedAt"
-        FROM target_state WHERE name = ANY(${names}) ORDER BY name FOR UPDATE`;
+      const locked = await tx<StateRow[]>`SELECT ${tx.unsafe(STATE_COLUMNS)} FROM target_state WHERE name = ANY(${names}) ORDER BY name FOR UPDATE`;
       const byName = new Map(locked.map((r) => [r.name, r]));
       const states: Record<string, unknown>[] = [];
       const samples: Record<string, unknown>[] = [];
@@ -129,7 +108,7 @@ export async function recordObservations(
             latency_ms real, cpu_percent real, memory_percent real, disk_percent real)`;
       }
       const inserted = events.length
-        ? await tx<{ id: string; target: string; at: Date; kind: "status" | "restart"; from: TargetStatus; to: TargetStatus; reason: string }[]>`
+        ? await tx<(Omit<StatusEventView, "at"> & { at: Date })[]>`
             INSERT INTO status_events (target, at, kind, from_status, to_status, reason)
             SELECT * FROM jsonb_to_recordset(${tx.json(events as never)}) AS x(target text, at timestamptz, kind text, from_status text, to_status text, reason text)
             RETURNING id, target, at, kind, from_status AS "from", to_status AS "to", reason`
@@ -137,7 +116,7 @@ export async function recordObservations(
       return {
         skipped,
         touched: states.map((s) => s.name as string),
-        events: inserted.map((e) => ({ ...e, id: Number(e.id), at: e.at.toISOString() })),
+        events: inserted.map((e) => ({ ...e, at: e.at.toISOString() })),
       };
     });
 

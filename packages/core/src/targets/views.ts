@@ -1,103 +1,39 @@
 import { portOf } from "@ops/config";
-import type { Finding, Resources, TargetStatus } from "@ops/domain";
+import type { HealingView, ProcessExit, Resources, StatusEventView, TargetView } from "@ops/contract";
+import type { Row, targetHealing, targetState, targets } from "@ops/db";
+import type { Finding } from "@ops/domain";
 
-export type TargetView = {
-  name: string;
-  displayName: string;
-  kind: "agent" | "service";
-  check: "openclaw" | "http" | "tcp";
-  url: string;
-  port: number | null;
-  enabled: boolean;
-  description: string | null;
-  status: TargetStatus;
-  reason: string;
-  findings: Finding[];
-  latencyMs: number | null;
-  checkedAt: string | null;
-  since: string | null;
-  version: string | null;
-  /** Uptime as of checkedAt; null while the target is down or never probed. */
-  uptimeMs: number | null;
-  ready: boolean | null;
-  resources: Resources;
-  /** What the self-healing ladder is doing about this target; null when it has never acted. */
-  healing: HealingView | null;
-};
-
-export type HealingView = {
-  /** starting: a start or restart the driver carried out, waiting for the target to be healthy (tile: "starting (41 s)"). */
-  state: "idle" | "waiting" | "restarting" | "starting" | "escalated" | "paused";
-  attempt: number | null;
-  maxAttempts: number;
-  nextRestartAt: string | null;
-  lastRestartAt: string | null;
-  escalatedAt: string | null;
-  reason: string | null;
-  /** Crashes (exits and uptime resets, whoever restarted it) in the escalation window. */
-  restartsInWindow: number;
-  driver: string;
-  /** While starting: since when, and when it counts as timed out. */
-  startingSince: string | null;
-  startDeadline: string | null;
-  /** How the target's process last ended, when its driver saw it. */
-  lastExit: { code: number | null; signal: string | null; at: string } | null;
-  /** The doctor's latest diagnosis of this target. */
-  doctor: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
-};
-
-export type StatusEventView = {
-  id: number;
-  target: string;
-  at: string;
-  kind: "status" | "restart";
-  from: TargetStatus;
-  to: TargetStatus;
-  reason: string;
-};
+/** The views are the contract's (packages/contract/src/targets.ts); named here too for core's callers. */
+export type { HealingView, StatusEventView, TargetView };
 
 export const NOT_MONITORED_REASON = "not monitored (enabled: false in config/fleet.json)";
 
-export type TargetRow = {
-  name: string;
-  displayName: string;
-  kind: "agent" | "service";
-  check: "openclaw" | "http" | "tcp";
-  baseUrl: string;
-  enabled: boolean;
-  config: unknown;
-  status: TargetStatus;
-  reason: string;
-  findings: unknown;
-  latencyMs: number | null;
-  checkedAt: Date | null;
-  since: Date | null;
-  version: string | null;
-  uptimeMs: number | null;
-  uptimeAt: Date | null;
-  ready: boolean | null;
-  resources: unknown;
-  hPaused?: boolean | null;
-  hRestarts?: (string | number)[] | null;
-  hEscalatedAt?: Date | null;
-  hReason?: string | null;
-  hNextRestartAt?: Date | null;
-  hNextAttempt?: number | null;
-  hRestartingAt?: Date | null;
-  hInWindow?: number | null;
-  hMax?: number | null;
-  hDriver?: string | null;
-  hStartingSince?: Date | null;
-  hStartDeadline?: Date | null;
-  hLastExit?: { code: number | null; signal: string | null; at: string } | null;
-  dLatest?: { caseId: string | null; confidence: number | null; outcome: string; at: string } | null;
-};
+type Healing = Row<typeof targetHealing>;
+
+/** A target joined with its state, its healing row (h…, null without one) and its latest diagnosis: what every target view is built from. */
+export type TargetRow = Pick<Row<typeof targets>, "name" | "displayName" | "kind" | "check" | "baseUrl" | "enabled" | "config"> &
+  Pick<Row<typeof targetState>, "status" | "reason" | "findings" | "latencyMs" | "checkedAt" | "since" | "version" | "uptimeMs" | "uptimeAt" | "ready" | "resources"> & {
+    hPaused?: Healing["paused"] | null;
+    hRestarts?: Healing["restarts"] | null;
+    hEscalatedAt?: Healing["escalatedAt"];
+    hReason?: Healing["escalationReason"];
+    hNextRestartAt?: Healing["nextRestartAt"];
+    hNextAttempt?: Healing["nextAttempt"];
+    hRestartingAt?: Healing["restartingAt"];
+    hInWindow?: Healing["restartsInWindow"] | null;
+    hMax?: Healing["maxAttempts"] | null;
+    hDriver?: Healing["driver"] | null;
+    hStartingSince?: Healing["startingSince"];
+    hStartDeadline?: Healing["startDeadline"];
+    hLastExit?: ProcessExit | null;
+    dLatest?: HealingView["doctor"];
+  };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function toHealingView(row: TargetRow): HealingView | null {
   if (row.hPaused === null || row.hPaused === undefined) return null;
-  const restarts = (row.hRestarts ?? []).map(Number);
+  const restarts = row.hRestarts ?? [];
   const state: HealingView["state"] = row.hPaused
     ? "paused"
     : row.hRestartingAt

@@ -1,6 +1,6 @@
 import type { OpsConfig } from "@ops/config";
 import type { MonitoringStatus } from "@ops/contract";
-import type { DbHandle } from "@ops/db";
+import { columns, targetState, type DbHandle, type Row } from "@ops/db";
 import { judgeWatch, monitoringPolicy, type WatchState } from "@ops/domain";
 
 /**
@@ -10,8 +10,8 @@ import { judgeWatch, monitoringPolicy, type WatchState } from "@ops/domain";
 export async function readWatchState(db: DbHandle, config: OpsConfig, opts: { now?: number; watchingSince: number }): Promise<WatchState> {
   const policy = monitoringPolicy(config.monitoring);
   const enabled = config.fleet.targets.filter((t) => t.enabled).map((t) => t.name);
-  const rows = await db.sql<{ name: string; checkedAt: Date | null }[]>`
-    SELECT name, checked_at AS "checkedAt" FROM target_state WHERE name = ANY(${enabled})`;
+  const rows = await db.sql<Pick<Row<typeof targetState>, "name" | "checkedAt">[]>`
+    SELECT ${db.sql.unsafe(columns(targetState, { only: ["name", "checkedAt"] }))} FROM target_state WHERE name = ANY(${enabled})`;
   const checked = new Map(rows.map((r) => [r.name, r.checkedAt ? r.checkedAt.getTime() : null]));
   return judgeWatch({
     targets: enabled.map((name) => ({ name, checkedAt: checked.get(name) ?? null })),

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { effectiveThresholds, updateThresholds, withTimeout } from "@ops/core";
 import { monitoringPolicy } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { ThresholdValue, errorResponses } from "@ops/contract";
+import { Liveness, MonitoringSettings, MonitoringStatus, Readiness, ReadinessQuery, ThresholdsBody, ThresholdsResponse, errorResponses } from "@ops/contract";
 import { WatchMonitor } from "./watch.ts";
 
 /** The console's own probes, shaped like a gateway's: liveness says the process runs, readiness checks its dependencies. */
@@ -13,29 +12,13 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     "/healthz",
-    { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: z.object({ ok: z.boolean(), status: z.string() }) } } },
+    { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: Liveness } } },
     async () => ({ ok: true, status: "live" }),
   );
   const watch = new WatchMonitor(deps);
   watch.start();
   app.addHook("onClose", async () => watch.stop());
 
-  const Watch = z
-    .object({
-      state: z.enum(["watching", "stalled", "idle", "unknown"]),
-      since: z.string().nullable().describe("when stalled: the newest probe result of the longest-stalled shard"),
-      reason: z.string(),
-      limitSeconds: z.number().describe("a shard is stalled when its newest result is older than this: two intervals, at least 10 s"),
-      judgedAt: z.string().nullable(),
-      shards: z.array(z.object({ shard: z.number().int(), targets: z.number().int(), newestAt: z.string().nullable(), ageSeconds: z.number(), stalled: z.boolean() })),
-    })
-    .meta({ id: "MonitoringStatus" });
-  const Ready = z.object({
-    ready: z.boolean(),
-    failing: z.array(z.string()),
-    reasons: z.record(z.string(), z.string()).optional(),
-    monitoring: z.object({ state: Watch.shape.state, since: z.string().nullable(), reason: z.string() }),
-  });
   r.get(
     "/readyz",
     {
@@ -44,8 +27,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         tags: ["system"],
         summary: "Ready: PostgreSQL and Redis answer within 1 s, and probing goes on (every shard reported within two intervals)",
         description: "?scope=api checks only what serving requests needs (PostgreSQL, Redis): for a load balancer, which should keep sending people to the dashboard that shows the stall.",
-        querystring: z.object({ scope: z.enum(["all", "api"]).default("all") }),
-        response: { 200: Ready, 503: Ready },
+        querystring: ReadinessQuery,
+        response: { 200: Readiness, 503: Readiness },
       },
     },
     async (req, reply) => {
@@ -70,13 +53,11 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     "/api/monitoring/status",
     {
       config: { auth: "targets:read" },
-      schema: { tags: ["system"], summary: "Is the console still probing? The newest probe result per shard, judged every few seconds", response: { 200: Watch, ...errorResponses } },
+      schema: { tags: ["system"], summary: "Is the console still probing? The newest probe result per shard, judged every few seconds", response: { 200: MonitoringStatus, ...errorResponses } },
     },
     async () => watch.current(),
   );
 
-  const Level = z.object({ warning: z.number(), critical: z.number() });
-  const LevelInput = z.object({ warning: ThresholdValue, critical: ThresholdValue });
   r.get(
     "/api/monitoring",
     {
@@ -84,21 +65,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags: ["system"],
         summary: "Probe interval, heartbeat timeout, and the thresholds in force (monitoring-config.json with run-time changes on top)",
-        response: {
-          200: z.object({
-            intervalSeconds: z.number(),
-            timeoutMs: z.number(),
-            heartbeatTimeoutSeconds: z.number(),
-            samplesRetentionDays: z.number(),
-            thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }),
-            selfHealing: z
-              .object({ backoffSeconds: z.array(z.number()), maxRestartsInWindow: z.number().int(), restartWindowSeconds: z.number(), escalateAfterMinutes: z.number() })
-              .describe("the ladder's numbers: crashes allowed in the window before escalation, the backoff steps"),
-            policy: z
-              .object({ intervalMs: z.number(), timeoutMs: z.number(), staleAfterMs: z.number(), heartbeatTimeoutMs: z.number(), shardSize: z.number().int() })
-              .describe("the numbers every process derives from the config: a probe result older than staleAfterMs means probing is stuck (two intervals, at least 10 s)"),
-          }),
-        },
+        response: { 200: MonitoringSettings },
       },
     },
     async () => {
@@ -127,8 +94,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags: ["system"],
         summary: "Change the monitoring thresholds at run time (admins; a passed proposal does the same through the same path)",
-        body: z.object({ cpuPercent: LevelInput, memoryPercent: LevelInput, diskPercent: LevelInput, responseTimeMs: LevelInput }).strict(),
-        response: { 200: z.object({ thresholds: z.object({ cpuPercent: Level, memoryPercent: Level, diskPercent: Level, responseTimeMs: Level }) }), ...errorResponses },
+        body: ThresholdsBody,
+        response: { 200: ThresholdsResponse, ...errorResponses },
       },
     },
     async (req) => ({ thresholds: await updateThresholds(deps.db, deps.config, ctxOf(req), req.body) }),

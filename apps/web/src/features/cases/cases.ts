@@ -1,5 +1,7 @@
 import { DASH } from "../../lib/format.ts";
-import type { Action, ActionType, CaseInput, Diagnosis, DiagnosisOutcome } from "./types.ts";
+import type { CaseAction, CaseBody, DiagnosisOutcome, DiagnosisView } from "@ops/contract";
+
+export type ActionType = CaseAction["type"];
 
 export const ACTION_LABEL: Record<ActionType, string> = {
   restart: "Restart",
@@ -8,6 +10,9 @@ export const ACTION_LABEL: Record<ActionType, string> = {
   "wait-healthy": "Wait until healthy",
   notify: "Notify",
 };
+
+/** Every action type, in the order the editor offers them. */
+export const ACTION_TYPES = Object.keys(ACTION_LABEL) as readonly ActionType[];
 
 export const OUTCOME_LABEL: Record<DiagnosisOutcome, string> = {
   running: "Running",
@@ -18,7 +23,7 @@ export const OUTCOME_LABEL: Record<DiagnosisOutcome, string> = {
 };
 
 /** "restart", "wait 30 s", "wait healthy 60 s", "notify “on-call paged”". */
-export function summarizeAction(a: Action): string {
+export function summarizeAction(a: CaseAction): string {
   switch (a.type) {
     case "restart":
       return "restart";
@@ -34,7 +39,7 @@ export function summarizeAction(a: Action): string {
 }
 
 /** "restore config → restart → wait healthy 60 s". */
-export function summarizeActions(actions: readonly Action[] | null | undefined): string {
+export function summarizeActions(actions: readonly CaseAction[] | null | undefined): string {
   if (!actions || actions.length === 0) return DASH;
   return actions.map(summarizeAction).join(" → ");
 }
@@ -76,12 +81,12 @@ export function suggestKeywords(signature: string | null | undefined, max = 8): 
   return out;
 }
 
-export function canAddCaseFrom(d: Pick<Diagnosis, "outcome">): boolean {
+export function canAddCaseFrom(d: Pick<DiagnosisView, "outcome">): boolean {
   return d.outcome === "no-match" || d.outcome === "not-fixed" || d.outcome === "unsure";
 }
 
 /** What the doctor did, in one sentence a person can act on. */
-export function diagnosisVerdict(d: Pick<Diagnosis, "outcome" | "caseId" | "candidates">): string {
+export function diagnosisVerdict(d: Pick<DiagnosisView, "outcome" | "caseId"> & Partial<Pick<DiagnosisView, "candidates">>): string {
   const n = d.candidates?.length ?? 0;
   switch (d.outcome) {
     case "running":
@@ -101,18 +106,18 @@ export function diagnosisVerdict(d: Pick<Diagnosis, "outcome" | "caseId" | "cand
   }
 }
 
-export const DEFAULT_ACTIONS: readonly Action[] = [{ type: "restart" }, { type: "wait-healthy", timeoutSeconds: 60 }];
+export const DEFAULT_ACTIONS: readonly CaseAction[] = [{ type: "restart" }, { type: "wait-healthy", timeoutSeconds: 60 }];
 
-export function emptyCase(): CaseInput {
+export function emptyCase(): CaseBody {
   return { title: "", errorCode: "CUSTOM", signature: null, keywords: [], solution: "", actions: DEFAULT_ACTIONS.map((a) => ({ ...a })) };
 }
 
-export function caseFromDiagnosis(d: Pick<Diagnosis, "signature">): CaseInput {
+export function caseFromDiagnosis(d: Pick<DiagnosisView, "signature">): CaseBody {
   return { ...emptyCase(), signature: d.signature, keywords: suggestKeywords(d.signature) };
 }
 
 /** A fresh action of the given type with sensible parameters. */
-export function newAction(type: ActionType): Action {
+export function newAction(type: ActionType): CaseAction {
   switch (type) {
     case "restart":
       return { type };

@@ -17,8 +17,7 @@ import {
   restartsChanged,
   windowSeconds,
 } from "./healing.ts";
-import { normalizeHealing, normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
-import type { Healing, Restart, Target } from "../../lib/targets.ts";
+import type { HealingView, RestartView, TargetView } from "@ops/contract";
 
 const at = (ms: number) => new Date(NOW + ms).toISOString();
 
@@ -121,7 +120,7 @@ describe("describeExit and the tile's reason", () => {
     expect(describeExit({ code: null, signal: null })).toBe("exited (code unknown)");
   });
 
-  const down = (patch: Partial<Target>, h: Partial<Healing>) =>
+  const down = (patch: Partial<TargetView>, h: Partial<HealingView>) =>
     target("alpha", { status: "down", reason: "connection refused", since: at(-30_000), ...patch, healing: healing(h) });
 
   it("says how the process ended instead of the probe's connection refused", () => {
@@ -191,7 +190,7 @@ describe("crashes in the window", () => {
 });
 
 describe("describeAttempt", () => {
-  const v = (patch: Partial<Restart>) => describeAttempt(restart(patch), NOW);
+  const v = (patch: Partial<RestartView>) => describeAttempt(restart(patch), NOW);
 
   it("says how long a start took to be healthy", () => {
     expect(v({})).toEqual({ label: "Healthy", outcome: "healthy after 41 s", tone: "ok" });
@@ -228,7 +227,7 @@ describe("describeAttempt", () => {
 });
 
 describe("restartsChanged", () => {
-  const t = (h: Healing | null): Target => target("alpha", { healing: h });
+  const t = (h: HealingView | null): TargetView => target("alpha", { healing: h });
 
   it("fires when a new restart is recorded or the process exits", () => {
     expect(restartsChanged(t(healing()), t(healing({ lastRestartAt: at(0) })))).toBe(true);
@@ -250,54 +249,8 @@ describe("restartsChanged", () => {
   });
 });
 
-describe("normalizeTarget / normalizeHealing / normalizeRestart", () => {
-  it("treats a Target from an older API without healing as null", () => {
-    const { healing: _h, ...old } = target("alpha");
-    expect(normalizeTarget(old as Target).healing).toBeNull();
-    expect(normalizeTarget({ name: "x" } as Target).healing).toBeNull();
-  });
-
-  it("keeps a valid healing block and fills its gaps", () => {
-    const t = normalizeTarget({ ...target("alpha"), healing: { state: "restarting", attempt: 1 } as Healing });
-    expect(t.healing).toEqual({
-      state: "restarting",
-      attempt: 1,
-      maxAttempts: 0,
-      nextRestartAt: null,
-      lastRestartAt: null,
-      escalatedAt: null,
-      reason: null,
-      restartsInWindow: 0,
-      driver: "",
-      startingSince: null,
-      startDeadline: null,
-      lastExit: null,
-      doctor: null,
-    });
-  });
-
-  it("reads the starting state, its deadline and the last exit", () => {
-    const h = normalizeHealing({ ...starting(41_000), lastExit: { code: 78, signal: null, at: at(-60_000) } });
-    expect(h).toMatchObject({ state: "starting", startingSince: at(-41_000), startDeadline: at(139_000), lastExit: { code: 78, signal: null, at: at(-60_000) } });
-    expect(normalizeHealing({ ...healing(), lastExit: { code: 1 } })?.lastExit).toBeNull();
-  });
-
-  it("drops malformed blocks and states this build does not know", () => {
-    expect(normalizeHealing("waiting")).toBeNull();
-    expect(normalizeHealing({ state: "rebooting" })).toBeNull();
-    expect(normalizeHealing({ attempt: 2 })).toBeNull();
-    expect(normalizeHealing({ ...healing(), attempt: "2" })?.attempt).toBeNull();
-  });
-
-  it("fills a restart row from an older API", () => {
-    const old = { id: 3, target: "alpha", attempt: 2, driver: "simulator", status: "succeeded", reason: "down", output: null, dueAt: at(0), startedAt: at(0), finishedAt: at(1000) };
-    expect(normalizeRestart(old as Restart)).toMatchObject({ kind: "restart", status: "succeeded", exitCode: null, exitSignal: null, stderrTail: null, endedAt: null });
-    expect(normalizeRestart({ ...old, status: "exploded" } as unknown as Restart).status).toBe("failed");
-  });
-});
-
 describe("healingChanged", () => {
-  const t = (h: Healing | null): Target => target("alpha", { healing: h });
+  const t = (h: HealingView | null): TargetView => target("alpha", { healing: h });
 
   it("fires when any part of the healing state moves", () => {
     expect(healingChanged(t(healing()), t(healing({ state: "escalated" })))).toBe(true);

@@ -1,5 +1,5 @@
 import { DASH, elapsedSince, formatAgo, formatLatency, formatSpan, formatTimestamp, spanBetween } from "../../lib/format.ts";
-import type { Healing, HealingDoctor, HealingState, MonitoringSettings, ProcessExit, Restart, RestartStatus, Target } from "../../lib/targets.ts";
+import type { HealingDoctor, HealingState, HealingView, MonitoringSettings, ProcessExit, RestartStatus, RestartView, TargetView } from "@ops/contract";
 
 export type ActiveHealingState = Exclude<HealingState, "idle">;
 
@@ -13,13 +13,13 @@ export function formatCountdown(ms: number): string {
 }
 
 /** Milliseconds until the scheduled restart (negative once passed), null when none is scheduled. */
-export function untilNextRestart(h: Healing, now: number): number | null {
+export function untilNextRestart(h: HealingView, now: number): number | null {
   const ms = elapsedSince(h.nextRestartAt, now);
   return ms == null ? null : -ms;
 }
 
 /** How long the start in progress has taken, and how long it may take in all; null outside a start. */
-export function startProgress(h: Healing, now: number): { elapsedMs: number; limitMs: number | null } | null {
+export function startProgress(h: HealingView, now: number): { elapsedMs: number; limitMs: number | null } | null {
   if (h.state !== "starting") return null;
   const elapsedMs = Math.max(0, elapsedSince(h.startingSince, now) ?? 0);
   return { elapsedMs, limitMs: spanBetween(h.startingSince, h.startDeadline) };
@@ -49,7 +49,7 @@ export function describeExit(e: Pick<ProcessExit, "code" | "signal">): string {
 }
 
 /** The process exit behind the current outage: the target is not answering and its process ended since (about) then. */
-export function currentExit(t: Target): ProcessExit | null {
+export function currentExit(t: TargetView): ProcessExit | null {
   const e = t.healing?.lastExit;
   if (!e || !t.enabled || (t.status !== "down" && t.status !== "unknown")) return null;
   const exitAt = Date.parse(e.at);
@@ -60,19 +60,19 @@ export function currentExit(t: Target): ProcessExit | null {
 }
 
 /** Whether the ladder is bringing the target up right now (not healthy yet): show that instead of a bare DOWN. */
-export function isComingUp(t: Target): boolean {
+export function isComingUp(t: TargetView): boolean {
   const s = t.healing?.state;
   return t.enabled && (s === "starting" || s === "restarting") && t.status !== "ok";
 }
 
 /** The status badge's word for a target the ladder is bringing up ("Starting"), else null (the status itself). */
-export function comingUpLabel(t: Target): string | null {
+export function comingUpLabel(t: TargetView): string | null {
   if (!isComingUp(t)) return null;
   return t.healing?.state === "starting" ? "Starting" : "Restarting";
 }
 
 /** The tile's and page head's reason line: how the process ended, or that it is not answering yet while it starts. */
-export function reasonLine(t: Target): string {
+export function reasonLine(t: TargetView): string {
   if (!t.enabled) return "not monitored";
   if (isComingUp(t) && (t.status === "down" || t.status === "unknown")) return t.reason ? `not answering yet: ${t.reason}` : "not answering yet";
   const exit = currentExit(t);
@@ -97,7 +97,7 @@ export function doctorVerdict(d: HealingDoctor): string {
 }
 
 /** The doctor's verdict on this escalation ("doctor: CASE-001 · fixed"); null before it has diagnosed it. */
-export function doctorSince(h: Healing): string | null {
+export function doctorSince(h: HealingView): string | null {
   const d = h.doctor;
   if (!d || (h.escalatedAt && Date.parse(d.at) < Date.parse(h.escalatedAt) - 1000)) return null;
   return `doctor: ${doctorVerdict(d)}`;
@@ -115,7 +115,7 @@ export function compactReason(reason: string): string {
     .trim();
 }
 
-function shortAttempt(h: Healing): string {
+function shortAttempt(h: HealingView): string {
   return h.attempt == null ? "restart" : `restart ${h.attempt}`;
 }
 
@@ -124,7 +124,7 @@ function shortAttempt(h: Healing): string {
  * "escalated: exit 78 …" with the doctor's verdict, "auto-healing paused". Null when idle or unknown. `compact`
  * shortens the escalation reason for a tile.
  */
-export function describeHealing(h: Healing | null | undefined, now: number, opts: { compact?: boolean } = {}): HealingLine | null {
+export function describeHealing(h: HealingView | null | undefined, now: number, opts: { compact?: boolean } = {}): HealingLine | null {
   if (!h) return null;
   switch (h.state) {
     case "idle":
@@ -151,16 +151,16 @@ export function describeHealing(h: Healing | null | undefined, now: number, opts
   }
 }
 
-function via(h: Healing): string {
+function via(h: HealingView): string {
   return h.driver && h.driver !== "none" ? ` via ${h.driver}` : "";
 }
 
-function longAttempt(h: Healing): string {
+function longAttempt(h: HealingView): string {
   return h.attempt == null ? "Restart" : `Restart ${h.attempt}`;
 }
 
 /** The target page's sentence for the same state. */
-export function healingSummary(h: Healing | null | undefined, now: number): string {
+export function healingSummary(h: HealingView | null | undefined, now: number): string {
   if (!h) return "No self-healing state reported for this target.";
   switch (h.state) {
     case "idle":
@@ -193,7 +193,10 @@ export function healingSummary(h: Healing | null | undefined, now: number): stri
  * The escalation window in seconds: from the API's settings, else from an escalation reason ("5 crashes within
  * 120 s"); null when neither says (GET /api/monitoring does not carry it yet), rather than guessing the default.
  */
-export function windowSeconds(h: Healing | null | undefined, settings?: Pick<MonitoringSettings, "selfHealing">): number | null {
+export function windowSeconds(
+  h: HealingView | null | undefined,
+  settings?: { selfHealing?: Pick<MonitoringSettings["selfHealing"], "restartWindowSeconds"> | undefined },
+): number | null {
   const fromApi = settings?.selfHealing?.restartWindowSeconds;
   if (typeof fromApi === "number" && fromApi > 0) return fromApi;
   const m = h?.reason ? /crashes within (\d+) s\b/.exec(h.reason) : null;
@@ -201,7 +204,7 @@ export function windowSeconds(h: Healing | null | undefined, settings?: Pick<Mon
 }
 
 /** "2 of 5 crashes in 10 min"; "… in the window" when its length is not known. */
-export function crashWindowText(h: Pick<Healing, "restartsInWindow" | "maxAttempts">, windowSec: number | null): string {
+export function crashWindowText(h: Pick<HealingView, "restartsInWindow" | "maxAttempts">, windowSec: number | null): string {
   const of = h.maxAttempts > 0 ? ` of ${h.maxAttempts}` : "";
   const noun = h.maxAttempts === 1 || (h.maxAttempts <= 0 && h.restartsInWindow === 1) ? "crash" : "crashes";
   return `${h.restartsInWindow}${of} ${noun} in ${windowSec == null ? "the window" : formatSpan(windowSec * 1000)}`;
@@ -211,13 +214,13 @@ export function crashWindowText(h: Pick<Healing, "restartsInWindow" | "maxAttemp
  * Whether a pushed target means its restart history has moved on: a restart began, a start ended (the state
  * leaves restarting or starting), or the process exited.
  */
-export function restartsChanged(prev: Target | undefined, next: Target): boolean {
+export function restartsChanged(prev: TargetView | undefined, next: TargetView): boolean {
   if (!prev) return false;
   const a = prev.healing;
   const b = next.healing;
   if ((a?.lastRestartAt ?? null) !== (b?.lastRestartAt ?? null)) return true;
   if ((a?.lastExit?.at ?? null) !== (b?.lastExit?.at ?? null)) return true;
-  const moving = (h: Healing | null) => h?.state === "restarting" || h?.state === "starting";
+  const moving = (h: HealingView | null) => h?.state === "restarting" || h?.state === "starting";
   return a?.state !== b?.state && (moving(a) || moving(b));
 }
 
@@ -236,7 +239,7 @@ const HEALING_FIELDS = [
 ] as const;
 
 /** Whether a pushed target's healing state differs from the cached one (the doctor and alerts may have moved on). */
-export function healingChanged(prev: Target | undefined, next: Target): boolean {
+export function healingChanged(prev: TargetView | undefined, next: TargetView): boolean {
   if (!prev) return false;
   const a = prev.healing;
   const b = next.healing;
@@ -270,7 +273,7 @@ function firstLine(text: string | null): string | null {
  * "healthy after 41 s", "failed: exit 78 (config)", "failed: killed by SIGKILL", "timed out after 3 min",
  * "skipped: cancelled because escalated", "starting (12 s)…".
  */
-export function describeAttempt(r: Restart, now: number): AttemptView {
+export function describeAttempt(r: RestartView, now: number): AttemptView {
   const label = RESTART_STATUS_LABEL[r.status] ?? r.status;
   const took = spanBetween(r.startedAt, r.endedAt ?? r.finishedAt);
   switch (r.status) {

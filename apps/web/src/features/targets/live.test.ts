@@ -1,22 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { target } from "../../lib/targets.test-util.ts";
-import type { TargetEvent } from "../../lib/targets.ts";
+import type { StatusEventView } from "@ops/contract";
 import { applyFrame, prependEvent, toLiveFrame, upsertTargets } from "./live.ts";
 
 const list = [target("steward"), target("alpha"), target("beta")];
 
 describe("toLiveFrame", () => {
-  it("normalizes snapshot targets and fills missing fields", () => {
-    const f = toLiveFrame({ type: "snapshot", targets: [{ name: "x", status: "down" }, { bogus: true }], serverTime: "t" });
+  it("keeps snapshot targets with a name and drops malformed ones", () => {
+    const f = toLiveFrame({ type: "snapshot", targets: [target("x", { status: "down" }), { bogus: true }], serverTime: "t" });
     expect(f?.type).toBe("snapshot");
     if (f?.type !== "snapshot") return;
     expect(f.targets).toHaveLength(1);
-    expect(f.targets[0]).toMatchObject({ name: "x", displayName: "x", status: "down", findings: [], resources: {}, enabled: true, healing: null });
-  });
-
-  it("maps an unknown status to unknown", () => {
-    const f = toLiveFrame({ type: "target.update", targets: [{ name: "x", status: "sideways" }] });
-    expect(f?.type === "target.update" && f.targets[0]?.status).toBe("unknown");
+    expect(f.targets[0]).toMatchObject({ name: "x", status: "down" });
   });
 
   it("ignores unknown frame types and malformed payloads", () => {
@@ -78,7 +73,7 @@ describe("upsertTargets", () => {
 });
 
 describe("prependEvent", () => {
-  const ev = (id: number, name = "alpha"): TargetEvent => ({
+  const ev = (id: number, name = "alpha"): StatusEventView => ({
     id,
     target: name,
     at: "2026-11-23T14:00:00.000Z",

@@ -1,19 +1,19 @@
-import { normalizeTarget } from "../../lib/targets.ts";
-import type { EventFilter, Target, TargetEvent } from "../../lib/targets.ts";
+import type { StatusEventView, TargetView } from "@ops/contract";
+import type { EventFilter } from "../../lib/targets.ts";
 import type { Frame } from "../../lib/ws.ts";
 
 export type LiveFrame =
-  | { type: "snapshot"; targets: Target[]; serverTime?: string }
-  | { type: "target.status"; target: Target; event: TargetEvent | null }
-  | { type: "target.update"; targets: Target[] }
+  | { type: "snapshot"; targets: TargetView[]; serverTime?: string }
+  | { type: "target.status"; target: TargetView; event: StatusEventView | null }
+  | { type: "target.update"; targets: TargetView[] }
   | { type: "heartbeat"; serverTime?: string }
   | { type: "error"; code?: string; message: string };
 
-function isTargetLike(v: unknown): v is Target {
+function isTargetLike(v: unknown): v is TargetView {
   return typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string";
 }
 
-function isEventLike(v: unknown): v is TargetEvent {
+function isEventLike(v: unknown): v is StatusEventView {
   return (
     typeof v === "object" &&
     v !== null &&
@@ -28,7 +28,7 @@ export function toLiveFrame(frame: Frame): LiveFrame | null {
     case "snapshot":
     case "target.update": {
       if (!Array.isArray(frame.targets)) return null;
-      const targets = frame.targets.filter(isTargetLike).map(normalizeTarget);
+      const targets = frame.targets.filter(isTargetLike);
       return frame.type === "snapshot"
         ? { type: "snapshot", targets, serverTime: typeof frame.serverTime === "string" ? frame.serverTime : undefined }
         : { type: "target.update", targets };
@@ -37,7 +37,7 @@ export function toLiveFrame(frame: Frame): LiveFrame | null {
       if (!isTargetLike(frame.target)) return null;
       return {
         type: "target.status",
-        target: normalizeTarget(frame.target),
+        target: frame.target,
         event: isEventLike(frame.event) ? frame.event : null,
       };
     case "heartbeat":
@@ -54,7 +54,7 @@ export function toLiveFrame(frame: Frame): LiveFrame | null {
 }
 
 /** True unless `incoming` was checked strictly before `current` (a late, out-of-order result). */
-export function isNotOlder(incoming: Target, current: Target): boolean {
+export function isNotOlder(incoming: TargetView, current: TargetView): boolean {
   const a = incoming.checkedAt ? Date.parse(incoming.checkedAt) : NaN;
   const b = current.checkedAt ? Date.parse(current.checkedAt) : NaN;
   if (Number.isNaN(a) || Number.isNaN(b)) return true;
@@ -65,7 +65,7 @@ export function isNotOlder(incoming: Target, current: Target): boolean {
  * Replaces targets by name, keeping the list's order and appending new names.
  * Returns the same array when nothing changed, so React Query does not re-render for nothing.
  */
-export function upsertTargets(list: readonly Target[] | undefined, updates: readonly Target[]): Target[] | undefined {
+export function upsertTargets(list: readonly TargetView[] | undefined, updates: readonly TargetView[]): TargetView[] | undefined {
   if (!list) return undefined;
   const byName = new Map(updates.map((t) => [t.name, t]));
   let changed = false;
@@ -81,11 +81,11 @@ export function upsertTargets(list: readonly Target[] | undefined, updates: read
     next.push(u);
     changed = true;
   }
-  return changed ? next : (list as Target[]);
+  return changed ? next : (list as TargetView[]);
 }
 
 /** The targets list after a frame. A snapshot replaces everything: it is the truth after a reconnect. */
-export function applyFrame(list: Target[] | undefined, frame: LiveFrame): Target[] | undefined {
+export function applyFrame(list: TargetView[] | undefined, frame: LiveFrame): TargetView[] | undefined {
   switch (frame.type) {
     case "snapshot":
       return frame.targets;
@@ -100,10 +100,10 @@ export function applyFrame(list: Target[] | undefined, frame: LiveFrame): Target
 
 /** Adds a pushed event to a cached, newest-first list if it matches the list's filter. */
 export function prependEvent(
-  events: TargetEvent[] | undefined,
-  event: TargetEvent,
+  events: StatusEventView[] | undefined,
+  event: StatusEventView,
   filter: EventFilter,
-): TargetEvent[] | undefined {
+): StatusEventView[] | undefined {
   if (!events) return undefined;
   if (filter.target !== undefined && filter.target !== event.target) return events;
   if (events.some((e) => e.id === event.id)) return events;

@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { configKeys } from "../../lib/query-keys.ts";
 import { healing, target } from "../../lib/targets.test-util.ts";
-import type { Healing, Target, TargetEvent } from "../../lib/targets.ts";
+import type { HealingView, StatusEventView, TargetView } from "@ops/contract";
 import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
 
 function setup() {
@@ -10,7 +10,7 @@ function setup() {
   return { qc, sync: createLiveSync(qc) };
 }
 
-const event: TargetEvent = {
+const event: StatusEventView = {
   id: 7,
   target: "alpha",
   at: "2026-11-23T14:00:30.000Z",
@@ -34,8 +34,8 @@ describe("createLiveSync", () => {
   it("seeds the list and every detail from a snapshot", () => {
     const { qc, sync } = setup();
     sync({ type: "snapshot", targets: [target("steward"), target("alpha")], serverTime: "2026-11-23T14:00:00Z" });
-    expect(qc.getQueryData<Target[]>(targetKeys.all)?.map((t) => t.name)).toEqual(["steward", "alpha"]);
-    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.name).toBe("alpha");
+    expect(qc.getQueryData<TargetView[]>(targetKeys.all)?.map((t) => t.name)).toEqual(["steward", "alpha"]);
+    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.name).toBe("alpha");
   });
 
   it("applies a status change to list, detail and matching event lists", () => {
@@ -45,17 +45,17 @@ describe("createLiveSync", () => {
     qc.setQueryData(eventKeys.list({ target: "steward", limit: 50 }), []);
     const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
     sync({ type: "target.status", target: down, event });
-    expect(qc.getQueryData<Target[]>(targetKeys.all)?.[1]?.status).toBe("down");
-    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.reason).toBe("connection refused");
-    expect(qc.getQueryData<TargetEvent[]>(eventKeys.list({ target: "alpha", limit: 50 }))).toEqual([event]);
-    expect(qc.getQueryData<TargetEvent[]>(eventKeys.list({ target: "steward", limit: 50 }))).toEqual([]);
+    expect(qc.getQueryData<TargetView[]>(targetKeys.all)?.[1]?.status).toBe("down");
+    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.reason).toBe("connection refused");
+    expect(qc.getQueryData<StatusEventView[]>(eventKeys.list({ target: "alpha", limit: 50 }))).toEqual([event]);
+    expect(qc.getQueryData<StatusEventView[]>(eventKeys.list({ target: "steward", limit: 50 }))).toEqual([]);
   });
 
   it("treats a snapshot after reconnect as the truth", () => {
     const { qc, sync } = setup();
     sync({ type: "snapshot", targets: [target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" })] });
     sync({ type: "snapshot", targets: [target("alpha", { status: "ok", checkedAt: "2026-11-23T14:00:00Z" })] });
-    expect(qc.getQueryData<Target>(targetKeys.detail("alpha"))?.status).toBe("ok");
+    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.status).toBe("ok");
   });
 
   it("ignores heartbeats and unknown frames", () => {
@@ -67,7 +67,7 @@ describe("createLiveSync", () => {
 
   it("refetches a target's restart history when its last restart moves", () => {
     const { qc, sync } = setup();
-    const h: Healing = healing({ nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z" });
+    const h: HealingView = healing({ nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z" });
     sync({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] });
     qc.setQueryData(restartKeys.list("alpha"), []);
     qc.setQueryData(restartKeys.list("beta"), []);

@@ -3,13 +3,25 @@ import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { serverNow } from "../../lib/clock.ts";
 import { configKeys, doctorKeys } from "../../lib/query-keys.ts";
-import { DEFAULT_MONITORING } from "../../lib/target-status.ts";
+import { DEFAULT_MONITORING, type BoardMonitoring } from "../../lib/target-status.ts";
 import { POLL_MS, targetsKey } from "../../lib/targets-query.ts";
-import { normalizeRestart, normalizeTarget } from "../../lib/targets.ts";
-import type { EventFilter, MonitoringSettings, Restart, SamplesResponse, Target, TargetEvent } from "../../lib/targets.ts";
+import type { EventFilter } from "../../lib/targets.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import type { MonitoringStatus } from "@ops/contract";
+import type {
+  EventsResponse,
+  HealingAction,
+  HealingActionBody,
+  HealingPausedBody,
+  MonitoringSettings,
+  MonitoringStatus,
+  RestartView,
+  RestartsResponse,
+  StatusEventView,
+  TargetResponse,
+  TargetSamples,
+  TargetView,
+} from "@ops/contract";
 import { healingChanged, restartsChanged } from "./healing.ts";
 import { applyFrame, isNotOlder, prependEvent, toLiveFrame } from "./live.ts";
 
@@ -48,7 +60,7 @@ export function useMonitoringStatus(enabled: boolean) {
 }
 
 /** Interval and thresholds from monitoring-config.json; the shipped defaults until the API answers. */
-export function useMonitoring(): MonitoringSettings {
+export function useMonitoring(): BoardMonitoring {
   const q = useQuery({
     queryKey: monitoringKeys.settings,
     queryFn: ({ signal }) => apiGet<MonitoringSettings>("/api/monitoring", { signal }),
@@ -69,39 +81,35 @@ export const restartKeys = {
 
 const enc = encodeURIComponent;
 
-export async function fetchTarget(name: string, signal?: AbortSignal): Promise<Target> {
-  const body = await apiGet<{ target: Target }>(`/api/targets/${enc(name)}`, { signal });
-  return normalizeTarget(body.target);
+export async function fetchTarget(name: string, signal?: AbortSignal): Promise<TargetView> {
+  return (await apiGet<TargetResponse>(`/api/targets/${enc(name)}`, { signal })).target;
 }
 
-export async function fetchSamples(name: string, range: RangeKey, signal?: AbortSignal): Promise<SamplesResponse> {
+export async function fetchSamples(name: string, range: RangeKey, signal?: AbortSignal): Promise<TargetSamples> {
   const to = serverNow();
   const from = to - RANGES[range].ms;
   const qs = `from=${enc(new Date(from).toISOString())}&to=${enc(new Date(to).toISOString())}`;
-  const body = await apiGet<SamplesResponse>(`/api/targets/${enc(name)}/samples?${qs}`, { signal });
-  return { ...body, points: Array.isArray(body.points) ? body.points : [] };
+  return apiGet<TargetSamples>(`/api/targets/${enc(name)}/samples?${qs}`, { signal });
 }
 
-export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Promise<TargetEvent[]> {
+export async function fetchEvents(filter: EventFilter, signal?: AbortSignal): Promise<StatusEventView[]> {
   const params = new URLSearchParams();
   if (filter.target) params.set("target", filter.target);
   params.set("limit", String(filter.limit ?? 50));
-  const body = await apiGet<{ events: TargetEvent[] }>(`/api/events?${params.toString()}`, { signal });
-  return Array.isArray(body.events) ? body.events : [];
+  return (await apiGet<EventsResponse>(`/api/events?${params.toString()}`, { signal })).events;
 }
 
-export async function fetchRestarts(target: string, signal?: AbortSignal): Promise<Restart[]> {
-  const body = await apiGet<{ restarts: Restart[] }>(`/api/restarts?target=${enc(target)}&limit=50`, { signal });
-  return Array.isArray(body.restarts) ? body.restarts.map(normalizeRestart) : [];
+export async function fetchRestarts(target: string, signal?: AbortSignal): Promise<RestartView[]> {
+  return (await apiGet<RestartsResponse>(`/api/restarts?target=${enc(target)}&limit=50`, { signal })).restarts;
 }
 
 export function useTarget(name: string) {
   const qc = useQueryClient();
   const live = useLiveState().status === "live";
-  return useQuery<Target, Error, Target, ReturnType<typeof targetKeys.detail>>({
+  return useQuery<TargetView, Error, TargetView, ReturnType<typeof targetKeys.detail>>({
     queryKey: targetKeys.detail(name),
     queryFn: ({ signal }) => fetchTarget(name, signal),
-    placeholderData: () => qc.getQueryData<Target[]>(targetKeys.all)?.find((t) => t.name === name),
+    placeholderData: () => qc.getQueryData<TargetView[]>(targetKeys.all)?.find((t) => t.name === name),
     staleTime: live ? Infinity : 5_000,
     refetchInterval: live ? false : POLL_MS,
   });
@@ -136,10 +144,10 @@ export function useRestarts(target: string) {
 }
 
 /** Writes a target the API answered with: its healing state is the newest there is, even if a later probe result is cached. */
-function storeHealingAnswer(qc: QueryClient, t: Target): void {
-  const merge = (cur: Target | undefined): Target => (!cur || isNotOlder(t, cur) ? t : { ...cur, healing: t.healing });
-  qc.setQueryData<Target[]>(targetKeys.all, (list) => list?.map((x) => (x.name === t.name ? merge(x) : x)));
-  qc.setQueryData<Target>(targetKeys.detail(t.name), merge);
+function storeHealingAnswer(qc: QueryClient, t: TargetView): void {
+  const merge = (cur: TargetView | undefined): TargetView => (!cur || isNotOlder(t, cur) ? t : { ...cur, healing: t.healing });
+  qc.setQueryData<TargetView[]>(targetKeys.all, (list) => list?.map((x) => (x.name === t.name ? merge(x) : x)));
+  qc.setQueryData<TargetView>(targetKeys.detail(t.name), merge);
   void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
 }
 
@@ -147,30 +155,28 @@ export function useSetHealingPaused(name: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (paused: boolean) => {
-      const body = await apiSend<{ target: Target }>("POST", `/api/targets/${enc(name)}/healing`, { paused });
-      return normalizeTarget(body.target);
+      const body: HealingPausedBody = { paused };
+      return (await apiSend<TargetResponse>("POST", `/api/targets/${enc(name)}/healing`, body)).target;
     },
     onSuccess: (t) => storeHealingAnswer(qc, t),
   });
 }
-
-export type HealingAction = "retry" | "reset";
 
 /** Retry: one restart now, even while escalated. Reset: forget restarts, crashes and the escalation. On-call only. */
 export function useHealingAction(name: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (action: HealingAction) => {
-      const body = await apiSend<{ target: Target }>("POST", `/api/targets/${enc(name)}/healing/actions`, { action });
-      return normalizeTarget(body.target);
+      const body: HealingActionBody = { action };
+      return (await apiSend<TargetResponse>("POST", `/api/targets/${enc(name)}/healing/actions`, body)).target;
     },
     onSuccess: (t) => storeHealingAnswer(qc, t),
   });
 }
 
-function refetchRestartsIfMoved(qc: QueryClient, targets: readonly Target[]): void {
+function refetchRestartsIfMoved(qc: QueryClient, targets: readonly TargetView[]): void {
   for (const t of targets) {
-    const prev = qc.getQueryData<Target>(targetKeys.detail(t.name));
+    const prev = qc.getQueryData<TargetView>(targetKeys.detail(t.name));
     if (restartsChanged(prev, t)) {
       void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
     }
@@ -182,8 +188,8 @@ function refetchRestartsIfMoved(qc: QueryClient, targets: readonly Target[]): vo
   }
 }
 
-function setDetail(qc: QueryClient, t: Target, force: boolean): void {
-  qc.setQueryData<Target>(targetKeys.detail(t.name), (cur) => (force || !cur || isNotOlder(t, cur) ? t : cur));
+function setDetail(qc: QueryClient, t: TargetView, force: boolean): void {
+  qc.setQueryData<TargetView>(targetKeys.detail(t.name), (cur) => (force || !cur || isNotOlder(t, cur) ? t : cur));
 }
 
 /** Writes every live frame into the query cache so all pages update without refetching. */
@@ -193,7 +199,7 @@ export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
     if (!frame) return;
     if (frame.type === "snapshot" || frame.type === "target.update") {
       if (frame.type === "target.update") refetchRestartsIfMoved(qc, frame.targets);
-      qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
+      qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
       for (const t of frame.targets) setDetail(qc, t, frame.type === "snapshot");
       if (frame.type === "snapshot") {
         // Events or samples may have been missed while disconnected.
@@ -209,12 +215,12 @@ export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
     if (frame.type === "target.status") {
       const { target, event } = frame;
       refetchRestartsIfMoved(qc, [target]);
-      qc.setQueryData<Target[]>(targetKeys.all, (list) => applyFrame(list, frame));
+      qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
       setDetail(qc, target, false);
       if (event) {
         for (const q of qc.getQueryCache().findAll({ queryKey: eventKeys.all })) {
           const filter = (q.queryKey[2] ?? {}) as EventFilter;
-          qc.setQueryData<TargetEvent[]>(q.queryKey, (events) => prependEvent(events, event, filter));
+          qc.setQueryData<StatusEventView[]>(q.queryKey, (events) => prependEvent(events, event, filter));
         }
       }
       void qc.invalidateQueries({ queryKey: ["targets", "samples", target.name] });

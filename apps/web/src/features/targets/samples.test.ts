@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SamplePoint, Status } from "../../lib/targets.ts";
+import type { SamplePoint, Status } from "@ops/contract";
 import { hasSamples, sampleStats, statusBands, timeTicks, toChartPoints } from "./samples.ts";
 
 const T0 = Date.parse("2026-11-23T13:00:00.000Z");

@@ -1,5 +1,5 @@
 import { isStatus } from "../../lib/targets.ts";
-import type { SamplePoint, SamplesResponse, Status } from "../../lib/targets.ts";
+import type { SamplePoint, Status, TargetSamples } from "@ops/contract";
 
 export type ChartPoint = { ts: number; avg: number | null; max: number | null; status: Status; count: number };
 export type Band = { x1: number; x2: number; status: Status };
@@ -62,7 +62,7 @@ export function sampleStats(points: readonly ChartPoint[], bucketMs: number): Sa
   return { avg: weight > 0 ? weighted / weight : null, peak, notOkMs: bad * bucketMs, probes };
 }
 
-export function hasSamples(res: SamplesResponse | undefined): boolean {
+export function hasSamples(res: TargetSamples | undefined): boolean {
   return !!res && res.points.some((p) => (p.count ?? 0) > 0);
 }
 

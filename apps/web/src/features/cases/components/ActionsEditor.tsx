@@ -1,11 +1,10 @@
 import { useState } from "react";
-import { ACTION_LABEL, moveItem, newAction } from "../cases.ts";
-import { ACTION_TYPES } from "../types.ts";
-import type { Action, ActionType } from "../types.ts";
+import type { CaseAction } from "@ops/contract";
+import { ACTION_LABEL, ACTION_TYPES, moveItem, newAction, type ActionType } from "../cases.ts";
 
 type Props = {
-  actions: readonly Action[];
-  onChange: (next: Action[]) => void;
+  actions: readonly CaseAction[];
+  onChange: (next: CaseAction[]) => void;
   readOnly: boolean;
   /** The server's complaint about one action, by index. */
   error: { index: number | null; message: string } | null;
@@ -16,9 +15,9 @@ function numberValue(n: number): number | "" {
 }
 
 function ParamField({ action, index, onChange, readOnly, invalid }: {
-  action: Action;
+  action: CaseAction;
   index: number;
-  onChange: (a: Action) => void;
+  onChange: (a: CaseAction) => void;
   readOnly: boolean;
   invalid: boolean;
 }) {
@@ -61,7 +60,7 @@ function ParamField({ action, index, onChange, readOnly, invalid }: {
 
 export function ActionsEditor({ actions, onChange, readOnly, error }: Props) {
   const [adding, setAdding] = useState<ActionType>("restart");
-  const set = (i: number, a: Action) => onChange(actions.map((x, j) => (j === i ? a : x)));
+  const set = (i: number, a: CaseAction) => onChange(actions.map((x, j) => (j === i ? a : x)));
 
   return (
     <div className="actions-editor" data-testid="case-actions">

@@ -7,11 +7,11 @@ import { useCan } from "../../../lib/session.ts";
 import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { ACTIONS_HEAD, Table, TimeCell } from "../../../ui/Table.tsx";
 import { useAlerts, useRetryAlert } from "../queries.ts";
-import type { Alert } from "../types.ts";
+import type { AlertView } from "@ops/contract";
 
-const STATUS_LABEL: Record<Alert["status"], string> = { pending: "Pending", sent: "Sent", failed: "Failed", suppressed: "Suppressed" };
+const STATUS_LABEL: Record<AlertView["status"], string> = { pending: "Pending", sent: "Sent", failed: "Failed", suppressed: "Suppressed" };
 
-function RetryButton({ alert, target }: { alert: Alert; target: string }) {
+function RetryButton({ alert, target }: { alert: AlertView; target: string }) {
   const retry = useRetryAlert(target);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -37,7 +37,7 @@ function RetryButton({ alert, target }: { alert: Alert; target: string }) {
   );
 }
 
-function AlertRow({ a, now, target, canRetry }: { a: Alert; now: number; target: string; canRetry: boolean }) {
+function AlertRow({ a, now, target, canRetry }: { a: AlertView; now: number; target: string; canRetry: boolean }) {
   return (
     <tr data-testid="alert-row" data-status={a.status} data-level={a.level}>
       <TimeCell iso={a.at} now={now} />

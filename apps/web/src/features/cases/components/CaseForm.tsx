@@ -5,15 +5,15 @@ import { Field } from "../../../ui/Field.tsx";
 import { formatKeywords, parseFieldPath, parseKeywords } from "../cases.ts";
 import type { CaseField } from "../cases.ts";
 import { useCreateCase, useUpdateCase } from "../queries.ts";
-import type { Action, Case, CaseInput } from "../types.ts";
+import type { CaseAction, CaseBody, CaseView } from "@ops/contract";
 import { ActionsEditor } from "./ActionsEditor.tsx";
 
 type Props = {
   /** Editing an existing case when given, creating a new one otherwise. */
   caseId?: string;
-  initial: CaseInput;
+  initial: CaseBody;
   readOnly?: boolean;
-  onSaved: (c: Case) => void;
+  onSaved: (c: CaseView) => void;
   onCancel?: () => void;
   heading?: ReactNode;
 };
@@ -37,7 +37,7 @@ export function CaseForm({ caseId, initial, readOnly = false, onSaved, onCancel,
   const [signature, setSignature] = useState(initial.signature ?? "");
   const [keywords, setKeywords] = useState(formatKeywords(initial.keywords));
   const [solution, setSolution] = useState(initial.solution);
-  const [actions, setActions] = useState<Action[]>(initial.actions);
+  const [actions, setActions] = useState<CaseAction[]>(initial.actions);
   const [error, setError] = useState<FormError | null>(null);
   const pending = create.isPending || update.isPending;
 
@@ -49,7 +49,7 @@ export function CaseForm({ caseId, initial, readOnly = false, onSaved, onCancel,
       return;
     }
     setError(null);
-    const input: CaseInput = {
+    const input: CaseBody = {
       title: title.trim(),
       errorCode: errorCode.trim(),
       signature: signature.trim() === "" ? null : signature.trim(),

@@ -2,9 +2,9 @@ import type { KeyboardEvent } from "react";
 import { Link } from "../../../lib/router.tsx";
 import { casesPath } from "../../../lib/routes.ts";
 import { formatSuccessRate, summarizeActions } from "../cases.ts";
-import type { Case } from "../types.ts";
+import type { CaseView } from "@ops/contract";
 
-type Props = { cases: readonly Case[]; selected: string | null; onOpen: (id: string) => void };
+type Props = { cases: readonly CaseView[]; selected: string | null; onOpen: (id: string) => void };
 
 export function CasesTable({ cases, selected, onOpen }: Props) {
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, id: string) => {

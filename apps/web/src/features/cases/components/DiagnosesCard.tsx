@@ -6,10 +6,10 @@ import { useCan } from "../../../lib/session.ts";
 import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { canAddCaseFrom, caseFromDiagnosis, diagnosisVerdict, formatConfidence, OUTCOME_LABEL } from "../cases.ts";
 import { useCases, useDiagnoses } from "../queries.ts";
-import type { Case, Diagnosis } from "../types.ts";
+import type { CaseView, DiagnosisView } from "@ops/contract";
 import { CaseForm } from "./CaseForm.tsx";
 
-function Candidates({ d, cases }: { d: Diagnosis; cases: ReadonlyMap<string, Case> }) {
+function Candidates({ d, cases }: { d: DiagnosisView; cases: ReadonlyMap<string, CaseView> }) {
   const list = d.candidates ?? [];
   if (list.length === 0 || (d.outcome !== "unsure" && list.length < 2)) return null;
   return (
@@ -41,9 +41,9 @@ function Candidates({ d, cases }: { d: Diagnosis; cases: ReadonlyMap<string, Cas
   );
 }
 
-function DiagnosisItem({ d, now, cases, canWrite, latest }: { d: Diagnosis; now: number; cases: ReadonlyMap<string, Case>; canWrite: boolean; latest: boolean }) {
+function DiagnosisItem({ d, now, cases, canWrite, latest }: { d: DiagnosisView; now: number; cases: ReadonlyMap<string, CaseView>; canWrite: boolean; latest: boolean }) {
   const [adding, setAdding] = useState(false);
-  const [added, setAdded] = useState<Case | null>(null);
+  const [added, setAdded] = useState<CaseView | null>(null);
   const matched = d.caseId ? cases.get(d.caseId) : undefined;
   const verdict = diagnosisVerdict(d);
   return (

@@ -7,11 +7,11 @@ import { emptyCase } from "../cases.ts";
 import { CaseForm } from "../components/CaseForm.tsx";
 import { CasesTable } from "../components/CasesTable.tsx";
 import { useCases } from "../queries.ts";
-import type { Case } from "../types.ts";
+import type { CaseView } from "@ops/contract";
 
 const NEW = "new";
 
-function Editor({ open, cases, canWrite }: { open: string; cases: readonly Case[] | undefined; canWrite: boolean }) {
+function Editor({ open, cases, canWrite }: { open: string; cases: readonly CaseView[] | undefined; canWrite: boolean }) {
   const close = () => navigate(casesPath(), { replace: true });
   if (open === NEW) {
     if (!canWrite) return null;
@@ -25,7 +25,7 @@ function Editor({ open, cases, canWrite }: { open: string; cases: readonly Case[
   return <Existing open={open} cases={cases} canWrite={canWrite} close={close} />;
 }
 
-function Existing({ open, cases, canWrite, close }: { open: string; cases: readonly Case[] | undefined; canWrite: boolean; close: () => void }) {
+function Existing({ open, cases, canWrite, close }: { open: string; cases: readonly CaseView[] | undefined; canWrite: boolean; close: () => void }) {
   const [saved, setSaved] = useState(false);
   if (!cases) return null;
   const c = cases.find((x) => x.id === open);

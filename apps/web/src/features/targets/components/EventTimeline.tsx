@@ -1,11 +1,11 @@
 import { errorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { isStatus } from "../../../lib/targets.ts";
-import type { TargetEvent } from "../../../lib/targets.ts";
+import type { StatusEventView } from "@ops/contract";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
 import { useEvents } from "../queries.ts";
 
-function Change({ event }: { event: TargetEvent }) {
+function Change({ event }: { event: StatusEventView }) {
   const from = isStatus(event.from) ? event.from : null;
   const to = isStatus(event.to) ? event.to : null;
   if (!from && !to) return null;

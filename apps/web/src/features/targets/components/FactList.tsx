@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { currentUptime, DASH, formatAgo, formatDuration, formatLatency, formatTimestamp } from "../../../lib/format.ts";
 import { isAlive } from "../../../lib/target-status.ts";
-import type { Target } from "../../../lib/targets.ts";
+import type { TargetView } from "@ops/contract";
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -21,7 +21,7 @@ function When({ iso, now }: { iso: string | null; now: number }) {
   );
 }
 
-export function FactList({ target: t, now }: { target: Target; now: number }) {
+export function FactList({ target: t, now }: { target: TargetView; now: number }) {
   const uptime = isAlive(t) ? currentUptime(t.uptimeMs, t.checkedAt, now) : null;
   return (
     <dl className="facts">

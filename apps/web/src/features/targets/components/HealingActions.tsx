@@ -2,12 +2,12 @@ import { useState } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
-import type { Target } from "../../../lib/targets.ts";
+import type { TargetView } from "@ops/contract";
 import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RunRunbookLink } from "../../../ui/RunRunbookLink.tsx";
 import { describeHealing } from "../healing.ts";
 import { useHealingAction, useSetHealingPaused } from "../queries.ts";
-import type { HealingAction } from "../queries.ts";
+import type { HealingAction } from "@ops/contract";
 
 type Outcome = { ok: boolean; text: string; at: number } | null;
 
@@ -30,7 +30,7 @@ function OutcomeLine({ outcome, testId }: { outcome: Outcome; testId: string }) 
 }
 
 /** Why the retry cannot run now, or null: a start in progress is not interrupted (the API would say 409). */
-function retryBlocked(t: Target): string | null {
+function retryBlocked(t: TargetView): string | null {
   const s = t.healing?.state;
   if (s === "starting") return "A start is in progress: wait for it to end.";
   if (s === "restarting") return "A restart is in progress.";
@@ -38,7 +38,7 @@ function retryBlocked(t: Target): string | null {
 }
 
 /** "Restart now" after a config restore, or "Retry now" on an escalated target: one restart through the driver. */
-export function RetryButton({ target: t, label = "Retry now", testId = "healing-retry" }: { target: Target; label?: string; testId?: string }) {
+export function RetryButton({ target: t, label = "Retry now", testId = "healing-retry" }: { target: TargetView; label?: string; testId?: string }) {
   const canControl = useCan("healing:control");
   const act = useHealingAction(t.name);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -73,7 +73,7 @@ export function RetryButton({ target: t, label = "Retry now", testId = "healing-
  * What a person can do once the ladder has given up: retry once, reset the ladder, resume auto-healing, or
  * hand the target to a runbook. Viewers see the buttons disabled, with the reason.
  */
-export function EscalationActions({ target: t, now }: { target: Target; now: number }) {
+export function EscalationActions({ target: t, now }: { target: TargetView; now: number }) {
   const canControl = useCan("healing:control");
   const canRun = useCan("runbooks:run");
   const act = useHealingAction(t.name);

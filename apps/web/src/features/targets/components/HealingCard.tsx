@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatSpan, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
-import type { HealingState, Target } from "../../../lib/targets.ts";
+import type { HealingState, TargetView } from "@ops/contract";
 import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { crashWindowText, describeExit, doctorVerdict, formatCountdown, healingSummary, startProgress, untilNextRestart, windowSeconds } from "../healing.ts";
 import { useMonitoring, useSetHealingPaused } from "../queries.ts";
@@ -53,7 +53,7 @@ function HealingToggle({ name, paused }: { name: string; paused: boolean }) {
   );
 }
 
-export function HealingCard({ target: t, now }: { target: Target; now: number }) {
+export function HealingCard({ target: t, now }: { target: TargetView; now: number }) {
   const canControl = useCan("healing:control");
   const settings = useMonitoring();
   const h = t.healing;

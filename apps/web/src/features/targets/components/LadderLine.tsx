@@ -1,4 +1,4 @@
-import type { Healing } from "../../../lib/targets.ts";
+import type { HealingView } from "@ops/contract";
 import { describeHealing } from "../healing.ts";
 import type { ActiveHealingState } from "../healing.ts";
 
@@ -8,7 +8,7 @@ const ICON: Record<ActiveHealingState, string> = { waiting: "↻", restarting: "
  * What the self-healing ladder is doing about this target, in words; nothing when idle. The line wraps
  * rather than cutting words; a `compact` (tile) line shortens the escalation reason, all of it on hover.
  */
-export function LadderLine({ healing, now, testId, compact }: { healing: Healing | null; now: number; testId?: string; compact?: boolean }) {
+export function LadderLine({ healing, now, testId, compact }: { healing: HealingView | null; now: number; testId?: string; compact?: boolean }) {
   const line = describeHealing(healing, now, { compact });
   if (!line) return null;
   const whole = compact ? describeHealing(healing, now) : line;

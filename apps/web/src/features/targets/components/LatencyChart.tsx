@@ -14,7 +14,7 @@ import type { TooltipContentProps } from "recharts";
 import { formatAxisTime, formatLatency, formatLatencyTick, formatTimestamp } from "../../../lib/format.ts";
 import { statusBands, timeTicks, toChartPoints } from "../samples.ts";
 import type { ChartPoint } from "../samples.ts";
-import type { SamplesResponse } from "../../../lib/targets.ts";
+import type { TargetSamples } from "@ops/contract";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
 
 const AXIS = { stroke: "var(--border-strong)", tick: { fill: "var(--text-3)", fontSize: 11 } } as const;
@@ -38,7 +38,7 @@ function ChartTooltip({ active, payload, now }: Partial<TooltipContentProps<numb
   );
 }
 
-export default function LatencyChart({ data, now, warningMs }: { data: SamplesResponse; now: number; warningMs: number }) {
+export default function LatencyChart({ data, now, warningMs }: { data: TargetSamples; now: number; warningMs: number }) {
   const points = toChartPoints(data.points);
   const bands = statusBands(points, data.bucketMs);
   const from = Date.parse(data.from);

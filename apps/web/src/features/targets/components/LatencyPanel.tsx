@@ -1,7 +1,7 @@
 import { lazy, Suspense } from "react";
 import { errorMessage } from "../../../lib/api.ts";
 import { formatDuration, formatLatency } from "../../../lib/format.ts";
-import type { SamplesResponse } from "../../../lib/targets.ts";
+import type { TargetSamples } from "@ops/contract";
 import { RANGES, useSamples } from "../queries.ts";
 import type { RangeKey } from "../queries.ts";
 import { hasSamples, sampleStats, toChartPoints } from "../samples.ts";
@@ -13,7 +13,7 @@ const KEYS = Object.keys(RANGES) as RangeKey[];
 
 type Props = { name: string; range: RangeKey; onRange: (r: RangeKey) => void; now: number; warningMs: number };
 
-function Stats({ data }: { data: SamplesResponse }) {
+function Stats({ data }: { data: TargetSamples }) {
   const s = sampleStats(toChartPoints(data.points), data.bucketMs);
   return (
     <dl className="chart-stats">

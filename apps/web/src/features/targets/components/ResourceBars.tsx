@@ -1,11 +1,11 @@
 import { formatPercent } from "../../../lib/format.ts";
 import { levelOf, RESOURCE_LABELS } from "../../../lib/target-status.ts";
 import type { ResourceKey } from "../../../lib/target-status.ts";
-import type { Level, Resources } from "../../../lib/targets.ts";
+import type { Resources, ThresholdLevel } from "@ops/contract";
 
 const KEYS = Object.keys(RESOURCE_LABELS) as ResourceKey[];
 
-export function ResourceBars({ resources, thresholds }: { resources: Resources; thresholds: Record<ResourceKey, Level> }) {
+export function ResourceBars({ resources, thresholds }: { resources: Resources; thresholds: Record<ResourceKey, ThresholdLevel> }) {
   const reported = KEYS.filter((k) => typeof resources[k] === "number");
   if (reported.length === 0) {
     return <p className="muted">This target does not report CPU, memory or disk usage.</p>;

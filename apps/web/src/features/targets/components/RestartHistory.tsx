@@ -1,5 +1,5 @@
 import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
-import type { Restart } from "../../../lib/targets.ts";
+import type { RestartView } from "@ops/contract";
 import { HistoryBody } from "../../../ui/QueryState.tsx";
 import { describeAttempt } from "../healing.ts";
 import { useRestarts } from "../queries.ts";
@@ -8,7 +8,7 @@ function tailLines(text: string): number {
   return text.split("\n").filter((l) => l.trim() !== "").length;
 }
 
-function Attempt({ r, now, isNewest }: { r: Restart; now: number; isNewest: boolean }) {
+function Attempt({ r, now, isNewest }: { r: RestartView; now: number; isNewest: boolean }) {
   const view = describeAttempt(r, now);
   const output = r.output?.trim() ?? "";
   return (

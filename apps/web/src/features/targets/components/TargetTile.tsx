@@ -3,13 +3,13 @@ import { currentUptime, DASH, elapsedSince, formatAgo, formatDuration, formatLat
 import { Link } from "../../../lib/router.tsx";
 import { targetPath } from "../../../lib/routes.ts";
 import { isAlive, statusDuration } from "../../../lib/target-status.ts";
-import type { Target } from "../../../lib/targets.ts";
+import type { TargetView } from "@ops/contract";
 import { RunRunbookLink } from "../../../ui/RunRunbookLink.tsx";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
 import { comingUpLabel, currentExit, reasonLine } from "../healing.ts";
 import { LadderLine } from "./LadderLine.tsx";
 
-type Props = { target: Target; now: number; staleAfterMs: number; badge?: ReactNode };
+type Props = { target: TargetView; now: number; staleAfterMs: number; badge?: ReactNode };
 
 /**
  * The whole tile opens the target page: its name is a link stretched over the tile, so other
