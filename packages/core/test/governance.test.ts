@@ -2,6 +2,7 @@ import { loadConfig, type OpsConfig } from "@ops/config";
 import { createDb, prepareDatabase, type DbHandle } from "@ops/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { castBallot, closeProposal, getProposal, listGovernanceEvents, openProposal } from "../src/governance/governance.ts";
+import type { BusFrame, FramePublisher } from "../src/bus.ts";
 import type { RequestContext } from "../src/identity/context.ts";
 import { openTestStack, writeTestConfig } from "../src/testing.ts";
 
@@ -22,6 +23,14 @@ const users: { id: string; email: string }[] = [];
 /** A context for a user, as the API would build it after sign-in. */
 const as = (u: { id: string; email: string }): RequestContext => ({ actor: { type: "user", id: u.id, label: u.email, roles: ["governance"], sessionHash: null }, ip: null, userAgent: null, requestId: null });
 const author = (): RequestContext => as(users[0]!);
+/** The frames the verbs publish, as the bus would carry them to every dashboard. */
+const frames: BusFrame[] = [];
+const bus: FramePublisher = {
+  publish: async (frame) => {
+    frames.push(frame);
+    return true;
+  },
+};
 
 beforeAll(async () => {
   stack = await openTestStack();
@@ -44,7 +53,7 @@ afterAll(async () => {
 
 describe("[GOVERNANCE] ballots under concurrency", () => {
   it("1,000 concurrent duplicate ballots from one member count once", async () => {
-    const id = await openProposal(pool, config, author(), { title: "duplicates", description: "", category: "operational" });
+    const id = await openProposal(pool, config, author(), { title: "duplicates", description: "", category: "operational" }, bus);
     const member = as(users[1]!);
     const results = await Promise.all(Array.from({ length: 1000 }, () => castBallot(pool, member, id, "yes")));
     expect(results.filter((r) => r.changed)).toHaveLength(1);
@@ -57,7 +66,7 @@ describe("[GOVERNANCE] ballots under concurrency", () => {
   }, 60_000);
 
   it("1,000 members voting in parallel count 1,000, and a changed ballot counts once as its last choice", async () => {
-    const id = await openProposal(pool, config, author(), { title: "everyone", description: "", category: "operational" });
+    const id = await openProposal(pool, config, author(), { title: "everyone", description: "", category: "operational" }, bus);
     const results = await Promise.all(users.map((u, i) => castBallot(pool, as(u), id, i % 4 === 0 ? "no" : "yes")));
     expect(results.every((r) => r.changed)).toBe(true);
     let p = await getProposal(pool, config, author(), id);
@@ -68,11 +77,11 @@ describe("[GOVERNANCE] ballots under concurrency", () => {
     const changes = (await listGovernanceEvents(pool, { proposal: id, limit: 5000 })).filter((e) => e.kind === "changed-vote");
     expect(changes).toEqual([expect.objectContaining({ member: users[0]!.email, details: { from: "no", to: "abstain" } })]);
     // 750 of 1,003 is a simple majority; the triad has not voted, so nothing closes early.
-    expect((await closeProposal(pool, config, id)).closed).toBe(false);
+    expect((await closeProposal(pool, config, id, bus)).closed).toBe(false);
   }, 120_000);
 
   it("ballots racing the deadline are counted before the close or refused, never after", async () => {
-    const id = await openProposal(pool, config, author(), { title: "race", description: "", category: "emergency" });
+    const id = await openProposal(pool, config, author(), { title: "race", description: "", category: "emergency" }, bus);
     const { deadline } = await getProposal(pool, config, author(), id);
     const end = Date.parse(deadline);
     const accepted: string[] = [];
@@ -81,7 +90,7 @@ describe("[GOVERNANCE] ballots under concurrency", () => {
     const voters = users.slice(0, 400);
     const closing = (async () => {
       await new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())));
-      return closeProposal(pool, config, id);
+      return closeProposal(pool, config, id, bus);
     })();
     await Promise.all(
       voters.map(async (u, i) => {
@@ -98,6 +107,7 @@ describe("[GOVERNANCE] ballots under concurrency", () => {
     );
     const closed = await closing;
     expect(closed.closed).toBe(true);
+    expect(frames).toContainEqual({ type: "proposal.updated", proposal: expect.objectContaining({ id, status: "closed", tally: expect.objectContaining({ yes: accepted.length }) }) });
     expect(accepted.length + refused.length).toBe(voters.length);
     expect(accepted.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);

@@ -1,20 +1,14 @@
+import { CATEGORIES, type Category, type ChangePayload, type Tally, type Threshold } from "@ops/contract";
 import type { Thresholds } from "./status.ts";
 
 /**
  * Governance (SPEC §7): categories, exact quorum arithmetic, when a proposal is decided, and the changes a
- * passed proposal may carry. Pure: the store and the clock are the caller's.
+ * passed proposal may carry. Pure: the store and the clock are the caller's. The values (categories,
+ * thresholds, choices, outcomes, metrics) and the change payload are the contract's (@ops/contract).
  */
 
-export const CATEGORIES = ["operational", "tactical", "strategic", "emergency"] as const;
-export type Category = (typeof CATEGORIES)[number];
-export const THRESHOLDS = ["simple", "supermajority", "unanimous"] as const;
-export type Threshold = (typeof THRESHOLDS)[number];
-export const CHOICES = ["yes", "no", "abstain"] as const;
-export type Choice = (typeof CHOICES)[number];
-export const OUTCOMES = ["passed", "rejected", "expired", "withdrawn"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export type Tally = { yes: number; no: number; abstain: number; eligible: number };
+export { CATEGORIES, CHOICES, OUTCOMES, THRESHOLDS, THRESHOLD_METRICS } from "@ops/contract";
+export type { Category, ChangePayload, Choice, Outcome, Tally, Threshold, ThresholdMetric } from "@ops/contract";
 
 /**
  * Thresholds are fractions of the eligible voters, compared in integers: simple majority 2·yes > eligible,
@@ -100,14 +94,6 @@ export function decideEarly(s: ProposalState): Decision {
 
 // ---------------------------------------------------------------------------------------------------------
 // Changes a proposal can carry, and the category each kind of change belongs to (SPEC §7).
-
-export const THRESHOLD_METRICS = ["cpuPercent", "memoryPercent", "diskPercent", "responseTimeMs"] as const;
-export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
-
-export type ChangePayload =
-  | { kind: "monitoring-threshold"; metric: ThresholdMetric; level: "warning" | "critical"; value: number }
-  | { kind: "auto-heal-toggle"; target: string; enabled: boolean }
-  | { kind: "member-change"; action: "add" | "remove"; member: string };
 
 /** The category a kind of change belongs to, from the rules' `appliesTo`; null when no category lists it. */
 export function categoryFor(kind: string, categories: Record<Category, { appliesTo: readonly string[] }>): Category | null {

@@ -1,20 +1,23 @@
 import type { OpsConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
-import {
-  applyThresholdChange,
-  categoryFor,
-  decideAtDeadline,
-  decideEarly,
-  scrubText,
-  yesNeeded,
-  type Category,
-  type ChangePayload,
-  type Choice,
-  type Outcome,
-  type Threshold,
-} from "@ops/domain";
-import type { BallotView, GovernanceEvent, ProposalSummary, ProposalView, ReviewView } from "@ops/contract";
+import { ballots, columns, governanceEvents, governanceMembers, proposals, reviews, type apiTokens, type DbHandle, type Row, type users } from "@ops/db";
+import { applyThresholdChange, categoryFor, decideAtDeadline, decideEarly, scrubText, yesNeeded } from "@ops/domain";
+import type {
+  ApplyStatus,
+  BallotView,
+  ChangePayload,
+  Choice,
+  GovernanceEvent,
+  GovernanceEventsQuery,
+  NewProposalBody,
+  Outcome,
+  ProposalSummary,
+  ProposalView,
+  ProposalsQuery,
+  ReviewBody,
+  ReviewView,
+} from "@ops/contract";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { setHealingPaused } from "../healing/ladder.ts";
 import { stageJob } from "../outbox.ts";
@@ -32,14 +35,14 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  * proposals, and (unless configured off) every active user with the governance role, by e-mail.
  */
 export async function eligibleMembers(sql: Sql, config: OpsConfig): Promise<string[]> {
-  const changes = await sql<{ member: string; active: boolean }[]>`SELECT member, active FROM governance_members`;
+  const changes = await sql<Pick<Row<typeof governanceMembers>, "member" | "active">[]>`SELECT ${sql.unsafe(columns(governanceMembers, { only: ["member", "active"] }))} FROM governance_members`;
   const set = new Set(config.governance.eligibleVoters);
   for (const c of changes) {
     if (c.active) set.add(c.member);
     else set.delete(c.member);
   }
   if (config.governance.humanMembers === "governance-role") {
-    const humans = await sql<{ email: string }[]>`SELECT email FROM users WHERE disabled_at IS NULL AND 'governance' = ANY(roles) ORDER BY email`;
+    const humans = await sql<Pick<Row<typeof users>, "email">[]>`SELECT email FROM users WHERE disabled_at IS NULL AND 'governance' = ANY(roles) ORDER BY email`;
     for (const h of humans) if (!changes.some((c) => c.member === h.email && !c.active)) set.add(h.email);
   }
   return [...set];
@@ -48,11 +51,11 @@ export async function eligibleMembers(sql: Sql, config: OpsConfig): Promise<stri
 /** The member a caller acts as: a token bound to a member (an agent), or a user by e-mail. */
 export async function memberOf(sql: Sql, ctx: RequestContext): Promise<string | null> {
   if (ctx.actor.type === "token") {
-    const [t] = await sql<{ member: string | null }[]>`SELECT member FROM api_tokens WHERE id = ${ctx.actor.id}`;
+    const [t] = await sql<Pick<Row<typeof apiTokens>, "member">[]>`SELECT member FROM api_tokens WHERE id = ${ctx.actor.id}`;
     return t?.member ?? null;
   }
   if (ctx.actor.type === "user") {
-    const [u] = await sql<{ email: string }[]>`SELECT email FROM users WHERE id = ${ctx.actor.id}`;
+    const [u] = await sql<Pick<Row<typeof users>, "email">[]>`SELECT email FROM users WHERE id = ${ctx.actor.id}`;
     return u?.email ?? null;
   }
   return null;
@@ -69,48 +72,20 @@ export function dutiesOf(config: OpsConfig, member: string | null): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // Views
 
-// The views are the API's answers: their shapes are the contract the dashboard reads.
-export type { BallotView, GovernanceEvent, ProposalSummary, ProposalView, ReviewView };
+// The views are the API's answers, built as the contract's types (@ops/contract).
 
-type Row = {
-  id: string;
-  title: string;
-  description: string;
-  category: Category;
-  threshold: Threshold;
-  requires: string[];
-  eligible: string[];
-  ballotsVisible: boolean;
-  participationQuorum: number;
-  change: ChangePayload | null;
-  author: string;
-  status: "open" | "closed";
-  outcome: Outcome | null;
-  outcomeReason: string | null;
-  openedAt: Date;
-  deadline: Date;
-  closedAt: Date | null;
-  applyStatus: "applied" | "failed" | null;
-  applyReason: string | null;
-  appliedAt: Date | null;
-  yes: number;
-  no: number;
-  abstain: number;
-  reviewsDone: string[];
-};
+/** A proposal as stored, with its change typed, its ballots counted and the reviews given. */
+type ProposalRow = Omit<Row<typeof proposals>, "change"> & { change: ChangePayload | null; yes: number; no: number; abstain: number; reviewsDone: string[] };
 
-const COLUMNS = `p.id, p.title, p.description, p.category, p.threshold, p.requires, p.eligible, p.ballots_visible AS "ballotsVisible",
-  p.participation_quorum AS "participationQuorum", p.change, p.author, p.status, p.outcome, p.outcome_reason AS "outcomeReason",
-  p.opened_at AS "openedAt", p.deadline, p.closed_at AS "closedAt", p.apply_status AS "applyStatus", p.apply_reason AS "applyReason",
-  p.applied_at AS "appliedAt",
+const PROPOSAL_COLUMNS = `${columns(proposals, { alias: "p" })},
   (SELECT count(*)::int FROM ballots b WHERE b.proposal_id = p.id AND b.choice = 'yes') AS yes,
   (SELECT count(*)::int FROM ballots b WHERE b.proposal_id = p.id AND b.choice = 'no') AS no,
   (SELECT count(*)::int FROM ballots b WHERE b.proposal_id = p.id AND b.choice = 'abstain') AS abstain,
   coalesce((SELECT array_agg(r.duty ORDER BY r.duty) FROM reviews r WHERE r.proposal_id = p.id), '{}') AS "reviewsDone"`;
 
-function toSummary(r: Row): ProposalSummary {
+function toSummary(r: ProposalRow): ProposalSummary {
   return {
-    id: Number(r.id),
+    id: r.id,
     title: r.title,
     category: r.category,
     threshold: r.threshold,
@@ -131,11 +106,11 @@ function toSummary(r: Row): ProposalSummary {
   };
 }
 
-async function readRow(sql: Sql, id: number, lock = false): Promise<Row> {
+async function readRow(sql: Sql, id: number, lock = false): Promise<ProposalRow> {
   // Lock first, then read in a second statement: under READ COMMITTED a statement sees the data as of its
   // start, so counting ballots in the locking statement would miss those committed while it waited.
   if (lock) await sql`SELECT 1 FROM proposals WHERE id = ${id} FOR UPDATE`;
-  const [row] = await sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM proposals p WHERE p.id = $1`, [id]);
+  const [row] = await sql<ProposalRow[]>`SELECT ${sql.unsafe(PROPOSAL_COLUMNS)} FROM proposals p WHERE p.id = ${id}`;
   if (!row) throw notFound(`proposal ${id}`, "id");
   return row;
 }
@@ -146,24 +121,24 @@ export async function getProposalSummary(sql: Sql, id: number): Promise<Proposal
 
 export async function getProposal(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number): Promise<ProposalView> {
   const row = await readRow(h.sql, id);
-  const ballots = await h.sql<{ member: string; choice: Choice; castAt: Date; changes: number }[]>`
-    SELECT member, choice, cast_at AS "castAt", changes FROM ballots WHERE proposal_id = ${id} ORDER BY cast_at, member`;
-  const reviews = await h.sql<{ duty: string; member: string; verdict: "approve" | "reject"; note: string; at: Date }[]>`
-    SELECT duty, member, verdict, note, at FROM reviews WHERE proposal_id = ${id} ORDER BY duty`;
+  const cast = await h.sql<Pick<Row<typeof ballots>, "member" | "choice" | "castAt" | "changes">[]>`
+    SELECT ${h.sql.unsafe(columns(ballots, { only: ["member", "choice", "castAt", "changes"] }))} FROM ballots WHERE proposal_id = ${id} ORDER BY cast_at, member`;
+  const given = await h.sql<Pick<Row<typeof reviews>, "duty" | "member" | "verdict" | "note" | "at">[]>`
+    SELECT ${h.sql.unsafe(columns(reviews, { only: ["duty", "member", "verdict", "note", "at"] }))} FROM reviews WHERE proposal_id = ${id} ORDER BY duty`;
   const member = await memberOf(h.sql, ctx);
   // Who voted is always shown; how they voted is shown as configured, and always once the proposal is closed.
   const visible = row.ballotsVisible || row.status === "closed";
-  const mine = ballots.find((b) => b.member === member);
+  const mine = cast.find((b) => b.member === member);
   const [clock] = await h.sql<{ now: Date }[]>`SELECT now() AS now`;
   const now = clock!.now;
   return {
     ...toSummary(row),
     description: row.description,
     eligible: row.eligible,
-    voted: ballots.map((b) => b.member),
-    ballots: ballots.map((b) => ({ member: b.member, choice: visible || b.member === member ? b.choice : null, castAt: b.castAt.toISOString(), changes: b.changes })),
+    voted: cast.map((b) => b.member),
+    ballots: cast.map((b): BallotView => ({ member: b.member, choice: visible || b.member === member ? b.choice : null, castAt: b.castAt.toISOString(), changes: b.changes })),
     ballotsVisible: row.ballotsVisible,
-    reviews: reviews.map((r) => ({ ...r, at: r.at.toISOString() })),
+    reviews: given.map((r): ReviewView => ({ ...r, at: r.at.toISOString() })),
     participationQuorum: row.participationQuorum,
     appliedAt: row.appliedAt?.toISOString() ?? null,
     me: { member, eligible: member !== null && row.eligible.includes(member), ballot: mine?.choice ?? null, duties: dutiesOf(config, member).filter((d) => row.requires.includes(d)) },
@@ -171,12 +146,10 @@ export async function getProposal(h: DbHandle, config: OpsConfig, ctx: RequestCo
   };
 }
 
-export async function listProposals(h: DbHandle, f: { status?: "open" | "closed" | undefined; limit: number }): Promise<ProposalSummary[]> {
-  const rows = await h.sql.unsafe<Row[]>(
-    `SELECT ${COLUMNS} FROM proposals p WHERE ($1::text IS NULL OR p.status = $1)
-     ORDER BY (p.status = 'open') DESC, CASE WHEN p.status = 'open' THEN p.deadline END ASC, p.id DESC LIMIT $2`,
-    [f.status ?? null, f.limit],
-  );
+export async function listProposals(h: DbHandle, f: ProposalsQuery): Promise<ProposalSummary[]> {
+  const rows = await h.sql<ProposalRow[]>`
+    SELECT ${h.sql.unsafe(PROPOSAL_COLUMNS)} FROM proposals p WHERE (${f.status ?? null}::text IS NULL OR p.status = ${f.status ?? null})
+    ORDER BY (p.status = 'open') DESC, CASE WHEN p.status = 'open' THEN p.deadline END ASC, p.id DESC LIMIT ${f.limit}`;
   return rows.map(toSummary);
 }
 
@@ -187,19 +160,16 @@ async function logEvent(tx: Sql, proposalId: number | null, kind: string, actor:
   await tx`INSERT INTO governance_events (proposal_id, kind, member, actor, details) VALUES (${proposalId}, ${kind}, ${member}, ${actor}, ${details === null ? null : tx.json(details as never)})`;
 }
 
-
-export async function listGovernanceEvents(h: DbHandle, f: { proposal?: number | undefined; after?: number | undefined; limit: number }): Promise<GovernanceEvent[]> {
-  const rows = await h.sql<{ id: string; proposalId: string | null; at: Date; kind: string; member: string | null; actor: string; details: unknown }[]>`
-    SELECT id, proposal_id AS "proposalId", at, kind, member, actor, details FROM governance_events
+export async function listGovernanceEvents(h: DbHandle, f: GovernanceEventsQuery): Promise<GovernanceEvent[]> {
+  const rows = await h.sql<Row<typeof governanceEvents>[]>`
+    SELECT ${h.sql.unsafe(columns(governanceEvents))} FROM governance_events
     WHERE (${f.proposal ?? null}::bigint IS NULL OR proposal_id = ${f.proposal ?? null}) AND (${f.after ?? null}::bigint IS NULL OR id > ${f.after ?? null})
     ORDER BY id LIMIT ${f.limit}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), proposalId: r.proposalId === null ? null : Number(r.proposalId), at: r.at.toISOString() }));
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Opening
-
-export type NewProposal = { title: string; description: string; category?: Category | undefined; change?: ChangePayload | undefined };
 
 function checkChange(config: OpsConfig, change: ChangePayload): void {
   if (change.kind === "auto-heal-toggle") {
@@ -209,7 +179,8 @@ function checkChange(config: OpsConfig, change: ChangePayload): void {
   }
 }
 
-export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestContext, input: NewProposal): Promise<number> {
+/** Open a proposal under the rules in force, and tell every dashboard. */
+export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestContext, input: NewProposalBody, bus: FramePublisher): Promise<number> {
   requirePermission(ctx, "proposals:write");
   const rules = config.governance;
   let category = input.category;
@@ -225,16 +196,16 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
   }
   if (!category) throw new ServiceError("VALIDATION", "category: give a category, or a change whose kind decides it", "category");
   const rule = rules.categories[category];
-  return h.sql.begin(async (tx) => {
+  const id = await h.sql.begin(async (tx) => {
     const eligible = await eligibleMembers(tx, config);
     if (eligible.length === 0) throw new ServiceError("RULE_VIOLATION", "there are no eligible members to vote", "category");
-    const [row] = await tx<{ id: string; deadline: Date }[]>`
+    const [row] = await tx<Pick<Row<typeof proposals>, "id" | "deadline">[]>`
       INSERT INTO proposals (title, description, category, threshold, requires, eligible, ballots_visible, participation_quorum, change, author, deadline)
       VALUES (${scrubText(input.title)}, ${scrubText(input.description)}, ${category}, ${rule.threshold}, ${rule.requires}::text[], ${eligible}::text[],
         ${rules.ballotsVisible}, ${rules.participationQuorum}, ${input.change ? tx.json(input.change as never) : null}, ${ctx.actor.label},
         now() + make_interval(secs => ${rule.timeoutMinutes * 60}))
       RETURNING id, deadline`;
-    const id = Number(row!.id);
+    const id = row!.id;
     const details = { category, threshold: rule.threshold, requires: rule.requires, eligible, deadline: row!.deadline.toISOString(), change: input.change ?? null };
     await logEvent(tx, id, "opened", ctx.actor.label, await memberOf(tx, ctx), details);
     await writeAudit(tx, ctx, { action: "proposal.open", targetType: "proposal", targetId: String(id), after: { title: input.title, ...details } });
@@ -242,6 +213,8 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
     await stageJob(tx, "proposalClose", { proposalId: id }, {}, row!.deadline);
     return id;
   });
+  await publishProposal(h, bus, id);
+  return id;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -249,6 +222,17 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
 
 export type BallotOutcome = { changed: boolean; previous: Choice | null };
 
+/**
+ * A member's ballot: recorded, then the proposal closes if nothing can change its outcome any more, and every
+ * dashboard hears of it. A ballot that repeats the member's standing choice changes nothing and tells no one.
+ */
+export async function voteOnProposal(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, choice: Choice, bus: FramePublisher): Promise<BallotOutcome> {
+  const result = await castBallot(h, ctx, id, choice);
+  if (result.changed) await settle(h, config, id, bus);
+  return result;
+}
+
+/** Record a ballot only (the last one counts until the close); `voteOnProposal` also settles and tells the dashboards. */
 export async function castBallot(h: DbHandle, ctx: RequestContext, id: number, choice: Choice): Promise<BallotOutcome> {
   requirePermission(ctx, "votes:cast");
   const member = await memberOf(h.sql, ctx);
@@ -260,7 +244,7 @@ export async function castBallot(h: DbHandle, ctx: RequestContext, id: number, c
     if (!member || !p.eligible.includes(member)) {
       throw new ServiceError("FORBIDDEN", member ? `${member} is not an eligible member of proposal ${id}` : "this caller is not a governance member (a user with the governance role, or a token bound to a member)");
     }
-    const [existing] = await tx<{ choice: Choice }[]>`SELECT choice FROM ballots WHERE proposal_id = ${id} AND member = ${member}`;
+    const [existing] = await tx<Pick<Row<typeof ballots>, "choice">[]>`SELECT choice FROM ballots WHERE proposal_id = ${id} AND member = ${member}`;
     if (existing?.choice === choice) return { changed: false, previous: choice };
     if (existing) {
       await tx`UPDATE ballots SET choice = ${choice}, actor = ${ctx.actor.label}, cast_at = now(), changes = changes + 1 WHERE proposal_id = ${id} AND member = ${member}`;
@@ -274,7 +258,8 @@ export async function castBallot(h: DbHandle, ctx: RequestContext, id: number, c
   });
 }
 
-export async function recordReview(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, input: { verdict: "approve" | "reject"; note?: string | undefined; duty?: string | undefined }): Promise<void> {
+/** A required review, recorded by the member holding the duty; then the proposal settles and every dashboard hears of it. */
+export async function recordReview(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, input: ReviewBody, bus: FramePublisher): Promise<void> {
   requirePermission(ctx, "votes:cast");
   const member = await memberOf(h.sql, ctx);
   await h.sql.begin(async (tx) => {
@@ -292,9 +277,11 @@ export async function recordReview(h: DbHandle, config: OpsConfig, ctx: RequestC
     await logEvent(tx, id, "reviewed", ctx.actor.label, member, { duty, verdict: input.verdict, note: input.note ?? "" });
     await writeAudit(tx, ctx, { action: "proposal.review", targetType: "proposal", targetId: String(id), after: { duty, verdict: input.verdict } });
   });
+  await settle(h, config, id, bus);
 }
 
-export async function withdrawProposal(h: DbHandle, ctx: RequestContext, id: number): Promise<void> {
+/** Withdraw an open proposal (its author or an admin), and tell every dashboard. */
+export async function withdrawProposal(h: DbHandle, ctx: RequestContext, id: number, bus: FramePublisher): Promise<void> {
   requirePermission(ctx, "proposals:write");
   await h.sql.begin(async (tx) => {
     const [p] = await tx<{ status: string; author: string }[]>`SELECT status, author FROM proposals WHERE id = ${id} FOR UPDATE`;
@@ -305,30 +292,52 @@ export async function withdrawProposal(h: DbHandle, ctx: RequestContext, id: num
     await logEvent(tx, id, "withdrawn", ctx.actor.label, await memberOf(tx, ctx));
     await writeAudit(tx, ctx, { action: "proposal.withdraw", targetType: "proposal", targetId: String(id) });
   });
+  await publishProposal(h, bus, id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Closing and applying
 
-export type CloseResult = { closed: boolean; outcome: Outcome | null; applied: "applied" | "failed" | null };
+export type CloseResult = { closed: boolean; outcome: Outcome | null; applied: ApplyStatus | null };
 
 /**
- * Close a proposal if it is due (deadline passed, by the database's clock) or decided early. Ballots are
- * read under the same row lock votes take, so a ballot is either counted here or refused afterwards.
+ * Close a proposal if it is due (deadline passed, by the database's clock) or decided early, apply its change
+ * if it passed, and tell every dashboard when it closed.
  */
-export async function closeProposal(h: DbHandle, config: OpsConfig, id: number): Promise<CloseResult> {
+export async function closeProposal(h: DbHandle, config: OpsConfig, id: number, bus: FramePublisher): Promise<CloseResult> {
+  const result = await closeIfDecided(h, config, id);
+  if (result.closed) await publishProposal(h, bus, id);
+  return result;
+}
+
+/** After a ballot or a review: close if nothing can change the outcome any more, then tell every dashboard. */
+async function settle(h: DbHandle, config: OpsConfig, id: number, bus: FramePublisher): Promise<void> {
+  await closeIfDecided(h, config, id);
+  await publishProposal(h, bus, id);
+}
+
+/** Where a proposal stands now, to every dashboard; called once its transactions have committed. */
+async function publishProposal(h: DbHandle, bus: FramePublisher, id: number): Promise<void> {
+  await bus.publish({ type: "proposal.updated", proposal: await getProposalSummary(h.sql, id) }).catch(() => false);
+}
+
+/**
+ * The close itself. Ballots are read under the same row lock votes take, so a ballot is either counted here
+ * or refused afterwards.
+ */
+async function closeIfDecided(h: DbHandle, config: OpsConfig, id: number): Promise<CloseResult> {
   const closed = await h.sql.begin(async (tx) => {
     const row = await readRow(tx, id, true);
     if (row.status !== "open") return null;
     const [clock] = await tx<{ due: boolean }[]>`SELECT now() >= ${row.deadline} AS due`;
     const due = clock!.due;
-    const reviews = await tx<{ duty: string; verdict: string }[]>`SELECT duty, verdict FROM reviews WHERE proposal_id = ${id}`;
+    const given = await tx<Pick<Row<typeof reviews>, "duty" | "verdict">[]>`SELECT duty, verdict FROM reviews WHERE proposal_id = ${id}`;
     const state = {
       threshold: row.threshold,
       tally: { yes: row.yes, no: row.no, abstain: row.abstain, eligible: row.eligible.length },
       reviewsRequired: row.requires,
-      reviewsApproved: reviews.filter((r) => r.verdict === "approve").map((r) => r.duty),
-      reviewsRejected: reviews.filter((r) => r.verdict === "reject").map((r) => r.duty),
+      reviewsApproved: given.filter((r) => r.verdict === "approve").map((r) => r.duty),
+      reviewsRejected: given.filter((r) => r.verdict === "reject").map((r) => r.duty),
       participationQuorum: row.participationQuorum,
     };
     const decision = due ? decideAtDeadline(state) : decideEarly(state);
@@ -344,7 +353,7 @@ export async function closeProposal(h: DbHandle, config: OpsConfig, id: number):
 }
 
 /** Apply a passed proposal's change through the same code as a manual change, audited as applied by it. */
-async function applyProposal(h: DbHandle, config: OpsConfig, id: number, change: ChangePayload): Promise<"applied" | "failed"> {
+async function applyProposal(h: DbHandle, config: OpsConfig, id: number, change: ChangePayload): Promise<ApplyStatus> {
   const ctx = systemContext(`proposal #${id}`);
   let reason: string | null = null;
   try {
@@ -384,7 +393,7 @@ async function applyProposal(h: DbHandle, config: OpsConfig, id: number, change:
 
 /** Every open proposal past its deadline: for a worker that was down at the moment, and at start. */
 export async function dueProposalIds(sql: Sql): Promise<number[]> {
-  const rows = await sql<{ id: string }[]>`SELECT id FROM proposals WHERE status = 'open' AND deadline <= now() ORDER BY deadline`;
-  return rows.map((r) => Number(r.id));
+  const rows = await sql<Pick<Row<typeof proposals>, "id">[]>`SELECT id FROM proposals WHERE status = 'open' AND deadline <= now() ORDER BY deadline`;
+  return rows.map((r) => r.id);
 }
 

@@ -1,4 +1,5 @@
-import type { Proposal, ProposalSummary } from "./types.ts";
+import type { ProposalSummary } from "@ops/contract";
+import type { Proposal } from "./governance.ts";
 
 export const NOW = Date.parse("2026-11-23T14:00:00.000Z");
 export const at = (ms: number) => new Date(NOW + ms).toISOString();

@@ -27,10 +27,10 @@ import {
   timeoutText,
   upsertProposal,
   voterRows,
+  withClockOffset,
   yesNeeded,
 } from "./governance.ts";
-import { normalizeProposal, normalizeProposalSummary, normalizeRules } from "./types.ts";
-import type { Category, CategoryRule } from "./types.ts";
+import type { Category, CategoryRule } from "@ops/contract";
 
 const RULES: Record<Category, Pick<CategoryRule, "appliesTo">> = {
   operational: { appliesTo: ["routine-decision", "monitoring-threshold", "auto-heal-toggle"] },
@@ -66,9 +66,9 @@ describe("the countdown", () => {
   });
 
   it("takes the offset from serverTime against the browser's clock when the answer came", () => {
-    const fetched = normalizeProposal({ ...proposal(1), serverTime: at(2500) }, NOW);
+    const fetched = withClockOffset({ ...proposal(1), serverTime: at(2500) }, NOW);
     expect(fetched.clockOffsetMs).toBe(2500);
-    expect(normalizeProposal({ ...proposal(1), serverTime: "nonsense" }, NOW).clockOffsetMs).toBe(0);
+    expect(withClockOffset({ ...proposal(1), serverTime: "nonsense" }, NOW).clockOffsetMs).toBe(0);
   });
 });
 
@@ -257,19 +257,5 @@ describe("lists and frames", () => {
     expect(merged.ballots.length).toBe(1);
     expect(merged.clockOffsetMs).toBe(700);
     expect(merged.description).toBe("Lower the **memory** warning.");
-  });
-});
-
-describe("normalizers", () => {
-  it("fill what a partial payload leaves out", () => {
-    const s = normalizeProposalSummary({ id: 3, category: "bogus", change: { kind: "unknown-kind" } });
-    expect(s).toMatchObject({ id: 3, title: "(untitled)", category: "operational", status: "open", change: null, tally: { yes: 0, no: 0, abstain: 0, eligible: 0 } });
-    const p = normalizeProposal({ id: 3, me: { member: "alpha", eligible: true, ballot: "maybe" }, ballots: [{ member: "a", choice: null }, {}] }, NOW);
-    expect(p.me).toEqual({ member: "alpha", eligible: true, ballot: null, duties: [] });
-    expect(p.ballots).toEqual([{ member: "a", choice: null, castAt: "", changes: 0 }]);
-    const r = normalizeRules({ categories: { operational: { threshold: "simple", timeoutMinutes: 5, requires: [], appliesTo: ["x"] } }, reviewers: { examiner: "examiner", bad: 1 } });
-    expect(r.categories.operational.appliesTo).toEqual(["x"]);
-    expect(r.categories.tactical).toEqual({ threshold: "simple", timeoutMinutes: 0, requires: [], description: "", appliesTo: [] });
-    expect(r.reviewers).toEqual({ examiner: "examiner" });
   });
 });

@@ -1,25 +1,38 @@
-import type { Frame } from "../../lib/ws.ts";
-import { CATEGORIES, isCategory, normalizeChange, normalizeProposalSummary } from "./types.ts";
+import { CATEGORIES, Category, ChangePayload } from "@ops/contract";
 import type {
-  Category,
   CategoryRule,
-  Change,
   ChangeKind,
+  ChangeLevel,
   Choice,
   GovernanceEvent,
-  Level,
   MemberAction,
   NewProposalBody,
   Outcome,
-  Proposal,
-  ProposalFilter,
   ProposalSummary,
+  ProposalView,
+  ProposalsQuery,
   Tally,
   Threshold,
   ThresholdMetric,
   Verdict,
-} from "./types.ts";
+} from "@ops/contract";
+import type { Frame } from "../../lib/ws.ts";
 import { hasNumericId, record, str, text } from "../../lib/parse.ts";
+
+/** A proposal as the pages hold it: the API's answer and, web-only, the clock offset measured when it came. */
+export type Proposal = ProposalView & {
+  /** The server's clock minus the browser's when the answer came (ms): countdowns run on the server's clock. */
+  clockOffsetMs: number;
+};
+
+/** An answer's proposal with its clock offset: `serverTime` against `receivedAt`, the browser's clock when it came. */
+export function withClockOffset(p: ProposalView, receivedAt: number): Proposal {
+  const server = Date.parse(p.serverTime);
+  return { ...p, clockOffsetMs: Number.isNaN(server) ? 0 : server - receivedAt };
+}
+
+/** What the proposal lists filter on. */
+export type ProposalFilter = Pick<ProposalsQuery, "status">;
 
 export const PAGE_SIZE = 50;
 
@@ -36,7 +49,7 @@ export const OUTCOME_LABEL: Record<Outcome, string> = { passed: "passed", reject
 
 export const METRIC_LABEL: Record<ThresholdMetric, string> = { cpuPercent: "CPU", memoryPercent: "memory", diskPercent: "disk", responseTimeMs: "response time" };
 
-export const LEVEL_LABEL: Record<Level, string> = { warning: "warning", critical: "critical" };
+export const LEVEL_LABEL: Record<ChangeLevel, string> = { warning: "warning", critical: "critical" };
 
 export const MEMBER_ACTION_LABEL: Record<MemberAction, string> = { add: "Add a member", remove: "Remove a member" };
 
@@ -156,7 +169,7 @@ export function countdownText(p: Pick<ProposalSummary, "status" | "deadline" | "
 // Changes
 
 /** "memory warning threshold → 5 %", "auto-heal for steward → off", "add member delta". */
-export function describeChange(change: Change | null): string {
+export function describeChange(change: ChangePayload | null): string {
   if (!change) return "no change: a decision only";
   switch (change.kind) {
     case "monitoring-threshold":
@@ -228,15 +241,22 @@ export function canWithdraw(p: Pick<ProposalSummary, "status" | "author">, user:
 
 const choiceWord = (v: unknown): string => (typeof v === "string" && v ? v : "?");
 
+/** A change as the log recorded it, read with the contract's schema; null for none and for kinds this dashboard does not know. */
+function loggedChange(v: unknown): ChangePayload | null {
+  const change = ChangePayload.safeParse(v);
+  return change.success ? change.data : null;
+}
+
 /** One log entry's details as a sentence. */
 export function describeEvent(e: Pick<GovernanceEvent, "kind" | "details" | "member" | "actor">): string {
   const d = record(e.details);
   const via = e.member && e.actor && e.actor !== e.member ? ` (by ${e.actor})` : "";
   switch (e.kind) {
     case "opened": {
-      const cat = isCategory(d.category) ? CATEGORY_LABEL[d.category].toLowerCase() : "?";
+      const category = Category.safeParse(d.category);
+      const cat = category.success ? CATEGORY_LABEL[category.data].toLowerCase() : "?";
       const eligible = Array.isArray(d.eligible) ? d.eligible.length : null;
-      const change = d.change ? `; change: ${describeChange(normalizeChange(d.change))}` : "";
+      const change = d.change ? `; change: ${describeChange(loggedChange(d.change))}` : "";
       return `opened as ${cat}${eligible != null ? `, ${eligible} eligible` : ""}${change}${via}`;
     }
     case "voted":
@@ -250,7 +270,7 @@ export function describeEvent(e: Pick<GovernanceEvent, "kind" | "details" | "mem
     case "closed":
       return `closed: ${str(d.outcome) ?? "?"}${str(d.reason) ? ` — ${str(d.reason)}` : ""}${d.atDeadline === true ? " (at the deadline)" : d.atDeadline === false ? " (early)" : ""}`;
     case "applied":
-      return `applied: ${describeChange(normalizeChange(d.change))}`;
+      return `applied: ${describeChange(loggedChange(d.change))}`;
     case "apply-failed":
       return `could not apply${str(d.reason) ? `: ${str(d.reason)}` : ""}`;
     case "withdrawn":
@@ -281,7 +301,7 @@ export type ProposalDraft = {
   category: Category;
   kind: ChangeKind | "none";
   metric: ThresholdMetric;
-  level: Level;
+  level: ChangeLevel;
   value: string;
   target: string;
   enabled: boolean;
@@ -315,7 +335,7 @@ export function draftCategory(draft: ProposalDraft, categories: Record<Category,
 
 export type DraftError = { field: string; message: string };
 
-function draftChange(draft: ProposalDraft): Change | DraftError | null {
+function draftChange(draft: ProposalDraft): ChangePayload | DraftError | null {
   switch (draft.kind) {
     case "none":
       return null;
@@ -413,7 +433,7 @@ export function upsertProposal(list: readonly ProposalSummary[], p: ProposalSumm
 /** The summary in a `proposal.updated` frame; null for other frames and malformed payloads. */
 export function proposalFromFrame(frame: Frame): ProposalSummary | null {
   if (frame.type !== "proposal.updated" || !hasNumericId(frame.proposal)) return null;
-  return normalizeProposalSummary(frame.proposal);
+  return frame.proposal as ProposalSummary;
 }
 
 /** A cached detail with a frame's summary: tally, status and outcome now; the ballots come with the refetch. */

@@ -2,7 +2,8 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { proposal, summary } from "./fixtures.test-util.ts";
 import { createProposalSync, governanceKeys, syncProposal } from "./queries.ts";
-import type { GovernanceEvent, Proposal, ProposalSummary } from "./types.ts";
+import type { GovernanceEvent, ProposalSummary } from "@ops/contract";
+import type { Proposal } from "./governance.ts";
 
 function setup() {
   const qc = new QueryClient();

@@ -1,12 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
+import type {
+  BallotAnswer,
+  Choice,
+  GovernanceEvent,
+  GovernanceEventList,
+  GovernanceRulesView,
+  NewProposalBody,
+  ProposalAnswer,
+  ProposalList,
+  ProposalSummary,
+  Verdict,
+} from "@ops/contract";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import { hasNumericId } from "../../lib/parse.ts";
 import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { mergeSummary, PAGE_SIZE, proposalFromFrame, proposalsQuery, toSummary, upsertProposal } from "./governance.ts";
-import { normalizeEvent, normalizeProposal, normalizeProposalSummary, normalizeRules } from "./types.ts";
-import type { Choice, GovernanceEvent, GovernanceRules, NewProposalBody, Proposal, ProposalFilter, ProposalSummary, Verdict } from "./types.ts";
+import { mergeSummary, PAGE_SIZE, proposalFromFrame, proposalsQuery, toSummary, upsertProposal, withClockOffset } from "./governance.ts";
+import type { Proposal, ProposalFilter } from "./governance.ts";
 
 export type ProposalListFilter = ProposalFilter & { limit: number };
 
@@ -27,25 +37,23 @@ const enc = (id: number) => encodeURIComponent(String(id));
 
 export const EVENTS_EXPORT_HREF = "/api/governance/events/export";
 
-async function fetchRules(signal?: AbortSignal): Promise<GovernanceRules> {
-  return normalizeRules(await apiGet<unknown>("/api/governance", { signal }));
+async function fetchRules(signal?: AbortSignal): Promise<GovernanceRulesView> {
+  return apiGet<GovernanceRulesView>("/api/governance", { signal });
 }
 
 async function fetchProposals(filter: ProposalFilter, limit: number, signal?: AbortSignal): Promise<ProposalSummary[]> {
-  const body = await apiGet<{ proposals: unknown[] }>(`/api/proposals?${proposalsQuery(filter, limit)}`, { signal });
-  return (Array.isArray(body.proposals) ? body.proposals : []).filter(hasNumericId).map(normalizeProposalSummary);
+  return (await apiGet<ProposalList>(`/api/proposals?${proposalsQuery(filter, limit)}`, { signal })).proposals;
 }
 
 /** The answer's `serverTime` against the browser's clock when it came: the countdown's offset. */
-const proposalOf = (body: { proposal: unknown }): Proposal => normalizeProposal(body.proposal, Date.now());
+const proposalOf = (body: ProposalAnswer | BallotAnswer): Proposal => withClockOffset(body.proposal, Date.now());
 
 async function fetchProposal(id: number, signal?: AbortSignal): Promise<Proposal> {
-  return proposalOf(await apiGet<{ proposal: unknown }>(`/api/proposals/${enc(id)}`, { signal }));
+  return proposalOf(await apiGet<ProposalAnswer>(`/api/proposals/${enc(id)}`, { signal }));
 }
 
 async function fetchEvents(id: number, signal?: AbortSignal): Promise<GovernanceEvent[]> {
-  const body = await apiGet<{ events: unknown[] }>(`/api/governance/events?proposal=${enc(id)}`, { signal });
-  return (Array.isArray(body.events) ? body.events : []).map(normalizeEvent);
+  return (await apiGet<GovernanceEventList>(`/api/governance/events?proposal=${enc(id)}`, { signal })).events;
 }
 
 /** The rules in force, the eligible members, and who the caller votes as. */
@@ -123,7 +131,7 @@ export function createProposalSync(qc: QueryClient): (raw: Frame) => void {
 export function useCreateProposal() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: NewProposalBody): Promise<Proposal> => proposalOf(await apiSend<{ proposal: unknown }>("POST", "/api/proposals", body)),
+    mutationFn: async (body: NewProposalBody): Promise<Proposal> => proposalOf(await apiSend<ProposalAnswer>("POST", "/api/proposals", body)),
     onSuccess: (p) => syncProposal(qc, p),
   });
 }
@@ -131,7 +139,7 @@ export function useCreateProposal() {
 export function useVote(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (choice: Choice): Promise<Proposal> => proposalOf(await apiSend<{ proposal: unknown; changed: boolean }>("POST", `/api/proposals/${enc(id)}/votes`, { choice })),
+    mutationFn: async (choice: Choice): Promise<Proposal> => proposalOf(await apiSend<BallotAnswer>("POST", `/api/proposals/${enc(id)}/votes`, { choice })),
     onSuccess: (p) => syncProposal(qc, p),
   });
 }
@@ -140,7 +148,7 @@ export function useReview(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { verdict: Verdict; note: string; duty?: string }): Promise<Proposal> =>
-      proposalOf(await apiSend<{ proposal: unknown }>("POST", `/api/proposals/${enc(id)}/reviews`, { verdict: v.verdict, ...(v.note.trim() ? { note: v.note.trim() } : {}), ...(v.duty ? { duty: v.duty } : {}) })),
+      proposalOf(await apiSend<ProposalAnswer>("POST", `/api/proposals/${enc(id)}/reviews`, { verdict: v.verdict, ...(v.note.trim() ? { note: v.note.trim() } : {}), ...(v.duty ? { duty: v.duty } : {}) })),
     onSuccess: (p) => syncProposal(qc, p),
   });
 }
@@ -148,7 +156,7 @@ export function useReview(id: number) {
 export function useWithdraw(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (): Promise<Proposal> => proposalOf(await apiSend<{ proposal: unknown }>("POST", `/api/proposals/${enc(id)}/withdraw`, {})),
+    mutationFn: async (): Promise<Proposal> => proposalOf(await apiSend<ProposalAnswer>("POST", `/api/proposals/${enc(id)}/withdraw`, {})),
     onSuccess: (p) => syncProposal(qc, p),
   });
 }

@@ -1,6 +1,6 @@
 import { formatTimestamp } from "../../../lib/format.ts";
 import { APPLY_LABEL, applyState, describeChange } from "../governance.ts";
-import type { Proposal } from "../types.ts";
+import type { Proposal } from "../governance.ts";
 
 /** What the proposal changes if it passes, in words, and whether it was applied. */
 export function ChangeBox({ p, now }: { p: Proposal; now: number }) {

@@ -1,13 +1,13 @@
+import { CHANGE_LEVELS, MEMBER_ACTIONS, THRESHOLD_METRICS } from "@ops/contract";
+import type { ChangeLevel, MemberAction, ThresholdMetric } from "@ops/contract";
 import type { Target } from "../../../lib/targets.ts";
 import { CheckField, InputField } from "../../../ui/Fields.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { LEVEL_LABEL, MEMBER_ACTION_LABEL, METRIC_LABEL, metricUnit } from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
-import { LEVELS, MEMBER_ACTIONS, THRESHOLD_METRICS } from "../types.ts";
-import type { Level, MemberAction, ThresholdMetric } from "../types.ts";
 
 const METRIC_OPTIONS = optionsOf(THRESHOLD_METRICS, (m) => `${METRIC_LABEL[m]} (${metricUnit(m)})`);
-const LEVEL_OPTIONS = optionsOf(LEVELS, (l) => LEVEL_LABEL[l]);
+const LEVEL_OPTIONS = optionsOf(CHANGE_LEVELS, (l) => LEVEL_LABEL[l]);
 const ACTION_OPTIONS = optionsOf(MEMBER_ACTIONS, (a) => MEMBER_ACTION_LABEL[a]);
 
 type Props = {
@@ -32,7 +32,7 @@ export function ChangeFields({ draft, set, targets, members, at }: Props) {
       return (
         <div className="form__row">
           <SelectField {...at("prop-metric")} label="Metric" value={draft.metric} options={METRIC_OPTIONS} onChange={(v) => set({ metric: v as ThresholdMetric })} />
-          <SelectField {...at("prop-level")} label="Level" value={draft.level} options={LEVEL_OPTIONS} onChange={(v) => set({ level: v as Level })} />
+          <SelectField {...at("prop-level")} label="Level" value={draft.level} options={LEVEL_OPTIONS} onChange={(v) => set({ level: v as ChangeLevel })} />
           <InputField {...at("prop-value")} label={`New threshold (${unit})`} value={draft.value} onChange={(value) => set({ value })} input={number} />
         </div>
       );

@@ -1,5 +1,5 @@
 import { OUTCOME_LABEL } from "../governance.ts";
-import type { Category, ProposalSummary } from "../types.ts";
+import type { Category, ProposalSummary } from "@ops/contract";
 
 /** The category in its own colour; lower case, as the rules name it. */
 export function CategoryBadge({ category, testId, size = "md" }: { category: Category; testId?: string; size?: "sm" | "md" | "lg" }) {

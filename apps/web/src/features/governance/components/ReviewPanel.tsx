@@ -1,10 +1,11 @@
+import type { Verdict } from "@ops/contract";
 import { useState } from "react";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { ActionError } from "../../../ui/Fields.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { reviewStates } from "../governance.ts";
 import { useReview } from "../queries.ts";
-import type { Proposal, Verdict } from "../types.ts";
+import type { Proposal } from "../governance.ts";
 
 const STATE_LABEL = { awaited: "awaited", approve: "approved", reject: "rejected" } as const;
 

@@ -1,6 +1,6 @@
+import type { Tally } from "@ops/contract";
 import { TALLY_KINDS, tallyBars } from "../governance.ts";
 import type { TallyKind } from "../governance.ts";
-import type { Tally } from "../types.ts";
 
 const LABEL: Record<TallyKind, string> = { yes: "Yes", no: "No", abstain: "Abstain", missing: "Not voted" };
 

@@ -1,8 +1,8 @@
+import { CHOICES } from "@ops/contract";
 import { ActionError } from "../../../ui/Fields.tsx";
 import { CHOICE_LABEL } from "../governance.ts";
 import { useVote } from "../queries.ts";
-import { CHOICES } from "../types.ts";
-import type { Proposal } from "../types.ts";
+import type { Proposal } from "../governance.ts";
 
 /** Why there are no vote buttons, in words; null when the caller may vote. */
 export function whyNoVote(p: Proposal, canCast: boolean): string | null {

@@ -1,5 +1,5 @@
 import { voterRows } from "../governance.ts";
-import type { Proposal } from "../types.ts";
+import type { Proposal } from "../governance.ts";
 
 /** The eligible members: who has voted, and how where ballots are visible (always once closed). */
 export function VoterList({ p }: { p: Proposal }) {

@@ -1,3 +1,5 @@
+import { CATEGORIES, CHANGE_KINDS } from "@ops/contract";
+import type { Category, ChangeKind, GovernanceRulesView } from "@ops/contract";
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
@@ -11,12 +13,10 @@ import { ChangeFields } from "../components/ChangeFields.tsx";
 import { CATEGORY_LABEL, CHANGE_KIND_LABEL, categoryForKind, draftCategory, EMPTY_DRAFT, inputOfField, proposalBody, ruleSummary, THRESHOLD_LABEL, timeoutText } from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
 import { useCreateProposal, useGovernance } from "../queries.ts";
-import { CATEGORIES, CHANGE_KINDS } from "../types.ts";
-import type { Category, ChangeKind, GovernanceRules } from "../types.ts";
 
 const KIND_OPTIONS = optionsOf(["none", ...CHANGE_KINDS] as const, (k) => CHANGE_KIND_LABEL[k]);
 
-function categoryOptions(rules: GovernanceRules | undefined) {
+function categoryOptions(rules: GovernanceRulesView | undefined) {
   return optionsOf(CATEGORIES, (c) => {
     const rule = rules?.categories[c];
     return rule ? `${CATEGORY_LABEL[c]} — ${THRESHOLD_LABEL[rule.threshold]}, ${timeoutText(rule.timeoutMinutes)}` : CATEGORY_LABEL[c];

@@ -18,7 +18,7 @@ import { VotePanel } from "../components/VotePanel.tsx";
 import { VoterList } from "../components/VoterList.tsx";
 import { canWithdraw, CATEGORY_LABEL, countdownText, OUTCOME_LABEL, remainingMs, serverNowOf, thresholdText, yesNeeded } from "../governance.ts";
 import { EVENTS_EXPORT_HREF, useProposal, useWithdraw } from "../queries.ts";
-import type { Proposal } from "../types.ts";
+import type { Proposal } from "../governance.ts";
 
 const BACK = (
   <Link to={proposalsPath()} className="back" data-testid="back-link">

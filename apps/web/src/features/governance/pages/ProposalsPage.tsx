@@ -1,3 +1,5 @@
+import { PROPOSAL_STATUSES, ProposalStatus } from "@ops/contract";
+import type { ProposalSummary } from "@ops/contract";
 import { useNow } from "../../../lib/clock.ts";
 import { formatDay } from "../../../lib/format.ts";
 import { Link, navigate, useSearchParam } from "../../../lib/router.tsx";
@@ -10,8 +12,7 @@ import { Table } from "../../../ui/Table.tsx";
 import { CategoryBadge, ProposalStateBadge } from "../components/ProposalBadges.tsx";
 import { countdownText, describeChange, tallyText } from "../governance.ts";
 import { EVENTS_EXPORT_HREF, useProposals } from "../queries.ts";
-import { isProposalStatus, PROPOSAL_STATUSES } from "../types.ts";
-import type { ProposalFilter, ProposalSummary } from "../types.ts";
+import type { ProposalFilter } from "../governance.ts";
 
 const HEADS = ["Proposal", "Category", "Status", "Time left", "Tally", "Deadline"];
 const STATUS_OPTIONS = optionsOf(PROPOSAL_STATUSES, (s) => (s === "open" ? "Open" : "Closed"));
@@ -72,7 +73,8 @@ function List({ filter }: { filter: ProposalFilter }) {
 function Proposals() {
   const canWrite = useCan("proposals:write");
   const statusParam = useSearchParam("status");
-  const filter: ProposalFilter = isProposalStatus(statusParam) ? { status: statusParam } : {};
+  const status = ProposalStatus.safeParse(statusParam);
+  const filter: ProposalFilter = status.success ? { status: status.data } : {};
 
   return (
     <div className="page" data-testid="proposals-page">
