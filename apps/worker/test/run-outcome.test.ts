@@ -20,7 +20,7 @@ const control = http.createServer((_req, res) => {
   void gateway.start().then(() => res.writeHead(200).end("restarted"));
 });
 const oncall: RequestContext = { actor: { type: "system", id: null, label: "test on-call", roles: ["oncall"] }, ip: null, userAgent: null, requestId: null };
-const deps = (): ExecutorDeps => ({ db: stack.db, config, publish: async () => {}, afterProbe: async () => {}, alert: async () => {}, pollMs: 200 });
+const deps = (): ExecutorDeps => ({ db: stack.db, config, bus: { publish: async () => true }, afterProbe: async () => {}, alert: async () => {}, pollMs: 200 });
 
 beforeAll(async () => {
   await new Promise<void>((r) => control.listen(0, "127.0.0.1", r));

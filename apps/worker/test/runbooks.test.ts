@@ -106,7 +106,7 @@ async function kill(child: ChildProcess) {
 }
 
 function deps(): ExecutorDeps {
-  return { db: stack.db, config, publish: async () => {}, afterProbe: async () => {}, alert: async () => {}, pollMs: 200 };
+  return { db: stack.db, config, bus: { publish: async () => true }, afterProbe: async () => {}, alert: async () => {}, pollMs: 200 };
 }
 
 beforeAll(async () => {

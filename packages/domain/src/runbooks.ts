@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Plan as ContractPlan, PlanStep as ContractPlanStep } from "@ops/contract";
+import { RunbookSeverity, TargetKind, type HumanDecision, type ParamValue, type ParamValues, type Plan as ContractPlan, type PlanStep as ContractPlanStep, type RunStatus, type StepStatus } from "@ops/contract";
 import { ROLES, type Role } from "./access.ts";
 
 /**
@@ -24,7 +24,7 @@ const ParamCommon = {
 };
 
 export const ParamSpec = z.discriminatedUnion("type", [
-  z.object({ ...ParamCommon, type: z.literal("target"), kinds: z.array(z.enum(["agent", "service"])).min(1).default(["agent", "service"]), default: z.string().optional() }).strict(),
+  z.object({ ...ParamCommon, type: z.literal("target"), kinds: z.array(TargetKind).min(1).default(["agent", "service"]), default: z.string().optional() }).strict(),
   z.object({ ...ParamCommon, type: z.literal("enum"), values: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "enum values are plain words")).min(1), default: z.string().optional() }).strict(),
   z.object({ ...ParamCommon, type: z.literal("integer"), min: z.number().int(), max: z.number().int(), default: z.number().int().optional() }).strict(),
   z.object({ ...ParamCommon, type: z.literal("boolean"), default: z.boolean().optional() }).strict(),
@@ -155,15 +155,13 @@ export const Procedure = z
   .strict();
 export type Procedure = z.infer<typeof Procedure>;
 
-export const RUNBOOK_SEVERITIES = ["low", "medium", "high", "critical", "variable"] as const;
-
 export const RunbookDef = z
   .object({
     id: Ident,
     version: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semantic version like 1.2.0"),
     title: z.string().min(1),
     description: z.string().min(1),
-    severity: z.enum(RUNBOOK_SEVERITIES),
+    severity: RunbookSeverity,
     tags: z.array(z.string()).default([]),
     procedures: z.array(Procedure).min(1, "needs at least one procedure"),
   })
@@ -279,9 +277,9 @@ export function checkDefinition(def: RunbookDef, commands: CommandAllowList): De
 // ---------------------------------------------------------------------------------------------------------
 // Parameters the operator gave.
 
-export type ParamValue = string | number | boolean;
-export type ParamValues = Record<string, ParamValue>;
-export type FleetTarget = { name: string; kind: "agent" | "service"; enabled: boolean };
+// The values, statuses and decisions the API exchanges are the contract's.
+export type { HumanDecision, ParamValue, ParamValues, RunStatus, StepStatus };
+export type FleetTarget = { name: string; kind: TargetKind; enabled: boolean };
 export type ParamIssue = { field: string; message: string };
 
 // eslint-disable-next-line no-control-regex
@@ -439,10 +437,6 @@ export function checkConfirmation(proc: Pick<Procedure, "confirmation">, phrase:
 // ---------------------------------------------------------------------------------------------------------
 // What an executor does next.
 
-export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "waiting-for-human"] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 
 export type StepProgress = { index: number; status: StepStatus; retrySafe: boolean; onFailure: "stop" | "continue"; manual: boolean };
@@ -530,9 +524,6 @@ export function runOutcome(steps: readonly FinishedStep[]): RunOutcome {
 export function outcomeLabel(status: string, warnings: number): string {
   return warnings > 0 ? `${status} with ${warnings} warning${warnings === 1 ? "" : "s"}` : status;
 }
-
-export const HUMAN_DECISIONS = ["done", "retry", "skip"] as const;
-export type HumanDecision = (typeof HUMAN_DECISIONS)[number];
 
 /** What a person's decision on a waiting step turns it into; a manual step cannot be "retried". */
 export function applyDecision(manual: boolean, decision: HumanDecision): StepStatus | { error: string } {

@@ -8,7 +8,7 @@ export function executorDeps(rt: WorkerRuntime): ExecutorDeps {
   return {
     db: rt.db,
     config: rt.config,
-    publish: async (frame) => void (await rt.bus.publish(frame)),
+    bus: rt.bus,
     afterProbe: (outcome) => publishProbeOutcome(rt, outcome, null),
     backups: backupEnv(rt),
     alert: async (facts) => {

@@ -1,8 +1,8 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
-import { evidenceText, nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
+import type { DbHandle, Row, runSteps, runbookRuns, targetState } from "@ops/db";
+import { FINAL_RUN_STATUSES, evidenceText, nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
 import type postgres from "postgres";
-import type { BusFrame } from "../bus.ts";
+import type { FramePublisher } from "../bus.ts";
 import { latestBackupBefore, resolveBackup, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../backups/backups.ts";
 import { collectEvidence } from "../doctor/doctor.ts";
 import { restartTarget, run as runArgv, switchTarget } from "../healing/drivers.ts";
@@ -12,12 +12,13 @@ import { systemContext, type RequestContext } from "../identity/context.ts";
 import { narrateIncident } from "../incidents/incidents.ts";
 import { runProbeShard } from "../probe/run-shard.ts";
 import type { RecordOutcome } from "../targets/record.ts";
-import { closeRun, getRunSummary, getStep } from "./runs.ts";
+import { closeRun, publishRun } from "./runs.ts";
 
 export type ExecutorDeps = {
   db: DbHandle;
   config: OpsConfig;
-  publish: (frame: BusFrame) => Promise<void>;
+  /** Where the run's `run.updated` frames go as it moves: the worker's bus. */
+  bus: FramePublisher;
   /** A probe taken by a step is recorded like any other; the worker publishes it to the board. */
   afterProbe: (outcome: RecordOutcome) => Promise<void>;
   /** Raise an alert through the configured channels. */
@@ -50,7 +51,7 @@ async function probeOnce(deps: ExecutorDeps, name: string) {
   await deps.afterProbe(outcome);
   const [view] = outcome.updated;
   if (view) return view;
-  const [row] = await deps.db.sql<{ status: string; reason: string; ready: boolean | null }[]>`SELECT status, reason, ready FROM target_state WHERE name = ${name}`;
+  const [row] = await deps.db.sql<Pick<Row<typeof targetState>, "status" | "reason" | "ready">[]>`SELECT status, reason, ready FROM target_state WHERE name = ${name}`;
   return { status: row?.status ?? "unknown", reason: row?.reason ?? "never probed", ready: row?.ready ?? null };
 }
 
@@ -177,13 +178,7 @@ export function quoteForDisplay(arg: string): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-type StepRow = { index: number; status: StepStatus; retrySafe: boolean; onFailure: "stop" | "continue"; action: ResolvedAction; title: string; output: string };
-
-async function publishRun(deps: ExecutorDeps, runId: number, index: number | null): Promise<void> {
-  const run = await getRunSummary(deps.db.sql, runId);
-  const step = index === null ? null : await getStep(deps.db.sql, runId, index);
-  await deps.publish({ type: "run.updated", run, step });
-}
+type StepRow = Pick<Row<typeof runSteps>, "status" | "retrySafe" | "onFailure" | "title" | "output"> & { index: number; action: ResolvedAction };
 
 /** Move a step under the executor's epoch; false means another executor owns the run now. */
 async function moveStep(sql: postgres.Sql, rc: RunContext, index: number, from: StepStatus[], set: { status: StepStatus; output?: string; start?: boolean; finish?: boolean }): Promise<boolean> {
@@ -201,11 +196,11 @@ async function moveStep(sql: postgres.Sql, rc: RunContext, index: number, from: 
 
 async function finish(deps: ExecutorDeps, rc: RunContext, status: "succeeded" | "failed" | "cancelled", error: string | null): Promise<void> {
   const done = await deps.db.sql.begin(async (tx) => {
-    const [run] = await tx<{ epoch: number; status: string; incidentId: string | null; title: string }[]>`
+    const [run] = await tx<(Pick<Row<typeof runbookRuns>, "epoch" | "status" | "incidentId"> & { title: string })[]>`
       SELECT epoch, status, incident_id AS "incidentId", runbook_title || ' → ' || procedure_title AS title FROM runbook_runs WHERE id = ${rc.runId} FOR UPDATE`;
-    if (!run || run.epoch !== rc.epoch || ["succeeded", "failed", "cancelled"].includes(run.status)) return null;
+    if (!run || run.epoch !== rc.epoch || FINAL_RUN_STATUSES.includes(run.status)) return null;
     const warnings = await closeRun(tx, rc.runId, status, error);
-    const steps = await tx<{ key: string; status: string }[]>`SELECT key, status FROM run_steps WHERE run_id = ${rc.runId} ORDER BY idx`;
+    const steps = await tx<Pick<Row<typeof runSteps>, "key" | "status">[]>`SELECT key, status FROM run_steps WHERE run_id = ${rc.runId} ORDER BY idx`;
     await writeAudit(tx, systemContext(`runbook executor`), {
       action: "runbook.run.finish",
       targetType: "run",
@@ -218,16 +213,16 @@ async function finish(deps: ExecutorDeps, rc: RunContext, status: "succeeded" | 
   if (done.incidentId !== null) {
     const notes = [error, ...done.warnings].filter((x): x is string => !!x);
     const message = `runbook run #${rc.runId} ${outcomeLabel(status, done.warnings.length)}: ${done.title}${notes.length ? ` (${notes.join("; ")})` : ""}`;
-    await narrateIncident(deps.db, Number(done.incidentId), "runbook", "runbook executor", message, { runId: rc.runId, ...(done.warnings.length ? { warnings: done.warnings } : {}) });
+    await narrateIncident(deps.db, done.incidentId, "runbook", "runbook executor", message, { runId: rc.runId, ...(done.warnings.length ? { warnings: done.warnings } : {}) });
   }
-  await publishRun(deps, rc.runId, null);
+  await publishRun(deps.bus, deps.db.sql, rc.runId, null);
 }
 
 async function waitForHuman(deps: ExecutorDeps, rc: RunContext, index: number, output: string | undefined): Promise<void> {
   const moved = await moveStep(deps.db.sql, rc, index, ["pending", "running"], { status: "waiting-for-human", ...(output === undefined ? {} : { output }) });
   if (!moved) return;
   await deps.db.sql`UPDATE runbook_runs SET status = 'waiting' WHERE id = ${rc.runId} AND epoch = ${rc.epoch}`;
-  await publishRun(deps, rc.runId, index);
+  await publishRun(deps.bus, deps.db.sql, rc.runId, index);
 }
 
 export type ExecuteOutcome = { status: string; executed: number[] };
@@ -239,12 +234,12 @@ export type ExecuteOutcome = { status: string; executed: number[] };
  */
 export async function executeRun(deps: ExecutorDeps, runId: number): Promise<ExecuteOutcome> {
   const { sql } = deps.db;
-  const [claim] = await sql<{ epoch: number; startedBy: string; createdAt: Date }[]>`
+  const [claim] = await sql<Pick<Row<typeof runbookRuns>, "epoch" | "startedBy" | "createdAt">[]>`
     UPDATE runbook_runs SET epoch = epoch + 1, status = 'running', started_at = coalesce(started_at, now())
     WHERE id = ${runId} AND status IN ('queued', 'running') RETURNING epoch, started_by AS "startedBy", created_at AS "createdAt"`;
   const executed: number[] = [];
   if (!claim) {
-    const [run] = await sql<{ status: string }[]>`SELECT status FROM runbook_runs WHERE id = ${runId}`;
+    const [run] = await sql<Pick<Row<typeof runbookRuns>, "status">[]>`SELECT status FROM runbook_runs WHERE id = ${runId}`;
     return { status: run?.status ?? "missing", executed };
   }
   const rc: RunContext = {
@@ -257,7 +252,7 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
       return r?.c != null;
     },
   };
-  await publishRun(deps, runId, null);
+  await publishRun(deps.bus, deps.db.sql, runId, null);
   for (;;) {
     if (await rc.cancelled()) {
       const [who] = await sql<{ by: string | null }[]>`SELECT cancelled_by AS by FROM runbook_runs WHERE id = ${runId}`;
@@ -276,7 +271,7 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     }
     if (move.kind === "waiting") {
       await sql`UPDATE runbook_runs SET status = 'waiting' WHERE id = ${runId} AND epoch = ${rc.epoch}`;
-      await publishRun(deps, runId, move.index);
+      await publishRun(deps.bus, deps.db.sql, runId, move.index);
       return { status: "waiting", executed };
     }
     if (move.kind === "ask-human") {
@@ -293,7 +288,7 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     if (!(await moveStep(sql, rc, move.index, from, { status: "running", output: move.resumed ? "resumed after the worker stopped during this step\n" : "", start: true }))) {
       return { status: "lost", executed };
     }
-    await publishRun(deps, runId, move.index);
+    await publishRun(deps.bus, deps.db.sql, runId, move.index);
     executed.push(move.index);
     let result: ActionResult;
     try {
@@ -304,7 +299,7 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     const output = clip(`${move.resumed ? "resumed after the worker stopped during this step\n" : ""}${result.output}`);
     const status: StepStatus = result.cancelled ? "skipped" : result.ok ? "succeeded" : "failed";
     if (!(await moveStep(sql, rc, move.index, ["running"], { status, output, finish: true }))) return { status: "lost", executed };
-    await publishRun(deps, runId, move.index);
+    await publishRun(deps.bus, deps.db.sql, runId, move.index);
   }
 }
 

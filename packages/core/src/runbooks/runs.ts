@@ -1,5 +1,5 @@
 import type { OpsConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
+import { columns, runbookRuns, runSteps, type DbHandle, type Row, type runLocks } from "@ops/db";
 import {
   FINAL_RUN_STATUSES,
   applyDecision,
@@ -15,14 +15,12 @@ import {
   type HumanDecision,
   type ParamValues,
   type Plan,
-  type PlanStep,
   type Procedure,
-  type RunStatus,
   type RunbookDef,
-  type StepStatus,
 } from "@ops/domain";
-import type { Plan as PlanView, ProcedureView, RunSummary, RunView, RunbookView, StepView } from "@ops/contract";
+import type { Plan as PlanView, ProcedureView, RunSummary, RunView, RunbookView, RunsQuery, StartRunBody, StepView } from "@ops/contract";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { actingUserId, requirePermission, type RequestContext } from "../identity/context.ts";
@@ -61,15 +59,8 @@ export function fleetTargets(config: OpsConfig): FleetTarget[] {
 // ---------------------------------------------------------------------------------------------------------
 // Starting a run
 
-export type RunRequest = {
-  runbook: string;
-  procedure: string;
-  params: Record<string, unknown>;
-  dryRun?: boolean | undefined;
-  confirm?: boolean | undefined;
-  confirmation?: string | undefined;
-  incidentId?: number | undefined;
-};
+/** What `POST /api/runs` carries; the parameters are checked here, against the procedure's types. */
+export type RunRequest = Omit<StartRunBody, "params"> & { params: Record<string, unknown> };
 
 type Prepared = { runbook: RunbookDef; procedure: Procedure; values: ParamValues; plan: Plan };
 
@@ -107,7 +98,7 @@ export function planRun(config: OpsConfig, ctx: RequestContext, req: RunRequest)
  * Create a run: check everything, take the targets it acts on (refused if another unfinished run holds
  * one), store the plan, audit, and note it on the incident it was started for. Dispatching is separate.
  */
-export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestContext, req: RunRequest, opts: DispatchOption = {}): Promise<RunView> {
+export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestContext, req: RunRequest, opts: RunVerbOptions = {}): Promise<RunView> {
   const { runbook, procedure, values, plan } = prepareRun(config, ctx, req);
   const confirmation = checkConfirmation(procedure, plan.confirmationPhrase, req.confirmation, req.confirm);
   if (!confirmation.ok) throw new ServiceError("VALIDATION", `confirmation: ${confirmation.message}`, "confirmation");
@@ -119,18 +110,18 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
     // Lock the targets in a fixed order so two runs asking for overlapping sets cannot deadlock.
     const targets = [...plan.targets].sort();
     if (targets.length) {
-      const held = await tx<{ target: string; runId: string; title: string; startedBy: string }[]>`
+      const held = await tx<Held[]>`
         SELECT l.target, l.run_id AS "runId", r.runbook_title || ' → ' || r.procedure_title AS title, r.started_by AS "startedBy"
         FROM run_locks l JOIN runbook_runs r ON r.id = l.run_id WHERE l.target = ANY(${targets}) ORDER BY l.target`;
       if (held.length) throw conflictMessage(held);
     }
-    const [run] = await tx<{ id: string }[]>`
+    const [run] = await tx<Pick<Row<typeof runbookRuns>, "id">[]>`
       INSERT INTO runbook_runs (runbook_id, runbook_version, runbook_title, procedure_id, procedure_title, params, procedure, targets,
         started_by_user, started_by, incident_id)
       VALUES (${runbook.id}, ${runbook.version}, ${runbook.title}, ${procedure.id}, ${procedure.title}, ${tx.json(values)}, ${tx.json(procedure as never)},
         ${plan.targets}::text[], ${actingUserId(ctx.actor)}, ${ctx.actor.label}, ${req.incidentId ?? null})
       RETURNING id`;
-    const runId = Number(run!.id);
+    const runId = run!.id;
     if (targets.length) {
       const taken = await tx`
         INSERT INTO run_locks (target, run_id) SELECT unnest(${targets}::text[]), ${runId} ON CONFLICT (target) DO NOTHING RETURNING target`;
@@ -157,11 +148,14 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
   if (req.incidentId !== undefined) {
     await narrateIncident(h, req.incidentId, "runbook", ctx.actor.label, `runbook run #${id} started: ${runbook.title} → ${procedure.title}`, { runId: id });
   }
+  if (opts.bus) await publishRun(opts.bus, h.sql, id, null);
   return getRun(h, id);
 }
 
-function conflictMessage(held: { target: string; runId: string; title: string; startedBy: string }[]): ServiceError {
-  const byRun = new Map<string, { title: string; startedBy: string; targets: string[] }>();
+type Held = Pick<Row<typeof runLocks>, "target" | "runId"> & { title: string; startedBy: string };
+
+function conflictMessage(held: Held[]): ServiceError {
+  const byRun = new Map<number, { title: string; startedBy: string; targets: string[] }>();
   for (const r of held) {
     const e = byRun.get(r.runId) ?? { title: r.title, startedBy: r.startedBy, targets: [] };
     e.targets.push(r.target);
@@ -173,91 +167,63 @@ function conflictMessage(held: { target: string; runId: string; title: string; s
 
 /** Which unfinished run holds a target, if any (the watchdog leaves such targets alone). */
 export async function runHolding(sql: Sql, target: string): Promise<number | null> {
-  const [row] = await sql<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${target}`;
-  return row ? Number(row.runId) : null;
+  const [row] = await sql<Pick<Row<typeof runLocks>, "runId">[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${target}`;
+  return row ? row.runId : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading runs
 
-type RunRow = {
-  id: string;
-  runbookId: string;
-  runbookVersion: string;
-  runbookTitle: string;
-  procedureId: string;
-  procedureTitle: string;
-  status: RunStatus;
-  params: ParamValues;
-  startedBy: string;
-  incidentId: string | null;
-  targets: string[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  error: string | null;
-  warnings: string[] | null;
-  cancelRequestedAt: Date | null;
-  stepCount: number;
-  doneSteps: number;
-  currentStep: number | null;
-};
+/** The columns of a run its summary shows. */
+const SUMMARY_COLUMNS = [
+  "id",
+  "runbookId",
+  "runbookVersion",
+  "runbookTitle",
+  "procedureId",
+  "procedureTitle",
+  "status",
+  "params",
+  "startedBy",
+  "incidentId",
+  "targets",
+  "createdAt",
+  "startedAt",
+  "finishedAt",
+  "error",
+  "warnings",
+  "cancelRequestedAt",
+] as const satisfies readonly (keyof Row<typeof runbookRuns>)[];
 
-const RUN_COLUMNS = `r.id, r.runbook_id AS "runbookId", r.runbook_version AS "runbookVersion", r.runbook_title AS "runbookTitle",
-  r.procedure_id AS "procedureId", r.procedure_title AS "procedureTitle", r.status, r.params, r.started_by AS "startedBy",
-  r.incident_id AS "incidentId", r.targets, r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt",
-  r.error, r.warnings, r.cancel_requested_at AS "cancelRequestedAt",
+/** A run as stored, with the counts its summary shows. */
+type RunRow = Pick<Row<typeof runbookRuns>, (typeof SUMMARY_COLUMNS)[number]> & { stepCount: number; doneSteps: number; currentStep: number | null };
+
+const RUN_COLUMNS = `${columns(runbookRuns, { alias: "r", only: SUMMARY_COLUMNS })},
   (SELECT count(*)::int FROM run_steps s WHERE s.run_id = r.id) AS "stepCount",
   (SELECT count(*)::int FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('succeeded', 'failed', 'skipped')) AS "doneSteps",
   (SELECT min(s.idx) FROM run_steps s WHERE s.run_id = r.id AND s.status IN ('running', 'waiting-for-human', 'pending')) AS "currentStep"`;
 
 function toSummary(r: RunRow): RunSummary {
+  const { cancelRequestedAt, ...rest } = r;
   return {
-    id: Number(r.id),
-    runbookId: r.runbookId,
-    runbookVersion: r.runbookVersion,
-    runbookTitle: r.runbookTitle,
-    procedureId: r.procedureId,
-    procedureTitle: r.procedureTitle,
-    status: r.status,
-    params: r.params,
-    startedBy: r.startedBy,
-    incidentId: r.incidentId === null ? null : Number(r.incidentId),
-    targets: r.targets,
+    ...rest,
+    params: r.params as ParamValues,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
-    stepCount: r.stepCount,
-    doneSteps: r.doneSteps,
     currentStep: FINAL_RUN_STATUSES.includes(r.status) ? null : r.currentStep,
-    error: r.error,
-    warnings: r.warnings ?? [],
-    cancelRequested: r.cancelRequestedAt !== null,
+    cancelRequested: cancelRequestedAt !== null,
   };
 }
 
-type StepRow = {
-  index: number;
-  key: string;
-  title: string;
-  action: PlanStep["action"];
-  retrySafe: boolean;
-  onFailure: "stop" | "continue";
-  target: string | null;
-  status: StepStatus;
-  output: string;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  attempts: number;
-  decidedBy: string | null;
-};
+/** A step as stored; `idx` is the view's `index`. */
+type StepRow = Omit<Row<typeof runSteps>, "runId">;
 
-export function toStepView(s: StepRow): StepView {
-  return { ...s, startedAt: s.startedAt?.toISOString() ?? null, finishedAt: s.finishedAt?.toISOString() ?? null };
+function toStepView({ idx, action, startedAt, finishedAt, ...s }: StepRow): StepView {
+  return { index: idx, ...s, action: action as StepView["action"], startedAt: startedAt?.toISOString() ?? null, finishedAt: finishedAt?.toISOString() ?? null };
 }
 
-const STEP_COLUMNS = `idx AS index, key, title, action, retry_safe AS "retrySafe", on_failure AS "onFailure", target, status, output,
-  started_at AS "startedAt", finished_at AS "finishedAt", attempts, decided_by AS "decidedBy"`;
+const STEP_COLUMNS = columns(runSteps, { except: ["runId"] });
 
 export async function getRunSummary(sql: Sql, id: number): Promise<RunSummary> {
   const [row] = await sql.unsafe<RunRow[]>(`SELECT ${RUN_COLUMNS} FROM runbook_runs r WHERE r.id = $1`, [id]);
@@ -277,14 +243,18 @@ export async function getRun(h: DbHandle, id: number): Promise<RunView> {
   return { ...summary, steps: steps.map(toStepView) };
 }
 
-export type RunFilter = {
-  status?: RunStatus | undefined;
-  runbook?: string | undefined;
-  target?: string | undefined;
-  incident?: number | undefined;
-  limit: number;
-  before?: number | undefined;
-};
+/**
+ * Tell every dashboard a run moved: its summary, and the step that changed (null when only the run did).
+ * Call after the change committed; the verbs below and the executor all send their frames through here.
+ */
+export async function publishRun(bus: FramePublisher, sql: Sql, runId: number, index: number | null): Promise<void> {
+  const run = await getRunSummary(sql, runId);
+  const step = index === null ? null : await getStep(sql, runId, index);
+  await bus.publish({ type: "run.updated", run, step });
+}
+
+/** The filters and paging of `GET /api/runs`. */
+export type RunFilter = RunsQuery;
 
 export async function listRuns(h: DbHandle, f: RunFilter): Promise<RunSummary[]> {
   const rows = await h.sql.unsafe<RunRow[]>(
@@ -302,7 +272,7 @@ export async function listRuns(h: DbHandle, f: RunFilter): Promise<RunSummary[]>
 // People acting on a run
 
 async function lockRun(tx: postgres.TransactionSql, id: number) {
-  const [run] = await tx<{ status: RunStatus; procedure: Procedure; incidentId: string | null; title: string }[]>`
+  const [run] = await tx<(Pick<Row<typeof runbookRuns>, "status" | "incidentId"> & { procedure: Procedure; title: string })[]>`
     SELECT status, procedure, incident_id AS "incidentId", runbook_title || ' → ' || procedure_title AS title FROM runbook_runs WHERE id = ${id} FOR UPDATE`;
   if (!run) throw notFound(`run ${id}`, "id");
   return run;
@@ -329,7 +299,7 @@ export type CancelOutcome = { run: RunView; immediate: boolean };
  * Cancel: a queued or waiting run ends at once; a running one is asked to stop, and its executor stops
  * at the next step boundary or inside a wait. A step already acting (a restart in flight) finishes first.
  */
-export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number): Promise<CancelOutcome> {
+export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number, opts: Pick<RunVerbOptions, "bus"> = {}): Promise<CancelOutcome> {
   requirePermission(ctx, "runbooks:run");
   const result = await h.sql.begin(async (tx) => {
     const run = await lockRun(tx, id);
@@ -342,19 +312,20 @@ export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number): P
     return { immediate, incidentId: run.incidentId, title: run.title };
   });
   if (result.immediate && result.incidentId !== null) {
-    await narrateIncident(h, Number(result.incidentId), "runbook", ctx.actor.label, `runbook run #${id} cancelled: ${result.title}`, { runId: id });
+    await narrateIncident(h, result.incidentId, "runbook", ctx.actor.label, `runbook run #${id} cancelled: ${result.title}`, { runId: id });
   }
+  if (opts.bus) await publishRun(opts.bus, h.sql, id, null);
   return { run: await getRun(h, id), immediate: result.immediate };
 }
 
-/** A person's decision on the step a run waits for; the caller dispatches the run again. */
-export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, index: number, decision: HumanDecision, opts: DispatchOption = {}): Promise<RunView> {
+/** A person's decision on the step a run waits for; the run is queued again (dispatched with `opts.dispatch`). */
+export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, index: number, decision: HumanDecision, opts: RunVerbOptions = {}): Promise<RunView> {
   requirePermission(ctx, "runbooks:run");
   await h.sql.begin(async (tx) => {
     const run = await lockRun(tx, id);
     if (!mayRunProcedure(ctx.actor.roles, run.procedure)) throw new ServiceError("FORBIDDEN", `continuing this run needs the role ${run.procedure.role}`);
     if (run.status !== "waiting") throw new ServiceError("CONFLICT", `run #${id} is ${run.status}, not waiting for a person`, "id");
-    const [step] = await tx<{ status: StepStatus; action: { type: string }; title: string }[]>`
+    const [step] = await tx<(Pick<Row<typeof runSteps>, "status" | "title"> & { action: { type: string } })[]>`
       SELECT status, action, title FROM run_steps WHERE run_id = ${id} AND idx = ${index} FOR UPDATE`;
     if (!step) throw notFound(`step ${index} of run ${id}`, "index");
     if (step.status !== "waiting-for-human") throw new ServiceError("CONFLICT", `step ${index + 1} is ${step.status}, not waiting for a person`, "index");
@@ -370,32 +341,36 @@ export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, i
     await writeAudit(tx, ctx, { action: "runbook.run.continue", targetType: "run", targetId: String(id), after: { step: index, title: step.title, decision } });
     if (opts.dispatch) await stageRunDispatch(tx, id);
   });
+  if (opts.bus) await publishRun(opts.bus, h.sql, id, null);
   return getRun(h, id);
 }
 
-/**
- * dispatch: hand the run to the workers through the outbox, in the same transaction as the change (the relay
- * enqueues it when Redis answers). Without it the caller dispatches (tests, the worker's own re-dispatch).
- */
-export type DispatchOption = { dispatch?: boolean };
+export type RunVerbOptions = {
+  /**
+   * Hand the run to the workers through the outbox, in the same transaction as the change (the relay
+   * enqueues it when Redis answers). Without it the caller dispatches (tests, the worker's own re-dispatch).
+   */
+  dispatch?: boolean;
+  /** Where the verb tells every dashboard about the run once its change committed (`run.updated`). */
+  bus?: FramePublisher;
+};
 
 async function stageRunDispatch(tx: postgres.TransactionSql, runId: number): Promise<void> {
-  const [row] = await tx<{ dispatches: number }[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
+  const [row] = await tx<Pick<Row<typeof runbookRuns>, "dispatches">[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
   await stageJob(tx, "runbookRun", { runId }, { jobId: runJobId(runId, row!.dispatches) });
 }
 
 /** Count a dispatch; the number makes the job id unique per hand-over (queued → worker). */
 export async function nextDispatch(sql: Sql, id: number): Promise<number> {
-  const [row] = await sql<{ dispatches: number }[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${id} RETURNING dispatches`;
+  const [row] = await sql<Pick<Row<typeof runbookRuns>, "dispatches">[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${id} RETURNING dispatches`;
   if (!row) throw notFound(`run ${id}`, "id");
   return row.dispatches;
 }
 
 /** Runs that are queued but whose job may have been lost (Redis down when they were created). */
 export async function strandedRunIds(sql: Sql, olderThanMs = 60_000): Promise<{ id: number; dispatches: number }[]> {
-  const rows = await sql<{ id: string; dispatches: number }[]>`
+  return sql<Pick<Row<typeof runbookRuns>, "id" | "dispatches">[]>`
     SELECT id, dispatches FROM runbook_runs r WHERE status = 'queued' AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})
       -- a hand-over still waiting in the outbox is not lost: the relay sends it when Redis answers
       AND NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.sent_at IS NULL AND o.job = 'runbookRun' AND (o.payload->>'runId')::bigint = r.id)`;
-  return rows.map((r) => ({ id: Number(r.id), dispatches: r.dispatches }));
 }

@@ -1,4 +1,4 @@
-import type { RunSummary, RunView, StepView } from "./types.ts";
+import type { RunSummary, RunView, StepView } from "@ops/contract";
 
 export const NOW = Date.parse("2026-11-23T14:00:00.000Z");
 export const at = (ms: number) => new Date(NOW + ms).toISOString();

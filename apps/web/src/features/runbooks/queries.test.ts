@@ -1,10 +1,10 @@
+import type { RunSummary, RunView } from "@ops/contract";
 import { QueryClient } from "@tanstack/react-query";
 import type { InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { detail, run, step } from "./fixtures.test-util.ts";
 import { createRunSync, runKeys } from "./queries.ts";
 import type { RunPage } from "./runbooks.ts";
-import type { RunSummary, RunView } from "./types.ts";
 
 function setup() {
   const qc = new QueryClient();

@@ -1,12 +1,24 @@
+import type {
+  ContinueRunBody,
+  Plan,
+  RunbookResponse,
+  RunbooksResponse,
+  RunbookView,
+  RunPlanResponse,
+  RunResponse,
+  RunsResponse,
+  RunSummary,
+  RunView,
+  StartRunBody,
+  StepView,
+} from "@ops/contract";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { isFinished, mergeRunDetail, nextBefore, PAGE_SIZE, runFromFrame, runsQuery, toSummary, upsertRun, upsertRunPages } from "./runbooks.ts";
-import type { RunPage } from "./runbooks.ts";
-import { isRunbookLike, normalizePlan, normalizeRun, normalizeRunbook, normalizeRunSummary } from "./types.ts";
-import type { HumanDecision, Plan, RunbookView, RunFilter, RunSummary, RunView, StartRunBody, StepView } from "./types.ts";
+import type { RunFilter, RunPage } from "./runbooks.ts";
 
 /** A plain (not paged) list, e.g. an incident's runs. */
 export type RecentRunFilter = RunFilter & { limit: number };
@@ -32,23 +44,19 @@ export const RUN_POLL_MS = 5_000;
 const enc = encodeURIComponent;
 
 async function fetchRunbooks(signal?: AbortSignal): Promise<RunbookView[]> {
-  const body = await apiGet<{ runbooks: RunbookView[] }>("/api/runbooks", { signal });
-  return (Array.isArray(body.runbooks) ? body.runbooks : []).filter(isRunbookLike).map(normalizeRunbook);
+  return (await apiGet<RunbooksResponse>("/api/runbooks", { signal })).runbooks;
 }
 
 async function fetchRunbook(id: string, signal?: AbortSignal): Promise<RunbookView> {
-  const body = await apiGet<{ runbook: RunbookView }>(`/api/runbooks/${enc(id)}`, { signal });
-  return normalizeRunbook(body.runbook);
+  return (await apiGet<RunbookResponse>(`/api/runbooks/${enc(id)}`, { signal })).runbook;
 }
 
 async function fetchRuns(filter: RunFilter, before: number | undefined, limit: number, signal?: AbortSignal): Promise<RunSummary[]> {
-  const body = await apiGet<{ runs: RunSummary[] }>(`/api/runs?${runsQuery(filter, before, limit)}`, { signal });
-  return (Array.isArray(body.runs) ? body.runs : []).map(normalizeRunSummary);
+  return (await apiGet<RunsResponse>(`/api/runs?${runsQuery(filter, before, limit)}`, { signal })).runs;
 }
 
 async function fetchRun(id: number, signal?: AbortSignal): Promise<RunView> {
-  const body = await apiGet<{ run: RunView }>(`/api/runs/${enc(String(id))}`, { signal });
-  return normalizeRun(body.run);
+  return (await apiGet<RunResponse>(`/api/runs/${enc(String(id))}`, { signal })).run;
 }
 
 // Pushed frames keep the lists current while the socket is live; polling covers the gaps when it is not.
@@ -154,20 +162,14 @@ export function createRunSync(qc: QueryClient): (raw: Frame) => void {
 /** The dry run: what would happen with these parameters. Nothing runs. */
 export function usePlanPreview() {
   return useMutation({
-    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<Plan> => {
-      const res = await apiSend<{ plan: unknown }>("POST", "/api/runs", { ...body, dryRun: true });
-      return normalizePlan(res.plan);
-    },
+    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<Plan> => (await apiSend<RunPlanResponse>("POST", "/api/runs", { ...body, dryRun: true })).plan,
   });
 }
 
 export function useStartRun() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<RunView> => {
-      const res = await apiSend<{ run: RunView }>("POST", "/api/runs", body);
-      return normalizeRun(res.run);
-    },
+    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<RunView> => (await apiSend<RunResponse>("POST", "/api/runs", body)).run,
     onSuccess: (run) => syncRun(qc, run),
   });
 }
@@ -175,7 +177,7 @@ export function useStartRun() {
 export function useCancelRun(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (): Promise<RunView> => normalizeRun((await apiSend<{ run: RunView }>("POST", `/api/runs/${enc(String(id))}/cancel`, {})).run),
+    mutationFn: async (): Promise<RunView> => (await apiSend<RunResponse>("POST", `/api/runs/${enc(String(id))}/cancel`, {})).run,
     onSuccess: (run) => syncRun(qc, run),
   });
 }
@@ -183,8 +185,7 @@ export function useCancelRun(id: number) {
 export function useContinueRun(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { index: number; decision: HumanDecision }): Promise<RunView> =>
-      normalizeRun((await apiSend<{ run: RunView }>("POST", `/api/runs/${enc(String(id))}/continue`, v)).run),
+    mutationFn: async (v: ContinueRunBody): Promise<RunView> => (await apiSend<RunResponse>("POST", `/api/runs/${enc(String(id))}/continue`, v)).run,
     onSuccess: (run) => syncRun(qc, run),
   });
 }

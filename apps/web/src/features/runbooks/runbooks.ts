@@ -1,6 +1,3 @@
-import { DASH, elapsedSince } from "../../lib/format.ts";
-import type { Frame } from "../../lib/ws.ts";
-import { isRunLike, isStepStatus, normalizeRunSummary, normalizeStep } from "./types.ts";
 import type {
   ParamSpec,
   ParamValues,
@@ -9,16 +6,21 @@ import type {
   ResolvedAction,
   RunbookSeverity,
   RunbookView,
-  RunFilter,
+  RunsQuery,
   RunStatus,
   RunSummary,
   RunView,
   StepStatus,
   StepView,
   TargetKind,
-} from "./types.ts";
+} from "@ops/contract";
+import { DASH, elapsedSince } from "../../lib/format.ts";
+import type { Frame } from "../../lib/ws.ts";
 
 export const PAGE_SIZE = 50;
+
+/** The filters of `GET /api/runs` the views offer; all optional (paging is separate). */
+export type RunFilter = Pick<RunsQuery, "status" | "runbook" | "target" | "incident">;
 
 // ---------------------------------------------------------------------------------------------------------
 // Words and ordering
@@ -53,6 +55,14 @@ export const SEVERITY_LABEL: Record<RunbookSeverity, string> = {
 
 /** Active runs come first (a person may be needed), then finished ones; the order of the status filter too. */
 export const RUN_STATUS_RANK: Record<RunStatus, number> = { waiting: 0, running: 1, queued: 2, failed: 3, cancelled: 4, succeeded: 5 };
+
+/** Every run status, in the order of the status filter. */
+export const RUN_STATUSES = (Object.keys(RUN_STATUS_RANK) as RunStatus[]).sort((a, b) => RUN_STATUS_RANK[a] - RUN_STATUS_RANK[b]);
+
+/** A status read from the URL (`?status=`). */
+export function isRunStatus(v: unknown): v is RunStatus {
+  return typeof v === "string" && Object.hasOwn(RUN_STATUS_RANK, v);
+}
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -409,15 +419,11 @@ export function mergeRunDetail(detail: RunView, summary: RunSummary, step: StepV
 
 export type RunFrame = { run: RunSummary; step: StepView | null };
 
-/** The run and step in a `run.updated` frame; null for other frames and malformed payloads. */
+/** The run and step in a `run.updated` frame (the API sends the contract's shapes); null for other frames. */
 export function runFromFrame(frame: Frame): RunFrame | null {
-  if (frame.type !== "run.updated" || !isRunLike(frame.run)) return null;
-  const raw = frame.step;
-  const step =
-    typeof raw === "object" && raw !== null && typeof (raw as { index?: unknown }).index === "number" && isStepStatus((raw as { status?: unknown }).status)
-      ? normalizeStep(raw, (raw as { index: number }).index)
-      : null;
-  return { run: toSummary(normalizeRunSummary(frame.run)), step };
+  if (frame.type !== "run.updated") return null;
+  const { run, step } = frame as unknown as { run: RunSummary | RunView; step: StepView | null };
+  return { run: toSummary(run), step: step ?? null };
 }
 
 /** "1 warning", "2 warnings"; empty when there are none. */

@@ -1,5 +1,5 @@
+import type { ParamSpec } from "@ops/contract";
 import type { Target } from "../../../lib/targets.ts";
-import type { ParamSpec } from "../types.ts";
 
 type Props = {
   spec: ParamSpec;

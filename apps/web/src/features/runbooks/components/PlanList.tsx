@@ -1,5 +1,5 @@
+import type { Plan } from "@ops/contract";
 import { describeAction } from "../runbooks.ts";
-import type { Plan } from "../types.ts";
 
 /** The resolved plan of a dry run, in order: what each step will do, in words. */
 export function PlanList({ plan, stale }: { plan: Plan; stale: boolean }) {

@@ -1,9 +1,9 @@
+import type { RunSummary } from "@ops/contract";
 import { DASH, formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { Link } from "../../../lib/router.tsx";
 import { runPath } from "../../../lib/routes.ts";
 import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { formatElapsed, isActive, progressLabel, runElapsed } from "../runbooks.ts";
-import type { RunSummary } from "../types.ts";
 import { RunStatusBadge } from "./RunBadges.tsx";
 
 function Row({ run, now }: { run: RunSummary; now: number }) {

@@ -1,7 +1,7 @@
+import type { HumanDecision, StepView } from "@ops/contract";
 import { useState } from "react";
 import { DASH } from "../../../lib/format.ts";
 import { decisionsFor, describeAction, expandedByDefault, formatElapsed, isManual, STEP_STATUS_LABEL, stepDuration } from "../runbooks.ts";
-import type { HumanDecision, StepView } from "../types.ts";
 import { StepIcon } from "./RunBadges.tsx";
 
 const DECISION_LABEL: Record<"manual" | "interrupted", Partial<Record<HumanDecision, string>>> = {

@@ -1,3 +1,4 @@
+import type { Plan, ProcedureView, RunbookView, StartRunBody } from "@ops/contract";
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
@@ -14,7 +15,6 @@ import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
 import { usePlanPreview, useRunbook, useStartRun } from "../queries.ts";
 import { paramOfField, prefillParams, ROLE_LABEL, runContext, toParamValues } from "../runbooks.ts";
 import type { FormValues } from "../runbooks.ts";
-import type { Plan, ProcedureView, RunbookView, StartRunBody } from "../types.ts";
 
 function BackLink({ search }: { search: string }) {
   return (

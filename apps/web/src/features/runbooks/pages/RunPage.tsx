@@ -1,3 +1,4 @@
+import type { RunView } from "@ops/contract";
 import { useState } from "react";
 import type { ReactNode } from "react";
 import { actionErrorMessage, errorMessage } from "../../../lib/api.ts";
@@ -14,7 +15,6 @@ import { RunStatusBadge } from "../components/RunBadges.tsx";
 import { StepList } from "../components/StepList.tsx";
 import { useCancelRun, useContinueRun, useRun } from "../queries.ts";
 import { formatElapsed, formatParam, isActive, outcomeText, progressLabel, rerunSearch, runElapsed } from "../runbooks.ts";
-import type { RunView } from "../types.ts";
 
 function BackLink() {
   return (

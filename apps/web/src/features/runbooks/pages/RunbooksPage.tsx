@@ -1,3 +1,4 @@
+import type { RunbookView } from "@ops/contract";
 import { useMemo, useState } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { Link, searchOf, useHref } from "../../../lib/router.tsx";
@@ -10,7 +11,6 @@ import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
 import { useRunbooks } from "../queries.ts";
 import { filterRunbooks, roleNote, runContext } from "../runbooks.ts";
 import type { RunContext } from "../runbooks.ts";
-import type { RunbookView } from "../types.ts";
 
 export function RunbooksPage() {
   return useCan("targets:read") ? <Catalogue /> : <Forbidden action="view runbooks" />;

@@ -9,11 +9,8 @@ import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { LoadMore } from "../../../ui/LogTable.tsx";
 import { RunsTable } from "../components/RunsTable.tsx";
 import { useRunbooks, useRunPages } from "../queries.ts";
-import { flattenRunPages, RUN_STATUS_LABEL, RUN_STATUS_RANK } from "../runbooks.ts";
-import { isRunStatus, RUN_STATUSES } from "../types.ts";
-import type { RunFilter } from "../types.ts";
-
-const STATUS_OPTIONS = [...RUN_STATUSES].sort((a, b) => RUN_STATUS_RANK[a] - RUN_STATUS_RANK[b]);
+import { flattenRunPages, isRunStatus, RUN_STATUS_LABEL, RUN_STATUSES } from "../runbooks.ts";
+import type { RunFilter } from "../runbooks.ts";
 
 export function RunsPage() {
   return useCan("targets:read") ? <Runs /> : <Forbidden action="view runbook runs" />;
@@ -110,7 +107,7 @@ function Runs() {
           <label htmlFor="runs-filter-status">Status</label>
           <select id="runs-filter-status" value={filter.status ?? ""} onChange={(e) => set({ status: e.target.value })} data-testid="runs-filter-status">
             <option value="">All</option>
-            {STATUS_OPTIONS.map((s) => (
+            {RUN_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {RUN_STATUS_LABEL[s]}
               </option>
