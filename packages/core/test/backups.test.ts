@@ -8,7 +8,8 @@ import { createTestDatabase } from "@ops/db/test";
 import { Redis } from "ioredis";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupBackups, listBackups, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../src/backups/backups.ts";
+import { cleanupBackups, listBackups, requestBackup, restoreBackup, runBackup, syncIndex, verifyBackup, verifyBackupNow, type BackupEnv } from "../src/backups/backups.ts";
+import type { RequestContext } from "../src/identity/context.ts";
 import { waitForPort } from "../src/backups/tools.ts";
 import { freePort, openTestStack, writeTestConfig } from "../src/testing.ts";
 
@@ -156,4 +157,42 @@ describe("[BACKUP] retention with a controlled clock", () => {
     expect(after).toContain(made[0]!);
     for (const id of removedWorkspace) expect(existsSync(join(work, "backups", "workspace", id))).toBe(false);
   }, 120_000);
+});
+
+describe("[BACKUP] a person's backup and verification carry their audit row, in the change's transaction", () => {
+  const person: RequestContext = { actor: { type: "user", id: "00000000-0000-4000-8000-000000000001", label: "oncall@test", roles: ["oncall"], sessionHash: null }, ip: null, userAgent: null, requestId: "req-1" };
+  const audit = (action: string) => stack.db.sql<{ targetId: string; after: unknown }[]>`SELECT target_id AS "targetId", after FROM audit_log WHERE action = ${action} ORDER BY id`;
+
+  it("back up now: the job is staged with its audit row", async () => {
+    const queued = await requestBackup(stack.db, person, "redis");
+    expect(queued).toMatchObject({ queued: true, type: "redis", jobId: expect.stringMatching(/^backup-manual-/) });
+    const [job] = await stack.db.sql<{ payload: { trigger: string } }[]>`SELECT payload FROM job_outbox WHERE opts->>'jobId' = ${queued.jobId}`;
+    expect(job?.payload.trigger).toBe("manual by oncall@test");
+    expect(await audit("backup.start")).toEqual([{ targetId: "redis", after: { jobId: queued.jobId } }]);
+  });
+
+  it("verify now: the result, the backup as recorded, and the person's audit row", async () => {
+    const b = await runBackup(stack.db, env, "workspace", "test");
+    const v = await verifyBackupNow(stack.db, env, person, b.id);
+    expect(v).toMatchObject({ ok: true, problems: [], backup: { id: b.id, verifyOk: true } });
+    expect(await audit("backup.verify")).toEqual([{ targetId: b.id, after: { ok: true, problems: [] } }]);
+    // The worker's verification is nobody's request: no audit row.
+    await verifyBackup(stack.db, env, b);
+    expect(await audit("backup.verify")).toHaveLength(1);
+  }, 60_000);
+
+  it("a backup folder found on disk is indexed only when its manifest has the contract's shape", async () => {
+    const good = await runBackup(stack.db, env, "workspace", "test");
+    const copy = (id: string, manifest: unknown) => {
+      const dir = join(work, "backups", "workspace", id);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    };
+    copy("workspace-20260101-000000-aaaa", { ...good.manifest, id: "workspace-20260101-000000-aaaa" });
+    copy("workspace-20260101-000000-bbbb", { id: "workspace-20260101-000000-bbbb", type: "workspace", startedAt: good.startedAt, finishedAt: good.finishedAt, size: 1, sha256: "x" });
+    await syncIndex(stack.db, env);
+    const ids = (await listBackups(stack.db, { type: "workspace", limit: 500 })).map((b) => b.id);
+    expect(ids).toContain("workspace-20260101-000000-aaaa");
+    expect(ids).not.toContain("workspace-20260101-000000-bbbb");
+  }, 60_000);
 });
