@@ -18,5 +18,6 @@ export * from "./tokens.ts";
 export * from "./alerts.ts";
 export * from "./config-versions.ts";
 export * from "./monitoring.ts";
+export * from "./audit.ts";
 export * from "./targets.ts";
 export * from "./doctor.ts";

@@ -2,7 +2,8 @@ import { FleetConfig } from "@ops/config";
 import { createDb, type DbHandle } from "@ops/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemContext } from "../src/identity/context.ts";
-import { getIncident, openIncident, openOutageIncident, resolveOutageIncident } from "../src/incidents/incidents.ts";
+import type { BusFrame, FramePublisher } from "../src/bus.ts";
+import { acknowledgeIncident, addIncidentNote, getIncident, openIncident, openOutageIncident, resolveIncident, resolveOutageIncident } from "../src/incidents/incidents.ts";
 import { syncTargets } from "../src/targets/sync.ts";
 import { openTestStack } from "../src/testing.ts";
 
@@ -175,5 +176,40 @@ describe("[INCIDENTS] MTTD from the failure, not from the first failed probe", (
     await stack.db.sql`INSERT INTO status_events (target, at, kind, from_status, to_status, reason) VALUES ('agent04', ${new Date(T - 3_600_000)}, 'status', 'ok', 'down', 'earlier')`;
     const id = await openOutageIncident(stack.db, t("agent04"), { reason: "connection refused" });
     expect((await getIncident(stack.db, id!)).incident).toMatchObject({ detectedAt: new Date(T).toISOString(), mttdMs: 10_000 });
+  });
+});
+
+describe("[INCIDENTS] the people's verbs publish their own frames", () => {
+  it("open, acknowledge, note and resolve each publish the incident once it is committed", async () => {
+    await stack.db.sql`TRUNCATE incidents CASCADE`;
+    const seen: { frame: BusFrame; committedStatus: string | undefined }[] = [];
+    // Another pool reads what is committed: a frame published inside the transaction would see the old status.
+    const bus: FramePublisher = {
+      async publish(frame) {
+        const id = frame.type === "incident.updated" ? frame.incident.id : 0;
+        const [row] = await wide.sql<{ status: string }[]>`SELECT status FROM incidents WHERE id = ${id}`;
+        seen.push({ frame, committedStatus: row?.status });
+        return true;
+      },
+    };
+    const opened = await openIncident(stack.db, admin, { title: "by hand", severity: "P2" }, { bus });
+    await acknowledgeIncident(stack.db, admin, opened.id, { bus });
+    const entry = await addIncidentNote(stack.db, admin, opened.id, "looking", { bus });
+    const resolved = await resolveIncident(stack.db, admin, opened.id, "fixed", { bus });
+    expect(entry).toMatchObject({ kind: "note", message: "looking" });
+    expect(seen.map((s) => s.frame.type)).toEqual(["incident.updated", "incident.updated", "incident.updated", "incident.updated"]);
+    const statuses = seen.map((s) => (s.frame.type === "incident.updated" ? s.frame.incident.status : null));
+    expect(statuses).toEqual(["open", "acknowledged", "acknowledged", "resolved"]);
+    expect(seen.map((s) => s.committedStatus)).toEqual(statuses);
+    expect(seen[3]!.frame).toEqual({ type: "incident.updated", incident: resolved });
+  });
+
+  it("a verb that fails publishes nothing", async () => {
+    const published: BusFrame[] = [];
+    const bus: FramePublisher = { publish: async (frame) => (published.push(frame), true) };
+    const opened = await openIncident(stack.db, admin, { title: "twice", severity: "P4" });
+    await resolveIncident(stack.db, admin, opened.id, undefined, { bus });
+    await expect(acknowledgeIncident(stack.db, admin, opened.id, { bus })).rejects.toThrow(/cannot become acknowledged/);
+    expect(published).toHaveLength(1);
   });
 });

@@ -1,7 +1,8 @@
-export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const INCIDENT_STATUSES = ["open", "acknowledged", "mitigated", "resolved"] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+import type { IncidentStatus, Severity } from "@ops/contract";
+
+// The lists are the contract's: the API validates and the dashboard offers the same ones.
+export { INCIDENT_STATUSES, SEVERITIES } from "@ops/contract";
+export type { IncidentStatus, Severity };
 
 /** SPEC §8: MTTR targets per severity; P4 has none. */
 export const MTTR_TARGET_MS: Record<Severity, number | null> = {

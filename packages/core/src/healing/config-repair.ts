@@ -8,8 +8,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { REPO_ROOT, childEnvironment, type OpsConfig, type TargetConfig } from "@ops/config";
-import type { ConfigStatus, ConfigVersion, ConfigVersionSummary } from "@ops/contract";
-import type { DbHandle } from "@ops/db";
+import type { ConfigRestoreAnswer, ConfigStatus, ConfigVersion, ConfigVersionSummary } from "@ops/contract";
+import { columns, configVersions, type DbHandle, type Row } from "@ops/db";
 import {
   JSON_VALIDATOR,
   MAX_SNAPSHOTS,
@@ -186,12 +186,12 @@ export function describeValidation(v: ConfigValidation): string {
   return v.summary.includes(v.validator) ? v.summary : `${v.summary} (${v.validator})`;
 }
 
-type VersionRow = { id: number; version: number; kind: "snapshot" | "broken"; sha256: string; takenAt: Date };
+type ConfigVersionRow = Row<typeof configVersions>;
+type VersionRow = Pick<ConfigVersionRow, "id" | "version" | "kind" | "sha256" | "takenAt">;
+const VERSION_COLUMNS = columns(configVersions, { only: ["id", "version", "kind", "sha256", "takenAt"] });
 
 async function listVersionRows(sql: Sql, target: string): Promise<VersionRow[]> {
-  const rows = await sql<(Omit<VersionRow, "id"> & { id: string })[]>`
-    SELECT id, version, kind, sha256, taken_at AS "takenAt" FROM config_versions WHERE target = ${target} ORDER BY version DESC`;
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return sql<VersionRow[]>`SELECT ${sql.unsafe(VERSION_COLUMNS)} FROM config_versions WHERE target = ${target} ORDER BY version DESC`;
 }
 
 async function lockTarget(tx: Sql, target: string): Promise<void> {
@@ -419,8 +419,6 @@ export async function restoreLastGoodConfig(
 // ---------------------------------------------------------------------------------------------------------
 // Views
 
-
-
 /** The config file of a target: where it is, whether it validates, its stored versions and how it differs from the last good one. */
 export async function configStatus(h: DbHandle, config: OpsConfig, target: TargetConfig, opts: { file?: string } = {}): Promise<ConfigStatus> {
   const file = opts.file ?? (await requireConfigFile(config, target));
@@ -451,8 +449,7 @@ export type ConfigVersionView = ConfigVersion;
 
 /** One stored version, its content redacted. */
 export async function getConfigVersion(h: DbHandle, target: TargetConfig, version: number): Promise<ConfigVersionView> {
-  const [row] = await h.sql<{ version: number; kind: "snapshot" | "broken"; takenAt: Date; sha256: string; path: string; validation: string | null; content: string }[]>`
-    SELECT version, kind, taken_at AS "takenAt", sha256, path, validation, content FROM config_versions WHERE target = ${target.name} AND version = ${version}`;
+  const [row] = await h.sql<ConfigVersionRow[]>`SELECT ${h.sql.unsafe(columns(configVersions))} FROM config_versions WHERE target = ${target.name} AND version = ${version}`;
   if (!row) throw notFound(`version ${version} of ${target.name}'s config`, "version");
   return {
     target: target.name,
@@ -463,5 +460,24 @@ export async function getConfigVersion(h: DbHandle, target: TargetConfig, versio
     path: row.path,
     validation: row.validation,
     content: redactConfigText(row.content),
+  };
+}
+
+/**
+ * A person's restore (POST /api/targets/:name/config/restore): `restoreLastGoodConfig`, answered with the
+ * file's status after it. Nothing written (no copy to restore, or the file is that copy already) is a 409
+ * whose message is the note.
+ */
+export async function restoreTargetConfig(h: DbHandle, config: OpsConfig, target: TargetConfig, ctx: RequestContext, version: number | undefined): Promise<ConfigRestoreAnswer> {
+  const file = await requireConfigFile(config, target);
+  const result = await restoreLastGoodConfig(h, config, target, ctx, { version, file });
+  if (result.restoredVersion === undefined) throw new ServiceError("CONFLICT", result.note, version === undefined ? undefined : "version");
+  return {
+    ok: result.ok,
+    note: result.note,
+    restoredVersion: result.restoredVersion,
+    brokenCopy: result.brokenCopy ?? null,
+    restartNeeded: true,
+    config: await configStatus(h, config, target, { file }),
   };
 }

@@ -1,3 +1,4 @@
+import type { SecurityEventKind } from "@ops/contract";
 import { redact } from "@ops/domain";
 import type postgres from "postgres";
 import type { RequestContext } from "./context.ts";
@@ -25,14 +26,8 @@ export async function writeAudit(tx: Sql, ctx: RequestContext, e: AuditEntry): P
             ${ctx.requestId}, ${before}, ${after})`;
 }
 
-export type SecurityEventKind =
-  | "login.failed"
-  | "login.rate_limited"
-  | "auth.unauthenticated"
-  | "auth.forbidden"
-  | "csrf.rejected"
-  | "ws.rejected"
-  | "session.revoked";
+/** The security log's kinds: the contract's list, which the dashboard's filter offers too. */
+export type { SecurityEventKind };
 
 export type SecurityEvent = {
   kind: SecurityEventKind;

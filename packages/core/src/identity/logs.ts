@@ -1,5 +1,12 @@
-import type { DbHandle } from "@ops/db";
+import type { AuditEntry, SecurityEvent } from "@ops/contract";
+import { auditLog, columns, securityEvents, type DbHandle, type Row } from "@ops/db";
 import { requirePermission, type RequestContext } from "./context.ts";
+
+// Both logs store the address as inet; the views read it as text without the mask.
+const AUDIT_COLUMNS = `${columns(auditLog, { except: ["ip"] })}, host(ip) AS ip`;
+const SECURITY_COLUMNS = `${columns(securityEvents, { except: ["ip"] })}, host(ip) AS ip`;
+type AuditRow = Row<typeof auditLog>;
+type SecurityRow = Row<typeof securityEvents>;
 
 export type AuditFilter = {
   actor?: string | undefined;
@@ -12,13 +19,10 @@ export type AuditFilter = {
   before?: number | undefined;
 };
 
-export async function listAudit(h: DbHandle, ctx: RequestContext, f: AuditFilter) {
+export async function listAudit(h: DbHandle, ctx: RequestContext, f: AuditFilter): Promise<AuditEntry[]> {
   requirePermission(ctx, "audit:read");
-  const rows = await h.sql<
-    { id: string; at: Date; actorType: string; actorId: string | null; actorLabel: string; action: string; targetType: string; targetId: string | null; ip: string | null; userAgent: string | null; requestId: string | null; before: unknown; after: unknown }[]
-  >`
-    SELECT id, at, actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action, target_type AS "targetType",
-           target_id AS "targetId", host(ip) AS ip, user_agent AS "userAgent", request_id AS "requestId", before, after
+  const rows = await h.sql<AuditRow[]>`
+    SELECT ${h.sql.unsafe(AUDIT_COLUMNS)}
     FROM audit_log
     WHERE (${f.actor ?? null}::text IS NULL OR actor_id = ${f.actor ?? null} OR actor_label ILIKE '%' || ${f.actor ?? ""} || '%')
       AND (${f.action ?? null}::text IS NULL OR action LIKE ${(f.action ?? "") + "%"})
@@ -29,7 +33,7 @@ export async function listAudit(h: DbHandle, ctx: RequestContext, f: AuditFilter
       AND (${f.before ?? null}::bigint IS NULL OR id < ${f.before ?? null})
     ORDER BY id DESC LIMIT ${f.limit}`;
   return rows.map((r) => ({
-    id: Number(r.id),
+    id: r.id,
     at: r.at.toISOString(),
     actor: { type: r.actorType, id: r.actorId, label: r.actorLabel },
     action: r.action,
@@ -44,10 +48,10 @@ export async function listAudit(h: DbHandle, ctx: RequestContext, f: AuditFilter
 
 export type SecurityFilter = { kind?: string | undefined; email?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number; before?: number | undefined };
 
-export async function listSecurityEvents(h: DbHandle, ctx: RequestContext, f: SecurityFilter) {
+export async function listSecurityEvents(h: DbHandle, ctx: RequestContext, f: SecurityFilter): Promise<SecurityEvent[]> {
   requirePermission(ctx, "audit:read");
-  const rows = await h.sql<{ id: string; at: Date; kind: string; email: string | null; actorId: string | null; ip: string | null; userAgent: string | null; route: string | null; detail: string | null }[]>`
-    SELECT id, at, kind, email, actor_id AS "actorId", host(ip) AS ip, user_agent AS "userAgent", route, detail
+  const rows = await h.sql<SecurityRow[]>`
+    SELECT ${h.sql.unsafe(SECURITY_COLUMNS)}
     FROM security_events
     WHERE (${f.kind ?? null}::text IS NULL OR kind = ${f.kind ?? null})
       AND (${f.email ?? null}::text IS NULL OR email = lower(${f.email ?? null}))
@@ -55,5 +59,5 @@ export async function listSecurityEvents(h: DbHandle, ctx: RequestContext, f: Se
       AND (${f.to ?? null}::timestamptz IS NULL OR at < ${f.to ?? null})
       AND (${f.before ?? null}::bigint IS NULL OR id < ${f.before ?? null})
     ORDER BY id DESC LIMIT ${f.limit}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }));
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

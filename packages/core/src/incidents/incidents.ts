@@ -1,8 +1,9 @@
 import type { TargetConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
-import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseFailureLine, outageTimes, severityForOutage, type IncidentStatus, type Severity } from "@ops/domain";
-import type { IncidentView, TimelineEntry } from "@ops/contract";
+import { columns, incidentEvents, incidents, type counters, type DbHandle, type Row } from "@ops/db";
+import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseFailureLine, outageTimes, severityForOutage, type IncidentStatus } from "@ops/domain";
+import type { IncidentListQuery, IncidentView, OpenIncidentBody, TimelineEntry } from "@ops/contract";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
@@ -10,25 +11,22 @@ import { requirePermission, type RequestContext } from "../identity/context.ts";
 // The views are the API's answers: their shapes are the contract the dashboard reads.
 export type { IncidentView, TimelineEntry };
 
-type Row = Omit<IncidentView, "id" | "key" | "startedAt" | "detectedAt" | "acknowledgedAt" | "resolvedAt" | "mttdMs" | "mttrMs" | "mttrTargetMs"> & {
-  id: string;
-  startedAt: Date;
-  detectedAt: Date;
-  acknowledgedAt: Date | null;
-  resolvedAt: Date | null;
-};
+/** What a view is made of: the row without the watchdog's bookkeeping (its one target and failure signature). */
+type IncidentRow = Omit<Row<typeof incidents>, "target" | "signature">;
+const COLUMNS = columns(incidents, { except: ["target", "signature"] });
 
-const COLUMNS = `id, title, severity, status, source, targets, summary, started_at AS "startedAt", detected_at AS "detectedAt",
-  acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy", resolved_at AS "resolvedAt", resolved_by AS "resolvedBy"`;
+type EventRow = Omit<Row<typeof incidentEvents>, "incidentId">;
+const EVENT_COLUMNS = columns(incidentEvents, { except: ["incidentId"] });
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-function toView(r: Row): IncidentView {
-  const id = Number(r.id);
+/** Where the people's verbs tell every dashboard what changed; tests may leave it out. */
+export type IncidentDeps = { bus?: FramePublisher | undefined };
+
+function toView(r: IncidentRow): IncidentView {
   return {
     ...r,
-    id,
-    key: `INC-${id}`,
+    key: `INC-${r.id}`,
     startedAt: r.startedAt.toISOString(),
     detectedAt: r.detectedAt.toISOString(),
     acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null,
@@ -40,33 +38,30 @@ function toView(r: Row): IncidentView {
 }
 
 async function appendEvent(tx: Sql, incidentId: number, kind: string, actor: string, message: string, details: unknown = null) {
-  const [e] = await tx<{ id: string; at: Date }[]>`
+  const [e] = await tx<Pick<EventRow, "id" | "at">[]>`
     INSERT INTO incident_events (incident_id, kind, actor, message, details) VALUES (${incidentId}, ${kind}, ${actor}, ${message}, ${details === null ? null : tx.json(details as never)})
     RETURNING id, at`;
-  return { id: Number(e!.id), at: e!.at.toISOString(), kind, actor, message, details };
+  return { id: e!.id, at: e!.at.toISOString(), kind, actor, message, details };
 }
 
 export async function getIncidentView(sql: Sql, id: number): Promise<IncidentView> {
-  const [row] = await sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1`, [id]);
+  const [row] = await sql<IncidentRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM incidents WHERE id = ${id}`;
   if (!row) throw notFound(`incident ${id}`, "id");
   return toView(row);
 }
 
 export async function getIncident(h: DbHandle, id: number): Promise<{ incident: IncidentView; timeline: TimelineEntry[] }> {
   const incident = await getIncidentView(h.sql, id);
-  const rows = await h.sql<{ id: string; at: Date; kind: string; actor: string; message: string; details: unknown }[]>`
-    SELECT id, at, kind, actor, message, details FROM incident_events WHERE incident_id = ${id} ORDER BY at, id`;
-  return { incident, timeline: rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() })) };
+  const rows = await h.sql<EventRow[]>`SELECT ${h.sql.unsafe(EVENT_COLUMNS)} FROM incident_events WHERE incident_id = ${id} ORDER BY at, id`;
+  return { incident, timeline: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
 }
 
-export async function listIncidents(h: DbHandle, f: { status: "open" | "resolved" | "all"; target?: string | undefined; limit: number; before?: number | undefined }) {
-  const rows = await h.sql.unsafe<Row[]>(
-    `SELECT ${COLUMNS} FROM incidents
-     WHERE ($1 = 'all' OR ($1 = 'open' AND resolved_at IS NULL) OR ($1 = 'resolved' AND resolved_at IS NOT NULL))
-       AND ($2::text IS NULL OR $2 = ANY(targets)) AND ($3::bigint IS NULL OR id < $3)
-     ORDER BY id DESC LIMIT $4`,
-    [f.status, f.target ?? null, f.before ?? null, f.limit],
-  );
+export async function listIncidents(h: DbHandle, f: IncidentListQuery): Promise<IncidentView[]> {
+  const rows = await h.sql<IncidentRow[]>`
+    SELECT ${h.sql.unsafe(COLUMNS)} FROM incidents
+    WHERE (${f.status} = 'all' OR (${f.status} = 'open' AND resolved_at IS NULL) OR (${f.status} = 'resolved' AND resolved_at IS NOT NULL))
+      AND (${f.target ?? null}::text IS NULL OR ${f.target ?? null} = ANY(targets)) AND (${f.before ?? null}::bigint IS NULL OR id < ${f.before ?? null})
+    ORDER BY id DESC LIMIT ${f.limit}`;
   return rows.map(toView);
 }
 
@@ -92,9 +87,9 @@ async function lockIncidentCounter(tx: postgres.TransactionSql): Promise<void> {
 /** The next incident id; call only with the counter locked and only when the insert will follow. */
 async function takeIncidentId(tx: postgres.TransactionSql): Promise<number> {
   // greatest(): never hand out an id a row already has (one inserted by an older version of the console).
-  const [row] = await tx<{ value: string }[]>`
+  const [row] = await tx<Pick<Row<typeof counters>, "value">[]>`
     UPDATE counters SET value = greatest(value, (SELECT coalesce(max(id), 0) FROM incidents)) + 1 WHERE name = ${COUNTER} RETURNING value`;
-  return Number(row!.value);
+  return row!.value;
 }
 
 /** Thrown inside the transaction to roll it back (and the number it took with it). */
@@ -149,7 +144,7 @@ export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: O
         WHERE s.status = 'down' AND t.kind = 'agent' AND t.enabled AND t.retired_at IS NULL AND s.name <> ${target.name}`;
       const severity = severityForOutage(target.kind, others?.n ?? 0);
       const id = await takeIncidentId(tx);
-      const [row] = await tx<{ id: string }[]>`
+      const [row] = await tx<Pick<IncidentRow, "id">[]>`
         INSERT INTO incidents (id, title, severity, source, target, targets, started_at, detected_at, signature)
         VALUES (${id}, ${`${target.displayName ?? target.name} down: ${o.reason}`}, ${severity}, 'ladder', ${target.name}, ${[target.name]}::text[],
           ${new Date(times.startedAt)}, ${new Date(times.detectedAt)}, ${normaliseFailureLine(o.reason)})
@@ -176,8 +171,8 @@ export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: O
 }
 
 export async function openIncidentIdFor(sql: Sql, target: string): Promise<number | null> {
-  const [row] = await sql<{ id: string }[]>`SELECT id FROM incidents WHERE target = ${target} AND resolved_at IS NULL`;
-  return row ? Number(row.id) : null;
+  const [row] = await sql<Pick<IncidentRow, "id">[]>`SELECT id FROM incidents WHERE target = ${target} AND resolved_at IS NULL`;
+  return row?.id ?? null;
 }
 
 /** Add an entry to a given incident, open or not (a diagnosis may finish after its incident resolved). */
@@ -195,35 +190,45 @@ export async function narrateOutage(h: DbHandle, target: string, kind: string, a
 
 export async function resolveOutageIncident(h: DbHandle, target: string): Promise<number | null> {
   return h.sql.begin(async (tx) => {
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<Pick<IncidentRow, "id">[]>`
       UPDATE incidents SET status = 'resolved', resolved_at = now(), resolved_by = 'watchdog'
       WHERE target = ${target} AND resolved_at IS NULL AND source = 'ladder' RETURNING id`;
     if (!row) return null;
-    await appendEvent(tx, Number(row.id), "resolved", "watchdog", `${target} is healthy again`);
-    return Number(row.id);
+    await appendEvent(tx, row.id, "resolved", "watchdog", `${target} is healthy again`);
+    return row.id;
   });
 }
 
-/** The people's side: open by hand, acknowledge, note, resolve; every step audited and on the timeline. */
-export async function openIncident(h: DbHandle, ctx: RequestContext, input: { title: string; severity: Severity; targets?: string[] | undefined; summary?: string | undefined }) {
+/** Tell every dashboard, after the change committed. */
+async function published(deps: IncidentDeps, incident: IncidentView): Promise<IncidentView> {
+  await deps.bus?.publish({ type: "incident.updated", incident });
+  return incident;
+}
+
+/**
+ * The people's side: open by hand, acknowledge, note, resolve; every step audited and on the timeline, and
+ * published (`incident.updated`) through `deps.bus` once committed.
+ */
+export async function openIncident(h: DbHandle, ctx: RequestContext, input: OpenIncidentBody, deps: IncidentDeps = {}): Promise<IncidentView> {
   requirePermission(ctx, "incidents:write");
-  return h.sql.begin(async (tx) => {
+  const view = await h.sql.begin(async (tx) => {
     await lockIncidentCounter(tx);
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<Pick<IncidentRow, "id">[]>`
       INSERT INTO incidents (id, title, severity, source, targets, summary, started_at)
       VALUES (${await takeIncidentId(tx)}, ${input.title}, ${input.severity}, 'manual', ${input.targets ?? []}::text[], ${input.summary ?? null}, now()) RETURNING id`;
-    const id = Number(row!.id);
+    const id = row!.id;
     await appendEvent(tx, id, "opened", ctx.actor.label, `opened by hand: ${input.title}`);
     const view = await getIncidentView(tx, id);
     await writeAudit(tx, ctx, { action: "incident.open", targetType: "incident", targetId: view.key, after: view });
     return view;
   });
+  return published(deps, view);
 }
 
-async function transition(h: DbHandle, ctx: RequestContext, id: number, to: IncidentStatus, message: string, summary?: string) {
+async function transition(h: DbHandle, ctx: RequestContext, deps: IncidentDeps, id: number, to: IncidentStatus, message: string, summary?: string): Promise<IncidentView> {
   requirePermission(ctx, "incidents:write");
-  return h.sql.begin(async (tx) => {
-    const [row] = await tx.unsafe<Row[]>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+  const after = await h.sql.begin(async (tx) => {
+    const [row] = await tx<IncidentRow[]>`SELECT ${tx.unsafe(COLUMNS)} FROM incidents WHERE id = ${id} FOR UPDATE`;
     if (!row) throw notFound(`incident ${id}`, "id");
     if (!canTransition(row.status, to)) throw new ServiceError("CONFLICT", `INC-${id} is ${row.status}: it cannot become ${to}`);
     if (to === "acknowledged") {
@@ -238,18 +243,22 @@ async function transition(h: DbHandle, ctx: RequestContext, id: number, to: Inci
     await writeAudit(tx, ctx, { action: `incident.${to === "acknowledged" ? "acknowledge" : to === "resolved" ? "resolve" : to}`, targetType: "incident", targetId: `INC-${id}`, before: toView(row), after });
     return after;
   });
+  return published(deps, after);
 }
 
-export const acknowledgeIncident = (h: DbHandle, ctx: RequestContext, id: number) => transition(h, ctx, id, "acknowledged", `acknowledged by ${ctx.actor.label}`);
-export const resolveIncident = (h: DbHandle, ctx: RequestContext, id: number, summary?: string) =>
-  transition(h, ctx, id, "resolved", summary ? `resolved by ${ctx.actor.label}: ${summary}` : `resolved by ${ctx.actor.label}`, summary);
+export const acknowledgeIncident = (h: DbHandle, ctx: RequestContext, id: number, deps: IncidentDeps = {}) => transition(h, ctx, deps, id, "acknowledged", `acknowledged by ${ctx.actor.label}`);
+export const resolveIncident = (h: DbHandle, ctx: RequestContext, id: number, summary?: string, deps: IncidentDeps = {}) =>
+  transition(h, ctx, deps, id, "resolved", summary ? `resolved by ${ctx.actor.label}: ${summary}` : `resolved by ${ctx.actor.label}`, summary);
 
-export async function addIncidentNote(h: DbHandle, ctx: RequestContext, id: number, message: string): Promise<TimelineEntry> {
+/** A note on the timeline; the incident is published too (its dashboards refetch the timeline on the frame). */
+export async function addIncidentNote(h: DbHandle, ctx: RequestContext, id: number, message: string, deps: IncidentDeps = {}): Promise<TimelineEntry> {
   requirePermission(ctx, "incidents:write");
-  return h.sql.begin(async (tx) => {
+  const entry = await h.sql.begin(async (tx) => {
     await getIncidentView(tx, id);
     const entry = await appendEvent(tx, id, "note", ctx.actor.label, message);
     await writeAudit(tx, ctx, { action: "incident.note", targetType: "incident", targetId: `INC-${id}`, after: { message } });
     return entry;
   });
+  if (deps.bus) await published(deps, await getIncidentView(h.sql, id));
+  return entry;
 }

@@ -1,7 +1,8 @@
+import type { AuditList, SecurityEventList } from "@ops/contract";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { apiGet } from "../../lib/api.ts";
 import { auditQuery, nextCursor, securityQuery } from "./audit.ts";
-import type { AuditEntry, AuditFilter, SecurityEvent, SecurityFilter } from "./audit.ts";
+import type { AuditFilter, SecurityFilter } from "./audit.ts";
 
 export const auditKeys = {
   all: ["audit"] as const,
@@ -13,8 +14,7 @@ export function useAuditLog(filter: AuditFilter) {
   return useInfiniteQuery({
     queryKey: auditKeys.log(filter),
     queryFn: async ({ pageParam, signal }) => {
-      const body = await apiGet<{ entries: AuditEntry[] }>(`/api/audit?${auditQuery(filter, pageParam)}`, { signal });
-      return Array.isArray(body.entries) ? body.entries : [];
+      return (await apiGet<AuditList>(`/api/audit?${auditQuery(filter, pageParam)}`, { signal })).entries;
     },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => nextCursor(last),
@@ -25,8 +25,7 @@ export function useSecurityLog(filter: SecurityFilter) {
   return useInfiniteQuery({
     queryKey: auditKeys.security(filter),
     queryFn: async ({ pageParam, signal }) => {
-      const body = await apiGet<{ events: SecurityEvent[] }>(`/api/security-events?${securityQuery(filter, pageParam)}`, { signal });
-      return Array.isArray(body.events) ? body.events : [];
+      return (await apiGet<SecurityEventList>(`/api/security-events?${securityQuery(filter, pageParam)}`, { signal })).events;
     },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => nextCursor(last),

@@ -1,6 +1,6 @@
+import type { ConfigStatus } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { classifyDiff, diffStat, fileVerdict, restorePlan, shortSha } from "./config.ts";
-import type { ConfigStatus } from "./types.ts";
 
 const DIFF = [
   "--- /srv/alpha/openclaw.json (last good, version 3, 2026-11-23T13:00:00.000Z)",

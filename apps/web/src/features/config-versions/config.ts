@@ -1,4 +1,4 @@
-import type { ConfigStatus, ConfigValidation } from "./types.ts";
+import type { ConfigStatus, ConfigValidation } from "@ops/contract";
 
 export type DiffLineKind = "file" | "hunk" | "add" | "del" | "ctx";
 export type DiffLine = { kind: DiffLineKind; text: string };

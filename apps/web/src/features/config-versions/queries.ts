@@ -1,16 +1,14 @@
+import type { ConfigRestoreAnswer, ConfigStatus, ConfigStatusAnswer, ConfigVersionAnswer } from "@ops/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiGet, apiSend } from "../../lib/api.ts";
 import { configKeys } from "../../lib/query-keys.ts";
-import type { ConfigStatus, ConfigVersion, RestoreResult } from "./types.ts";
 
 const enc = encodeURIComponent;
 
 /** The target's config status, or null when it has no config file the console knows (the API's 404). */
 export async function fetchConfigStatus(target: string, signal?: AbortSignal): Promise<ConfigStatus | null> {
   try {
-    const body = await apiGet<{ config: ConfigStatus }>(`/api/targets/${enc(target)}/config`, { signal });
-    const c = body.config;
-    return { ...c, versions: Array.isArray(c.versions) ? c.versions : [], validation: c.validation ? { ...c.validation, issues: c.validation.issues ?? [] } : null };
+    return (await apiGet<ConfigStatusAnswer>(`/api/targets/${enc(target)}/config`, { signal })).config;
   } catch (err) {
     if (err instanceof ApiError && err.isNotFound) return null;
     throw err;
@@ -31,7 +29,7 @@ export function useConfigStatus(target: string) {
 export function useConfigVersion(target: string, version: number | null) {
   return useQuery({
     queryKey: configKeys.version(target, version ?? 0),
-    queryFn: async ({ signal }) => (await apiGet<{ version: ConfigVersion }>(`/api/targets/${enc(target)}/config/versions/${version ?? 0}`, { signal })).version,
+    queryFn: async ({ signal }) => (await apiGet<ConfigVersionAnswer>(`/api/targets/${enc(target)}/config/versions/${version ?? 0}`, { signal })).version,
     enabled: version != null,
     staleTime: Infinity,
   });
@@ -41,7 +39,7 @@ export function useConfigVersion(target: string, version: number | null) {
 export function useRestoreConfig(target: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (version?: number) => apiSend<RestoreResult>("POST", `/api/targets/${enc(target)}/config/restore`, version === undefined ? {} : { version }),
+    mutationFn: (version?: number) => apiSend<ConfigRestoreAnswer>("POST", `/api/targets/${enc(target)}/config/restore`, version === undefined ? {} : { version }),
     onSuccess: (r) => {
       qc.setQueryData<ConfigStatus | null>(configKeys.status(target), r.config);
       void qc.invalidateQueries({ queryKey: configKeys.status(target) });

@@ -5,6 +5,7 @@ import {
   compareWorstFirst,
   countLabel,
   detailsLine,
+  detailsOf,
   flattenPages,
   incidentElapsed,
   incidentFromFrame,
@@ -23,7 +24,6 @@ import {
   validateNote,
 } from "./incidents.ts";
 import type { IncidentPage } from "./incidents.ts";
-import { normalizeEntry, normalizeIncident } from "./types.ts";
 import type { Incident, TimelineEntry } from "./types.ts";
 
 describe("MTTD in words", () => {
@@ -197,10 +197,8 @@ describe("applying incident.updated to a cached list", () => {
     expect(flattenPages(undefined)).toEqual([]);
   });
 
-  it("reads the frame and normalizes its incident", () => {
-    const i = incidentFromFrame({ type: "incident.updated", incident: { id: 7, key: "INC-7", severity: "P9", status: "weird", targets: ["beta", 3] } });
-    expect(i).toMatchObject({ id: 7, key: "INC-7", severity: "P4", status: "open", targets: ["beta"], title: "(untitled)", summary: null });
-    expect(incidentFromFrame({ type: "incident.updated", incident: { key: "INC-7" } })).toBeNull();
+  it("reads the incident of an incident.updated frame and ignores other frames", () => {
+    expect(incidentFromFrame({ type: "incident.updated", incident: inc(7) })).toEqual(inc(7));
     expect(incidentFromFrame({ type: "target.update", incident: inc(1) })).toBeNull();
   });
 });
@@ -241,9 +239,10 @@ describe("timeline helpers", () => {
     expect(validateNote("restarted the container by hand")).toBeNull();
   });
 
-  it("normalizes entries and incidents from partial payloads", () => {
-    expect(normalizeEntry({ id: 1, at: at(0), details: [1] })).toEqual({ id: 1, at: at(0), kind: "note", actor: "system", message: "", details: null });
-    expect(normalizeEntry({ at: at(0) })).toBeNull();
-    expect(normalizeIncident({ id: 3, startedAt: at(0) } as Incident)).toMatchObject({ key: "INC-3", detectedAt: at(0), source: "manual" });
+  it("reads details as named fields only when they are an object", () => {
+    expect(detailsOf(e(1, 0, { details: { attempt: 2 } }))).toEqual({ attempt: 2 });
+    expect(detailsOf(e(1, 0, { details: [1] }))).toBeNull();
+    expect(detailsOf(e(1, 0, { details: "text" }))).toBeNull();
+    expect(detailsOf(e(1, 0))).toBeNull();
   });
 });

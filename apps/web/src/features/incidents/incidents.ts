@@ -1,6 +1,5 @@
 import { DASH, elapsedSince, formatDuration, formatTimestamp } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { isIncidentLike, normalizeIncident } from "./types.ts";
 import type { Incident, IncidentFilter, Severity, StatusFilter, TimelineEntry } from "./types.ts";
 
 export const PAGE_SIZE = 50;
@@ -97,7 +96,8 @@ const START_BASIS: Record<StartedFrom, string> = {
 
 /** The start's source from the timeline's "opened" entry, when the watchdog recorded one. */
 export function startedFromOf(timeline: readonly TimelineEntry[] | undefined): StartedFrom | null {
-  const v = timeline?.find((e) => e.kind === "opened")?.details?.startedFrom;
+  const opened = timeline?.find((e) => e.kind === "opened");
+  const v = opened ? detailsOf(opened)?.startedFrom : undefined;
   return v === "exit" || v === "last-ok" || v === "detection" ? v : null;
 }
 
@@ -217,10 +217,10 @@ export function flattenPages(pages: readonly IncidentPage[] | undefined): Incide
   return out;
 }
 
-/** The incident in an `incident.updated` frame; null for other frames and malformed payloads. */
+/** The incident in an `incident.updated` frame (the API built it as the contract's view); null for other frames. */
 export function incidentFromFrame(frame: Frame): Incident | null {
-  if (frame.type !== "incident.updated" || !isIncidentLike(frame.incident)) return null;
-  return normalizeIncident(frame.incident);
+  if (frame.type !== "incident.updated") return null;
+  return frame.incident as Incident;
 }
 
 /** Adds an entry to an oldest-first timeline unless it is already there. */
@@ -233,6 +233,12 @@ export function appendEntry(timeline: readonly TimelineEntry[], entry: TimelineE
 /** People sign with an email; everything else is a part of the system (watchdog, prober). */
 export function isPerson(actor: string): boolean {
   return actor.includes("@");
+}
+
+/** An entry's details as named fields; null when it has none (details are open-ended JSON: an array or a scalar has no fields). */
+export function detailsOf(e: Pick<TimelineEntry, "details">): Record<string, unknown> | null {
+  const d = e.details;
+  return typeof d === "object" && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : null;
 }
 
 /** "attempt: 2 · driver: docker" for an entry's details; long or nested values are cut short. */

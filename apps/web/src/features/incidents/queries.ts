@@ -1,3 +1,4 @@
+import type { IncidentAnswer, IncidentList, IncidentNoteAnswer } from "@ops/contract";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
@@ -5,8 +6,7 @@ import { useLiveState } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
 import { appendEntry, incidentFromFrame, incidentsQuery, nextBefore, PAGE_SIZE, upsertIncident, upsertIncidentPages } from "./incidents.ts";
 import type { IncidentPage } from "./incidents.ts";
-import { normalizeEntry, normalizeIncident } from "./types.ts";
-import type { Incident, IncidentDetail, IncidentFilter, NewIncident, TimelineEntry } from "./types.ts";
+import type { Incident, IncidentDetail, IncidentFilter, NewIncident } from "./types.ts";
 
 /** A plain (not paged) list: the board's open incidents, a target page's last few. */
 export type RecentFilter = IncidentFilter & { limit: number };
@@ -25,14 +25,11 @@ export const OPEN_FILTER: RecentFilter = { status: "open", limit: 100 };
 const enc = encodeURIComponent;
 
 async function fetchList(filter: IncidentFilter, before: string | undefined, limit: number, signal?: AbortSignal): Promise<Incident[]> {
-  const body = await apiGet<{ incidents: Incident[] }>(`/api/incidents?${incidentsQuery(filter, before, limit)}`, { signal });
-  return Array.isArray(body.incidents) ? body.incidents.map(normalizeIncident) : [];
+  return (await apiGet<IncidentList>(`/api/incidents?${incidentsQuery(filter, before, limit)}`, { signal })).incidents;
 }
 
-async function fetchDetail(id: number, signal?: AbortSignal): Promise<IncidentDetail> {
-  const body = await apiGet<{ incident: Incident; timeline: unknown[] }>(`/api/incidents/${enc(String(id))}`, { signal });
-  const timeline = (Array.isArray(body.timeline) ? body.timeline : []).map(normalizeEntry).filter((e): e is TimelineEntry => e !== null);
-  return { incident: normalizeIncident(body.incident), timeline };
+function fetchDetail(id: number, signal?: AbortSignal): Promise<IncidentDetail> {
+  return apiGet<IncidentDetail>(`/api/incidents/${enc(String(id))}`, { signal });
 }
 
 // Pushed frames keep these current while the socket is live; polling covers the gaps when it is not.
@@ -108,7 +105,7 @@ export function createIncidentSync(qc: QueryClient): (raw: Frame) => void {
 export function useCreateIncident() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: NewIncident) => normalizeIncident((await apiSend<{ incident: Incident }>("POST", "/api/incidents", body)).incident),
+    mutationFn: async (body: NewIncident) => (await apiSend<IncidentAnswer>("POST", "/api/incidents", body)).incident,
     onSuccess: (inc) => syncIncident(qc, inc, false),
   });
 }
@@ -116,10 +113,7 @@ export function useCreateIncident() {
 function useIncidentAction<V>(id: number, path: string, toBody: (v: V) => unknown) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: V) => {
-      const body = await apiSend<{ incident: Incident }>("POST", `/api/incidents/${enc(String(id))}/${path}`, toBody(v));
-      return normalizeIncident(body.incident);
-    },
+    mutationFn: async (v: V) => (await apiSend<IncidentAnswer>("POST", `/api/incidents/${enc(String(id))}/${path}`, toBody(v))).incident,
     onSuccess: (inc) => syncIncident(qc, inc, true),
   });
 }
@@ -135,15 +129,8 @@ export function useResolve(id: number) {
 export function useAddNote(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (message: string) => {
-      const body = await apiSend<{ entry: unknown }>("POST", `/api/incidents/${enc(String(id))}/notes`, { message });
-      return normalizeEntry(body.entry);
-    },
+    mutationFn: async (message: string) => (await apiSend<IncidentNoteAnswer>("POST", `/api/incidents/${enc(String(id))}/notes`, { message })).entry,
     onSuccess: (entry) => {
-      if (!entry) {
-        void qc.invalidateQueries({ queryKey: incidentKeys.detail(id) });
-        return;
-      }
       qc.setQueryData<IncidentDetail>(incidentKeys.detail(id), (cur) => (cur ? { ...cur, timeline: appendEntry(cur.timeline, entry) } : cur));
     },
   });

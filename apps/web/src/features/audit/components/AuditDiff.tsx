@@ -1,5 +1,5 @@
+import type { AuditEntry } from "@ops/contract";
 import { compactValue, diffObjects } from "../audit.ts";
-import type { AuditEntry } from "../audit.ts";
 
 export function AuditDiff({ entry }: { entry: AuditEntry }) {
   const rows = diffObjects(entry.before, entry.after);

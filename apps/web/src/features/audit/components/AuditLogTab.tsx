@@ -1,5 +1,6 @@
+import type { AuditEntry } from "@ops/contract";
 import { EMPTY_AUDIT_FILTER, uniqueSorted } from "../audit.ts";
-import type { AuditEntry, AuditFilter } from "../audit.ts";
+import type { AuditFilter } from "../audit.ts";
 import { useAuditLog } from "../queries.ts";
 import { AuditDiff } from "./AuditDiff.tsx";
 import { ipColumn, LogTab, useLogFilter } from "./LogTab.tsx";

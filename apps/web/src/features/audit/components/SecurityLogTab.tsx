@@ -1,5 +1,7 @@
-import { EMPTY_SECURITY_FILTER, SECURITY_KINDS } from "../audit.ts";
-import type { SecurityEvent, SecurityFilter } from "../audit.ts";
+import { SECURITY_EVENT_KINDS } from "@ops/contract";
+import type { SecurityEvent } from "@ops/contract";
+import { EMPTY_SECURITY_FILTER } from "../audit.ts";
+import type { SecurityFilter } from "../audit.ts";
 import { useSecurityLog } from "../queries.ts";
 import { ipColumn, LogTab, useLogFilter } from "./LogTab.tsx";
 import type { FilterField } from "./LogTab.tsx";
@@ -40,7 +42,7 @@ function SecurityDetail({ event: e }: { event: SecurityEvent }) {
 }
 
 const FIELDS: readonly FilterField<SecurityFilter, SecurityEvent>[] = [
-  { key: "kind", label: "Kind", type: "select", any: "Any kind", options: SECURITY_KINDS },
+  { key: "kind", label: "Kind", type: "select", any: "Any kind", options: SECURITY_EVENT_KINDS },
   { key: "email", label: "Email", type: "search", placeholder: "attempted or actual", autoComplete: "off" },
   { key: "from", label: "From", type: "datetime-local" },
   { key: "to", label: "To", type: "datetime-local" },

@@ -1,3 +1,4 @@
+import type { ConfigRestoreAnswer, ConfigStatus, ConfigVersionSummary } from "@ops/contract";
 import { useState } from "react";
 import type { ReactNode } from "react";
 import "../../../styles/config.css";
@@ -8,7 +9,6 @@ import { formatAgo, formatTimestamp } from "../../../lib/format.ts";
 import { useCan } from "../../../lib/session.ts";
 import { classifyDiff, diffStat, fileVerdict, restorePlan, shortSha } from "../config.ts";
 import { useConfigStatus, useConfigVersion, useRestoreConfig } from "../queries.ts";
-import type { ConfigStatus, ConfigVersionSummary, RestoreResult } from "../types.ts";
 
 function When({ iso, now }: { iso: string; now: number }) {
   return (
@@ -81,7 +81,7 @@ function Versions({ c, now }: { c: ConfigStatus; now: number }) {
   );
 }
 
-function RestoreOutcome({ result, restartNow }: { result: RestoreResult; restartNow: ReactNode }) {
+function RestoreOutcome({ result, restartNow }: { result: ConfigRestoreAnswer; restartNow: ReactNode }) {
   return (
     <div className={result.ok ? "config__restored" : "config__restored config__restored--bad"} role="status" data-testid="config-restore-outcome" data-ok={result.ok}>
       <p>{result.note}</p>
@@ -103,7 +103,7 @@ function RestoreOutcome({ result, restartNow }: { result: RestoreResult; restart
 function Restore({ c, now, restartNow }: { c: ConfigStatus; now: number; restartNow: ReactNode }) {
   const canControl = useCan("healing:control");
   const restore = useRestoreConfig(c.target);
-  const [result, setResult] = useState<RestoreResult | null>(null);
+  const [result, setResult] = useState<ConfigRestoreAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const plan = restorePlan(c);
   return (

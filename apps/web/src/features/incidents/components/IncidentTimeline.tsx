@@ -4,7 +4,7 @@ import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { isStatus } from "../../../lib/targets.ts";
 import { StatusBadge } from "../../../ui/StatusBadge.tsx";
-import { detailsLine, isPerson, NOTE_MAX, sinceStart, validateNote } from "../incidents.ts";
+import { detailsLine, detailsOf, isPerson, NOTE_MAX, sinceStart, validateNote } from "../incidents.ts";
 import { useAddNote } from "../queries.ts";
 import type { Incident, TimelineEntry, TimelineKind } from "../types.ts";
 
@@ -43,9 +43,10 @@ function Change({ details }: { details: Record<string, unknown> }) {
 
 function Entry({ e, inc, now, fresh }: { e: TimelineEntry; inc: Incident; now: number; fresh: boolean }) {
   const k = kindOf(e.kind);
-  const { from: _f, to: _t, ...rest } = e.details ?? {};
-  const showChange = e.details != null && (isStatus(e.details.from) || isStatus(e.details.to));
-  const extra = detailsLine(showChange ? rest : e.details);
+  const details = detailsOf(e);
+  const { from: _f, to: _t, ...rest } = details ?? {};
+  const showChange = details != null && (isStatus(details.from) || isStatus(details.to));
+  const extra = detailsLine(showChange ? rest : details);
   return (
     <li className={`tl tl--${e.kind}${fresh ? " tl--fresh" : ""}`} data-kind={e.kind} data-testid="timeline-entry">
       <time className="tl__time" dateTime={e.at} title={new Date(e.at).toString()}>
@@ -61,7 +62,7 @@ function Entry({ e, inc, now, fresh }: { e: TimelineEntry; inc: Incident; now: n
           <span className={isPerson(e.actor) ? "tl__actor tl__actor--person" : "tl__actor"} title={isPerson(e.actor) ? "person" : "automation"}>
             {e.actor}
           </span>
-          {showChange && <Change details={e.details!} />}
+          {showChange && <Change details={details} />}
         </div>
         {e.message && <p className={e.kind === "note" ? "tl__msg tl__msg--note" : "tl__msg"}>{e.message}</p>}
         {extra && <p className="tl__details">{extra}</p>}

@@ -1,10 +1,10 @@
+import { SEVERITIES } from "@ops/contract";
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
 import { useTargets } from "../../../lib/targets-query.ts";
 import { Field } from "../../../ui/Field.tsx";
 import { useCreateIncident } from "../queries.ts";
-import { SEVERITIES } from "../types.ts";
 import type { Incident, Severity } from "../types.ts";
 
 type FieldName = "title" | "severity" | "targets" | "summary";
