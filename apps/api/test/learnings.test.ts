@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "@ops/config";
-import { recordFinding } from "@ops/core";
+import { recordFinding, type BusFrame } from "@ops/core";
+import { until } from "@ops/core/test";
 import {
   CommandAllowList,
   LEARNING_AREAS,
@@ -196,9 +197,16 @@ describe("[POSTMORTEM] from an incident to a published postmortem", () => {
     ).json.postmortem;
     const review = await call("POST", `/api/postmortems/${pm.id}/transition`, oncall, { to: "in_review", version: p.version });
     expect(review.json.postmortem.status).toBe("in_review");
+    const frames: BusFrame[] = [];
+    const stop = await api.bus.subscribe((f) => frames.push(f));
     const published = await call("POST", `/api/postmortems/${pm.id}/transition`, oncall, { to: "published", version: review.json.postmortem.version });
     expect(published.status).toBe(200);
     expect(published.json.postmortem).toMatchObject({ status: "published", publishedBy: expect.stringContaining("@test.local") });
+    // The verb tells the dashboards of both records it changed: the postmortem and its OPS entry.
+    await until("the publication's frames", () => frames.map((f) => f.type), (t) => t.includes("postmortem.updated") && t.includes("learning.updated"), 10_000, 50);
+    stop();
+    expect(frames).toContainEqual({ type: "postmortem.updated", postmortem: expect.objectContaining({ id: pm.id, status: "published", version: published.json.postmortem.version }) });
+    expect(frames).toContainEqual({ type: "learning.updated", learning: expect.objectContaining({ id: pm.opsId, type: "OPS", source: "postmortem" }) });
     const edit = await call("PATCH", `/api/postmortems/${pm.id}`, oncall, { version: published.json.postmortem.version, summary: "x" });
     expect(edit.status).toBe(422);
 
@@ -385,13 +393,13 @@ describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-im
       ...detectCapacity([{ target: "alpha", at: now - 60_000, cpu: null, memory: 95, disk: 90 }], now),
     ];
     expect(new Set(findings.map((f) => f.detector)).size).toBe(7);
-    for (const f of findings) expect(await recordFinding(api.stack.db, f, now)).toMatchObject({ created: true });
+    for (const f of findings) expect(await recordFinding(api.stack.db, f, now, api.bus)).toMatchObject({ created: true });
     const recurring = detectRecurrence([...incidents, incident(900_003, now - 86_400_000)], now)[0]!;
-    const grown = await recordFinding(api.stack.db, recurring, now);
+    const grown = await recordFinding(api.stack.db, recurring, now, api.bus);
     expect(grown).toMatchObject({ created: false });
     const first = (await call("GET", `/api/learnings/${grown!.id}`, viewer)).json.learning;
     await call("PATCH", `/api/learnings/${first.id}`, oncall, { version: first.version, status: "resolved" });
-    const successor = await recordFinding(api.stack.db, detectRecurrence([...incidents, incident(900_004, now - 3_600_000)], now)[0]!, now);
+    const successor = await recordFinding(api.stack.db, detectRecurrence([...incidents, incident(900_004, now - 3_600_000)], now)[0]!, now, api.bus);
     expect((await call("GET", `/api/learnings/${successor!.id}`, viewer)).json.learning.seeAlso).toEqual([first.id]);
 
     const exported = await exportAll(api, viewer);

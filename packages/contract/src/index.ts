@@ -11,6 +11,7 @@ export { Role } from "./identity.ts"; // tokens.ts still declares its own `Role`
 export * from "./runbooks.ts";
 export * from "./postmortems.ts";
 export * from "./learnings.ts";
+export * from "./handoff.ts";
 export * from "./governance.ts";
 export * from "./backups.ts";
 export * from "./incidents.ts";

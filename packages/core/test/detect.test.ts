@@ -3,6 +3,7 @@ import { prepareDatabase } from "@ops/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openOutageIncident, resolveOutageIncident } from "../src/incidents/incidents.ts";
 import { systemContext } from "../src/identity/context.ts";
+import type { BusFrame, FramePublisher } from "../src/bus.ts";
 import { runDetections } from "../src/learnings/detect.ts";
 import { getLearning, listLearnings, listPatterns, patchLearning } from "../src/learnings/learnings.ts";
 import { syncTargets } from "../src/targets/sync.ts";
@@ -19,6 +20,14 @@ const fleet = FleetConfig.parse({
 });
 const alpha = fleet.targets[0]!;
 const admin = systemContext("test");
+/** The frames the verbs publish, as the dashboards would get them. */
+const frames: BusFrame[] = [];
+const bus: FramePublisher = {
+  publish: async (frame) => {
+    frames.push(frame);
+    return true;
+  },
+};
 
 /** A crash of alpha at a controlled time: the watchdog's incident, resolved half an hour later. */
 async function crash(at: number, reason = "connection refused") {
@@ -41,14 +50,14 @@ afterAll(async () => {
 describe("[LEARNINGS] detection triggers with a controlled clock", () => {
   it("one crash is not a pattern", async () => {
     await crash(T0);
-    await runDetections(stack.db, T0 + DAY);
+    await runDetections(stack.db, T0 + DAY, bus);
     expect(await recurrences()).toEqual([]);
   });
 
   it("two crashes of the same kind a week apart are one learning with Recurrence-Count 2, however often detection runs", async () => {
     const second = await crash(T0 + 7 * DAY);
-    await runDetections(stack.db, T0 + 7 * DAY + 3_600_000);
-    await runDetections(stack.db, T0 + 7 * DAY + 7_200_000);
+    await runDetections(stack.db, T0 + 7 * DAY + 3_600_000, bus);
+    await runDetections(stack.db, T0 + 7 * DAY + 7_200_000, bus);
     const found = await recurrences();
     expect(found).toHaveLength(1);
     const l = await getLearning(stack.db, found[0]!.id);
@@ -58,17 +67,19 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
     expect(l.markdown).toContain("- Recurrence-Count: 2");
     expect(l.markdown).toContain("- Pattern-Key: incident_pattern.alpha.connection_refused");
     expect(l.evidence).toMatchObject({ detector: "incident-recurrence", occurrences: [{ id: expect.stringMatching(/^INC-/) }, { id: `INC-${second}` }] });
+    // Detection tells the dashboards itself: the worker's job only passes its bus.
+    expect(frames).toContainEqual({ type: "learning.updated", learning: expect.objectContaining({ id: l.id, recurrenceCount: 2 }) });
   });
 
   it("a crash of another kind is not the same pattern", async () => {
     await crash(T0 + 8 * DAY, "HTTP 500 from /healthz");
-    await runDetections(stack.db, T0 + 8 * DAY + 3_600_000);
+    await runDetections(stack.db, T0 + 8 * DAY + 3_600_000, bus);
     expect((await recurrences()).map((l) => l.recurrenceCount)).toEqual([2]);
   });
 
   it("a third time bumps the count, Last-Seen and the priority to high", async () => {
     await crash(T0 + 14 * DAY);
-    await runDetections(stack.db, T0 + 14 * DAY + 3_600_000);
+    await runDetections(stack.db, T0 + 14 * DAY + 3_600_000, bus);
     const [l] = await recurrences();
     expect(l).toMatchObject({ recurrenceCount: 3, lastSeen: "2026-10-15", priority: "high" });
     expect((await listPatterns(stack.db)).map((p) => p.patternKey)).toContain("incident_pattern.alpha.connection_refused");
@@ -76,9 +87,9 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
 
   it("after the pattern is resolved, a new occurrence is a new entry that points back (See Also)", async () => {
     const [old] = await recurrences();
-    await patchLearning(stack.db, admin, old!.id, { version: old!.version, status: "resolved" });
+    await patchLearning(stack.db, admin, old!.id, { version: old!.version, status: "resolved" }, bus);
     await crash(T0 + 20 * DAY);
-    await runDetections(stack.db, T0 + 20 * DAY + 3_600_000);
+    await runDetections(stack.db, T0 + 20 * DAY + 3_600_000, bus);
     const all = await recurrences();
     expect(all).toHaveLength(2);
     const fresh = all.find((l) => l.id !== old!.id)!;
@@ -89,7 +100,7 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
     const id = await openOutageIncident(stack.db, fleet.targets[1]!, new Date(T0 + 21 * DAY), "timeout after 1000 ms");
     // Detected 45 min late; a P3 (one agent) resolved after 30 h: over the 24 h target.
     await stack.db.sql`UPDATE incidents SET detected_at = ${new Date(T0 + 21 * DAY + 45 * 60_000)}, resolved_at = ${new Date(T0 + 21 * DAY + 30 * 3_600_000)}, status = 'resolved' WHERE id = ${id}`;
-    await runDetections(stack.db, T0 + 23 * DAY);
+    await runDetections(stack.db, T0 + 23 * DAY, bus);
     const all = await listLearnings(stack.db, { limit: 50 });
     const mttr = all.find((l) => l.patternKey === "sla_breach.mttr.p3");
     expect(mttr).toMatchObject({ type: "OPS", severity: "P3", incidentIds: [id] });
@@ -102,7 +113,7 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
     await stack.db.sql`
       INSERT INTO alerts (target, kind, level, channel, status, title, message, at)
       SELECT 'beta', 'down', 'error', 'console', 'sent', 't', 'm', ${day}::timestamptz + (n || ' seconds')::interval FROM generate_series(1, 51) n`;
-    await runDetections(stack.db, T0 + 24 * DAY + 3_600_000);
+    await runDetections(stack.db, T0 + 24 * DAY + 3_600_000, bus);
     const all = await listLearnings(stack.db, { limit: 50 });
     expect(all.find((l) => l.patternKey === "monitoring.alert_fatigue.beta.down")).toMatchObject({ type: "LRN", area: "monitoring" });
   });

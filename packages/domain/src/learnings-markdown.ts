@@ -31,20 +31,12 @@
  * front (`\### x`), and reading takes it off again (see escapeSectionBody).
  */
 
+import { LEARNING_AREAS, LEARNING_CATEGORIES, LEARNING_STATUSES, PRIORITIES, type LearningFileKind, type LearningType } from "@ops/contract";
 import { SEVERITIES } from "./incidents.ts";
 
-/** The values of the seed's format, declared once: the parser, the API and the dashboard's filters use these. */
-export const LEARNING_TYPES = ["LRN", "OPS", "FEAT"] as const;
-export const LEARNING_CATEGORIES = ["process_bottleneck", "incident_pattern", "capacity_issue", "automation_gap", "sla_breach", "toil_accumulation"] as const;
-export const LEARNING_AREAS = ["incident_management", "change_management", "capacity_planning", "automation", "monitoring", "runbooks", "on_call"] as const;
-export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
-export const LEARNING_STATUSES = ["pending", "in_progress", "resolved", "wont_fix", "promoted", "promoted_to_skill"] as const;
-export type LearningType = (typeof LEARNING_TYPES)[number];
-export type LearningCategory = (typeof LEARNING_CATEGORIES)[number];
-export type LearningArea = (typeof LEARNING_AREAS)[number];
-export type Priority = (typeof PRIORITIES)[number];
-export type LearningStatus = (typeof LEARNING_STATUSES)[number];
-export type LearningFileKind = "learnings" | "operations-issues" | "feature-requests";
+// The values of the seed's format are declared once, in the contract: the parser, the API and the dashboard's filters use these.
+export { LEARNING_AREAS, LEARNING_CATEGORIES, LEARNING_STATUSES, LEARNING_TYPES, PRIORITIES } from "@ops/contract";
+export type { LearningArea, LearningCategory, LearningFileKind, LearningStatus, LearningType, Priority } from "@ops/contract";
 
 /** The three files and the preambles the skill's first-use `printf` lines create. */
 export const LEARNING_FILES: Record<LearningFileKind, { file: string; type: LearningType; preamble: string }> = {

@@ -1,4 +1,4 @@
-import type { LearningSummary } from "@ops/contract";
+import { PROMOTION_TARGETS, type LearningSummary, type PromotionTarget } from "@ops/contract";
 import {
   LEARNING_CATEGORIES,
   LEARNING_STATUSES,
@@ -25,8 +25,8 @@ import { scrubText } from "./redact.ts";
 
 // The types, categories, areas, priorities and statuses are the format's, declared in learnings-markdown.ts.
 export type { Priority } from "./learnings-markdown.ts";
-export const PROMOTION_TARGETS = ["runbook", "postmortem", "automation", "capacity", "handoff", "slo"] as const;
-export type PromotionTarget = (typeof PROMOTION_TARGETS)[number];
+// What a learning can be promoted to is the contract's list (the API takes it as `to`).
+export { PROMOTION_TARGETS, type PromotionTarget };
 
 /** Statuses after which a recurrence is a new entry that points back (See Also), not more of the old one. */
 export const CLOSED_STATUSES: readonly LearningStatus[] = ["resolved", "wont_fix", "promoted", "promoted_to_skill"];

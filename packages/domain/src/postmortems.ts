@@ -1,29 +1,14 @@
+import { DORA_METRICS, ENVIRONMENTS, POSTMORTEM_STATUSES, TRIGGERS, type ActionItem, type Impact, type PostmortemStatus, type PostmortemView, type TimelineRow } from "@ops/contract";
 import type { Severity } from "./incidents.ts";
 import { withField, withMetadata, withSection, type LearningDoc } from "./learnings-markdown.ts";
 import { scrubDoc } from "./learnings.ts";
 
 /** Blameless postmortems (seed 1): what they hold, how impact is computed, and their OPS-entry form. */
 
-export const POSTMORTEM_STATUSES = ["draft", "in_review", "published"] as const;
-export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
-export const TRIGGERS = ["alert", "user_report", "monitoring", "deployment", "capacity_breach"] as const;
-export const ENVIRONMENTS = ["production", "staging", "development"] as const;
-export const DORA_METRICS = ["deployment_frequency", "lead_time", "change_failure_rate", "mttr"] as const;
-
-export type TimelineRow = { at: string; event: string };
-export type ActionItem = { id: string; text: string; owner: string; due: string | null; done: boolean };
-export type PostmortemContent = {
-  title: string;
-  summary: string;
-  timeline: TimelineRow[];
-  usersAffected: string;
-  rootCause: string;
-  mitigation: string;
-  prevention: string;
-  actionItems: ActionItem[];
-  metadata: { trigger: string; environment: string; servicesAffected: string[]; relatedIncidents: string[]; doraImpact: string[] };
-};
-export type Impact = { usersAffected: string; durationMinutes: number | null; errorBudgetPercent: number | null; sloTarget: number; budgetMinutes: number; severity: Severity | null };
+// The statuses, the editor's value lists and the shapes a postmortem is made of are the contract's.
+export { DORA_METRICS, ENVIRONMENTS, POSTMORTEM_STATUSES, TRIGGERS, type ActionItem, type Impact, type PostmortemStatus, type TimelineRow };
+/** What a postmortem's author writes: the view's text fields. */
+export type PostmortemContent = Pick<PostmortemView, "title" | "summary" | "timeline" | "usersAffected" | "rootCause" | "mitigation" | "prevention" | "actionItems" | "metadata">;
 
 /** Draft → in review → published; a review can send it back to draft; published is the record. */
 export function canTransitionPostmortem(from: PostmortemStatus, to: PostmortemStatus): boolean {

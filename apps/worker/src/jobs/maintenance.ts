@@ -1,4 +1,4 @@
-import { getLearningSummary, runDetections } from "@ops/core";
+import { runDetections } from "@ops/core";
 import { maintainSamplePartitions } from "@ops/db";
 import type { WorkerRuntime } from "../runtime.ts";
 
@@ -8,7 +8,5 @@ export async function runMaintenance(rt: WorkerRuntime) {
 
 /** The learnings' detection triggers; every learning they create or change goes to the dashboards. */
 export async function runDetectionJob(rt: WorkerRuntime): Promise<number> {
-  const recorded = await runDetections(rt.db);
-  for (const r of recorded) await rt.bus.publish({ type: "learning.updated", learning: await getLearningSummary(rt.db.sql, r.id) });
-  return recorded.length;
+  return (await runDetections(rt.db, Date.now(), rt.bus)).length;
 }

@@ -16,6 +16,7 @@ import {
   type ResourceSample,
   type Severity,
 } from "@ops/domain";
+import type { FramePublisher } from "../bus.ts";
 import { recordFinding, type RecordedFinding } from "./learnings.ts";
 
 const DAY = 86_400_000;
@@ -24,12 +25,12 @@ const DAY = 86_400_000;
 export async function gatherFindings(h: DbHandle, now: number): Promise<DetectionFinding[]> {
   const at = new Date(now);
   const incidents = (
-    await h.sql<{ id: string; target: string | null; signature: string | null; severity: Severity; startedAt: Date; detectedAt: Date; resolvedAt: Date | null; title: string }[]>`
+    await h.sql<{ id: number; target: string | null; signature: string | null; severity: Severity; startedAt: Date; detectedAt: Date; resolvedAt: Date | null; title: string }[]>`
       SELECT id, target, signature, severity, started_at AS "startedAt", detected_at AS "detectedAt", resolved_at AS "resolvedAt", title
       FROM incidents WHERE started_at > ${new Date(now - 30 * DAY)} AND started_at <= ${at}`
   ).map(
     (r): IncidentFact => ({
-      id: Number(r.id),
+      id: r.id,
       target: r.target,
       signature: r.signature,
       severity: r.severity,
@@ -43,12 +44,12 @@ export async function gatherFindings(h: DbHandle, now: number): Promise<Detectio
   const alertDays = await h.sql<AlertDay[]>`
     SELECT target, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(DISTINCT at)::int AS count
     FROM alerts WHERE at > ${new Date(now - 7 * DAY)} AND at <= ${at} GROUP BY 1, 2, 3`;
-  const restarts = await h.sql<{ id: string; target: string; at: Date }[]>`
+  const restarts = await h.sql<{ id: number; target: string; at: Date }[]>`
     SELECT id, target, started_at AS at FROM restarts WHERE status IN ('succeeded', 'failed') AND started_at > ${new Date(now - 30 * DAY)} AND started_at <= ${at}`;
-  const cases = await h.sql<{ id: string; target: string; caseId: string; at: Date }[]>`
+  const cases = await h.sql<{ id: number; target: string; caseId: string; at: Date }[]>`
     SELECT id, target, case_id AS "caseId", at FROM diagnoses
     WHERE case_id IS NOT NULL AND outcome IN ('fixed', 'not-fixed') AND at > ${new Date(now - 30 * DAY)} AND at <= ${at}`;
-  const runs = await h.sql<{ id: string; runbook: string; procedure: string; title: string; params: unknown; targets: string[]; status: string; at: Date }[]>`
+  const runs = await h.sql<{ id: number; runbook: string; procedure: string; title: string; params: unknown; targets: string[]; status: string; at: Date }[]>`
     SELECT id, runbook_id AS runbook, procedure_id AS procedure, runbook_title || ' → ' || procedure_title AS title, params, targets, status,
       coalesce(finished_at, created_at) AS at
     FROM runbook_runs WHERE status IN ('succeeded', 'failed') AND created_at > ${new Date(now - 30 * DAY)} AND created_at <= ${at}`;
@@ -76,11 +77,11 @@ export async function gatherFindings(h: DbHandle, now: number): Promise<Detectio
   ];
 }
 
-/** Run every detection trigger once; returns the learnings created or changed. Safe to repeat. */
-export async function runDetections(h: DbHandle, now = Date.now()): Promise<RecordedFinding[]> {
+/** Run every detection trigger once; returns the learnings created or changed, each told to the dashboards. Safe to repeat. */
+export async function runDetections(h: DbHandle, now: number, bus: FramePublisher): Promise<RecordedFinding[]> {
   const out: RecordedFinding[] = [];
   for (const f of await gatherFindings(h, now)) {
-    const r = await recordFinding(h, f, now);
+    const r = await recordFinding(h, f, now, bus);
     if (r) out.push(r);
   }
   return out;

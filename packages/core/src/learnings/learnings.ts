@@ -1,4 +1,19 @@
-import type { DbHandle } from "@ops/db";
+import type {
+  LearningImportBody,
+  LearningImportResult,
+  LearningListQuery,
+  LearningPatchBody,
+  LearningStatus,
+  LearningSummary,
+  LearningView,
+  NewLearningBody,
+  PatternView,
+  PostmortemSummary,
+  PromoteLearningBody,
+  PromotionKind,
+  PromotionView,
+} from "@ops/contract";
+import { columns, learnings, promotions, type DbHandle, type Row } from "@ops/db";
 import {
   CLOSED_STATUSES,
   LEARNING_CATEGORIES,
@@ -22,47 +37,29 @@ import {
   type DetectionFinding,
   type LearningDoc,
   type LearningFileKind,
-  type LearningColumns,
   type LearningType,
   type PromotionTarget,
 } from "@ops/domain";
-import type { LearningSummary, LearningView, PatternView, PromotionView } from "@ops/contract";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-/** The columns a learning's document gives (domain `columnsOf`), plus what the store adds. */
-type Stored = {
-  source: string;
-  version: number;
-};
 // The views are the API's answers: their shapes are the contract the dashboard reads.
 export type { LearningSummary, LearningView, PatternView, PromotionView };
 
-type Row = Omit<LearningColumns, "loggedAt"> &
-  Stored & {
-    id: string;
-    doc: LearningDoc;
-    loggedAt: Date | null;
-    createdAt: Date;
-    evidence: unknown;
-    incidentIds: string[];
-    promotedKind: string | null;
-    promotionId: string | null;
-    promotionTitle: string | null;
-    updatedAt: Date;
-  };
+/** A learning as stored (its document typed as the domain writes it), with the title of what it was promoted to. */
+type LearningRow = Omit<Row<typeof learnings>, "ord" | "search" | "updatedBy" | "doc" | "status"> & { doc: LearningDoc; status: LearningStatus; promotionTitle: string | null };
 
-const COLUMNS = `l.id, l.type, l.heading, l.doc, l.priority, l.status, l.area, l.category, l.severity, l.summary, l.pattern_key AS "patternKey",
-  l.recurrence_count AS "recurrenceCount", l.first_seen::text AS "firstSeen", l.last_seen::text AS "lastSeen", l.see_also AS "seeAlso",
-  l.logged_at AS "loggedAt", l.created_at AS "createdAt", l.source, l.evidence, l.incident_ids AS "incidentIds", l.promoted_kind AS "promotedKind",
-  l.promotion_id AS "promotionId", p.title AS "promotionTitle", l.version, l.updated_at AS "updatedAt"`;
+// Dates as written (`2025-04-15`), not as midnight moments.
+const COLUMNS = `${columns(learnings, { alias: "l", except: ["ord", "search", "updatedBy", "firstSeen", "lastSeen"] })},
+  l.first_seen::text AS "firstSeen", l.last_seen::text AS "lastSeen", p.title AS "promotionTitle"`;
 const FROM = `learnings l LEFT JOIN promotions p ON p.id = l.promotion_id`;
 
-function toSummary(r: Row): LearningSummary {
+function toSummary(r: LearningRow): LearningSummary {
   return {
     id: r.id,
     type: r.type,
@@ -80,14 +77,14 @@ function toSummary(r: Row): LearningSummary {
     seeAlso: r.seeAlso,
     loggedAt: (r.loggedAt ?? r.createdAt).toISOString(),
     source: r.source,
-    promotedTo: r.promotedKind && r.promotionId ? { kind: r.promotedKind, id: Number(r.promotionId), title: r.promotionTitle ?? "" } : null,
-    incidentIds: r.incidentIds.map(Number),
+    promotedTo: r.promotedKind && r.promotionId ? { kind: r.promotedKind, id: r.promotionId, title: r.promotionTitle ?? "" } : null,
+    incidentIds: r.incidentIds,
     version: r.version,
     updatedAt: r.updatedAt.toISOString(),
   };
 }
 
-function toView(r: Row): LearningView {
+function toView(r: LearningRow): LearningView {
   return { ...toSummary(r), sections: r.doc.sections, fields: r.doc.fields, metadata: metadata(r.doc), evidence: r.evidence, markdown: formatEntry(r.doc) };
 }
 
@@ -104,7 +101,7 @@ function columnValues(doc: LearningDoc) {
 export async function allocateLearningId(tx: postgres.TransactionSql, type: LearningType, at: number): Promise<string> {
   const prefix = learningId(type, at, 1).slice(0, -3);
   await tx`SELECT pg_advisory_xact_lock(hashtext(${`learning-id:${prefix}`}))`;
-  const rows = await tx<{ id: string }[]>`
+  const rows = await tx<Pick<Row<typeof learnings>, "id">[]>`
     SELECT id FROM learnings WHERE id LIKE ${`${prefix}%`} UNION SELECT ops_id FROM postmortems WHERE ops_id LIKE ${`${prefix}%`}`;
   return learningId(type, at, nextSequence(rows.map((r) => r.id)));
 }
@@ -138,33 +135,27 @@ async function updateDoc(tx: Sql, doc: LearningDoc, actor: string, extra: { evid
     WHERE id = ${doc.id}`;
 }
 
-export async function getLearning(h: DbHandle, id: string): Promise<LearningView> {
-  const [row] = await h.sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = $1`, [id]);
+async function readRow(sql: Sql, id: string): Promise<LearningRow> {
+  const [row] = await sql.unsafe<LearningRow[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = $1`, [id]);
   if (!row) throw notFound(`learning ${id}`, "id");
-  return toView(row);
+  return row;
 }
 
-export async function getLearningSummary(sql: Sql, id: string): Promise<LearningSummary> {
-  const [row] = await sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE l.id = $1`, [id]);
-  if (!row) throw notFound(`learning ${id}`, "id");
-  return toSummary(row);
+export const getLearning = async (h: DbHandle, id: string): Promise<LearningView> => toView(await readRow(h.sql, id));
+
+export const getLearningSummary = async (sql: Sql, id: string): Promise<LearningSummary> => toSummary(await readRow(sql, id));
+
+/** Tell the dashboards, after the change committed. A frame is news, not the record: a failed publish fails nothing. */
+async function announce(bus: FramePublisher, sql: Sql, id: string): Promise<void> {
+  await bus.publish({ type: "learning.updated", learning: await getLearningSummary(sql, id) }).catch(() => false);
 }
 
-export type LearningFilter = {
-  q?: string | undefined;
-  type?: LearningType | undefined;
-  status?: string | undefined;
-  priority?: string | undefined;
-  area?: string | undefined;
-  category?: string | undefined;
-  incident?: number | undefined;
-  limit: number;
-  before?: string | undefined;
-};
+/** `GET /api/learnings`'s filters; the fields a caller leaves out filter nothing. */
+export type LearningFilter = LearningListQuery;
 
 export async function listLearnings(h: DbHandle, f: LearningFilter): Promise<LearningSummary[]> {
   const q = f.q?.trim() || null;
-  const rows = await h.sql.unsafe<Row[]>(
+  const rows = await h.sql.unsafe<LearningRow[]>(
     `SELECT ${COLUMNS} FROM ${FROM}
      WHERE ($1::text IS NULL OR l.search @@ websearch_to_tsquery('english', $1) OR l.id ILIKE '%' || $1 || '%')
        AND ($2::text IS NULL OR l.type = $2) AND ($3::text IS NULL OR l.status = $3) AND ($4::text IS NULL OR l.priority = $4)
@@ -189,9 +180,9 @@ export async function listPatterns(h: DbHandle): Promise<PatternView[]> {
 // ---------------------------------------------------------------------------------------------------------
 // Writing by hand
 
-export type NewLearning = { type: LearningType; heading: string; priority: string; area: string; summary: string; details?: string | undefined };
+export type NewLearning = NewLearningBody;
 
-export async function createLearning(h: DbHandle, ctx: RequestContext, input: NewLearning, now = Date.now()): Promise<LearningView> {
+export async function createLearning(h: DbHandle, ctx: RequestContext, input: NewLearning, bus: FramePublisher, now = Date.now()): Promise<LearningView> {
   requirePermission(ctx, "postmortems:write");
   // The same list the import checks: an LRN entry's heading is its category.
   if (input.type === "LRN" && !(LEARNING_CATEGORIES as readonly string[]).includes(input.heading.trim())) {
@@ -211,14 +202,19 @@ export async function createLearning(h: DbHandle, ctx: RequestContext, input: Ne
     await writeAudit(tx, ctx, { action: "learning.create", targetType: "learning", targetId: id, after: { type: input.type, heading: doc.heading, summary: columnsOf(doc).summary } });
     return id;
   });
-  return getLearning(h, id);
+  const learning = await getLearning(h, id);
+  await announce(bus, h.sql, id);
+  return learning;
 }
 
-export type LearningPatch = { version: number; status?: string | undefined; priority?: string | undefined; area?: string | undefined; summary?: string | undefined; details?: string | undefined; suggestedAction?: string | undefined };
+export type LearningPatch = LearningPatchBody;
+
+const LOCKED = ["version", "updatedBy", "updatedAt"] as const;
+const LATEST = ["id", "status", "recurrenceCount", "incidentIds"] as const;
 
 async function lockLearning(tx: postgres.TransactionSql, id: string, version: number | null) {
-  const [row] = await tx<{ doc: LearningDoc; version: number; updatedBy: string; updatedAt: Date }[]>`
-    SELECT doc, version, updated_by AS "updatedBy", updated_at AS "updatedAt" FROM learnings WHERE id = ${id} FOR UPDATE`;
+  const [row] = await tx<(Pick<Row<typeof learnings>, (typeof LOCKED)[number]> & { doc: LearningDoc })[]>`
+    SELECT doc, ${tx.unsafe(columns(learnings, { only: LOCKED }))} FROM learnings WHERE id = ${id} FOR UPDATE`;
   if (!row) throw notFound(`learning ${id}`, "id");
   if (version !== null && row.version !== version) {
     throw new ServiceError("CONFLICT", `${id} was changed by ${row.updatedBy} at ${row.updatedAt.toISOString()} (version ${row.version}); you edited version ${version}. Reload it and apply your change again.`, "version");
@@ -226,7 +222,7 @@ async function lockLearning(tx: postgres.TransactionSql, id: string, version: nu
   return row;
 }
 
-export async function patchLearning(h: DbHandle, ctx: RequestContext, id: string, patch: LearningPatch): Promise<LearningView> {
+export async function patchLearning(h: DbHandle, ctx: RequestContext, id: string, patch: LearningPatch, bus: FramePublisher): Promise<LearningView> {
   requirePermission(ctx, "postmortems:write");
   await h.sql.begin(async (tx) => {
     const row = await lockLearning(tx, id, patch.version);
@@ -250,7 +246,9 @@ export async function patchLearning(h: DbHandle, ctx: RequestContext, id: string
       after: { status: after.status, priority: after.priority, area: after.area, summary: after.summary },
     });
   });
-  return getLearning(h, id);
+  const learning = await getLearning(h, id);
+  await announce(bus, h.sql, id);
+  return learning;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -260,22 +258,29 @@ export type RecordedFinding = { id: string; created: boolean };
 
 const incidentIdsOf = (occ: { id: string }[]) => occ.map((o) => /^INC-(\d+)$/.exec(o.id)?.[1]).filter((x): x is string => x !== undefined).map(Number);
 
+/** Record a finding (below) and tell the dashboards about the learning it created or changed. */
+export async function recordFinding(h: DbHandle, f: DetectionFinding, now: number, bus: FramePublisher): Promise<RecordedFinding | null> {
+  const recorded = await storeFinding(h, f, now);
+  if (recorded) await announce(bus, h.sql, recorded.id);
+  return recorded;
+}
+
 /**
  * Record a finding under its pattern key: an open entry with that key gains the new occurrences (count,
  * Last-Seen, priority at 3+); a closed one gets a successor that points back (See Also); otherwise a new
  * entry. Repeating a finding changes nothing.
  */
-export async function recordFinding(h: DbHandle, f: DetectionFinding, now: number): Promise<RecordedFinding | null> {
+function storeFinding(h: DbHandle, f: DetectionFinding, now: number): Promise<RecordedFinding | null> {
   return h.sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtext(${`learning-pattern:${f.patternKey}`}))`;
-    const [latest] = await tx<{ id: string; doc: LearningDoc; evidence: Evidence | null; status: string; recurrenceCount: number; incidentIds: string[] }[]>`
-      SELECT id, doc, evidence, status, recurrence_count AS "recurrenceCount", incident_ids AS "incidentIds"
+    const [latest] = await tx<(Pick<Row<typeof learnings>, (typeof LATEST)[number]> & { doc: LearningDoc; evidence: Evidence | null })[]>`
+      SELECT doc, evidence, ${tx.unsafe(columns(learnings, { only: LATEST }))}
       FROM learnings WHERE pattern_key = ${f.patternKey} ORDER BY ord DESC LIMIT 1 FOR UPDATE`;
     const actor = `detector:${f.detector}`;
     if (latest && !CLOSED_STATUSES.includes(latest.status as never)) {
       const next = applyFinding(latest.doc, latest.evidence, f);
       if (!next) return null;
-      const incidentIds = [...new Set([...latest.incidentIds.map(Number), ...incidentIdsOf(next.evidence.occurrences)])];
+      const incidentIds = [...new Set([...latest.incidentIds, ...incidentIdsOf(next.evidence.occurrences)])];
       await updateDoc(tx, next.doc, actor, { evidence: next.evidence, incidentIds });
       return { id: latest.id, created: false };
     }
@@ -299,13 +304,13 @@ export async function recordFinding(h: DbHandle, f: DetectionFinding, now: numbe
 // ---------------------------------------------------------------------------------------------------------
 // Import and export of the .learnings/ files
 
-export type ImportResult = { created: string[]; updated: string[]; skipped: string[] };
+export type ImportResult = LearningImportResult;
 
 /** Import one .learnings file: every entry checked first; any problem refuses the whole file and changes nothing. */
 export async function importLearnings(
   h: DbHandle,
   ctx: RequestContext,
-  input: { kind: LearningFileKind; content: string; onConflict?: "skip" | "replace" | undefined },
+  input: LearningImportBody,
 ): Promise<ImportResult> {
   requirePermission(ctx, "postmortems:write");
   const spec = LEARNING_FILES[input.kind];
@@ -348,9 +353,9 @@ export async function exportLearnings(h: DbHandle, kind: LearningFileKind): Prom
 // Promotion
 
 
-type PromotionRow = Omit<PromotionView, "id" | "createdAt" | "postmortemId"> & { id: string; createdAt: Date; postmortemId: string | null };
-const PROMOTION_COLUMNS = `id, kind, learning_id AS "learningId", title, body, payload, done, created_by AS "createdBy", created_at AS "createdAt", postmortem_id AS "postmortemId"`;
-const toPromotion = (r: PromotionRow): PromotionView => ({ ...r, id: Number(r.id), createdAt: r.createdAt.toISOString(), postmortemId: r.postmortemId === null ? null : Number(r.postmortemId) });
+type PromotionRow = Row<typeof promotions>;
+const PROMOTION_COLUMNS = columns(promotions);
+const toPromotion = (r: PromotionRow): PromotionView => ({ ...r, createdAt: r.createdAt.toISOString() });
 
 export async function getPromotion(h: DbHandle, id: number): Promise<PromotionView> {
   const [row] = await h.sql.unsafe<PromotionRow[]>(`SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE id = $1`, [id]);
@@ -358,7 +363,7 @@ export async function getPromotion(h: DbHandle, id: number): Promise<PromotionVi
   return toPromotion(row);
 }
 
-export async function listPromotions(h: DbHandle, f: { kind?: string | undefined; done?: boolean | undefined; limit: number }): Promise<PromotionView[]> {
+export async function listPromotions(h: DbHandle, f: { kind?: PromotionKind | undefined; done?: boolean | undefined; limit: number }): Promise<PromotionView[]> {
   const rows = await h.sql.unsafe<PromotionRow[]>(
     `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ($1::text IS NULL OR kind = $1) AND ($2::boolean IS NULL OR done = $2) ORDER BY id DESC LIMIT $3`,
     [f.kind ?? null, f.done ?? null, f.limit],
@@ -377,7 +382,7 @@ export async function setPromotionDone(h: DbHandle, ctx: RequestContext, id: num
   return getPromotion(h, id);
 }
 
-const KIND_OF: Record<PromotionTarget, PromotionView["kind"]> = {
+const KIND_OF: Record<PromotionTarget, PromotionKind> = {
   runbook: "runbook-draft",
   postmortem: "postmortem",
   automation: "automation",
@@ -423,18 +428,27 @@ export function runbookDraftFrom(doc: LearningDoc, title: string): Record<string
   };
 }
 
-export type PromoteInput = { to: PromotionTarget; title?: string | undefined; notes?: string | undefined };
+export type PromoteInput = PromoteLearningBody;
 
 /**
- * Promote a learning: create what it becomes and mark it `promoted` with a link. A postmortem promotion
- * creates the postmortem through `createPostmortemFromLearning` (given by the caller, to keep one way).
+ * How a promotion starts a postmortem: `createPostmortemFromLearning` and the summary its frame carries,
+ * given by the caller (`postmortemsForPromotion`), to keep one way without this module importing postmortems.
+ */
+export type PostmortemMaker = {
+  create(tx: postgres.TransactionSql, ctx: RequestContext, doc: LearningDoc, title: string): Promise<number>;
+  summary(sql: Sql, id: number): Promise<PostmortemSummary>;
+};
+
+/**
+ * Promote a learning: create what it becomes and mark it `promoted` with a link; then tell the dashboards of
+ * the learning and, for a postmortem promotion, of the postmortem it started.
  */
 export async function promoteLearning(
   h: DbHandle,
   ctx: RequestContext,
   id: string,
   input: PromoteInput,
-  makePostmortem: (tx: postgres.TransactionSql, doc: LearningDoc, title: string) => Promise<number>,
+  deps: { bus: FramePublisher; postmortems: PostmortemMaker },
 ): Promise<{ learning: LearningView; promotion: PromotionView }> {
   requirePermission(ctx, "postmortems:write");
   const promotionId = await h.sql.begin(async (tx) => {
@@ -449,16 +463,19 @@ export async function promoteLearning(
     let postmortemId: number | null = null;
     if (input.to === "runbook") payload = runbookDraftFrom(row.doc, title);
     if (input.to === "slo") payload = { objective: title, target: 99.9, windowDays: 30, sli: "availability from probes" };
-    if (input.to === "postmortem") postmortemId = await makePostmortem(tx, row.doc, title);
-    const [p] = await tx<{ id: string }[]>`
+    if (input.to === "postmortem") postmortemId = await deps.postmortems.create(tx, ctx, row.doc, title);
+    const [p] = await tx<Pick<PromotionRow, "id">[]>`
       INSERT INTO promotions (kind, learning_id, title, body, payload, postmortem_id, created_by)
       VALUES (${kind}, ${id}, ${title}, ${body}, ${payload === null ? null : tx.json(payload as never)}, ${postmortemId}, ${ctx.actor.label}) RETURNING id`;
-    const pid = Number(p!.id);
+    const pid = p!.id;
     const ref = input.to === "postmortem" ? `postmortem ${postmortemId}` : `promotion ${pid}`;
     await updateDoc(tx, promotedDoc(row.doc, input.to, ref), ctx.actor.label);
     await tx`UPDATE learnings SET promoted_kind = ${kind}, promotion_id = ${pid} WHERE id = ${id}`;
     await writeAudit(tx, ctx, { action: "learning.promote", targetType: "learning", targetId: id, after: { to: input.to, promotionId: pid, postmortemId, title } });
     return pid;
   });
-  return { learning: await getLearning(h, id), promotion: await getPromotion(h, promotionId) };
+  const out = { learning: await getLearning(h, id), promotion: await getPromotion(h, promotionId) };
+  await announce(deps.bus, h.sql, id);
+  if (out.promotion.postmortemId !== null) await deps.bus.publish({ type: "postmortem.updated", postmortem: await deps.postmortems.summary(h.sql, out.promotion.postmortemId) }).catch(() => false);
+  return out;
 }

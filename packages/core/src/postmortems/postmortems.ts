@@ -1,5 +1,6 @@
 import type { OpsConfig } from "@ops/config";
-import type { DbHandle } from "@ops/db";
+import type { PostmortemPatchBody, PostmortemSummary, PostmortemView } from "@ops/contract";
+import { columns, postmortems, type DbHandle, type Row } from "@ops/db";
 import {
   canTransitionPostmortem,
   columnsOf,
@@ -10,69 +11,50 @@ import {
   scrub,
   scrubText,
   timelineFromEvents,
-  type ActionItem,
   type LearningDoc,
   type PostmortemContent,
   type PostmortemStatus,
   type Severity,
-  type TimelineRow,
 } from "@ops/domain";
-import type { PostmortemSummary, PostmortemView } from "@ops/contract";
 import type postgres from "postgres";
+import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
-import { allocateLearningId } from "../learnings/learnings.ts";
+import { allocateLearningId, getLearningSummary, type PostmortemMaker } from "../learnings/learnings.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
 // The views are the API's answers: their shapes are the contract the dashboard reads.
 export type { PostmortemSummary, PostmortemView };
 
-type Row = {
-  id: string;
-  opsId: string;
-  incidentId: string | null;
-  learningId: string | null;
-  title: string;
-  status: PostmortemStatus;
-  summary: string;
-  timeline: TimelineRow[];
-  usersAffected: string;
-  rootCause: string;
-  mitigation: string;
-  prevention: string;
-  actionItems: ActionItem[];
-  metadata: PostmortemContent["metadata"];
-  version: number;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: Date;
-  updatedAt: Date;
-  publishedAt: Date | null;
-  publishedBy: string | null;
-  incStartedAt: Date | null;
-  incResolvedAt: Date | null;
-  incSeverity: Severity | null;
-};
+/** A postmortem as stored (its jsonb columns as the domain writes them), with the severity and times of its incident. */
+type PostmortemRow = Omit<Row<typeof postmortems>, "timeline" | "actionItems" | "metadata"> &
+  Pick<PostmortemContent, "timeline" | "actionItems" | "metadata"> & { incStartedAt: Date | null; incResolvedAt: Date | null; incSeverity: Severity | null };
 
-const COLUMNS = `p.id, p.ops_id AS "opsId", p.incident_id AS "incidentId", p.learning_id AS "learningId", p.title, p.status, p.summary, p.timeline,
-  p.users_affected AS "usersAffected", p.root_cause AS "rootCause", p.mitigation, p.prevention, p.action_items AS "actionItems", p.metadata,
-  p.version, p.created_by AS "createdBy", p.updated_by AS "updatedBy", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-  p.published_at AS "publishedAt", p.published_by AS "publishedBy",
-  i.started_at AS "incStartedAt", i.resolved_at AS "incResolvedAt", i.severity AS "incSeverity"`;
+const COLUMNS = `${columns(postmortems, { alias: "p" })}, i.started_at AS "incStartedAt", i.resolved_at AS "incResolvedAt", i.severity AS "incSeverity"`;
 const FROM = `postmortems p LEFT JOIN incidents i ON i.id = p.incident_id`;
 
-function toView(r: Row, config: OpsConfig): PostmortemView {
-  const incident = r.incStartedAt && r.incSeverity ? { startedAt: r.incStartedAt.getTime(), resolvedAt: r.incResolvedAt?.getTime() ?? null, severity: r.incSeverity } : null;
+function toSummary(r: PostmortemRow): PostmortemSummary {
   return {
-    id: Number(r.id),
+    id: r.id,
     opsId: r.opsId,
-    incidentId: r.incidentId === null ? null : Number(r.incidentId),
+    incidentId: r.incidentId,
     incidentKey: r.incidentId === null ? null : `INC-${r.incidentId}`,
-    learningId: r.learningId,
     title: r.title,
     status: r.status,
+    version: r.version,
+    updatedBy: r.updatedBy,
+    updatedAt: r.updatedAt.toISOString(),
+    publishedAt: r.publishedAt?.toISOString() ?? null,
+  };
+}
+
+function toView(r: PostmortemRow, config: OpsConfig): PostmortemView {
+  const incident = r.incStartedAt && r.incSeverity ? { startedAt: r.incStartedAt.getTime(), resolvedAt: r.incResolvedAt?.getTime() ?? null, severity: r.incSeverity } : null;
+  return {
+    ...toSummary(r),
+    learningId: r.learningId,
     summary: r.summary,
     timeline: r.timeline,
     usersAffected: r.usersAffected,
@@ -82,12 +64,8 @@ function toView(r: Row, config: OpsConfig): PostmortemView {
     prevention: r.prevention,
     actionItems: r.actionItems,
     metadata: r.metadata,
-    version: r.version,
     createdBy: r.createdBy,
-    updatedBy: r.updatedBy,
     createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-    publishedAt: r.publishedAt?.toISOString() ?? null,
     publishedBy: r.publishedBy,
   };
 }
@@ -105,48 +83,59 @@ export const summaryOf = (p: PostmortemView): PostmortemSummary => ({
   publishedAt: p.publishedAt,
 });
 
-async function readPostmortem(sql: Sql, config: OpsConfig, id: number): Promise<PostmortemView> {
-  const [row] = await sql.unsafe<Row[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.id = $1`, [id]);
+async function readRow(sql: Sql, id: number): Promise<PostmortemRow> {
+  const [row] = await sql.unsafe<PostmortemRow[]>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.id = $1`, [id]);
   if (!row) throw notFound(`postmortem ${id}`, "id");
-  return toView(row, config);
+  return row;
 }
+
+const readPostmortem = async (sql: Sql, config: OpsConfig, id: number): Promise<PostmortemView> => toView(await readRow(sql, id), config);
 
 export const getPostmortem = (h: DbHandle, config: OpsConfig, id: number) => readPostmortem(h.sql, config, id);
 
-export async function listPostmortems(h: DbHandle, config: OpsConfig, f: { status?: PostmortemStatus | undefined; incident?: number | undefined; limit: number }): Promise<PostmortemSummary[]> {
-  const rows = await h.sql.unsafe<Row[]>(
+/** The summary the lists and the `postmortem.updated` frame carry (no impact, so no config). */
+export const getPostmortemSummary = async (sql: Sql, id: number): Promise<PostmortemSummary> => toSummary(await readRow(sql, id));
+
+export async function listPostmortems(h: DbHandle, f: { status?: PostmortemStatus | undefined; incident?: number | undefined; limit: number }): Promise<PostmortemSummary[]> {
+  const rows = await h.sql.unsafe<PostmortemRow[]>(
     `SELECT ${COLUMNS} FROM ${FROM} WHERE ($1::text IS NULL OR p.status = $1) AND ($2::bigint IS NULL OR p.incident_id = $2) ORDER BY p.id DESC LIMIT $3`,
     [f.status ?? null, f.incident ?? null, f.limit],
   );
-  return rows.map((r) => summaryOf(toView(r, config)));
+  return rows.map(toSummary);
+}
+
+/** Tell the dashboards, after the change committed. A frame is news, not the record: a failed publish fails nothing. */
+async function announce(bus: FramePublisher, p: PostmortemView): Promise<PostmortemView> {
+  await bus.publish({ type: "postmortem.updated", postmortem: summaryOf(p) }).catch(() => false);
+  return p;
 }
 
 async function insertPostmortem(tx: postgres.TransactionSql, ctx: RequestContext, content: PostmortemContent, at: number, links: { incidentId: number | null; learningId: string | null }): Promise<number> {
   const opsId = await allocateLearningId(tx, "OPS", at);
   const c = scrub(content);
-  const [row] = await tx<{ id: string }[]>`
+  const [row] = await tx<Pick<Row<typeof postmortems>, "id">[]>`
     INSERT INTO postmortems (ops_id, incident_id, learning_id, title, summary, timeline, users_affected, root_cause, mitigation, prevention, action_items, metadata, created_by, updated_by)
     VALUES (${opsId}, ${links.incidentId}, ${links.learningId}, ${c.title}, ${c.summary}, ${tx.json(c.timeline as never)}, ${c.usersAffected}, ${c.rootCause},
       ${c.mitigation}, ${c.prevention}, ${tx.json(c.actionItems as never)}, ${tx.json(c.metadata as never)}, ${ctx.actor.label}, ${ctx.actor.label})
     RETURNING id`;
-  const id = Number(row!.id);
+  const id = row!.id;
   await writeAudit(tx, ctx, { action: "postmortem.create", targetType: "postmortem", targetId: String(id), after: { opsId, ...links, title: c.title } });
   return id;
 }
 
 /** A draft for an incident, its timeline and impact filled in from what the incident recorded. */
-export async function createPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, incidentId: number): Promise<PostmortemView> {
+export async function createPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, incidentId: number, bus: FramePublisher): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
   const id = await h.sql.begin(async (tx) => {
     const [inc] = await tx<{ title: string; source: string; targets: string[]; target: string | null; summary: string | null; startedAt: Date; signature: string | null }[]>`
       SELECT title, source, targets, target, summary, started_at AS "startedAt", signature FROM incidents WHERE id = ${incidentId} FOR UPDATE`;
     if (!inc) throw notFound(`incident ${incidentId}`, "incidentId");
-    const [existing] = await tx<{ id: string }[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
+    const [existing] = await tx<Pick<Row<typeof postmortems>, "id">[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
     if (existing) throw new ServiceError("CONFLICT", `INC-${incidentId} already has postmortem ${existing.id}; open it instead`, "incidentId");
     const events = await tx<{ at: Date; kind: string; actor: string; message: string }[]>`
       SELECT at, kind, actor, message FROM incident_events WHERE incident_id = ${incidentId} ORDER BY at, id`;
     const related = inc.target
-      ? await tx<{ id: string }[]>`
+      ? await tx<{ id: number }[]>`
           SELECT id FROM incidents WHERE target = ${inc.target} AND id <> ${incidentId} AND started_at > ${inc.startedAt}::timestamptz - interval '30 days' ORDER BY started_at`
       : [];
     const content: PostmortemContent = {
@@ -171,7 +160,7 @@ export async function createPostmortem(h: DbHandle, config: OpsConfig, ctx: Requ
     if ((err as { code?: string }).code === "23505") throw new ServiceError("CONFLICT", `INC-${incidentId} already has a postmortem; open it instead`, "incidentId");
     throw err;
   });
-  return getPostmortem(h, config, id);
+  return announce(bus, await getPostmortem(h, config, id));
 }
 
 /** A draft started from a learning (promotion): its summary and details, no incident. */
@@ -191,11 +180,14 @@ export async function createPostmortemFromLearning(tx: postgres.TransactionSql, 
   return insertPostmortem(tx, ctx, content, now, { incidentId: null, learningId: doc.id });
 }
 
-export type PostmortemPatch = Partial<Omit<PostmortemContent, "usersAffected">> & { version: number; impact?: { usersAffected: string } | undefined };
+/** The edits `PATCH /api/postmortems/:id` takes, against the version they were made on. */
+export type PostmortemPatch = PostmortemPatchBody;
+
+const LOCKED = ["status", "version", "updatedBy", "updatedAt"] as const;
 
 async function lockPostmortem(tx: postgres.TransactionSql, id: number, version: number) {
-  const [row] = await tx<{ status: PostmortemStatus; version: number; updatedBy: string; updatedAt: Date }[]>`
-    SELECT status, version, updated_by AS "updatedBy", updated_at AS "updatedAt" FROM postmortems WHERE id = ${id} FOR UPDATE`;
+  const [row] = await tx<Pick<Row<typeof postmortems>, (typeof LOCKED)[number]>[]>`
+    SELECT ${tx.unsafe(columns(postmortems, { only: LOCKED }))} FROM postmortems WHERE id = ${id} FOR UPDATE`;
   if (!row) throw notFound(`postmortem ${id}`, "id");
   if (row.version !== version) {
     throw new ServiceError(
@@ -219,7 +211,7 @@ const EDITABLE: Record<string, string> = {
 };
 
 /** Save edits against the version they were made on: a stale version is refused (409), never merged over. */
-export async function updatePostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, patch: PostmortemPatch): Promise<PostmortemView> {
+export async function updatePostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, patch: PostmortemPatch, bus: FramePublisher): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
   await h.sql.begin(async (tx) => {
     const row = await lockPostmortem(tx, id, patch.version);
@@ -243,11 +235,11 @@ export async function updatePostmortem(h: DbHandle, config: OpsConfig, ctx: Requ
     await tx`UPDATE postmortems SET ${assignment}, version = version + 1, updated_by = ${ctx.actor.label}, updated_at = now() WHERE id = ${id}`;
     await writeAudit(tx, ctx, { action: "postmortem.update", targetType: "postmortem", targetId: String(id), before: { version: row.version }, after: { version: row.version + 1, fields: Object.keys(changed) } });
   });
-  return getPostmortem(h, config, id);
+  return announce(bus, await getPostmortem(h, config, id));
 }
 
-/** Draft → in review → published (or back to draft). Publishing writes the OPS entry into the learnings record. */
-export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, to: PostmortemStatus, version: number): Promise<PostmortemView> {
+/** Draft → in review → published (or back to draft). Publishing writes the OPS entry into the learnings record (and tells the dashboards of both). */
+export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, to: PostmortemStatus, version: number, bus: FramePublisher): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
   await h.sql.begin(async (tx) => {
     const row = await lockPostmortem(tx, id, version);
@@ -275,7 +267,9 @@ export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: 
     }
     await writeAudit(tx, ctx, { action: `postmortem.${to === "published" ? "publish" : to === "in_review" ? "submit" : "reopen"}`, targetType: "postmortem", targetId: String(id), before: { status: row.status }, after: { status: to } });
   });
-  return getPostmortem(h, config, id);
+  const p = await announce(bus, await getPostmortem(h, config, id));
+  if (p.status === "published") await bus.publish({ type: "learning.updated", learning: await getLearningSummary(h.sql, p.opsId) }).catch(() => false);
+  return p;
 }
 
 export function opsDocOf(p: PostmortemView): LearningDoc {
@@ -289,6 +283,9 @@ export async function exportPostmortem(h: DbHandle, config: OpsConfig, id: numbe
 }
 
 export async function postmortemIdForIncident(sql: Sql, incidentId: number): Promise<number | null> {
-  const [row] = await sql<{ id: string }[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
-  return row ? Number(row.id) : null;
+  const [row] = await sql<Pick<Row<typeof postmortems>, "id">[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
+  return row?.id ?? null;
 }
+
+/** How a learning's promotion starts its postmortem (learnings cannot import this module: it imports theirs). */
+export const postmortemsForPromotion: PostmortemMaker = { create: createPostmortemFromLearning, summary: getPostmortemSummary };

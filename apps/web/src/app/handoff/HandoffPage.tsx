@@ -4,7 +4,6 @@ import { IncidentStatusBadge, SeverityBadge } from "../../features/incidents/com
 import { incidentElapsed, sortWorstFirst } from "../../features/incidents/incidents.ts";
 import { LearningList } from "../../features/learnings/components/LearningList.tsx";
 import { PromotionDone } from "../../features/learnings/components/PromotionDone.tsx";
-import type { Promotion } from "../../features/learnings/types.ts";
 import { formatUtc } from "../../features/postmortems/postmortems.ts";
 import { RunStatusBadge } from "../../features/runbooks/components/RunBadges.tsx";
 import { progressLabel } from "../../features/runbooks/runbooks.ts";
@@ -18,8 +17,8 @@ import { useCan } from "../../lib/session.ts";
 import { Forbidden } from "../../ui/Forbidden.tsx";
 import { QueryBody, TimeAgo } from "../../ui/QueryState.tsx";
 import { Table } from "../../ui/Table.tsx";
+import type { Handoff, PromotionView } from "@ops/contract";
 import { countText, tickChecklist } from "./handoff.ts";
-import type { Handoff } from "./handoff.ts";
 import { useHandoff } from "./queries.ts";
 
 export function HandoffPage() {
@@ -54,7 +53,7 @@ const RESTART_HEADS = ["Target", "Attempt", "Status", "Started", "Reason"];
 
 function Body({ h, now }: { h: Handoff; now: number }) {
   const qc = useQueryClient();
-  const tick = (p: Promotion) => qc.setQueryData<Handoff>(handoffKey, (cur) => (cur ? tickChecklist(cur, p) : cur));
+  const tick = (p: PromotionView) => qc.setQueryData<Handoff>(handoffKey, (cur) => (cur ? tickChecklist(cur, p) : cur));
   return (
     <div className="handoff-grid">
       <Card id="handoff-incidents" title="Open incidents" count={h.openIncidents.length} empty="No open incidents." link={<Link to="/incidents" className="card__link">All incidents →</Link>}>

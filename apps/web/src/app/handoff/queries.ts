@@ -4,14 +4,14 @@ import { apiGet } from "../../lib/api.ts";
 import { handoffKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { affectsHandoff, normalizeHandoff } from "./handoff.ts";
-import type { Handoff } from "./handoff.ts";
+import type { Handoff } from "@ops/contract";
+import { affectsHandoff } from "./handoff.ts";
 
 export function useHandoff() {
   const refetchInterval = useRefresh();
   return useQuery({
     queryKey: handoffKey,
-    queryFn: async ({ signal }): Promise<Handoff> => normalizeHandoff(await apiGet<unknown>("/api/handoff", { signal })),
+    queryFn: ({ signal }) => apiGet<Handoff>("/api/handoff", { signal }),
     refetchInterval: Math.min(refetchInterval, 30_000),
   });
 }

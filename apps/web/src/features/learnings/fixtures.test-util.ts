@@ -1,4 +1,4 @@
-import type { Learning, LearningSummary } from "./types.ts";
+import type { LearningSummary, LearningView } from "@ops/contract";
 
 export function learning(id: string, patch: Partial<LearningSummary> = {}): LearningSummary {
   return {
@@ -26,6 +26,6 @@ export function learning(id: string, patch: Partial<LearningSummary> = {}): Lear
   };
 }
 
-export function detail(id: string, patch: Partial<Learning> = {}): Learning {
+export function detail(id: string, patch: Partial<LearningView> = {}): LearningView {
   return { ...learning(id), sections: [], fields: [], metadata: [], evidence: null, markdown: "", ...patch };
 }

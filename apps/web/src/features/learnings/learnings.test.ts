@@ -29,7 +29,6 @@ import {
   words,
 } from "./learnings.ts";
 import { CATEGORY_OPTIONS } from "./options.ts";
-import { normalizeLearning, normalizeLearningSummary, normalizePattern, normalizePromotion } from "./types.ts";
 
 describe("learning filters → query string", () => {
   it("reads the page's URL, dropping unknown values", () => {
@@ -158,24 +157,7 @@ describe("lists and frames", () => {
 
   it("reads learning.updated frames", () => {
     expect(learningFromFrame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } })).toMatchObject({ id: "LRN-1", status: "resolved", version: 2 });
-    expect(learningFromFrame({ type: "learning.updated", learning: { id: 1 } })).toBeNull();
     expect(learningFromFrame({ type: "postmortem.updated", learning: { id: "LRN-1" } })).toBeNull();
-  });
-});
-
-describe("normalizers", () => {
-  it("fill what a partial payload leaves out", () => {
-    const s = normalizeLearningSummary({ id: "X-1", type: "NOPE", priority: 3, promotedTo: { kind: "runbook-draft", id: 2, title: "t" }, incidentIds: [1, "2"] });
-    expect(s).toMatchObject({ type: "LRN", priority: "medium", status: "pending", recurrenceCount: 1, promotedTo: { kind: "runbook-draft", id: 2, title: "t" }, incidentIds: [1] });
-    const l = normalizeLearning({ id: "X-1", sections: [{ title: "Summary", body: "b" }, 4], fields: [{ key: "Area", value: "infra" }, { value: "x" }] });
-    expect(l.sections).toEqual([
-      { title: "Summary", body: "b" },
-      { title: "", body: "" },
-    ]);
-    expect(l.fields).toEqual([{ key: "Area", value: "infra" }]);
-    expect(l.evidence).toBeNull();
-    expect(normalizePattern({ patternKey: "disk", recurrenceCount: 4 })).toMatchObject({ patternKey: "disk", recurrenceCount: 4, type: "LRN" });
-    expect(normalizePromotion({ id: 2, kind: "slo", done: true })).toMatchObject({ id: 2, kind: "slo", done: true, postmortemId: null });
   });
 });
 

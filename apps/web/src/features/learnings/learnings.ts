@@ -1,26 +1,52 @@
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../lib/api.ts";
 import { formatDay } from "../../lib/format.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { hasStringId, IMPORT_KINDS, isOneOf, LEARNING_CATEGORIES, LEARNING_STATUSES, LEARNING_TYPES, normalizeLearningSummary, PRIORITIES } from "./types.ts";
+import { LEARNING_CATEGORIES, LEARNING_FILE_KINDS, LEARNING_STATUSES, LEARNING_TYPES, PRIORITIES } from "@ops/contract";
 import type {
-  ImportIssue,
-  ImportKind,
-  ImportResult,
   LearningCategory,
-  LearningFilter,
+  LearningFileKind,
+  LearningImportResult,
   LearningStatus,
   LearningSummary,
   LearningType,
-  NewLearning,
+  NewLearningBody,
   Priority,
-  PromoteTarget,
-  Promotion,
   PromotionKind,
-} from "./types.ts";
+  PromotionTarget,
+  PromotionView,
+} from "@ops/contract";
 import { upsertListItem } from "../../lib/lists.ts";
 import { num, record, str } from "../../lib/parse.ts";
 
 export const PAGE_SIZE = 50;
+
+/** The list page's filters, as its URL holds them (an area or category the dashboard does not know is kept). */
+export type LearningFilter = {
+  q?: string;
+  type?: LearningType;
+  status?: LearningStatus;
+  priority?: Priority;
+  area?: string;
+  category?: string;
+  incident?: number;
+};
+
+/** One problem of a refused import, as the API's error lists it. */
+export type ImportIssue = { line: number; id: string | null; message: string };
+
+export function isOneOf<T extends string>(values: readonly T[], v: unknown): v is T {
+  return typeof v === "string" && (values as readonly string[]).includes(v);
+}
+
+const oneOf =
+  <T extends string>(values: readonly T[], fallback: T) =>
+  (v: unknown): T =>
+    isOneOf(values, v) ? v : fallback;
+
+/** A select's value as the type it offers (the selects offer only these). */
+export const asLearningType = oneOf(LEARNING_TYPES, "LRN");
+export const asLearningStatus = oneOf(LEARNING_STATUSES, "pending");
+export const asPriority = oneOf(PRIORITIES, "medium");
 
 // ---------------------------------------------------------------------------------------------------------
 // Words
@@ -52,7 +78,7 @@ export function categoryLabel(value: string): string {
   return isOneOf(LEARNING_CATEGORIES, value) ? CATEGORY_LABEL[value] : words(value);
 }
 
-export const PROMOTE_LABEL: Record<PromoteTarget, string> = {
+export const PROMOTE_LABEL: Record<PromotionTarget, string> = {
   runbook: "Runbook draft",
   postmortem: "Postmortem",
   automation: "Automation backlog",
@@ -70,13 +96,13 @@ export const PROMOTION_KIND_LABEL: Record<PromotionKind, string> = {
   slo: "SLO definition",
 };
 
-export const IMPORT_KIND_LABEL: Record<ImportKind, string> = {
+export const IMPORT_KIND_LABEL: Record<LearningFileKind, string> = {
   learnings: "Learnings (LEARNINGS.md)",
   "operations-issues": "Operations issues (OPERATIONS_ISSUES.md)",
   "feature-requests": "Feature requests (FEATURE_REQUESTS.md)",
 };
 
-const IMPORT_FILE: Record<string, ImportKind> = {
+const IMPORT_FILE: Record<string, LearningFileKind> = {
   "learnings.md": "learnings",
   "operations_issues.md": "operations-issues",
   "operations-issues.md": "operations-issues",
@@ -86,7 +112,7 @@ const IMPORT_FILE: Record<string, ImportKind> = {
 };
 
 /** The kind a file's name says it is (LEARNINGS.md, OPERATIONS_ISSUES.md, FEATURE_REQUESTS.md), or null. */
-export function importKindOfFile(name: string): ImportKind | null {
+export function importKindOfFile(name: string): LearningFileKind | null {
   const base = name.split(/[\\/]/).pop()?.toLowerCase() ?? "";
   return IMPORT_FILE[base] ?? null;
 }
@@ -108,7 +134,7 @@ export function recurrenceText(count: number): string {
 }
 
 /** "3 created, 1 skipped": created always, updated and skipped when there are any. */
-export function importResultText(r: ImportResult): string {
+export function importResultText(r: LearningImportResult): string {
   const parts = [`${r.created.length} created`];
   if (r.updated.length) parts.push(`${r.updated.length} updated`);
   if (r.skipped.length) parts.push(`${r.skipped.length} skipped`);
@@ -129,7 +155,7 @@ export function importIssues(error: unknown): ImportIssue[] {
 }
 
 /** Where a promotion leads: the postmortem it became, or the promotion's own page. */
-export function promotionTarget(p: Pick<Promotion, "id" | "kind" | "postmortemId">): string {
+export function promotionTarget(p: Pick<PromotionView, "id" | "kind" | "postmortemId">): string {
   return p.kind === "postmortem" && p.postmortemId != null ? `/postmortems/${p.postmortemId}` : `/promotions/${p.id}`;
 }
 
@@ -243,10 +269,10 @@ export function flattenLearningPages(pages: readonly LearningPage[] | undefined)
   return out;
 }
 
-/** The summary in a `learning.updated` frame; null for other frames and malformed payloads. */
+/** The summary in a `learning.updated` frame (the API sends the contract's LearningSummary); null for other frames. */
 export function learningFromFrame(frame: Frame): LearningSummary | null {
-  if (frame.type !== "learning.updated" || !hasStringId(frame.learning)) return null;
-  return normalizeLearningSummary(frame.learning);
+  if (frame.type !== "learning.updated") return null;
+  return frame.learning as LearningSummary;
 }
 
 /** The values a filter offers: the known ones, and the selected one even when it is not known. */
@@ -254,15 +280,15 @@ export function withSelected(known: readonly string[], selected?: string): strin
   return selected && !known.includes(selected) ? [...known, selected] : [...known];
 }
 
-export function importKindOf(v: string): ImportKind {
-  return isOneOf(IMPORT_KINDS, v) ? v : "learnings";
+export function importKindOf(v: string): LearningFileKind {
+  return isOneOf(LEARNING_FILE_KINDS, v) ? v : "learnings";
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The new-entry form
 
 /** The form keeps an LRN entry's category apart from an OPS or FEAT entry's name, so changing the type loses neither. */
-export type NewLearningDraft = Omit<NewLearning, "heading"> & { category: LearningCategory | ""; name: string };
+export type NewLearningDraft = Omit<NewLearningBody, "heading"> & { category: LearningCategory | ""; name: string };
 
 export const EMPTY_NEW_LEARNING: NewLearningDraft = { type: "LRN", category: "", name: "", priority: "medium", area: "incident_management", summary: "", details: "" };
 
@@ -271,14 +297,14 @@ const NEW_LEARNING_FIELDS = ["type", "heading", "priority", "area", "summary", "
 export type NewLearningError = { field: (typeof NEW_LEARNING_FIELDS)[number] | null; message: string };
 
 /** The body to send: the heading is the category (LRN) or the name (OPS, FEAT); empty details stay out. */
-export function newLearningBody(d: NewLearningDraft): NewLearning {
+export function newLearningBody(d: NewLearningDraft): NewLearningBody {
   const details = d.details?.trim();
   const heading = d.type === "LRN" ? d.category : d.name.trim();
   return { type: d.type, heading, priority: d.priority, area: d.area, summary: d.summary.trim(), ...(details ? { details } : {}) };
 }
 
 /** What the form can tell before asking the API (a blank of spaces passes the inputs' `required`). */
-export function validateNewLearning(body: NewLearning): NewLearningError | null {
+export function validateNewLearning(body: NewLearningBody): NewLearningError | null {
   if (body.type === "LRN" && !isOneOf(LEARNING_CATEGORIES, body.heading)) return { field: "heading", message: "Choose a category." };
   if (body.heading === "") return { field: "heading", message: "Give it a name." };
   if (body.summary === "") return { field: "summary", message: "Write a one-line summary." };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { detail, learning } from "./fixtures.test-util.ts";
 import type { LearningPage } from "./learnings.ts";
 import { createLearningSync, learningKeys } from "./queries.ts";
-import type { Learning, LearningSummary } from "./types.ts";
+import type { LearningSummary, LearningView } from "@ops/contract";
 
 function setup() {
   const qc = new QueryClient();
@@ -19,7 +19,7 @@ function setup() {
     pages: [{ learnings: [learning("OPS-2")], next: undefined }],
     pageParams: [undefined],
   });
-  qc.setQueryData<Learning>(learningKeys.detail("OPS-1"), detail("OPS-1", { version: 1 }));
+  qc.setQueryData<LearningView>(learningKeys.detail("OPS-1"), detail("OPS-1", { version: 1 }));
   return { qc, sync: createLearningSync(qc), forIncident, pending };
 }
 

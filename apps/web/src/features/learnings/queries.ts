@@ -2,22 +2,27 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import type { InfiniteData, QueryClient, QueryKey } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import type { Frame } from "../../lib/ws.ts";
-import { learningFromFrame, learningsQuery, nextBefore, PAGE_SIZE, upsertLearning } from "./learnings.ts";
-import type { LearningPage } from "./learnings.ts";
-import { hasStringId, normalizeImportResult, normalizeLearning, normalizeLearningSummary, normalizePattern, normalizePromotion } from "./types.ts";
 import type {
-  ImportKind,
-  ImportResult,
-  Learning,
-  LearningFilter,
-  LearningPatch,
+  LearningAnswer,
+  LearningFileKind,
+  LearningImportBody,
+  LearningImportResult,
+  LearningList,
+  LearningPatchBody,
   LearningSummary,
-  NewLearning,
-  Pattern,
-  PromoteTarget,
-  Promotion,
+  LearningView,
+  NewLearningBody,
+  PatternList,
+  PatternView,
+  PromoteLearningAnswer,
+  PromoteLearningBody,
+  PromotionAnswer,
   PromotionKind,
-} from "./types.ts";
+  PromotionList,
+  PromotionView,
+} from "@ops/contract";
+import { learningFromFrame, learningsQuery, nextBefore, PAGE_SIZE, upsertLearning } from "./learnings.ts";
+import type { LearningFilter, LearningPage } from "./learnings.ts";
 import { handoffKey, postmortemsKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
 
@@ -43,8 +48,7 @@ export const promotionKeys = {
 const enc = (v: string | number) => encodeURIComponent(String(v));
 
 async function fetchLearnings(filter: LearningFilter, before: string | undefined, limit: number, signal?: AbortSignal): Promise<LearningSummary[]> {
-  const body = await apiGet<{ learnings: unknown[] }>(`/api/learnings?${learningsQuery(filter, before, limit)}`, { signal });
-  return (Array.isArray(body.learnings) ? body.learnings : []).filter(hasStringId).map(normalizeLearningSummary);
+  return (await apiGet<LearningList>(`/api/learnings?${learningsQuery(filter, before, limit)}`, { signal })).learnings;
 }
 
 export function useLearningPages(filter: LearningFilter) {
@@ -76,10 +80,7 @@ export function usePatterns() {
   const refetchInterval = useRefresh();
   return useQuery({
     queryKey: learningKeys.patterns,
-    queryFn: async ({ signal }): Promise<Pattern[]> => {
-      const body = await apiGet<{ patterns: unknown[] }>("/api/learnings/patterns", { signal });
-      return (Array.isArray(body.patterns) ? body.patterns : []).map(normalizePattern);
-    },
+    queryFn: async ({ signal }): Promise<PatternView[]> => (await apiGet<PatternList>("/api/learnings/patterns", { signal })).patterns,
     refetchInterval,
   });
 }
@@ -87,7 +88,7 @@ export function usePatterns() {
 export function useLearning(id: string) {
   return useQuery({
     queryKey: learningKeys.detail(id),
-    queryFn: async ({ signal }): Promise<Learning> => normalizeLearning((await apiGet<{ learning: unknown }>(`/api/learnings/${enc(id)}`, { signal })).learning),
+    queryFn: async ({ signal }): Promise<LearningView> => (await apiGet<LearningAnswer>(`/api/learnings/${enc(id)}`, { signal })).learning,
   });
 }
 
@@ -114,8 +115,8 @@ function syncLearningLists(qc: QueryClient, l: LearningSummary): void {
 }
 
 /** A full learning from an answer: the detail is replaced and the lists updated. */
-export function syncLearning(qc: QueryClient, l: Learning): void {
-  qc.setQueryData<Learning>(learningKeys.detail(l.id), l);
+export function syncLearning(qc: QueryClient, l: LearningView): void {
+  qc.setQueryData<LearningView>(learningKeys.detail(l.id), l);
   syncLearningLists(qc, l);
   void qc.invalidateQueries({ queryKey: learningKeys.patterns });
 }
@@ -132,7 +133,7 @@ export function createLearningSync(qc: QueryClient): (raw: Frame) => void {
     if (!l) return;
     syncLearningLists(qc, l);
     void qc.invalidateQueries({ queryKey: learningKeys.patterns });
-    const cur = qc.getQueryData<Learning>(learningKeys.detail(l.id));
+    const cur = qc.getQueryData<LearningView>(learningKeys.detail(l.id));
     if (cur && cur.version < l.version) void qc.invalidateQueries({ queryKey: learningKeys.detail(l.id) });
   };
 }
@@ -140,7 +141,7 @@ export function createLearningSync(qc: QueryClient): (raw: Frame) => void {
 export function useCreateLearning() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (body: NewLearning) => normalizeLearning((await apiSend<{ learning: unknown }>("POST", "/api/learnings", body)).learning),
+    mutationFn: async (body: NewLearningBody) => (await apiSend<LearningAnswer>("POST", "/api/learnings", body)).learning,
     onSuccess: (l) => {
       syncLearning(qc, l);
       void qc.invalidateQueries({ queryKey: learningKeys.pages });
@@ -151,8 +152,7 @@ export function useCreateLearning() {
 export function useUpdateLearning(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: LearningPatch & { version: number }) =>
-      normalizeLearning((await apiSend<{ learning: unknown }>("PATCH", `/api/learnings/${enc(id)}`, v)).learning),
+    mutationFn: async (v: LearningPatchBody) => (await apiSend<LearningAnswer>("PATCH", `/api/learnings/${enc(id)}`, v)).learning,
     onSuccess: (l) => syncLearning(qc, l),
   });
 }
@@ -160,10 +160,7 @@ export function useUpdateLearning(id: string) {
 export function usePromoteLearning(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { to: PromoteTarget; title?: string; notes?: string }) => {
-      const body = await apiSend<{ learning: unknown; promotion: unknown }>("POST", `/api/learnings/${enc(id)}/promote`, v);
-      return { learning: normalizeLearning(body.learning), promotion: normalizePromotion(body.promotion) };
-    },
+    mutationFn: async (v: PromoteLearningBody) => apiSend<PromoteLearningAnswer>("POST", `/api/learnings/${enc(id)}/promote`, v),
     onSuccess: ({ learning, promotion }) => {
       syncLearning(qc, learning);
       qc.setQueryData(promotionKeys.detail(promotion.id), promotion);
@@ -177,13 +174,12 @@ export function usePromoteLearning(id: string) {
 export function useImportLearnings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { kind: ImportKind; content: string; onConflict: "skip" | "replace" }): Promise<ImportResult> =>
-      normalizeImportResult(await apiSend<unknown>("POST", "/api/learnings/import", v)),
+    mutationFn: async (v: LearningImportBody): Promise<LearningImportResult> => apiSend<LearningImportResult>("POST", "/api/learnings/import", v),
     onSuccess: () => void qc.invalidateQueries({ queryKey: learningKeys.all }),
   });
 }
 
-export function learningsExportHref(kind: ImportKind): string {
+export function learningsExportHref(kind: LearningFileKind): string {
   return `/api/learnings/export?kind=${enc(kind)}`;
 }
 
@@ -193,29 +189,25 @@ export function learningsExportHref(kind: ImportKind): string {
 export function usePromotions(kind: PromotionKind | null) {
   return useQuery({
     queryKey: promotionKeys.list(kind),
-    queryFn: async ({ signal }): Promise<Promotion[]> => {
-      const body = await apiGet<{ promotions: unknown[] }>(`/api/promotions${kind ? `?kind=${enc(kind)}` : ""}`, { signal });
-      return (Array.isArray(body.promotions) ? body.promotions : []).map(normalizePromotion);
-    },
+    queryFn: async ({ signal }): Promise<PromotionView[]> => (await apiGet<PromotionList>(`/api/promotions${kind ? `?kind=${enc(kind)}` : ""}`, { signal })).promotions,
   });
 }
 
 export function usePromotion(id: number) {
   return useQuery({
     queryKey: promotionKeys.detail(id),
-    queryFn: async ({ signal }): Promise<Promotion> => normalizePromotion((await apiGet<{ promotion: unknown }>(`/api/promotions/${enc(id)}`, { signal })).promotion),
+    queryFn: async ({ signal }): Promise<PromotionView> => (await apiGet<PromotionAnswer>(`/api/promotions/${enc(id)}`, { signal })).promotion,
   });
 }
 
 export function useSetPromotionDone() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { id: number; done: boolean }) =>
-      normalizePromotion((await apiSend<{ promotion: unknown }>("PATCH", `/api/promotions/${enc(v.id)}`, { done: v.done })).promotion),
+    mutationFn: async (v: { id: number; done: boolean }) => (await apiSend<PromotionAnswer>("PATCH", `/api/promotions/${enc(v.id)}`, { done: v.done })).promotion,
     onSuccess: (p) => {
       qc.setQueryData(promotionKeys.detail(p.id), p);
       for (const q of qc.getQueryCache().findAll({ queryKey: promotionKeys.lists })) {
-        qc.setQueryData<Promotion[]>(q.queryKey, (list) => list?.map((x) => (x.id === p.id ? p : x)));
+        qc.setQueryData<PromotionView[]>(q.queryKey, (list) => list?.map((x) => (x.id === p.id ? p : x)));
       }
       // The handoff page ticks its own checklist at once (PromotionDone's onDone); elsewhere it is refetched.
       void qc.invalidateQueries({ queryKey: handoffKey });

@@ -1,6 +1,6 @@
-import type { Postmortem, PostmortemSummary } from "./types.ts";
+import type { PostmortemSummary, PostmortemView } from "@ops/contract";
 
-export function postmortem(patch: Partial<Postmortem> = {}): Postmortem {
+export function postmortem(patch: Partial<PostmortemView> = {}): PostmortemView {
   return {
     id: 4,
     opsId: "OPS-20261123-001",

@@ -1,11 +1,24 @@
 import { DASH, formatPercent } from "../../lib/format.ts";
 import { upsertListItem } from "../../lib/lists.ts";
-import { hasNumericId } from "../../lib/parse.ts";
+import { POSTMORTEM_STATUSES } from "@ops/contract";
+import type { ActionItem, DoraMetric, Impact, PostmortemListQuery, PostmortemStatus, PostmortemSummary, PostmortemView, TimelineRow } from "@ops/contract";
 import type { Frame } from "../../lib/ws.ts";
-import { normalizePostmortemSummary } from "./types.ts";
-import type { ActionItem, DoraMetric, Impact, Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary, TimelineRow } from "./types.ts";
 
 export const PAGE_SIZE = 50;
+
+/** The list's filters (`GET /api/postmortems` without its page size). */
+export type PostmortemFilter = Omit<PostmortemListQuery, "limit">;
+
+/** What the editor sends with `PATCH /api/postmortems/:id` besides the version: the changed parts of the view. */
+export type PostmortemPatch = Partial<
+  Pick<PostmortemView, "title" | "summary" | "timeline" | "rootCause" | "mitigation" | "prevention" | "actionItems" | "metadata"> & {
+    impact: { usersAffected: string };
+  }
+>;
+
+export function isPostmortemStatus(v: unknown): v is PostmortemStatus {
+  return typeof v === "string" && (POSTMORTEM_STATUSES as readonly string[]).includes(v);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Words
@@ -111,7 +124,7 @@ export function joinList(values: readonly string[]): string {
   return values.join(", ");
 }
 
-export function toDraft(pm: Postmortem): PostmortemDraft {
+export function toDraft(pm: PostmortemView): PostmortemDraft {
   return {
     title: pm.title,
     summary: pm.summary,
@@ -137,7 +150,7 @@ function actionItemsOf(draft: PostmortemDraft): ActionItem[] {
   return draft.actionItems.map((a) => ({ ...a, due: a.due || null }));
 }
 
-function metadataOf(draft: PostmortemDraft): Postmortem["metadata"] {
+function metadataOf(draft: PostmortemDraft): PostmortemView["metadata"] {
   return {
     trigger: draft.trigger,
     environment: draft.environment,
@@ -186,7 +199,7 @@ export function validateDraft(draft: PostmortemDraft, patch: PostmortemPatch): s
 }
 
 /** The postmortem as it would read with the draft applied: what the live preview shows. */
-export function applyDraft(base: Postmortem, draft: PostmortemDraft): Postmortem {
+export function applyDraft(base: PostmortemView, draft: PostmortemDraft): PostmortemView {
   return {
     ...base,
     title: draft.title,
@@ -306,7 +319,7 @@ export function actionItemsMarkdown(items: readonly ActionItem[]): string {
     .join("\n");
 }
 
-export function metadataMarkdown(meta: Postmortem["metadata"]): string {
+export function metadataMarkdown(meta: PostmortemView["metadata"]): string {
   const list = (v: readonly string[]) => (v.length ? v.map(oneLine).join(", ") : DASH);
   return [
     `- Trigger: ${meta.trigger ? labelOf(TRIGGER_LABEL, meta.trigger) : DASH}`,
@@ -318,7 +331,7 @@ export function metadataMarkdown(meta: Postmortem["metadata"]): string {
 }
 
 /** The whole postmortem, section by section, as the preview and the published view render it. */
-export function previewSections(pm: Postmortem): PreviewSection[] {
+export function previewSections(pm: PostmortemView): PreviewSection[] {
   return [
     { key: "summary", title: "Summary", markdown: orNotWritten(pm.summary) },
     { key: "timeline", title: "Timeline", markdown: timelineMarkdown(pm.timeline) },
@@ -371,8 +384,8 @@ export function upsertPostmortem(list: readonly PostmortemSummary[], pm: Postmor
   return upsertListItem(list, pm, matchesPostmortemFilter(pm, filter), (a, b) => a.id > b.id, limit) ?? [...list];
 }
 
-/** The summary in a `postmortem.updated` frame; null for other frames and malformed payloads. */
+/** The summary in a `postmortem.updated` frame (the API sends the contract's PostmortemSummary); null for other frames. */
 export function postmortemFromFrame(frame: Frame): PostmortemSummary | null {
-  if (frame.type !== "postmortem.updated" || !hasNumericId(frame.postmortem)) return null;
-  return normalizePostmortemSummary(frame.postmortem);
+  if (frame.type !== "postmortem.updated") return null;
+  return frame.postmortem as PostmortemSummary;
 }

@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { postmortem, summary } from "./fixtures.test-util.ts";
 import { createPostmortemSync, postmortemKeys, syncPostmortem } from "./queries.ts";
-import type { Postmortem, PostmortemSummary } from "./types.ts";
+import type { PostmortemSummary, PostmortemView } from "@ops/contract";
 
 function setup() {
   const qc = new QueryClient();
@@ -12,7 +12,7 @@ function setup() {
   qc.setQueryData<PostmortemSummary[]>(postmortemKeys.list(all), [summary(4), summary(2)]);
   qc.setQueryData<PostmortemSummary[]>(postmortemKeys.list(forIncident), [summary(4)]);
   qc.setQueryData<PostmortemSummary[]>(postmortemKeys.list(drafts), [summary(4), summary(2)]);
-  qc.setQueryData<Postmortem>(postmortemKeys.detail(4), postmortem({ id: 4, version: 3 }));
+  qc.setQueryData<PostmortemView>(postmortemKeys.detail(4), postmortem({ id: 4, version: 3 }));
   return { qc, sync: createPostmortemSync(qc), all, forIncident, drafts };
 }
 
@@ -27,7 +27,7 @@ describe("createPostmortemSync", () => {
     expect(ids(qc.getQueryData(postmortemKeys.list(drafts)))).toEqual(["2:draft"]);
     expect(qc.getQueryState(postmortemKeys.detail(4))?.isInvalidated).toBe(true);
     // The detail keeps its text until the refetch: a frame has none to merge.
-    expect(qc.getQueryData<Postmortem>(postmortemKeys.detail(4))?.version).toBe(3);
+    expect(qc.getQueryData<PostmortemView>(postmortemKeys.detail(4))?.version).toBe(3);
   });
 
   it("leaves a detail alone when the frame is not newer (my own save)", () => {
@@ -57,9 +57,9 @@ describe("syncPostmortem", () => {
   it("stores a saved postmortem but never an older one over a newer", () => {
     const { qc, all } = setup();
     syncPostmortem(qc, postmortem({ id: 4, version: 5, title: "Saved" }));
-    expect(qc.getQueryData<Postmortem>(postmortemKeys.detail(4))?.title).toBe("Saved");
+    expect(qc.getQueryData<PostmortemView>(postmortemKeys.detail(4))?.title).toBe("Saved");
     expect(qc.getQueryData<PostmortemSummary[]>(postmortemKeys.list(all))?.[0]?.title).toBe("Saved");
     syncPostmortem(qc, postmortem({ id: 4, version: 4, title: "Late" }));
-    expect(qc.getQueryData<Postmortem>(postmortemKeys.detail(4))?.title).toBe("Saved");
+    expect(qc.getQueryData<PostmortemView>(postmortemKeys.detail(4))?.title).toBe("Saved");
   });
 });

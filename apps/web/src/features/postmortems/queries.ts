@@ -1,13 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import { hasNumericId } from "../../lib/parse.ts";
 import { postmortemsKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
 import type { Frame } from "../../lib/ws.ts";
+import type { PostmortemAnswer, PostmortemList, PostmortemStatus, PostmortemSummary, PostmortemView } from "@ops/contract";
 import { PAGE_SIZE, postmortemFromFrame, postmortemsQuery, upsertPostmortem } from "./postmortems.ts";
-import { normalizePostmortem, normalizePostmortemSummary } from "./types.ts";
-import type { Postmortem, PostmortemFilter, PostmortemPatch, PostmortemStatus, PostmortemSummary } from "./types.ts";
+import type { PostmortemFilter, PostmortemPatch } from "./postmortems.ts";
 
 export type PostmortemListFilter = PostmortemFilter & { limit: number };
 
@@ -21,13 +20,11 @@ export const postmortemKeys = {
 const enc = (id: number) => encodeURIComponent(String(id));
 
 export async function fetchPostmortems(filter: PostmortemFilter, limit = PAGE_SIZE, signal?: AbortSignal): Promise<PostmortemSummary[]> {
-  const body = await apiGet<{ postmortems: unknown[] }>(`/api/postmortems?${postmortemsQuery(filter, limit)}`, { signal });
-  return (Array.isArray(body.postmortems) ? body.postmortems : []).filter(hasNumericId).map(normalizePostmortemSummary);
+  return (await apiGet<PostmortemList>(`/api/postmortems?${postmortemsQuery(filter, limit)}`, { signal })).postmortems;
 }
 
-async function fetchPostmortem(id: number, signal?: AbortSignal): Promise<Postmortem> {
-  const body = await apiGet<{ postmortem: unknown }>(`/api/postmortems/${enc(id)}`, { signal });
-  return normalizePostmortem(body.postmortem);
+async function fetchPostmortem(id: number, signal?: AbortSignal): Promise<PostmortemView> {
+  return (await apiGet<PostmortemAnswer>(`/api/postmortems/${enc(id)}`, { signal })).postmortem;
 }
 
 export function usePostmortems(filter: PostmortemFilter, opts: { limit?: number; enabled?: boolean } = {}) {
@@ -58,8 +55,8 @@ function syncLists(qc: QueryClient, pm: PostmortemSummary): void {
 }
 
 /** A full postmortem from an answer: the detail is replaced and the lists updated. */
-export function syncPostmortem(qc: QueryClient, pm: Postmortem): void {
-  qc.setQueryData<Postmortem>(postmortemKeys.detail(pm.id), (cur) => (cur && cur.version > pm.version ? cur : pm));
+export function syncPostmortem(qc: QueryClient, pm: PostmortemView): void {
+  qc.setQueryData<PostmortemView>(postmortemKeys.detail(pm.id), (cur) => (cur && cur.version > pm.version ? cur : pm));
   syncLists(qc, pm);
 }
 
@@ -76,7 +73,7 @@ export function createPostmortemSync(qc: QueryClient): (raw: Frame) => void {
     const pm = postmortemFromFrame(raw);
     if (!pm) return;
     syncLists(qc, pm);
-    const cur = qc.getQueryData<Postmortem>(postmortemKeys.detail(pm.id));
+    const cur = qc.getQueryData<PostmortemView>(postmortemKeys.detail(pm.id));
     if (!cur || cur.version < pm.version) void qc.invalidateQueries({ queryKey: postmortemKeys.detail(pm.id) });
   };
 }
@@ -90,7 +87,7 @@ export function useFetchLatest(id: number) {
 export function useCreatePostmortem() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (incidentId: number) => normalizePostmortem((await apiSend<{ postmortem: unknown }>("POST", "/api/postmortems", { incidentId })).postmortem),
+    mutationFn: async (incidentId: number) => (await apiSend<PostmortemAnswer>("POST", "/api/postmortems", { incidentId })).postmortem,
     onSuccess: (pm) => syncPostmortem(qc, pm),
   });
 }
@@ -99,7 +96,7 @@ export function useSavePostmortem(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { version: number; patch: PostmortemPatch }) =>
-      normalizePostmortem((await apiSend<{ postmortem: unknown }>("PATCH", `/api/postmortems/${enc(id)}`, { version: v.version, ...v.patch })).postmortem),
+      (await apiSend<PostmortemAnswer>("PATCH", `/api/postmortems/${enc(id)}`, { version: v.version, ...v.patch })).postmortem,
     onSuccess: (pm) => syncPostmortem(qc, pm),
   });
 }
@@ -108,7 +105,7 @@ export function useTransitionPostmortem(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { to: PostmortemStatus; version: number }) =>
-      normalizePostmortem((await apiSend<{ postmortem: unknown }>("POST", `/api/postmortems/${enc(id)}/transition`, v)).postmortem),
+      (await apiSend<PostmortemAnswer>("POST", `/api/postmortems/${enc(id)}/transition`, v)).postmortem,
     onSuccess: (pm) => syncPostmortem(qc, pm),
   });
 }

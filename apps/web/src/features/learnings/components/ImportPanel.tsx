@@ -5,7 +5,7 @@ import { SelectField } from "../../../ui/SelectField.tsx";
 import { importIssues, importIssueText, importKindOf, importKindOfFile, importResultText } from "../learnings.ts";
 import { IMPORT_KIND_OPTIONS } from "../options.ts";
 import { useImportLearnings } from "../queries.ts";
-import type { ImportKind, ImportResult } from "../types.ts";
+import type { LearningFileKind, LearningImportResult } from "@ops/contract";
 
 const CONFLICT_OPTIONS = [
   { value: "skip", label: "Skip them" },
@@ -14,11 +14,11 @@ const CONFLICT_OPTIONS = [
 
 /** Import a .learnings file (LEARNINGS.md, OPERATIONS_ISSUES.md, FEATURE_REQUESTS.md): all or nothing. */
 export function ImportPanel() {
-  const [kind, setKind] = useState<ImportKind>("learnings");
+  const [kind, setKind] = useState<LearningFileKind>("learnings");
   const [content, setContent] = useState("");
   const [onConflict, setOnConflict] = useState<"skip" | "replace">("skip");
   const [fileError, setFileError] = useState<string | null>(null);
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [result, setResult] = useState<LearningImportResult | null>(null);
   const imp = useImportLearnings();
   const issues = importIssues(imp.error);
 

@@ -1,5 +1,5 @@
 import { PRIORITY_LABEL, recurrenceText, STATUS_LABEL, TYPE_LABEL } from "../learnings.ts";
-import type { LearningStatus, LearningType, Priority } from "../types.ts";
+import type { LearningStatus, LearningType, Priority } from "@ops/contract";
 
 export function LearningTypeBadge({ type, testId }: { type: LearningType; testId?: string }) {
   return (

@@ -1,6 +1,6 @@
 import { Link } from "../../../lib/router.tsx";
 import { learningPath } from "../../../lib/routes.ts";
-import type { LearningSummary } from "../types.ts";
+import type { LearningSummary } from "@ops/contract";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "./LearningBadges.tsx";
 
 /** A compact list of learnings (an incident's, the handoff's): id, type, heading, priority, status. */

@@ -3,11 +3,11 @@ import { navigate } from "../../../lib/router.tsx";
 import { learningPath } from "../../../lib/routes.ts";
 import { Field } from "../../../ui/Field.tsx";
 import { SelectField } from "../../../ui/SelectField.tsx";
-import { EMPTY_NEW_LEARNING, newLearningBody, newLearningError, validateNewLearning } from "../learnings.ts";
+import { asLearningType, asPriority, EMPTY_NEW_LEARNING, isOneOf, newLearningBody, newLearningError, validateNewLearning } from "../learnings.ts";
 import type { NewLearningDraft, NewLearningError } from "../learnings.ts";
 import { AREA_OPTIONS, CATEGORY_OPTIONS, PRIORITY_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { useCreateLearning } from "../queries.ts";
-import { asLearningType, asPriority, isOneOf, LEARNING_CATEGORIES } from "../types.ts";
+import { LEARNING_AREAS, LEARNING_CATEGORIES } from "@ops/contract";
 
 type FieldName = NonNullable<NewLearningError["field"]>;
 
@@ -48,7 +48,7 @@ export function NewLearningForm({ onCancel }: { onCancel: () => void }) {
             error={errorOf("type")}
           />
           <SelectField id="lrn-new-priority" label="Priority" value={v.priority} options={PRIORITY_OPTIONS} onChange={(p) => set({ priority: asPriority(p) }, "priority")} error={errorOf("priority")} />
-          <SelectField id="lrn-new-area" label="Area" value={v.area} options={AREA_OPTIONS} onChange={(area) => set({ area }, "area")} error={errorOf("area")} />
+          <SelectField id="lrn-new-area" label="Area" value={v.area} options={AREA_OPTIONS} onChange={(area) => isOneOf(LEARNING_AREAS, area) && set({ area }, "area")} error={errorOf("area")} />
         </div>
         {v.type === "LRN" ? (
           <SelectField

@@ -1,11 +1,11 @@
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { useCan } from "../../../lib/session.ts";
 import { useSetPromotionDone } from "../queries.ts";
-import type { Promotion } from "../types.ts";
+import type { PromotionView } from "@ops/contract";
 
 /** The done tick of a promotion (`promotion-done-<id>`): a checkbox with postmortems:write, a word without. */
 /** `onDone` runs with the saved promotion, for a page that keeps its own copy of it (the handoff). */
-export function PromotionDone({ promotion, label = "Done", onDone }: { promotion: Promotion; label?: string; onDone?: (p: Promotion) => void }) {
+export function PromotionDone({ promotion, label = "Done", onDone }: { promotion: PromotionView; label?: string; onDone?: (p: PromotionView) => void }) {
   const canWrite = useCan("postmortems:write");
   const set = useSetPromotionDone();
   const testId = `promotion-done-${promotion.id}`;

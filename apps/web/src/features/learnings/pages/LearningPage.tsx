@@ -11,11 +11,11 @@ import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
 import { SelectField } from "../../../ui/SelectField.tsx";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
-import { evidenceText, PROMOTION_KIND_LABEL, promotionTarget, seenText, slugs, TYPE_LABEL, words } from "../learnings.ts";
+import { asLearningStatus, asPriority, evidenceText, isOneOf, PROMOTION_KIND_LABEL, promotionTarget, seenText, slugs, TYPE_LABEL, words } from "../learnings.ts";
 import { PRIORITY_OPTIONS, PROMOTE_OPTIONS, STATUS_OPTIONS } from "../options.ts";
 import { useLearning, usePromoteLearning, useUpdateLearning } from "../queries.ts";
-import { asLearningStatus, asPriority, isOneOf, PROMOTE_TARGETS } from "../types.ts";
-import type { Learning, PromoteTarget } from "../types.ts";
+import { PROMOTION_TARGETS } from "@ops/contract";
+import type { LearningView, PromotionTarget } from "@ops/contract";
 
 export function LearningPage({ id }: { id: string }) {
   return useCan("targets:read") ? <LearningDetail id={id} /> : <Forbidden action="view learnings" />;
@@ -152,7 +152,7 @@ function LearningDetail({ id }: { id: string }) {
 }
 
 /** Status and priority; remounted (reset) whenever a new version of the learning arrives. */
-function EditCard({ learning, onReload }: { learning: Learning; onReload: () => void }) {
+function EditCard({ learning, onReload }: { learning: LearningView; onReload: () => void }) {
   const [status, setStatus] = useState(learning.status);
   const [priority, setPriority] = useState(learning.priority);
   const update = useUpdateLearning(learning.id);
@@ -198,7 +198,7 @@ function EditCard({ learning, onReload }: { learning: Learning; onReload: () => 
 }
 
 function PromotePanel({ id }: { id: string }) {
-  const [to, setTo] = useState<PromoteTarget>("runbook");
+  const [to, setTo] = useState<PromotionTarget>("runbook");
   const [title, setTitle] = useState("");
   const [notes, setNotes] = useState("");
   const promote = usePromoteLearning(id);
@@ -215,7 +215,7 @@ function PromotePanel({ id }: { id: string }) {
           promote.mutate({ to, ...(title.trim() ? { title: title.trim() } : {}), ...(notes.trim() ? { notes: notes.trim() } : {}) });
         }}
       >
-        <SelectField id="lrn-promote-to" label="Into" value={to} options={PROMOTE_OPTIONS} onChange={(v) => isOneOf(PROMOTE_TARGETS, v) && setTo(v)} />
+        <SelectField id="lrn-promote-to" label="Into" value={to} options={PROMOTE_OPTIONS} onChange={(v) => isOneOf(PROMOTION_TARGETS, v) && setTo(v)} />
         <div className="field">
           <label htmlFor="lrn-promote-title">Title (optional)</label>
           <input id="lrn-promote-title" type="text" value={title} onChange={(e) => setTitle(e.target.value)} data-testid="lrn-promote-title" />

@@ -15,8 +15,9 @@ import { NewLearningForm } from "../components/NewLearningForm.tsx";
 import { categoryLabel, flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, learningFilterFromSearch, seenText, withSelected, words } from "../learnings.ts";
 import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { learningsExportHref, useLearningPages } from "../queries.ts";
-import { IMPORT_KINDS, LEARNING_AREAS, LEARNING_CATEGORIES } from "../types.ts";
-import type { LearningFilter, LearningSummary } from "../types.ts";
+import { LEARNING_AREAS, LEARNING_CATEGORIES, LEARNING_FILE_KINDS } from "@ops/contract";
+import type { LearningSummary } from "@ops/contract";
+import type { LearningFilter } from "../learnings.ts";
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -182,7 +183,7 @@ function Learnings() {
           <h2 id="lrn-export-h">Export</h2>
           <p className="muted">The entries as .learnings files, ready to commit next to the agents.</p>
           <ul className="lrn-exports">
-            {IMPORT_KINDS.map((k) => (
+            {LEARNING_FILE_KINDS.map((k) => (
               <li key={k}>
                 <a href={learningsExportHref(k)} download className="btn btn--md" data-testid={`lrn-export-${k}`}>
                   {IMPORT_KIND_LABEL[k]}

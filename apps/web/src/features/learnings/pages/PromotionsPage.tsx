@@ -7,10 +7,10 @@ import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
 import { Table } from "../../../ui/Table.tsx";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { PromotionDone } from "../components/PromotionDone.tsx";
-import { PROMOTION_KIND_LABEL } from "../learnings.ts";
+import { isOneOf, PROMOTION_KIND_LABEL } from "../learnings.ts";
 import { usePromotions } from "../queries.ts";
-import { isOneOf, PROMOTION_KINDS } from "../types.ts";
-import type { PromotionKind } from "../types.ts";
+import { PROMOTION_KINDS } from "@ops/contract";
+import type { PromotionKind } from "@ops/contract";
 
 export function PromotionsPage() {
   return useCan("targets:read") ? <Promotions /> : <Forbidden action="view promotions" />;

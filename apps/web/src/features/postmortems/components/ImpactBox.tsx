@@ -1,6 +1,6 @@
 import { DASH } from "../../../lib/format.ts";
 import { budgetText, durationText } from "../postmortems.ts";
-import type { Impact } from "../types.ts";
+import type { Impact } from "@ops/contract";
 
 /** What the API worked out from the incident: read-only. */
 export function ImpactBox({ impact }: { impact: Impact }) {

@@ -1,5 +1,5 @@
 import { STATUS_LABEL } from "../postmortems.ts";
-import type { PostmortemStatus } from "../types.ts";
+import type { PostmortemStatus } from "@ops/contract";
 
 export function PostmortemStatusBadge({ status, testId, size = "md" }: { status: PostmortemStatus; testId?: string; size?: "sm" | "md" | "lg" }) {
   return (

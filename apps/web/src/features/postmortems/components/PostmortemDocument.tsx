@@ -1,9 +1,9 @@
 import { Markdown } from "../../../ui/Markdown.tsx";
 import { previewSections } from "../postmortems.ts";
-import type { Postmortem } from "../types.ts";
+import type { PostmortemView } from "@ops/contract";
 
 /** The postmortem as a document, section by section: the editor's live preview and the published view. */
-export function PostmortemDocument({ pm, live }: { pm: Postmortem; live?: boolean }) {
+export function PostmortemDocument({ pm, live }: { pm: PostmortemView; live?: boolean }) {
   return (
     <article className="pm-doc" data-testid="pm-preview" aria-label={live ? "Preview" : "Postmortem"} aria-live={live ? "off" : undefined}>
       <header className="pm-doc__head">

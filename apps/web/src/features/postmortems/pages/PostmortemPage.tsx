@@ -16,7 +16,7 @@ import { PostmortemForm } from "../components/PostmortemForm.tsx";
 import { applyDraft, draftPatch, newerVersionNotice, toDraft, transitionsFrom, validateDraft } from "../postmortems.ts";
 import type { PostmortemDraft } from "../postmortems.ts";
 import { exportHref, useFetchLatest, usePostmortem, useSavePostmortem, useTransitionPostmortem } from "../queries.ts";
-import type { Postmortem, PostmortemStatus } from "../types.ts";
+import type { PostmortemStatus, PostmortemView } from "@ops/contract";
 
 const TRANSITION: Record<PostmortemStatus, { label: string; testId: string; primary: boolean }> = {
   in_review: { label: "Submit for review", testId: "pm-submit-review", primary: true },
@@ -48,7 +48,7 @@ function PostmortemDetail({ id }: { id: number }) {
 }
 
 /** The header box: ids, status, version, who changed it last; `actions` on the right. */
-function Head({ pm, actions, children }: { pm: Postmortem; actions?: ReactNode; children?: ReactNode }) {
+function Head({ pm, actions, children }: { pm: PostmortemView; actions?: ReactNode; children?: ReactNode }) {
   const now = useNow();
   return (
     <header className={`record-head pm-head pm-head--${pm.status}`}>
@@ -104,7 +104,7 @@ function ExportLink({ id, dirty }: { id: number; dirty?: boolean }) {
 }
 
 /** Read only: for viewers, and for everyone once published. */
-function Reader({ pm, refresh }: { pm: Postmortem; refresh?: ReactNode }) {
+function Reader({ pm, refresh }: { pm: PostmortemView; refresh?: ReactNode }) {
   return (
     <div className="target pm-page" data-testid="pm-page" data-status={pm.status} data-readonly="true">
       <BackLink />
@@ -124,7 +124,7 @@ function Reader({ pm, refresh }: { pm: Postmortem; refresh?: ReactNode }) {
 
 type Conflict = { message: string };
 
-function Editor({ latest }: { latest: Postmortem }) {
+function Editor({ latest }: { latest: PostmortemView }) {
   const { user } = useSession();
   // The version being edited and the user's text: the query's newer data never replaces them on its own.
   const [base, setBase] = useState(latest);
@@ -158,7 +158,7 @@ function Editor({ latest }: { latest: Postmortem }) {
   }, [dirty]);
 
   /** Takes a version from the API as the one being edited; the text follows unless the user typed since. */
-  const adopt = (pm: Postmortem) => {
+  const adopt = (pm: PostmortemView) => {
     const started = draftAtStart.current;
     setBase(pm);
     setDraft((d) => (d === started ? toDraft(pm) : d));
@@ -171,7 +171,7 @@ function Editor({ latest }: { latest: Postmortem }) {
   };
 
   /** Saves the user's changes on top of `version`; the saved postmortem, or null after a failure (shown). */
-  const saveOn = async (version: number, changes = patch): Promise<Postmortem | null> => {
+  const saveOn = async (version: number, changes = patch): Promise<PostmortemView | null> => {
     setError(null);
     setSavedVersion(null);
     const problem = validateDraft(draft, changes);
@@ -193,7 +193,7 @@ function Editor({ latest }: { latest: Postmortem }) {
 
   const onTransition = async (to: PostmortemStatus) => {
     setError(null);
-    let current: Postmortem | null = base;
+    let current: PostmortemView | null = base;
     if (dirty) current = await saveOn(base.version);
     if (!current) return;
     draftAtStart.current = draft;
@@ -226,7 +226,7 @@ function Editor({ latest }: { latest: Postmortem }) {
   const overwrite = async () => {
     setError(null);
     setLoadingLatest(true);
-    let theirs: Postmortem;
+    let theirs: PostmortemView;
     try {
       theirs = await fetchLatest();
     } catch (err) {

@@ -8,10 +8,11 @@ import { QueryBody, TimeAgo } from "../../../ui/QueryState.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { Table } from "../../../ui/Table.tsx";
 import { PostmortemStatusBadge } from "../components/PostmortemBadge.tsx";
-import { STATUS_LABEL } from "../postmortems.ts";
 import { usePostmortems } from "../queries.ts";
-import { isPostmortemStatus, POSTMORTEM_STATUSES } from "../types.ts";
-import type { PostmortemFilter, PostmortemSummary } from "../types.ts";
+import { POSTMORTEM_STATUSES } from "@ops/contract";
+import type { PostmortemSummary } from "@ops/contract";
+import { isPostmortemStatus, STATUS_LABEL } from "../postmortems.ts";
+import type { PostmortemFilter } from "../postmortems.ts";
 
 const STATUS_OPTIONS = optionsOf(POSTMORTEM_STATUSES, (s) => STATUS_LABEL[s]);
 
