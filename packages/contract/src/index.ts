@@ -7,7 +7,6 @@
  */
 export * from "./common.ts";
 export * from "./identity.ts";
-export { Role } from "./identity.ts"; // tokens.ts still declares its own `Role` type: this one wins
 export * from "./runbooks.ts";
 export * from "./postmortems.ts";
 export * from "./learnings.ts";
@@ -22,3 +21,4 @@ export * from "./monitoring.ts";
 export * from "./audit.ts";
 export * from "./targets.ts";
 export * from "./doctor.ts";
+export * from "./frames.ts";

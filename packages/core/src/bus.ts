@@ -1,25 +1,15 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { withTimeout } from "./timeout.ts";
-import type { IncidentView, LearningSummary, PostmortemSummary, ProposalSummary, RunSummary, StepView } from "@ops/contract";
-import type { TargetView, StatusEventView } from "./targets/views.ts";
+import type { BusFrame, BusFrameType } from "@ops/contract";
 
-/** Frames that travel the Redis bus and, unchanged, the dashboard WebSocket. */
-export type BusFrame =
-  | { type: "target.status"; target: TargetView; event: StatusEventView }
-  | { type: "target.update"; targets: TargetView[] }
-  | { type: "incident.updated"; incident: IncidentView }
-  /** A run moved: its summary, and the step that changed (null when only the run did). */
-  | { type: "run.updated"; run: RunSummary; step: StepView | null }
-  | { type: "postmortem.updated"; postmortem: PostmortemSummary }
-  | { type: "learning.updated"; learning: LearningSummary }
-  | { type: "proposal.updated"; proposal: ProposalSummary }
-  /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
-  | { type: "session.revoked"; userId: string; reason: string }
-  /** Internal: every API process closes the live sockets opened with this API token; never forwarded to browsers. */
-  | { type: "token.revoked"; tokenId: string; reason: string };
+/** Frames that travel the Redis bus and, the public ones unchanged, the dashboard WebSocket: declared in the contract. */
+export type { BusFrame } from "@ops/contract";
 
-const BusFrameShape = z.object({ type: z.enum(["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked", "token.revoked"]) }).loose();
+const BUS_FRAME_TYPES = ["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked", "token.revoked"] as const satisfies readonly BusFrameType[];
+// Frames come from our own processes: the bus checks the type only (a full parse of every frame in every API
+// process would cost more than it protects); the dashboard parses each frame it receives with ServerFrame.
+const BusFrameShape = z.object({ type: z.enum(BUS_FRAME_TYPES) }).loose();
 
 /**
  * What a core verb needs to tell every dashboard about the change it just committed: the EventBus in the

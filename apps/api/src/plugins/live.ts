@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import { z } from "zod";
-import { actingUserId, listTargets, resolveApiToken, resolveSession, type BusFrame } from "@ops/core";
+import { ClientFrame, type BusFrame, type ServerFrame } from "@ops/contract";
+import { actingUserId, listTargets, resolveApiToken, resolveSession } from "@ops/core";
 import { can, type Role } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
 import { SESSION_COOKIE, bearerOf, sessionPolicy } from "./auth.ts";
@@ -9,7 +9,7 @@ import { SESSION_COOKIE, bearerOf, sessionPolicy } from "./auth.ts";
 export const HEARTBEAT_MS = 15_000;
 export const MAX_FRAME_BYTES = 4 * 1024;
 
-const ClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+const send = (socket: WebSocket, frame: ServerFrame) => socket.send(JSON.stringify(frame));
 
 /** A live socket and the credential it was opened with: a session cookie or an API token, re-checked while it lives. */
 type Client = {
@@ -69,7 +69,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
   });
 
   const heartbeat = setInterval(() => {
-    const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() });
+    const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() } satisfies ServerFrame);
     for (const c of clients) {
       void revalidate(c);
       if (!c.alive) {
@@ -119,25 +119,25 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     socket.on("message", (raw, isBinary) => {
       client.alive = true;
       const reply = handleClientFrame(raw.toString(), isBinary);
-      if (reply) socket.send(JSON.stringify(reply));
+      send(socket, reply);
     });
     listTargets(deps.db)
       .then((targets) => {
         if (socket.readyState !== socket.OPEN) return;
-        socket.send(JSON.stringify({ type: "snapshot", targets, serverTime: new Date().toISOString() }));
+        send(socket, { type: "snapshot", targets, serverTime: new Date().toISOString() });
         for (const text of client.pending) socket.send(text);
         client.pending = [];
         client.ready = true;
       })
       .catch((err: unknown) => {
         req.log.error({ err }, "snapshot failed");
-        socket.send(JSON.stringify({ type: "error", code: "DEPENDENCY_DOWN", message: "could not read the fleet state; reconnect shortly" }));
+        send(socket, { type: "error", code: "DEPENDENCY_DOWN", message: "could not read the fleet state; reconnect shortly" });
         socket.close(1011, "snapshot failed");
       });
   });
 }
 
-function handleClientFrame(text: string, isBinary: boolean): Record<string, unknown> | null {
+function handleClientFrame(text: string, isBinary: boolean): ServerFrame {
   if (isBinary) return { type: "error", code: "VALIDATION", message: "frame: binary frames are not accepted", field: "frame" };
   let json: unknown;
   try {

@@ -4,8 +4,3 @@ export const text = (v: unknown): string => (typeof v === "string" ? v : "");
 export const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 export const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-/** A payload we can show: it needs at least a numeric id. */
-export function hasNumericId(v: unknown): v is { id: number } {
-  return typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "number";
-}

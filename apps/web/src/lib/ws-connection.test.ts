@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LiveConnection } from "./ws.ts";
-import type { Frame } from "./ws.ts";
+import type { ServerFrame } from "@ops/contract";
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -28,7 +28,7 @@ class FakeSocket {
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 
 describe("LiveConnection", () => {
-  let frames: Frame[];
+  let frames: ServerFrame[];
   let conn: LiveConnection;
   let ended: number;
   let failures: number[];
@@ -66,7 +66,7 @@ describe("LiveConnection", () => {
   });
 
   it("reconnects with 1 s, 2 s, 5 s, 10 s, 10 s backoff and goes offline after repeated failures", () => {
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     const delays: number[] = [];
     for (let i = 0; i < 5; i++) {
       const before = FakeSocket.all.length;
@@ -81,12 +81,12 @@ describe("LiveConnection", () => {
     }
     expect(delays).toEqual([1000, 2000, 5000, 10_000, 10_000]);
     expect(conn.getState().status).toBe("offline");
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     expect(conn.getState()).toMatchObject({ status: "live", attempt: 0 });
   });
 
   it("treats 40 s of silence as a dead socket, but heartbeats keep it alive", () => {
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     const first = last();
     vi.advanceTimersByTime(30_000);
     first.send({ type: "heartbeat", serverTime: new Date().toISOString() });
@@ -100,13 +100,13 @@ describe("LiveConnection", () => {
   });
 
   it("keeps an error frame's message until the next snapshot", () => {
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     last().send({ type: "error", code: "X", message: "overloaded" });
     expect(conn.getState().error).toBe("overloaded");
     last().drop();
     expect(conn.getState().error).toBe("overloaded");
     vi.advanceTimersByTime(1000);
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     expect(conn.getState().error).toBeNull();
   });
 
@@ -119,7 +119,7 @@ describe("LiveConnection", () => {
 
   it("stops reconnecting and reports the session ended on close 4401", () => {
     last().open();
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     const n = FakeSocket.all.length;
     last().drop(4401);
     expect(ended).toBe(1);
@@ -132,7 +132,7 @@ describe("LiveConnection", () => {
 
   it("asks about the session after repeated refused handshakes, not after drops of open sockets", () => {
     last().open();
-    last().send({ type: "snapshot", targets: [] });
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
     last().drop();
     expect(failures).toEqual([]);
     vi.advanceTimersByTime(1000);

@@ -26,4 +26,14 @@ describe("parseFrame", () => {
     expect(parseFrame("[1,2]")).toBeNull();
     expect(parseFrame(new ArrayBuffer(2))).toBeNull();
   });
+
+  it("checks each frame against the contract: unknown types, missing fields and wrong values are dropped", () => {
+    expect(parseFrame('{"type":"heartbeat"}')).toBeNull();
+    expect(parseFrame('{"type":"runbook.step","serverTime":"t"}')).toBeNull();
+    expect(parseFrame('{"type":"error","message":"no code"}')).toBeNull();
+    expect(parseFrame('{"type":"error","code":"DEPENDENCY_DOWN","message":"later"}')).toEqual({ type: "error", code: "DEPENDENCY_DOWN", message: "later" });
+    expect(parseFrame('{"type":"incident.updated","incident":{"id":1}}')).toBeNull();
+    // Internal bus frames never reach a browser; a server that sent one would be wrong, and it is dropped.
+    expect(parseFrame('{"type":"session.revoked","userId":"u","reason":"r"}')).toBeNull();
+  });
 });

@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
+import { ServerFrame } from "@ops/contract";
 import { setServerTime } from "./clock.ts";
 
 export type LiveStatus = "live" | "reconnecting" | "offline";
@@ -13,8 +14,6 @@ export type LiveState = {
   /** Message of the last `error` frame, cleared by the next snapshot. */
   error: string | null;
 };
-
-export type Frame = { type: string; [key: string]: unknown };
 
 export const BACKOFF_MS = [1000, 2000, 5000, 10_000] as const;
 export const STALE_AFTER_MS = 40_000;
@@ -34,21 +33,25 @@ export function wsUrl(loc: { protocol: string; host: string }, path = "/ws"): st
   return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${path}`;
 }
 
-/** Parses one text frame; anything that is not a JSON object with a string `type` is dropped. */
-export function parseFrame(data: unknown): Frame | null {
+/**
+ * Parses one text frame with the contract's ServerFrame schema, the same the API builds its frames from:
+ * what is not JSON, not a frame type this dashboard knows, or not of that frame's shape is dropped.
+ */
+export function parseFrame(data: unknown): ServerFrame | null {
   if (typeof data !== "string") return null;
+  let v: unknown;
   try {
-    const v: unknown = JSON.parse(data);
-    if (typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string") return v as Frame;
+    v = JSON.parse(data);
   } catch {
-    // not JSON: ignore
+    return null;
   }
-  return null;
+  const parsed = ServerFrame.safeParse(v);
+  return parsed.success ? parsed.data : null;
 }
 
 type Options = {
   url: () => string;
-  onFrame: (frame: Frame) => void;
+  onFrame: (frame: ServerFrame) => void;
   staleAfterMs?: number;
   /** The server ended the session: no automatic reconnect; the app decides (login page, or reconnectNow). */
   onSessionEnded?: () => void;
@@ -144,11 +147,11 @@ export class LiveConnection {
         this.set({ lastFrameAt });
         return;
       }
-      if (typeof frame.serverTime === "string") setServerTime(frame.serverTime);
+      if ("serverTime" in frame) setServerTime(frame.serverTime);
       if (frame.type === "snapshot") {
         this.set({ status: "live", attempt: 0, retryAt: null, lastFrameAt, error: null });
       } else if (frame.type === "error") {
-        this.set({ lastFrameAt, error: typeof frame.message === "string" ? frame.message : "live stream error" });
+        this.set({ lastFrameAt, error: frame.message });
       } else {
         this.state = { ...this.state, lastFrameAt };
       }

@@ -1,6 +1,7 @@
 import type { Handoff, PromotionView } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { affectsHandoff, countText, tickChecklist } from "./handoff.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 const item = (id: number, title: string): PromotionView => ({
   id,
@@ -23,9 +24,9 @@ describe("the handoff", () => {
   });
 
   it("knows which frames make it stale", () => {
-    expect(affectsHandoff({ type: "incident.updated" })).toBe(true);
-    expect(affectsHandoff({ type: "snapshot" })).toBe(true);
-    expect(affectsHandoff({ type: "heartbeat" })).toBe(false);
+    expect(affectsHandoff(frame({ type: "incident.updated" }))).toBe(true);
+    expect(affectsHandoff(frame({ type: "snapshot" }))).toBe(true);
+    expect(affectsHandoff(frame({ type: "heartbeat" }))).toBe(false);
     expect(countText(1, "open incident", "open incidents")).toBe("1 open incident");
     expect(countText(0, "open incident", "open incidents")).toBe("0 open incidents");
   });

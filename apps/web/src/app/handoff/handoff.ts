@@ -1,5 +1,5 @@
 import type { Handoff, PromotionView } from "@ops/contract";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 
 /** The checklist after an item was ticked or unticked: it stays in place until the next refresh. */
 export function tickChecklist(h: Handoff, p: PromotionView): Handoff {
@@ -9,7 +9,7 @@ export function tickChecklist(h: Handoff, p: PromotionView): Handoff {
 const RELEVANT = new Set(["snapshot", "incident.updated", "run.updated", "learning.updated"]);
 
 /** Frames after which the handoff view is out of date. */
-export function affectsHandoff(frame: Frame): boolean {
+export function affectsHandoff(frame: ServerFrame): boolean {
   return RELEVANT.has(frame.type);
 }
 

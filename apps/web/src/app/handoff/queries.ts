@@ -3,7 +3,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { apiGet } from "../../lib/api.ts";
 import { handoffKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import type { Handoff } from "@ops/contract";
 import { affectsHandoff } from "./handoff.ts";
 
@@ -17,7 +17,7 @@ export function useHandoff() {
 }
 
 /** Live frames: anything the handoff lists (incidents, runs, learnings) changed, so it is fetched again. */
-export function createHandoffSync(qc: QueryClient): (raw: Frame) => void {
+export function createHandoffSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     if (affectsHandoff(raw)) void qc.invalidateQueries({ queryKey: handoffKey });
   };

@@ -31,6 +31,7 @@ import {
   yesNeeded,
 } from "./governance.ts";
 import type { Category, CategoryRule } from "@ops/contract";
+import { frame } from "../../lib/frames.test-util.ts";
 
 const RULES: Record<Category, Pick<CategoryRule, "appliesTo">> = {
   operational: { appliesTo: ["routine-decision", "monitoring-threshold", "auto-heal-toggle"] },
@@ -246,11 +247,10 @@ describe("lists and frames", () => {
   });
 
   it("reads the summary in a frame and merges it into a detail, keeping the ballots and the clock offset", () => {
-    expect(proposalFromFrame({ type: "incident.updated", proposal: summary(1) })).toBeNull();
-    expect(proposalFromFrame({ type: "proposal.updated", proposal: { title: "no id" } })).toBeNull();
-    const frame = proposalFromFrame({ type: "proposal.updated", proposal: { ...summary(4), tally: { yes: 3, no: 1, abstain: 0, eligible: 5 }, status: "closed", outcome: "passed" } });
-    expect(frame?.tally.yes).toBe(3);
-    const merged = mergeSummary(proposal(4, { clockOffsetMs: 700 }), frame!);
+    expect(proposalFromFrame(frame({ type: "incident.updated", proposal: summary(1) }))).toBeNull();
+    const read = proposalFromFrame({ type: "proposal.updated", proposal: { ...summary(4), tally: { yes: 3, no: 1, abstain: 0, eligible: 5 }, status: "closed", outcome: "passed" } });
+    expect(read?.tally.yes).toBe(3);
+    const merged = mergeSummary(proposal(4, { clockOffsetMs: 700 }), read!);
     expect(merged.status).toBe("closed");
     expect(merged.outcome).toBe("passed");
     expect(merged.tally).toEqual({ yes: 3, no: 1, abstain: 0, eligible: 5 });

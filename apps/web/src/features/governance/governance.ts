@@ -16,8 +16,8 @@ import type {
   ThresholdMetric,
   Verdict,
 } from "@ops/contract";
-import type { Frame } from "../../lib/ws.ts";
-import { hasNumericId, record, str, text } from "../../lib/parse.ts";
+import type { ServerFrame } from "@ops/contract";
+import { record, str, text } from "../../lib/parse.ts";
 
 /** A proposal as the pages hold it: the API's answer and, web-only, the clock offset measured when it came. */
 export type Proposal = ProposalView & {
@@ -431,9 +431,8 @@ export function upsertProposal(list: readonly ProposalSummary[], p: ProposalSumm
 }
 
 /** The summary in a `proposal.updated` frame; null for other frames and malformed payloads. */
-export function proposalFromFrame(frame: Frame): ProposalSummary | null {
-  if (frame.type !== "proposal.updated" || !hasNumericId(frame.proposal)) return null;
-  return frame.proposal as ProposalSummary;
+export function proposalFromFrame(frame: ServerFrame): ProposalSummary | null {
+  return frame.type === "proposal.updated" ? frame.proposal : null;
 }
 
 /** A cached detail with a frame's summary: tally, status and outcome now; the ballots come with the refetch. */

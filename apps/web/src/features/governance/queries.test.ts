@@ -4,6 +4,7 @@ import { proposal, summary } from "./fixtures.test-util.ts";
 import { createProposalSync, governanceKeys, syncProposal } from "./queries.ts";
 import type { GovernanceEvent, ProposalSummary } from "@ops/contract";
 import type { Proposal } from "./governance.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -51,9 +52,9 @@ describe("createProposalSync", () => {
   it("refetches everything after a reconnect and ignores other frames", () => {
     const { qc, sync, all } = setup();
     const invalidated = () => [governanceKeys.list(all), governanceKeys.detail(4)].map((key) => qc.getQueryState(key)?.isInvalidated);
-    sync({ type: "postmortem.updated", postmortem: { id: 4 } });
+    sync(frame({ type: "postmortem.updated", postmortem: { id: 4 } }));
     expect(invalidated()).toEqual([false, false]);
-    sync({ type: "snapshot", targets: [] });
+    sync(frame({ type: "snapshot", targets: [] }));
     expect(invalidated()).toEqual([true, true]);
   });
 

@@ -14,7 +14,7 @@ import type {
 } from "@ops/contract";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { useRefresh } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import { mergeSummary, PAGE_SIZE, proposalFromFrame, proposalsQuery, toSummary, upsertProposal, withClockOffset } from "./governance.ts";
 import type { Proposal, ProposalFilter } from "./governance.ts";
 
@@ -120,7 +120,7 @@ export function applyProposalUpdate(qc: QueryClient, p: ProposalSummary): void {
 }
 
 /** Live frames: `proposal.updated` updates the caches; a snapshot (a reconnect) means frames may have been missed. */
-export function createProposalSync(qc: QueryClient): (raw: Frame) => void {
+export function createProposalSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     const p = proposalFromFrame(raw);
     if (p) applyProposalUpdate(qc, p);

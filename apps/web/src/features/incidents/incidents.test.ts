@@ -25,6 +25,7 @@ import {
 } from "./incidents.ts";
 import type { IncidentPage } from "./incidents.ts";
 import type { Incident, TimelineEntry } from "./types.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 describe("MTTD in words", () => {
   const T = Date.parse("2026-11-23T10:04:31.000Z");
@@ -199,7 +200,7 @@ describe("applying incident.updated to a cached list", () => {
 
   it("reads the incident of an incident.updated frame and ignores other frames", () => {
     expect(incidentFromFrame({ type: "incident.updated", incident: inc(7) })).toEqual(inc(7));
-    expect(incidentFromFrame({ type: "target.update", incident: inc(1) })).toBeNull();
+    expect(incidentFromFrame(frame({ type: "target.update", incident: inc(1) }))).toBeNull();
   });
 });
 

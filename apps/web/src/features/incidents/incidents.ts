@@ -1,5 +1,5 @@
 import { DASH, elapsedSince, formatDuration, formatTimestamp } from "../../lib/format.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import type { Incident, IncidentFilter, Severity, StatusFilter, TimelineEntry } from "./types.ts";
 
 export const PAGE_SIZE = 50;
@@ -218,9 +218,8 @@ export function flattenPages(pages: readonly IncidentPage[] | undefined): Incide
 }
 
 /** The incident in an `incident.updated` frame (the API built it as the contract's view); null for other frames. */
-export function incidentFromFrame(frame: Frame): Incident | null {
-  if (frame.type !== "incident.updated") return null;
-  return frame.incident as Incident;
+export function incidentFromFrame(frame: ServerFrame): Incident | null {
+  return frame.type === "incident.updated" ? frame.incident : null;
 }
 
 /** Adds an entry to an oldest-first timeline unless it is already there. */

@@ -5,6 +5,7 @@ import { H, inc, resolved } from "./fixtures.test-util.ts";
 import type { IncidentPage } from "./incidents.ts";
 import { createIncidentSync, incidentKeys, OPEN_FILTER } from "./queries.ts";
 import type { Incident, IncidentDetail } from "./types.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -41,7 +42,7 @@ describe("createIncidentSync", () => {
     const { qc, sync } = setup();
     sync({ type: "target.update", targets: [] });
     expect(qc.getQueryState(incidentKeys.recent(OPEN_FILTER))?.isInvalidated).toBe(false);
-    sync({ type: "snapshot", targets: [] });
+    sync(frame({ type: "snapshot", targets: [] }));
     expect(qc.getQueryState(incidentKeys.recent(OPEN_FILTER))?.isInvalidated).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { useLiveState } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import { appendEntry, incidentFromFrame, incidentsQuery, nextBefore, PAGE_SIZE, upsertIncident, upsertIncidentPages } from "./incidents.ts";
 import type { IncidentPage } from "./incidents.ts";
 import type { Incident, IncidentDetail, IncidentFilter, NewIncident } from "./types.ts";
@@ -91,7 +91,7 @@ export function syncIncident(qc: QueryClient, inc: Incident, refetchTimeline: bo
 }
 
 /** Live frames: `incident.updated` updates the caches; a snapshot (a reconnect) means frames may have been missed. */
-export function createIncidentSync(qc: QueryClient): (raw: Frame) => void {
+export function createIncidentSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     if (raw.type === "snapshot") {
       void qc.invalidateQueries({ queryKey: incidentKeys.all });

@@ -29,6 +29,7 @@ import {
   words,
 } from "./learnings.ts";
 import { CATEGORY_OPTIONS } from "./options.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 describe("learning filters → query string", () => {
   it("reads the page's URL, dropping unknown values", () => {
@@ -156,8 +157,8 @@ describe("lists and frames", () => {
   });
 
   it("reads learning.updated frames", () => {
-    expect(learningFromFrame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } })).toMatchObject({ id: "LRN-1", status: "resolved", version: 2 });
-    expect(learningFromFrame({ type: "postmortem.updated", learning: { id: "LRN-1" } })).toBeNull();
+    expect(learningFromFrame(frame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } }))).toMatchObject({ id: "LRN-1", status: "resolved", version: 2 });
+    expect(learningFromFrame(frame({ type: "postmortem.updated", learning: { id: "LRN-1" } }))).toBeNull();
   });
 });
 

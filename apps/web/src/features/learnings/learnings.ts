@@ -1,6 +1,6 @@
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../lib/api.ts";
 import { formatDay } from "../../lib/format.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import { LEARNING_CATEGORIES, LEARNING_FILE_KINDS, LEARNING_STATUSES, LEARNING_TYPES, PRIORITIES } from "@ops/contract";
 import type {
   LearningCategory,
@@ -270,9 +270,8 @@ export function flattenLearningPages(pages: readonly LearningPage[] | undefined)
 }
 
 /** The summary in a `learning.updated` frame (the API sends the contract's LearningSummary); null for other frames. */
-export function learningFromFrame(frame: Frame): LearningSummary | null {
-  if (frame.type !== "learning.updated") return null;
-  return frame.learning as LearningSummary;
+export function learningFromFrame(frame: ServerFrame): LearningSummary | null {
+  return frame.type === "learning.updated" ? frame.learning : null;
 }
 
 /** The values a filter offers: the known ones, and the selected one even when it is not known. */

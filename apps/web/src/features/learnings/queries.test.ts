@@ -5,6 +5,7 @@ import { detail, learning } from "./fixtures.test-util.ts";
 import type { LearningPage } from "./learnings.ts";
 import { createLearningSync, learningKeys } from "./queries.ts";
 import type { LearningSummary, LearningView } from "@ops/contract";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -43,7 +44,7 @@ describe("createLearningSync", () => {
 
   it("refetches everything after a reconnect", () => {
     const { qc, sync, forIncident } = setup();
-    sync({ type: "snapshot", targets: [] });
+    sync(frame({ type: "snapshot", targets: [] }));
     expect(qc.getQueryState(learningKeys.list(forIncident))?.isInvalidated).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { InfiniteData, QueryClient, QueryKey } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import type {
   LearningAnswer,
   LearningFileKind,
@@ -122,7 +122,7 @@ export function syncLearning(qc: QueryClient, l: LearningView): void {
 }
 
 /** Live frames: `learning.updated` updates the lists and refetches an older detail; a snapshot refetches everything. */
-export function createLearningSync(qc: QueryClient): (raw: Frame) => void {
+export function createLearningSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     if (raw.type === "snapshot") {
       void qc.invalidateQueries({ queryKey: learningKeys.all });

@@ -3,6 +3,7 @@ import { ApiError, isVersionConflict } from "../../lib/api.ts";
 import { upsertListItem } from "../../lib/lists.ts";
 import { postmortem, summary } from "./fixtures.test-util.ts";
 import { actionItemsMarkdown, addActionItem, addTimelineRow, applyDraft, budgetShare, budgetText, draftPatch, durationText, formatUtc, isDirty, isMe, isoToUtcInput, matchesPostmortemFilter, metadataMarkdown, newerVersionNotice, postmortemFromFrame, postmortemsQuery, previewSections, removeAt, replaceAt, splitList, tableCell, timelineMarkdown, toDraft, toggleIn, transitionsFrom, upsertPostmortem, utcInputToIso, validateDraft } from "./postmortems.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 describe("UTC times for datetime-local inputs", () => {
   it("converts ISO to an input value and back, in UTC", () => {
@@ -235,12 +236,12 @@ describe("lists and frames", () => {
   });
 
   it("reads postmortem.updated frames", () => {
-    expect(postmortemFromFrame({ type: "postmortem.updated", postmortem: { id: 4, status: "in_review", version: 5, updatedBy: "Grace" } })).toMatchObject({
+    expect(postmortemFromFrame(frame({ type: "postmortem.updated", postmortem: { id: 4, status: "in_review", version: 5, updatedBy: "Grace" } }))).toMatchObject({
       id: 4,
       status: "in_review",
       version: 5,
       updatedBy: "Grace",
     });
-    expect(postmortemFromFrame({ type: "run.updated", postmortem: { id: 4 } })).toBeNull();
+    expect(postmortemFromFrame(frame({ type: "run.updated", postmortem: { id: 4 } }))).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { DASH, formatPercent } from "../../lib/format.ts";
 import { upsertListItem } from "../../lib/lists.ts";
 import { POSTMORTEM_STATUSES } from "@ops/contract";
 import type { ActionItem, DoraMetric, Impact, PostmortemListQuery, PostmortemStatus, PostmortemSummary, PostmortemView, TimelineRow } from "@ops/contract";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 
 export const PAGE_SIZE = 50;
 
@@ -385,7 +385,6 @@ export function upsertPostmortem(list: readonly PostmortemSummary[], pm: Postmor
 }
 
 /** The summary in a `postmortem.updated` frame (the API sends the contract's PostmortemSummary); null for other frames. */
-export function postmortemFromFrame(frame: Frame): PostmortemSummary | null {
-  if (frame.type !== "postmortem.updated") return null;
-  return frame.postmortem as PostmortemSummary;
+export function postmortemFromFrame(frame: ServerFrame): PostmortemSummary | null {
+  return frame.type === "postmortem.updated" ? frame.postmortem : null;
 }

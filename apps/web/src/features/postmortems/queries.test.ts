@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { postmortem, summary } from "./fixtures.test-util.ts";
 import { createPostmortemSync, postmortemKeys, syncPostmortem } from "./queries.ts";
 import type { PostmortemSummary, PostmortemView } from "@ops/contract";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -45,9 +46,9 @@ describe("createPostmortemSync", () => {
 
   it("refetches everything after a reconnect and ignores other frames", () => {
     const { qc, sync, all } = setup();
-    sync({ type: "run.updated", run: { id: 4 } });
+    sync(frame({ type: "run.updated", run: { id: 4 } }));
     expect(qc.getQueryState(postmortemKeys.list(all))?.isInvalidated).toBe(false);
-    sync({ type: "snapshot", targets: [] });
+    sync(frame({ type: "snapshot", targets: [] }));
     expect(qc.getQueryState(postmortemKeys.list(all))?.isInvalidated).toBe(true);
     expect(qc.getQueryState(postmortemKeys.detail(4))?.isInvalidated).toBe(true);
   });

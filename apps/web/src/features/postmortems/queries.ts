@@ -3,7 +3,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { postmortemsKey } from "../../lib/query-keys.ts";
 import { useRefresh } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import type { PostmortemAnswer, PostmortemList, PostmortemStatus, PostmortemSummary, PostmortemView } from "@ops/contract";
 import { PAGE_SIZE, postmortemFromFrame, postmortemsQuery, upsertPostmortem } from "./postmortems.ts";
 import type { PostmortemFilter, PostmortemPatch } from "./postmortems.ts";
@@ -64,7 +64,7 @@ export function syncPostmortem(qc: QueryClient, pm: PostmortemView): void {
  * Live frames: `postmortem.updated` updates the lists; a cached detail older than the frame is fetched
  * again (the frame has no text to merge). A snapshot (a reconnect) means frames may have been missed.
  */
-export function createPostmortemSync(qc: QueryClient): (raw: Frame) => void {
+export function createPostmortemSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     if (raw.type === "snapshot") {
       void qc.invalidateQueries({ queryKey: postmortemKeys.all });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { detail, run, step } from "./fixtures.test-util.ts";
 import { createRunSync, runKeys } from "./queries.ts";
 import type { RunPage } from "./runbooks.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -56,9 +57,9 @@ describe("createRunSync", () => {
 
   it("refetches everything after a reconnect and ignores other frames", () => {
     const { qc, sync, forIncident } = setup();
-    sync({ type: "incident.updated", incident: { id: 4 } });
+    sync(frame({ type: "incident.updated", incident: { id: 4 } }));
     expect(qc.getQueryState(runKeys.recent(forIncident))?.isInvalidated).toBe(false);
-    sync({ type: "snapshot", targets: [] });
+    sync(frame({ type: "snapshot", targets: [] }));
     expect(qc.getQueryState(runKeys.recent(forIncident))?.isInvalidated).toBe(true);
     expect(qc.getQueryState(runKeys.detail(7))?.isInvalidated).toBe(true);
   });

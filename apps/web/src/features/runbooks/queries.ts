@@ -16,7 +16,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";
 import { useLiveState } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import { isFinished, mergeRunDetail, nextBefore, PAGE_SIZE, runFromFrame, runsQuery, toSummary, upsertRun, upsertRunPages } from "./runbooks.ts";
 import type { RunFilter, RunPage } from "./runbooks.ts";
 
@@ -148,7 +148,7 @@ export function applyRunUpdate(qc: QueryClient, run: RunSummary, step: StepView 
 }
 
 /** Live frames: `run.updated` updates the caches; a snapshot (a reconnect) means frames may have been missed. */
-export function createRunSync(qc: QueryClient): (raw: Frame) => void {
+export function createRunSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     if (raw.type === "snapshot") {
       void qc.invalidateQueries({ queryKey: runKeys.all });

@@ -4,6 +4,7 @@ import { searchOf } from "../../lib/router.tsx";
 import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
 import { compareRuns, contextLabel, decisionsFor, describeAction, expandedByDefault, filterRunbooks, flattenRunPages, formatElapsed, formatParam, matchesRunFilter, mergeRunDetail, nextBefore, outcomeText, paramOfField, prefillParams, progressLabel, rerunSearch, roleNote, runContext, runElapsed, runFromFrame, runsQuery, sortRuns, stepDuration, toParamValues, toSummary, upsertRun, upsertRunPages, warningsLabel } from "./runbooks.ts";
 import type { RunPage } from "./runbooks.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 describe("describeAction", () => {
   it.each([
@@ -349,11 +350,11 @@ describe("runFromFrame", () => {
 
   it("keeps a frame without a step and drops other frames", () => {
     expect(runFromFrame({ type: "run.updated", run: run(5), step: null })?.step).toBeNull();
-    expect(runFromFrame({ type: "incident.updated", run: run(5) })).toBeNull();
+    expect(runFromFrame(frame({ type: "incident.updated", run: run(5) }))).toBeNull();
   });
 
   it("strips steps from a summary that carries them", () => {
-    const f = runFromFrame({ type: "run.updated", run: { ...run(5), steps: [step(0)] }, step: null });
+    const f = runFromFrame(frame({ type: "run.updated", run: { ...run(5), steps: [step(0)] }, step: null }));
     expect(f?.run).not.toHaveProperty("steps");
     expect(toSummary(detail(5, [step(0)]))).not.toHaveProperty("steps");
   });

@@ -15,7 +15,7 @@ import type {
   TargetKind,
 } from "@ops/contract";
 import { DASH, elapsedSince } from "../../lib/format.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 
 export const PAGE_SIZE = 50;
 
@@ -420,10 +420,8 @@ export function mergeRunDetail(detail: RunView, summary: RunSummary, step: StepV
 export type RunFrame = { run: RunSummary; step: StepView | null };
 
 /** The run and step in a `run.updated` frame (the API sends the contract's shapes); null for other frames. */
-export function runFromFrame(frame: Frame): RunFrame | null {
-  if (frame.type !== "run.updated") return null;
-  const { run, step } = frame as unknown as { run: RunSummary | RunView; step: StepView | null };
-  return { run: toSummary(run), step: step ?? null };
+export function runFromFrame(frame: ServerFrame): RunFrame | null {
+  return frame.type === "run.updated" ? { run: toSummary(frame.run), step: frame.step } : null;
 }
 
 /** "1 warning", "2 warnings"; empty when there are none. */

@@ -2,39 +2,47 @@ import { describe, expect, it } from "vitest";
 import { target } from "../../lib/targets.test-util.ts";
 import type { StatusEventView } from "@ops/contract";
 import { applyFrame, prependEvent, toLiveFrame, upsertTargets } from "./live.ts";
+import { frame } from "../../lib/frames.test-util.ts";
+import { parseFrame } from "../../lib/ws.ts";
 
 const list = [target("steward"), target("alpha"), target("beta")];
 
-describe("toLiveFrame", () => {
-  it("keeps snapshot targets with a name and drops malformed ones", () => {
-    const f = toLiveFrame({ type: "snapshot", targets: [target("x", { status: "down" }), { bogus: true }], serverTime: "t" });
+const event: StatusEventView = { id: 1, target: "alpha", at: "2026-11-23T14:00:30.000Z", kind: "status", from: "ok", to: "down", reason: "connection refused" };
+const wire = (v: unknown) => parseFrame(JSON.stringify(v));
+
+describe("frames the board reads", () => {
+  it("takes a snapshot in the contract's shape", () => {
+    const f = toLiveFrame(wire({ type: "snapshot", targets: [target("x", { status: "down" })], serverTime: "2026-11-23T14:00:00.000Z" })!);
     expect(f?.type).toBe("snapshot");
     if (f?.type !== "snapshot") return;
-    expect(f.targets).toHaveLength(1);
     expect(f.targets[0]).toMatchObject({ name: "x", status: "down" });
   });
 
-  it("ignores unknown frame types and malformed payloads", () => {
-    expect(toLiveFrame({ type: "runbook.step" })).toBeNull();
-    expect(toLiveFrame({ type: "snapshot", targets: "nope" })).toBeNull();
-    expect(toLiveFrame({ type: "target.status", target: 3 })).toBeNull();
+  it("drops unknown frame types and malformed payloads before any handler sees them", () => {
+    expect(wire({ type: "runbook.step" })).toBeNull();
+    expect(wire({ type: "snapshot", targets: "nope", serverTime: "t" })).toBeNull();
+    expect(wire({ type: "snapshot", targets: [target("x"), { bogus: true }], serverTime: "t" })).toBeNull();
+    expect(wire({ type: "target.status", target: 3, event })).toBeNull();
+    expect(wire({ type: "target.status", target: target("alpha"), event: { nope: 1 } })).toBeNull();
+    expect(wire({ type: "target.status", target: { ...target("alpha"), status: "purple" }, event })).toBeNull();
   });
 
-  it("keeps a status frame without a valid event", () => {
-    const f = toLiveFrame({ type: "target.status", target: { name: "alpha" }, event: { nope: 1 } });
-    expect(f).toMatchObject({ type: "target.status", event: null });
+  it("passes the board's frames and ignores the other features' frames", () => {
+    expect(toLiveFrame(wire({ type: "target.status", target: target("alpha"), event })!)).toMatchObject({ type: "target.status", event });
+    expect(toLiveFrame(wire({ type: "heartbeat", serverTime: "2026-11-23T14:00:00.000Z" })!)).toMatchObject({ type: "heartbeat" });
+    expect(toLiveFrame(frame({ type: "incident.updated", incident: {} }))).toBeNull();
   });
 });
 
 describe("applyFrame", () => {
   it("replaces the whole list on snapshot, even with fewer targets", () => {
-    const next = applyFrame(list, { type: "snapshot", targets: [target("alpha", { status: "down" })] });
+    const next = applyFrame(list, { type: "snapshot", targets: [target("alpha", { status: "down" })], serverTime: "t" });
     expect(next?.map((t) => t.name)).toEqual(["alpha"]);
   });
 
   it("updates one target in place on a status change, keeping the API order", () => {
     const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
-    const next = applyFrame(list, { type: "target.status", target: down, event: null });
+    const next = applyFrame(list, { type: "target.status", target: down, event });
     expect(next?.map((t) => t.name)).toEqual(["steward", "alpha", "beta"]);
     expect(next?.[1]).toBe(down);
     expect(next?.[0]).toBe(list[0]);
@@ -50,13 +58,13 @@ describe("applyFrame", () => {
   });
 
   it("leaves the list alone for heartbeats and errors", () => {
-    expect(applyFrame(list, { type: "heartbeat" })).toBe(list);
-    expect(applyFrame(list, { type: "error", message: "x" })).toBe(list);
+    expect(applyFrame(list, { type: "heartbeat", serverTime: "t" })).toBe(list);
+    expect(applyFrame(list, { type: "error", code: "DEPENDENCY_DOWN", message: "x" })).toBe(list);
   });
 
   it("does nothing to an empty cache except on snapshot", () => {
     expect(applyFrame(undefined, { type: "target.update", targets: [target("x")] })).toBeUndefined();
-    expect(applyFrame(undefined, { type: "snapshot", targets: [target("x")] })).toHaveLength(1);
+    expect(applyFrame(undefined, { type: "snapshot", targets: [target("x")], serverTime: "t" })).toHaveLength(1);
   });
 });
 

@@ -1,56 +1,15 @@
 import type { StatusEventView, TargetView } from "@ops/contract";
 import type { EventFilter } from "../../lib/targets.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 
-export type LiveFrame =
-  | { type: "snapshot"; targets: TargetView[]; serverTime?: string }
-  | { type: "target.status"; target: TargetView; event: StatusEventView | null }
-  | { type: "target.update"; targets: TargetView[] }
-  | { type: "heartbeat"; serverTime?: string }
-  | { type: "error"; code?: string; message: string };
+/** The frames the board acts on: parsed by lib/ws.ts with the contract's ServerFrame schema. */
+export type LiveFrame = Extract<ServerFrame, { type: "snapshot" | "target.status" | "target.update" | "heartbeat" | "error" }>;
 
-function isTargetLike(v: unknown): v is TargetView {
-  return typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string";
-}
+const LIVE_TYPES: ReadonlySet<ServerFrame["type"]> = new Set(["snapshot", "target.status", "target.update", "heartbeat", "error"]);
 
-function isEventLike(v: unknown): v is StatusEventView {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    typeof (v as { target?: unknown }).target === "string" &&
-    typeof (v as { at?: unknown }).at === "string"
-  );
-}
-
-/** Narrows a raw frame to one we understand; unknown types and malformed payloads give null. */
-export function toLiveFrame(frame: Frame): LiveFrame | null {
-  switch (frame.type) {
-    case "snapshot":
-    case "target.update": {
-      if (!Array.isArray(frame.targets)) return null;
-      const targets = frame.targets.filter(isTargetLike);
-      return frame.type === "snapshot"
-        ? { type: "snapshot", targets, serverTime: typeof frame.serverTime === "string" ? frame.serverTime : undefined }
-        : { type: "target.update", targets };
-    }
-    case "target.status":
-      if (!isTargetLike(frame.target)) return null;
-      return {
-        type: "target.status",
-        target: frame.target,
-        event: isEventLike(frame.event) ? frame.event : null,
-      };
-    case "heartbeat":
-      return { type: "heartbeat", serverTime: typeof frame.serverTime === "string" ? frame.serverTime : undefined };
-    case "error":
-      return {
-        type: "error",
-        code: typeof frame.code === "string" ? frame.code : undefined,
-        message: typeof frame.message === "string" ? frame.message : "live stream error",
-      };
-    default:
-      return null;
-  }
+/** The frame if the board acts on it; null for the other features' frames. */
+export function toLiveFrame(frame: ServerFrame): LiveFrame | null {
+  return LIVE_TYPES.has(frame.type) ? (frame as LiveFrame) : null;
 }
 
 /** True unless `incoming` was checked strictly before `current` (a late, out-of-order result). */

@@ -4,6 +4,7 @@ import { configKeys } from "../../lib/query-keys.ts";
 import { healing, target } from "../../lib/targets.test-util.ts";
 import type { HealingView, StatusEventView, TargetView } from "@ops/contract";
 import { createLiveSync, eventKeys, restartKeys, targetKeys } from "./queries.ts";
+import { frame } from "../../lib/frames.test-util.ts";
 
 function setup() {
   const qc = new QueryClient();
@@ -40,7 +41,7 @@ describe("createLiveSync", () => {
 
   it("applies a status change to list, detail and matching event lists", () => {
     const { qc, sync } = setup();
-    sync({ type: "snapshot", targets: [target("steward"), target("alpha")] });
+    sync(frame({ type: "snapshot", targets: [target("steward"), target("alpha")] }));
     qc.setQueryData(eventKeys.list({ target: "alpha", limit: 50 }), []);
     qc.setQueryData(eventKeys.list({ target: "steward", limit: 50 }), []);
     const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
@@ -53,22 +54,22 @@ describe("createLiveSync", () => {
 
   it("treats a snapshot after reconnect as the truth", () => {
     const { qc, sync } = setup();
-    sync({ type: "snapshot", targets: [target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" })] });
-    sync({ type: "snapshot", targets: [target("alpha", { status: "ok", checkedAt: "2026-11-23T14:00:00Z" })] });
+    sync(frame({ type: "snapshot", targets: [target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" })] }));
+    sync(frame({ type: "snapshot", targets: [target("alpha", { status: "ok", checkedAt: "2026-11-23T14:00:00Z" })] }));
     expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.status).toBe("ok");
   });
 
   it("ignores heartbeats and unknown frames", () => {
     const { qc, sync } = setup();
     sync({ type: "heartbeat", serverTime: "2026-11-23T14:00:00Z" });
-    sync({ type: "something.new", payload: 1 });
+    sync(frame({ type: "something.new", payload: 1 }));
     expect(qc.getQueryData(targetKeys.all)).toBeUndefined();
   });
 
   it("refetches a target's restart history when its last restart moves", () => {
     const { qc, sync } = setup();
     const h: HealingView = healing({ nextRestartAt: null, lastRestartAt: "2026-11-23T14:00:00Z" });
-    sync({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] });
+    sync(frame({ type: "snapshot", targets: [target("alpha", { healing: h }), target("beta", { healing: h })] }));
     qc.setQueryData(restartKeys.list("alpha"), []);
     qc.setQueryData(restartKeys.list("beta"), []);
     sync({
@@ -77,13 +78,13 @@ describe("createLiveSync", () => {
     });
     expect(qc.getQueryState(restartKeys.list("alpha"))?.isInvalidated).toBe(true);
     expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(false);
-    sync({ type: "target.status", target: target("beta", { healing: { ...h, state: "restarting" } }), event: null });
+    sync(frame({ type: "target.status", target: target("beta", { healing: { ...h, state: "restarting" } }), event: null }));
     expect(qc.getQueryState(restartKeys.list("beta"))?.isInvalidated).toBe(true);
   });
 
   it("refetches the config file's status when the healing state moves (the doctor may have restored it)", () => {
     const { qc, sync } = setup();
-    sync({ type: "snapshot", targets: [target("alpha", { healing: healing({ state: "escalated" }) })] });
+    sync(frame({ type: "snapshot", targets: [target("alpha", { healing: healing({ state: "escalated" }) })] }));
     qc.setQueryData(configKeys.status("alpha"), null);
     sync({ type: "target.update", targets: [target("alpha", { healing: healing({ state: "starting", startingSince: "2026-11-23T14:00:00Z" }) })] });
     expect(qc.getQueryState(configKeys.status("alpha"))?.isInvalidated).toBe(true);

@@ -7,7 +7,7 @@ import { DEFAULT_MONITORING, type BoardMonitoring } from "../../lib/target-statu
 import { POLL_MS, targetsKey } from "../../lib/targets-query.ts";
 import type { EventFilter } from "../../lib/targets.ts";
 import { useLiveState } from "../../lib/ws.ts";
-import type { Frame } from "../../lib/ws.ts";
+import type { ServerFrame } from "@ops/contract";
 import type {
   EventsResponse,
   HealingAction,
@@ -193,7 +193,7 @@ function setDetail(qc: QueryClient, t: TargetView, force: boolean): void {
 }
 
 /** Writes every live frame into the query cache so all pages update without refetching. */
-export function createLiveSync(qc: QueryClient): (raw: Frame) => void {
+export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
   return (raw) => {
     const frame = toLiveFrame(raw);
     if (!frame) return;
