@@ -75,7 +75,7 @@ async function thresholdsOf(h: DbHandle, config: OpsConfig): Promise<{ threshold
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("no answer in 3 s")), 3000)));
     return { thresholds: await Promise.race([effectiveThresholds(h.sql, config), timeout]), note: null };
   } catch (err) {
-    return { thresholds: config.monitoring.thresholds as Thresholds, note: `thresholds from monitoring-config.json; database: ${(err as Error).message}` };
+    return { thresholds: config.monitoring.thresholds, note: `thresholds from monitoring-config.json; database: ${(err as Error).message}` };
   } finally {
     clearTimeout(timer);
   }

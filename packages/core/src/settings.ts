@@ -14,7 +14,7 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  */
 export async function effectiveThresholds(sql: Sql, config: OpsConfig): Promise<Thresholds> {
   const [row] = await sql<{ value: Partial<Thresholds> }[]>`SELECT value FROM settings WHERE key = 'thresholds'`;
-  const base = config.monitoring.thresholds as Thresholds;
+  const base = config.monitoring.thresholds;
   if (!row) return base;
   const out = { ...base };
   for (const m of THRESHOLD_METRICS) if (row.value[m]) out[m] = { ...base[m], ...row.value[m] };
@@ -31,7 +31,7 @@ export async function setThresholds(tx: postgres.TransactionSql, config: OpsConf
   }
   const before = await effectiveThresholds(tx, config);
   await tx`
-    INSERT INTO settings (key, value, updated_by) VALUES ('thresholds', ${tx.json(next as never)}, ${ctx.actor.label})
+    INSERT INTO settings (key, value, updated_by) VALUES ('thresholds', ${tx.json(next)}, ${ctx.actor.label})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
   await writeAudit(tx, ctx, { action: "settings.thresholds", targetType: "settings", targetId: "thresholds", before, after: why ? { ...next, appliedBy: why } : next });
   return next;

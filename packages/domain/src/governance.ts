@@ -103,7 +103,7 @@ export function categoryFor(kind: string, categories: Record<Category, { applies
 
 /** A threshold change must keep warning below critical; returns the new thresholds or why not. */
 export function applyThresholdChange(current: Thresholds, change: Extract<ChangePayload, { kind: "monitoring-threshold" }>): { ok: true; value: Thresholds } | { ok: false; reason: string } {
-  const next = { ...current, [change.metric]: { ...current[change.metric], [change.level]: change.value } } as Thresholds;
+  const next = { ...current, [change.metric]: { ...current[change.metric], [change.level]: change.value } };
   const t = next[change.metric];
   if (!(t.warning < t.critical)) return { ok: false, reason: `${change.metric}: warning ${t.warning} must stay below critical ${t.critical}` };
   if (change.metric !== "responseTimeMs" && (change.value <= 0 || change.value > 100)) return { ok: false, reason: `${change.metric} must be a percentage above 0 and at most 100` };

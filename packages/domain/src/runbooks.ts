@@ -373,7 +373,7 @@ function resolveAction(a: ActionDef, values: Record<string, ParamValue>, command
       return { type: "command", command: a.command, argv: [...spec.argv, ...args], timeoutSeconds: spec.timeoutSeconds };
     }
     default:
-      return "target" in a && a.target !== undefined ? ({ ...a, target: resolveTarget(a.target, values) } as ResolvedAction) : (a as ResolvedAction);
+      return "target" in a && a.target !== undefined ? ({ ...a, target: resolveTarget(a.target, values) }) : (a);
   }
 }
 

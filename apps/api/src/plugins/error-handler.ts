@@ -13,7 +13,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?:
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "VALIDATION", field: "body" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "VALIDATION", message: "body: expected JSON, got an empty body", field: "body" },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "PAYLOAD_TOO_LARGE", message: "body is too large", field: "body" },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415 as number, code: "VALIDATION", message: "unsupported content type: send application/json", field: "content-type" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: "VALIDATION", message: "unsupported content type: send application/json", field: "content-type" },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "VALIDATION", message: "content-length does not match the body", field: "content-length" },
 };
 

@@ -61,6 +61,6 @@ export function registerJsonBody(app: FastifyInstance): void {
       done(new ServiceError("VALIDATION", `body ${field || "(value)"}: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`, field || "body"), undefined);
       return;
     }
-    parse(req, body as string, done);
+    void parse(req, body as string, done);
   });
 }

@@ -118,7 +118,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     socket.on("error", forget);
     socket.on("message", (raw, isBinary) => {
       client.alive = true;
-      const reply = handleClientFrame(raw.toString(), isBinary);
+      const reply = handleClientFrame(textOf(raw), isBinary);
       send(socket, reply);
     });
     listTargets(deps.db)
@@ -135,6 +135,12 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
         socket.close(1011, "snapshot failed");
       });
   });
+}
+
+/** A message as text: ws hands over one Buffer, or its fragments, or an ArrayBuffer. */
+function textOf(raw: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Buffer.isBuffer(raw)) return raw.toString("utf8");
+  return (Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw)).toString("utf8");
 }
 
 function handleClientFrame(text: string, isBinary: boolean): ServerFrame {

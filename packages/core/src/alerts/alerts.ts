@@ -92,7 +92,7 @@ export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFac
     for (const channel of enabledChannels(config.monitoring.alerting.channels)) {
       const [row] = await tx<Pick<AlertRow, "id">[]>`
         INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id, next_attempt_at, details, follows_id)
-        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(kept as never)}, ${followsId})
+        VALUES (${facts.target}, ${facts.kind}, ${facts.level}, ${channel}, 'pending', ${m.title}, ${m.text}, ${incidentId}, now(), ${tx.json(kept)}, ${followsId})
         RETURNING id`;
       ids.push(row!.id);
     }

@@ -261,7 +261,7 @@ export async function runBackup(h: DbHandle, env: BackupEnv, type: BackupType, t
     await rename(tmp, final);
     await h.sql`
       UPDATE backups SET status = 'succeeded', finished_at = ${new Date(manifest.finishedAt)}, size = ${manifest.size}, sha256 = ${manifest.sha256},
-        manifest = ${h.sql.json(manifest as never)} WHERE id = ${id}`;
+        manifest = ${h.sql.json(manifest)} WHERE id = ${id}`;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     await h.sql`UPDATE backups SET status = 'failed', finished_at = now(), error = ${(err as Error).message.slice(0, 2000)} WHERE id = ${id}`;
@@ -331,7 +331,7 @@ export async function syncIndex(h: DbHandle, env: BackupEnv): Promise<{ added: n
         const m = Manifest.parse(JSON.parse(await readFile(manifestPath, "utf8")));
         const r = await h.sql`
           INSERT INTO backups (id, type, status, trigger, path, started_at, finished_at, size, sha256, manifest)
-          VALUES (${m.id}, ${m.type}, 'succeeded', 'found on disk', ${join(dir, e.name)}, ${new Date(m.startedAt)}, ${new Date(m.finishedAt)}, ${m.size}, ${m.sha256}, ${h.sql.json(m as never)})
+          VALUES (${m.id}, ${m.type}, 'succeeded', 'found on disk', ${join(dir, e.name)}, ${new Date(m.startedAt)}, ${new Date(m.finishedAt)}, ${m.size}, ${m.sha256}, ${h.sql.json(m)})
           ON CONFLICT (id) DO UPDATE SET status = 'succeeded', finished_at = EXCLUDED.finished_at, size = EXCLUDED.size, sha256 = EXCLUDED.sha256,
             manifest = EXCLUDED.manifest, path = EXCLUDED.path, error = NULL
           -- A complete folder is a complete backup, whatever an older index says (e.g. a restored database

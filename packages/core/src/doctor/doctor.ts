@@ -23,7 +23,7 @@ export async function seedCases(h: DbHandle): Promise<void> {
   for (const c of PRESET_CASES) {
     await h.sql`
       INSERT INTO cases (id, title, error_code, signature, keywords, requires, exit_codes, solution, actions, builtin)
-      VALUES (${c.id}, ${c.title}, ${c.errorCode}, ${c.signature}, ${c.keywords}::text[], ${c.requires}::text[], ${c.exitCodes}::int[], ${c.solution}, ${h.sql.json(c.actions as never)}, true)
+      VALUES (${c.id}, ${c.title}, ${c.errorCode}, ${c.signature}, ${c.keywords}::text[], ${c.requires}::text[], ${c.exitCodes}::int[], ${c.solution}, ${h.sql.json(c.actions)}, true)
       ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, error_code = EXCLUDED.error_code, signature = EXCLUDED.signature, keywords = EXCLUDED.keywords,
         requires = EXCLUDED.requires, exit_codes = EXCLUDED.exit_codes, solution = EXCLUDED.solution, actions = EXCLUDED.actions
       WHERE cases.builtin AND NOT cases.customised`;
@@ -47,7 +47,7 @@ export async function createCase(h: DbHandle, ctx: RequestContext, input: CaseIn
     await tx`
       INSERT INTO cases (id, title, error_code, signature, keywords, requires, exit_codes, solution, actions)
       VALUES (${id}, ${input.title}, ${input.errorCode}, ${input.signature ?? null}, ${input.keywords}::text[], ${input.requires ?? []}::text[],
-        ${input.exitCodes ?? []}::int[], ${input.solution}, ${tx.json(input.actions as never)})`;
+        ${input.exitCodes ?? []}::int[], ${input.solution}, ${tx.json(input.actions)})`;
     const [row] = await tx.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [id]);
     const view = toCase(row!);
     await writeAudit(tx, ctx, { action: "case.create", targetType: "case", targetId: id, after: view });
@@ -64,7 +64,7 @@ export async function updateCase(h: DbHandle, ctx: RequestContext, id: string, p
     await tx`
       UPDATE cases SET title = ${next.title}, error_code = ${next.errorCode}, signature = ${next.signature}, keywords = ${next.keywords}::text[],
         requires = ${next.requires}::text[], exit_codes = ${next.exitCodes}::int[],
-        solution = ${next.solution}, actions = ${tx.json(next.actions as never)}, customised = true, updated_at = now()
+        solution = ${next.solution}, actions = ${tx.json(next.actions)}, customised = true, updated_at = now()
       WHERE id = ${id}`;
     const [row] = await tx.unsafe<CaseRow[]>(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [id]);
     const view = toCase(row!);
@@ -192,7 +192,7 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
   const [row] = await h.sql<{ id: number }[]>`
     INSERT INTO diagnoses (target, signature, evidence, case_id, confidence, outcome, incident_id, candidates)
     VALUES (${target.name}, ${d.signature}, ${text}, ${best?.caseId ?? null}, ${best?.confidence ?? d.best?.confidence ?? null},
-      ${best ? "running" : d.verdict === "unsure" ? "unsure" : "no-match"}, ${incidentId}, ${h.sql.json(d.candidates as never)})
+      ${best ? "running" : d.verdict === "unsure" ? "unsure" : "no-match"}, ${incidentId}, ${h.sql.json(d.candidates)})
     RETURNING id`;
   const id = row!.id;
   if (d.verdict === "unsure") {

@@ -202,7 +202,7 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
     const [row] = await tx<Pick<Row<typeof proposals>, "id" | "deadline">[]>`
       INSERT INTO proposals (title, description, category, threshold, requires, eligible, ballots_visible, participation_quorum, change, author, deadline)
       VALUES (${scrubText(input.title)}, ${scrubText(input.description)}, ${category}, ${rule.threshold}, ${rule.requires}::text[], ${eligible}::text[],
-        ${rules.ballotsVisible}, ${rules.participationQuorum}, ${input.change ? tx.json(input.change as never) : null}, ${ctx.actor.label},
+        ${rules.ballotsVisible}, ${rules.participationQuorum}, ${input.change ? tx.json(input.change) : null}, ${ctx.actor.label},
         now() + make_interval(secs => ${rule.timeoutMinutes * 60}))
       RETURNING id, deadline`;
     const id = row!.id;
@@ -272,7 +272,7 @@ export async function recordReview(h: DbHandle, config: OpsConfig, ctx: RequestC
     const duty = input.duty ?? duties[0];
     if (!duty || !duties.includes(duty)) throw new ServiceError("FORBIDDEN", `the ${p.requires.join(" or ")} review is recorded by the member holding that duty (governance-quorum-rules.json reviewers)`);
     await tx`
-      INSERT INTO reviews (proposal_id, duty, member, verdict, note, actor) VALUES (${id}, ${duty}, ${member!}, ${input.verdict}, ${scrubText(input.note ?? "")}, ${ctx.actor.label})
+      INSERT INTO reviews (proposal_id, duty, member, verdict, note, actor) VALUES (${id}, ${duty}, ${member}, ${input.verdict}, ${scrubText(input.note ?? "")}, ${ctx.actor.label})
       ON CONFLICT (proposal_id, duty) DO UPDATE SET verdict = EXCLUDED.verdict, note = EXCLUDED.note, actor = EXCLUDED.actor, at = now()`;
     await logEvent(tx, id, "reviewed", ctx.actor.label, member, { duty, verdict: input.verdict, note: input.note ?? "" });
     await writeAudit(tx, ctx, { action: "proposal.review", targetType: "proposal", targetId: String(id), after: { duty, verdict: input.verdict } });

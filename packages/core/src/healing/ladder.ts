@@ -261,7 +261,7 @@ export async function recordExit(h: DbHandle, target: string, exit: LastExit): P
         WHERE attempt_key = ${row.startingAttemptKey} AND status = 'starting'`;
     }
     await tx`
-      UPDATE target_healing SET crashes = array_append(crashes, ${at}::bigint), last_exit = ${tx.json(exit as never)},
+      UPDATE target_healing SET crashes = array_append(crashes, ${at}::bigint), last_exit = ${tx.json(exit)},
         starting_since = NULL, start_deadline = NULL, starting_attempt_key = NULL, updated_at = now()
       WHERE target = ${target}`;
     return { attemptKey };

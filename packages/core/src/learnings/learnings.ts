@@ -118,7 +118,7 @@ async function insertLearning(tx: Sql, doc: LearningDoc, source: string, actor: 
   await tx`
     INSERT INTO learnings (id, type, heading, doc, priority, status, area, category, severity, summary, pattern_key, recurrence_count,
       first_seen, last_seen, see_also, logged_at, source, evidence, incident_ids, updated_by)
-    VALUES (${doc.id}, ${doc.type}, ${c.heading}, ${tx.json(doc as never)}, ${c.priority}, ${c.status}, ${c.area}, ${c.category}, ${c.severity},
+    VALUES (${doc.id}, ${doc.type}, ${c.heading}, ${tx.json(doc)}, ${c.priority}, ${c.status}, ${c.area}, ${c.category}, ${c.severity},
       ${c.summary}, ${c.patternKey}, ${c.recurrenceCount}, ${c.firstSeen}, ${c.lastSeen}, ${c.seeAlso}::text[], ${c.loggedAt}, ${source},
       ${evidence === null ? null : tx.json(evidence as never)}, ${incidentIds}::bigint[], ${actor})`;
 }
@@ -126,7 +126,7 @@ async function insertLearning(tx: Sql, doc: LearningDoc, source: string, actor: 
 async function updateDoc(tx: Sql, doc: LearningDoc, actor: string, extra: { evidence?: Evidence; incidentIds?: number[] } = {}): Promise<void> {
   const c = columnValues(doc);
   await tx`
-    UPDATE learnings SET doc = ${tx.json(doc as never)}, heading = ${c.heading}, priority = ${c.priority}, status = ${c.status}, area = ${c.area},
+    UPDATE learnings SET doc = ${tx.json(doc)}, heading = ${c.heading}, priority = ${c.priority}, status = ${c.status}, area = ${c.area},
       category = ${c.category}, severity = ${c.severity}, summary = ${c.summary}, pattern_key = ${c.patternKey}, recurrence_count = ${c.recurrenceCount},
       first_seen = ${c.firstSeen}, last_seen = ${c.lastSeen}, see_also = ${c.seeAlso}::text[], logged_at = ${c.loggedAt},
       evidence = ${extra.evidence === undefined ? tx`evidence` : tx.json(extra.evidence as never)},

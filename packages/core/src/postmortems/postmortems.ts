@@ -115,8 +115,8 @@ async function insertPostmortem(tx: postgres.TransactionSql, ctx: RequestContext
   const c = scrub(content);
   const [row] = await tx<Pick<Row<typeof postmortems>, "id">[]>`
     INSERT INTO postmortems (ops_id, incident_id, learning_id, title, summary, timeline, users_affected, root_cause, mitigation, prevention, action_items, metadata, created_by, updated_by)
-    VALUES (${opsId}, ${links.incidentId}, ${links.learningId}, ${c.title}, ${c.summary}, ${tx.json(c.timeline as never)}, ${c.usersAffected}, ${c.rootCause},
-      ${c.mitigation}, ${c.prevention}, ${tx.json(c.actionItems as never)}, ${tx.json(c.metadata as never)}, ${ctx.actor.label}, ${ctx.actor.label})
+    VALUES (${opsId}, ${links.incidentId}, ${links.learningId}, ${c.title}, ${c.summary}, ${tx.json(c.timeline)}, ${c.usersAffected}, ${c.rootCause},
+      ${c.mitigation}, ${c.prevention}, ${tx.json(c.actionItems)}, ${tx.json(c.metadata)}, ${ctx.actor.label}, ${ctx.actor.label})
     RETURNING id`;
   const id = row!.id;
   await writeAudit(tx, ctx, { action: "postmortem.create", targetType: "postmortem", targetId: String(id), after: { opsId, ...links, title: c.title } });
@@ -260,7 +260,7 @@ export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: 
       const c = columnsOf(doc);
       await tx`
         INSERT INTO learnings (id, type, heading, doc, priority, status, area, category, severity, summary, logged_at, source, incident_ids, updated_by)
-        VALUES (${doc.id}, 'OPS', ${c.heading}, ${tx.json(doc as never)}, ${c.priority}, ${c.status}, ${c.area}, NULL, ${c.severity}, ${c.summary},
+        VALUES (${doc.id}, 'OPS', ${c.heading}, ${tx.json(doc)}, ${c.priority}, ${c.status}, ${c.area}, NULL, ${c.severity}, ${c.summary},
           ${new Date(published.createdAt)}, 'postmortem', ${published.incidentId === null ? [] : [published.incidentId]}::bigint[], ${ctx.actor.label})
         ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, heading = EXCLUDED.heading, priority = EXCLUDED.priority, status = EXCLUDED.status,
           severity = EXCLUDED.severity, summary = EXCLUDED.summary, version = learnings.version + 1, updated_at = now(), updated_by = EXCLUDED.updated_by`;

@@ -1,6 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { NEVER_PROBED, exitObservation, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
+import { NEVER_PROBED, exitObservation, type EvaluationPolicy } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
 import { effectiveThresholds } from "../settings.ts";
 import { probePaths, probeTarget } from "./probe-target.ts";
@@ -29,7 +29,7 @@ export async function runProbeShard(h: DbHandle, config: OpsConfig, names: strin
   const prev = await loadPreviousStates(h, targets.map((t) => t.name));
   const observations = await mapLimit(targets, config.monitoring.healthCheck.concurrency, async (t) => ({
     name: t.name,
-    obs: (await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs })) as ProbeObservation,
+    obs: (await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs })),
   }));
   const thresholds = await effectiveThresholds(h.sql, config);
   const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);

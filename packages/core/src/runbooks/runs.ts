@@ -118,7 +118,7 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
     const [run] = await tx<Pick<Row<typeof runbookRuns>, "id">[]>`
       INSERT INTO runbook_runs (runbook_id, runbook_version, runbook_title, procedure_id, procedure_title, params, procedure, targets,
         started_by_user, started_by, incident_id)
-      VALUES (${runbook.id}, ${runbook.version}, ${runbook.title}, ${procedure.id}, ${procedure.title}, ${tx.json(values)}, ${tx.json(procedure as never)},
+      VALUES (${runbook.id}, ${runbook.version}, ${runbook.title}, ${procedure.id}, ${procedure.title}, ${tx.json(values)}, ${tx.json(procedure)},
         ${plan.targets}::text[], ${actingUserId(ctx.actor)}, ${ctx.actor.label}, ${req.incidentId ?? null})
       RETURNING id`;
     const runId = run!.id;
@@ -131,7 +131,7 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
     await tx`
       INSERT INTO run_steps (run_id, idx, key, title, action, retry_safe, on_failure, target)
       SELECT ${runId}, x.idx, x.key, x.title, x.action, x.retry_safe, x.on_failure, x.target
-      FROM jsonb_to_recordset(${tx.json(rows as never)}) AS x(idx int, key text, title text, action jsonb, retry_safe boolean, on_failure text, target text)`;
+      FROM jsonb_to_recordset(${tx.json(rows)}) AS x(idx int, key text, title text, action jsonb, retry_safe boolean, on_failure text, target text)`;
     await writeAudit(tx, ctx, {
       action: "runbook.run.start",
       targetType: "run",

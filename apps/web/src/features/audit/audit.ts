@@ -85,7 +85,8 @@ export function diffObjects(before: unknown, after: unknown): DiffRow[] | null {
 export function compactValue(v: unknown): string {
   if (v === undefined) return "";
   if (typeof v === "string") return v;
-  return JSON.stringify(v) ?? String(v);
+  // JSON.stringify gives undefined only for what JSON cannot hold (a function, a symbol): nothing an API sends.
+  return JSON.stringify(v) ?? "";
 }
 
 export function uniqueSorted(values: Iterable<string>): string[] {

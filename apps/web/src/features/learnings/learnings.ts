@@ -185,11 +185,8 @@ export function slugs(titles: readonly string[]): string[] {
 export function evidenceText(evidence: unknown): string | null {
   if (evidence == null || evidence === "") return null;
   if (typeof evidence === "string") return evidence;
-  try {
-    return JSON.stringify(evidence, null, 2);
-  } catch {
-    return String(evidence);
-  }
+  // It came as JSON, so it goes back to JSON.
+  return JSON.stringify(evidence, null, 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------
