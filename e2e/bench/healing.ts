@@ -76,7 +76,13 @@ async function main() {
     const api = stack.apis[0]!;
     const auth = await apiLogin(api);
     const target = (n: string) => getJson<{ target: { status: string } }>(`${api}/api/targets/${n}`, { headers: auth }).then((r) => r.target);
-    for (const n of names) await until(`${n} ok`, () => target(n), (t) => t.status === "ok", 60_000);
+    for (const n of names)
+      await until(
+        `${n} ok`,
+        () => target(n),
+        (t) => t.status === "ok",
+        60_000,
+      );
 
     const ws = new WebSocket(api.replace("http", "ws") + "/ws", { headers: auth });
     const waiters = new Map<string, (at: number) => void>();
@@ -89,13 +95,21 @@ async function main() {
     const seen: number[] = [];
     for (let i = 0; i < KILLS; i++) {
       const name = names[i % names.length]!;
-      await until(`${name} ok`, () => target(name), (t) => t.status === "ok", 60_000);
+      await until(
+        `${name} ok`,
+        () => target(name),
+        (t) => t.status === "ok",
+        60_000,
+      );
       const [row] = await db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = ${name}`;
       const pid = row!.pid;
       const down = new Promise<number>((resolve) => waiters.set(name, resolve));
       const t0 = Date.now();
       process.kill(pid, "SIGKILL");
-      const at = await Promise.race([down, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`${name}: no down frame within 30 s`)), 30_000))]);
+      const at = await Promise.race([
+        down,
+        new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`${name}: no down frame within 30 s`)), 30_000)),
+      ]);
       waiters.delete(name);
       seen.push(at - t0);
     }
@@ -109,12 +123,19 @@ async function main() {
     if (withReal) {
       const attempt = await until(
         "the real gateway's start ended",
-        () => getJson<{ restarts: { status: string; startedAt: string; endedAt: string | null }[] }>(`${api}/api/restarts?target=bench-real&limit=5`, { headers: auth }).then((r) => r.restarts),
+        () =>
+          getJson<{ restarts: { status: string; startedAt: string; endedAt: string | null }[] }>(`${api}/api/restarts?target=bench-real&limit=5`, {
+            headers: auth,
+          }).then((r) => r.restarts),
         (r) => r.some((a) => a.status !== "starting" && a.status !== "started"),
         300_000,
       );
       const a = attempt.at(-1)!;
-      line("real gateway: console start → ok (attempt healthy)", `${((Date.parse(a.endedAt!) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s`, `(${a.status}; no goal)`);
+      line(
+        "real gateway: console start → ok (attempt healthy)",
+        `${((Date.parse(a.endedAt!) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s`,
+        `(${a.status}; no goal)`,
+      );
     } else {
       process.stdout.write("real gateway: skipped (BENCH_REAL=1 after node scripts/install-openclaw.mjs)\n");
     }

@@ -62,10 +62,12 @@ describe("[AUTH] signing in through the real login page", () => {
     await tid(page, "password-newPassword").fill(fresh);
     await tid(page, "password-confirm").fill(fresh);
     await tid(page, "password-submit").click();
-    await page.waitForURL((url) => !url.pathname.startsWith("/account"), { timeout: 15_000 }).catch(async () => {
-      await page.screenshot({ path: join(ARTIFACTS, "password-change-stuck.png") });
-      await page.goto(`${base}/`);
-    });
+    await page
+      .waitForURL((url) => !url.pathname.startsWith("/account"), { timeout: 15_000 })
+      .catch(async () => {
+        await page.screenshot({ path: join(ARTIFACTS, "password-change-stuck.png") });
+        await page.goto(`${base}/`);
+      });
     await expect.poll(() => page.locator('[data-testid^="tile-"]').count(), { timeout: 15_000 }).toBeGreaterThan(10);
     expect(await tid(page, "current-user").textContent()).toContain("On Call");
     expect(await tid(page, "nav-users").count()).toBe(0);

@@ -9,7 +9,12 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
 function run(entry: string, args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ["--import", "tsx", entry, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, ["--import", "tsx", entry, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 describe("[CONFIG] a broken configuration gets a clear error, never a stack trace", () => {
@@ -37,7 +42,7 @@ describe("[CONFIG] a broken configuration gets a clear error, never a stack trac
   it("[CONFIG][API]: the API refuses to start on a broken file and says where", () => {
     const cfg = writeTestConfig();
     cleanups.push(cfg.remove);
-    writeFileSync(join(cfg.dir, "governance-quorum-rules.json"), "{ \"eligibleVoters\": [ }");
+    writeFileSync(join(cfg.dir, "governance-quorum-rules.json"), '{ "eligibleVoters": [ }');
     const r = run("apps/api/src/server.ts", [], { OPS_CONFIG_DIR: cfg.dir, PORT: "0" });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/governance-quorum-rules\.json:1:\d+ \(syntax\): invalid JSON/);

@@ -49,8 +49,11 @@ function report(title: string, results: Timed[]) {
   const worst = Math.max(...results.map((r) => r.ms));
   const byStatus = new Map<number, number>();
   for (const r of results) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-  console.log(`[chaos] ${title}: ${results.length} requests, slowest ${Math.round(worst)} ms (goal < 2000 ms); statuses ${[...byStatus].map(([s, n]) => `${n}×${s}`).join(", ")}`);
-  for (const r of results.filter((x) => x.ms >= 1000 || x.status === 0 || x.status === 500)) console.log(`[chaos]   ${r.what}: ${r.status} in ${Math.round(r.ms)} ms ${JSON.stringify(r.body).slice(0, 200)}`);
+  console.log(
+    `[chaos] ${title}: ${results.length} requests, slowest ${Math.round(worst)} ms (goal < 2000 ms); statuses ${[...byStatus].map(([s, n]) => `${n}×${s}`).join(", ")}`,
+  );
+  for (const r of results.filter((x) => x.ms >= 1000 || x.status === 0 || x.status === 500))
+    console.log(`[chaos]   ${r.what}: ${r.status} in ${Math.round(r.ms)} ms ${JSON.stringify(r.body).slice(0, 200)}`);
 }
 
 async function fault(name: string, kind: string) {
@@ -64,7 +67,8 @@ function allProcessesAlive() {
   for (const p of stack.procs) expect(p.child.exitCode, `${p.name} exited:\n${p.output().slice(-2000)}`).toBeNull();
 }
 const targets = () => getJson<{ targets: Target[] }>(`${api}/api/targets`, { headers: auth, signal: AbortSignal.timeout(5000) });
-const watchState = () => getJson<{ state: string; since: string | null; reason: string }>(`${api}/api/monitoring/status`, { headers: auth, signal: AbortSignal.timeout(5000) });
+const watchState = () =>
+  getJson<{ state: string; since: string | null; reason: string }>(`${api}/api/monitoring/status`, { headers: auth, signal: AbortSignal.timeout(5000) });
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
@@ -99,7 +103,13 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
       timed("GET /api/incidents", "GET", "/api/incidents"),
       timed("GET /readyz", "GET", "/readyz"),
       timed("POST /api/incidents", "POST", "/api/incidents", { title: "chaos: redis outage", severity: "P3" }),
-      timed("POST /api/runs", "POST", "/api/runs", { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true }, { "idempotency-key": key }),
+      timed(
+        "POST /api/runs",
+        "POST",
+        "/api/runs",
+        { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true },
+        { "idempotency-key": key },
+      ),
       timed("POST /api/backups", "POST", "/api/backups", { type: "workspace" }),
     ]);
     report("Redis down", during);
@@ -111,10 +121,16 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
     expect(byWhat["POST /api/incidents"]!.status).toBe(201);
     expect(byWhat["POST /api/runs"]!.status).toBe(201);
     expect(byWhat["POST /api/backups"]!.status).toBe(202);
-    const run = (byWhat["POST /api/runs"]!.body.run as { id: number; status: string });
+    const run = byWhat["POST /api/runs"]!.body.run as { id: number; status: string };
 
     // A client that gave up and retried with the same key gets the same run, not a second one.
-    const again = await timed("POST /api/runs (retry)", "POST", "/api/runs", { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true }, { "idempotency-key": key });
+    const again = await timed(
+      "POST /api/runs (retry)",
+      "POST",
+      "/api/runs",
+      { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true },
+      { "idempotency-key": key },
+    );
     expect(again.status).toBe(201);
     expect((again.body.run as { id: number }).id).toBe(run.id);
 
@@ -134,17 +150,31 @@ describe("[CHAOS] Redis killed and restarted empty", () => {
     const backAt = Date.now();
     const seen = await until("alpha's fault seen", targets, (r) => r.targets.find((t) => t.name === "alpha")?.status !== "ok", stack.intervalMs + 10_000, 100);
     const seenMs = Date.now() - backAt;
-    console.log(`[chaos] fault seen ${seenMs} ms after Redis came back empty (goal ≤ ${stack.intervalMs + 10_000} ms): alpha ${seen.targets.find((t) => t.name === "alpha")?.reason}`);
+    console.log(
+      `[chaos] fault seen ${seenMs} ms after Redis came back empty (goal ≤ ${stack.intervalMs + 10_000} ms): alpha ${seen.targets.find((t) => t.name === "alpha")?.reason}`,
+    );
     await clearFault("alpha");
     await until("monitoring watching again", watchState, (w) => w.state === "watching", 30_000, 250);
     await banner.waitFor({ state: "detached", timeout: 15_000 });
 
     // The run accepted during the outage is carried out once Redis is back.
-    const finished = await until("the run accepted during the outage finishes", () => getJson<{ run: { status: string } }>(`${api}/api/runs/${run.id}`, { headers: auth }), (r) => ["succeeded", "failed"].includes(r.run.status), 120_000, 500);
+    const finished = await until(
+      "the run accepted during the outage finishes",
+      () => getJson<{ run: { status: string } }>(`${api}/api/runs/${run.id}`, { headers: auth }),
+      (r) => ["succeeded", "failed"].includes(r.run.status),
+      120_000,
+      500,
+    );
     expect(finished.run.status).toBe("succeeded");
     const runs = await getJson<{ runs: { id: number }[] }>(`${api}/api/runs?runbook=agent-restart`, { headers: auth });
     expect(runs.runs.filter((r) => r.id >= run.id)).toHaveLength(1);
-    const ready = await until("readyz 200", () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 30_000, 250);
+    const ready = await until(
+      "readyz 200",
+      () => fetch(`${api}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+      30_000,
+      250,
+    );
     expect(ready).toBe(200);
     allProcessesAlive();
   }, 240_000);
@@ -166,7 +196,9 @@ describe("[CHAOS] PostgreSQL stopped for 20 s", () => {
         ...Array.from({ length: 4 }, (_, i) => timed(`GET /healthz with a session #${n}.${i}`, "GET", "/healthz")),
         ...Array.from({ length: 4 }, (_, i) => timed(`GET /api/auth/me #${n}.${i}`, "GET", "/api/auth/me")),
         ...Array.from({ length: 4 }, (_, i) => timed(`GET /readyz #${n}.${i}`, "GET", "/readyz")),
-        ...Array.from({ length: 7 }, (_, i) => timed(`POST /api/incidents #${n}.${i}`, "POST", "/api/incidents", { title: `chaos: refused ${n}.${i}`, severity: "P3" })),
+        ...Array.from({ length: 7 }, (_, i) =>
+          timed(`POST /api/incidents #${n}.${i}`, "POST", "/api/incidents", { title: `chaos: refused ${n}.${i}`, severity: "P3" }),
+        ),
       ]);
     const first = await wave(1);
     report("PostgreSQL down, first wave (43 concurrent)", first);
@@ -180,13 +212,21 @@ describe("[CHAOS] PostgreSQL stopped for 20 s", () => {
       if (r.what.startsWith("GET /readyz")) expect(r.body).toMatchObject({ ready: false, failing: expect.arrayContaining(["postgres"]) });
       else if (r.status === 503) expect(r.body).toMatchObject({ statusCode: 503, code: "DEPENDENCY_DOWN" });
     }
-    const acknowledgedDuring = [...first, ...second].filter((r) => r.what.startsWith("POST") && r.status === 201).map((r) => (r.body.incident as { id: number }).id);
+    const acknowledgedDuring = [...first, ...second]
+      .filter((r) => r.what.startsWith("POST") && r.status === 201)
+      .map((r) => (r.body.incident as { id: number }).id);
 
     // 20 s in all, then PostgreSQL comes back (same data directory).
     await new Promise((r) => setTimeout(r, Math.max(0, 20_000 - (Date.now() - stoppedAt))));
     await pg.start();
     const backAt = Date.now();
-    await until("readyz sees PostgreSQL again", () => fetch(`${api}/readyz?scope=api`).then((r) => r.status), (s) => s === 200, 30_000, 100);
+    await until(
+      "readyz sees PostgreSQL again",
+      () => fetch(`${api}/readyz?scope=api`).then((r) => r.status),
+      (s) => s === 200,
+      30_000,
+      100,
+    );
     console.log(`[chaos] /readyz?scope=api 200 ${Date.now() - backAt} ms after PostgreSQL came back (goal < 5000 ms)`);
     expect(Date.now() - backAt).toBeLessThan(5000);
 
@@ -206,7 +246,13 @@ describe("[CHAOS] PostgreSQL stopped for 20 s", () => {
     await until("charlie's fault seen", targets, (r) => r.targets.find((t) => t.name === "charlie")?.status !== "ok", stack.intervalMs + 10_000, 100);
     console.log(`[chaos] after PostgreSQL came back, a new fault was seen in ${Date.now() - faultAt} ms`);
     await clearFault("charlie");
-    await until("readyz 200", () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 30_000, 250);
+    await until(
+      "readyz 200",
+      () => fetch(`${api}/readyz`).then((r) => r.status),
+      (s) => s === 200,
+      30_000,
+      250,
+    );
     allProcessesAlive();
   }, 240_000);
 });

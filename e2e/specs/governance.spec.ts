@@ -28,7 +28,8 @@ beforeAll(async () => {
   stack = await startStack({ intervalSeconds: 2, governance: (g) => (g.eligibleVoters = ["alpha"]) });
   base = stack.apis[0]!;
   const db = createDb(stack.env.DATABASE_URL!, { max: 1 });
-  for (const h of HUMANS) await createUser(db, systemContext("e2e"), { email: h.email, displayName: h.email.split("@")[0]!, roles: ["governance"] }, h.password);
+  for (const h of HUMANS)
+    await createUser(db, systemContext("e2e"), { email: h.email, displayName: h.email.split("@")[0]!, roles: ["governance"] }, h.password);
   await db.close();
   // An admin gives the agent alpha its token, bound to the member it votes as.
   const admin = await apiLogin(base);
@@ -96,7 +97,9 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     for (const name of AGENTS) await expect.poll(() => tid(board, `tile-${name}`).getAttribute("data-status"), { timeout: 20_000 }).toBe("warning");
     expect(await tid(board, "tile-steward").textContent()).toMatch(/memory \d+(\.\d+)? % ≥ 5 %/);
     await board.screenshot({ path: join(ARTIFACTS, "governance-board-after.png") });
-    const monitoring = await getJson<{ thresholds: { memoryPercent: { warning: number } } }>(`${base}/api/monitoring`, { headers: { authorization: `Bearer ${agentToken}` } });
+    const monitoring = await getJson<{ thresholds: { memoryPercent: { warning: number } } }>(`${base}/api/monitoring`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    });
     expect(monitoring.thresholds.memoryPercent.warning).toBe(5);
 
     // After the close, no ballot is taken.

@@ -14,7 +14,8 @@ let page: Page;
 let auth: Record<string, string>;
 let base: string;
 
-const api = <T>(path: string, init: RequestInit = {}) => getJson<T>(`${base}${path}`, { ...init, headers: { ...auth, "content-type": "application/json", ...(init.headers ?? {}) } });
+const api = <T>(path: string, init: RequestInit = {}) =>
+  getJson<T>(`${base}${path}`, { ...init, headers: { ...auth, "content-type": "application/json", ...(init.headers ?? {}) } });
 const target = (name: string) => api<{ target: Target }>(`/api/targets/${name}`).then((r) => r.target);
 const restarts = (name: string) => api<{ restarts: Restart[] }>(`/api/restarts?target=${name}`).then((r) => r.restarts);
 const control = (path: string, method: string, body?: unknown) =>
@@ -24,7 +25,10 @@ const attr = (testId: string, name: string) => page.locator(`[data-testid="${tes
 
 /** Full-page screenshots at a laptop and a phone width, back at the laptop width afterwards. */
 async function shoot(name: string): Promise<void> {
-  for (const [w, h, tag] of [[1280, 800, "wide"], [390, 844, "phone"]] as const) {
+  for (const [w, h, tag] of [
+    [1280, 800, "wide"],
+    [390, 844, "phone"],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.locator("body").evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
     await page.screenshot({ path: join(ARTIFACTS, `healing-ui-${name}-${tag}.png`), fullPage: true });
@@ -42,7 +46,12 @@ beforeAll(async () => {
   });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
-  await until("alpha and beta ok", () => Promise.all([target("alpha"), target("beta")]), (ts) => ts.every((t) => t.status === "ok"), 60_000);
+  await until(
+    "alpha and beta ok",
+    () => Promise.all([target("alpha"), target("beta")]),
+    (ts) => ts.every((t) => t.status === "ok"),
+    60_000,
+  );
   browser = await launchBrowser();
   page = await browser.browser.newPage({ viewport: { width: 1280, height: 800 } });
   await signIn(page, base, ADMIN);
@@ -77,13 +86,26 @@ describe("[HEALING-UI] what the self-healing ladder is doing, in words", () => {
   it("[HEALING-UI][ESCALATED]: an escalated agent shows why, the doctor's verdict and what a person can do; Retry now restarts it once and is audited", async () => {
     // Two identical cases for a crash: the doctor sees a tie, says it is unsure, and does not act.
     for (const id of ["CASE-001", "CASE-002"]) {
-      await api(`/api/cases/${id}`, { method: "PATCH", body: JSON.stringify({ signature: null, requires: ["simulated crash"], keywords: ["simulated crash"], exitCodes: [1] }) });
+      await api(`/api/cases/${id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ signature: null, requires: ["simulated crash"], keywords: ["simulated crash"], exitCodes: [1] }),
+      });
     }
     // Three crashes within the window escalate (maxRestartsInWindow 3); each waits for the ladder's restart to have a process to crash.
     for (let n = 1; n <= 3; n++) {
-      await until(`beta has a process (${n})`, () => control("/agents/beta", "GET") as Promise<{ agent: { pid: number | null } }>, (r) => r.agent.pid !== null, 30_000);
+      await until(
+        `beta has a process (${n})`,
+        () => control("/agents/beta", "GET") as Promise<{ agent: { pid: number | null } }>,
+        (r) => r.agent.pid !== null,
+        30_000,
+      );
       await control("/agents/beta/fault", "POST", { kind: "crash" });
-      await until(`crash ${n} counted`, () => target("beta"), (t) => (t.healing?.restartsInWindow ?? 0) >= n || t.healing?.state === "escalated", 15_000);
+      await until(
+        `crash ${n} counted`,
+        () => target("beta"),
+        (t) => (t.healing?.restartsInWindow ?? 0) >= n || t.healing?.state === "escalated",
+        15_000,
+      );
     }
     await expect.poll(async () => (await target("beta")).healing?.state, { timeout: 15_000, interval: 200 }).toBe("escalated");
     await expect.poll(async () => (await target("beta")).healing?.doctor?.outcome, { timeout: 15_000 }).toBe("unsure");

@@ -36,10 +36,18 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  stack = await startStack({ selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120, configSnapshotAfterSeconds: 2 }, webhookUrl });
+  stack = await startStack({
+    selfHealing: { backoffSeconds: [1, 2, 3], maxRestartsInWindow: 3, restartWindowSeconds: 120, configSnapshotAfterSeconds: 2 },
+    webhookUrl,
+  });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
-  await until("beta ok", () => target("beta"), (t) => t.status === "ok", 60_000);
+  await until(
+    "beta ok",
+    () => target("beta"),
+    (t) => t.status === "ok",
+    60_000,
+  );
   browser = await launchBrowser();
   page = await browser.browser.newPage({ viewport: { width: 1366, height: 768 } });
   await signIn(page, base, ADMIN);
@@ -58,13 +66,17 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     await expect.poll(async () => (await api<{ restarts: Restart[] }>("/api/restarts?target=beta")).restarts[0]?.status, { timeout: 10_000 }).toBe("healthy");
     const { restarts } = await api<{ restarts: Restart[] }>("/api/restarts?target=beta");
     expect(restarts[0]).toMatchObject({ attempt: 1, kind: "restart", status: "healthy", driver: "simulator" });
-    const agent = await control("/agents/beta") as { agent: { restarts: number } };
+    const agent = (await control("/agents/beta")) as { agent: { restarts: number } };
     expect(agent.agent.restarts).toBeGreaterThanOrEqual(1);
   });
 
   it("[LADDER][DOCTOR]: a broken config (exit 78) goes to the doctor at once: no restarts into it; the last good copy is restored", async () => {
     // The console keeps a last-known-good copy of beta's openclaw.json once beta has been ok for 2 s.
-    await expect.poll(async () => (await api<{ config: { lastGood: { version: number } | null } }>("/api/targets/beta/config")).config.lastGood?.version ?? null, { timeout: 20_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await api<{ config: { lastGood: { version: number } | null } }>("/api/targets/beta/config")).config.lastGood?.version ?? null, {
+        timeout: 20_000,
+      })
+      .not.toBeNull();
     const acted = (r: Restart[]) => r.filter((x) => x.kind === "restart" && x.status !== "skipped").length;
     const before = acted((await api<{ restarts: Restart[] }>("/api/restarts?target=beta")).restarts);
     await fault("beta", "badconfig");
@@ -77,17 +89,22 @@ describe("[LADDER] the self-healing ladder against the real simulator", () => {
     type Diagnosis = { caseId: string; confidence: number; outcome: string; signature: string };
     let diagnoses: Diagnosis[] = [];
     await expect
-      .poll(async () => {
-        diagnoses = (await api<{ diagnoses: Diagnosis[] }>("/api/diagnoses?target=beta")).diagnoses;
-        return diagnoses[0]?.outcome;
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          diagnoses = (await api<{ diagnoses: Diagnosis[] }>("/api/diagnoses?target=beta")).diagnoses;
+          return diagnoses[0]?.outcome;
+        },
+        { timeout: 20_000 },
+      )
       .toBe("fixed");
     expect(diagnoses[0]).toMatchObject({ caseId: "CASE-001", outcome: "fixed" });
     expect(diagnoses[0]!.signature).toMatch(/invalid config/);
     const { cases } = await api<{ cases: { id: string; attempts: number; successes: number }[] }>("/api/cases");
     expect(cases.find((c) => c.id === "CASE-001")).toMatchObject({ attempts: 1, successes: 1 });
     const { incidents } = await api<{ incidents: { id: number; status: string }[] }>("/api/incidents?target=beta&status=all");
-    await expect.poll(async () => (await api<{ incident: { status: string } }>(`/api/incidents/${incidents[0]!.id}`)).incident.status, { timeout: 15_000 }).toBe("resolved");
+    await expect
+      .poll(async () => (await api<{ incident: { status: string } }>(`/api/incidents/${incidents[0]!.id}`)).incident.status, { timeout: 15_000 })
+      .toBe("resolved");
     const detail = await api<{ timeline: { kind: string; actor: string }[] }>(`/api/incidents/${incidents[0]!.id}`);
     const kinds = detail.timeline.map((e) => e.kind);
     for (const k of ["opened", "escalated", "diagnosis", "resolved"]) expect(kinds, k).toContain(k);

@@ -24,21 +24,24 @@ async function send<T>(method: string, path: string, body: unknown): Promise<T> 
 /** Payloads that would set a flag or open a dialog if any of them ever ran. */
 const XSS = [
   "<script>window.__xss = 1</script>",
-  "<img src=x onerror=\"window.__xss = 2\">",
+  '<img src=x onerror="window.__xss = 2">',
   "[click me](javascript:window.__xss=3)",
   "[click](JaVaScRiPt:alert(4))",
   "<svg onload=alert(5)>",
-  "<a href=\"javascript:alert(6)\">link</a>",
+  '<a href="javascript:alert(6)">link</a>',
   "![img](javascript:alert(7))",
-  "<iframe src=\"javascript:alert(8)\"></iframe>",
+  '<iframe src="javascript:alert(8)"></iframe>',
   "<details open ontoggle=alert(9)>x</details>",
   "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMCk8L3NjcmlwdD4=)",
   "`<script>alert(11)</script>` and ```\n<script>alert(12)</script>\n```",
-  "<style>body{display:none}</style><p style=\"background:url(javascript:alert(13))\">x</p>",
+  '<style>body{display:none}</style><p style="background:url(javascript:alert(13))">x</p>',
 ];
 
 beforeAll(async () => {
-  stack = await startStack({ intervalSeconds: 2, selfHealing: { backoffSeconds: [1], maxRestartsInWindow: 5, restartWindowSeconds: 120, startupGraceSeconds: 0 } });
+  stack = await startStack({
+    intervalSeconds: 2,
+    selfHealing: { backoffSeconds: [1], maxRestartsInWindow: 5, restartWindowSeconds: 120, startupGraceSeconds: 0 },
+  });
   base = stack.apis[0]!;
   auth = await apiLogin(base);
   const db = createDb(stack.env.DATABASE_URL!, { max: 1 });
@@ -56,8 +59,17 @@ afterAll(async () => {
 
 describe("[POSTMORTEM] from a crash to a published postmortem and a runbook draft", () => {
   it("[POSTMORTEM][WRITE]: an on-call engineer writes, publishes and exports the postmortem of a simulated crash, then promotes its learning to a runbook draft", async () => {
-    await until("charlie ok", () => api<{ target: { status: string } }>("/api/targets/charlie"), (r) => r.target.status === "ok", 60_000);
-    await fetch(`${stack.control}/agents/charlie/fault`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "crash" }) });
+    await until(
+      "charlie ok",
+      () => api<{ target: { status: string } }>("/api/targets/charlie"),
+      (r) => r.target.status === "ok",
+      60_000,
+    );
+    await fetch(`${stack.control}/agents/charlie/fault`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "crash" }),
+    });
     type Incident = { id: number; status: string };
     const incident = await until(
       "the crash's incident resolved by the watchdog",
@@ -142,11 +154,17 @@ describe("[POSTMORTEM] from a crash to a published postmortem and a runbook draf
       await page.waitForTimeout(500);
       const state = await page.evaluate(() => {
         // The page's own chrome (the logo is an <svg>) is not user content: look where the stored text is rendered.
-        const root = document.querySelector('[data-testid="pm-preview"]') ?? document.querySelector('[data-testid="postmortems-table"]') ?? document.querySelector("main") ?? document.body;
+        const root =
+          document.querySelector('[data-testid="pm-preview"]') ??
+          document.querySelector('[data-testid="postmortems-table"]') ??
+          document.querySelector("main") ??
+          document.body;
         const bad = [...document.querySelectorAll("*")].filter(
           (el) =>
-            ["SCRIPT", "IFRAME", "SVG", "STYLE"].includes(el.tagName.toUpperCase()) && root.contains(el) ||
-            [...el.attributes].some((a) => /^on/i.test(a.name) || (/^(href|src|action|formaction|xlink:href)$/i.test(a.name) && /^\s*(javascript|vbscript|data):/i.test(a.value))),
+            (["SCRIPT", "IFRAME", "SVG", "STYLE"].includes(el.tagName.toUpperCase()) && root.contains(el)) ||
+            [...el.attributes].some(
+              (a) => /^on/i.test(a.name) || (/^(href|src|action|formaction|xlink:href)$/i.test(a.name) && /^\s*(javascript|vbscript|data):/i.test(a.value)),
+            ),
         );
         return { flag: (window as unknown as { __xss?: number }).__xss ?? null, bad: bad.map((el) => el.outerHTML.slice(0, 120)) };
       });

@@ -15,9 +15,23 @@ import { apiLogin, freePort, getJson, startStack, until } from "../support/stack
  */
 const HOME = OPENCLAW_HOME;
 
-type Healing = { state: string; startingSince: string | null; lastExit: { code: number | null; signal: string | null; at: string } | null; reason: string | null };
+type Healing = {
+  state: string;
+  startingSince: string | null;
+  lastExit: { code: number | null; signal: string | null; at: string } | null;
+  reason: string | null;
+};
 type Target = { status: string; reason: string; version: string | null; uptimeMs: number | null; ready: boolean | null; healing: Healing | null };
-type Restart = { kind: string; status: string; exitCode: number | null; exitSignal: string | null; stderrTail: string | null; startedAt: string; endedAt: string | null; output: string | null };
+type Restart = {
+  kind: string;
+  status: string;
+  exitCode: number | null;
+  exitSignal: string | null;
+  stderrTail: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  output: string | null;
+};
 type Diagnosis = { caseId: string | null; outcome: string; confidence: number | null; detail: string | null; evidence: string; finishedAt: string | null };
 
 let stack: Awaited<ReturnType<typeof startStack>> | undefined;
@@ -94,10 +108,19 @@ describe.skipIf(!OPENCLAW_INSTALLED)("[REAL] real OpenClaw gateways under the pr
 
   it("[REAL][START]: the console starts each gateway once and waits for it: no restart interrupts a slow start, no incident", async () => {
     for (const name of ["alpha", "beta"]) {
-      const t = await until(`${name} ok`, () => target(name), (x) => x.status === "ok", 240_000);
+      const t = await until(
+        `${name} ok`,
+        () => target(name),
+        (x) => x.status === "ok",
+        240_000,
+      );
       expect(t.version).toBe("2026.9.6");
       expect(t.uptimeMs).toBeGreaterThan(0);
-      const attempts = await until(`${name}'s start ended`, () => restarts(name), (r) => r[0]?.status === "healthy");
+      const attempts = await until(
+        `${name}'s start ended`,
+        () => restarts(name),
+        (r) => r[0]?.status === "healthy",
+      );
       // One start, ended healthy: however long it took, nothing restarted it while it started.
       expect(attempts.map((a) => `${a.kind}:${a.status}`)).toEqual(["start:healthy"]);
       const took = Date.parse(attempts[0]!.endedAt!) - Date.parse(attempts[0]!.startedAt);
@@ -111,39 +134,71 @@ describe.skipIf(!OPENCLAW_INSTALLED)("[REAL] real OpenClaw gateways under the pr
     const pid = await pidOf("alpha");
     const killedAt = Date.now();
     process.kill(pid, "SIGKILL");
-    const down = await until("alpha down", () => target("alpha"), (x) => x.status === "down", 10_000, 50);
+    const down = await until(
+      "alpha down",
+      () => target("alpha"),
+      (x) => x.status === "down",
+      10_000,
+      50,
+    );
     const seenMs = Date.now() - killedAt;
     figures.push(`alpha: kill -9 → down through the API ${seenMs} ms (goal < 2000 ms)`);
     expect(seenMs).toBeLessThan(2000);
     expect(down.reason).toBe("process killed by SIGKILL");
-    const back = await until("alpha ok again", () => target("alpha"), (x) => x.status === "ok", 240_000);
+    const back = await until(
+      "alpha ok again",
+      () => target("alpha"),
+      (x) => x.status === "ok",
+      240_000,
+    );
     expect(back.uptimeMs).toBeGreaterThan(0);
-    const attempts = await until("the restart ended", () => restarts("alpha"), (r) => r[0]?.kind === "restart" && r[0].status !== "starting" && r[0].status !== "started");
+    const attempts = await until(
+      "the restart ended",
+      () => restarts("alpha"),
+      (r) => r[0]?.kind === "restart" && r[0].status !== "starting" && r[0].status !== "started",
+    );
     expect(attempts.filter((a) => a.kind === "restart").map((a) => a.status)).toEqual(["healthy"]);
     figures.push(`alpha: kill -9 → ok again ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
-    const { incidents } = (await api("/api/incidents?status=all&target=alpha&limit=1")) as { incidents: { startedAt: string; detectedAt: string; mttdMs: number }[] };
+    const { incidents } = (await api("/api/incidents?status=all&target=alpha&limit=1")) as {
+      incidents: { startedAt: string; detectedAt: string; mttdMs: number }[];
+    };
     // MTTD runs from the exit the supervisor saw, not from the first failed probe.
     expect(Math.abs(Date.parse(incidents[0]!.startedAt) - killedAt)).toBeLessThan(1000);
   }, 300_000);
 
   for (const [kind, broken, expectCase, expectText] of [
     ["schema", (good: string) => good.replace('"mode": "local",', '"mode": "local",\n    "bogusKey": true,'), "CASE-002", /Unrecognized key/],
-    ["JSON5", () => "{\n  \"gateway\": {\n", "CASE-001", /JSON5|parse|gateway\.mode/],
+    ["JSON5", () => '{\n  "gateway": {\n', "CASE-001", /JSON5|parse|gateway\.mode/],
   ] as const) {
     it(`[REAL][CONFIG]: a ${kind} error → exit 78 recorded → ${expectCase} → last good config restored → healthy`, async () => {
       const s = states.beta!;
-      await until("beta ok", () => target("beta"), (x) => x.status === "ok" && x.healing?.state !== "escalated", 240_000);
+      await until(
+        "beta ok",
+        () => target("beta"),
+        (x) => x.status === "ok" && x.healing?.state !== "escalated",
+        240_000,
+      );
       // The last-known-good copy the console keeps of a healthy gateway's config (validated by its own
       // `openclaw config validate --json`), seen through the API as a person would.
       type Status = { config: { path: string; lastGood: { version: number; sha: string } | null; currentSha: string | null } };
-      const status = await until("a last good copy of the current file", () => api("/api/targets/beta/config") as Promise<Status>, (x) => x.config.lastGood !== null && x.config.lastGood.sha === x.config.currentSha, 180_000);
+      const status = await until(
+        "a last good copy of the current file",
+        () => api("/api/targets/beta/config") as Promise<Status>,
+        (x) => x.config.lastGood !== null && x.config.lastGood.sha === x.config.currentSha,
+        180_000,
+      );
       expect(status.config.path).toBe(s.configPath);
       const before = (await diagnoses("beta")).length;
       writeFileSync(s.configPath, broken(s.good));
       const brokenAt = Date.now();
       process.kill(await pidOf("beta"), "SIGKILL");
 
-      const failed = await until("the restart failed with exit 78", () => restarts("beta"), (r) => r.some((a) => a.exitCode === 78 && Date.parse(a.startedAt) > brokenAt), 120_000);
+      const failed = await until(
+        "the restart failed with exit 78",
+        () => restarts("beta"),
+        (r) => r.some((a) => a.exitCode === 78 && Date.parse(a.startedAt) > brokenAt),
+        120_000,
+      );
       const attempt = failed.find((a) => a.exitCode === 78)!;
       expect(attempt.status).toBe("failed");
       expect(attempt.stderrTail ?? "").toMatch(expectText);
@@ -155,7 +210,12 @@ describe.skipIf(!OPENCLAW_INSTALLED)("[REAL] real OpenClaw gateways under the pr
       );
       expect(diagnosis[0]).toMatchObject({ caseId: expectCase, outcome: "fixed" });
       expect(diagnosis[0]!.detail).toMatch(/restore-config/);
-      await until("beta ok after the repair", () => target("beta"), (x) => x.status === "ok", 240_000);
+      await until(
+        "beta ok after the repair",
+        () => target("beta"),
+        (x) => x.status === "ok",
+        240_000,
+      );
       expect(readFileSync(s.configPath, "utf8")).toBe(s.good);
       expect(readdirSync(s.dir).some((f) => f.startsWith("openclaw.json.broken-"))).toBe(true);
       figures.push(`beta: ${kind} error → diagnosed ${expectCase} and healthy again ${((Date.now() - brokenAt) / 1000).toFixed(1)} s after the kill`);
@@ -163,11 +223,21 @@ describe.skipIf(!OPENCLAW_INSTALLED)("[REAL] real OpenClaw gateways under the pr
   }
 
   it("[REAL][PORT]: a port taken by another process → EADDRINUSE recorded → CASE-003, people alerted, no restart loop", async () => {
-    const attempts = await until("gamma's start failed", () => restarts("gamma"), (r) => r.some((a) => a.status === "failed"), 180_000);
+    const attempts = await until(
+      "gamma's start failed",
+      () => restarts("gamma"),
+      (r) => r.some((a) => a.status === "failed"),
+      180_000,
+    );
     const failed = attempts.find((a) => a.status === "failed")!;
     expect(failed.kind).toBe("start");
     expect(failed.stderrTail ?? "").toMatch(/EADDRINUSE|already in use/);
-    const [d] = await until("gamma diagnosed", () => diagnoses("gamma"), (x) => x.length > 0 && x[0]!.finishedAt !== null, 120_000);
+    const [d] = await until(
+      "gamma diagnosed",
+      () => diagnoses("gamma"),
+      (x) => x.length > 0 && x[0]!.finishedAt !== null,
+      120_000,
+    );
     expect(d).toMatchObject({ caseId: "CASE-003", outcome: "not-fixed" });
     const t = await target("gamma");
     expect(t.healing?.state).toBe("escalated");

@@ -31,7 +31,12 @@ beforeAll(async () => {
   await createUser(db, systemContext("e2e"), { email: VIEWER.email, displayName: "Viewer", roles: ["viewer"] }, VIEWER.password);
   await db.close();
   browser = await launchBrowser();
-  await until("all agents ok", () => agents(), (a) => a.length === AGENTS.length && a.every((x) => x.state === "running"), 60_000);
+  await until(
+    "all agents ok",
+    () => agents(),
+    (a) => a.length === AGENTS.length && a.every((x) => x.state === "running"),
+    60_000,
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -93,7 +98,9 @@ describe("[RUNBOOKS] running a runbook from the dashboard", () => {
       const w = window as unknown as { maxDown: number; seenDown: string[]; seenNotOk: string[] };
       return { maxDown: w.maxDown, seenDown: w.seenDown, seenNotOk: w.seenNotOk };
     });
-    console.log(`rolling restart seen on the board: at most ${watched.maxDown} down at once; down at some point: ${watched.seenDown.join(", ") || "none"}; not ok at some point: ${watched.seenNotOk.join(", ") || "none"}`);
+    console.log(
+      `rolling restart seen on the board: at most ${watched.maxDown} down at once; down at some point: ${watched.seenDown.join(", ") || "none"}; not ok at some point: ${watched.seenNotOk.join(", ") || "none"}`,
+    );
     expect(watched.maxDown).toBeLessThanOrEqual(1);
     // Every agent really restarted, exactly once, as a new process.
     const after = await agents();

@@ -45,7 +45,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), "ops-chaos-pg-"));
   const asRoot = process.getuid?.() === 0;
   // initdb refuses to run as root: the data directory belongs to the postgres user then.
-  if (asRoot) chownSync(dir, Number(spawnSync("id", ["-u", "postgres"]).stdout.toString().trim()), Number(spawnSync("id", ["-g", "postgres"]).stdout.toString().trim()));
+  if (asRoot)
+    chownSync(dir, Number(spawnSync("id", ["-u", "postgres"]).stdout.toString().trim()), Number(spawnSync("id", ["-g", "postgres"]).stdout.toString().trim()));
   const as = (cmd: string, args: string[]) => (asRoot ? { cmd: "runuser", args: ["-u", "postgres", "--", cmd, ...args] } : { cmd, args });
   const data = join(dir, "data");
   const init = as(pgBin("initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
@@ -59,7 +60,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     url,
     port,
     async start() {
-      const run = as(pgBin("postgres"), ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"]);
+      const run = as(pgBin("postgres"), [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+        "-c",
+        "max_connections=200",
+      ]);
       child = spawn(run.cmd, run.args, { stdio: ["ignore", "pipe", "pipe"] });
       child.stdout!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
       child.stderr!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -74,7 +88,13 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       if (pid > 0) process.kill(pid, "SIGINT");
       else c?.kill("SIGINT");
       await waitExit(c);
-      await until(`private PostgreSQL on :${port} stopped`, () => existsSync(pidFile), (exists) => !exists, 20_000, 100);
+      await until(
+        `private PostgreSQL on :${port} stopped`,
+        () => existsSync(pidFile),
+        (exists) => !exists,
+        20_000,
+        100,
+      );
       child = null;
     },
     async close() {
@@ -102,8 +122,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], { stdio: "ignore" });
-      await until(`private Redis on :${port} ready`, () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim(), (s) => s === "PONG", 20_000, 100);
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], {
+        stdio: "ignore",
+      });
+      await until(
+        `private Redis on :${port} ready`,
+        () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout.trim(),
+        (s) => s === "PONG",
+        20_000,
+        100,
+      );
     },
     async kill() {
       const c = child;

@@ -162,7 +162,12 @@ export async function startStack(
       await stopProcess(old);
       const next = startProcess(`api-${i}`, "apps/api/src/server.ts", { ...env, PORT: String(apiPorts[i]) });
       procs.splice(procs.indexOf(old!), 1, next);
-      await until("api ready", () => fetch(`${apis[i]}/readyz`).then((r) => r.status), (s) => s === 200, 30_000);
+      await until(
+        "api ready",
+        () => fetch(`${apis[i]}/readyz`).then((r) => r.status),
+        (s) => s === 200,
+        30_000,
+      );
     },
     stopApi: (i: number) => stopProcess(procs.find((p) => p.name === `api-${i}`)),
     async close() {
@@ -172,8 +177,19 @@ export async function startStack(
     },
   };
   try {
-    for (const api of apis) await until(`${api} ready`, () => fetch(`${api}/readyz`).then((r) => r.status), (s) => s === 200, 60_000);
-    await until("simulator up", () => getJson(`${control}/agents`), () => true, 30_000);
+    for (const api of apis)
+      await until(
+        `${api} ready`,
+        () => fetch(`${api}/readyz`).then((r) => r.status),
+        (s) => s === 200,
+        60_000,
+      );
+    await until(
+      "simulator up",
+      () => getJson(`${control}/agents`),
+      () => true,
+      30_000,
+    );
   } catch (err) {
     const logs = procs.map((p) => `--- ${p.name} ---\n${p.output().slice(-2000)}`).join("\n");
     await stack.close();

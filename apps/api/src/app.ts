@@ -63,7 +63,11 @@ export async function buildApp(base: Omit<ApiDeps, "outbox">, opts: BuildOptions
   registerIdempotency(app, deps);
   // One text rule at the edge: no NUL and no lone surrogate in any param, query or body string (400 naming the field).
   app.addHook("preValidation", async (req) => {
-    for (const [where, value] of [["params", req.params], ["query", req.query], ["body", req.body]] as const) {
+    for (const [where, value] of [
+      ["params", req.params],
+      ["query", req.query],
+      ["body", req.body],
+    ] as const) {
       const bad = findBadText(value);
       if (bad) throw new ServiceError("VALIDATION", `${where} ${bad.field}: ${bad.message}`, bad.field);
     }

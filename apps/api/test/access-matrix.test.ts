@@ -94,7 +94,11 @@ const EXPECTED: Record<string, Access> = {
 };
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
-const path = (url: string) => url.replace(":name", "alpha").replace("/api/cases/:id", "/api/cases/CASE-999").replace(":id", url.startsWith("/api/incidents") || url.startsWith("/api/alerts") ? "999999" : SAMPLE_ID);
+const path = (url: string) =>
+  url
+    .replace(":name", "alpha")
+    .replace("/api/cases/:id", "/api/cases/CASE-999")
+    .replace(":id", url.startsWith("/api/incidents") || url.startsWith("/api/alerts") ? "999999" : SAMPLE_ID);
 
 let api: Awaited<ReturnType<typeof startApi>>;
 const callers: { name: string; roles: Role[] | null; headers: Record<string, string> }[] = [];

@@ -38,7 +38,8 @@ describe("GET /api/alerts", () => {
     expect(status).toBe(200);
     const byId = new Map<number, Json>(json.alerts.map((a: Json) => [a.id, a]));
     for (const id of first.ids) expect(byId.get(id)).toMatchObject({ followsId: null });
-    for (const id of update.ids) expect(byId.get(id)).toMatchObject({ followsId: Math.min(...first.ids), title: expect.stringContaining(`Update to alert #${Math.min(...first.ids)}`) });
+    for (const id of update.ids)
+      expect(byId.get(id)).toMatchObject({ followsId: Math.min(...first.ids), title: expect.stringContaining(`Update to alert #${Math.min(...first.ids)}`) });
     // The OpenAPI document names the field too.
     const doc = await api.call("GET", "/api/openapi.json", viewer);
     expect(JSON.stringify(doc.json)).toContain("followsId");

@@ -28,7 +28,17 @@ describe("targets and events", () => {
     expect(status).toBe(200);
     const targets = body.targets as Record<string, unknown>[];
     expect(targets.map((t) => t.name).slice(0, 11)).toEqual([
-      "steward", "alpha", "beta", "charlie", "examiner", "explorer", "sentinel", "coder", "dreamer", "empath", "historian",
+      "steward",
+      "alpha",
+      "beta",
+      "charlie",
+      "examiner",
+      "explorer",
+      "sentinel",
+      "coder",
+      "dreamer",
+      "empath",
+      "historian",
     ]);
     expect(targets[1]).toMatchObject({ name: "alpha", kind: "agent", port: 8002, status: "unknown", url: "http://127.0.0.1:8002" });
     expect(targets.find((t) => t.name === "litellm")).toMatchObject({ enabled: false, status: "unknown" });

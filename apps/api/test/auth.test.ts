@@ -85,12 +85,20 @@ describe("[AUTH] sessions", () => {
 describe("[AUTH] cross-site requests", () => {
   it("refuses a state change with the session cookie from a foreign Origin or no Origin at all", async () => {
     const u = await api.signIn(["oncall"]);
-    const foreign = await call("/api/tokens", { method: "POST", headers: { cookie: u.cookie, origin: "https://evil.example" }, body: { name: "x", roles: ["oncall"] } });
+    const foreign = await call("/api/tokens", {
+      method: "POST",
+      headers: { cookie: u.cookie, origin: "https://evil.example" },
+      body: { name: "x", roles: ["oncall"] },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.body.message).toMatch(/cross-site request refused/);
     const none = await call("/api/tokens", { method: "POST", headers: { cookie: u.cookie }, body: { name: "x", roles: ["oncall"] } });
     expect(none.status).toBe(403);
-    const same = await call("/api/tokens", { method: "POST", headers: { cookie: u.cookie, "sec-fetch-site": "same-origin" }, body: { name: "x", roles: ["oncall"] } });
+    const same = await call("/api/tokens", {
+      method: "POST",
+      headers: { cookie: u.cookie, "sec-fetch-site": "same-origin" },
+      body: { name: "x", roles: ["oncall"] },
+    });
     expect(same.status).toBe(201);
     expect((await securityEvents("csrf.rejected")).length).toBeGreaterThanOrEqual(2);
   });
@@ -168,7 +176,11 @@ describe("[AUTH] ending sessions", () => {
   });
 
   it("a user holding a temporary password may only change it", async () => {
-    const created = await call("/api/users", { method: "POST", headers: admin.headers, body: { email: "newbie@test.local", displayName: "Newbie", roles: ["viewer"] } });
+    const created = await call("/api/users", {
+      method: "POST",
+      headers: admin.headers,
+      body: { email: "newbie@test.local", displayName: "Newbie", roles: ["viewer"] },
+    });
     const temp = created.body.temporaryPassword as string;
     const res = await login("newbie@test.local", temp);
     const headers = { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, origin: api.base };
@@ -190,7 +202,11 @@ describe("[AUTH] ending sessions", () => {
     const r = await call("/api/auth/password", { method: "POST", headers: u.headers, body: { currentPassword: u.password, newPassword: "short" } });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ field: "newPassword", code: "VALIDATION" });
-    const wrong = await call("/api/auth/password", { method: "POST", headers: u.headers, body: { currentPassword: "not it at all!!", newPassword: "a brand new long password" } });
+    const wrong = await call("/api/auth/password", {
+      method: "POST",
+      headers: u.headers,
+      body: { currentPassword: "not it at all!!", newPassword: "a brand new long password" },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.field).toBe("currentPassword");
   });
@@ -251,7 +267,11 @@ describe("[AUTH] tokens and objects", () => {
 
   it("an expired token is refused", async () => {
     const u = await api.signIn(["oncall"]);
-    const made = await call("/api/tokens", { method: "POST", headers: u.headers, body: { name: "short-lived", roles: ["oncall"], expiresAt: new Date(Date.now() + 1500).toISOString() } });
+    const made = await call("/api/tokens", {
+      method: "POST",
+      headers: u.headers,
+      body: { name: "short-lived", roles: ["oncall"], expiresAt: new Date(Date.now() + 1500).toISOString() },
+    });
     const bearer = { authorization: `Bearer ${made.body.secret as string}` };
     expect((await call("/api/targets", { headers: bearer })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1600));
@@ -278,12 +298,22 @@ describe("[AUTH] tokens and objects", () => {
 
 describe("[AUDIT] the audit log", () => {
   it("records who changed what, from where, with before and after, and never a secret", async () => {
-    const created = await call("/api/users", { method: "POST", headers: admin.headers, body: { email: "audited@test.local", displayName: "Audited", roles: ["viewer"] } });
+    const created = await call("/api/users", {
+      method: "POST",
+      headers: admin.headers,
+      body: { email: "audited@test.local", displayName: "Audited", roles: ["viewer"] },
+    });
     const id = (created.body.user as { id: string }).id;
     const temp = created.body.temporaryPassword as string;
     await call(`/api/users/${id}`, { method: "PATCH", headers: admin.headers, body: { roles: ["viewer", "oncall"] } });
     const r = await call(`/api/audit?targetType=user&targetId=${id}`, { headers: admin.headers });
-    const entries = r.body.entries as { action: string; actor: { label: string }; ip: string; before: { roles: string[] } | null; after: { roles: string[] } }[];
+    const entries = r.body.entries as {
+      action: string;
+      actor: { label: string };
+      ip: string;
+      before: { roles: string[] } | null;
+      after: { roles: string[] };
+    }[];
     expect(entries.map((e) => e.action)).toEqual(["user.update", "user.create"]);
     expect(entries[0]!.actor.label).toBe(admin.email);
     expect(entries[0]!.ip).toBe("127.0.0.1");
@@ -322,12 +352,19 @@ describe("[INCIDENTS] by hand", () => {
   it("on-call opens, acknowledges, notes and resolves; each step on the timeline and in the audit log", async () => {
     const oncall = await api.signIn(["oncall"]);
     const viewer = await api.signIn(["viewer"]);
-    const opened = await call("/api/incidents", { method: "POST", headers: oncall.headers, body: { title: "LiteLLM slow", severity: "P2", targets: ["litellm"] } });
+    const opened = await call("/api/incidents", {
+      method: "POST",
+      headers: oncall.headers,
+      body: { title: "LiteLLM slow", severity: "P2", targets: ["litellm"] },
+    });
     expect(opened.status).toBe(201);
     const inc = opened.body.incident as { id: number; key: string; status: string; mttrTargetMs: number };
     expect(inc).toMatchObject({ status: "open", mttrTargetMs: 28_800_000, key: `INC-${inc.id}` });
     expect((await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: viewer.headers })).status).toBe(403);
-    expect((await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: oncall.headers })).body.incident).toMatchObject({ status: "acknowledged", acknowledgedBy: oncall.email });
+    expect((await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: oncall.headers })).body.incident).toMatchObject({
+      status: "acknowledged",
+      acknowledgedBy: oncall.email,
+    });
     const again = await call(`/api/incidents/${inc.id}/acknowledge`, { method: "POST", headers: oncall.headers });
     expect([again.status, again.body.code]).toEqual([409, "CONFLICT"]);
     await call(`/api/incidents/${inc.id}/notes`, { method: "POST", headers: oncall.headers, body: { message: "provider rate limit; waiting" } });
@@ -338,7 +375,12 @@ describe("[INCIDENTS] by hand", () => {
     const page = await call(`/api/incidents/${inc.id}`, { headers: viewer.headers });
     expect((page.body.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(["opened", "acknowledged", "note", "resolved"]);
     const audit = await call(`/api/audit?targetType=incident&targetId=${inc.key}`, { headers: admin.headers });
-    expect((audit.body.entries as { action: string }[]).map((e) => e.action)).toEqual(["incident.resolve", "incident.note", "incident.acknowledge", "incident.open"]);
+    expect((audit.body.entries as { action: string }[]).map((e) => e.action)).toEqual([
+      "incident.resolve",
+      "incident.note",
+      "incident.acknowledge",
+      "incident.open",
+    ]);
     expect((await call("/api/incidents/424242", { headers: viewer.headers })).status).toBe(404);
   });
 });

@@ -20,7 +20,14 @@ beforeAll(async () => {
     fleet: (f) => {
       // nothing answers here: the simulator's agents have no known config file
       f.simulator = { controlUrl: "http://127.0.0.1:9", startupMs: 100 };
-      f.targets.push({ name: "gw", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:18099", configPath: file, restart: { driver: "none" } } as never);
+      f.targets.push({
+        name: "gw",
+        kind: "agent",
+        check: "openclaw",
+        baseUrl: "http://127.0.0.1:18099",
+        configPath: file,
+        restart: { driver: "none" },
+      } as never);
     },
   });
   viewer = (await api.signIn(["viewer"])).headers;
@@ -70,7 +77,11 @@ describe("GET /api/targets/:name/config", () => {
     expect(none.status).toBe(404);
     expect(none.json).toMatchObject({ code: "NOT_FOUND", field: "name" });
     expect(none.json.message).toMatch(/^redis has no config file the console knows: set configPath in fleet\.json/);
-    expect((await api.call("GET", "/api/targets/nobody/config", viewer)).json).toMatchObject({ statusCode: 404, field: "name", message: 'target "nobody" not found' });
+    expect((await api.call("GET", "/api/targets/nobody/config", viewer)).json).toMatchObject({
+      statusCode: 404,
+      field: "name",
+      message: 'target "nobody" not found',
+    });
     const sim = await api.call("GET", "/api/targets/alpha/config", viewer);
     expect(sim.status).toBe(503);
     expect(sim.json.message).toContain("the simulator at http://127.0.0.1:9 did not answer");
@@ -112,15 +123,32 @@ describe("POST /api/targets/:name/config/restore", () => {
     const broken = readFileSync(file, "utf8");
     const r = await api.call("POST", "/api/targets/gw/config/restore", oncall, {});
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ ok: true, restoredVersion: 1, restartNeeded: true, brokenCopy: expect.stringMatching(/openclaw\.json\.broken-\d{8}T\d{6}Z$/) });
+    expect(r.json).toMatchObject({
+      ok: true,
+      restoredVersion: 1,
+      restartNeeded: true,
+      brokenCopy: expect.stringMatching(/openclaw\.json\.broken-\d{8}T\d{6}Z$/),
+    });
     expect(r.json.note).toContain("restart the target to load it");
-    expect(r.json.config).toMatchObject({ diff: null, validation: { valid: true }, versions: [{ version: 2, kind: "broken" }, { version: 1, kind: "snapshot" }] });
+    expect(r.json.config).toMatchObject({
+      diff: null,
+      validation: { valid: true },
+      versions: [
+        { version: 2, kind: "broken" },
+        { version: 1, kind: "snapshot" },
+      ],
+    });
     expect(readFileSync(file, "utf8")).toBe(good);
     expect(readFileSync(r.json.brokenCopy, "utf8")).toBe(broken);
     expect(r.text).not.toContain(TOKEN);
 
     const audit = await api.call("GET", "/api/audit?action=target.config.restore", admin);
-    expect(audit.json.entries[0]).toMatchObject({ action: "target.config.restore", target: { type: "target", id: "gw" }, actor: { type: "user", label: expect.stringContaining("oncall") }, after: { version: 1, brokenCopy: r.json.brokenCopy } });
+    expect(audit.json.entries[0]).toMatchObject({
+      action: "target.config.restore",
+      target: { type: "target", id: "gw" },
+      actor: { type: "user", label: expect.stringContaining("oncall") },
+      after: { version: 1, brokenCopy: r.json.brokenCopy },
+    });
     expect(audit.text).not.toContain(TOKEN);
 
     // the broken copy is a version of its own, and not one to restore

@@ -60,7 +60,9 @@ const BASES: Record<string, Json> = {
   "POST /api/learnings": { type: "OPS", heading: "fuzz" },
   "POST /api/postmortems/{id}/transition": { to: "in_review" },
   "POST /api/auth/password": { newPassword: "a new long password 2" },
-  "PUT /api/settings/thresholds": Object.fromEntries(["cpuPercent", "memoryPercent", "diskPercent", "responseTimeMs"].map((k) => [k, { warning: 70, critical: 90 }])),
+  "PUT /api/settings/thresholds": Object.fromEntries(
+    ["cpuPercent", "memoryPercent", "diskPercent", "responseTimeMs"].map((k) => [k, { warning: 70, critical: 90 }]),
+  ),
 };
 
 /** Routes that end the caller's session or count failed logins: sent after all others, one at a time, in this order. */
@@ -70,7 +72,9 @@ const SPARE_SESSION = new Set(["POST /api/auth/password", "POST /api/auth/logout
 
 function casesOf(op: Operation, caller: Caller, rnd: () => number, quick: boolean): Case[] {
   const path = Object.fromEntries(op.params.filter((p) => p.in === "path").map((p) => [p.name, pathValue(op.path, p)]));
-  const query = Object.fromEntries(op.params.filter((p) => p.in === "query" && p.required).map((p) => [p.name, encodeURIComponent(String(tools.sample(p.schema, p.name)))]));
+  const query = Object.fromEntries(
+    op.params.filter((p) => p.in === "query" && p.required).map((p) => [p.name, encodeURIComponent(String(tools.sample(p.schema, p.name)))]),
+  );
   const url = (pathOver: Record<string, string> = {}, queryOver: Record<string, string> = {}) => {
     const p = op.path.replace(/\{(\w+)\}/g, (_, k: string) => pathOver[k] ?? path[k]!);
     // "@" in a raw value stands for the parameter's own name ("1&@=2": the key twice); real values are percent-encoded.
@@ -80,7 +84,8 @@ function casesOf(op: Operation, caller: Caller, rnd: () => number, quick: boolea
   const over = BASES[`${op.method} ${op.path}`] ?? {};
   const bodyBase = op.body ? JSON.stringify({ ...(tools.sample(op.body) as Json), ...over }) : undefined;
   const out: Case[] = [];
-  const add = (where: Where, field: string, schema: Schema | null, hostile: Hostile, u: string, body = bodyBase) => out.push({ op, where, field, schema, hostile, url: u, body, caller });
+  const add = (where: Where, field: string, schema: Schema | null, hostile: Hostile, u: string, body = bodyBase) =>
+    out.push({ op, where, field, schema, hostile, url: u, body, caller });
   add("body", "(none)", null, { label: "plausible values", raw: "", known: false }, url());
   for (const p of op.params) {
     for (const h of tools.paramValues(p.schema, p.in, rnd, quick)) {
@@ -186,13 +191,24 @@ beforeAll(async () => {
     fleet: (f) => {
       // Nothing answers on port 9: the simulator's agents fail fast; gw's config file is local, so the config routes run in full.
       f.simulator = { controlUrl: "http://127.0.0.1:9", startupMs: 100 };
-      f.targets.push({ name: "gw", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:18099", configPath: file, restart: { driver: "none" } } as never);
+      f.targets.push({
+        name: "gw",
+        kind: "agent",
+        check: "openclaw",
+        baseUrl: "http://127.0.0.1:18099",
+        configPath: file,
+        restart: { driver: "none" },
+      } as never);
     },
   });
   // Only errors are read (a 5xx's cause, the data-error fallback); request lines would cost a quarter of the run.
   api.app.log.level = "error";
   await api.stack.db.sql`UPDATE target_state SET status = 'ok', since = now() - interval '5 minutes' WHERE name = 'gw'`;
-  await snapshotConfig(api.stack.db, api.config, api.config.fleet.targets.find((t) => t.name === "gw")!);
+  await snapshotConfig(
+    api.stack.db,
+    api.config,
+    api.config.fleet.targets.find((t) => t.name === "gw")!,
+  );
   const all = ["viewer", "oncall", "governance", "admin"] as const;
   admin = { name: "admin session", headers: (await api.signIn([...all])).headers };
   const spareUser = await api.signIn([...all]);
@@ -257,15 +273,19 @@ describe("fuzz: every operation of the OpenAPI document", () => {
     // Operations run three at a time; those that end sessions or lock logins run alone at the end.
     const rank = (b: Batch) => LAST.indexOf(`${b.op.method} ${b.op.path}`);
     const queue = batches.filter((b) => rank(b) < 0);
-    await Promise.all(Array.from({ length: 3 }, async () => {
-      for (let b = queue.shift(); b; b = queue.shift()) await run(b);
-    }));
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (let b = queue.shift(); b; b = queue.shift()) await run(b);
+      }),
+    );
     for (const b of batches.filter((x) => rank(x) >= 0).sort((x, y) => rank(x) - rank(y))) await run(b);
 
     const fields = new Set(batches.flatMap((b) => b.cases.map((c) => `${b.caller.name} ${b.op.method} ${b.op.path} ${c.where} ${c.field}`)));
     const requests = batches.reduce((n, b) => n + b.cases.length, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`fuzz (seed ${SEED}): ${ops.length} operations × 2 callers, ${fields.size} fields, ${requests} requests in ${seconds} s, ${failures.length} failures`);
+    console.log(
+      `fuzz (seed ${SEED}): ${ops.length} operations × 2 callers, ${fields.size} fields, ${requests} requests in ${seconds} s, ${failures.length} failures`,
+    );
     console.log(`plausible requests: ${plausible.sort().join("; ")}`);
     if (deferred.length) console.log(`deferred (${Object.values(DEFERRED).join("; ")}):\n${deferred.sort().join("\n")}`);
     if (failures.length) console.log(failures.sort().join("\n"));

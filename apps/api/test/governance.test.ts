@@ -41,7 +41,11 @@ describe("[GOVERNANCE] proposals over the API", () => {
   });
 
   it("derives the category from the change and refuses a mismatch, naming the field", async () => {
-    const bad = await call("POST", "/api/proposals", human1, { title: "x", category: "strategic", change: { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 60 } });
+    const bad = await call("POST", "/api/proposals", human1, {
+      title: "x",
+      category: "strategic",
+      change: { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 60 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.field).toBe("category");
     const unknownTarget = await call("POST", "/api/proposals", human1, { title: "x", change: { kind: "auto-heal-toggle", target: "mallory", enabled: true } });
@@ -73,7 +77,12 @@ describe("[GOVERNANCE] proposals over the API", () => {
     expect((await vote(admin, p.id, "yes")).status).toBe(403);
     await vote(beta, p.id, "no");
     const last = await vote(charlie, p.id, "abstain");
-    expect(last.json.proposal).toMatchObject({ status: "closed", outcome: "passed", applyStatus: "applied", tally: { yes: 3, no: 1, abstain: 1, eligible: 5 } });
+    expect(last.json.proposal).toMatchObject({
+      status: "closed",
+      outcome: "passed",
+      applyStatus: "applied",
+      tally: { yes: 3, no: 1, abstain: 1, eligible: 5 },
+    });
 
     const monitoring = await call("GET", "/api/monitoring", viewer);
     expect(monitoring.json.thresholds.memoryPercent).toEqual({ warning: 60, critical: 90 });
@@ -86,7 +95,10 @@ describe("[GOVERNANCE] proposals over the API", () => {
     const log = await call("GET", `/api/governance/events?proposal=${p.id}`, viewer);
     expect(log.json.events.map((e: Json) => e.kind)).toEqual(["opened", "voted", "voted", "changed-vote", "voted", "voted", "voted", "closed", "applied"]);
     const exported = await call("GET", `/api/governance/events/export?proposal=${p.id}`, viewer);
-    const lines = exported.text.trim().split("\n").map((l) => JSON.parse(l) as Json);
+    const lines = exported.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Json);
     expect(lines.map((e) => e.kind)).toEqual(log.json.events.map((e: Json) => e.kind));
   });
 
@@ -98,7 +110,11 @@ describe("[GOVERNANCE] proposals over the API", () => {
     expect(all.json.proposal.status).toBe("open");
     expect((await call("POST", `/api/proposals/${p.id}/reviews`, human1, { verdict: "approve" })).status).toBe(403);
     const reviewed = await call("POST", `/api/proposals/${p.id}/reviews`, examiner, { verdict: "approve", note: "checked" });
-    expect(reviewed.json.proposal).toMatchObject({ status: "closed", outcome: "passed", reviews: [{ duty: "examiner", member: "examiner", verdict: "approve" }] });
+    expect(reviewed.json.proposal).toMatchObject({
+      status: "closed",
+      outcome: "passed",
+      reviews: [{ duty: "examiner", member: "examiner", verdict: "approve" }],
+    });
   });
 
   it("strategic: a single no fails unanimity once everyone has voted; withdrawing is the author's", async () => {

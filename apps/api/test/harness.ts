@@ -45,9 +45,7 @@ export async function startApi(
   const pub = createRedis(env.REDIS_URL);
   const sub = createRedis(env.REDIS_URL);
   const bus = new EventBus(pub, sub, env.OPS_REDIS_PREFIX);
-  const logger = opts.logLines
-    ? { level: "info", stream: { write: (line: string) => void opts.logLines!.push(line) } }
-    : false;
+  const logger = opts.logLines ? { level: "info", stream: { write: (line: string) => void opts.logLines!.push(line) } } : false;
   const queues = createQueues(stack.redis, env.OPS_REDIS_PREFIX);
   const app = await buildApp({ env, config, db: stack.db, redis: pub, bus, queues }, { logger, webDist });
   await app.listen({ host: "127.0.0.1", port: 0 });

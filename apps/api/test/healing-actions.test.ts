@@ -30,7 +30,9 @@ describe("acting on an escalated target", () => {
     expect(res.json.target.healing).toMatchObject({ state: "idle", escalatedAt: null, restartsInWindow: 0 });
     const [row] = await api.stack.db.sql<{ restarts: string[]; crashes: string[] }[]>`SELECT restarts, crashes FROM target_healing WHERE target = 'alpha'`;
     expect(row).toEqual({ restarts: [], crashes: [] });
-    const [audit] = await api.stack.db.sql<{ before: { escalated: boolean; crashes: number } }[]>`SELECT before FROM audit_log WHERE action = 'target.healing.reset' AND target_id = 'alpha'`;
+    const [audit] = await api.stack.db.sql<
+      { before: { escalated: boolean; crashes: number } }[]
+    >`SELECT before FROM audit_log WHERE action = 'target.healing.reset' AND target_id = 'alpha'`;
     expect(audit!.before).toMatchObject({ escalated: true, crashes: 3 });
   });
 

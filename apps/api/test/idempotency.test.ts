@@ -81,7 +81,8 @@ describe("[IDEMPOTENCY] Idempotency-Key on creating requests", () => {
     const first = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body);
     expect(first.status).toBe(201);
     // The same key as a request that died before committing anything left it: no answer, no audit row.
-    await api.stack.db.sql`UPDATE idempotency_keys SET status_code = NULL, response = NULL, request_id = 'a-request-that-died', lease_until = now() - interval '1 second' WHERE key = ${key}`;
+    await api.stack.db
+      .sql`UPDATE idempotency_keys SET status_code = NULL, response = NULL, request_id = 'a-request-that-died', lease_until = now() - interval '1 second' WHERE key = ${key}`;
     const retry = await api.call("POST", "/api/incidents", { ...oncall, "idempotency-key": key }, body);
     expect(retry.status).toBe(201);
     expect(retry.headers.get("idempotent-replayed")).toBeNull();
@@ -107,7 +108,12 @@ describe("[IDEMPOTENCY] Idempotency-Key on creating requests", () => {
   });
 
   it("a run is staged in the outbox with its row, and the relay hands it to Redis", async () => {
-    const res = await api.call("POST", "/api/runs", { ...oncall, "idempotency-key": randomUUID() }, { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true });
+    const res = await api.call(
+      "POST",
+      "/api/runs",
+      { ...oncall, "idempotency-key": randomUUID() },
+      { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true },
+    );
     expect(res.status).toBe(201);
     const id = res.json.run.id as number;
     const [row] = await api.stack.db.sql<{ job: string; sentAt: Date | null; jobId: string }[]>`

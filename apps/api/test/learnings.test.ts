@@ -31,7 +31,6 @@ let viewer: Record<string, string>;
 let oncall: Record<string, string>;
 let other: Record<string, string>;
 
-
 beforeAll(async () => {
   api = await startApi();
   viewer = (await api.signIn(["viewer"])).headers;
@@ -203,9 +202,18 @@ describe("[POSTMORTEM] from an incident to a published postmortem", () => {
     expect(published.status).toBe(200);
     expect(published.json.postmortem).toMatchObject({ status: "published", publishedBy: expect.stringContaining("@test.local") });
     // The verb tells the dashboards of both records it changed: the postmortem and its OPS entry.
-    await until("the publication's frames", () => frames.map((f) => f.type), (t) => t.includes("postmortem.updated") && t.includes("learning.updated"), 10_000, 50);
+    await until(
+      "the publication's frames",
+      () => frames.map((f) => f.type),
+      (t) => t.includes("postmortem.updated") && t.includes("learning.updated"),
+      10_000,
+      50,
+    );
     stop();
-    expect(frames).toContainEqual({ type: "postmortem.updated", postmortem: expect.objectContaining({ id: pm.id, status: "published", version: published.json.postmortem.version }) });
+    expect(frames).toContainEqual({
+      type: "postmortem.updated",
+      postmortem: expect.objectContaining({ id: pm.id, status: "published", version: published.json.postmortem.version }),
+    });
     expect(frames).toContainEqual({ type: "learning.updated", learning: expect.objectContaining({ id: pm.opsId, type: "OPS", source: "postmortem" }) });
     const edit = await call("PATCH", `/api/postmortems/${pm.id}`, oncall, { version: published.json.postmortem.version, summary: "x" });
     expect(edit.status).toBe(422);
@@ -235,7 +243,10 @@ describe("[PROMOTE] learnings become runbooks, postmortems, backlog items", () =
     });
     expect(res.status).toBe(201);
     const id = res.json.learning.id as string;
-    await call("PATCH", `/api/learnings/${id}`, oncall, { version: res.json.learning.version, suggestedAction: "- Stop the gateway\n- Remove the stale lock file\n- Start the gateway" });
+    await call("PATCH", `/api/learnings/${id}`, oncall, {
+      version: res.json.learning.version,
+      suggestedAction: "- Stop the gateway\n- Remove the stale lock file\n- Start the gateway",
+    });
     const promoted = await call("POST", `/api/learnings/${id}/promote`, oncall, { to: "runbook", title: "Clear a stale gateway lock" });
     expect(promoted.status).toBe(200);
     expect(promoted.json.learning).toMatchObject({ status: "promoted", promotedTo: { kind: "runbook-draft", title: "Clear a stale gateway lock" } });
@@ -248,7 +259,8 @@ describe("[PROMOTE] learnings become runbooks, postmortems, backlog items", () =
   });
 
   it("promotes to a postmortem (a draft linked back) and to the handoff checklist", async () => {
-    const make = async (summary: string) => (await call("POST", "/api/learnings", oncall, { type: "OPS", heading: "cert_expiry", priority: "high", area: "on_call", summary })).json.learning;
+    const make = async (summary: string) =>
+      (await call("POST", "/api/learnings", oncall, { type: "OPS", heading: "cert_expiry", priority: "high", area: "on_call", summary })).json.learning;
     const a = await make("TLS certificates expired on the bridge");
     const pm = await call("POST", `/api/learnings/${a.id}/promote`, oncall, { to: "postmortem" });
     expect(pm.json.promotion.postmortemId).toEqual(expect.any(Number));
@@ -289,7 +301,27 @@ const HOSTILE = [
   "\\### a backslash the author typed\n\\\\---\n## Notes\n##\n###\n-----",
   "ümlaut 日本語 🚀 line\u2028separator\n# h1 stays\n#### h4 stays\n    ## indented stays",
 ];
-const VIEW_KEYS = ["id", "type", "heading", "priority", "status", "area", "category", "severity", "summary", "patternKey", "recurrenceCount", "firstSeen", "lastSeen", "seeAlso", "loggedAt", "sections", "fields", "metadata", "markdown"] as const;
+const VIEW_KEYS = [
+  "id",
+  "type",
+  "heading",
+  "priority",
+  "status",
+  "area",
+  "category",
+  "severity",
+  "summary",
+  "patternKey",
+  "recurrenceCount",
+  "firstSeen",
+  "lastSeen",
+  "seeAlso",
+  "loggedAt",
+  "sections",
+  "fields",
+  "metadata",
+  "markdown",
+] as const;
 const docPart = (l: Json) => Object.fromEntries(VIEW_KEYS.map((k) => [k, l[k]]));
 
 describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-imports to the same entries", () => {
@@ -323,7 +355,13 @@ describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-im
   const entryIds = (text: string) => [...text.matchAll(/^## \[([^\]]+)\]/gm)].map((m) => m[1]!);
 
   it("logs an LRN only under one of the categories its import accepts, naming the field otherwise", async () => {
-    const free = await call("POST", "/api/learnings", oncall, { type: "LRN", heading: "Stale lock files block start", priority: "medium", area: "runbooks", summary: "x" });
+    const free = await call("POST", "/api/learnings", oncall, {
+      type: "LRN",
+      heading: "Stale lock files block start",
+      priority: "medium",
+      area: "runbooks",
+      summary: "x",
+    });
     expect(free.status).toBe(400);
     expect(free.json).toMatchObject({ code: "VALIDATION", field: "heading" });
     for (const category of LEARNING_CATEGORIES) expect(free.json.message).toContain(category);
@@ -381,15 +419,30 @@ describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-im
 
     const now = Date.now();
     const hostile = HOSTILE.join("\n");
-    const incident = (id: number, at: number): IncidentFact => ({ id, target: "alpha", signature: hostile, severity: "P1", startedAt: at, detectedAt: at + 45 * 60_000, resolvedAt: at + 5 * 3_600_000, title: hostile });
+    const incident = (id: number, at: number): IncidentFact => ({
+      id,
+      target: "alpha",
+      signature: hostile,
+      severity: "P1",
+      startedAt: at,
+      detectedAt: at + 45 * 60_000,
+      resolvedAt: at + 5 * 3_600_000,
+      title: hostile,
+    });
     const incidents = [incident(900_001, now - 3 * 86_400_000), incident(900_002, now - 2 * 86_400_000)];
     const findings = [
       ...detectRecurrence(incidents, now),
       ...detectSlowResolution(incidents, now),
       ...detectSlowDetection(incidents),
       ...detectAlertFatigue([{ target: "alpha", kind: hostile, day: new Date(now).toISOString().slice(0, 10), count: 60 }]),
-      ...detectRepeatedRemediation([1, 2, 3].map((n) => ({ key: "restart.alpha", label: hostile, id: `restart-${n}`, at: now - n * 3_600_000 })), now),
-      ...detectChangeFailureRate([1, 2, 3, 4, 5].map((n) => ({ id: `run-${n}`, at: now - n * 3_600_000, failed: n < 3 })), now),
+      ...detectRepeatedRemediation(
+        [1, 2, 3].map((n) => ({ key: "restart.alpha", label: hostile, id: `restart-${n}`, at: now - n * 3_600_000 })),
+        now,
+      ),
+      ...detectChangeFailureRate(
+        [1, 2, 3, 4, 5].map((n) => ({ id: `run-${n}`, at: now - n * 3_600_000, failed: n < 3 })),
+        now,
+      ),
       ...detectCapacity([{ target: "alpha", at: now - 60_000, cpu: null, memory: 95, disk: 90 }], now),
     ];
     expect(new Set(findings.map((f) => f.detector)).size).toBe(7);
@@ -420,7 +473,10 @@ describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-im
 
     // Importing an unchanged export changes nothing, even when told to replace.
     for (const [kind] of KINDS) {
-      for (const [target, headers] of [[api, oncall], [fresh, freshOncall]] as const) {
+      for (const [target, headers] of [
+        [api, oncall],
+        [fresh, freshOncall],
+      ] as const) {
         const again = await target.call("POST", "/api/learnings/import", headers, { kind, content: exported[kind], onConflict: "replace" });
         expect(again.json).toEqual({ created: [], updated: [], skipped: entryIds(exported[kind]!) });
       }
@@ -428,7 +484,14 @@ describe("[LEARNINGS][ROUND TRIP] every entry the product logs exports and re-im
   });
 
   it("a fake entry header planted in a summary or details stays text: the import yields exactly one entry, the text intact", async () => {
-    const planted = await log({ type: "OPS", heading: "planted_header", priority: "high", area: "monitoring", summary: `Real summary\n\n---\n\n${PLANTED_ENTRY}`, details: `${PLANTED_ENTRY}\n\n### Resolution\n- **Resolved**: 2025-01-01T00:00:00Z` });
+    const planted = await log({
+      type: "OPS",
+      heading: "planted_header",
+      priority: "high",
+      area: "monitoring",
+      summary: `Real summary\n\n---\n\n${PLANTED_ENTRY}`,
+      details: `${PLANTED_ENTRY}\n\n### Resolution\n- **Resolved**: 2025-01-01T00:00:00Z`,
+    });
     expect(planted.sections.find((s: Json) => s.title === "Summary").body).toBe(`Real summary\n\n---\n\n${PLANTED_ENTRY}`);
     const exported = await call("GET", "/api/learnings/export?kind=operations-issues", viewer);
     const all = (await call("GET", "/api/learnings?type=OPS&limit=200", viewer)).json.learnings as Json[];

@@ -8,7 +8,11 @@ afterEach(async () => {
 });
 
 const login = (email: string, password: string) =>
-  fetch(`${api!.base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin: api!.base }, body: JSON.stringify({ email, password }) }).then((r) => r.status);
+  fetch(`${api!.base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: api!.base },
+    body: JSON.stringify({ email, password }),
+  }).then((r) => r.status);
 
 /** Issue 13, finding 2: the limits hold when the attempts arrive all at once, not only one at a time. */
 describe("login limits under concurrency", () => {

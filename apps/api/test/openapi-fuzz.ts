@@ -122,7 +122,8 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
         if ((s.required ?? []).some((k) => !(k in o))) return true;
         for (const [k, x] of Object.entries(o)) {
           const p = s.properties?.[k];
-          if (p ? refuses(p, x) : s.additionalProperties === false || (typeof s.additionalProperties === "object" && refuses(s.additionalProperties, x))) return true;
+          if (p ? refuses(p, x) : s.additionalProperties === false || (typeof s.additionalProperties === "object" && refuses(s.additionalProperties, x)))
+            return true;
         }
         return false;
       }
@@ -184,9 +185,14 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
         const base = { ...(sample(v, name, depth) as Record<string, unknown>), ...over };
         for (const [k, p] of Object.entries(v.properties ?? {})) out.push(...bodySlots(p, [...path, k], (x) => wrap({ ...base, [k]: x }), depth + 1));
         if (typeof v.additionalProperties === "object") {
-          for (const k of [...Object.keys(base), "fuzzkey"]) out.push(...bodySlots(v.additionalProperties, [...path, k], (x) => wrap({ ...base, [k]: x }), depth + 1));
+          for (const k of [...Object.keys(base), "fuzzkey"])
+            out.push(...bodySlots(v.additionalProperties, [...path, k], (x) => wrap({ ...base, [k]: x }), depth + 1));
         }
-        out.push({ field: [...path, "zzUnknown"].join("."), schema: null, build: (raw) => JSON.stringify(wrap({ ...base, zzUnknown: MARK })).replace(JSON.stringify(MARK), () => raw) });
+        out.push({
+          field: [...path, "zzUnknown"].join("."),
+          schema: null,
+          build: (raw) => JSON.stringify(wrap({ ...base, zzUnknown: MARK })).replace(JSON.stringify(MARK), () => raw),
+        });
       }
       if (v.type === "array" && v.items) out.push(...bodySlots(v.items, [...path, "0"], (x) => wrap([x]), depth + 1));
     }
@@ -211,7 +217,13 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
    */
   function bodyValues(s: Schema | null, rnd: () => number, quick: boolean): Hostile[] {
     const v = (label: string, raw: string, known = true): Hostile => ({ label, raw, value: JSON.parse(raw) as unknown, known });
-    const list = [v("NUL", '"a\\u0000b"'), v("lone high surrogate", '"a\\ud800b"'), v("2147483648", "2147483648"), v("object", '{"a":1}'), v(`${DEEP}-deep arrays`, "[".repeat(DEEP) + "]".repeat(DEEP))];
+    const list = [
+      v("NUL", '"a\\u0000b"'),
+      v("lone high surrogate", '"a\\ud800b"'),
+      v("2147483648", "2147483648"),
+      v("object", '{"a":1}'),
+      v(`${DEEP}-deep arrays`, "[".repeat(DEEP) + "]".repeat(DEEP)),
+    ];
     if (quick) return list;
     const kind = kindOf(s);
     list.push(v("lone low surrogate", '"\\udc00"'), v("null", "null"), v("empty string", '""'));
@@ -226,10 +238,19 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
     }
     if (kind === "object" || kind === "any") {
       // The JSON parser refuses prototype keys for the whole body: no field to name.
-      list.push(v("array", "[1,2]"), v("deep objects", '{"a":'.repeat(DEEP) + "1" + "}".repeat(DEEP)), v("NUL in a key", '{"a\\u0000":1}'), v("prototype keys", '{"__proto__":{"x":1},"constructor":{"prototype":{"x":1}}}', false));
+      list.push(
+        v("array", "[1,2]"),
+        v("deep objects", '{"a":'.repeat(DEEP) + "1" + "}".repeat(DEEP)),
+        v("NUL in a key", '{"a\\u0000":1}'),
+        v("prototype keys", '{"__proto__":{"x":1},"constructor":{"prototype":{"x":1}}}', false),
+      );
     }
     const t = s ? deref(s) : {};
-    if (t.maxLength !== undefined) list.push(v(`${t.maxLength} chars (max)`, JSON.stringify("x".repeat(t.maxLength))), v(`${t.maxLength + 1} chars`, JSON.stringify("x".repeat(t.maxLength + 1))));
+    if (t.maxLength !== undefined)
+      list.push(
+        v(`${t.maxLength} chars (max)`, JSON.stringify("x".repeat(t.maxLength))),
+        v(`${t.maxLength + 1} chars`, JSON.stringify("x".repeat(t.maxLength + 1))),
+      );
     if (t.maximum !== undefined) list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", String(BigInt(t.maximum) + 1n)));
     if (t.minimum !== undefined) list.push(v(`${t.minimum - 1} (min - 1)`, String(t.minimum - 1)));
     return list;
@@ -242,7 +263,13 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
     const list = [v("NUL", "a%00b"), opaque("lone surrogate (WTF-8)", "%ED%A0%80"), v("2147483648", "2147483648"), v("9007199254740993", "9007199254740993")];
     if (quick) return list;
     const kind = kindOf(s);
-    list.push(opaque("overlong NUL", "%C0%80"), opaque("broken escape", "%E0%A4%A"), v("NaN", "NaN"), v("-1", "-1"), v("seeded junk text", encodeURIComponent(junk(rnd))));
+    list.push(
+      opaque("overlong NUL", "%C0%80"),
+      opaque("broken escape", "%E0%A4%A"),
+      v("NaN", "NaN"),
+      v("-1", "-1"),
+      v("seeded junk text", encodeURIComponent(junk(rnd))),
+    );
     if (kind !== "number") for (const d of DATES) list.push(v(d, encodeURIComponent(d)));
     if (kind !== "string") for (const n of ["Infinity", "0", "1.5", "1e308", "0x10", "%20"]) list.push(v(n, n));
     // The router refuses a path segment over 100 characters (414) before any schema sees it.
@@ -251,7 +278,8 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
     if (where === "query") list.push(v("empty", ""), v("repeated key", "1&@=2", ["1", "2"]), opaque("bracket key", "1&@[a]=1"));
     else list.push(opaque("encoded slash", "..%2F.."));
     const t = deref(s);
-    if (t.maxLength !== undefined && t.maxLength < URL_LONG) list.push(v(`${t.maxLength} chars (max)`, "x".repeat(t.maxLength)), v(`${t.maxLength + 1} chars`, "x".repeat(t.maxLength + 1)));
+    if (t.maxLength !== undefined && t.maxLength < URL_LONG)
+      list.push(v(`${t.maxLength} chars (max)`, "x".repeat(t.maxLength)), v(`${t.maxLength + 1} chars`, "x".repeat(t.maxLength + 1)));
     if (t.maximum !== undefined) list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", String(BigInt(t.maximum) + 1n)));
     return list;
   }

@@ -8,12 +8,16 @@ function raw(base: string, opts: { method: string; path: string; headers: Record
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const headers: Record<string, string> = { ...opts.headers };
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (opts.upgrade) Object.assign(headers, { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" });
+  if (opts.upgrade)
+    Object.assign(headers, { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" });
   return new Promise<number>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: opts.method, headers, agent: false, setHost: !("host" in headers) }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: opts.method, headers, agent: false, setHost: !("host" in headers) },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("upgrade", (res, socket) => {
       socket.destroy();
       resolve(res.statusCode ?? 0);
@@ -37,7 +41,12 @@ describe("[AUTH] the Origin allow-list comes from configuration, never from the 
   });
 
   it("refuses a state change whose Origin matches only a forged Host header", async () => {
-    const status = await raw(api.base, { method: "POST", path: "/api/tokens", headers: { cookie, host: "evil.example", origin: "http://evil.example" }, body: newToken });
+    const status = await raw(api.base, {
+      method: "POST",
+      path: "/api/tokens",
+      headers: { cookie, host: "evil.example", origin: "http://evil.example" },
+      body: newToken,
+    });
     expect(status).toBe(403);
   });
 
@@ -48,7 +57,12 @@ describe("[AUTH] the Origin allow-list comes from configuration, never from the 
 
   it("refuses a DNS-rebinding page: the console's port under a foreign name", async () => {
     const port = new URL(api.base).port;
-    const status = await raw(api.base, { method: "POST", path: "/api/tokens", headers: { cookie, host: `rebind.example:${port}`, origin: `http://rebind.example:${port}` }, body: newToken });
+    const status = await raw(api.base, {
+      method: "POST",
+      path: "/api/tokens",
+      headers: { cookie, host: `rebind.example:${port}`, origin: `http://rebind.example:${port}` },
+      body: newToken,
+    });
     expect(status).toBe(403);
   });
 
@@ -83,14 +97,24 @@ describe("[AUTH] behind a reverse proxy: OPS_PUBLIC_URL names the console's orig
   });
 
   it("accepts the public origin, whatever Host the proxy forwards", async () => {
-    const status = await raw(api.base, { method: "POST", path: "/api/tokens", headers: { cookie, host: "api:3000", origin: "https://ops.example.com" }, body: { name: "x", roles: ["oncall"] } });
+    const status = await raw(api.base, {
+      method: "POST",
+      path: "/api/tokens",
+      headers: { cookie, host: "api:3000", origin: "https://ops.example.com" },
+      body: { name: "x", roles: ["oncall"] },
+    });
     expect(status).toBe(201);
   });
 
   it("refuses the direct address once a public URL is set, and a forged Host still", async () => {
     const direct = await raw(api.base, { method: "POST", path: "/api/tokens", headers: { cookie, origin: api.base }, body: { name: "x", roles: ["oncall"] } });
     expect(direct).toBe(403);
-    const forged = await raw(api.base, { method: "POST", path: "/api/tokens", headers: { cookie, host: "evil.example", origin: "http://evil.example" }, body: { name: "x", roles: ["oncall"] } });
+    const forged = await raw(api.base, {
+      method: "POST",
+      path: "/api/tokens",
+      headers: { cookie, host: "evil.example", origin: "http://evil.example" },
+      body: { name: "x", roles: ["oncall"] },
+    });
     expect(forged).toBe(403);
   });
 });

@@ -16,7 +16,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-
 const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) => api.call(method, path, headers, body);
 
 const cancel = (id: number) => call("POST", `/api/runs/${id}/cancel`, admin, {});
@@ -62,7 +61,12 @@ describe("starting runs", () => {
   });
 
   it("refuses a viewer", async () => {
-    const { status, json } = await call("POST", "/api/runs", viewer, { runbook: "agent-restart", procedure: "single", params: { agent: "alpha" }, confirm: true });
+    const { status, json } = await call("POST", "/api/runs", viewer, {
+      runbook: "agent-restart",
+      procedure: "single",
+      params: { agent: "alpha" },
+      confirm: true,
+    });
     expect(status).toBe(403);
     expect(json.code).toBe("FORBIDDEN");
   });
@@ -82,7 +86,12 @@ describe("starting runs", () => {
 
   it("rejects shell metacharacters in free text before anything runs", async () => {
     for (const database of ["ops; DROP DATABASE x", "$(reboot)", "`id`", "a\nb", "-c"]) {
-      const { status, json } = await call("POST", "/api/runs", oncall, { runbook: "database-corruption", procedure: "recovery-level-1", params: { database }, confirmation: database });
+      const { status, json } = await call("POST", "/api/runs", oncall, {
+        runbook: "database-corruption",
+        procedure: "recovery-level-1",
+        params: { database },
+        confirmation: database,
+      });
       expect(status, database).toBe(400);
       expect(json.field).toBe("params.database");
     }
@@ -102,7 +111,12 @@ describe("starting runs", () => {
     expect(wrong.json.field).toBe("confirmation");
     const ok = await call("POST", "/api/runs", admin, { ...body, confirmation: "NUCLEAR" });
     expect(ok.status).toBe(201);
-    expect(ok.json.run).toMatchObject({ status: "queued", runbookId: "emergency-shutdown", procedureId: "level-5-nuclear", startedBy: expect.stringContaining("@test.local") });
+    expect(ok.json.run).toMatchObject({
+      status: "queued",
+      runbookId: "emergency-shutdown",
+      procedureId: "level-5-nuclear",
+      startedBy: expect.stringContaining("@test.local"),
+    });
     expect((await cancel(ok.json.run.id)).json.run.status).toBe("cancelled");
   });
 
@@ -127,7 +141,13 @@ describe("starting runs", () => {
   it("links a run to the incident it was started for, on the incident's timeline and in the run list", async () => {
     const incident = await call("POST", "/api/incidents", oncall, { title: "beta is flapping", severity: "P3", targets: ["beta"] });
     const id = incident.json.incident.id as number;
-    const run = await call("POST", "/api/runs", oncall, { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true, incidentId: id });
+    const run = await call("POST", "/api/runs", oncall, {
+      runbook: "agent-restart",
+      procedure: "single",
+      params: { agent: "beta" },
+      confirm: true,
+      incidentId: id,
+    });
     expect(run.status).toBe(201);
     expect(run.json.run.incidentId).toBe(id);
     const timeline = (await call("GET", `/api/incidents/${id}`, viewer)).json.timeline as Json[];
@@ -137,7 +157,13 @@ describe("starting runs", () => {
     await cancel(run.json.run.id);
     const after = (await call("GET", `/api/incidents/${id}`, viewer)).json.timeline as Json[];
     expect(after.some((e) => e.message.includes(`runbook run #${run.json.run.id} cancelled`))).toBe(true);
-    const missing = await call("POST", "/api/runs", oncall, { runbook: "agent-restart", procedure: "single", params: { agent: "beta" }, confirm: true, incidentId: 999999 });
+    const missing = await call("POST", "/api/runs", oncall, {
+      runbook: "agent-restart",
+      procedure: "single",
+      params: { agent: "beta" },
+      confirm: true,
+      incidentId: 999999,
+    });
     expect(missing.status).toBe(404);
     expect(missing.json.field).toBe("incidentId");
   });

@@ -81,7 +81,10 @@ describe("[AUTH][WS] a socket opened with an API token ends with the token", () 
   it("a creator losing the roles the token reads with closes it; a password change does not", { timeout: 30_000 }, async () => {
     const t = await madeToken(["oncall"]);
     const { client, closed } = await tokenSocket(peer.ws, t.secret);
-    const changed = await api.call("POST", "/api/auth/password", t.owner.headers, { currentPassword: t.owner.password, newPassword: "another long password 2" });
+    const changed = await api.call("POST", "/api/auth/password", t.owner.headers, {
+      currentPassword: t.owner.password,
+      newPassword: "another long password 2",
+    });
     expect(changed.status).toBe(204);
     await new Promise((r) => setTimeout(r, 300));
     expect(client.socket.readyState).toBe(WebSocket.OPEN);

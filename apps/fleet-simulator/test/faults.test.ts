@@ -74,10 +74,14 @@ describe("transient faults", () => {
     const before = (await getJson(url("gamma", "/readyz"))).json.resources?.memoryPercent ?? 0;
     expect(before).toBeLessThan(50);
     await setFault("gamma", { kind: "memory", ms: 1500 });
-    const peak = await waitFor(async () => {
-      const m = (await getJson(url("gamma", "/readyz"))).json.resources?.memoryPercent ?? 0;
-      return m > 90 ? m : undefined;
-    }, 8000, "memory > 90 %");
+    const peak = await waitFor(
+      async () => {
+        const m = (await getJson(url("gamma", "/readyz"))).json.resources?.memoryPercent ?? 0;
+        return m > 90 ? m : undefined;
+      },
+      8000,
+      "memory > 90 %",
+    );
     expect(peak).toBeGreaterThan(90);
     await callControl(sim.controlUrl, "DELETE", "/agents/gamma/fault");
     expect((await getJson(url("gamma", "/readyz"))).json.resources?.memoryPercent).toBeLessThan(50);

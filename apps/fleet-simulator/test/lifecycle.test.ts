@@ -56,10 +56,14 @@ describe("process lifecycle", () => {
     await control("PUT", "/agents/beta/keepalive", { enabled: true });
     const oldPid = (await readAgent("beta")).pid;
     await control("POST", "/agents/beta/fault", { kind: "crash" });
-    const back = await waitFor(async () => {
-      const a = await readAgent("beta");
-      return a.state === "running" && a.pid !== oldPid ? a : undefined;
-    }, 10_000, "beta back");
+    const back = await waitFor(
+      async () => {
+        const a = await readAgent("beta");
+        return a.state === "running" && a.pid !== oldPid ? a : undefined;
+      },
+      10_000,
+      "beta back",
+    );
     expect(back).toMatchObject({ restarts: 1, lastExitCode: 1, fault: null, keepAlive: true });
     expect(isPidAlive(back.pid ?? 0)).toBe(true);
     await waitReady("beta");

@@ -79,7 +79,10 @@ describe("agent probe surface", () => {
   });
 
   it("writes tslog-shaped JSON lines to the agent's log file", () => {
-    const lines = readFileSync(`${fleet.dataDir}/logs/alpha.log`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(`${fleet.dataDir}/logs/alpha.log`, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const messages = lines.map((l) => l.message);
     expect(messages).toContain("loading configuration…");
     expect(messages.some((m) => String(m).startsWith("http server listening"))).toBe(true);

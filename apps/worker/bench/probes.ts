@@ -88,7 +88,9 @@ async function benchOnce(n: number) {
     const s1 = procStats(worker.pid!);
     const wall = (Date.now() - t0) / 1000;
     await sleep(3000);
-    const all = (await stack.redis.lrange(key, 0, -1)).map((s) => JSON.parse(s) as { slot: number; shard: number; scheduledAt: number; startedAt: number; finishedAt: number; probed: number });
+    const all = (await stack.redis.lrange(key, 0, -1)).map(
+      (s) => JSON.parse(s) as { slot: number; shard: number; scheduledAt: number; startedAt: number; finishedAt: number; probed: number },
+    );
     const window = all.filter((e) => e.scheduledAt >= t0 && e.scheduledAt < t0 + wall * 1000);
     const probes = window.reduce((a, e) => a + e.probed, 0);
     const skews = window.map((e) => e.startedAt - e.scheduledAt);

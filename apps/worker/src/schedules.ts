@@ -64,4 +64,3 @@ export function keepSchedules(rt: WorkerRuntime, log: Log, checkEveryMs = 10_000
     rt.redis.off("ready", onReady);
   };
 }
-

@@ -1,5 +1,15 @@
 import { Worker, type Job } from "bullmq";
-import { JOBS, JOB_BY_NAME, QUEUE_NAMES, pruneIdempotencyKeys, pruneOutbox, sweepScratchDatabases, type JobName, type JobPayload, type QueueName } from "@ops/core";
+import {
+  JOBS,
+  JOB_BY_NAME,
+  QUEUE_NAMES,
+  pruneIdempotencyKeys,
+  pruneOutbox,
+  sweepScratchDatabases,
+  type JobName,
+  type JobPayload,
+  type QueueName,
+} from "@ops/core";
 import { requeueDueAlerts, runAlertSendJob } from "./jobs/alerts.ts";
 import { runDoctorJob, runLadderJob, runRestartJob } from "./jobs/healing.ts";
 import { runDetectionJob, runMaintenance } from "./jobs/maintenance.ts";

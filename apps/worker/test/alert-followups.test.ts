@@ -44,23 +44,43 @@ describe("[ALERTS] the doctor's diagnosis after an escalation is not swallowed b
 
     const settled = (l: { status: string }[]) => l.every((a) => a.status === "sent" || a.status === "suppressed");
     await alertPeople(rt, "beta", "escalated", "5 restarts within 600 s (connection refused)", "critical");
-    const firstRows = await until("the escalation sent", () => listAlerts(rt.db, { target: "beta", limit: 20 }), (l) => l.length > 0 && settled(l));
+    const firstRows = await until(
+      "the escalation sent",
+      () => listAlerts(rt.db, { target: "beta", limit: 20 }),
+      (l) => l.length > 0 && settled(l),
+    );
     const first = Math.min(...firstRows.map((a) => a.id));
     const channels = firstRows.length;
     await alertPeople(rt, "beta", "escalated", "5 restarts within 600 s (connection refused)", "critical");
-    await alertPeople(rt, "beta", "escalated", "5 restarts within 600 s (connection refused)", "critical", "not-fixed: CASE-004 port 8002 in use by another process");
+    await alertPeople(
+      rt,
+      "beta",
+      "escalated",
+      "5 restarts within 600 s (connection refused)",
+      "critical",
+      "not-fixed: CASE-004 port 8002 in use by another process",
+    );
 
-    const all = await until("the update sent", () => listAlerts(rt.db, { target: "beta", limit: 20 }), (l) => l.length === 2 * channels + 1 && settled(l));
+    const all = await until(
+      "the update sent",
+      () => listAlerts(rt.db, { target: "beta", limit: 20 }),
+      (l) => l.length === 2 * channels + 1 && settled(l),
+    );
     const updates = all.filter((a) => a.followsId !== null);
     expect(updates).toHaveLength(channels);
-    for (const u of updates) expect(u).toMatchObject({ status: "sent", followsId: first, incidentId, title: expect.stringContaining(`Update to alert #${first} (escalated, `) });
+    for (const u of updates)
+      expect(u).toMatchObject({ status: "sent", followsId: first, incidentId, title: expect.stringContaining(`Update to alert #${first} (escalated, `) });
     expect(all.filter((a) => a.status === "suppressed")).toHaveLength(1);
 
     const file = readFileSync(alertFile, "utf8");
     expect(file).toContain(`Update to alert #${first} (escalated, `);
     expect(file).toContain("diagnosis not-fixed: CASE-004 port 8002 in use by another process");
 
-    const { timeline } = await until("the deliveries on the timeline", () => getIncident(rt.db, incidentId), (d) => d.timeline.filter((e) => e.kind === "alert").length === 2 * channels);
+    const { timeline } = await until(
+      "the deliveries on the timeline",
+      () => getIncident(rt.db, incidentId),
+      (d) => d.timeline.filter((e) => e.kind === "alert").length === 2 * channels,
+    );
     const lines = timeline.filter((e) => e.kind === "alert").map((e) => e.message);
     expect(lines).toContain("alert sent via file");
     expect(lines).toContain(`update to alert #${first} sent via file`);

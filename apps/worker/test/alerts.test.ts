@@ -95,7 +95,12 @@ afterAll(async () => {
 describe("[ALERTS] human alerts through every channel", () => {
   it("delivers to each configured channel with the facts, retries a failing one, and keeps a refused one as failed", async () => {
     await alertPeople(rt, "beta", "escalated", "5 restarts within 600 s (connection refused)", "critical");
-    const alerts = await until("all channels settled", () => listAlerts(stack.db, { target: "beta", limit: 20 }), (l) => l.length === 7 && l.every((a) => a.status !== "pending"), 20_000);
+    const alerts = await until(
+      "all channels settled",
+      () => listAlerts(stack.db, { target: "beta", limit: 20 }),
+      (l) => l.length === 7 && l.every((a) => a.status !== "pending"),
+      20_000,
+    );
     const by = Object.fromEntries(alerts.map((a) => [a.channel, a]));
     for (const ch of ["console", "file", "webhook", "slack", "feishu", "email"]) expect(by[ch]!.status, ch).toBe("sent");
     expect(by.webhook!.attempts).toBe(3);
@@ -130,6 +135,10 @@ describe("[ALERTS] human alerts through every channel", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(received.length).toBe(before);
     await alertPeople(rt, "gamma", "escalated", "another target is not in beta's cooldown", "critical");
-    await until("gamma sent", () => listAlerts(stack.db, { target: "gamma", status: "sent", limit: 10 }), (l) => l.length >= 5);
+    await until(
+      "gamma sent",
+      () => listAlerts(stack.db, { target: "gamma", status: "sent", limit: 10 }),
+      (l) => l.length >= 5,
+    );
   });
 });

@@ -18,7 +18,14 @@ const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/worker/src/main.ts")], {
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, OPS_JOB_LOCK_SECONDS: "3" },
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      OPS_REDIS_PREFIX: stack.prefix,
+      OPS_CONFIG_DIR: cfg.dir,
+      OPS_JOB_LOCK_SECONDS: "3",
+    },
     stdio: "ignore",
   });
   workers.push(child);

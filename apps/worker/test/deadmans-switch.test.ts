@@ -54,7 +54,12 @@ afterAll(async () => {
 
 describe("the dead-man's switch", () => {
   it("is pinged after each probe cycle while probing goes on, and stops when the workers stop", async () => {
-    await until("three pings", () => pings.filter((p) => p.path === "/ping/secret-uuid").length, (n) => n >= 3, 15_000);
+    await until(
+      "three pings",
+      () => pings.filter((p) => p.path === "/ping/secret-uuid").length,
+      (n) => n >= 3,
+      15_000,
+    );
     expect(pings.some((p) => p.path.endsWith("/fail"))).toBe(false);
     await Promise.all(workers.map((w) => w.close()));
     workers = [];

@@ -50,7 +50,12 @@ beforeAll(async () => {
   rt = await openRuntime(env);
   await installSchedules(rt);
   workers = startWorkers(rt, () => {});
-  for (const name of ["fixable", "broken", "paused"]) await until(`${name} ok`, () => getTarget(stack.db, name), (t) => t.status === "ok");
+  for (const name of ["fixable", "broken", "paused"])
+    await until(
+      `${name} ok`,
+      () => getTarget(stack.db, name),
+      (t) => t.status === "ok",
+    );
 });
 
 afterAll(async () => {
@@ -66,22 +71,46 @@ afterAll(async () => {
 describe("[LADDER] the watchdog restarts down targets through their driver", () => {
   it("restarts a crashed target after the first backoff step, and it comes back", async () => {
     await fixable.stop();
-    await until("fixable down", () => getTarget(stack.db, "fixable"), (t) => t.status === "down");
-    const waiting = await until("a restart scheduled", () => getTarget(stack.db, "fixable"), (t) => t.healing?.state === "waiting");
+    await until(
+      "fixable down",
+      () => getTarget(stack.db, "fixable"),
+      (t) => t.status === "down",
+    );
+    const waiting = await until(
+      "a restart scheduled",
+      () => getTarget(stack.db, "fixable"),
+      (t) => t.healing?.state === "waiting",
+    );
     expect(waiting.healing).toMatchObject({ attempt: 1, maxAttempts: 3, driver: "http" });
-    await until("fixable ok again", () => getTarget(stack.db, "fixable"), (t) => t.status === "ok");
+    await until(
+      "fixable ok again",
+      () => getTarget(stack.db, "fixable"),
+      (t) => t.status === "ok",
+    );
     const restarts = await listRestarts(stack.db, { target: "fixable", limit: 10 });
     expect(restarts).toHaveLength(1);
     expect(restarts[0]).toMatchObject({ attempt: 1, kind: "restart", driver: "http", reason: "down: connection refused" });
-    await until("the attempt ended healthy", () => listRestarts(stack.db, { target: "fixable", limit: 10 }), (r) => r[0]?.status === "healthy");
+    await until(
+      "the attempt ended healthy",
+      () => listRestarts(stack.db, { target: "fixable", limit: 10 }),
+      (r) => r[0]?.status === "healthy",
+    );
     const waited = Date.parse(restarts[0]!.startedAt) - Date.parse(restarts[0]!.dueAt);
     expect(waited).toBeGreaterThanOrEqual(-50);
     expect(waited).toBeLessThan(1500);
-    const healed = await until("ladder back to idle", () => getTarget(stack.db, "fixable"), (t) => t.healing?.state === "idle");
+    const healed = await until(
+      "ladder back to idle",
+      () => getTarget(stack.db, "fixable"),
+      (t) => t.healing?.state === "idle",
+    );
     expect(healed.healing!.lastRestartAt).not.toBeNull();
 
     // The outage is an incident that wrote itself: opened, narrated, resolved, with MTTD and MTTR.
-    const [incident] = await until("incident resolved", () => listIncidents(stack.db, { status: "all", target: "fixable", limit: 5 }), (l) => l[0]?.status === "resolved");
+    const [incident] = await until(
+      "incident resolved",
+      () => listIncidents(stack.db, { status: "all", target: "fixable", limit: 5 }),
+      (l) => l[0]?.status === "resolved",
+    );
     expect(incident).toMatchObject({ severity: "P3", source: "ladder", targets: ["fixable"], resolvedBy: "watchdog", mttrTargetMs: 86_400_000 });
     expect(incident!.mttdMs).toBeGreaterThanOrEqual(0);
     expect(incident!.mttrMs).toBeGreaterThan(0);
@@ -98,7 +127,12 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
   it("escalates after the configured number of restarts in the window, and stops restarting", async () => {
     await broken.stop();
     // Each restart "works" but the target never answers: each attempt times out after 5 s, and counts.
-    const escalated = await until("broken escalated", () => getTarget(stack.db, "broken"), (t) => t.healing?.state === "escalated", 60_000);
+    const escalated = await until(
+      "broken escalated",
+      () => getTarget(stack.db, "broken"),
+      (t) => t.healing?.state === "escalated",
+      60_000,
+    );
     expect(escalated.healing!.reason).toBe("3 crashes within 60 s");
     const restarts = await listRestarts(stack.db, { target: "broken", limit: 10 });
     expect(restarts.map((r) => r.attempt).sort()).toEqual([1, 2, 3]);
@@ -120,19 +154,35 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
     expect(timeline.filter((e) => e.kind === "restart" && e.message.startsWith("restart timed out"))).toHaveLength(3);
     expect(timeline.find((e) => e.kind === "escalated")).toMatchObject({ message: "escalated: 3 crashes within 60 s; no more automatic restarts" });
     // Level 3, then level 4: no case matches a silent refusal, so people are alerted with that diagnosis.
-    const [diagnosis] = await until("diagnosed", () => listDiagnoses(stack.db, { target: "broken", limit: 1 }), (d) => d.length === 1 && d[0]!.finishedAt !== null);
+    const [diagnosis] = await until(
+      "diagnosed",
+      () => listDiagnoses(stack.db, { target: "broken", limit: 1 }),
+      (d) => d.length === 1 && d[0]!.finishedAt !== null,
+    );
     expect(diagnosis).toMatchObject({ outcome: "no-match", caseId: null });
     expect(diagnosis!.evidence).toContain("probe: connection refused");
-    const alerts = await until("alerted", () => listAlerts(stack.db, { target: "broken", limit: 10 }), (a) => a.some((x) => x.status === "sent"));
+    const alerts = await until(
+      "alerted",
+      () => listAlerts(stack.db, { target: "broken", limit: 10 }),
+      (a) => a.some((x) => x.status === "sent"),
+    );
     expect(alerts[0]!.message).toMatch(/diagnosis: no case matched/);
     await broken.start();
-    await until("escalation cleared when healthy", () => getTarget(stack.db, "broken"), (t) => t.status === "ok" && t.healing?.state === "idle");
+    await until(
+      "escalation cleared when healthy",
+      () => getTarget(stack.db, "broken"),
+      (t) => t.status === "ok" && t.healing?.state === "idle",
+    );
   }, 90_000);
 
   it("does nothing while auto-healing is paused", async () => {
     await setHealingPaused(stack.db, systemContext("test"), "paused", true);
     await paused.stop();
-    await until("paused target down", () => getTarget(stack.db, "paused"), (t) => t.status === "down");
+    await until(
+      "paused target down",
+      () => getTarget(stack.db, "paused"),
+      (t) => t.status === "down",
+    );
     await new Promise((r) => setTimeout(r, 2500));
     expect(await listRestarts(stack.db, { target: "paused", limit: 10 })).toHaveLength(0);
     expect((await getTarget(stack.db, "paused")).healing?.state).toBe("paused");
@@ -142,7 +192,8 @@ describe("[LADDER] the watchdog restarts down targets through their driver", () 
   it("a restart job run twice, or after a worker died mid-restart, restarts once", async () => {
     const calls = restartCalls.length;
     const job = { target: "fixable", attempt: 9, attemptKey: "fixable:9:1", dueAt: 1 };
-    await stack.db.sql`INSERT INTO restarts (target, attempt_key, attempt, driver, status, reason, due_at) VALUES ('fixable', ${job.attemptKey}, 9, 'http', 'started', 'test', now())`;
+    await stack.db
+      .sql`INSERT INTO restarts (target, attempt_key, attempt, driver, status, reason, due_at) VALUES ('fixable', ${job.attemptKey}, 9, 'http', 'started', 'test', now())`;
     expect(await performRestart(stack.db, rt.config, job)).toMatchObject({ status: "interrupted" });
     expect(await performRestart(stack.db, rt.config, job)).toMatchObject({ status: "skipped" });
     expect(restartCalls.length).toBe(calls);

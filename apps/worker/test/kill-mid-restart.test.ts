@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), "ops-kill-"));
 const marker = join(dir, "restarts.log");
 const script = join(dir, "slow-restart.mjs");
 // A restart command that takes a while: long enough to kill the worker in the middle of it.
-writeFileSync(script, `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.pid + "\\n");\nsetTimeout(() => process.exit(0), 20000);\n`);
+writeFileSync(
+  script,
+  `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.pid + "\\n");\nsetTimeout(() => process.exit(0), 20000);\n`,
+);
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let cfg: ReturnType<typeof writeTestConfig>;
@@ -23,7 +26,14 @@ const lines = () => (existsSync(marker) ? readFileSync(marker, "utf8").trim().sp
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/worker/src/main.ts")], {
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, OPS_JOB_LOCK_SECONDS: "3" },
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      OPS_REDIS_PREFIX: stack.prefix,
+      OPS_CONFIG_DIR: cfg.dir,
+      OPS_JOB_LOCK_SECONDS: "3",
+    },
     stdio: "ignore",
   });
   workers.push(child);
@@ -34,7 +44,15 @@ beforeAll(async () => {
   stack = await openTestStack();
   cfg = writeTestConfig({
     fleet: (f) => {
-      f.targets = [{ name: "delta", kind: "agent", check: "openclaw", baseUrl: gateway.baseUrl, restart: { driver: "command", argv: [process.execPath, script, "{name}"] } }] as never;
+      f.targets = [
+        {
+          name: "delta",
+          kind: "agent",
+          check: "openclaw",
+          baseUrl: gateway.baseUrl,
+          restart: { driver: "command", argv: [process.execPath, script, "{name}"] },
+        },
+      ] as never;
     },
     monitoring: (m) => {
       Object.assign(m.healthCheck as object, { intervalSeconds: 1, timeoutMs: 500 });
@@ -59,10 +77,18 @@ afterAll(async () => {
 describe("[LADDER] a worker killed in the middle of a restart", () => {
   it("neither loses nor repeats the restart: the attempt is marked interrupted and the ladder goes on", async () => {
     const first = startWorker();
-    await until("a first probe", () => listRestarts(stack.db, { limit: 1 }).then(() => lines().length), () => true);
+    await until(
+      "a first probe",
+      () => listRestarts(stack.db, { limit: 1 }).then(() => lines().length),
+      () => true,
+    );
     await gateway.stop();
     await until("the restart command started", lines, (l) => l.length === 1);
-    const [started] = await until("attempt 1 recorded as started", () => listRestarts(stack.db, { target: "delta", limit: 5 }), (r) => r.length === 1);
+    const [started] = await until(
+      "attempt 1 recorded as started",
+      () => listRestarts(stack.db, { target: "delta", limit: 5 }),
+      (r) => r.length === 1,
+    );
     expect(started).toMatchObject({ attempt: 1, status: "started" });
 
     first.kill("SIGKILL");

@@ -91,10 +91,19 @@ afterAll(async () => {
 
 describe("[LADDER] the process driver: the console supervises the command itself", () => {
   it("starts a down target's program once (a start, not a restart), and after a SIGKILL sees it down at once and restarts it", async () => {
-    await until("started and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
+    await until(
+      "started and ok",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "ok",
+      30_000,
+    );
     const [first] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
     expect(readFileSync(logFile, "utf8")).toContain(`listening on ${port} as epsilon`);
-    const started = await until("the start attempt ended healthy", () => listRestarts(stack.db, { target: "epsilon", limit: 5 }), (r) => r[0]?.status === "healthy");
+    const started = await until(
+      "the start attempt ended healthy",
+      () => listRestarts(stack.db, { target: "epsilon", limit: 5 }),
+      (r) => r[0]?.status === "healthy",
+    );
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ kind: "start", driver: "process", status: "healthy" });
     expect(await stack.db.sql`SELECT 1 FROM incidents`).toHaveLength(0);
@@ -103,19 +112,35 @@ describe("[LADDER] the process driver: the console supervises the command itself
     process.kill(first!.pid, "SIGKILL");
     // The supervisor reports the exit: no probe interval to wait for. (A probe may see "connection refused" a
     // moment before the exit is recorded: wait for the exit's verdict, not for the first "down".)
-    const down = await until("seen down by its exit", () => getTarget(stack.db, "epsilon"), (t) => t.status === "down" && t.reason === "process killed by SIGKILL", 5000);
+    const down = await until(
+      "seen down by its exit",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "down" && t.reason === "process killed by SIGKILL",
+      5000,
+    );
     expect(Date.now() - killedAt).toBeLessThan(2000);
     expect(down.healing?.lastExit).toMatchObject({ code: null, signal: "SIGKILL" });
-    const back = await until("restarted and ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
+    const back = await until(
+      "restarted and ok",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "ok",
+      30_000,
+    );
     expect(back.version).toBe("test-1");
     const [second] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
     expect(second!.pid).not.toBe(first!.pid);
-    const restarts = await until("the restart ended healthy", () => listRestarts(stack.db, { target: "epsilon", limit: 5 }), (r) => r[0]?.status === "healthy");
+    const restarts = await until(
+      "the restart ended healthy",
+      () => listRestarts(stack.db, { target: "epsilon", limit: 5 }),
+      (r) => r[0]?.status === "healthy",
+    );
     expect(restarts[0]).toMatchObject({ kind: "restart", driver: "process", status: "healthy" });
     expect(restarts[0]!.output).toMatch(/^(re)?started pid \d+/);
     const [healing] = await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`;
     expect(healing!.crashes).toHaveLength(1);
-    const [incident] = await stack.db.sql<{ startedAt: Date; detectedAt: Date }[]>`SELECT started_at AS "startedAt", detected_at AS "detectedAt" FROM incidents WHERE target = 'epsilon'`;
+    const [incident] = await stack.db.sql<
+      { startedAt: Date; detectedAt: Date }[]
+    >`SELECT started_at AS "startedAt", detected_at AS "detectedAt" FROM incidents WHERE target = 'epsilon'`;
     expect(Math.abs(incident!.startedAt.getTime() - killedAt)).toBeLessThan(1000);
   });
 
@@ -130,7 +155,12 @@ describe("[LADDER] the process driver: the console supervises the command itself
     stopWatcher = startExitWatcher(rt, () => {});
     // Several probe cycles later: still the same process, still one entry per attempt.
     const t0 = Date.now();
-    await until("a few cycles", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok" && Date.parse(t.checkedAt!) > t0 + 3000, 15_000);
+    await until(
+      "a few cycles",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "ok" && Date.parse(t.checkedAt!) > t0 + 3000,
+      15_000,
+    );
     const [after] = await stack.db.sql<{ pid: number }[]>`SELECT pid FROM managed_processes WHERE target = 'epsilon'`;
     expect(after!.pid).toBe(before!.pid);
     expect(await listRestarts(stack.db, { target: "epsilon", limit: 20 })).toHaveLength(attempts);
@@ -142,7 +172,12 @@ describe("[LADDER] the process driver: the console supervises the command itself
     const [row] = await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`;
     const crashes = row!.crashes;
     expect((await stopManagedProcess(stack.db, target, "console-shutdown")).output).toMatch(/^stopped pid \d+/);
-    const started = await until("started again", () => listRestarts(stack.db, { target: "epsilon", limit: 1 }), (r) => r[0]?.kind === "start" && r[0].status === "healthy", 30_000);
+    const started = await until(
+      "started again",
+      () => listRestarts(stack.db, { target: "epsilon", limit: 1 }),
+      (r) => r[0]?.kind === "start" && r[0].status === "healthy",
+      30_000,
+    );
     expect(started[0]!.reason).toBe("first start by the console");
     expect((await stack.db.sql`SELECT 1 FROM incidents`).length).toBe(incidents);
     const [now] = await stack.db.sql<{ crashes: string[] }[]>`SELECT crashes FROM target_healing WHERE target = 'epsilon'`;
@@ -151,7 +186,11 @@ describe("[LADDER] the process driver: the console supervises the command itself
 
   it("a clobbered config: exit 78 recorded → sent to the doctor at once → the last good copy restored → healthy", async () => {
     const target = rt.config.fleet.targets.find((t) => t.name === "epsilon")!;
-    await until("ok", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok");
+    await until(
+      "ok",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "ok",
+    );
     // The copy the console keeps of a config that worked (as if healthy for a minute).
     const snap = await snapshotConfig(stack.db, rt.config, target, { now: Date.now() + 120_000 });
     expect(snap).toMatchObject({ taken: true, version: 1 });
@@ -160,20 +199,37 @@ describe("[LADDER] the process driver: the console supervises the command itself
     const brokenAt = Date.now();
     process.kill(proc!.pid, "SIGKILL");
 
-    const failed = await until("the restart failed with 78", () => listRestarts(stack.db, { target: "epsilon", limit: 5 }), (r) => r.some((a) => a.exitCode === 78), 30_000);
+    const failed = await until(
+      "the restart failed with 78",
+      () => listRestarts(stack.db, { target: "epsilon", limit: 5 }),
+      (r) => r.some((a) => a.exitCode === 78),
+      30_000,
+    );
     const attempt = failed.find((a) => a.exitCode === 78)!;
     expect(attempt).toMatchObject({ kind: "restart", status: "failed", exitSignal: null });
     expect(attempt.stderrTail).toContain("Gateway start blocked");
-    const [d] = await until("diagnosed and fixed", () => listDiagnoses(stack.db, { target: "epsilon", limit: 1 }), (x) => x[0]?.finishedAt != null, 60_000);
+    const [d] = await until(
+      "diagnosed and fixed",
+      () => listDiagnoses(stack.db, { target: "epsilon", limit: 1 }),
+      (x) => x[0]?.finishedAt != null,
+      60_000,
+    );
     expect(d).toMatchObject({ caseId: "CASE-001", outcome: "fixed" });
     expect(d!.evidence).toMatch(/^exit 78/);
     expect(d!.evidence).not.toContain("s3cret-token");
-    await until("healthy", () => getTarget(stack.db, "epsilon"), (t) => t.status === "ok", 30_000);
+    await until(
+      "healthy",
+      () => getTarget(stack.db, "epsilon"),
+      (t) => t.status === "ok",
+      30_000,
+    );
     expect(readFileSync(configFile, "utf8")).toBe(goodConfig);
     // Deterministic: one failed restart, then the doctor; no second restart into the same wall.
     const after = (await listRestarts(stack.db, { target: "epsilon", limit: 20 })).filter((r) => Date.parse(r.startedAt) > brokenAt);
     expect(after.map((r) => `${r.kind}:${r.status}`)).toEqual(["restart:failed"]);
-    const [escalation] = await stack.db.sql<{ after: { reason: string } }[]>`SELECT after FROM audit_log WHERE action = 'target.escalate' AND target_id = 'epsilon'`;
+    const [escalation] = await stack.db.sql<
+      { after: { reason: string } }[]
+    >`SELECT after FROM audit_log WHERE action = 'target.escalate' AND target_id = 'epsilon'`;
     expect(escalation!.after.reason).toMatch(/exit 78.*a restart cannot fix this/);
   }, 90_000);
 });

@@ -46,7 +46,13 @@ describe("[RUNBOOKS] a run's outcome honours onFailure: continue", () => {
   it("restart one agent that is down: the check fails (continued), the restart fixes it, the run succeeds with 1 warning", async () => {
     await gateway.stop();
     const incident = await openIncident(stack.db, oncall, { title: "alpha down", severity: "P3", targets: ["alpha"] });
-    const run = await createRun(stack.db, config, oncall, { runbook: "agent-restart", procedure: "single", params: { agent: "alpha" }, confirm: true, incidentId: incident.id });
+    const run = await createRun(stack.db, config, oncall, {
+      runbook: "agent-restart",
+      procedure: "single",
+      params: { agent: "alpha" },
+      confirm: true,
+      incidentId: incident.id,
+    });
     const outcome = await executeRun(deps(), run.id);
     expect(outcome.status).toBe("succeeded");
     expect(restarts).toBe(1);

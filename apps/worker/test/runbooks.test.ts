@@ -27,8 +27,14 @@ const pwned = join(dir, "pwned");
 const markScript = join(dir, "mark.mjs");
 const slowScript = join(dir, "slow.mjs");
 // Each command step appends its label and pid, so the test can count how often each one really ran.
-writeFileSync(markScript, `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.argv[2] + " " + process.pid + "\\n");\n`);
-writeFileSync(slowScript, `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.argv[2] + " " + process.pid + "\\n");\nsetTimeout(() => process.exit(0), 15000);\n`);
+writeFileSync(
+  markScript,
+  `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.argv[2] + " " + process.pid + "\\n");\n`,
+);
+writeFileSync(
+  slowScript,
+  `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(marker)}, process.argv[2] + " " + process.pid + "\\n");\nsetTimeout(() => process.exit(0), 15000);\n`,
+);
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let cfg: ReturnType<typeof writeTestConfig>;
@@ -38,7 +44,14 @@ const gateway = await startGatewayLike();
 const workers: ChildProcess[] = [];
 const oncall: RequestContext = { actor: { type: "system", id: null, label: "test on-call", roles: ["oncall"] }, ip: null, userAgent: null, requestId: null };
 
-const lines = () => (existsSync(marker) ? readFileSync(marker, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" ")[0]!) : []);
+const lines = () =>
+  existsSync(marker)
+    ? readFileSync(marker, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ")[0]!)
+    : [];
 const count = (label: string) => lines().filter((l) => l === label).length;
 
 const mark = (id: string, label: string) => ({ id, title: `mark ${label}`, action: { type: "command", command: "mark", args: [label] } });
@@ -79,21 +92,34 @@ const TEST_RUNBOOK = {
       title: "A manual step",
       description: "Asks a person, then goes on.",
       confirmation: { type: "none" },
-      steps: [{ id: "ask", title: "check the dashboard", action: { type: "manual", instructions: "Look at the LiteLLM dashboard" } }, mark("after", "after-manual")],
+      steps: [
+        { id: "ask", title: "check the dashboard", action: { type: "manual", instructions: "Look at the LiteLLM dashboard" } },
+        mark("after", "after-manual"),
+      ],
     },
     {
       id: "restart",
       title: "Restart delta",
       description: "Acts on delta, so it holds delta.",
       confirmation: { type: "confirm" },
-      steps: [{ id: "wait", title: "hold delta for a while", action: { type: "pause-healing", target: "delta" } }, { id: "slow", title: "slow", action: { type: "wait", seconds: 3 } }],
+      steps: [
+        { id: "wait", title: "hold delta for a while", action: { type: "pause-healing", target: "delta" } },
+        { id: "slow", title: "slow", action: { type: "wait", seconds: 3 } },
+      ],
     },
   ],
 };
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/worker/src/main.ts")], {
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir, OPS_JOB_LOCK_SECONDS: "3" },
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      OPS_REDIS_PREFIX: stack.prefix,
+      OPS_CONFIG_DIR: cfg.dir,
+      OPS_JOB_LOCK_SECONDS: "3",
+    },
     stdio: "ignore",
   });
   workers.push(child);
@@ -151,17 +177,32 @@ describe("[RUNBOOKS] a worker killed in the middle of a run", () => {
   it("does not repeat a step that is unsafe to repeat: the run waits for a person, and no step runs twice", async () => {
     const worker = startWorker();
     const run = await start("unsafe-middle");
-    await until("step two started", () => lines(), (l) => l.includes("two"), 30_000);
+    await until(
+      "step two started",
+      () => lines(),
+      (l) => l.includes("two"),
+      30_000,
+    );
     await kill(worker);
     startWorker();
-    const waiting = await until("the run waits for a person", () => getRun(stack.db, run.id), (r) => r.status === "waiting", 30_000);
+    const waiting = await until(
+      "the run waits for a person",
+      () => getRun(stack.db, run.id),
+      (r) => r.status === "waiting",
+      30_000,
+    );
     expect(waiting.steps.map((s) => s.status)).toEqual(["succeeded", "waiting-for-human", "pending"]);
     expect(waiting.steps[1]!.output).toContain("not safe to repeat");
 
     // The person checked: step two did its work. The run goes on from step three.
     await decideStep(stack.db, oncall, run.id, 1, "done");
     await dispatchRun(queues, run.id, await nextDispatch(stack.db.sql, run.id));
-    const done = await until("the run finished", () => getRun(stack.db, run.id), (r) => r.status === "succeeded", 30_000);
+    const done = await until(
+      "the run finished",
+      () => getRun(stack.db, run.id),
+      (r) => r.status === "succeeded",
+      30_000,
+    );
     expect(done.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(done.steps[1]!.decidedBy).toBe("test on-call");
     expect([count("one"), count("two"), count("three")]).toEqual([1, 1, 1]);
@@ -170,10 +211,20 @@ describe("[RUNBOOKS] a worker killed in the middle of a run", () => {
   it("repeats a step that is safe to repeat, and still runs every completed step exactly once", async () => {
     const worker = workers.at(-1)!;
     const run = await start("safe-middle");
-    await until("the wait step running", () => getRun(stack.db, run.id), (r) => r.steps[1]!.status === "running", 30_000);
+    await until(
+      "the wait step running",
+      () => getRun(stack.db, run.id),
+      (r) => r.steps[1]!.status === "running",
+      30_000,
+    );
     await kill(worker);
     startWorker();
-    const done = await until("the run finished", () => getRun(stack.db, run.id), (r) => r.status === "succeeded", 40_000);
+    const done = await until(
+      "the run finished",
+      () => getRun(stack.db, run.id),
+      (r) => r.status === "succeeded",
+      40_000,
+    );
     expect(done.steps[1]!.attempts).toBe(2);
     expect(done.steps[1]!.output).toContain("resumed after the worker stopped");
     expect([count("four"), count("five")]).toEqual([1, 1]);
@@ -192,12 +243,21 @@ describe("[RUNBOOKS] parameters never become shell", () => {
     expect(existsSync(pwned)).toBe(false);
   });
 
-  it.each([["newline", "ok\nrm -rf /"], ["carriage return", "a\rb"]])("rejects a %s even where the pattern would allow more", async (_name, note) => {
-    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "echo", params: { note } })).rejects.toMatchObject({ code: "VALIDATION", field: "params.note" });
+  it.each([
+    ["newline", "ok\nrm -rf /"],
+    ["carriage return", "a\rb"],
+  ])("rejects a %s even where the pattern would allow more", async (_name, note) => {
+    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "echo", params: { note } })).rejects.toMatchObject({
+      code: "VALIDATION",
+      field: "params.note",
+    });
   });
 
   it.each(["; rm -rf /", "$(id)", "`id`", "a\nb", "--help"])("rejects %j for a parameter with the default safe pattern", async (safe) => {
-    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "echo", params: { note: "fine", safe } })).rejects.toMatchObject({ code: "VALIDATION", field: "params.safe" });
+    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "echo", params: { note: "fine", safe } })).rejects.toMatchObject({
+      code: "VALIDATION",
+      field: "params.safe",
+    });
   });
 });
 
@@ -227,7 +287,11 @@ describe("[RUNBOOKS] runs", () => {
   it("cancels a run inside a wait, skipping what is left", async () => {
     const run = await createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "restart", params: {}, confirm: true });
     const executing = executeRun(deps(), run.id);
-    await until("the wait running", () => getRun(stack.db, run.id), (r) => r.steps[1]!.status === "running");
+    await until(
+      "the wait running",
+      () => getRun(stack.db, run.id),
+      (r) => r.steps[1]!.status === "running",
+    );
     const { cancelRun } = await import("@ops/core");
     await cancelRun(stack.db, oncall, run.id);
     expect(await executing).toMatchObject({ status: "cancelled" });
@@ -240,6 +304,9 @@ describe("[RUNBOOKS] runs", () => {
   });
 
   it("needs the confirmation the procedure asks for", async () => {
-    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "restart", params: {} })).rejects.toMatchObject({ code: "VALIDATION", field: "confirmation" });
+    await expect(createRun(stack.db, config, oncall, { runbook: "test-kill", procedure: "restart", params: {} })).rejects.toMatchObject({
+      code: "VALIDATION",
+      field: "confirmation",
+    });
   });
 });

@@ -56,23 +56,47 @@ afterAll(async () => {
 describe("the probe scheduler with two workers", () => {
   it("brings every target to ok", async () => {
     for (const name of ["agent-0", "agent-1", "agent-2"]) {
-      const t = await until(`${name}`, () => getTarget(stack.db, name), (t) => t.status === "ok");
+      const t = await until(
+        `${name}`,
+        () => getTarget(stack.db, name),
+        (t) => t.status === "ok",
+      );
       expect(t.version).toBe("2026.9.6");
     }
   });
 
   it("sees a failing target within a cycle and a silent one go down after the heartbeat timeout", async () => {
     gateways[1]!.setMode("error");
-    const critical = await until("agent-1", () => getTarget(stack.db, "agent-1"), (t) => t.status === "critical", 5000);
+    const critical = await until(
+      "agent-1",
+      () => getTarget(stack.db, "agent-1"),
+      (t) => t.status === "critical",
+      5000,
+    );
     expect(critical.reason).toBe("HTTP 500 from /healthz");
     gateways[2]!.setMode("hang");
-    const timedOut = await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "critical", 5000);
+    const timedOut = await until(
+      "agent-2",
+      () => getTarget(stack.db, "agent-2"),
+      (t) => t.status === "critical",
+      5000,
+    );
     expect(timedOut.reason).toMatch(/^timeout after \d+ ms/);
-    const down = await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "down", 8000);
+    const down = await until(
+      "agent-2",
+      () => getTarget(stack.db, "agent-2"),
+      (t) => t.status === "down",
+      8000,
+    );
     expect(down.reason).toMatch(/^no successful probe for 3 s/);
     gateways[1]!.setMode("ok");
     gateways[2]!.setMode("ok");
-    await until("agent-2", () => getTarget(stack.db, "agent-2"), (t) => t.status === "ok", 8000);
+    await until(
+      "agent-2",
+      () => getTarget(stack.db, "agent-2"),
+      (t) => t.status === "ok",
+      8000,
+    );
   });
 
   it("publishes transitions on the bus and stores them once", async () => {
@@ -87,7 +111,9 @@ describe("the probe scheduler with two workers", () => {
 
   it("runs each shard of each cycle once across both workers, on time", async () => {
     const key = metricsKey(stack.prefix, "probe-shards");
-    const entries = (await stack.redis.lrange(key, 0, -1)).map((s) => JSON.parse(s) as { slot: number; shard: number; pid: number; startedAt: number; scheduledAt: number });
+    const entries = (await stack.redis.lrange(key, 0, -1)).map(
+      (s) => JSON.parse(s) as { slot: number; shard: number; pid: number; startedAt: number; scheduledAt: number },
+    );
     const ids = entries.map((e) => `${e.slot}:${e.shard}`);
     expect(new Set(ids).size).toBe(ids.length);
     const slots = new Set(entries.map((e) => e.slot));
@@ -105,13 +131,23 @@ describe("watching the watcher", () => {
     expect(await rt.queues.probes.getJobScheduler("probe-cycle")).toBeFalsy();
     const lostAt = Date.now();
     gateways[0]!.setMode("error");
-    const seen = await until("agent-0 critical after Redis lost its keys", () => getTarget(stack.db, "agent-0"), (t) => t.status === "critical", 20_000);
+    const seen = await until(
+      "agent-0 critical after Redis lost its keys",
+      () => getTarget(stack.db, "agent-0"),
+      (t) => t.status === "critical",
+      20_000,
+    );
     expect(seen.reason).toBe("HTTP 500 from /healthz");
     console.log(`[watch] schedules back and the fault seen ${Date.now() - lostAt} ms after Redis lost its keys`);
     expect(await rt.queues.probes.getJobScheduler("probe-cycle")).toBeTruthy();
     expect(logs.some((l) => /schedules re-asserted: .*probe-cycle.*missing/.test(l))).toBe(true);
     gateways[0]!.setMode("ok");
-    await until("agent-0 ok", () => getTarget(stack.db, "agent-0"), (t) => t.status === "ok", 8000);
+    await until(
+      "agent-0 ok",
+      () => getTarget(stack.db, "agent-0"),
+      (t) => t.status === "ok",
+      8000,
+    );
   });
 });
 

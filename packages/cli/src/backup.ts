@@ -61,7 +61,8 @@ export function parseBackupArgs(argv: readonly string[]): BackupCommand {
   const has = (o: string) => p.options.has(o);
   const takeFlags = ["--all", ...ALL.map((t) => `--${t}`), "--full"].filter(has);
   const actions = [...(takeFlags.length ? ["take"] : []), ...["--list", "--verify", "--restore", "--cleanup"].filter(has)];
-  if (actions.length === 0) throw new UsageError("backup: say what to do: --all, --database, --redis, --workspace, --agent-state, --full, --list, --verify, --restore or --cleanup");
+  if (actions.length === 0)
+    throw new UsageError("backup: say what to do: --all, --database, --redis, --workspace, --agent-state, --full, --list, --verify, --restore or --cleanup");
   if (actions.length > 1) throw new UsageError(`backup: ${actions.map((a) => (a === "take" ? takeFlags[0] : a)).join(" and ")} cannot be combined`);
   const action = actions[0]!;
   const allowed: Record<string, string[]> = {
@@ -93,7 +94,8 @@ export function parseBackupArgs(argv: readonly string[]): BackupCommand {
       return { action: "verify", ref: checkRef("--verify", valueOf(p, "--verify")!, type), type };
     case "--restore": {
       const ref = checkRef("--restore", valueOf(p, "--restore")!, type);
-      if (ref === "latest" && !type) throw new UsageError(`backup: --restore latest needs --type (${BACKUP_TYPES.join(", ")}): which kind of backup to restore`);
+      if (ref === "latest" && !type)
+        throw new UsageError(`backup: --restore latest needs --type (${BACKUP_TYPES.join(", ")}): which kind of backup to restore`);
       return { action: "restore", ref, type, yes: has("--yes"), includeConsole: has("--include-console"), safety: !has("--no-safety") };
     }
     default:
@@ -121,7 +123,11 @@ export async function runBackupCommand(cmd: BackupCommand, env: OpsEnv, color: b
   const config = loadConfig(env.OPS_CONFIG_DIR);
   await prepareDatabase(env.DATABASE_URL);
   // One connection: a restore of the console's database checks that nothing but this CLI is connected.
-  const s: Session = { h: createDb(env.DATABASE_URL, { max: 1, applicationName: "openclaw-ops-cli" }), benv: { config, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL }, env };
+  const s: Session = {
+    h: createDb(env.DATABASE_URL, { max: 1, applicationName: "openclaw-ops-cli" }),
+    benv: { config, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL },
+    env,
+  };
   try {
     switch (cmd.action) {
       case "take":
@@ -186,7 +192,9 @@ async function take(s: Session, types: BackupType[], named: BackupType[], color:
     try {
       const { backup, verify } = await takeAndVerify(s, type, "cli");
       results.push({ type, ok: verify.ok, backup: summary(backup), verify, error: null });
-      lines.push(`${mark(verify.ok ? "ok" : "error", color)} ${type.padEnd(11)} ${backup.id}  ${formatSize(backup.size)}  ${verify.ok ? "verified" : "VERIFICATION FAILED"}`);
+      lines.push(
+        `${mark(verify.ok ? "ok" : "error", color)} ${type.padEnd(11)} ${backup.id}  ${formatSize(backup.size)}  ${verify.ok ? "verified" : "VERIFICATION FAILED"}`,
+      );
       lines.push(`    ${backup.path}`, ...verifyLines(verify, color));
       for (const skipped of backup.manifest?.details.skipped ?? []) lines.push(`    ${mark("warning", color)} skipped ${skipped}`);
     } catch (err) {
@@ -207,13 +215,16 @@ async function list(s: Session, type: BackupType | undefined, limit: number, col
     b.verifyOk === null ? ["muted", "never"] : b.verifyOk ? ["ok", `ok ${formatTime(b.verifiedAt)}`] : ["error", `FAILED ${formatTime(b.verifiedAt)}`];
   const tone = (b: BackupView): Tone => (b.status === "succeeded" ? "ok" : b.status === "failed" ? "error" : "muted");
   const lines = rows.length
-    ? table([
-        ["id", "type", "status", "finished", "size", "verified"],
-        ...rows.map((b) => {
-          const [vt, vs] = verified(b);
-          return [b.id, b.type, `${mark(tone(b), color)} ${b.status}`, formatTime(b.finishedAt), formatSize(b.size), `${mark(vt, color)} ${vs}`];
-        }),
-      ], "")
+    ? table(
+        [
+          ["id", "type", "status", "finished", "size", "verified"],
+          ...rows.map((b) => {
+            const [vt, vs] = verified(b);
+            return [b.id, b.type, `${mark(tone(b), color)} ${b.status}`, formatTime(b.finishedAt), formatSize(b.size), `${mark(vt, color)} ${vs}`];
+          }),
+        ],
+        "",
+      )
     : [`no ${type ? `${type} ` : ""}backups yet (in ${s.benv.config.backup.location})`];
   return { code: 0, json: { ok: true, backups: rows.map(summary) }, lines };
 }
@@ -240,7 +251,22 @@ async function resolveRef(s: Session, ref: string, type: BackupType | undefined)
     throw new Error(`${file} is not valid JSON (${(err as Error).message})`);
   }
   const at = (iso: string) => (Number.isNaN(Date.parse(iso)) ? null : iso);
-  return { id: m.id, type: m.type, status: "succeeded", trigger: "found on disk", path: dir, startedAt: at(m.startedAt) ?? new Date(0).toISOString(), finishedAt: at(m.finishedAt), size: m.size, sha256: m.sha256, error: null, verifiedAt: null, verifyOk: null, verifyDetail: null, manifest: m };
+  return {
+    id: m.id,
+    type: m.type,
+    status: "succeeded",
+    trigger: "found on disk",
+    path: dir,
+    startedAt: at(m.startedAt) ?? new Date(0).toISOString(),
+    finishedAt: at(m.finishedAt),
+    size: m.size,
+    sha256: m.sha256,
+    error: null,
+    verifiedAt: null,
+    verifyOk: null,
+    verifyDetail: null,
+    manifest: m,
+  };
 }
 
 async function verify(s: Session, ref: string, type: BackupType | undefined, color: boolean): Promise<CommandResult> {
@@ -250,7 +276,6 @@ async function verify(s: Session, ref: string, type: BackupType | undefined, col
   lines.push(v.ok ? "verified: the backup is complete and restorable" : `verification failed: ${v.problems.length} problem(s)`);
   return { code: v.ok ? 0 : 1, json: { ok: v.ok, backup: summary(b), problems: v.problems, checks: v.checks }, lines };
 }
-
 
 /** What a restore of this backup would change, in words. */
 function restorePlan(s: Session, b: BackupView, safety: boolean): { plan: string[]; console: boolean } {
@@ -264,7 +289,8 @@ function restorePlan(s: Session, b: BackupView, safety: boolean): { plan: string
     const what = db.name === consoleDb ? "the console's own database" : "database";
     plan.push(target ? `replace ${what} ${db.name} (${redactUrl(target)}) with the dump` : `database ${db.name}: no target configured (it would fail)`);
   }
-  if (b.manifest?.files.some((f) => f.name.endsWith("dump.rdb"))) plan.push(`copy ${d.redisKeys ?? "the"} Redis key(s) into ${redactUrl(s.env.REDIS_URL)} (keys not in the snapshot are left alone)`);
+  if (b.manifest?.files.some((f) => f.name.endsWith("dump.rdb")))
+    plan.push(`copy ${d.redisKeys ?? "the"} Redis key(s) into ${redactUrl(s.env.REDIS_URL)} (keys not in the snapshot are left alone)`);
   for (const p of d.paths ?? []) plan.push(`extract ${p} back in place (files in the backup are overwritten, others left alone)`);
   for (const a of d.agents ?? []) plan.push(`restore ${a.name}'s state into ${a.stateDir}`);
   return { plan, console: (d.databases ?? []).some((db) => db.name === consoleDb) };
@@ -288,7 +314,9 @@ async function restore(s: Session, cmd: Extract<BackupCommand, { action: "restor
   const consoleName = dbNameOf(s.env.DATABASE_URL);
   const refuse = (message: string) => ({ code: 1, json: json(false, { dryRun: false, error: message }), lines: [head, `${mark("error", color)} ${message}`] });
   if (console && !cmd.includeConsole) {
-    return refuse(`${consoleName} is the console's own database: stop the console (API and worker), then run \`npm run ops -- backup --restore ${b.id} --yes --include-console\``);
+    return refuse(
+      `${consoleName} is the console's own database: stop the console (API and worker), then run \`npm run ops -- backup --restore ${b.id} --yes --include-console\``,
+    );
   }
   if (!cmd.yes) {
     const lines = [`would ${head}:`, ...plan.map((p) => `  - ${p}`), "nothing changed: add --yes to restore"];
@@ -296,7 +324,8 @@ async function restore(s: Session, cmd: Extract<BackupCommand, { action: "restor
   }
   if (console) {
     const sessions = await otherSessions(s.h);
-    if (sessions.length) return refuse(`${consoleName} is in use (${sessions.join(", ")}): stop the console (API and worker) and anything else connected to it, then try again`);
+    if (sessions.length)
+      return refuse(`${consoleName} is in use (${sessions.join(", ")}): stop the console (API and worker) and anything else connected to it, then try again`);
   }
   const lines = [head];
   let safety: { backup: ReturnType<typeof summary>; verify: VerifyResult } | null = null;
@@ -352,7 +381,9 @@ async function carryIndexOver(s: Session): Promise<string[]> {
   );
   await s.h.sql.unsafe(`DROP TABLE cli_backups_before`, [], { prepare: false });
   const { added, missing } = await syncIndex(s.h, s.benv);
-  return [`backup index kept as it was before the restore (${carried.count} backup(s)${added ? `, ${added} more found on disk` : ""}${missing ? `, ${missing} no longer on disk` : ""})`];
+  return [
+    `backup index kept as it was before the restore (${carried.count} backup(s)${added ? `, ${added} more found on disk` : ""}${missing ? `, ${missing} no longer on disk` : ""})`,
+  ];
 }
 
 async function cleanup(s: Session): Promise<CommandResult> {

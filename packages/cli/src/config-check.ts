@@ -1,4 +1,15 @@
-import { CONFIG_FILES, type ConfigIssue, type ConfigName, childEnvironment, formatIssue, hostOf, loadConfigFile, loadRunbooks, portOf, type FleetConfig } from "@ops/config";
+import {
+  CONFIG_FILES,
+  type ConfigIssue,
+  type ConfigName,
+  childEnvironment,
+  formatIssue,
+  hostOf,
+  loadConfigFile,
+  loadRunbooks,
+  portOf,
+  type FleetConfig,
+} from "@ops/config";
 import { configFileOf, expandArgv, httpGet, tcpConnect } from "@ops/core";
 import { gatewayConfigFindings, openclawProgramOf } from "@ops/domain";
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
@@ -67,7 +78,10 @@ function findProgram(program: string, cwd: string | undefined, pathVar: string |
     const path = isAbsolute(program) ? program : resolve(cwd ?? process.cwd(), program);
     const state = isExecutableFile(path);
     if (state === "ok") return { path, problem: null };
-    return { path: null, problem: state === "missing" ? `${path} does not exist` : state === "not-a-file" ? `${path} is not a file` : `${path} is not executable` };
+    return {
+      path: null,
+      problem: state === "missing" ? `${path} does not exist` : state === "not-a-file" ? `${path} is not a file` : `${path} is not executable`,
+    };
   }
   const dirs = (pathVar ?? "").split(delimiter).filter(Boolean);
   for (const dir of dirs) if (isExecutableFile(join(dir, program)) === "ok") return { path: join(dir, program), problem: null };
@@ -103,7 +117,10 @@ export function checkProcessTarget(t: Target): CheckLine[] {
       try {
         parsed = JSON.parse(readFileSync(file, "utf8"));
       } catch (err) {
-        problem("warning", `${field}: ${file} does not parse as JSON (${(err as Error).message}); its gateway settings were not checked (JSON5? check it with openclaw config validate)`);
+        problem(
+          "warning",
+          `${field}: ${file} does not parse as JSON (${(err as Error).message}); its gateway settings were not checked (JSON5? check it with openclaw config validate)`,
+        );
       }
       if (parsed !== undefined) {
         for (const f of gatewayConfigFindings(parsed, { argv, env: r.env ?? {}, port: portOf(t.baseUrl), file })) problem(f.level, `${f.field}: ${f.message}`);
@@ -120,10 +137,7 @@ export function checkProcessTarget(t: Target): CheckLine[] {
 }
 
 /** Seed 3's config checker: files exist, JSON valid, required fields, ports free or owned by the expected target. */
-export async function checkConfig(
-  configDir: string,
-  opts: { ports?: boolean; portProbe?: PortProbe; consolePort?: number } = {},
-): Promise<CheckReport> {
+export async function checkConfig(configDir: string, opts: { ports?: boolean; portProbe?: PortProbe; consolePort?: number } = {}): Promise<CheckReport> {
   const lines: CheckLine[] = [];
   const issues: ConfigIssue[] = [];
   let fleet: FleetConfig | null = null;
@@ -142,7 +156,11 @@ export async function checkConfig(
   if (runbooks.ok) {
     const n = runbooks.value.runbooks.length;
     const procedures = runbooks.value.runbooks.reduce((sum, r) => sum + r.procedures.length, 0);
-    lines.push({ level: n ? "ok" : "warning", subject: "runbooks/", message: n ? `${n} runbooks, ${procedures} procedures, ${Object.keys(runbooks.value.commands).length} allow-listed commands` : "no runbook definitions" });
+    lines.push({
+      level: n ? "ok" : "warning",
+      subject: "runbooks/",
+      message: n ? `${n} runbooks, ${procedures} procedures, ${Object.keys(runbooks.value.commands).length} allow-listed commands` : "no runbook definitions",
+    });
   } else {
     issues.push(...runbooks.issues);
     for (const i of runbooks.issues) lines.push({ level: "error", subject: "runbooks/", message: formatIssue(i) });
@@ -155,13 +173,25 @@ export async function checkConfig(
     lines.push(...(await Promise.all(enabled.map((t) => checkOwner(t, probe)))));
     if (opts.consolePort !== undefined) {
       lines.push(
-        await checkHttpOwner(`console 127.0.0.1:${opts.consolePort}`, `http://127.0.0.1:${opts.consolePort}/api/openapi.json`, probe, "OpenClaw Ops", (code, body) => code === 200 && body.includes("OpenClaw Ops API")),
+        await checkHttpOwner(
+          `console 127.0.0.1:${opts.consolePort}`,
+          `http://127.0.0.1:${opts.consolePort}/api/openapi.json`,
+          probe,
+          "OpenClaw Ops",
+          (code, body) => code === 200 && body.includes("OpenClaw Ops API"),
+        ),
       );
     }
     if (fleet.targets.some((t) => t.enabled && t.restart.driver === "simulator")) {
       const control = fleet.simulator.controlUrl.replace(/\/$/, "");
       lines.push(
-        await checkHttpOwner(`simulator ${new URL(control).host}`, `${control}/agents`, probe, "the fleet simulator", (code, body) => code === 200 && body.includes('"agents"')),
+        await checkHttpOwner(
+          `simulator ${new URL(control).host}`,
+          `${control}/agents`,
+          probe,
+          "the fleet simulator",
+          (code, body) => code === 200 && body.includes('"agents"'),
+        ),
       );
     }
     for (const t of fleet.targets.filter((x) => !x.enabled)) lines.push({ level: "ok", subject: t.name, message: "not monitored (enabled: false)" });

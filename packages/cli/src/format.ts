@@ -12,7 +12,14 @@ export const mark = (tone: Tone, color: boolean) => paint(MARK[tone], tone, colo
 export function table(rows: readonly (readonly string[])[], indent = "  "): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - visible(c).length))).join("  ").trimEnd());
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - visible(c).length)))
+        .join("  ")
+        .trimEnd(),
+  );
 }
 
 // eslint-disable-next-line no-control-regex

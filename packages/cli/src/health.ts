@@ -10,7 +10,11 @@ import { formatTime, mark, table, type Tone } from "./format.ts";
 export type HealthCommand = { target: string | undefined; watchSeconds: number | null; consoleOnly: boolean };
 
 export function parseHealthArgs(argv: readonly string[]): HealthCommand {
-  const p = parseArgs(argv, { "--watch": { takes: "optional", accepts: /^\d+$/, hint: "seconds between rounds" }, "--json": {}, "--console": {} }, { command: "health", positionals: 1 });
+  const p = parseArgs(
+    argv,
+    { "--watch": { takes: "optional", accepts: /^\d+$/, hint: "seconds between rounds" }, "--json": {}, "--console": {} },
+    { command: "health", positionals: 1 },
+  );
   let watchSeconds: number | null = null;
   if (p.options.has("--watch")) {
     const v = valueOf(p, "--watch") ?? "30";
@@ -37,7 +41,8 @@ async function consoleWatch(h: DbHandle, config: OpsConfig): Promise<ConsoleWatc
     // Measured from the start of time: a shard that never reported is not watched.
     const w = await Promise.race([readWatchState(h, config, { watchingSince: 0 }), timeout]);
     if (w.state !== "stalled") return { ok: true, state: w.state, since: null, reason: w.reason };
-    if (w.since === 0) return { ok: false, state: "stalled", since: null, reason: "no probe result has ever been recorded: is the console (its worker) running?" };
+    if (w.since === 0)
+      return { ok: false, state: "stalled", since: null, reason: "no probe result has ever been recorded: is the console (its worker) running?" };
     return { ok: false, state: "stalled", since: new Date(w.since!).toISOString(), reason: w.reason };
   } catch (err) {
     return { ok: false, state: "unknown", since: null, reason: `cannot read the console's database: ${(err as Error).message}` };
@@ -114,13 +119,23 @@ async function probeRound(config: OpsConfig, targets: TargetConfig[], prev: Map<
 }
 
 function render(at: number, results: TargetHealth[], notMonitored: string[], note: string | null, color: boolean): string[] {
-  const rows = results.map((r) => [`${mark(TONE[r.status], color)} ${r.name}`, r.status, r.latencyMs === null ? "-" : `${r.latencyMs} ms`, r.version ?? "-", r.reason]);
+  const rows = results.map((r) => [
+    `${mark(TONE[r.status], color)} ${r.name}`,
+    r.status,
+    r.latencyMs === null ? "-" : `${r.latencyMs} ms`,
+    r.version ?? "-",
+    r.reason,
+  ]);
   const counts = new Map<TargetStatus, number>();
   for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const summary = [...counts].map(([status, n]) => `${n} ${status}`).join(", ") || "no enabled targets";
   return [
     `health ${formatTime(at)}${note ? `  (${note})` : ""}`,
-    ...table([["  target", "status", "latency", "version", "reason"], ...rows, ...notMonitored.map((n) => [`${mark("muted", color)} ${n}`, "-", "-", "-", "not monitored (enabled: false)"])]),
+    ...table([
+      ["  target", "status", "latency", "version", "reason"],
+      ...rows,
+      ...notMonitored.map((n) => [`${mark("muted", color)} ${n}`, "-", "-", "-", "not monitored (enabled: false)"]),
+    ]),
     `${summary}${notMonitored.length ? `; ${notMonitored.length} not monitored` : ""}`,
   ];
 }
@@ -162,7 +177,11 @@ export async function runHealth(cmd: HealthCommand, env: OpsEnv, color: boolean,
         // The console's line is for reading here; the exit code is the fleet's (use --console for the console's).
         code = ok ? 0 : 1;
         const lines = [...render(at, results, notMonitored, note, color), renderWatch(watch, color)];
-        emit({ code, json: { ok, at: new Date(at).toISOString(), targets: results, notMonitored, note, console: watch }, lines: round > 0 ? ["", ...lines] : lines });
+        emit({
+          code,
+          json: { ok, at: new Date(at).toISOString(), targets: results, notMonitored, note, console: watch },
+          lines: round > 0 ? ["", ...lines] : lines,
+        });
       }
       if (cmd.watchSeconds === null || stopped) return code;
       await new Promise<void>((resolve) => {

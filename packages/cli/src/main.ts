@@ -107,7 +107,10 @@ function usage(problem: string, full = false): number {
 
 /** One line naming what failed (no stack trace); with --json, also a JSON document on stdout for scripts. */
 function fail(err: unknown, argv: string[]): number {
-  const what = argv[0] === "backup" ? `backup ${argv.find((a) => /^--(all|database|redis|workspace|agent-state|full|list|verify|restore|cleanup)\b/.test(a)) ?? ""}`.trim() : (argv[0] ?? "openclaw-ops");
+  const what =
+    argv[0] === "backup"
+      ? `backup ${argv.find((a) => /^--(all|database|redis|workspace|agent-state|full|list|verify|restore|cleanup)\b/.test(a)) ?? ""}`.trim()
+      : (argv[0] ?? "openclaw-ops");
   const message =
     err instanceof ConfigError
       ? `configuration problems: ${err.issues.map((i) => formatIssue(i)).join("; ")}`
@@ -115,7 +118,8 @@ function fail(err: unknown, argv: string[]): number {
         ? err.message
         : `${what}: ${(err as Error).message ?? String(err)}`;
   const code = err instanceof UsageError ? 2 : 1;
-  if (argv.includes("--json") && (argv[0] === "backup" || argv[0] === "health")) process.stdout.write(`${JSON.stringify({ ok: false, error: redactText(message) })}\n`);
+  if (argv.includes("--json") && (argv[0] === "backup" || argv[0] === "health"))
+    process.stdout.write(`${JSON.stringify({ ok: false, error: redactText(message) })}\n`);
   if (code === 2) return usage(message);
   process.stderr.write(`${redactText(message)}\n`);
   return code;

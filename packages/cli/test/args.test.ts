@@ -19,9 +19,19 @@ describe("parseArgs", () => {
 
   it("reads switches, values (spaced or with =), optional values and positionals", () => {
     const p = parseArgs(["--on", "--name", "x", "--every", "5", "pos"], spec, { command: "t", positionals: 1 });
-    expect([...p.options]).toEqual([["--on", true], ["--name", "x"], ["--every", "5"]]);
+    expect([...p.options]).toEqual([
+      ["--on", true],
+      ["--name", "x"],
+      ["--every", "5"],
+    ]);
     expect(p.positionals).toEqual(["pos"]);
-    expect(parseArgs(["--name=y", "--every", "pos"], spec, { command: "t", positionals: 1 })).toEqual({ options: new Map<string, string | true>([["--name", "y"], ["--every", true]]), positionals: ["pos"] });
+    expect(parseArgs(["--name=y", "--every", "pos"], spec, { command: "t", positionals: 1 })).toEqual({
+      options: new Map<string, string | true>([
+        ["--name", "y"],
+        ["--every", true],
+      ]),
+      positionals: ["pos"],
+    });
   });
 
   it("names the option in every error", () => {
@@ -45,8 +55,18 @@ describe("backup arguments", () => {
 
   it("reads list, verify, restore and cleanup with their modifiers", () => {
     expect(parseBackupArgs(["--list", "--type", "redis"])).toEqual({ action: "list", type: "redis", limit: 50 });
-    expect(parseBackupArgs(["--verify", "/backups/database/" + ID + "/manifest.json"])).toMatchObject({ action: "verify", ref: `/backups/database/${ID}/manifest.json` });
-    expect(parseBackupArgs(["--restore", ID, "--yes", "--no-safety"])).toEqual({ action: "restore", ref: ID, type: undefined, yes: true, includeConsole: false, safety: false });
+    expect(parseBackupArgs(["--verify", "/backups/database/" + ID + "/manifest.json"])).toMatchObject({
+      action: "verify",
+      ref: `/backups/database/${ID}/manifest.json`,
+    });
+    expect(parseBackupArgs(["--restore", ID, "--yes", "--no-safety"])).toEqual({
+      action: "restore",
+      ref: ID,
+      type: undefined,
+      yes: true,
+      includeConsole: false,
+      safety: false,
+    });
     expect(parseBackupArgs(["--restore", "latest", "--type", "workspace"])).toMatchObject({ ref: "latest", type: "workspace", yes: false, safety: true });
     expect(parseBackupArgs(["--cleanup"])).toEqual({ action: "cleanup" });
   });
@@ -57,7 +77,9 @@ describe("backup arguments", () => {
     expect(usageError(() => parseBackupArgs(["--verify"]))).toMatch(/^backup: --verify needs a value/);
     expect(usageError(() => parseBackupArgs(["--verify", "--json"]))).toMatch(/^backup: --verify needs a value/);
     expect(usageError(() => parseBackupArgs(["--verify", "database-2026"]))).toMatch(/--verify "database-2026" is neither "latest", a backup id/);
-    expect(usageError(() => parseBackupArgs(["--restore", ID, "--type", "workspace"]))).toBe(`backup: --restore ${ID} is a database backup, not workspace (--type workspace)`);
+    expect(usageError(() => parseBackupArgs(["--restore", ID, "--type", "workspace"]))).toBe(
+      `backup: --restore ${ID} is a database backup, not workspace (--type workspace)`,
+    );
     expect(usageError(() => parseBackupArgs(["--restore", "latest"]))).toMatch(/--restore latest needs --type/);
     expect(usageError(() => parseBackupArgs(["--list", "--type", "db"]))).toMatch(/--type "db" is not a backup type/);
     expect(usageError(() => parseBackupArgs(["--list", "--limit", "0"]))).toMatch(/--limit "0"/);

@@ -55,7 +55,13 @@ beforeAll(async () => {
   backup.location = join(tmp, "backups");
   backup.types.workspace.paths = [ws];
   writeFileSync(file, JSON.stringify(backup, null, 2));
-  env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: "redis://127.0.0.1:6379", OPS_REDIS_PREFIX: `ops-test-${randomBytes(5).toString("hex")}`, OPS_CONFIG_DIR: config.dir };
+  env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    REDIS_URL: "redis://127.0.0.1:6379",
+    OPS_REDIS_PREFIX: `ops-test-${randomBytes(5).toString("hex")}`,
+    OPS_CONFIG_DIR: config.dir,
+  };
 });
 
 afterAll(async () => {
@@ -83,7 +89,15 @@ function cli(...args: string[]): Promise<{ status: number | null; stdout: string
 }
 
 const json = <T = Record<string, unknown>>(r: { stdout: string }) => JSON.parse(r.stdout) as T;
-type Taken = { ok: boolean; backups: { type: string; ok: boolean; backup: { id: string; path: string; manifestPath: string; files: { name: string }[] }; verify: { ok: boolean; checks: string[] } }[] };
+type Taken = {
+  ok: boolean;
+  backups: {
+    type: string;
+    ok: boolean;
+    backup: { id: string; path: string; manifestPath: string; files: { name: string }[] };
+    verify: { ok: boolean; checks: string[] };
+  }[];
+};
 type Listed = { backups: { id: string; type: string; status: string; verifyOk: boolean | null }[] };
 
 describe("openclaw-ops backup", () => {

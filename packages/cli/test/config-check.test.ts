@@ -94,7 +94,9 @@ describe("config check against real ports", () => {
       const report = await checkConfig(cfg.dir, { ports: false });
       expect(report.ok).toBe(false);
       const line = report.lines.find((l) => l.subject === "runbooks/" && l.level === "error");
-      expect(line?.message).toMatch(/agent-restart\.json:\d+:\d+ procedures\[\d+\]\.steps\[\d+\]\.steps\[\d+\]\.action\.target: \{\{agnet\}\} must name a parameter of type target/);
+      expect(line?.message).toMatch(
+        /agent-restart\.json:\d+:\d+ procedures\[\d+\]\.steps\[\d+\]\.steps\[\d+\]\.action\.target: \{\{agnet\}\} must name a parameter of type target/,
+      );
     } finally {
       cfg.remove();
     }
@@ -102,14 +104,18 @@ describe("config check against real ports", () => {
 
   it("counts the shipped runbooks", async () => {
     const report = await checkConfig(DEFAULT_CONFIG_DIR, { ports: false });
-    expect(report.lines.find((l) => l.subject === "runbooks/")).toMatchObject({ level: "ok", message: expect.stringMatching(/^6 runbooks, \d+ procedures, \d+ allow-listed commands$/) });
+    expect(report.lines.find((l) => l.subject === "runbooks/")).toMatchObject({
+      level: "ok",
+      message: expect.stringMatching(/^6 runbooks, \d+ procedures, \d+ allow-listed commands$/),
+    });
   });
 });
 
 describe("config check of the programs the console starts (process targets)", () => {
   it("names the target and the field of every problem; a sound gateway is one ok line", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "ops-cli-process-"));
-    const gw = (port: number, extra: Record<string, unknown> = {}) => JSON.stringify({ gateway: { mode: "local", port, bind: "loopback" }, logging: { file: join(tmp, "gw.log") }, ...extra });
+    const gw = (port: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ gateway: { mode: "local", port, bind: "loopback" }, logging: { file: join(tmp, "gw.log") }, ...extra });
     mkdirSync(join(tmp, "good"));
     writeFileSync(join(tmp, "good", "openclaw.json"), gw(8102));
     writeFileSync(join(tmp, "wrong.json"), JSON.stringify({ gateway: { mode: "local", port: 8111, bind: "lan" } }));
@@ -119,13 +125,23 @@ describe("config check of the programs the console starts (process targets)", ()
     const script = join(tmp, "openclaw.mjs");
     writeFileSync(script, "");
     const target = (name: string, port: number, restart: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-      name, kind: "agent", check: "openclaw", baseUrl: `http://127.0.0.1:${port}`, restart: { driver: "process", ...restart }, ...extra,
+      name,
+      kind: "agent",
+      check: "openclaw",
+      baseUrl: `http://127.0.0.1:${port}`,
+      restart: { driver: "process", ...restart },
+      ...extra,
     });
     const cfg = writeTestConfig({
       fleet: (f) => {
         f.targets = [
           target("good", 8102, { argv: [process.execPath, script, "gateway", "run"], cwd: join(tmp, "good"), env: { OPENCLAW_CONFIG_PATH: "openclaw.json" } }),
-          target("noprog", 8103, { argv: [join(tmp, "no-such-node"), script, "gateway", "run"], cwd: join(tmp, "gone") }, { configPath: join(tmp, "missing.json") }),
+          target(
+            "noprog",
+            8103,
+            { argv: [join(tmp, "no-such-node"), script, "gateway", "run"], cwd: join(tmp, "gone") },
+            { configPath: join(tmp, "missing.json") },
+          ),
           target("wrong", 8104, { argv: ["sh", "-c", "true"], env: { PATH: "/usr/bin:/bin" } }, { configPath: join(tmp, "wrong.json") }),
           target("offpath", 8105, { argv: ["no-such-program-xyz", "gateway"], env: { PATH: tmp } }, { configPath: join(tmp, "json5.json") }),
           target("noexec", 8106, { argv: [join(tmp, "not-executable")] }),
@@ -136,7 +152,12 @@ describe("config check of the programs the console starts (process targets)", ()
     try {
       const report = await checkConfig(cfg.dir, { ports: false });
       const of = (name: string) => report.lines.filter((l) => l.subject === name).map((l) => [l.level, l.message]);
-      expect(of("good")).toEqual([["ok", `process: ${process.execPath} runs in ${join(tmp, "good")}, and ${join(tmp, "good", "openclaw.json")} matches port 8102 on loopback with a log file`]]);
+      expect(of("good")).toEqual([
+        [
+          "ok",
+          `process: ${process.execPath} runs in ${join(tmp, "good")}, and ${join(tmp, "good", "openclaw.json")} matches port 8102 on loopback with a log file`,
+        ],
+      ]);
       expect(of("noprog")).toEqual([
         ["error", `restart.argv[0]: ${join(tmp, "no-such-node")} does not exist`],
         ["error", `restart.cwd: ${join(tmp, "gone")} does not exist`],
@@ -144,8 +165,14 @@ describe("config check of the programs the console starts (process targets)", ()
       ]);
       expect(of("wrong")).toEqual([
         ["error", `gateway.port: gateway.port 8111 in ${join(tmp, "wrong.json")}, but the target's baseUrl has port 8104`],
-        ["warning", `gateway.bind: gateway.bind is "lan" in ${join(tmp, "wrong.json")}: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)`],
-        ["warning", `logging.file: logging.file is not set in ${join(tmp, "wrong.json")}: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log`],
+        [
+          "warning",
+          `gateway.bind: gateway.bind is "lan" in ${join(tmp, "wrong.json")}: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)`,
+        ],
+        [
+          "warning",
+          `logging.file: logging.file is not set in ${join(tmp, "wrong.json")}: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log`,
+        ],
       ]);
       expect(of("offpath")).toEqual([
         ["error", `restart.argv[0]: no-such-program-xyz is not on PATH (${tmp})`],

@@ -23,7 +23,12 @@ function cli(args: string[]) {
 
 describe("openclaw-ops users reset-password", () => {
   it("prints a temporary password once, which then signs in, and audits the reset as the CLI", async () => {
-    const { user } = await createUser(stack.db, systemContext("test"), { email: "lost@test.local", displayName: "Lost", roles: ["admin"] }, "forgotten password 123");
+    const { user } = await createUser(
+      stack.db,
+      systemContext("test"),
+      { email: "lost@test.local", displayName: "Lost", roles: ["admin"] },
+      "forgotten password 123",
+    );
     const r = cli(["users", "reset-password", "LOST@test.local"]);
     expect(r.status).toBe(0);
     const temp = /\n {2}(\S+)\n$/.exec(r.stdout)?.[1] ?? "";

@@ -30,7 +30,10 @@ export const Manifest = z.object({
   tools: z.record(z.string(), z.string()),
   details: z.object({
     /** Row counts per database and table, taken in the snapshot the dump was made from. */
-    tables: z.record(z.string(), z.record(z.string(), z.number())).optional().describe("row counts per database and table, taken in the snapshot the dump was made from"),
+    tables: z
+      .record(z.string(), z.record(z.string(), z.number()))
+      .optional()
+      .describe("row counts per database and table, taken in the snapshot the dump was made from"),
     databases: z.array(z.object({ name: z.string(), file: z.string(), url: z.string() })).optional(),
     redisKeys: z.number().optional(),
     paths: z.array(z.string()).optional(),
@@ -89,7 +92,11 @@ export const BackupParams = z.object({ id: z.string().regex(BACKUP_ID, "must be 
 export type BackupParams = z.infer<typeof BackupParams>;
 
 /** `GET /api/backups`. */
-export const BackupsQuery = z.object({ type: BackupType.optional(), status: BackupStatus.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const BackupsQuery = z.object({
+  type: BackupType.optional(),
+  status: BackupStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 export type BackupsQuery = z.infer<typeof BackupsQuery>;
 
 export const BackupList = z.object({ backups: z.array(BackupView) });

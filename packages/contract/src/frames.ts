@@ -25,7 +25,15 @@ export const SessionRevokedFrame = z.object({ type: z.literal("session.revoked")
 /** Internal: every API process closes the live sockets opened with this API token; never forwarded to browsers. */
 export const TokenRevokedFrame = z.object({ type: z.literal("token.revoked"), tokenId: z.string(), reason: z.string() });
 
-const PUBLIC_BUS_FRAMES = [TargetStatusFrame, TargetUpdateFrame, IncidentUpdatedFrame, RunUpdatedFrame, PostmortemUpdatedFrame, LearningUpdatedFrame, ProposalUpdatedFrame] as const;
+const PUBLIC_BUS_FRAMES = [
+  TargetStatusFrame,
+  TargetUpdateFrame,
+  IncidentUpdatedFrame,
+  RunUpdatedFrame,
+  PostmortemUpdatedFrame,
+  LearningUpdatedFrame,
+  ProposalUpdatedFrame,
+] as const;
 
 /** Every frame on the Redis bus. */
 export const BusFrame = z.discriminatedUnion("type", [...PUBLIC_BUS_FRAMES, SessionRevokedFrame, TokenRevokedFrame]);

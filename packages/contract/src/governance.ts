@@ -97,7 +97,12 @@ export const ProposalSummary = z
 export type ProposalSummary = z.infer<typeof ProposalSummary>;
 
 /** `choice` is null while ballots are hidden (until the close), except the caller's own. */
-export const BallotView = z.object({ member: z.string(), choice: Choice.nullable().describe("null while ballots are hidden (until close)"), castAt: z.string(), changes: z.number().int() });
+export const BallotView = z.object({
+  member: z.string(),
+  choice: Choice.nullable().describe("null while ballots are hidden (until close)"),
+  castAt: z.string(),
+  changes: z.number().int(),
+});
 export type BallotView = z.infer<typeof BallotView>;
 
 export const ReviewView = z.object({ duty: z.string(), member: z.string(), verdict: Verdict, note: z.string(), at: z.string() });

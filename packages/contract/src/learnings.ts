@@ -137,7 +137,11 @@ export type LearningAnswer = z.infer<typeof LearningAnswer>;
 export const LearningExportQuery = z.object({ kind: LearningFileKind });
 export type LearningExportQuery = z.infer<typeof LearningExportQuery>;
 
-export const LearningImportBody = z.object({ kind: LearningFileKind, content: z.string().min(1).max(5_000_000), onConflict: z.enum(["skip", "replace"]).optional() });
+export const LearningImportBody = z.object({
+  kind: LearningFileKind,
+  content: z.string().min(1).max(5_000_000),
+  onConflict: z.enum(["skip", "replace"]).optional(),
+});
 export type LearningImportBody = z.infer<typeof LearningImportBody>;
 
 export const LearningImportResult = z.object({ created: z.array(z.string()), updated: z.array(z.string()), skipped: z.array(z.string()) });

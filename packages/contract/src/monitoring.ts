@@ -14,7 +14,9 @@ export const MonitoringStatus = z
     reason: z.string(),
     limitSeconds: z.number().describe("a shard is stalled when its newest result is older than this: two intervals, at least 10 s"),
     judgedAt: z.string().nullable(),
-    shards: z.array(z.object({ shard: z.number().int(), targets: z.number().int(), newestAt: z.string().nullable(), ageSeconds: z.number(), stalled: z.boolean() })),
+    shards: z.array(
+      z.object({ shard: z.number().int(), targets: z.number().int(), newestAt: z.string().nullable(), ageSeconds: z.number(), stalled: z.boolean() }),
+    ),
   })
   .meta({ id: "MonitoringStatus" });
 export type MonitoringStatus = z.infer<typeof MonitoringStatus>;
@@ -40,7 +42,12 @@ export const ThresholdLevel = z.object({ warning: z.number(), critical: z.number
 export type ThresholdLevel = z.infer<typeof ThresholdLevel>;
 
 /** The thresholds in force, per metric. */
-export const MonitoringThresholds = z.object({ cpuPercent: ThresholdLevel, memoryPercent: ThresholdLevel, diskPercent: ThresholdLevel, responseTimeMs: ThresholdLevel });
+export const MonitoringThresholds = z.object({
+  cpuPercent: ThresholdLevel,
+  memoryPercent: ThresholdLevel,
+  diskPercent: ThresholdLevel,
+  responseTimeMs: ThresholdLevel,
+});
 export type MonitoringThresholds = z.infer<typeof MonitoringThresholds>;
 
 const LevelInput = z.object({ warning: ThresholdValue, critical: ThresholdValue });

@@ -126,7 +126,10 @@ export const PostmortemPatchBody = z
     title: z.string().trim().min(1).max(200).optional(),
     summary: Text(20_000).optional(),
     timeline: z.array(TimelineRowInput).max(500).optional(),
-    impact: z.object({ usersAffected: Text(500) }).strict().optional(),
+    impact: z
+      .object({ usersAffected: Text(500) })
+      .strict()
+      .optional(),
     rootCause: Text(20_000).optional(),
     mitigation: Text(20_000).optional(),
     prevention: Text(20_000).optional(),

@@ -89,7 +89,13 @@ export const SamplesQuery = z.object({
 export type SamplesQuery = z.infer<typeof SamplesQuery>;
 
 /** One bucket of probe samples: the mean and the peak latency, and the worst status seen in it. */
-export const SamplePoint = z.object({ t: z.string(), latencyMs: z.number().nullable(), maxLatencyMs: z.number().nullable(), status: Status, count: z.number().int() });
+export const SamplePoint = z.object({
+  t: z.string(),
+  latencyMs: z.number().nullable(),
+  maxLatencyMs: z.number().nullable(),
+  status: Status,
+  count: z.number().int(),
+});
 export type SamplePoint = z.infer<typeof SamplePoint>;
 
 /** GET /api/targets/:name/samples: probe samples of one target, downsampled to at most ~500 points. */

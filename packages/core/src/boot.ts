@@ -30,7 +30,8 @@ export async function openPlatform(env: OpsEnv, processName: string): Promise<{ 
 
 /** A start-up failure in words a person can act on: the known kinds without a stack trace. */
 export function describeStartupError(processName: string, err: unknown): string {
-  if (err instanceof ServiceError && err.field === "OPS_ADMIN_PASSWORD") return `${processName} cannot start: OPS_ADMIN_PASSWORD ${err.message.replace(/^OPS_ADMIN_PASSWORD: /, "")}`;
+  if (err instanceof ServiceError && err.field === "OPS_ADMIN_PASSWORD")
+    return `${processName} cannot start: OPS_ADMIN_PASSWORD ${err.message.replace(/^OPS_ADMIN_PASSWORD: /, "")}`;
   if (err instanceof ConfigError || err instanceof DependencyError || err instanceof EnvError) {
     return `${processName} cannot start:\n${err.message}`;
   }

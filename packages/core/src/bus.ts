@@ -6,7 +6,17 @@ import type { BusFrame, BusFrameType } from "@ops/contract";
 /** Frames that travel the Redis bus and, the public ones unchanged, the dashboard WebSocket: declared in the contract. */
 export type { BusFrame } from "@ops/contract";
 
-const BUS_FRAME_TYPES = ["target.status", "target.update", "incident.updated", "run.updated", "postmortem.updated", "learning.updated", "proposal.updated", "session.revoked", "token.revoked"] as const satisfies readonly BusFrameType[];
+const BUS_FRAME_TYPES = [
+  "target.status",
+  "target.update",
+  "incident.updated",
+  "run.updated",
+  "postmortem.updated",
+  "learning.updated",
+  "proposal.updated",
+  "session.revoked",
+  "token.revoked",
+] as const satisfies readonly BusFrameType[];
 // Frames come from our own processes: the bus checks the type only (a full parse of every frame in every API
 // process would cost more than it protects); the dashboard parses each frame it receives with ServerFrame.
 const BusFrameShape = z.object({ type: z.enum(BUS_FRAME_TYPES) }).loose();

@@ -26,8 +26,7 @@ function tcpReachable(host: string, port: number, timeoutMs = 3000): Promise<boo
   });
 }
 
-const PG_HOWTO =
-  "Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start  (or set DATABASE_URL to a server you have)";
+const PG_HOWTO = "Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start  (or set DATABASE_URL to a server you have)";
 const REDIS_HOWTO =
   'Start it with: redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no  (or set REDIS_URL to a server you have)';
 
@@ -60,10 +59,7 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   }
   const client = createRedis(redisUrl, { name: "openclaw-ops-check" });
   try {
-    await Promise.race([
-      client.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer to PING within 5 s")), 5000)),
-    ]);
+    await Promise.race([client.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("no answer to PING within 5 s")), 5000))]);
   } catch (err) {
     throw new DependencyError(`Redis at ${host}:${port} did not answer: ${(err as Error).message} (REDIS_URL=${redactUrl(redisUrl)})`);
   } finally {

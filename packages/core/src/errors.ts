@@ -33,4 +33,11 @@ export class ServiceError extends Error {
 export const notFound = (what: string, field?: string) => new ServiceError("NOT_FOUND", `${what} not found`, field);
 export const invalid = (field: string, message: string) => new ServiceError("VALIDATION", `${field}: ${message}`, field);
 
-export type ErrorBody = { statusCode: number; code: ErrorCode; message: string; field?: string; requestId?: string; issues?: { line: number; id: string | null; message: string }[] };
+export type ErrorBody = {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  field?: string;
+  requestId?: string;
+  issues?: { line: number; id: string | null; message: string }[];
+};

@@ -14,7 +14,9 @@ export type IdempotencyClaim =
   | { kind: "mismatch"; method: string; path: string };
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash("sha256").update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
+    .digest("hex");
 }
 
 /**
@@ -39,7 +41,9 @@ export async function claimIdempotencyKey(
            AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.request_id = idempotency_keys.request_id))
     RETURNING key`;
   if (taken) return { kind: "new" };
-  const [row] = await sql<{ method: string; path: string; hash: string; requestId: string | null; statusCode: number | null; response: unknown; lapsed: boolean }[]>`
+  const [row] = await sql<
+    { method: string; path: string; hash: string; requestId: string | null; statusCode: number | null; response: unknown; lapsed: boolean }[]
+  >`
     SELECT method, path, request_hash AS hash, request_id AS "requestId", status_code AS "statusCode", response, lease_until < now() AS lapsed
     FROM idempotency_keys WHERE caller = ${k.caller} AND key = ${k.key}`;
   // Deleted between the two statements (a 5xx released it): a new request then.

@@ -30,7 +30,11 @@ type OutboxRow = { id: string; job: string; payload: unknown; opts: JobsOptions;
  * twice at once, and a relay that dies mid-pass leaves its rows to another after 30 s), enqueued with a
  * deadline (a Redis that does not answer ends the pass instead of hanging it), and marked sent.
  */
-export async function relayOutbox(sql: postgres.Sql, queues: Queues, opts: { limit?: number; enqueueTimeoutMs?: number } = {}): Promise<{ sent: number; failed: number; error: string | null }> {
+export async function relayOutbox(
+  sql: postgres.Sql,
+  queues: Queues,
+  opts: { limit?: number; enqueueTimeoutMs?: number } = {},
+): Promise<{ sent: number; failed: number; error: string | null }> {
   const rows = await sql<OutboxRow[]>`
     UPDATE job_outbox SET lease_until = now() + interval '30 seconds', attempts = attempts + 1
     WHERE id IN (

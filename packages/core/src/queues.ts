@@ -47,7 +47,12 @@ export const JOBS = {
     policy: { attempts: 1, keepCompleted: 2000, keepFailed: 2000 },
     jobId: (p) => `probe-${p.slot}-${p.shard}`,
   }),
-  ladder: job({ queue: "healing", name: "ladder", payload: z.object({ target: z.string().min(1) }), policy: { attempts: 1, keepCompleted: 1000, keepFailed: 1000 } }),
+  ladder: job({
+    queue: "healing",
+    name: "ladder",
+    payload: z.object({ target: z.string().min(1) }),
+    policy: { attempts: 1, keepCompleted: 1000, keepFailed: 1000 },
+  }),
   restart: job({
     queue: "healing",
     name: "restart",
@@ -65,8 +70,18 @@ export const JOBS = {
     // BullMQ job ids may not contain ':'; attempt keys do.
     jobId: (p) => `restart-${p.attemptKey.replaceAll(":", "-")}`,
   }),
-  doctor: job({ queue: "healing", name: "doctor", payload: z.object({ target: z.string().min(1) }), policy: { attempts: 1, keepCompleted: 500, keepFailed: 5000 } }),
-  alertSend: job({ queue: "alerts", name: "alert-send", payload: z.object({ id: z.number().int().positive() }), policy: { attempts: 1, keepCompleted: 2000, keepFailed: 2000 } }),
+  doctor: job({
+    queue: "healing",
+    name: "doctor",
+    payload: z.object({ target: z.string().min(1) }),
+    policy: { attempts: 1, keepCompleted: 500, keepFailed: 5000 },
+  }),
+  alertSend: job({
+    queue: "alerts",
+    name: "alert-send",
+    payload: z.object({ id: z.number().int().positive() }),
+    policy: { attempts: 1, keepCompleted: 2000, keepFailed: 2000 },
+  }),
   runbookRun: job({
     queue: "runbooks",
     name: "runbook-run",
@@ -106,7 +121,15 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     queue.on("error", () => {});
     return queue;
   };
-  const queues = { probes: make("probes"), healing: make("healing"), alerts: make("alerts"), runbooks: make("runbooks"), governance: make("governance"), backups: make("backups"), maintenance: make("maintenance") };
+  const queues = {
+    probes: make("probes"),
+    healing: make("healing"),
+    alerts: make("alerts"),
+    runbooks: make("runbooks"),
+    governance: make("governance"),
+    backups: make("backups"),
+    maintenance: make("maintenance"),
+  };
   return { ...queues, close: async () => void (await Promise.all(Object.values(queues).map((q) => q.close()))) };
 }
 

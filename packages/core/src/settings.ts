@@ -22,18 +22,31 @@ export async function effectiveThresholds(sql: Sql, config: OpsConfig): Promise<
 }
 
 /** The one way thresholds change: checked, stored, audited (by a person, or "applied by proposal N"). */
-export async function setThresholds(tx: postgres.TransactionSql, config: OpsConfig, ctx: RequestContext, next: Thresholds, why: string | null = null): Promise<Thresholds> {
+export async function setThresholds(
+  tx: postgres.TransactionSql,
+  config: OpsConfig,
+  ctx: RequestContext,
+  next: Thresholds,
+  why: string | null = null,
+): Promise<Thresholds> {
   requirePermission(ctx, "config:write");
   for (const m of THRESHOLD_METRICS) {
     const t = next[m];
-    if (!(t.warning > 0 && t.warning < t.critical)) throw new ServiceError("VALIDATION", `${m}: warning (${t.warning}) must be above 0 and below critical (${t.critical})`, `thresholds.${m}`);
+    if (!(t.warning > 0 && t.warning < t.critical))
+      throw new ServiceError("VALIDATION", `${m}: warning (${t.warning}) must be above 0 and below critical (${t.critical})`, `thresholds.${m}`);
     if (m !== "responseTimeMs" && t.critical > 100) throw new ServiceError("VALIDATION", `${m}: critical must be at most 100 %`, `thresholds.${m}.critical`);
   }
   const before = await effectiveThresholds(tx, config);
   await tx`
     INSERT INTO settings (key, value, updated_by) VALUES ('thresholds', ${tx.json(next)}, ${ctx.actor.label})
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`;
-  await writeAudit(tx, ctx, { action: "settings.thresholds", targetType: "settings", targetId: "thresholds", before, after: why ? { ...next, appliedBy: why } : next });
+  await writeAudit(tx, ctx, {
+    action: "settings.thresholds",
+    targetType: "settings",
+    targetId: "thresholds",
+    before,
+    after: why ? { ...next, appliedBy: why } : next,
+  });
   return next;
 }
 

@@ -57,7 +57,9 @@ describe("[ALERTS] follow-ups inside the cooldown", () => {
     expect(rows.map((r) => r.channel).sort()).toEqual(["console", "file"]);
     for (const r of rows) {
       expect(r).toMatchObject({ status: "pending", followsId: firstId, kind: "escalated" });
-      expect(r.title).toMatch(new RegExp(`^\\[CRITICAL\\] beta: Update to alert #${firstId} \\(escalated, \\d\\d:\\d\\d UTC\\): diagnosis not-fixed: CASE-001`));
+      expect(r.title).toMatch(
+        new RegExp(`^\\[CRITICAL\\] beta: Update to alert #${firstId} \\(escalated, \\d\\d:\\d\\d UTC\\): diagnosis not-fixed: CASE-001`),
+      );
       expect(r.message).toContain(`updates: alert #${firstId}`);
       expect(r.message).toContain(`diagnosis: ${DIAGNOSIS}`);
     }

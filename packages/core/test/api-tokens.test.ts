@@ -23,7 +23,9 @@ function recorder(deliver: boolean) {
 beforeAll(async () => {
   stack = await openTestStack();
   await prepareDatabase(stack.databaseUrl);
-  const [u] = await stack.db.sql<{ id: string }[]>`INSERT INTO users (email, display_name, password_hash, roles) VALUES ('owner@x.io', 'Owner', 'h', '{oncall}') RETURNING id`;
+  const [u] = await stack.db.sql<
+    { id: string }[]
+  >`INSERT INTO users (email, display_name, password_hash, roles) VALUES ('owner@x.io', 'Owner', 'h', '{oncall}') RETURNING id`;
   owner = { actor: { type: "user", id: u!.id, label: "owner@x.io", roles: ["oncall"], sessionHash: null }, ip: null, userAgent: null, requestId: null };
 });
 afterAll(async () => {
@@ -53,7 +55,10 @@ describe("[AUTH] revoking an API token tells every API process, after the revoca
 
   it("someone else's token is not found, and nothing is published", async () => {
     const { token } = await createApiToken(stack.db, owner, { name: "bot 3", roles: ["viewer"] });
-    const other: RequestContext = { ...owner, actor: { type: "user", id: "00000000-0000-4000-8000-000000000009", label: "other", roles: ["oncall"], sessionHash: null } };
+    const other: RequestContext = {
+      ...owner,
+      actor: { type: "user", id: "00000000-0000-4000-8000-000000000009", label: "other", roles: ["oncall"], sessionHash: null },
+    };
     const { frames, bus } = recorder(true);
     await expect(revokeApiToken(stack.db, other, token.id, { bus })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(frames).toEqual([]);

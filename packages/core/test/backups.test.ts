@@ -8,7 +8,17 @@ import { createTestDatabase } from "@ops/db/test";
 import { Redis } from "ioredis";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupBackups, listBackups, requestBackup, restoreBackup, runBackup, syncIndex, verifyBackup, verifyBackupNow, type BackupEnv } from "../src/backups/backups.ts";
+import {
+  cleanupBackups,
+  listBackups,
+  requestBackup,
+  restoreBackup,
+  runBackup,
+  syncIndex,
+  verifyBackup,
+  verifyBackupNow,
+  type BackupEnv,
+} from "../src/backups/backups.ts";
 import type { RequestContext } from "../src/identity/context.ts";
 import { waitForPort } from "../src/backups/tools.ts";
 import { freePort, openTestStack, writeTestConfig } from "../src/testing.ts";
@@ -98,7 +108,9 @@ describe("[BACKUP] real backups, restored into scratch targets", () => {
     await stack.redis.set(key, "changed-after-the-backup");
 
     const port = await freePort();
-    scratchRedis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", work], { stdio: "ignore" });
+    scratchRedis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", work], {
+      stdio: "ignore",
+    });
     await waitForPort(port);
     const target = new Redis({ port, lazyConnect: true });
     await target.connect();
@@ -160,8 +172,14 @@ describe("[BACKUP] retention with a controlled clock", () => {
 });
 
 describe("[BACKUP] a person's backup and verification carry their audit row, in the change's transaction", () => {
-  const person: RequestContext = { actor: { type: "user", id: "00000000-0000-4000-8000-000000000001", label: "oncall@test", roles: ["oncall"], sessionHash: null }, ip: null, userAgent: null, requestId: "req-1" };
-  const audit = (action: string) => stack.db.sql<{ targetId: string; after: unknown }[]>`SELECT target_id AS "targetId", after FROM audit_log WHERE action = ${action} ORDER BY id`;
+  const person: RequestContext = {
+    actor: { type: "user", id: "00000000-0000-4000-8000-000000000001", label: "oncall@test", roles: ["oncall"], sessionHash: null },
+    ip: null,
+    userAgent: null,
+    requestId: "req-1",
+  };
+  const audit = (action: string) =>
+    stack.db.sql<{ targetId: string; after: unknown }[]>`SELECT target_id AS "targetId", after FROM audit_log WHERE action = ${action} ORDER BY id`;
 
   it("back up now: the job is staged with its audit row", async () => {
     const queued = await requestBackup(stack.db, person, "redis");
@@ -189,7 +207,14 @@ describe("[BACKUP] a person's backup and verification carry their audit row, in 
       writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
     };
     copy("workspace-20260101-000000-aaaa", { ...good.manifest, id: "workspace-20260101-000000-aaaa" });
-    copy("workspace-20260101-000000-bbbb", { id: "workspace-20260101-000000-bbbb", type: "workspace", startedAt: good.startedAt, finishedAt: good.finishedAt, size: 1, sha256: "x" });
+    copy("workspace-20260101-000000-bbbb", {
+      id: "workspace-20260101-000000-bbbb",
+      type: "workspace",
+      startedAt: good.startedAt,
+      finishedAt: good.finishedAt,
+      size: 1,
+      sha256: "x",
+    });
     await syncIndex(stack.db, env);
     const ids = (await listBackups(stack.db, { type: "workspace", limit: 500 })).map((b) => b.id);
     expect(ids).toContain("workspace-20260101-000000-aaaa");

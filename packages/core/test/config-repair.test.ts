@@ -56,8 +56,10 @@ const T = (name: string) => fleet.targets.find((t) => t.name === name)!;
 beforeAll(async () => {
   // A stand-in for the fleet simulator's control API: it plays "alpha" only.
   sim = http.createServer((req, res) => {
-    if (req.url === "/agents/alpha") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ agent: { name: "alpha", stateDir: simStateDir } }));
-    if (req.url === "/agents") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ agents: [{ name: "alpha", stateDir: simStateDir }] }));
+    if (req.url === "/agents/alpha")
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ agent: { name: "alpha", stateDir: simStateDir } }));
+    if (req.url === "/agents")
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ agents: [{ name: "alpha", stateDir: simStateDir }] }));
     res.writeHead(404, { "content-type": "application/json" }).end('{"statusCode":404,"code":"NOT_FOUND","message":"no such agent"}');
   });
   await new Promise<void>((r) => sim.listen(0, "127.0.0.1", r));
@@ -82,10 +84,23 @@ beforeAll(async () => {
         kind: "agent",
         check: "openclaw",
         baseUrl: "http://127.0.0.1:18005",
-        restart: { driver: "process", argv: ["/opt/node24/bin/node", "/opt/oc/openclaw.mjs", "gateway", "run"], cwd: join(dir, "proc"), env: { OPENCLAW_CONFIG_PATH: "openclaw.json", OPENCLAW_STATE_DIR: join(dir, "proc") } },
+        restart: {
+          driver: "process",
+          argv: ["/opt/node24/bin/node", "/opt/oc/openclaw.mjs", "gateway", "run"],
+          cwd: join(dir, "proc"),
+          env: { OPENCLAW_CONFIG_PATH: "openclaw.json", OPENCLAW_STATE_DIR: join(dir, "proc") },
+        },
       },
       { name: "plain", kind: "service", check: "http", baseUrl: "http://127.0.0.1:18006", restart: { driver: "docker", container: "x" } },
-      { name: "rel", kind: "service", check: "http", baseUrl: "http://127.0.0.1:18007", configPath: "config/fleet.json", restart: { driver: "none" }, enabled: false },
+      {
+        name: "rel",
+        kind: "service",
+        check: "http",
+        baseUrl: "http://127.0.0.1:18007",
+        configPath: "config/fleet.json",
+        restart: { driver: "none" },
+        enabled: false,
+      },
     ],
   });
   config = { ...loadConfig(cfg.dir), fleet };
@@ -114,7 +129,11 @@ describe("which file and which validator", () => {
 
     expect(await locateConfigFile(config, T("alpha"))).toEqual({ path: join(simStateDir, "openclaw.json") });
     expect(await locateConfigFile(config, T("beta"))).toMatchObject({ path: null, reason: "none", why: expect.stringContaining("does not play beta") });
-    expect(await locateConfigFile(config, T("plain"))).toMatchObject({ path: null, reason: "none", why: "plain has no config file the console knows: set configPath in fleet.json (its restart driver is docker)" });
+    expect(await locateConfigFile(config, T("plain"))).toMatchObject({
+      path: null,
+      reason: "none",
+      why: "plain has no config file the console knows: set configPath in fleet.json (its restart driver is docker)",
+    });
     const offline = { ...config, fleet: { ...fleet, simulator: { ...fleet.simulator, controlUrl: "http://127.0.0.1:9" } } };
     expect(await locateConfigFile(offline, T("alpha"))).toMatchObject({ path: null, reason: "unavailable" });
   });
@@ -122,7 +141,12 @@ describe("which file and which validator", () => {
   it("configValidate, else OpenClaw's own checker for a process running it, else 'parses as JSON'", () => {
     expect(validatorOf(T("gw"))).toMatchObject({ kind: "program", argv: [process.execPath, fakeValidator, "{config}"] });
     const proc = validatorOf(T("proc"));
-    expect(proc).toMatchObject({ kind: "program", argv: ["/opt/node24/bin/node", "/opt/oc/openclaw.mjs", "config", "validate", "--json"], cwd: join(dir, "proc"), label: "openclaw config validate --json" });
+    expect(proc).toMatchObject({
+      kind: "program",
+      argv: ["/opt/node24/bin/node", "/opt/oc/openclaw.mjs", "config", "validate", "--json"],
+      cwd: join(dir, "proc"),
+      label: "openclaw config validate --json",
+    });
     // the target's env, and none of the console's own secrets
     expect(proc.kind === "program" && proc.env.OPENCLAW_STATE_DIR).toBe(join(dir, "proc"));
     expect(validatorOf(T("alpha"))).toEqual({ kind: "json", label: "parses as JSON" });
@@ -131,10 +155,21 @@ describe("which file and which validator", () => {
   it("runs a program with argv and OPENCLAW_CONFIG_PATH, never a shell, and says when it cannot", async () => {
     const file = join(dir, "gw", "openclaw.json");
     writeFileSync(file, goodConfig(18004));
-    expect(await runValidator(validatorOf(T("gw")), file)).toEqual({ valid: true, issues: [], summary: "valid", validator: `${process.execPath} ${fakeValidator} {config}` });
+    expect(await runValidator(validatorOf(T("gw")), file)).toEqual({
+      valid: true,
+      issues: [],
+      summary: "valid",
+      validator: `${process.execPath} ${fakeValidator} {config}`,
+    });
     writeFileSync(file, '{ "gateway": { "port": "x" } }');
-    expect(await runValidator(validatorOf(T("gw")), file)).toMatchObject({ valid: false, issues: [{ path: "gateway.port", message: "Invalid input: expected number, received string" }] });
-    const missing = await runValidator({ kind: "program", argv: [join(dir, "no-such-program"), "$(touch /tmp/pwned)"], cwd: undefined, env: {}, label: "x" }, file);
+    expect(await runValidator(validatorOf(T("gw")), file)).toMatchObject({
+      valid: false,
+      issues: [{ path: "gateway.port", message: "Invalid input: expected number, received string" }],
+    });
+    const missing = await runValidator(
+      { kind: "program", argv: [join(dir, "no-such-program"), "$(touch /tmp/pwned)"], cwd: undefined, env: {}, label: "x" },
+      file,
+    );
     expect(missing).toMatchObject({ valid: false, summary: `could not validate: ${join(dir, "no-such-program")}: command not found` });
   });
 });
@@ -157,12 +192,20 @@ describe("last-known-good copies", () => {
     expect(await snapshotConfig(stack.db, config, T("gw"))).toMatchObject({ taken: false, note: "unchanged since version 1" });
 
     writeFileSync(file, '{ "gateway": { "port": "8004" } }\n');
-    expect(await snapshotConfig(stack.db, config, T("gw"))).toMatchObject({ taken: false, note: "not kept: gateway.port: Invalid input: expected number, received string" });
+    expect(await snapshotConfig(stack.db, config, T("gw"))).toMatchObject({
+      taken: false,
+      note: "not kept: gateway.port: Invalid input: expected number, received string",
+    });
     writeFileSync(file, goodConfig(18004, { update: { checkOnStart: false } }));
     expect(await snapshotConfig(stack.db, config, T("gw"))).toMatchObject({ taken: true, version: 2 });
 
-    const rows = await stack.db.sql<{ version: number; kind: string; content: string; validation: string }[]>`SELECT version, kind, content, validation FROM config_versions WHERE target = 'gw' ORDER BY version`;
-    expect(rows.map((r) => [r.version, r.kind])).toEqual([[1, "snapshot"], [2, "snapshot"]]);
+    const rows = await stack.db.sql<
+      { version: number; kind: string; content: string; validation: string }[]
+    >`SELECT version, kind, content, validation FROM config_versions WHERE target = 'gw' ORDER BY version`;
+    expect(rows.map((r) => [r.version, r.kind])).toEqual([
+      [1, "snapshot"],
+      [2, "snapshot"],
+    ]);
     // stored as it is (it is what gets restored), shown redacted
     expect(rows[1]!.content).toContain(TOKEN);
     expect(rows[1]!.validation).toContain("valid (");
@@ -192,7 +235,10 @@ describe("last-known-good copies", () => {
     writeFileSync(file, goodConfig(18004));
     rmSync(join(dir, "proc"), { recursive: true, force: true });
     const round = await snapshotAllConfigs(stack.db, config);
-    expect(round.map((r) => [r.target, r.result.taken])).toEqual([["alpha", true], ["gw", true]]);
+    expect(round.map((r) => [r.target, r.result.taken])).toEqual([
+      ["alpha", true],
+      ["gw", true],
+    ]);
   });
 });
 
@@ -220,7 +266,13 @@ describe("restore", () => {
 
     writeFileSync(file, "{\n"); // a crash mid-write
     const status = await configStatus(stack.db, config, T("gw"));
-    expect(status).toMatchObject({ path: file, exists: true, lastGood: { version: 1 }, restoreCandidate: 1, validation: { valid: false, issues: [{ path: "<root>" }] } });
+    expect(status).toMatchObject({
+      path: file,
+      exists: true,
+      lastGood: { version: 1 },
+      restoreCandidate: 1,
+      validation: { valid: false, issues: [{ path: "<root>" }] },
+    });
     expect(status.diff).toContain("@@ -1,");
     expect(status.diff).toContain('-      "token": "[redacted]"');
     expect(status.diff).not.toContain(TOKEN);
@@ -234,20 +286,43 @@ describe("restore", () => {
     expect(statSync(r.brokenCopy!).mode & 0o777).toBe(0o640);
     expect(readdirSync(join(dir, "gw")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 
-    const rows = await stack.db.sql<{ version: number; kind: string; content: string; validation: string }[]>`SELECT version, kind, content, validation FROM config_versions WHERE target = 'gw' ORDER BY version`;
-    expect(rows.map((x) => [x.version, x.kind, x.content])).toEqual([[1, "snapshot", good], [2, "broken", "{\n"]]);
+    const rows = await stack.db.sql<
+      { version: number; kind: string; content: string; validation: string }[]
+    >`SELECT version, kind, content, validation FROM config_versions WHERE target = 'gw' ORDER BY version`;
+    expect(rows.map((x) => [x.version, x.kind, x.content])).toEqual([
+      [1, "snapshot", good],
+      [2, "broken", "{\n"],
+    ]);
     expect(rows[1]!.validation).toContain("JSON5 parse failed");
 
-    const [audit] = await stack.db.sql<{ actorType: string; actorLabel: string; action: string; before: Record<string, unknown>; after: Record<string, unknown> }[]>`
+    const [audit] = await stack.db.sql<
+      { actorType: string; actorLabel: string; action: string; before: Record<string, unknown>; after: Record<string, unknown> }[]
+    >`
       SELECT actor_type AS "actorType", actor_label AS "actorLabel", action, before, after FROM audit_log WHERE action = 'target.config.restore' ORDER BY id DESC LIMIT 1`;
-    expect(audit).toMatchObject({ actorType: "system", actorLabel: "doctor", before: { path: file, exists: true }, after: { version: 1, brokenCopy: r.brokenCopy } });
+    expect(audit).toMatchObject({
+      actorType: "system",
+      actorLabel: "doctor",
+      before: { path: file, exists: true },
+      after: { version: 1, brokenCopy: r.brokenCopy },
+    });
     expect(audit!.before.sha256).not.toBe(audit!.after.sha256);
     expect(JSON.stringify(audit)).not.toContain(TOKEN);
 
     const after = await configStatus(stack.db, config, T("gw"));
-    expect(after).toMatchObject({ diff: null, validation: { valid: true }, restoreCandidate: null, versions: [{ version: 2, kind: "broken" }, { version: 1, kind: "snapshot" }] });
+    expect(after).toMatchObject({
+      diff: null,
+      validation: { valid: true },
+      restoreCandidate: null,
+      versions: [
+        { version: 2, kind: "broken" },
+        { version: 1, kind: "snapshot" },
+      ],
+    });
     // the file is the last good copy again: there is nothing older to go back to
-    expect(await restoreLastGoodConfig(stack.db, config, T("gw"), "doctor")).toMatchObject({ ok: false, note: expect.stringContaining("is the same as the last-known-good copy (version 1)") });
+    expect(await restoreLastGoodConfig(stack.db, config, T("gw"), "doctor")).toMatchObject({
+      ok: false,
+      note: expect.stringContaining("is the same as the last-known-good copy (version 1)"),
+    });
   });
 
   it("a missing file gets the newest copy; a named version must be a snapshot", async () => {
@@ -265,14 +340,21 @@ describe("restore", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
     writeFileSync(file, "garbage");
-    const person = { actor: { type: "user" as const, id: "00000000-0000-4000-8000-000000000001", label: "oncall@test", roles: ["oncall" as const], sessionHash: null }, ip: null, userAgent: null, requestId: null };
+    const person = {
+      actor: { type: "user" as const, id: "00000000-0000-4000-8000-000000000001", label: "oncall@test", roles: ["oncall" as const], sessionHash: null },
+      ip: null,
+      userAgent: null,
+      requestId: null,
+    };
     expect(await restoreLastGoodConfig(stack.db, config, T("gw"), person, { version: 1 })).toMatchObject({ ok: true, restoredVersion: 1 });
     expect(readFileSync(file, "utf8")).toBe(goodConfig(18004));
     await expect(restoreLastGoodConfig(stack.db, config, T("gw"), person, { version: 3 })).rejects.toMatchObject({ code: "VALIDATION", field: "version" });
     await expect(restoreLastGoodConfig(stack.db, config, T("gw"), person, { version: 42 })).rejects.toMatchObject({ code: "NOT_FOUND", field: "version" });
     const viewer = { ...person, actor: { ...person.actor, roles: ["viewer" as const] } };
     await expect(restoreLastGoodConfig(stack.db, config, T("gw"), viewer)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const [audit] = await stack.db.sql<{ actorLabel: string }[]>`SELECT actor_label AS "actorLabel" FROM audit_log WHERE action = 'target.config.restore' AND actor_type = 'user' ORDER BY id DESC LIMIT 1`;
+    const [audit] = await stack.db.sql<
+      { actorLabel: string }[]
+    >`SELECT actor_label AS "actorLabel" FROM audit_log WHERE action = 'target.config.restore' AND actor_type = 'user' ORDER BY id DESC LIMIT 1`;
     expect(audit?.actorLabel).toBe("oncall@test");
   });
 
@@ -284,7 +366,9 @@ describe("restore", () => {
     const gone = { ...T("gw"), configValidate: [join(dir, "validator-was-uninstalled")] };
     const r = await restoreLastGoodConfig(stack.db, config, gone, "doctor");
     expect(r.ok).toBe(true);
-    expect(r.note).toContain(`(not re-validated: could not validate: ${join(dir, "validator-was-uninstalled")}: command not found); restart the target to load it`);
+    expect(r.note).toContain(
+      `(not re-validated: could not validate: ${join(dir, "validator-was-uninstalled")}: command not found); restart the target to load it`,
+    );
     expect(readFileSync(file, "utf8")).toBe(goodConfig(18004, { v: "unchecked" }));
     // and a copy that is invalid by today's validator is restored but reported
     writeFileSync(file, "{\n");
@@ -306,10 +390,16 @@ describe("restore", () => {
   });
 
   it("a target without a config file is a 404, an unreachable simulator a 503", async () => {
-    await expect(configStatus(stack.db, config, T("plain"))).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("set configPath in fleet.json") });
+    await expect(configStatus(stack.db, config, T("plain"))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: expect.stringContaining("set configPath in fleet.json"),
+    });
     const offline = { ...config, fleet: { ...fleet, simulator: { ...fleet.simulator, controlUrl: "http://127.0.0.1:9" } } };
     await expect(configStatus(stack.db, offline, T("alpha"))).rejects.toMatchObject({ code: "DEPENDENCY_DOWN" });
-    expect(await restoreLastGoodConfig(stack.db, config, T("plain"), "doctor")).toMatchObject({ ok: false, note: expect.stringContaining("no config file the console knows") });
+    expect(await restoreLastGoodConfig(stack.db, config, T("plain"), "doctor")).toMatchObject({
+      ok: false,
+      note: expect.stringContaining("no config file the console knows"),
+    });
   });
 });
 
@@ -328,7 +418,12 @@ describe.skipIf(!existsSync(realNode) || !existsSync(realOpenclaw))("against the
             kind: "agent",
             check: "openclaw",
             baseUrl: "http://127.0.0.1:18010",
-            restart: { driver: "process", argv: [realNode, realOpenclaw, "gateway", "run"], cwd: home, env: { OPENCLAW_STATE_DIR: join(home, "state"), OPENCLAW_HOME: home, HOME: home, TMPDIR: home, OPENCLAW_NO_RESPAWN: "1" } },
+            restart: {
+              driver: "process",
+              argv: [realNode, realOpenclaw, "gateway", "run"],
+              cwd: home,
+              env: { OPENCLAW_STATE_DIR: join(home, "state"), OPENCLAW_HOME: home, HOME: home, TMPDIR: home, OPENCLAW_NO_RESPAWN: "1" },
+            },
           },
         ],
       }).targets[0]!;
@@ -338,7 +433,10 @@ describe.skipIf(!existsSync(realNode) || !existsSync(realOpenclaw))("against the
       writeFileSync(file, goodConfig(18010));
       expect(await runValidator(v, file)).toMatchObject({ valid: true, issues: [] });
       writeFileSync(file, "{\n");
-      expect(await runValidator(v, file)).toMatchObject({ valid: false, issues: [{ path: "<root>", message: "JSON5 parse failed: SyntaxError: JSON5: invalid end of input at 2:1" }] });
+      expect(await runValidator(v, file)).toMatchObject({
+        valid: false,
+        issues: [{ path: "<root>", message: "JSON5 parse failed: SyntaxError: JSON5: invalid end of input at 2:1" }],
+      });
       writeFileSync(file, '{ "gateway": { "mode": "local", "port": "18010", "bogusKey": 1 } }');
       const schema = await runValidator(v, file);
       expect(schema.valid).toBe(false);

@@ -6,7 +6,13 @@ const guard = join(import.meta.dirname, "../src/crash-guard.ts");
 const run = (reject: string) =>
   spawnSync(
     process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", `import { guardConnectionRejections } from ${JSON.stringify(guard)}; guardConnectionRejections((m) => console.log(m)); ${reject}; setTimeout(() => console.log("still running"), 100);`],
+    [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      `import { guardConnectionRejections } from ${JSON.stringify(guard)}; guardConnectionRejections((m) => console.log(m)); ${reject}; setTimeout(() => console.log("still running"), 100);`,
+    ],
     { encoding: "utf8", timeout: 20_000 },
   );
 

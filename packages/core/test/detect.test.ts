@@ -61,7 +61,15 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
     const found = await recurrences();
     expect(found).toHaveLength(1);
     const l = await getLearning(stack.db, found[0]!.id);
-    expect(l).toMatchObject({ type: "OPS", recurrenceCount: 2, firstSeen: "2026-10-01", lastSeen: "2026-10-08", priority: "medium", status: "pending", source: "detector:incident-recurrence" });
+    expect(l).toMatchObject({
+      type: "OPS",
+      recurrenceCount: 2,
+      firstSeen: "2026-10-01",
+      lastSeen: "2026-10-08",
+      priority: "medium",
+      status: "pending",
+      source: "detector:incident-recurrence",
+    });
     expect(l.id).toMatch(/^OPS-20261008-\d{3}$/);
     expect(l.incidentIds).toContain(second);
     expect(l.markdown).toContain("- Recurrence-Count: 2");
@@ -99,7 +107,8 @@ describe("[LEARNINGS] detection triggers with a controlled clock", () => {
   it("logs MTTR over target and MTTD over 30 minutes", async () => {
     const id = await openOutageIncident(stack.db, fleet.targets[1]!, new Date(T0 + 21 * DAY), "timeout after 1000 ms");
     // Detected 45 min late; a P3 (one agent) resolved after 30 h: over the 24 h target.
-    await stack.db.sql`UPDATE incidents SET detected_at = ${new Date(T0 + 21 * DAY + 45 * 60_000)}, resolved_at = ${new Date(T0 + 21 * DAY + 30 * 3_600_000)}, status = 'resolved' WHERE id = ${id}`;
+    await stack.db
+      .sql`UPDATE incidents SET detected_at = ${new Date(T0 + 21 * DAY + 45 * 60_000)}, resolved_at = ${new Date(T0 + 21 * DAY + 30 * 3_600_000)}, status = 'resolved' WHERE id = ${id}`;
     await runDetections(stack.db, T0 + 23 * DAY, bus);
     const all = await listLearnings(stack.db, { limit: 50 });
     const mttr = all.find((l) => l.patternKey === "sla_breach.mttr.p3");

@@ -22,14 +22,23 @@ beforeAll(async () => {
     req.on("data", (c) => (data += c));
     req.on("end", () => {
       asked.push({ auth: req.headers.authorization, body: JSON.parse(data) });
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ choices: [{ message: { content: "Likely cause: the gateway process is not running.\nFix: start it with its service manager." } }] }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({ choices: [{ message: { content: "Likely cause: the gateway process is not running.\nFix: start it with its service manager." } }] }),
+        );
     });
   });
   await new Promise<void>((r) => llm.listen(0, "127.0.0.1", r));
   stack = await openTestStack();
   await syncTargets(stack.db, fleet);
   await seedCases(stack.db);
-  await recordObservations(stack.db, [{ name: "gamma", obs: { check: "openclaw", at: Date.now(), live: { kind: "refused", message: "refused", latencyMs: 1 }, paths: { live: "/healthz" } } }], { thresholds: config.monitoring.thresholds, heartbeatTimeoutMs: 120_000 }, 30);
+  await recordObservations(
+    stack.db,
+    [{ name: "gamma", obs: { check: "openclaw", at: Date.now(), live: { kind: "refused", message: "refused", latencyMs: 1 }, paths: { live: "/healthz" } } }],
+    { thresholds: config.monitoring.thresholds, heartbeatTimeoutMs: 120_000 },
+    30,
+  );
 });
 afterAll(async () => {
   llm?.close();
@@ -56,7 +65,9 @@ describe("[DOCTOR] when no case matches", () => {
     const url = `http://127.0.0.1:${(llm.address() as AddressInfo).port}`;
     const r = await runDoctor(stack.db, config, target, null, { url, model: "ops-test-model", apiKey: "sk-test-123" });
     expect(r.outcome).toBe("no-match");
-    expect(r.detail).toMatch(/^no case matched the evidence \(no failure line; probe: connection refused\); suggestion from ops-test-model \(a person must approve it, e\.g\. by adding a case\): Likely cause/);
+    expect(r.detail).toMatch(
+      /^no case matched the evidence \(no failure line; probe: connection refused\); suggestion from ops-test-model \(a person must approve it, e\.g\. by adding a case\): Likely cause/,
+    );
     expect(asked[0]!.auth).toBe("Bearer sk-test-123");
     expect(asked[0]!.body.model).toBe("ops-test-model");
     expect(asked[0]!.body.messages[1]!.content).toContain("probe: connection refused");

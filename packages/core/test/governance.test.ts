@@ -21,7 +21,12 @@ const MEMBERS = 1000;
 const users: { id: string; email: string }[] = [];
 
 /** A context for a user, as the API would build it after sign-in. */
-const as = (u: { id: string; email: string }): RequestContext => ({ actor: { type: "user", id: u.id, label: u.email, roles: ["governance"], sessionHash: null }, ip: null, userAgent: null, requestId: null });
+const as = (u: { id: string; email: string }): RequestContext => ({
+  actor: { type: "user", id: u.id, label: u.email, roles: ["governance"], sessionHash: null },
+  ip: null,
+  userAgent: null,
+  requestId: null,
+});
 const author = (): RequestContext => as(users[0]!);
 /** The frames the verbs publish, as the bus would carry them to every dashboard. */
 const frames: BusFrame[] = [];
@@ -107,7 +112,10 @@ describe("[GOVERNANCE] ballots under concurrency", () => {
     );
     const closed = await closing;
     expect(closed.closed).toBe(true);
-    expect(frames).toContainEqual({ type: "proposal.updated", proposal: expect.objectContaining({ id, status: "closed", tally: expect.objectContaining({ yes: accepted.length }) }) });
+    expect(frames).toContainEqual({
+      type: "proposal.updated",
+      proposal: expect.objectContaining({ id, status: "closed", tally: expect.objectContaining({ yes: accepted.length }) }),
+    });
     expect(accepted.length + refused.length).toBe(voters.length);
     expect(accepted.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);

@@ -55,7 +55,9 @@ describe("packages/core import graph", () => {
 
   it("reads every source file and resolves every relative import to one of them", () => {
     expect(graph.size).toBeGreaterThan(30);
-    const unresolved = [...graph].flatMap(([file, targets]) => targets.filter((t) => !existsSync(t)).map((t) => `${relative(SRC, file)} → ${relative(SRC, t)}`));
+    const unresolved = [...graph].flatMap(([file, targets]) =>
+      targets.filter((t) => !existsSync(t)).map((t) => `${relative(SRC, file)} → ${relative(SRC, t)}`),
+    );
     expect(unresolved).toEqual([]);
   });
 

@@ -3,7 +3,15 @@ import { createDb, type DbHandle } from "@ops/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemContext } from "../src/identity/context.ts";
 import type { BusFrame, FramePublisher } from "../src/bus.ts";
-import { acknowledgeIncident, addIncidentNote, getIncident, openIncident, openOutageIncident, resolveIncident, resolveOutageIncident } from "../src/incidents/incidents.ts";
+import {
+  acknowledgeIncident,
+  addIncidentNote,
+  getIncident,
+  openIncident,
+  openOutageIncident,
+  resolveIncident,
+  resolveOutageIncident,
+} from "../src/incidents/incidents.ts";
 import { syncTargets } from "../src/targets/sync.ts";
 import { openTestStack } from "../src/testing.ts";
 
@@ -173,7 +181,8 @@ describe("[INCIDENTS] MTTD from the failure, not from the first failed probe", (
 
   it("the latest transition to down is the detection, not an earlier outage's", async () => {
     await downAt("agent04", { lastOk: T - 10 * s, failing: T - 8 * s, down: T });
-    await stack.db.sql`INSERT INTO status_events (target, at, kind, from_status, to_status, reason) VALUES ('agent04', ${new Date(T - 3_600_000)}, 'status', 'ok', 'down', 'earlier')`;
+    await stack.db
+      .sql`INSERT INTO status_events (target, at, kind, from_status, to_status, reason) VALUES ('agent04', ${new Date(T - 3_600_000)}, 'status', 'ok', 'down', 'earlier')`;
     const id = await openOutageIncident(stack.db, t("agent04"), { reason: "connection refused" });
     expect((await getIncident(stack.db, id!)).incident).toMatchObject({ detectedAt: new Date(T).toISOString(), mttdMs: 10_000 });
   });

@@ -62,7 +62,9 @@ describe("[OUTBOX] work staged with its rows", () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(r).toMatchObject({ sent: 0, failed: 1 });
     expect(r.error).toMatch(/did not answer/);
-    const [row] = await stack.db.sql<{ lastError: string; leaseUntil: Date | null }[]>`SELECT last_error AS "lastError", lease_until AS "leaseUntil" FROM job_outbox WHERE opts->>'jobId' = 'waits-1'`;
+    const [row] = await stack.db.sql<
+      { lastError: string; leaseUntil: Date | null }[]
+    >`SELECT last_error AS "lastError", lease_until AS "leaseUntil" FROM job_outbox WHERE opts->>'jobId' = 'waits-1'`;
     expect(row).toMatchObject({ lastError: expect.stringMatching(/did not answer/), leaseUntil: null });
     dead.disconnect();
     void deadQueues.close().catch(() => {});
@@ -70,7 +72,12 @@ describe("[OUTBOX] work staged with its rows", () => {
     const relay = new OutboxRelay(stack.db.sql, queues, () => {}, 100);
     relay.start();
     try {
-      await until("sent by the relay", () => queues.backups.getJobState("waits-1"), (s) => s === "waiting", 5000);
+      await until(
+        "sent by the relay",
+        () => queues.backups.getJobState("waits-1"),
+        (s) => s === "waiting",
+        5000,
+      );
       expect(await unsent()).toBe(0);
     } finally {
       await relay.stop();

@@ -37,5 +37,11 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
 
 /** One connection for asking "are you there?": health checks that must not queue behind a busy pool. */
 export function createPgProbe(url: string, applicationName: string): postgres.Sql {
-  return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: PG_PROBE_CONNECT_TIMEOUT_SECONDS, backoff: pgReconnectBackoff, connection: { application_name: applicationName } });
+  return postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: PG_PROBE_CONNECT_TIMEOUT_SECONDS,
+    backoff: pgReconnectBackoff,
+    connection: { application_name: applicationName },
+  });
 }

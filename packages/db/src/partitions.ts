@@ -24,9 +24,7 @@ export async function maintainSamplePartitions(
     const exists = await sql`SELECT 1 FROM pg_class WHERE relname = ${name}`;
     if (exists.length > 0) continue;
     try {
-      await sql.unsafe(
-        `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF probe_samples FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
-      );
+      await sql.unsafe(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF probe_samples FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
       created.push(name);
     } catch (err) {
       // Another process created it between our check and our CREATE.

@@ -33,7 +33,15 @@ describe("roles and permissions", () => {
   }
   it("permissions of several roles are the union, in a stable order", () => {
     expect(permissionsOf(["governance", "oncall"])).toEqual([
-      "targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "proposals:write", "votes:cast", "tokens:create",
+      "targets:read",
+      "events:read",
+      "incidents:write",
+      "runbooks:run",
+      "healing:control",
+      "postmortems:write",
+      "proposals:write",
+      "votes:cast",
+      "tokens:create",
     ]);
     expect(permissionsOf([])).toEqual([]);
     expect(can([], "targets:read")).toBe(false);
@@ -77,7 +85,10 @@ describe("sessions", () => {
   });
   it("ends after the idle timeout, at the absolute lifetime, or when revoked", () => {
     expect(sessionState({ createdAt: t0, lastSeenAt: t0, revokedAt: null }, policy, t0 + 30 * 60_000)).toEqual({ valid: false, reason: "idle" });
-    expect(sessionState({ createdAt: t0, lastSeenAt: t0 + 12 * 3_600_000, revokedAt: null }, policy, t0 + 12 * 3_600_000)).toEqual({ valid: false, reason: "expired" });
+    expect(sessionState({ createdAt: t0, lastSeenAt: t0 + 12 * 3_600_000, revokedAt: null }, policy, t0 + 12 * 3_600_000)).toEqual({
+      valid: false,
+      reason: "expired",
+    });
     expect(sessionState({ createdAt: t0, lastSeenAt: t0, revokedAt: t0 }, policy, t0 + 1)).toEqual({ valid: false, reason: "revoked" });
   });
   it("touches at most once a minute", () => {

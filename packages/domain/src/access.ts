@@ -51,9 +51,7 @@ export function effectiveTokenRoles(tokenRoles: readonly Role[], creatorRoles: r
 
 export type SessionTimes = { createdAt: number; lastSeenAt: number; revokedAt: number | null };
 export type SessionPolicy = { idleTimeoutMs: number; absoluteTimeoutMs: number };
-export type SessionState =
-  | { valid: true; idleExpiresAt: number; expiresAt: number }
-  | { valid: false; reason: "revoked" | "idle" | "expired" };
+export type SessionState = { valid: true; idleExpiresAt: number; expiresAt: number } | { valid: false; reason: "revoked" | "idle" | "expired" };
 
 /** A session ends when revoked, after the idle timeout without use, or at its absolute lifetime. */
 export function sessionState(s: SessionTimes, policy: SessionPolicy, now: number): SessionState {

@@ -1,6 +1,19 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { alertRetryDelay, decideAlert, dingtalkPayload, feishuPayload, formatAlert, formatFollowUp, inCooldown, slackPayload, webhookSignature, type AlertDecision, type AlertFacts, type PriorAlert } from "./alerts.ts";
+import {
+  alertRetryDelay,
+  decideAlert,
+  dingtalkPayload,
+  feishuPayload,
+  formatAlert,
+  formatFollowUp,
+  inCooldown,
+  slackPayload,
+  webhookSignature,
+  type AlertDecision,
+  type AlertFacts,
+  type PriorAlert,
+} from "./alerts.ts";
 
 const at = Date.parse("2026-11-23T03:00:00Z");
 const facts: AlertFacts = {
@@ -60,7 +73,14 @@ describe("alerts", () => {
 describe("send, suppress or follow up", () => {
   const M = 60_000;
   const cooldown = 15 * M;
-  const prior = (id: number, minutesAgo: number, p: Partial<PriorAlert> = {}): PriorAlert => ({ id, at: at - minutesAgo * M, kind: "escalated", level: "critical", diagnosis: null, ...p });
+  const prior = (id: number, minutesAgo: number, p: Partial<PriorAlert> = {}): PriorAlert => ({
+    id,
+    at: at - minutesAgo * M,
+    kind: "escalated",
+    level: "critical",
+    diagnosis: null,
+    ...p,
+  });
   const next = (p: Partial<typeof facts> = {}) => ({ ...facts, ...p });
   const CASE = "not fixed: CASE-001 config does not parse (exit 78)";
 
@@ -68,16 +88,45 @@ describe("send, suppress or follow up", () => {
     ["nothing earlier: send", next(), [], { action: "send" }],
     ["the earlier one is outside the cooldown: send", next(), [prior(12, 15)], { action: "send" }],
     ["a true repeat inside the cooldown: suppress", next(), [prior(12, 4)], { action: "suppress", repeats: prior(12, 4) }],
-    ["the doctor's diagnosis after the escalation alert had none: follow up", next({ diagnosis: CASE }), [prior(12, 4)], { action: "follow-up", follows: prior(12, 4), news: [`diagnosis ${CASE}`] }],
-    ["the same diagnosis again: suppress", next({ diagnosis: CASE }), [prior(14, 2, { diagnosis: CASE }), prior(12, 4)], { action: "suppress", repeats: prior(14, 2, { diagnosis: CASE }) }],
-    ["a different diagnosis: follow up the latest of that kind", next({ diagnosis: "no-match" }), [prior(12, 4), prior(14, 2, { diagnosis: CASE })], { action: "follow-up", follows: prior(14, 2, { diagnosis: CASE }), news: ["diagnosis no-match"] }],
-    ["no diagnosis after one is not news: suppress", next({ diagnosis: null }), [prior(14, 2, { diagnosis: CASE })], { action: "suppress", repeats: prior(14, 2, { diagnosis: CASE }) }],
-    ["another level: follow up", next({ level: "warning" }), [prior(12, 4)], { action: "follow-up", follows: prior(12, 4), news: ["level warning (was critical)"] }],
+    [
+      "the doctor's diagnosis after the escalation alert had none: follow up",
+      next({ diagnosis: CASE }),
+      [prior(12, 4)],
+      { action: "follow-up", follows: prior(12, 4), news: [`diagnosis ${CASE}`] },
+    ],
+    [
+      "the same diagnosis again: suppress",
+      next({ diagnosis: CASE }),
+      [prior(14, 2, { diagnosis: CASE }), prior(12, 4)],
+      { action: "suppress", repeats: prior(14, 2, { diagnosis: CASE }) },
+    ],
+    [
+      "a different diagnosis: follow up the latest of that kind",
+      next({ diagnosis: "no-match" }),
+      [prior(12, 4), prior(14, 2, { diagnosis: CASE })],
+      { action: "follow-up", follows: prior(14, 2, { diagnosis: CASE }), news: ["diagnosis no-match"] },
+    ],
+    [
+      "no diagnosis after one is not news: suppress",
+      next({ diagnosis: null }),
+      [prior(14, 2, { diagnosis: CASE })],
+      { action: "suppress", repeats: prior(14, 2, { diagnosis: CASE }) },
+    ],
+    [
+      "another level: follow up",
+      next({ level: "warning" }),
+      [prior(12, 4)],
+      { action: "follow-up", follows: prior(12, 4), news: ["level warning (was critical)"] },
+    ],
     [
       "a new state (kind) inside the cooldown: follow up the latest alert",
       next({ kind: "escalated", reason: "5 restarts within 600 s" }),
       [prior(10, 9, { kind: "down", level: "error" }), prior(11, 12, { kind: "down", level: "error" })],
-      { action: "follow-up", follows: prior(10, 9, { kind: "down", level: "error" }), news: ["now escalated (was down): 5 restarts within 600 s", "level critical (was error)"] },
+      {
+        action: "follow-up",
+        follows: prior(10, 9, { kind: "down", level: "error" }),
+        news: ["now escalated (was down): 5 restarts within 600 s", "level critical (was error)"],
+      },
     ],
     ["an alert of another kind outside the cooldown does not count", next(), [prior(10, 20, { kind: "down" })], { action: "send" }],
   ])("%s", (_name, n, recent, expected) => {

@@ -59,7 +59,11 @@ export type AlertDecision =
  * another level. An alert of another kind (a new state: down, then escalated) inside the cooldown is a
  * follow-up of the latest alert. Outside the cooldown every alert is new.
  */
-export function decideAlert(next: Pick<AlertFacts, "kind" | "level" | "diagnosis" | "at" | "reason">, recent: readonly PriorAlert[], cooldownMs: number): AlertDecision {
+export function decideAlert(
+  next: Pick<AlertFacts, "kind" | "level" | "diagnosis" | "at" | "reason">,
+  recent: readonly PriorAlert[],
+  cooldownMs: number,
+): AlertDecision {
   const live = recent.filter((p) => inCooldown(p.at, next.at, cooldownMs)).sort((a, b) => b.at - a.at || b.id - a.id);
   const latest = live[0];
   if (!latest) return { action: "send" };

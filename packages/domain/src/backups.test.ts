@@ -20,7 +20,12 @@ describe("retention with a controlled clock", () => {
     ["keeps everything inside the retention", daily(5), { retentionDays: 30, minBackups: 2 }, []],
     ["removes what is older than the retention", daily(10), { retentionDays: 7, minBackups: 2 }, ["b07", "b08", "b09"]],
     ["never goes below the minimum count", daily(10), { retentionDays: 1, minBackups: 7 }, ["b07", "b08", "b09"]],
-    ["keeps the minimum even when all are old", daily(4).map((b) => ({ ...b, finishedAt: b.finishedAt - 100 * DAY })), { retentionDays: 30, minBackups: 3 }, ["b03"]],
+    [
+      "keeps the minimum even when all are old",
+      daily(4).map((b) => ({ ...b, finishedAt: b.finishedAt - 100 * DAY })),
+      { retentionDays: 30, minBackups: 3 },
+      ["b03"],
+    ],
     ["an empty set is fine", [], { retentionDays: 7, minBackups: 3 }, []],
   ])("%s", (_name, items, policy, removed) => {
     const plan = retentionPlan(items, policy, NOW);
@@ -65,7 +70,11 @@ describe("checks", () => {
         { name: "b.tar.gz", size: 4, sha256: "bb".repeat(32) },
         { name: "c", missing: true },
       ]),
-    ).toEqual([`a.dump does not match its checksum (sha256 ${"ab".repeat(6)}…, manifest ${"aa".repeat(6)}…)`, "b.tar.gz is 4 bytes, the manifest says 5", "c is missing"]);
+    ).toEqual([
+      `a.dump does not match its checksum (sha256 ${"ab".repeat(6)}…, manifest ${"aa".repeat(6)}…)`,
+      "b.tar.gz is 4 bytes, the manifest says 5",
+      "c is missing",
+    ]);
     expect(checksumProblems(manifest, manifest)).toEqual([]);
   });
 

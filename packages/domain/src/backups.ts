@@ -68,7 +68,8 @@ export function checksumProblems(expected: readonly BackupFile[], actual: readon
     const a = actual.find((x) => x.name === e.name);
     if (!a || "missing" in a) problems.push(`${e.name} is missing`);
     else if (a.size !== e.size) problems.push(`${e.name} is ${a.size} bytes, the manifest says ${e.size}`);
-    else if (a.sha256 !== e.sha256) problems.push(`${e.name} does not match its checksum (sha256 ${a.sha256.slice(0, 12)}…, manifest ${e.sha256.slice(0, 12)}…)`);
+    else if (a.sha256 !== e.sha256)
+      problems.push(`${e.name} does not match its checksum (sha256 ${a.sha256.slice(0, 12)}…, manifest ${e.sha256.slice(0, 12)}…)`);
   }
   return problems;
 }

@@ -46,7 +46,12 @@ describe("which program validates a gateway's config", () => {
 
 describe("reading `openclaw config validate --json` (the real 2026.9.6 answers)", () => {
   it("a valid file: rc 0", () => {
-    expect(parseValidatorOutput('{"valid":true,"path":"/srv/a/openclaw.json","warnings":[]}\n', 0, V)).toEqual({ valid: true, issues: [], summary: "valid", validator: V });
+    expect(parseValidatorOutput('{"valid":true,"path":"/srv/a/openclaw.json","warnings":[]}\n', 0, V)).toEqual({
+      valid: true,
+      issues: [],
+      summary: "valid",
+      validator: V,
+    });
   });
 
   it("warnings are named in the summary of a valid file", () => {
@@ -115,7 +120,8 @@ describe("reading `openclaw config validate --json` (the real 2026.9.6 answers)"
 
 describe("secrets in config text", () => {
   it("names like token, secret, password, apiKey and key are secret; tokens counts are not", () => {
-    for (const k of ["token", "authToken", "bot_token", "secret", "clientSecret", "password", "apiKey", "api-key", "OPENAI_API_KEY", "key", "privateKey"]) expect(isSecretConfigKey(k), k).toBe(true);
+    for (const k of ["token", "authToken", "bot_token", "secret", "clientSecret", "password", "apiKey", "api-key", "OPENAI_API_KEY", "key", "privateKey"])
+      expect(isSecretConfigKey(k), k).toBe(true);
     for (const k of ["mode", "maxTokens", "tokenFile", "port", "keys", "monitor"]) expect(isSecretConfigKey(k), k).toBe(false);
   });
 
@@ -237,15 +243,35 @@ describe("a gateway config against its target", () => {
     const f = gatewayConfigFindings({ gateway: { port: 8003 } }, { argv: ["openclaw", "gateway", "run"], env: {}, port: 8002, file });
     expect(f).toEqual([
       { level: "error", field: "gateway.port", message: "gateway.port 8003 in /srv/a/openclaw.json, but the target's baseUrl has port 8002" },
-      { level: "error", field: "gateway.mode", message: 'gateway.mode is not set in /srv/a/openclaw.json: the gateway refuses to start (exit 78) without "local"' },
-      { level: "warning", field: "gateway.bind", message: 'gateway.bind is not set in /srv/a/openclaw.json: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)' },
-      { level: "warning", field: "logging.file", message: "logging.file is not set in /srv/a/openclaw.json: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log" },
+      {
+        level: "error",
+        field: "gateway.mode",
+        message: 'gateway.mode is not set in /srv/a/openclaw.json: the gateway refuses to start (exit 78) without "local"',
+      },
+      {
+        level: "warning",
+        field: "gateway.bind",
+        message: 'gateway.bind is not set in /srv/a/openclaw.json: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)',
+      },
+      {
+        level: "warning",
+        field: "logging.file",
+        message: "logging.file is not set in /srv/a/openclaw.json: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log",
+      },
     ]);
   });
 
   it("--port and OPENCLAW_GATEWAY_PORT win over the file, as in OpenClaw", () => {
-    expect(gatewayConfigFindings(good, { argv: ["openclaw", "gateway", "--port", "9000"], env: {}, port: 8002, file })[0]).toMatchObject({ field: "restart.argv", message: "restart.argv --port 9000, but the target's baseUrl has port 8002" });
+    expect(gatewayConfigFindings(good, { argv: ["openclaw", "gateway", "--port", "9000"], env: {}, port: 8002, file })[0]).toMatchObject({
+      field: "restart.argv",
+      message: "restart.argv --port 9000, but the target's baseUrl has port 8002",
+    });
     expect(gatewayConfigFindings(good, { argv: ["openclaw", "gateway"], env: { OPENCLAW_GATEWAY_PORT: "8002" }, port: 8002, file })).toEqual([]);
-    expect(gatewayConfigFindings({ ...good, gateway: { mode: "local", bind: "lan" } }, { argv: ["openclaw", "gateway", "--bind=loopback"], env: {}, port: 18789, file })).toEqual([]);
+    expect(
+      gatewayConfigFindings(
+        { ...good, gateway: { mode: "local", bind: "lan" } },
+        { argv: ["openclaw", "gateway", "--bind=loopback"], env: {}, port: 18789, file },
+      ),
+    ).toEqual([]);
   });
 });

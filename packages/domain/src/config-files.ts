@@ -100,7 +100,7 @@ export function parseValidatorOutput(stdout: string, exitCode: number | null, va
     const issues = issuesOf(doc.issues);
     const error = doc.error as { message?: unknown } | undefined;
     const errorMessage = typeof error?.message === "string" ? redactText(error.message) : null;
-    const summary = issues.length ? formatIssues(issues) : errorMessage ?? `invalid (exit ${exitCode ?? "?"})`;
+    const summary = issues.length ? formatIssues(issues) : (errorMessage ?? `invalid (exit ${exitCode ?? "?"})`);
     return { valid: false, issues: issues.length ? issues : [{ path: "<root>", message: summary }], summary: clip(summary), validator };
   }
   if (exitCode === 0) return { valid: true, issues: [], summary: "valid", validator };
@@ -285,7 +285,11 @@ export const SNAPSHOT_HEALTHY_MS = 60_000;
 export const MAX_SNAPSHOTS = 20;
 
 /** A copy is taken only of a file the target has been running on: status ok for at least a minute. */
-export function snapshotDue(state: { status: string; since: Date | null } | null | undefined, now: number, healthyMs = SNAPSHOT_HEALTHY_MS): { due: boolean; why: string } {
+export function snapshotDue(
+  state: { status: string; since: Date | null } | null | undefined,
+  now: number,
+  healthyMs = SNAPSHOT_HEALTHY_MS,
+): { due: boolean; why: string } {
   if (!state) return { due: false, why: "not probed yet" };
   if (state.status !== "ok") return { due: false, why: `status is ${state.status}, not ok` };
   if (!state.since) return { due: false, why: "ok, since an unknown time" };
@@ -309,7 +313,10 @@ export function pickRestoreVersion(versions: readonly StoredVersion[], currentSh
 
 /** `<path>.broken-20261205T092233Z`: where a replaced file is kept, beside it. */
 export function brokenCopyPath(path: string, at: Date): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
   return `${path}.broken-${stamp}`;
 }
 
@@ -335,7 +342,10 @@ function flagValue(argv: readonly string[], flag: string): string | null {
  * must be `local` (else it exits 78); `bind` should be `loopback` (in a container the default is `auto`,
  * 0.0.0.0); `logging.file` should be set (else every instance writes the shared /tmp/openclaw log).
  */
-export function gatewayConfigFindings(config: unknown, launch: { argv: readonly string[]; env: Readonly<Record<string, string>>; port: number | null; file: string }): GatewayFinding[] {
+export function gatewayConfigFindings(
+  config: unknown,
+  launch: { argv: readonly string[]; env: Readonly<Record<string, string>>; port: number | null; file: string },
+): GatewayFinding[] {
   const out: GatewayFinding[] = [];
   const root = (config !== null && typeof config === "object" ? config : {}) as Record<string, unknown>;
   const gateway = (root.gateway !== null && typeof root.gateway === "object" ? root.gateway : {}) as Record<string, unknown>;
@@ -352,17 +362,33 @@ export function gatewayConfigFindings(config: unknown, launch: { argv: readonly 
           ? [Number(gateway.port), `gateway.port ${JSON.stringify(gateway.port)} in ${launch.file}`]
           : [OPENCLAW_DEFAULT_PORT, `gateway.port is not set in ${launch.file} (default ${OPENCLAW_DEFAULT_PORT})`];
   if (launch.port !== null && port !== launch.port) {
-    out.push({ level: "error", field: argPort !== null ? "restart.argv" : envPort !== undefined ? "restart.env.OPENCLAW_GATEWAY_PORT" : "gateway.port", message: `${from}, but the target's baseUrl has port ${launch.port}` });
+    out.push({
+      level: "error",
+      field: argPort !== null ? "restart.argv" : envPort !== undefined ? "restart.env.OPENCLAW_GATEWAY_PORT" : "gateway.port",
+      message: `${from}, but the target's baseUrl has port ${launch.port}`,
+    });
   }
   if (gateway.mode !== "local" && !launch.argv.includes("--allow-unconfigured")) {
-    out.push({ level: "error", field: "gateway.mode", message: `gateway.mode is ${gateway.mode === undefined ? "not set" : JSON.stringify(gateway.mode)} in ${launch.file}: the gateway refuses to start (exit 78) without "local"` });
+    out.push({
+      level: "error",
+      field: "gateway.mode",
+      message: `gateway.mode is ${gateway.mode === undefined ? "not set" : JSON.stringify(gateway.mode)} in ${launch.file}: the gateway refuses to start (exit 78) without "local"`,
+    });
   }
   const bind = flagValue(launch.argv, "--bind") ?? gateway.bind;
   if (bind !== "loopback") {
-    out.push({ level: "warning", field: "gateway.bind", message: `gateway.bind is ${bind === undefined ? "not set" : JSON.stringify(bind)} in ${launch.file}: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)` });
+    out.push({
+      level: "warning",
+      field: "gateway.bind",
+      message: `gateway.bind is ${bind === undefined ? "not set" : JSON.stringify(bind)} in ${launch.file}: set "loopback" (in a container the default is "auto", which binds 0.0.0.0)`,
+    });
   }
   if (typeof logging.file !== "string" || logging.file === "") {
-    out.push({ level: "warning", field: "logging.file", message: `logging.file is not set in ${launch.file}: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log` });
+    out.push({
+      level: "warning",
+      field: "logging.file",
+      message: `logging.file is not set in ${launch.file}: the gateway then logs to the shared /tmp/openclaw/openclaw-<date>.log`,
+    });
   }
   return out;
 }

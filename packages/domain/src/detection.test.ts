@@ -11,7 +11,15 @@ import {
 } from "./detection.ts";
 import { applyFinding, columnsOf, docForFinding, learningId, nextSequence, priorityForRecurrence, promotedDoc } from "./learnings.ts";
 import { field, formatEntry, metadata, parseLearningsMarkdown } from "./learnings-markdown.ts";
-import { budgetShare, canTransitionPostmortem, computeImpact, errorBudgetMinutes, postmortemToOpsDoc, publishProblems, type PostmortemContent } from "./postmortems.ts";
+import {
+  budgetShare,
+  canTransitionPostmortem,
+  computeImpact,
+  errorBudgetMinutes,
+  postmortemToOpsDoc,
+  publishProblems,
+  type PostmortemContent,
+} from "./postmortems.ts";
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -97,7 +105,8 @@ describe("alert fatigue, toil, change failure rate, capacity", () => {
 
   it("CPU over 85 % for 15 minutes, memory over 90 %, disk over 85 %", () => {
     const now = T0;
-    const series = (cpu: number[], memory = 50, disk = 50) => cpu.map((c, i) => ({ target: "alpha", at: now - (cpu.length - 1 - i) * 5 * MIN, cpu: c, memory, disk }));
+    const series = (cpu: number[], memory = 50, disk = 50) =>
+      cpu.map((c, i) => ({ target: "alpha", at: now - (cpu.length - 1 - i) * 5 * MIN, cpu: c, memory, disk }));
     expect(detectCapacity(series([90, 90, 90, 90]), now).map((f) => f.patternKey)).toEqual(["capacity_issue.alpha.cpu"]);
     expect(detectCapacity(series([90, 90, 80, 90]), now)).toEqual([]);
     expect(detectCapacity(series([90, 90]), now)).toEqual([]); // only 5 minutes of it
@@ -120,7 +129,13 @@ describe("recurrence bookkeeping", () => {
   it("a new entry carries the pattern, the count and the days, and is valid .learnings markdown", () => {
     const doc = docForFinding("OPS-20261008-001", finding, T0 + 7 * DAY);
     const cols = columnsOf(doc);
-    expect(cols).toMatchObject({ patternKey: "incident_pattern.alpha.connection_refused", recurrenceCount: 2, firstSeen: "2026-10-01", lastSeen: "2026-10-08", status: "pending" });
+    expect(cols).toMatchObject({
+      patternKey: "incident_pattern.alpha.connection_refused",
+      recurrenceCount: 2,
+      firstSeen: "2026-10-01",
+      lastSeen: "2026-10-08",
+      status: "pending",
+    });
     const round = parseLearningsMarkdown(formatEntry(doc), "OPS");
     expect(round.issues).toEqual([]);
     expect(round.entries[0]).toMatchObject({ id: doc.id, heading: doc.heading });

@@ -84,7 +84,9 @@ export function detectSlowResolution(incidents: readonly IncidentFact[], now: nu
       priority: sev === "P1" ? ("critical" as const) : ("high" as const),
       severity: sev,
       summary: `${sev} incidents took longer than the ${hours} h MTTR target`,
-      details: list.map((i) => `INC-${i.id} (${i.title}): ${Math.round(((i.resolvedAt ?? now) - i.startedAt) / MIN)} min${i.resolvedAt === null ? ", still open" : ""}`).join("\n"),
+      details: list
+        .map((i) => `INC-${i.id} (${i.title}): ${Math.round(((i.resolvedAt ?? now) - i.startedAt) / MIN)} min${i.resolvedAt === null ? ", still open" : ""}`)
+        .join("\n"),
       suggestedAction: "Review what slowed the response (detection, escalation, missing runbook) in a postmortem.",
       occurrences: list.map(incRef),
       facts: { severity: sev, targetHours: hours },
@@ -195,7 +197,12 @@ export type CapacityLimits = { cpuPercent: number; cpuSustainMs: number; memoryP
 export const SEED_CAPACITY_LIMITS: CapacityLimits = { cpuPercent: 85, cpuSustainMs: 15 * MIN, memoryPercent: 90, diskPercent: 85 };
 
 /** CPU over 85 % for 15 minutes, memory over 90 %, disk over 85 %: one finding per target, resource and day. */
-export function detectCapacity(samples: readonly ResourceSample[], now: number, limits: CapacityLimits = SEED_CAPACITY_LIMITS, toleranceMs = MIN): DetectionFinding[] {
+export function detectCapacity(
+  samples: readonly ResourceSample[],
+  now: number,
+  limits: CapacityLimits = SEED_CAPACITY_LIMITS,
+  toleranceMs = MIN,
+): DetectionFinding[] {
   const byTarget = new Map<string, ResourceSample[]>();
   for (const s of samples) if (s.at <= now) byTarget.set(s.target, [...(byTarget.get(s.target) ?? []), s]);
   const out: DetectionFinding[] = [];

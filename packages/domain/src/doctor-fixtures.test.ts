@@ -52,7 +52,9 @@ describe("real gateway fixtures", () => {
       const ok = f.kind === "healthy" ? d.candidates.length === 0 : f.expectCase ? got === f.expectCase : unlabelled || d.verdict !== "match";
       if (!ok) wrong.push(`${f.kind}-${f.name}: expected ${expected}, got ${got} (${d.why})`);
     }
-    const cols = [...new Set([...rows.values()].flatMap((r) => [...r.keys()]))].sort((a, b) => (a.startsWith("CASE") === b.startsWith("CASE") ? a.localeCompare(b) : a.startsWith("CASE") ? -1 : 1));
+    const cols = [...new Set([...rows.values()].flatMap((r) => [...r.keys()]))].sort((a, b) =>
+      a.startsWith("CASE") === b.startsWith("CASE") ? a.localeCompare(b) : a.startsWith("CASE") ? -1 : 1,
+    );
     const width = Math.max(12, ...cols.map((c) => c.length));
     const lines = [`${"expected \\ diagnosed".padEnd(22)}${cols.map((c) => c.padStart(width)).join("")}`];
     for (const [expected, row] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
@@ -95,7 +97,13 @@ describe("real gateway fixtures", () => {
   });
 
   it("deterministic failures: exit 78, EADDRINUSE and state contention go to the doctor at once", () => {
-    const kinds: Record<string, string> = { "CASE-001": "config", "CASE-002": "config", "CASE-013": "config", "CASE-003": "port-in-use", "CASE-004": "state-contention" };
+    const kinds: Record<string, string> = {
+      "CASE-001": "config",
+      "CASE-002": "config",
+      "CASE-013": "config",
+      "CASE-003": "port-in-use",
+      "CASE-004": "state-contention",
+    };
     for (const f of failures) {
       const det = deterministicFailure(evidence(f));
       if (f.expectCase && kinds[f.expectCase]) expect(det?.kind, f.name).toBe(kinds[f.expectCase]);

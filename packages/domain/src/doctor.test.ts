@@ -13,7 +13,18 @@ import {
 } from "./doctor.ts";
 
 const ev = (output: string[], more: Partial<DoctorEvidence> = {}): DoctorEvidence => ({ exit: null, output, probe: null, findings: [], ...more });
-const kase = (id: string, more: Partial<Case>): Case => ({ id, title: id, errorCode: "X", signature: null, keywords: [], requires: [], exitCodes: [], solution: "", actions: [], ...more });
+const kase = (id: string, more: Partial<Case>): Case => ({
+  id,
+  title: id,
+  errorCode: "X",
+  signature: null,
+  keywords: [],
+  requires: [],
+  exitCodes: [],
+  solution: "",
+  actions: [],
+  ...more,
+});
 
 // What the real gateway prints (packages/domain/fixtures/openclaw/ has the full runs).
 const START = [
@@ -65,7 +76,13 @@ const PORT = [
   "2026-12-05T09:26:08.146+00:00 - pid 9820 root: openclaw-gateway (127.0.0.1:18789)",
 ];
 const jsonl = (level: string, message: string) =>
-  JSON.stringify({ "0": message, _meta: { runtime: "node", hostname: "vm", logLevelId: level === "INFO" ? 3 : 5, logLevelName: level, name: "openclaw" }, time: "2026-12-05T09:24:28.755+00:00", hostname: "vm", message });
+  JSON.stringify({
+    "0": message,
+    _meta: { runtime: "node", hostname: "vm", logLevelId: level === "INFO" ? 3 : 5, logLevelName: level, name: "openclaw" },
+    time: "2026-12-05T09:24:28.755+00:00",
+    hostname: "vm",
+    message,
+  });
 
 describe("normaliseFailureLine", () => {
   it.each([
@@ -97,13 +114,19 @@ describe("failureLines", () => {
     ["JSONL INFO lines", [jsonl("INFO", "loading configuration…"), jsonl("INFO", "remote model catalog refresh failed")], []],
     ["no output", [], []],
     [
-      "--verbose plugin loading (\"extensions\" is not an errno code)",
-      ["2026-12-05T09:54:53.193+00:00 [plugins] loading anthropic from /x/openclaw/dist/extensions/anthropic/index.js", "2026-12-05T09:54:53.410+00:00 Registered plugin command: /pair (plugin: device-pair)"],
+      '--verbose plugin loading ("extensions" is not an errno code)',
+      [
+        "2026-12-05T09:54:53.193+00:00 [plugins] loading anthropic from /x/openclaw/dist/extensions/anthropic/index.js",
+        "2026-12-05T09:54:53.410+00:00 Registered plugin command: /pair (plugin: device-pair)",
+      ],
       [],
     ],
     [
       "the drain after a SIGTERM soon after ready",
-      ["2026-12-05T09:59:55.288+00:00 [cron] failed to enter start root: GatewayDrainingError: gateway is draining for restart", "2026-12-05T09:59:55.326+00:00 [gateway] gateway_start hook failed: GatewayDrainingError: gateway is draining for restart"],
+      [
+        "2026-12-05T09:59:55.288+00:00 [cron] failed to enter start root: GatewayDrainingError: gateway is draining for restart",
+        "2026-12-05T09:59:55.326+00:00 [gateway] gateway_start hook failed: GatewayDrainingError: gateway is draining for restart",
+      ],
       [],
     ],
   ])("chatter never counts: %s", (_, output, want) => {
@@ -124,11 +147,22 @@ describe("failureLines", () => {
     ]);
   });
   it("reads the gateway's JSONL file log by level, with multi-line messages", () => {
-    const lines = [jsonl("INFO", "loading configuration…"), jsonl("ERROR", 'Gateway failed to start: Invalid config at /x/openclaw.json:\n<root>: Unrecognized key: "bogusRoot"\nRun "openclaw doctor --fix" to repair, then retry.')];
+    const lines = [
+      jsonl("INFO", "loading configuration…"),
+      jsonl(
+        "ERROR",
+        'Gateway failed to start: Invalid config at /x/openclaw.json:\n<root>: Unrecognized key: "bogusRoot"\nRun "openclaw doctor --fix" to repair, then retry.',
+      ),
+    ];
     expect(failureLines(ev(lines))).toEqual(["Gateway failed to start: Invalid config at /x/openclaw.json:", '<root>: Unrecognized key: "bogusRoot"']);
   });
   it("a JSONL subsystem record loses its repeated subsystem prefix, like the console line", () => {
-    const rec = JSON.stringify({ "0": '{"subsystem":"gateway"}', "1": "gateway: Control UI asset retention failed: ENOSPC: no space left on device, write", _meta: { logLevelName: "WARN" }, message: "gateway: Control UI asset retention failed: ENOSPC: no space left on device, write" });
+    const rec = JSON.stringify({
+      "0": '{"subsystem":"gateway"}',
+      "1": "gateway: Control UI asset retention failed: ENOSPC: no space left on device, write",
+      _meta: { logLevelName: "WARN" },
+      message: "gateway: Control UI asset retention failed: ENOSPC: no space left on device, write",
+    });
     const consoleLine = "2026-12-05T09:59:53.931+00:00 [gateway] Control UI asset retention failed: ENOSPC: no space left on device, write";
     expect(failureLines(ev([rec]))).toEqual(["Control UI asset retention failed: ENOSPC: no space left on device, write"]);
     expect(signatureOf(ev([rec]))).toBe(signatureOf(ev([consoleLine])));
@@ -151,7 +185,9 @@ describe("failureLines", () => {
     expect(failureLines(ev(["Missing config. Run `openclaw setup` or set gateway.mode=local (or pass --allow-unconfigured)."]))).toHaveLength(1);
   });
   it("lines that differ only in names are kept once with a count; exact repeats are dropped", () => {
-    const steps = ["profile-workspace", "device-auth", "sessions"].map((x) => `- Migration step "${x}" was not run because prior step "media-persistence" refused execution.`);
+    const steps = ["profile-workspace", "device-auth", "sessions"].map(
+      (x) => `- Migration step "${x}" was not run because prior step "media-persistence" refused execution.`,
+    );
     const block = ["2026-12-05T10:06:00.000+00:00 OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready.", ...steps];
     expect(failureLines(ev([...block, ...block]))).toEqual([
       "OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready.",
@@ -165,9 +201,21 @@ describe("failureLines", () => {
 
 describe("signatureOf", () => {
   it.each([
-    ["schema: the headline with its first detail", SCHEMA, "gateway failed to start: invalid config at <path>: <file> — gateway.port: invalid input: expected number, received string"],
-    ["parse error: differs from the schema error", PARSE, "gateway failed to start: invalid config at <path>: <root>: json5 parse failed: syntaxerror: json5: invalid end of input"],
-    ["the most recent headline, not the last line", PORT, "gateway failed to start: another gateway instance is already listening on <url> | listen eaddrinuse: address already in use <addr> | eaddrinuse"],
+    [
+      "schema: the headline with its first detail",
+      SCHEMA,
+      "gateway failed to start: invalid config at <path>: <file> — gateway.port: invalid input: expected number, received string",
+    ],
+    [
+      "parse error: differs from the schema error",
+      PARSE,
+      "gateway failed to start: invalid config at <path>: <root>: json5 parse failed: syntaxerror: json5: invalid end of input",
+    ],
+    [
+      "the most recent headline, not the last line",
+      PORT,
+      "gateway failed to start: another gateway instance is already listening on <url> | listen eaddrinuse: address already in use <addr> | eaddrinuse",
+    ],
     ["nothing telling", HEALTHY, null],
   ])("%s", (_, output, want) => {
     expect(signatureOf(ev(output))).toBe(want);
@@ -198,8 +246,17 @@ describe("evidenceText", () => {
 });
 
 const LIB: Case[] = [
-  kase("PARSE", { keywords: ["json5", "parse failed", "start blocked"], requires: ["json5|clobbered config"], exitCodes: [78], signature: signatureOf(ev(BLOCKED)) }),
-  kase("SCHEMA", { keywords: ["invalid config", "unrecognized key", "invalid input"], requires: ["invalid config", "unrecognized key|invalid input|expected"], exitCodes: [78] }),
+  kase("PARSE", {
+    keywords: ["json5", "parse failed", "start blocked"],
+    requires: ["json5|clobbered config"],
+    exitCodes: [78],
+    signature: signatureOf(ev(BLOCKED)),
+  }),
+  kase("SCHEMA", {
+    keywords: ["invalid config", "unrecognized key", "invalid input"],
+    requires: ["invalid config", "unrecognized key|invalid input|expected"],
+    exitCodes: [78],
+  }),
   kase("PORT", { keywords: ["eaddrinuse", "already in use"], requires: ["eaddrinuse|already in use"], exitCodes: [1] }),
   kase("SIDECARS", { keywords: ["startup-sidecars", "not ready", "starting"], requires: ["startup-sidecars"] }),
 ];
@@ -230,7 +287,10 @@ describe("diagnose", () => {
     expect(diagnose(ev(HEALTHY.slice(0, 10), { probe: "starting: startup-sidecars" }), LIB)).toMatchObject({ verdict: "match", best: { caseId: "SIDECARS" } });
   });
   it("a tie between the two best is unsure", () => {
-    const twins = [kase("A", { keywords: ["eaddrinuse"], requires: ["eaddrinuse"] }), kase("B", { keywords: ["already in use"], requires: ["already in use"] })];
+    const twins = [
+      kase("A", { keywords: ["eaddrinuse"], requires: ["eaddrinuse"] }),
+      kase("B", { keywords: ["already in use"], requires: ["already in use"] }),
+    ];
     const d = diagnose(ev(PORT), twins);
     expect(d.verdict).toBe("unsure");
     expect(d.why).toMatch(/^tie/);
@@ -249,7 +309,15 @@ describe("diagnose", () => {
     expect(d.why).toContain("SCHEMA 0.95");
   });
   it("cases stored before requires/exitCodes existed still score by keywords", () => {
-    const old = { id: "OLD", title: "", errorCode: "", signature: null, keywords: ["eaddrinuse", "already in use"], solution: "", actions: [] } as unknown as Case;
+    const old = {
+      id: "OLD",
+      title: "",
+      errorCode: "",
+      signature: null,
+      keywords: ["eaddrinuse", "already in use"],
+      solution: "",
+      actions: [],
+    } as unknown as Case;
     expect(diagnose(ev(PORT), [old]).best).toEqual({ caseId: "OLD", confidence: 0.7, matched: ["eaddrinuse", "already in use"] });
   });
   it("no failure text at all is none", () => {
@@ -261,16 +329,31 @@ describe("deterministicFailure", () => {
   it.each([
     ["exit 78 with a schema error", ev(SCHEMA, { exit: { code: 78, signal: null } }), "config"],
     ["exit 78, start blocked", ev(BLOCKED, { exit: { code: 78, signal: null } }), "config"],
-    ["Invalid --bind exits 1 but is a config error", ev(['2026-12-05T09:24:40.045+00:00 Invalid --bind. Use "loopback", "lan", "tailnet", "auto", or "custom".'], { exit: { code: 1, signal: null } }), "config"],
+    [
+      "Invalid --bind exits 1 but is a config error",
+      ev(['2026-12-05T09:24:40.045+00:00 Invalid --bind. Use "loopback", "lan", "tailnet", "auto", or "custom".'], { exit: { code: 1, signal: null } }),
+      "config",
+    ],
     ["EADDRINUSE", ev(PORT, { exit: { code: 1, signal: null } }), "port-in-use"],
     [
       "state contention (exits 78 too)",
-      ev(["Gateway failed to start: Doctor could not enter maintenance. StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle"], { exit: { code: 78, signal: null } }),
+      ev(
+        [
+          "Gateway failed to start: Doctor could not enter maintenance. StateDatabaseCoordinatorContentionError: another OpenClaw process owns gateway-lifecycle",
+        ],
+        { exit: { code: 78, signal: null } },
+      ),
       "state-contention",
     ],
     [
       "a start starved of CPU loses its state lease (exits 78, not a config error)",
-      ev(["Gateway failed to start: OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready.", "- Agent database maintenance deferred: agent database maintenance lease core:agent-database-maintenance/global was lost | state lease heartbeat did not become ready (phase=startup, trigger=timeout)"], { exit: { code: 78, signal: null } }),
+      ev(
+        [
+          "Gateway failed to start: OpenClaw startup migrations did not complete cleanly; refusing to report the gateway ready.",
+          "- Agent database maintenance deferred: agent database maintenance lease core:agent-database-maintenance/global was lost | state lease heartbeat did not become ready (phase=startup, trigger=timeout)",
+        ],
+        { exit: { code: 78, signal: null } },
+      ),
       "state-contention",
     ],
     ["a crash", ev(HEALTHY, { exit: { code: null, signal: "SIGKILL" } }), null],

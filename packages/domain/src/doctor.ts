@@ -118,12 +118,7 @@ const BOX_END = /[\s│├╮╯◇─┌└┐┘╭╰┤┬┴┼]+$/;
 
 /** A line's text without its timestamp and "[subsystem]" prefixes. */
 function bare(line: string): string {
-  return line
-    .replace(TIME_PREFIX, "")
-    .replace(BOX, "")
-    .replace(SUBSYSTEM_PREFIX, "")
-    .replace(BOX_END, "")
-    .trim();
+  return line.replace(TIME_PREFIX, "").replace(BOX, "").replace(SUBSYSTEM_PREFIX, "").replace(BOX_END, "").trim();
 }
 
 /** What a failure says: error words, error classes, errno codes. */
@@ -262,7 +257,10 @@ const HEADLINE = { test: (s: string) => HEADLINE_WORDS.test(s) || ERROR_NAMES.te
  * from a schema error), else the most recent failure line.
  */
 export function signatureOf(e: DoctorEvidence): string | null {
-  const records = entries(e.output).reverse().map(failureLinesOf).filter((l) => l.length > 0);
+  const records = entries(e.output)
+    .reverse()
+    .map(failureLinesOf)
+    .filter((l) => l.length > 0);
   if (!records.length) return null;
   const headline = records.find((r) => HEADLINE.test(r[0]!)) ?? records[0]!;
   let line = FAILURE.test(headline[0]!) ? headline[0]! : (headline.find((l) => FAILURE.test(l)) ?? headline[0]!);
@@ -384,7 +382,7 @@ export function deterministicFailure(e: DoctorEvidence): { kind: "config" | "por
   const port = find(/EADDRINUSE|already in use/i);
   if (port) return { kind: "port-in-use", reason: port };
   const config = find(/invalid config at|start blocked|^missing config\b|json5 parse failed|^invalid --/i);
-  if (e.exit?.code === 78) return { kind: "config", reason: `exit 78 (EX_CONFIG)${config ?? lines[0] ? `: ${config ?? lines[0]}` : ""}` };
+  if (e.exit?.code === 78) return { kind: "config", reason: `exit 78 (EX_CONFIG)${(config ?? lines[0]) ? `: ${config ?? lines[0]}` : ""}` };
   if (config) return { kind: "config", reason: config };
   return null;
 }

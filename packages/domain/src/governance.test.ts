@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { applyThresholdChange, categoryFor, decideAtDeadline, decideEarly, meetsParticipation, meetsThreshold, yesNeeded, type ProposalState, type Threshold } from "./governance.ts";
+import {
+  applyThresholdChange,
+  categoryFor,
+  decideAtDeadline,
+  decideEarly,
+  meetsParticipation,
+  meetsThreshold,
+  yesNeeded,
+  type ProposalState,
+  type Threshold,
+} from "./governance.ts";
 
 /** A rational-number reference, independent of the implementation: reduced fractions compared by value. */
 class Fraction {
@@ -40,8 +50,16 @@ describe("thresholds against a rational reference", () => {
             for (const t of ["simple", "supermajority", "unanimous"] as const) {
               cases++;
               const expected = REFERENCE[t](new Fraction(yes, eligible));
-              if (meetsThreshold(t, yes, eligible) !== expected) throw new Error(`${t} yes=${yes} no=${no} abstain=${abstain} eligible=${eligible}: expected ${expected}`);
-              const decided = decideAtDeadline({ threshold: t, tally: { yes, no, abstain, eligible }, reviewsRequired: [], reviewsApproved: [], reviewsRejected: [], participationQuorum: 0 });
+              if (meetsThreshold(t, yes, eligible) !== expected)
+                throw new Error(`${t} yes=${yes} no=${no} abstain=${abstain} eligible=${eligible}: expected ${expected}`);
+              const decided = decideAtDeadline({
+                threshold: t,
+                tally: { yes, no, abstain, eligible },
+                reviewsRequired: [],
+                reviewsApproved: [],
+                reviewsRejected: [],
+                participationQuorum: 0,
+              });
               if (decided.decided && (decided.outcome === "passed") !== expected) throw new Error(`decision ${t} ${yes}/${eligible}`);
             }
     // Every triple was visited: for eligible e there are C(e + 3, 3) triples with yes + no + abstain ≤ e.
@@ -86,8 +104,19 @@ function triples(max: number): number {
 }
 
 describe("when a proposal is decided", () => {
-  const base: ProposalState = { threshold: "supermajority", tally: { yes: 0, no: 0, abstain: 0, eligible: 3 }, reviewsRequired: ["examiner"], reviewsApproved: [], reviewsRejected: [], participationQuorum: 0 };
-  const withTally = (yes: number, no: number, abstain = 0, extra: Partial<ProposalState> = {}): ProposalState => ({ ...base, tally: { yes, no, abstain, eligible: 3 }, ...extra });
+  const base: ProposalState = {
+    threshold: "supermajority",
+    tally: { yes: 0, no: 0, abstain: 0, eligible: 3 },
+    reviewsRequired: ["examiner"],
+    reviewsApproved: [],
+    reviewsRejected: [],
+    participationQuorum: 0,
+  };
+  const withTally = (yes: number, no: number, abstain = 0, extra: Partial<ProposalState> = {}): ProposalState => ({
+    ...base,
+    tally: { yes, no, abstain, eligible: 3 },
+    ...extra,
+  });
 
   it.each<[string, ProposalState, ReturnType<typeof decideEarly>["decided"], string?]>([
     ["not everyone has voted", withTally(2, 0), false],
@@ -105,7 +134,10 @@ describe("when a proposal is decided", () => {
     expect(decideAtDeadline(withTally(2, 0))).toMatchObject({ outcome: "rejected", reason: expect.stringContaining("examiner approval was not given") });
     expect(decideAtDeadline(withTally(2, 0, 0, { reviewsApproved: ["examiner"] }))).toMatchObject({ outcome: "passed" });
     expect(decideAtDeadline(withTally(1, 0, 0, { participationQuorum: 0.5, reviewsApproved: ["examiner"] }))).toMatchObject({ outcome: "expired" });
-    expect(decideAtDeadline({ ...withTally(0, 0), reviewsRequired: [] })).toMatchObject({ outcome: "rejected", reason: "0 yes of 3 eligible; supermajority needs 2" });
+    expect(decideAtDeadline({ ...withTally(0, 0), reviewsRequired: [] })).toMatchObject({
+      outcome: "rejected",
+      reason: "0 yes of 3 eligible; supermajority needs 2",
+    });
   });
 });
 
@@ -122,11 +154,24 @@ describe("changes", () => {
     expect(categoryFor("unheard-of", categories)).toBeNull();
   });
 
-  const current = { cpuPercent: { warning: 70, critical: 90 }, memoryPercent: { warning: 75, critical: 90 }, diskPercent: { warning: 80, critical: 95 }, responseTimeMs: { warning: 5000, critical: 15000 } };
+  const current = {
+    cpuPercent: { warning: 70, critical: 90 },
+    memoryPercent: { warning: 75, critical: 90 },
+    diskPercent: { warning: 80, critical: 95 },
+    responseTimeMs: { warning: 5000, critical: 15000 },
+  };
   it("a threshold change keeps warning below critical and percentages in range", () => {
-    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 30 })).toMatchObject({ ok: true, value: { memoryPercent: { warning: 30, critical: 90 } } });
-    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 95 })).toMatchObject({ ok: false, reason: expect.stringContaining("below critical") });
+    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 30 })).toMatchObject({
+      ok: true,
+      value: { memoryPercent: { warning: 30, critical: 90 } },
+    });
+    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 95 })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("below critical"),
+    });
     expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "cpuPercent", level: "critical", value: 120 })).toMatchObject({ ok: false });
-    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "responseTimeMs", level: "critical", value: 20000 })).toMatchObject({ ok: true });
+    expect(applyThresholdChange(current, { kind: "monitoring-threshold", metric: "responseTimeMs", level: "critical", value: 20000 })).toMatchObject({
+      ok: true,
+    });
   });
 });

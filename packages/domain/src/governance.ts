@@ -42,9 +42,7 @@ export function meetsParticipation(quorum: number, ballots: number, eligible: nu
   return ballots * 1000 >= milli * eligible;
 }
 
-export type Decision =
-  | { decided: false; reason: string }
-  | { decided: true; outcome: "passed" | "rejected" | "expired"; reason: string };
+export type Decision = { decided: false; reason: string } | { decided: true; outcome: "passed" | "rejected" | "expired"; reason: string };
 
 export type ProposalState = {
   threshold: Threshold;
@@ -68,7 +66,8 @@ function verdict(s: ProposalState): { outcome: "passed" | "rejected" | "expired"
     return { outcome: "rejected", reason: `${yes} yes of ${eligible} eligible; ${s.threshold} needs ${yesNeeded(s.threshold, eligible)}` };
   }
   const missing = s.reviewsRequired.filter((d) => !s.reviewsApproved.includes(d));
-  if (missing.length) return { outcome: "rejected", reason: `${yes} yes of ${eligible} passes the vote, but the required ${missing.join(" and ")} approval was not given` };
+  if (missing.length)
+    return { outcome: "rejected", reason: `${yes} yes of ${eligible} passes the vote, but the required ${missing.join(" and ")} approval was not given` };
   return { outcome: "passed", reason: `${yes} yes of ${eligible} eligible (${s.threshold} needs ${yesNeeded(s.threshold, eligible)})` };
 }
 
@@ -102,11 +101,15 @@ export function categoryFor(kind: string, categories: Record<Category, { applies
 }
 
 /** A threshold change must keep warning below critical; returns the new thresholds or why not. */
-export function applyThresholdChange(current: Thresholds, change: Extract<ChangePayload, { kind: "monitoring-threshold" }>): { ok: true; value: Thresholds } | { ok: false; reason: string } {
+export function applyThresholdChange(
+  current: Thresholds,
+  change: Extract<ChangePayload, { kind: "monitoring-threshold" }>,
+): { ok: true; value: Thresholds } | { ok: false; reason: string } {
   const next = { ...current, [change.metric]: { ...current[change.metric], [change.level]: change.value } };
   const t = next[change.metric];
   if (!(t.warning < t.critical)) return { ok: false, reason: `${change.metric}: warning ${t.warning} must stay below critical ${t.critical}` };
-  if (change.metric !== "responseTimeMs" && (change.value <= 0 || change.value > 100)) return { ok: false, reason: `${change.metric} must be a percentage above 0 and at most 100` };
+  if (change.metric !== "responseTimeMs" && (change.value <= 0 || change.value > 100))
+    return { ok: false, reason: `${change.metric} must be a percentage above 0 and at most 100` };
   if (change.value <= 0) return { ok: false, reason: `${change.metric} must be positive` };
   return { ok: true, value: next };
 }

@@ -33,15 +33,35 @@ describe("outage start and detection (MTTD)", () => {
   const clock = (c: Partial<OutageClock>): OutageClock => ({ failedAt: null, lastOkAt: null, firstFailedAt: null, recordedDownAt: T, now: T + 5 * s, ...c });
 
   it.each<[string, Partial<OutageClock>, OutageTimes]>([
-    ["the process exit, when the driver knows it", { failedAt: T - 19 * s, lastOkAt: T - 25 * s, firstFailedAt: T - 15 * s }, { startedAt: T - 19 * s, detectedAt: T, startedFrom: "exit" }],
-    ["a hang before the exit: the first failed probe is earlier", { failedAt: T - 5 * s, lastOkAt: T - 40 * s, firstFailedAt: T - 30 * s }, { startedAt: T - 30 * s, detectedAt: T, startedFrom: "exit" }],
+    [
+      "the process exit, when the driver knows it",
+      { failedAt: T - 19 * s, lastOkAt: T - 25 * s, firstFailedAt: T - 15 * s },
+      { startedAt: T - 19 * s, detectedAt: T, startedFrom: "exit" },
+    ],
+    [
+      "a hang before the exit: the first failed probe is earlier",
+      { failedAt: T - 5 * s, lastOkAt: T - 40 * s, firstFailedAt: T - 30 * s },
+      { startedAt: T - 30 * s, detectedAt: T, startedFrom: "exit" },
+    ],
     ["else the last healthy sample", { lastOkAt: T - 19 * s, firstFailedAt: T - 14 * s }, { startedAt: T - 19 * s, detectedAt: T, startedFrom: "last-ok" }],
-    ["an exit from before the last healthy sample is an earlier failure's", { failedAt: T - 3_600_000, lastOkAt: T - 19 * s }, { startedAt: T - 19 * s, detectedAt: T, startedFrom: "last-ok" }],
+    [
+      "an exit from before the last healthy sample is an earlier failure's",
+      { failedAt: T - 3_600_000, lastOkAt: T - 19 * s },
+      { startedAt: T - 19 * s, detectedAt: T, startedFrom: "last-ok" },
+    ],
     ["never healthy (first start): started when detected", { firstFailedAt: T - 30 * s }, { startedAt: T, detectedAt: T, startedFrom: "detection" }],
     ["never healthy but the process exited: the exit", { failedAt: T - 2 * s }, { startedAt: T - 2 * s, detectedAt: T, startedFrom: "exit" }],
-    ["an exit reported after the detection is clamped to it", { failedAt: T + 3 * s, lastOkAt: T - 19 * s }, { startedAt: T, detectedAt: T, startedFrom: "exit" }],
+    [
+      "an exit reported after the detection is clamped to it",
+      { failedAt: T + 3 * s, lastOkAt: T - 19 * s },
+      { startedAt: T, detectedAt: T, startedFrom: "exit" },
+    ],
     ["a healthy sample after the detection is clamped to it", { lastOkAt: T + 2 * s }, { startedAt: T, detectedAt: T, startedFrom: "last-ok" }],
-    ["never recorded down: detected now", { recordedDownAt: null, lastOkAt: T - 19 * s }, { startedAt: T - 19 * s, detectedAt: T + 5 * s, startedFrom: "last-ok" }],
+    [
+      "never recorded down: detected now",
+      { recordedDownAt: null, lastOkAt: T - 19 * s },
+      { startedAt: T - 19 * s, detectedAt: T + 5 * s, startedFrom: "last-ok" },
+    ],
     ["a detection in the future is now", { recordedDownAt: T + 60 * s }, { startedAt: T + 5 * s, detectedAt: T + 5 * s, startedFrom: "detection" }],
   ])("%s", (_name, c, expected) => {
     const times = outageTimes(clock(c));

@@ -14,7 +14,13 @@ import {
   type LadderState,
 } from "./ladder.ts";
 
-const p = policyFromConfig({ backoffSeconds: [10, 30, 90, 180, 600], crashDecayHours: 6, maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30 });
+const p = policyFromConfig({
+  backoffSeconds: [10, 30, 90, 180, 600],
+  crashDecayHours: 6,
+  maxRestartsInWindow: 5,
+  restartWindowSeconds: 600,
+  escalateAfterMinutes: 30,
+});
 const T = 1_000_000_000_000;
 const S = 1000;
 const fresh: LadderState = { restarts: [], crashes: [], failingSince: null, escalatedAt: null, paused: false, starting: null };
@@ -115,7 +121,11 @@ describe("a start in progress", () => {
   });
 
   it("ends healthy when the target answers and is ready", () => {
-    expect(decideLadder(starting, st("ok", { ready: true, alive: true }), T + 97 * S, p)).toEqual({ action: "end-start", outcome: "healthy", reason: "healthy after 97 s" });
+    expect(decideLadder(starting, st("ok", { ready: true, alive: true }), T + 97 * S, p)).toEqual({
+      action: "end-start",
+      outcome: "healthy",
+      reason: "healthy after 97 s",
+    });
     expect(decideLadder(starting, st("critical", { ready: null, alive: true }), T + 5 * S, p)).toMatchObject({ outcome: "healthy" });
   });
 

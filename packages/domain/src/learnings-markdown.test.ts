@@ -146,7 +146,16 @@ describe("constants", () => {
 
   it("LEARNING_ID accepts the seed's examples and rejects near misses", () => {
     for (const id of ["LRN-20250415-001", "OPS-20250415-A3F", "FEAT-20250415-002", "LRN-20250101-A7B"]) expect(LEARNING_ID.test(id)).toBe(true);
-    for (const id of ["ERR-20250415-001", "LRN-2025041-001", "LRN-20250415-01", "LRN-20250415-0011", "lrn-20250415-001", "LRN-20250415-a7b", "LRN_20250415_001", " LRN-20250415-001"]) {
+    for (const id of [
+      "ERR-20250415-001",
+      "LRN-2025041-001",
+      "LRN-20250415-01",
+      "LRN-20250415-0011",
+      "lrn-20250415-001",
+      "LRN-20250415-a7b",
+      "LRN_20250415_001",
+      " LRN-20250415-001",
+    ]) {
       expect(LEARNING_ID.test(id)).toBe(false);
     }
   });
@@ -166,7 +175,13 @@ describe("fixtures", () => {
       expect(text.split("\n")[e.line - 1]).toBe(`## [${e.id}] ${e.heading}`);
       expect(e.type).toBe(LEARNING_FILES[kind].type);
       expect(validateEntry(e, e.type)).toEqual([]);
-      expect(formatEntry(e)).toBe(text.split("\n").slice(e.line - 1).join("\n").split("\n---\n")[0] + "\n---\n");
+      expect(formatEntry(e)).toBe(
+        text
+          .split("\n")
+          .slice(e.line - 1)
+          .join("\n")
+          .split("\n---\n")[0] + "\n---\n",
+      );
     }
   });
 
@@ -176,7 +191,11 @@ describe("fixtures", () => {
     const parsed = parseLearningsMarkdown(text, wrong);
     expect(parsed.entries.length).toBeGreaterThan(0);
     for (const e of parsed.entries) {
-      expect(parsed.issues).toContainEqual({ line: e.line, id: e.id, message: `${e.type} entry in ${wrong === "OPS" ? "OPERATIONS_ISSUES.md" : "LEARNINGS.md"}, which holds ${wrong} entries` });
+      expect(parsed.issues).toContainEqual({
+        line: e.line,
+        id: e.id,
+        message: `${e.type} entry in ${wrong === "OPS" ? "OPERATIONS_ISSUES.md" : "LEARNINGS.md"}, which holds ${wrong} entries`,
+      });
     }
   });
 
@@ -195,7 +214,7 @@ describe("fixtures", () => {
     expect(field(certs, "PROMOTED")).toBe("automation backlog (cert-manager with Let's Encrypt)");
     expect(pool.sections.map((s) => s.title)).toEqual(["Summary", "Details", "Impact", "Metrics", "Suggested Action", "Metadata"]);
     expect(section(pool, "Details")).toContain("\n\nThis is the third occurrence");
-    expect(section(pool, "suggested action")).toContain("   ```bash\n   kubectl patch job/monthly-etl -p '{\"spec\":{\"parallelism\":2}}'\n   ```");
+    expect(section(pool, "suggested action")).toContain('   ```bash\n   kubectl patch job/monthly-etl -p \'{"spec":{"parallelism":2}}\'\n   ```');
     expect(section(pool, "Impact")).toBe(
       "- Blast Radius: steward API and every dashboard page backed by it\n- Duration: 38 minutes of elevated 503s\n- Error Budget Consumed: 22% of the monthly availability budget",
     );
@@ -359,7 +378,18 @@ const META_KEYS: Record<LearningType, string[]> = {
   FEAT: ["Frequency", "Related Features", "Skill"],
 };
 const UNKNOWN_META = ["Skill-Path", "Owner Team", "Commit/PR", "Ticket №"];
-const IN_FENCE = ["## [LRN-20250101-001] incident_pattern", "## [OPS-20250415-A3F] fake_entry", "---", "### Summary", "**Status**: pending", "", "## not an entry", "| --- |", "# h1", "- Fake: metadata"];
+const IN_FENCE = [
+  "## [LRN-20250101-001] incident_pattern",
+  "## [OPS-20250415-A3F] fake_entry",
+  "---",
+  "### Summary",
+  "**Status**: pending",
+  "",
+  "## not an entry",
+  "| --- |",
+  "# h1",
+  "- Fake: metadata",
+];
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const words = (r: Rand, min: number, max: number) => Array.from({ length: min + r.int(max - min + 1) }, () => r.pick(WORDS)).join(" ");
@@ -383,7 +413,11 @@ function block(r: Rand): string {
     case 2:
       return Array.from({ length: 1 + r.int(4) }, (_, i) => `${i + 1}. ${words(r, 1, 6)}`).join("\n");
     case 3:
-      return ["| Time (UTC) | Event |", r.pick(["|---|---|", "| --- | :---: |"]), ...Array.from({ length: 1 + r.int(3) }, () => `| ${pad(r.int(24))}:${pad(r.int(60))} | ${words(r, 1, 4)} |`)].join("\n");
+      return [
+        "| Time (UTC) | Event |",
+        r.pick(["|---|---|", "| --- | :---: |"]),
+        ...Array.from({ length: 1 + r.int(3) }, () => `| ${pad(r.int(24))}:${pad(r.int(60))} | ${words(r, 1, 4)} |`),
+      ].join("\n");
     case 4:
     case 5:
       return fence(r);
@@ -454,7 +488,10 @@ function generate(seed: number, count: number): Generated[] {
     ];
     if (r.chance(0.3)) known.push(["Promoted", `${r.pick(["runbook", "postmortem", "automation backlog", "SLO definition"])} (${words(r, 1, 4)})`]);
     if (type === "OPS" && r.chance(0.8)) known.push(["Severity", r.pick(["P1", "P2", "P3", "P4"])]);
-    const unknown = r.shuffle(UNKNOWN_FIELDS).slice(0, r.int(3)).map((k): [string, string] => [k, r.chance(0.15) ? "" : words(r, 1, 6)]);
+    const unknown = r
+      .shuffle(UNKNOWN_FIELDS)
+      .slice(0, r.int(3))
+      .map((k): [string, string] => [k, r.chance(0.15) ? "" : words(r, 1, 6)]);
     const fields = [...known, ...unknown].map(([key, value]) => ({ key, value }));
 
     const titles = SECTIONS[type].filter((t, i) => i === 0 || (t !== "Resolution" && r.chance(0.5)));
@@ -523,7 +560,19 @@ describe("generated entries", () => {
   it("cover what they are meant to cover", () => {
     expect(GENERATED).toHaveLength(200);
     const text = GENERATED.map((g) => formatEntry(g.doc)).join("\n");
-    for (const needle of ["\n```\n", "\n~~~", "\n## [LRN-20250101-001] incident_pattern\n", "\n---\n", "\n### Summary\n", "|---|---|", "\n\n\n", "    indented", "日本語", "Open Questions 🤔", "\n- **"]) {
+    for (const needle of [
+      "\n```\n",
+      "\n~~~",
+      "\n## [LRN-20250101-001] incident_pattern\n",
+      "\n---\n",
+      "\n### Summary\n",
+      "|---|---|",
+      "\n\n\n",
+      "    indented",
+      "日本語",
+      "Open Questions 🤔",
+      "\n- **",
+    ]) {
       expect(text).toContain(needle);
     }
     const types = new Set(GENERATED.map((g) => g.doc.type));
@@ -613,7 +662,13 @@ describe("generated entries", () => {
         ...doc,
         heading: `${doc.heading}  `,
         fields: doc.fields.map((f) => ({ key: ` ${f.key}`, value: `${f.value} \t` })),
-        sections: doc.sections.map((s) => ({ title: `${s.title} `, body: `\n  \n${s.body.split("\n").map((l) => `${l}  `).join("\r\n")}\n\n` })),
+        sections: doc.sections.map((s) => ({
+          title: `${s.title} `,
+          body: `\n  \n${s.body
+            .split("\n")
+            .map((l) => `${l}  `)
+            .join("\r\n")}\n\n`,
+        })),
       };
       expect(formatEntry(messy)).toBe(formatEntry(doc));
       expect(docs(parseLearningsMarkdown(formatEntry(messy)).entries)).toEqual([doc]);
@@ -632,13 +687,23 @@ describe("tolerant input", () => {
     ["bulleted fields", LRN_TEXT.replace(/^\*\*(\w+)\*\*:/gm, "- **$1**:")],
     ["colon inside the bold", LRN_TEXT.replace(/^\*\*(\w+)\*\*:/gm, "**$1:**")],
     ["CRLF line endings", LRN_TEXT.replaceAll("\n", "\r\n")],
-    ["extra blank lines", `\n\n${LRN_TEXT.replace("incident_pattern\n", "incident_pattern\n\n\n").replace("**Priority**", "\n**Priority**").replaceAll("### ", "\n\n### ").replaceAll(/^(### .*)$/gm, "$1\n\n").replace("---\n", "\n---\n\n\n")}`],
+    [
+      "extra blank lines",
+      `\n\n${LRN_TEXT.replace("incident_pattern\n", "incident_pattern\n\n\n")
+        .replace("**Priority**", "\n**Priority**")
+        .replaceAll("### ", "\n\n### ")
+        .replaceAll(/^(### .*)$/gm, "$1\n\n")
+        .replace("---\n", "\n---\n\n\n")}`,
+    ],
     ["trailing spaces", LRN_TEXT.replaceAll("\n", "   \n")],
     ["no final newline", LRN_TEXT.slice(0, -1)],
     ["no separator", LRN_TEXT.slice(0, -"---\n".length)],
     ["a longer separator", LRN_TEXT.replace(/---\n$/, "-----\n\n\n")],
     ["a byte order mark", `\uFEFF${LRN_TEXT}`],
-    ["no blank line after the heading and between sections", LRN_TEXT.replace("001] incident_pattern\n\n", "001] incident_pattern\n").replaceAll("\n\n### ", "\n### ")],
+    [
+      "no blank line after the heading and between sections",
+      LRN_TEXT.replace("001] incident_pattern\n\n", "001] incident_pattern\n").replaceAll("\n\n### ", "\n### "),
+    ],
   ])("%s parse to the canonical doc", (_name, text) => {
     const parsed = parseLearningsMarkdown(text, "LRN");
     expect(parsed.issues).toEqual([]);
@@ -745,7 +810,11 @@ describe("malformed files", () => {
     const text = file(lrn((t) => t.replace("### Details", "## Details")));
     const { issues, entries } = parseLearningsMarkdown(text.replace("Areas:", "## Areas:"), "LRN");
     expect(issues).toEqual([
-      { line: lineOf(text, "Areas:"), id: null, message: '"## Areas: incident_management | change_management | capac..." is not an entry heading (## [TYPE-YYYYMMDD-XXX] name)' },
+      {
+        line: lineOf(text, "Areas:"),
+        id: null,
+        message: '"## Areas: incident_management | change_management | capac..." is not an entry heading (## [TYPE-YYYYMMDD-XXX] name)',
+      },
       { line: lineOf(text, "## Details"), id: "LRN-20250415-001", message: '"## Details" is not an entry heading (## [TYPE-YYYYMMDD-XXX] name)' },
     ]);
     expect(entries).toHaveLength(1);
@@ -762,7 +831,10 @@ describe("malformed files", () => {
     ["LRN-20250229-001", 'id "LRN-20250229-001": 2025-02-29 is not a calendar date'],
     ["LRN-20250400-001", 'id "LRN-20250400-001": 2025-04-00 is not a calendar date'],
   ])("reports id %j at the heading line", (id, message) => {
-    const text = file(lrn(), lrn((t) => t.replace("LRN-20250415-001", id)));
+    const text = file(
+      lrn(),
+      lrn((t) => t.replace("LRN-20250415-001", id)),
+    );
     const issue = only(text, "LRN");
     expect(issue.line).toBe(lineOf(text, `## [${id}]`, lineOf(text, "## [LRN-20250415-001]") + 1));
     expect(issue.id).toBe(id);
@@ -775,13 +847,20 @@ describe("malformed files", () => {
 
   it("reports an entry of another type only when a type is expected", () => {
     const text = file(lrn(), OPS_TEXT);
-    expect(only(text, "LRN")).toEqual({ line: lineOf(text, "## [OPS-"), id: "OPS-20250415-A3F", message: "OPS entry in LEARNINGS.md, which holds LRN entries" });
+    expect(only(text, "LRN")).toEqual({
+      line: lineOf(text, "## [OPS-"),
+      id: "OPS-20250415-A3F",
+      message: "OPS entry in LEARNINGS.md, which holds LRN entries",
+    });
     expect(parseLearningsMarkdown(text).issues).toEqual([]);
     expect(parseLearningsMarkdown(text).entries.map((e) => e.type)).toEqual(["LRN", "OPS"]);
   });
 
   it("reports a repeated id at the repeat, and still returns both entries", () => {
-    const text = file(lrn(), lrn((t) => t.replace("incident_pattern", "sla_breach")));
+    const text = file(
+      lrn(),
+      lrn((t) => t.replace("incident_pattern", "sla_breach")),
+    );
     const first = lineOf(text, "## [LRN-20250415-001]");
     const second = lineOf(text, "## [LRN-20250415-001]", first + 1);
     expect(only(text, "LRN")).toEqual({ line: second, id: "LRN-20250415-001", message: `id LRN-20250415-001 is already used by the entry at line ${first}` });
@@ -815,9 +894,12 @@ describe("malformed files", () => {
     expect(issue.message).toContain(`${key} ${JSON.stringify(value)} is not`);
   });
 
-  it.each(["2025-04-15T10:30Z", "2025-04-15T10:30:00.123Z", "2025-04-15T10:30:00+05:30", "2025-04-15T10:30:00-0800", "2024-02-29T23:59:59Z"])("accepts Logged %s", (value) => {
-    expect(parseLearningsMarkdown(lrn((t) => t.replace("2025-04-15T10:30:00Z", value))).issues).toEqual([]);
-  });
+  it.each(["2025-04-15T10:30Z", "2025-04-15T10:30:00.123Z", "2025-04-15T10:30:00+05:30", "2025-04-15T10:30:00-0800", "2024-02-29T23:59:59Z"])(
+    "accepts Logged %s",
+    (value) => {
+      expect(parseLearningsMarkdown(lrn((t) => t.replace("2025-04-15T10:30:00Z", value))).issues).toEqual([]);
+    },
+  );
 
   it.each(CATEGORIES)("accepts the LRN category %s", (category) => {
     expect(parseLearningsMarkdown(lrn((t) => t.replace("incident_pattern", category))).issues).toEqual([]);
@@ -825,7 +907,11 @@ describe("malformed files", () => {
 
   it("reports an LRN heading that is not a category, and an empty heading", () => {
     const text = file(lrn((t) => t.replace("incident_pattern", "network_blip")));
-    expect(only(text)).toMatchObject({ line: lineOf(text, "## [LRN-"), id: "LRN-20250415-001", message: expect.stringContaining('"network_blip" is not a learning category') });
+    expect(only(text)).toMatchObject({
+      line: lineOf(text, "## [LRN-"),
+      id: "LRN-20250415-001",
+      message: expect.stringContaining('"network_blip" is not a learning category'),
+    });
     const bare = OPS_TEXT.replace(" api_outage", "");
     expect(only(bare)).toEqual({ line: 1, id: "OPS-20250415-A3F", message: "no name after the id" });
   });
@@ -870,9 +956,14 @@ describe("malformed files", () => {
   });
 
   it("reports a code fence that is never closed, which swallows the rest of the file", () => {
-    const text = file(lrn((t) => t.replace("Second paragraph.", "```bash\nkubectl get pods")), FEAT_TEXT.replace("FEAT", "LRN"));
+    const text = file(
+      lrn((t) => t.replace("Second paragraph.", "```bash\nkubectl get pods")),
+      FEAT_TEXT.replace("FEAT", "LRN"),
+    );
     const { issues, entries } = parseLearningsMarkdown(text, "LRN");
-    expect(issues).toEqual([{ line: lineOf(text, "```bash"), id: "LRN-20250415-001", message: "this code fence is never closed, so everything after it is read as code" }]);
+    expect(issues).toEqual([
+      { line: lineOf(text, "```bash"), id: "LRN-20250415-001", message: "this code fence is never closed, so everything after it is read as code" },
+    ]);
     expect(entries).toHaveLength(1);
   });
 
@@ -891,7 +982,15 @@ describe("malformed files", () => {
   });
 
   it("reports several problems of one entry, each at its line, in line order", () => {
-    const text = file(lrn((t) => t.replace("LRN-20250415-001] incident_pattern", "LRN-20250431-001] whatever").replace("high", "urgent").replace("**Area**: monitoring\n", "").replace("### Summary", "### Synopsis")));
+    const text = file(
+      lrn((t) =>
+        t
+          .replace("LRN-20250415-001] incident_pattern", "LRN-20250431-001] whatever")
+          .replace("high", "urgent")
+          .replace("**Area**: monitoring\n", "")
+          .replace("### Summary", "### Synopsis"),
+      ),
+    );
     const head = lineOf(text, "## [LRN-20250431-001]");
     expect(parseLearningsMarkdown(text, "LRN").issues).toEqual([
       { line: head, id: "LRN-20250431-001", message: 'id "LRN-20250431-001": 2025-04-31 is not a calendar date' },
@@ -931,7 +1030,15 @@ describe("fields", () => {
     expect(e.fields.map((f) => f.key)).toEqual(["Logged", "Status", "Promoted", "Severity", "Area", "Owner"]);
     const f = withField(withField(e, "Logged", null), "Priority", "low");
     expect(f.fields.map((x) => x.key)).toEqual(["Priority", "Status", "Promoted", "Severity", "Area", "Owner"]);
-    expect(withField(f, "Logged", "2025-04-15T10:30:00Z").fields.map((x) => x.key)).toEqual(["Logged", "Priority", "Status", "Promoted", "Severity", "Area", "Owner"]);
+    expect(withField(f, "Logged", "2025-04-15T10:30:00Z").fields.map((x) => x.key)).toEqual([
+      "Logged",
+      "Priority",
+      "Status",
+      "Promoted",
+      "Severity",
+      "Area",
+      "Owner",
+    ]);
     const onlyUnknown: LearningDoc = { ...d, fields: [{ key: "Owner", value: "sre" }] };
     expect(withField(onlyUnknown, "Area", "monitoring").fields.map((x) => x.key)).toEqual(["Area", "Owner"]);
     expect(withField(onlyUnknown, "Ticket", "OPS-1").fields.map((x) => x.key)).toEqual(["Owner", "Ticket"]);
@@ -991,7 +1098,11 @@ describe("metadata", () => {
   const d = one(LRN_TEXT);
 
   it("reads plain and bold lines, skipping prose, nested lines and code", () => {
-    const e = withSection(d, "Metadata", "- Source: monitoring\n  - Nested: no\n- **Environment**: production\n* Tags: a, b\nprose: no\n```\n- Fake: no\n```\n- https://example.invalid\n- Empty:");
+    const e = withSection(
+      d,
+      "Metadata",
+      "- Source: monitoring\n  - Nested: no\n- **Environment**: production\n* Tags: a, b\nprose: no\n```\n- Fake: no\n```\n- https://example.invalid\n- Empty:",
+    );
     expect(metadata(e)).toEqual([
       { key: "Source", value: "monitoring" },
       { key: "Environment", value: "production" },
@@ -1004,13 +1115,17 @@ describe("metadata", () => {
   it("withMetadata() replaces in place keeping the style, appends after the last item, and removes with null", () => {
     const body = (x: LearningDoc) => section(x, "Metadata");
     expect(body(withMetadata(d, "environment", "staging"))).toBe("- Source: monitoring\n- **Environment**: staging\n- Tags: alerts, noise");
-    expect(body(withMetadata(d, "Skill", "operations"))).toBe("- Source: monitoring\n- **Environment**: production\n- Tags: alerts, noise\n- Skill: operations");
+    expect(body(withMetadata(d, "Skill", "operations"))).toBe(
+      "- Source: monitoring\n- **Environment**: production\n- Tags: alerts, noise\n- Skill: operations",
+    );
     expect(body(withMetadata(d, "Source", null))).toBe("- **Environment**: production\n- Tags: alerts, noise");
     const prose = withSection(d, "Metadata", "- Tags: a,\n  b\n\nSee the runbook.");
     expect(body(withMetadata(prose, "Skill", "operations"))).toBe("- Tags: a,\n  b\n- Skill: operations\n\nSee the runbook.");
     const dup = withSection(d, "Metadata", "- Tags: a\n- tags: b");
     expect(body(withMetadata(dup, "TAGS", "c"))).toBe("- Tags: c");
-    expect(body(withMetadata(d, "Tags", "a,\r\n  b\n### not a heading"))).toBe("- Source: monitoring\n- **Environment**: production\n- Tags: a, b ### not a heading");
+    expect(body(withMetadata(d, "Tags", "a,\r\n  b\n### not a heading"))).toBe(
+      "- Source: monitoring\n- **Environment**: production\n- Tags: a, b ### not a heading",
+    );
     expect(metadata(withMetadata(d, "Related Alerts", " "))).toContainEqual({ key: "Related Alerts", value: "" });
   });
 
@@ -1059,14 +1174,17 @@ describe("validateEntry", () => {
     expect(validateEntry({ ...d, sections: [...d.sections, { title: "Two\nLines", body: "" }] })).toEqual(['section title "Two\\nLines" has a line break']);
   });
 
-  it.each(["text\n### Sneaky", "## [LRN-20250101-001] incident_pattern", "## Heading", "```\nopen", "---\n## [LRN-20250101-001] incident_pattern\n\n**Status**: resolved"])(
-    "finds nothing wrong with a body that looks like structure (%j): it is written escaped and read back as it is",
-    (body) => {
-      const e = withSection(d, "Details", body);
-      expect(validateEntry(e)).toEqual([]);
-      expect(docs(parseLearningsMarkdown(formatEntry(e), "LRN").entries)).toEqual([e]);
-    },
-  );
+  it.each([
+    "text\n### Sneaky",
+    "## [LRN-20250101-001] incident_pattern",
+    "## Heading",
+    "```\nopen",
+    "---\n## [LRN-20250101-001] incident_pattern\n\n**Status**: resolved",
+  ])("finds nothing wrong with a body that looks like structure (%j): it is written escaped and read back as it is", (body) => {
+    const e = withSection(d, "Details", body);
+    expect(validateEntry(e)).toEqual([]);
+    expect(docs(parseLearningsMarkdown(formatEntry(e), "LRN").entries)).toEqual([e]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1257,7 +1375,10 @@ describe("escaping entry text", () => {
       const titles = r.shuffle(SECTIONS[type]).slice(0, 1 + r.int(4));
       const required = type === "FEAT" ? "Requested Capability" : "Summary";
       if (!titles.includes(required)) titles.unshift(required);
-      doc = { ...doc, sections: titles.map((title) => ({ title: r.chance(0.05) ? `${title}${single()}` : title, body: `${title === required ? "x" : ""}${single()}` })) };
+      doc = {
+        ...doc,
+        sections: titles.map((title) => ({ title: r.chance(0.05) ? `${title}${single()}` : title, body: `${title === required ? "x" : ""}${single()}` })),
+      };
       if (r.chance(0.3)) doc = withMetadata(doc, "Pattern-Key", single());
       entries.push(doc);
     }

@@ -81,7 +81,6 @@ export type MarkdownIssue = { line: number; id: string | null; message: string }
 /** The shape of an id; validateEntry also checks that the date is a real calendar date. */
 export const LEARNING_ID = /^(LRN|OPS|FEAT)-\d{8}-[A-Z0-9]{3}$/;
 
-
 /** Header fields in their canonical order; any other field goes after them. */
 const FIELD_ORDER = ["logged", "priority", "status", "promoted", "severity", "area"];
 /** Sections in their canonical order per type; Resolution is always last. */
@@ -318,11 +317,7 @@ function isIsoDateTime(v: string): boolean {
   return oh === undefined || (Number(oh) <= 23 && Number(om) <= 59);
 }
 
-type Where =
-  | { at: "entry" }
-  | { at: "field"; index: number }
-  | { at: "section"; index: number }
-  | { at: "metadata"; section: number; line: number };
+type Where = { at: "entry" } | { at: "field"; index: number } | { at: "section"; index: number } | { at: "metadata"; section: number; line: number };
 type Problem = { where: Where; message: string };
 
 function fileOf(type: LearningType): string {
@@ -393,7 +388,8 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
   if (mi >= 0) {
     const seenKeys = new Set<string>();
     for (const item of metadataItems(doc.sections[mi]!.body)) {
-      if (seenKeys.has(norm(item.key))) out.push({ where: { at: "metadata", section: mi, line: item.line }, message: `metadata ${item.key} is given more than once` });
+      if (seenKeys.has(norm(item.key)))
+        out.push({ where: { at: "metadata", section: mi, line: item.line }, message: `metadata ${item.key} is given more than once` });
       seenKeys.add(norm(item.key));
     }
   }
@@ -402,7 +398,8 @@ function check(doc: LearningDoc, expected: LearningType | undefined, structural:
   if (structural) {
     if (/[\r\n]/.test(doc.heading)) atEntry("the heading has a line break");
     doc.fields.forEach((f, i) => {
-      if (f.key.trim() === "" || f.key !== f.key.trim() || /[*\r\n]/.test(f.key)) atField(i, `field key ${quote(f.key)} cannot be written as **Key** (empty, padded, or has * or a line break)`);
+      if (f.key.trim() === "" || f.key !== f.key.trim() || /[*\r\n]/.test(f.key))
+        atField(i, `field key ${quote(f.key)} cannot be written as **Key** (empty, padded, or has * or a line break)`);
       if (/[\r\n]/.test(f.value)) atField(i, `field ${f.key} has a line break in its value`);
     });
     doc.sections.forEach((s, i) => {
@@ -433,10 +430,7 @@ export function validateEntry(doc: LearningDoc, expected?: LearningType): string
  * (see validateEntry), plus `## ` lines that are not entry headings, header lines that are not fields, ids
  * repeated within the file and code fences never closed, each with the most precise line known.
  */
-export function parseLearningsMarkdown(
-  text: string,
-  expected?: LearningType,
-): { preamble: string; entries: ParsedEntry[]; issues: MarkdownIssue[] } {
+export function parseLearningsMarkdown(text: string, expected?: LearningType): { preamble: string; entries: ParsedEntry[]; issues: MarkdownIssue[] } {
   const lines = splitLines(text);
   const { kinds, unclosedFence } = classify(lines);
   const heads: number[] = [];
@@ -458,7 +452,11 @@ export function parseLearningsMarkdown(
     if (k === "h2") issues.push({ line: i + 1, id: enclosingId(i), message: `${quote(lines[i]!)} is not an entry heading (## [TYPE-YYYYMMDD-XXX] name)` });
   });
   if (unclosedFence !== null) {
-    issues.push({ line: unclosedFence + 1, id: enclosingId(unclosedFence), message: "this code fence is never closed, so everything after it is read as code" });
+    issues.push({
+      line: unclosedFence + 1,
+      id: enclosingId(unclosedFence),
+      message: "this code fence is never closed, so everything after it is read as code",
+    });
   }
 
   const entries: ParsedEntry[] = [];

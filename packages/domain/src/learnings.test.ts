@@ -30,7 +30,13 @@ const HOSTILE = [
 function roundTrips(doc: LearningDoc): void {
   expect(validateEntry(doc, doc.type), doc.id).toEqual([]);
   const kind = Object.entries(LEARNING_FILES).find(([, f]) => f.type === doc.type)![0] as keyof typeof LEARNING_FILES;
-  const parsed = parseLearningsMarkdown(formatLearningsMarkdown(kind, [doc, doc].map((d, i) => ({ ...d, id: i === 0 ? d.id : `${d.id.slice(0, -3)}999` }))), doc.type);
+  const parsed = parseLearningsMarkdown(
+    formatLearningsMarkdown(
+      kind,
+      [doc, doc].map((d, i) => ({ ...d, id: i === 0 ? d.id : `${d.id.slice(0, -3)}999` })),
+    ),
+    doc.type,
+  );
   expect(parsed.issues, doc.id).toEqual([]);
   expect(parsed.entries.map(({ line: _line, ...d }) => d)[0], doc.id).toEqual(doc);
   expect(parsed.entries).toHaveLength(2);
@@ -55,8 +61,14 @@ function findings(now: number): DetectionFinding[] {
     ...detectSlowResolution(incidents, now),
     ...detectSlowDetection(incidents),
     ...detectAlertFatigue([{ target: "alpha", kind: HOSTILE, day: "2026-10-01", count: 60 }]),
-    ...detectRepeatedRemediation([1, 2, 3].map((n) => ({ key: HOSTILE, label: HOSTILE, id: `restart-${n}`, at: now - n * 3_600_000 })), now),
-    ...detectChangeFailureRate([1, 2, 3, 4, 5].map((n) => ({ id: `run-${n}\n${HOSTILE}`, at: now - n * 3_600_000, failed: n < 3 })), now),
+    ...detectRepeatedRemediation(
+      [1, 2, 3].map((n) => ({ key: HOSTILE, label: HOSTILE, id: `restart-${n}`, at: now - n * 3_600_000 })),
+      now,
+    ),
+    ...detectChangeFailureRate(
+      [1, 2, 3, 4, 5].map((n) => ({ id: `run-${n}\n${HOSTILE}`, at: now - n * 3_600_000, failed: n < 3 })),
+      now,
+    ),
     ...detectCapacity([{ target: HOSTILE, at: now - 60_000, cpu: null, memory: 95, disk: 90 }], now),
   ];
 }
@@ -74,7 +86,11 @@ describe("[LEARNINGS] every entry the domain builds round-trips, hostile text in
         const doc = docForFinding(id, f, T0 + 5 * DAY);
         roundTrips(doc);
         expect(columnsOf(doc).summary).toBe(f.summary.split("\n")[0]!.trim());
-        const more = applyFinding(doc, { detector: f.detector, occurrences: f.occurrences, facts: f.facts }, { ...f, occurrences: [...f.occurrences, { id: "again", at: T0 + 5 * DAY }] });
+        const more = applyFinding(
+          doc,
+          { detector: f.detector, occurrences: f.occurrences, facts: f.facts },
+          { ...f, occurrences: [...f.occurrences, { id: "again", at: T0 + 5 * DAY }] },
+        );
         roundTrips(more!.doc);
         roundTrips(docForFinding(`${f.type}-20261007-002`, f, T0 + 6 * DAY, [id], 3));
         for (const to of PROMOTION_TARGETS) roundTrips(promotedDoc(doc, to, "promotion 7"));

@@ -43,7 +43,10 @@ export function learningId(type: LearningType, at: number, seq: number): string 
 
 /** The next free sequence number given the ids that exist for that type and day (001 if none). */
 export function nextSequence(existing: readonly string[]): number {
-  const used = existing.map((id) => /-(\d{3})$/.exec(id)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+  const used = existing
+    .map((id) => /-(\d{3})$/.exec(id)?.[1])
+    .filter((x): x is string => x !== undefined)
+    .map(Number);
   return used.length ? Math.max(...used) + 1 : 1;
 }
 
@@ -61,7 +64,19 @@ export const asStatus = (v: string | null): LearningStatus => ((LEARNING_STATUSE
 /** The columns the API's learning summary carries that come from the document itself (`loggedAt` as written). */
 export type LearningColumns = Pick<
   LearningSummary,
-  "type" | "heading" | "priority" | "status" | "area" | "category" | "severity" | "summary" | "patternKey" | "recurrenceCount" | "firstSeen" | "lastSeen" | "seeAlso"
+  | "type"
+  | "heading"
+  | "priority"
+  | "status"
+  | "area"
+  | "category"
+  | "severity"
+  | "summary"
+  | "patternKey"
+  | "recurrenceCount"
+  | "firstSeen"
+  | "lastSeen"
+  | "seeAlso"
 > & { loggedAt: string | null };
 
 /** What the store keeps in columns (for filters and search), read from the document. */

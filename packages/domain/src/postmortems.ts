@@ -1,4 +1,14 @@
-import { DORA_METRICS, ENVIRONMENTS, POSTMORTEM_STATUSES, TRIGGERS, type ActionItem, type Impact, type PostmortemStatus, type PostmortemView, type TimelineRow } from "@ops/contract";
+import {
+  DORA_METRICS,
+  ENVIRONMENTS,
+  POSTMORTEM_STATUSES,
+  TRIGGERS,
+  type ActionItem,
+  type Impact,
+  type PostmortemStatus,
+  type PostmortemView,
+  type TimelineRow,
+} from "@ops/contract";
 import type { Severity } from "./incidents.ts";
 import { withField, withMetadata, withSection, type LearningDoc } from "./learnings-markdown.ts";
 import { scrubDoc } from "./learnings.ts";
@@ -8,7 +18,10 @@ import { scrubDoc } from "./learnings.ts";
 // The statuses, the editor's value lists and the shapes a postmortem is made of are the contract's.
 export { DORA_METRICS, ENVIRONMENTS, POSTMORTEM_STATUSES, TRIGGERS, type ActionItem, type Impact, type PostmortemStatus, type TimelineRow };
 /** What a postmortem's author writes: the view's text fields. */
-export type PostmortemContent = Pick<PostmortemView, "title" | "summary" | "timeline" | "usersAffected" | "rootCause" | "mitigation" | "prevention" | "actionItems" | "metadata">;
+export type PostmortemContent = Pick<
+  PostmortemView,
+  "title" | "summary" | "timeline" | "usersAffected" | "rootCause" | "mitigation" | "prevention" | "actionItems" | "metadata"
+>;
 
 /** Draft → in review → published; a review can send it back to draft; published is the record. */
 export function canTransitionPostmortem(from: PostmortemStatus, to: PostmortemStatus): boolean {
@@ -59,7 +72,9 @@ export function computeImpact(
 
 /** The incident's timeline as a postmortem starts it: every entry, oldest first, in words. */
 export function timelineFromEvents(events: readonly { at: string; kind: string; actor: string; message: string }[]): TimelineRow[] {
-  return [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((e) => ({ at: new Date(e.at).toISOString(), event: `${e.message}${e.actor ? ` (${e.actor})` : ""}` }));
+  return [...events]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .map((e) => ({ at: new Date(e.at).toISOString(), event: `${e.message}${e.actor ? ` (${e.actor})` : ""}` }));
 }
 
 const PRIORITY_OF: Record<Severity, string> = { P1: "critical", P2: "high", P3: "medium", P4: "low" };
@@ -91,17 +106,30 @@ export function postmortemToOpsDoc(pm: PostmortemRecord): LearningDoc {
   if (pm.impact.severity) doc = withField(doc, "Severity", pm.impact.severity);
   doc = withField(doc, "Area", "incident_management");
   doc = withSection(doc, "Summary", pm.summary.trim() || pm.title);
-  doc = withSection(doc, "Timeline", ["| Time (UTC) | Event |", "|---|---|", ...pm.timeline.map((r) => `| ${r.at.slice(0, 16).replace("T", " ")} | ${cell(r.event)} |`)].join("\n"));
-  const budget = pm.impact.errorBudgetPercent === null ? "unknown (the incident is not resolved)" : `consumed ${pm.impact.errorBudgetPercent}% of the monthly error budget (${pm.impact.sloTarget}% SLO, ${pm.impact.budgetMinutes} min)`;
+  doc = withSection(
+    doc,
+    "Timeline",
+    ["| Time (UTC) | Event |", "|---|---|", ...pm.timeline.map((r) => `| ${r.at.slice(0, 16).replace("T", " ")} | ${cell(r.event)} |`)].join("\n"),
+  );
+  const budget =
+    pm.impact.errorBudgetPercent === null
+      ? "unknown (the incident is not resolved)"
+      : `consumed ${pm.impact.errorBudgetPercent}% of the monthly error budget (${pm.impact.sloTarget}% SLO, ${pm.impact.budgetMinutes} min)`;
   doc = withSection(
     doc,
     "Impact",
-    [`- Users Affected: ${pm.usersAffected || "unknown"}`, `- Duration: ${pm.impact.durationMinutes === null ? "ongoing" : `${pm.impact.durationMinutes} min`}`, `- SLO Impact: ${budget}`].join("\n"),
+    [
+      `- Users Affected: ${pm.usersAffected || "unknown"}`,
+      `- Duration: ${pm.impact.durationMinutes === null ? "ongoing" : `${pm.impact.durationMinutes} min`}`,
+      `- SLO Impact: ${budget}`,
+    ].join("\n"),
   );
   doc = withSection(doc, "Root Cause", pm.rootCause.trim() || "To be determined.");
   doc = withSection(doc, "Mitigation", pm.mitigation.trim() || "To be determined.");
   doc = withSection(doc, "Prevention", pm.prevention.trim() || "To be determined.");
-  const items = pm.actionItems.map((a) => `- [${a.done ? "x" : " "}] ${a.text.replace(/\r?\n/g, " ")} (${[a.owner || "unassigned", a.due ?? "no deadline"].join(", ")})`);
+  const items = pm.actionItems.map(
+    (a) => `- [${a.done ? "x" : " "}] ${a.text.replace(/\r?\n/g, " ")} (${[a.owner || "unassigned", a.due ?? "no deadline"].join(", ")})`,
+  );
   doc = withSection(doc, "Action Items", items.length ? items.join("\n") : "- [ ] None yet (owner, deadline)");
   doc = withMetadata(doc, "Trigger", pm.metadata.trigger || "alert");
   doc = withMetadata(doc, "Environment", pm.metadata.environment || "production");
@@ -111,7 +139,11 @@ export function postmortemToOpsDoc(pm: PostmortemRecord): LearningDoc {
   if (pm.metadata.doraImpact.length) doc = withMetadata(doc, "DORA Metrics Impact", pm.metadata.doraImpact.join(", "));
   doc = withMetadata(doc, "Skill", "operations");
   if (pm.status === "published" && pm.publishedAt) {
-    doc = withSection(doc, "Resolution", [`- **Resolved**: ${pm.publishedAt}`, `- **Postmortem**: ${pm.postmortemRef}`, `- **Notes**: Published by ${pm.publishedBy ?? "unknown"}`].join("\n"));
+    doc = withSection(
+      doc,
+      "Resolution",
+      [`- **Resolved**: ${pm.publishedAt}`, `- **Postmortem**: ${pm.postmortemRef}`, `- **Notes**: Published by ${pm.publishedBy ?? "unknown"}`].join("\n"),
+    );
   }
   return scrubDoc(doc);
 }

@@ -39,7 +39,11 @@ describe("redact", () => {
 
 describe("scrubText: what may be kept in postmortems, learnings, diagnoses and alerts", () => {
   it.each([
-    ["a private key", "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----\ndone", "key:\n[redacted:private-key]\ndone"],
+    [
+      "a private key",
+      "key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----\ndone",
+      "key:\n[redacted:private-key]\ndone",
+    ],
     ["an RSA key cut off", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow", "[redacted:private-key]"],
     ["a password assignment", "DB password=hunter2 failed", `DB password=${REDACTED} failed`],
     ["a quoted secret", `api_key: "abc def"`, `api_key: ${REDACTED}`],
@@ -80,6 +84,12 @@ describe("scrubText: what may be kept in postmortems, learnings, diagnoses and a
   });
 
   it("scrubs every string of a record and secret-named fields", () => {
-    expect(scrub({ note: "mail bob@example.com", list: ["10.1.1.1"], token: "abc", n: 3, ok: true })).toEqual({ note: "mail [redacted:email]", list: ["[redacted:ip]"], token: REDACTED, n: 3, ok: true });
+    expect(scrub({ note: "mail bob@example.com", list: ["10.1.1.1"], token: "abc", n: 3, ok: true })).toEqual({
+      note: "mail [redacted:email]",
+      list: ["[redacted:ip]"],
+      token: REDACTED,
+      n: 3,
+      ok: true,
+    });
   });
 });

@@ -13,11 +13,7 @@ export const REDACTED = "[redacted]";
 
 /** Hide secrets inside free text: credentials in URLs, secret query parameters, bearer and console tokens. */
 export function redactText(text: string): string {
-  return text
-    .replace(URL_WITH_SECRET, `$1${REDACTED}@`)
-    .replace(SECRET_QUERY, `$1${REDACTED}`)
-    .replace(BEARER, `$1${REDACTED}`)
-    .replace(OPS_TOKEN, REDACTED);
+  return text.replace(URL_WITH_SECRET, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`).replace(BEARER, `$1${REDACTED}`).replace(OPS_TOKEN, REDACTED);
 }
 
 /**
@@ -43,7 +39,8 @@ export function redact<T>(value: T, depth = 0, seen = new WeakSet<object>()): T 
 // credentials, internal IPs or customer data".
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
-const ASSIGNED_SECRET = /\b((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|client[_-]?secret)\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;'"]+)/gi;
+const ASSIGNED_SECRET =
+  /\b((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|auth[_-]?token|token|client[_-]?secret)\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;'"]+)/gi;
 const KNOWN_TOKENS = [
   /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/g, // OpenAI / Anthropic style keys
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g, // GitHub
@@ -69,7 +66,9 @@ export function isInternalIPv4(a: number, b: number): boolean {
 export function scrubText(text: string): string {
   let out = redactText(text).replace(PRIVATE_KEY, "[redacted:private-key]");
   for (const re of KNOWN_TOKENS) out = out.replace(re, REDACTED);
-  out = out.replace(ASSIGNED_SECRET, (whole, lead: string, value: string) => (value === REDACTED || value.startsWith("[redacted") ? whole : `${lead}${REDACTED}`));
+  out = out.replace(ASSIGNED_SECRET, (whole, lead: string, value: string) =>
+    value === REDACTED || value.startsWith("[redacted") ? whole : `${lead}${REDACTED}`,
+  );
   out = out.replace(EMAIL, "[redacted:email]");
   out = out.replace(IPV4, (ip, a: string, b: string, c: string, d: string) => {
     const parts = [a, b, c, d].map(Number);

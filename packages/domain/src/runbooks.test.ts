@@ -43,10 +43,17 @@ function def(procedure: Record<string, unknown>) {
 describe("definitions", () => {
   it("accepts a rolling restart and expands the loop over enabled agents in fleet order", () => {
     const d = def({
-      steps: [{ id: "each", title: "each agent", forEach: "agents", steps: [
-        { id: "restart", title: "restart {{item}}", action: { type: "restart-target", target: "{{item}}" } },
-        { id: "healthy", title: "wait for {{item}}", action: { type: "wait-healthy", target: "{{item}}" } },
-      ] }],
+      steps: [
+        {
+          id: "each",
+          title: "each agent",
+          forEach: "agents",
+          steps: [
+            { id: "restart", title: "restart {{item}}", action: { type: "restart-target", target: "{{item}}" } },
+            { id: "healthy", title: "wait for {{item}}", action: { type: "wait-healthy", target: "{{item}}" } },
+          ],
+        },
+      ],
     });
     expect(checkDefinition(d, COMMANDS)).toEqual([]);
     const plan = resolvePlan(d.procedures[0]!, {}, FLEET, COMMANDS);
@@ -60,7 +67,17 @@ describe("definitions", () => {
   });
 
   it("leaves out excepted and disabled targets from loops", () => {
-    const d = def({ steps: [{ id: "each", title: "x", forEach: "all", except: ["alpha"], steps: [{ id: "s", title: "stop {{item}}", action: { type: "stop-target", target: "{{item}}" } }] }] });
+    const d = def({
+      steps: [
+        {
+          id: "each",
+          title: "x",
+          forEach: "all",
+          except: ["alpha"],
+          steps: [{ id: "s", title: "stop {{item}}", action: { type: "stop-target", target: "{{item}}" } }],
+        },
+      ],
+    });
     expect(resolvePlan(d.procedures[0]!, {}, FLEET, COMMANDS).targets).toEqual(["steward", "beta", "postgresql"]);
   });
 
@@ -76,17 +93,63 @@ describe("definitions", () => {
   });
 
   const bad: [string, Record<string, unknown>, string][] = [
-    ["unknown parameter in a target", { steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "{{agent}}" } }] }, "{{agent}} must name a parameter of type target"],
+    [
+      "unknown parameter in a target",
+      { steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "{{agent}}" } }] },
+      "{{agent}} must name a parameter of type target",
+    ],
     ["item outside a loop", { steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "{{item}}" } }] }, "only defined inside forEach"],
-    ["a template target", { parameters: [{ name: "agent", label: "A", type: "target" }], steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "x-{{agent}}" } }] }, "not a template"],
+    [
+      "a template target",
+      {
+        parameters: [{ name: "agent", label: "A", type: "target" }],
+        steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "x-{{agent}}" } }],
+      },
+      "not a template",
+    ],
     ["a command not allow-listed", { steps: [{ id: "a", title: "t", action: { type: "command", command: "rm" } }] }, "not in the command allow-list"],
-    ["a parameter spliced into an argument", { parameters: [{ name: "x", label: "X", type: "text" }], steps: [{ id: "a", title: "t", action: { type: "command", command: "echo", args: ["--name={{x}}"] } }] }, "never inside a string"],
-    ["an argument naming no parameter", { steps: [{ id: "a", title: "t", action: { type: "command", command: "echo", args: [{ param: "nope" }] } }] }, "not a parameter"],
-    ["duplicate step ids", { steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }, { id: "a", title: "t", action: { type: "wait", seconds: 1 } }] }, "duplicate step id"],
+    [
+      "a parameter spliced into an argument",
+      {
+        parameters: [{ name: "x", label: "X", type: "text" }],
+        steps: [{ id: "a", title: "t", action: { type: "command", command: "echo", args: ["--name={{x}}"] } }],
+      },
+      "never inside a string",
+    ],
+    [
+      "an argument naming no parameter",
+      { steps: [{ id: "a", title: "t", action: { type: "command", command: "echo", args: [{ param: "nope" }] } }] },
+      "not a parameter",
+    ],
+    [
+      "duplicate step ids",
+      {
+        steps: [
+          { id: "a", title: "t", action: { type: "wait", seconds: 1 } },
+          { id: "a", title: "t", action: { type: "wait", seconds: 1 } },
+        ],
+      },
+      "duplicate step id",
+    ],
     ["unknown text reference", { steps: [{ id: "a", title: "t", action: { type: "notify", message: "hello {{who}}" } }] }, "{{who}}"],
-    ["restore of a non-backup parameter", { parameters: [{ name: "b", label: "B", type: "text" }], steps: [{ id: "a", title: "t", action: { type: "restore-backup", kind: "database", backup: "{{b}}" } }] }, "type backup"],
-    ["a bad regular expression", { parameters: [{ name: "b", label: "B", type: "text", pattern: "([" }], steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }] }, "regular expression"],
-    ["a typed phrase naming no parameter", { confirmation: { type: "typed", phrase: "{{agent}}" }, steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }] }, "{{agent}}"],
+    [
+      "restore of a non-backup parameter",
+      {
+        parameters: [{ name: "b", label: "B", type: "text" }],
+        steps: [{ id: "a", title: "t", action: { type: "restore-backup", kind: "database", backup: "{{b}}" } }],
+      },
+      "type backup",
+    ],
+    [
+      "a bad regular expression",
+      { parameters: [{ name: "b", label: "B", type: "text", pattern: "([" }], steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }] },
+      "regular expression",
+    ],
+    [
+      "a typed phrase naming no parameter",
+      { confirmation: { type: "typed", phrase: "{{agent}}" }, steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }] },
+      "{{agent}}",
+    ],
   ];
   it.each(bad)("reports %s", (_name, proc, message) => {
     const issues = checkDefinition(def(proc), COMMANDS);
@@ -162,7 +225,10 @@ describe("parameters", () => {
   });
 
   it("refuses a target that is not monitored", () => {
-    const s = def({ parameters: [{ name: "svc", label: "S", type: "target", kinds: ["service"] }], steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }] }).procedures[0]!.parameters;
+    const s = def({
+      parameters: [{ name: "svc", label: "S", type: "target", kinds: ["service"] }],
+      steps: [{ id: "a", title: "t", action: { type: "wait", seconds: 1 } }],
+    }).procedures[0]!.parameters;
     const r = validateParams(s, { svc: "litellm" }, FLEET);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues[0]!.message).toContain("not monitored");
@@ -205,13 +271,24 @@ describe("roles and confirmation", () => {
   });
 
   it("resolves a templated phrase with the parameters", () => {
-    const d = def({ parameters: [{ name: "agent", label: "A", type: "target" }], confirmation: { type: "typed", phrase: "restart {{agent}}" }, steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "{{agent}}" } }] });
+    const d = def({
+      parameters: [{ name: "agent", label: "A", type: "target" }],
+      confirmation: { type: "typed", phrase: "restart {{agent}}" },
+      steps: [{ id: "a", title: "t", action: { type: "restart-target", target: "{{agent}}" } }],
+    });
     expect(resolvePlan(d.procedures[0]!, { agent: "beta" }, FLEET, COMMANDS).confirmationPhrase).toBe("restart beta");
   });
 });
 
 describe("what an executor does next", () => {
-  const step = (index: number, status: StepProgress["status"], extra: Partial<StepProgress> = {}): StepProgress => ({ index, status, retrySafe: true, onFailure: "stop", manual: false, ...extra });
+  const step = (index: number, status: StepProgress["status"], extra: Partial<StepProgress> = {}): StepProgress => ({
+    index,
+    status,
+    retrySafe: true,
+    onFailure: "stop",
+    manual: false,
+    ...extra,
+  });
 
   it.each<[string, StepProgress[], ReturnType<typeof nextMove>]>([
     ["a fresh run starts at the first step", [step(0, "pending"), step(1, "pending")], { kind: "execute", index: 0, resumed: false }],
@@ -222,8 +299,16 @@ describe("what an executor does next", () => {
     ["a waiting step keeps waiting", [step(0, "waiting-for-human")], { kind: "waiting", index: 0 }],
     ["a failure stops the run", [step(0, "failed"), step(1, "pending")], { kind: "finished", outcome: "failed" }],
     ["a tolerated failure goes on", [step(0, "failed", { onFailure: "continue" }), step(1, "pending")], { kind: "execute", index: 1, resumed: false }],
-    ["a tolerated failure does not fail the run (it is a warning)", [step(0, "failed", { onFailure: "continue" }), step(1, "succeeded")], { kind: "finished", outcome: "succeeded" }],
-    ["a failure without continue after a tolerated one fails the run", [step(0, "failed", { onFailure: "continue" }), step(1, "failed")], { kind: "finished", outcome: "failed" }],
+    [
+      "a tolerated failure does not fail the run (it is a warning)",
+      [step(0, "failed", { onFailure: "continue" }), step(1, "succeeded")],
+      { kind: "finished", outcome: "succeeded" },
+    ],
+    [
+      "a failure without continue after a tolerated one fails the run",
+      [step(0, "failed", { onFailure: "continue" }), step(1, "failed")],
+      { kind: "finished", outcome: "failed" },
+    ],
     ["all done", [step(0, "succeeded"), step(1, "skipped")], { kind: "finished", outcome: "succeeded" }],
     ["an empty plan is done", [], { kind: "finished", outcome: "succeeded" }],
   ])("%s", (_name, steps, expected) => {
@@ -241,7 +326,11 @@ describe("what an executor does next", () => {
             if (move.kind === "execute") {
               expect(["pending", "running"]).toContain(steps[move.index]!.status);
               if (steps[move.index]!.status === "running") expect(safe).toBe(true);
-              expect(steps.slice(0, move.index).every((s) => s.status === "succeeded" || s.status === "skipped" || (s.status === "failed" && s.onFailure === "continue"))).toBe(true);
+              expect(
+                steps
+                  .slice(0, move.index)
+                  .every((s) => s.status === "succeeded" || s.status === "skipped" || (s.status === "failed" && s.onFailure === "continue")),
+              ).toBe(true);
             }
           }
   });
@@ -255,7 +344,14 @@ describe("what an executor does next", () => {
 });
 
 describe("a run's outcome", () => {
-  const done = (index: number, status: FinishedStep["status"], extra: Partial<FinishedStep> = {}): FinishedStep => ({ index, status, onFailure: "stop", title: `Step ${index + 1}`, output: "", ...extra });
+  const done = (index: number, status: FinishedStep["status"], extra: Partial<FinishedStep> = {}): FinishedStep => ({
+    index,
+    status,
+    onFailure: "stop",
+    title: `Step ${index + 1}`,
+    output: "",
+    ...extra,
+  });
 
   it.each<[string, FinishedStep[], RunOutcome]>([
     ["all succeeded", [done(0, "succeeded"), done(1, "skipped")], { status: "succeeded", error: null, warnings: [] }],
@@ -313,10 +409,16 @@ describe("plan length", () => {
       parameters: [{ name: "agent", label: "A", type: "target" }],
       steps: [
         { id: "a", title: "t", action: { type: "check-target", target: "{{agent}}" } },
-        { id: "each", title: "x", forEach: "agents", except: ["beta"], steps: [
-          { id: "r", title: "r", action: { type: "restart-target", target: "{{item}}" } },
-          { id: "w", title: "w", action: { type: "wait-healthy", target: "{{item}}" } },
-        ] },
+        {
+          id: "each",
+          title: "x",
+          forEach: "agents",
+          except: ["beta"],
+          steps: [
+            { id: "r", title: "r", action: { type: "restart-target", target: "{{item}}" } },
+            { id: "w", title: "w", action: { type: "wait-healthy", target: "{{item}}" } },
+          ],
+        },
       ],
     });
     expect(planLength(d.procedures[0]!, FLEET)).toBe(1 + 2 * 2);

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { RunbookSeverity, TargetKind, type HumanDecision, type ParamValue, type ParamValues, type Plan as ContractPlan, type PlanStep as ContractPlanStep, type RunStatus, type StepStatus } from "@ops/contract";
+import {
+  RunbookSeverity,
+  TargetKind,
+  type HumanDecision,
+  type ParamValue,
+  type ParamValues,
+  type Plan as ContractPlan,
+  type PlanStep as ContractPlanStep,
+  type RunStatus,
+  type StepStatus,
+} from "@ops/contract";
 import { ROLES, type Role } from "./access.ts";
 
 /**
@@ -24,8 +34,17 @@ const ParamCommon = {
 };
 
 export const ParamSpec = z.discriminatedUnion("type", [
-  z.object({ ...ParamCommon, type: z.literal("target"), kinds: z.array(TargetKind).min(1).default(["agent", "service"]), default: z.string().optional() }).strict(),
-  z.object({ ...ParamCommon, type: z.literal("enum"), values: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "enum values are plain words")).min(1), default: z.string().optional() }).strict(),
+  z
+    .object({ ...ParamCommon, type: z.literal("target"), kinds: z.array(TargetKind).min(1).default(["agent", "service"]), default: z.string().optional() })
+    .strict(),
+  z
+    .object({
+      ...ParamCommon,
+      type: z.literal("enum"),
+      values: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "enum values are plain words")).min(1),
+      default: z.string().optional(),
+    })
+    .strict(),
   z.object({ ...ParamCommon, type: z.literal("integer"), min: z.number().int(), max: z.number().int(), default: z.number().int().optional() }).strict(),
   z.object({ ...ParamCommon, type: z.literal("boolean"), default: z.boolean().optional() }).strict(),
   z
@@ -57,7 +76,12 @@ export const ActionDef = z.discriminatedUnion("type", [
   z.object({ type: z.literal("stop-target"), target: TargetRef }).strict(),
   z.object({ type: z.literal("start-target"), target: TargetRef }).strict(),
   z
-    .object({ type: z.literal("wait-healthy"), target: TargetRef, timeoutSeconds: z.number().int().min(1).max(3600).default(120), accept: Statuses.default(["ok", "warning"]) })
+    .object({
+      type: z.literal("wait-healthy"),
+      target: TargetRef,
+      timeoutSeconds: z.number().int().min(1).max(3600).default(120),
+      accept: Statuses.default(["ok", "warning"]),
+    })
     .strict(),
   z.object({ type: z.literal("check-target"), target: TargetRef, expect: Statuses.default(["ok", "warning"]) }).strict(),
   z
@@ -256,14 +280,18 @@ export function checkDefinition(def: RunbookDef, commands: CommandAllowList): De
       if (a.type === "manual") textRefs(a.instructions, [...at, "action", "instructions"], inLoop);
       if (a.type === "restore-backup") {
         const m = WHOLE_REF.exec(a.backup);
-        if (m && params.get(m[1]!)?.type !== "backup") issues.push({ path: [...at, "action", "backup"], message: `{{${m[1]}}} must name a parameter of type backup` });
-        if (!m && a.backup !== "latest") issues.push({ path: [...at, "action", "backup"], message: "must be \"latest\" or one whole {{parameter}} of type backup" });
+        if (m && params.get(m[1]!)?.type !== "backup")
+          issues.push({ path: [...at, "action", "backup"], message: `{{${m[1]}}} must name a parameter of type backup` });
+        if (!m && a.backup !== "latest")
+          issues.push({ path: [...at, "action", "backup"], message: 'must be "latest" or one whole {{parameter}} of type backup' });
       }
       if (a.type === "command") {
-        if (!commands[a.command]) issues.push({ path: [...at, "action", "command"], message: `"${a.command}" is not in the command allow-list (runbooks/commands.json)` });
+        if (!commands[a.command])
+          issues.push({ path: [...at, "action", "command"], message: `"${a.command}" is not in the command allow-list (runbooks/commands.json)` });
         a.args.forEach((arg, ai) => {
           if (typeof arg === "string") {
-            if (arg.includes("{{")) issues.push({ path: [...at, "action", "args", ai], message: "arguments take a parameter as {\"param\": name}, never inside a string" });
+            if (arg.includes("{{"))
+              issues.push({ path: [...at, "action", "args", ai], message: 'arguments take a parameter as {"param": name}, never inside a string' });
           } else if (!params.has(arg.param)) {
             issues.push({ path: [...at, "action", "args", ai, "param"], message: `"${arg.param}" is not a parameter of this procedure` });
           }
@@ -286,7 +314,11 @@ export type ParamIssue = { field: string; message: string };
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Validate and normalise parameters; every problem names the field (`params.agent`). */
-export function validateParams(specs: readonly ParamSpec[], input: Record<string, unknown>, fleet: readonly FleetTarget[]): { ok: true; values: ParamValues } | { ok: false; issues: ParamIssue[] } {
+export function validateParams(
+  specs: readonly ParamSpec[],
+  input: Record<string, unknown>,
+  fleet: readonly FleetTarget[],
+): { ok: true; values: ParamValues } | { ok: false; issues: ParamIssue[] } {
   const issues: ParamIssue[] = [];
   const values: ParamValues = {};
   const known = new Set(specs.map((s) => s.name));
@@ -327,11 +359,13 @@ export function validateParams(specs: readonly ParamSpec[], input: Record<string
         else if (raw.length > spec.maxLength) issues.push({ field, message: `must be at most ${spec.maxLength} characters` });
         else if (CONTROL.test(raw)) issues.push({ field, message: "must not contain control characters (newlines, tabs, escapes)" });
         else if (raw.startsWith("-")) issues.push({ field, message: "must not start with '-' (it would read as an option)" });
-        else if (!new RegExp(spec.pattern).test(raw)) issues.push({ field, message: `contains characters that are not allowed here (allowed: ${spec.pattern})` });
+        else if (!new RegExp(spec.pattern).test(raw))
+          issues.push({ field, message: `contains characters that are not allowed here (allowed: ${spec.pattern})` });
         else values[spec.name] = raw;
         break;
       case "backup":
-        if (typeof raw !== "string" || !/^(latest|[A-Za-z0-9][A-Za-z0-9._-]{0,127})$/.test(raw)) issues.push({ field, message: "must be \"latest\" or a backup id (letters, digits, '.', '_', '-')" });
+        if (typeof raw !== "string" || !/^(latest|[A-Za-z0-9][A-Za-z0-9._-]{0,127})$/.test(raw))
+          issues.push({ field, message: "must be \"latest\" or a backup id (letters, digits, '.', '_', '-')" });
         else values[spec.name] = raw;
         break;
     }
@@ -373,7 +407,7 @@ function resolveAction(a: ActionDef, values: Record<string, ParamValue>, command
       return { type: "command", command: a.command, argv: [...spec.argv, ...args], timeoutSeconds: spec.timeoutSeconds };
     }
     default:
-      return "target" in a && a.target !== undefined ? ({ ...a, target: resolveTarget(a.target, values) }) : (a);
+      return "target" in a && a.target !== undefined ? { ...a, target: resolveTarget(a.target, values) } : a;
   }
 }
 
@@ -426,9 +460,17 @@ export function mayRunProcedure(roles: readonly Role[], proc: Pick<Procedure, "r
 export type ConfirmationCheck = { ok: true } | { ok: false; field: "confirmation"; message: string };
 
 /** A typed confirmation must match exactly (case and spacing included): it is a deliberate act. */
-export function checkConfirmation(proc: Pick<Procedure, "confirmation">, phrase: string | null, given: string | undefined, confirmed: boolean | undefined): ConfirmationCheck {
+export function checkConfirmation(
+  proc: Pick<Procedure, "confirmation">,
+  phrase: string | null,
+  given: string | undefined,
+  confirmed: boolean | undefined,
+): ConfirmationCheck {
   if (proc.confirmation.type === "none") return { ok: true };
-  if (proc.confirmation.type === "confirm") return confirmed === true || given !== undefined ? { ok: true } : { ok: false, field: "confirmation", message: "this procedure must be confirmed (confirm: true)" };
+  if (proc.confirmation.type === "confirm")
+    return confirmed === true || given !== undefined
+      ? { ok: true }
+      : { ok: false, field: "confirmation", message: "this procedure must be confirmed (confirm: true)" };
   if (given === undefined || given === "") return { ok: false, field: "confirmation", message: `type "${phrase}" to confirm` };
   if (given !== phrase) return { ok: false, field: "confirmation", message: `does not match; type "${phrase}" exactly to confirm` };
   return { ok: true };
@@ -529,5 +571,5 @@ export function outcomeLabel(status: string, warnings: number): string {
 export function applyDecision(manual: boolean, decision: HumanDecision): StepStatus | { error: string } {
   if (decision === "done") return "succeeded";
   if (decision === "skip") return "skipped";
-  return manual ? { error: "a manual step is confirmed with \"done\" or skipped; there is nothing to retry" } : "pending";
+  return manual ? { error: 'a manual step is confirmed with "done" or skipped; there is nothing to retry' } : "pending";
 }

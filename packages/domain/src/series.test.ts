@@ -43,7 +43,12 @@ describe("shard", () => {
   it("splits into batches of at most size, keeping order", () => {
     expect(shard([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(shard([], 3)).toEqual([]);
-    expect(shard(Array.from({ length: 10_000 }, (_, i) => i), 250)).toHaveLength(40);
+    expect(
+      shard(
+        Array.from({ length: 10_000 }, (_, i) => i),
+        250,
+      ),
+    ).toHaveLength(40);
   });
   it("refuses a size below 1 or fractional", () => {
     expect(() => shard([1], 0)).toThrow(RangeError);

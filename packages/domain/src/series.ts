@@ -1,6 +1,6 @@
 const NICE_BUCKETS_MS = [
-  1_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
-  7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+  1_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
+  86_400_000,
 ];
 
 /** The smallest "nice" bucket that keeps a range within maxPoints points. */
@@ -17,11 +17,7 @@ export type SampleRange = { from: Date; to: Date };
 export type RangeProblem = { field: "from" | "to"; message: string };
 
 /** Validate a samples range query: defaults to the last hour, refuses inverted or over-long ranges. */
-export function resolveSampleRange(
-  input: { from?: string | undefined; to?: string | undefined },
-  now: number,
-  maxDays: number,
-): SampleRange | RangeProblem {
+export function resolveSampleRange(input: { from?: string | undefined; to?: string | undefined }, now: number, maxDays: number): SampleRange | RangeProblem {
   const to = input.to === undefined ? now : Date.parse(input.to);
   if (Number.isNaN(to)) return { field: "to", message: `not a date: ${JSON.stringify(input.to)} (use ISO 8601)` };
   const from = input.from === undefined ? to - 3_600_000 : Date.parse(input.from);

@@ -66,7 +66,13 @@ describe("evaluateProbe: OpenClaw gateway surface", () => {
     { name: "healthy gateway", obs: gw(LIVE, READY, STARTUP), status: "ok", reason: "healthy" },
     { name: "connection refused is down at once", obs: gw(fail("refused")), status: "down", reason: "connection refused" },
     { name: "unknown host is down", obs: gw(fail("dns", 1, "agent.invalid")), status: "down", reason: "host not found (agent.invalid)" },
-    { name: "timeout is critical before the heartbeat runs out", obs: gw(fail("timeout", 15000)), prev: okPrev, status: "critical", reason: "timeout after 15000 ms" },
+    {
+      name: "timeout is critical before the heartbeat runs out",
+      obs: gw(fail("timeout", 15000)),
+      prev: okPrev,
+      status: "critical",
+      reason: "timeout after 15000 ms",
+    },
     { name: "reset is critical", obs: gw(fail("reset")), prev: okPrev, status: "critical", reason: "connection reset" },
     { name: "HTTP 500 on liveness", obs: gw(res(500, { error: "boom" })), status: "critical", reason: "HTTP 500 from /healthz" },
     { name: "garbage liveness body", obs: gw(res(200, "<html>oops")), status: "critical", reason: "/healthz body is not JSON" },
@@ -75,13 +81,22 @@ describe("evaluateProbe: OpenClaw gateway surface", () => {
     { name: "liveness ok=false", obs: gw(res(200, { ok: false, status: "dying" })), status: "critical", reason: "/healthz reports ok=false (dying)" },
     {
       name: "starting: readyz 503 with failing sidecars",
-      obs: gw(LIVE, res(503, readyBody({ ready: false, failing: ["startup-sidecars"] })), res(503, { ok: false, status: "starting", version: "2026.9.6", uptimeMs: 900, pendingReason: "startup-sidecars" })),
+      obs: gw(
+        LIVE,
+        res(503, readyBody({ ready: false, failing: ["startup-sidecars"] })),
+        res(503, { ok: false, status: "starting", version: "2026.9.6", uptimeMs: 900, pendingReason: "startup-sidecars" }),
+      ),
       status: "warning",
       reason: "not ready: startup-sidecars",
     },
     { name: "readyz 500", obs: gw(LIVE, res(500, "x"), STARTUP), status: "critical", reason: "HTTP 500 from /readyz" },
     { name: "readyz garbage", obs: gw(LIVE, res(200, "]]"), STARTUP), status: "critical", reason: "/readyz body is not JSON" },
-    { name: "readyz eventLoop.degraded of wrong type", obs: gw(LIVE, res(200, readyBody({ eventLoop: { degraded: "no" } })), STARTUP), status: "critical", reason: /^\/readyz field eventLoop\.degraded: / },
+    {
+      name: "readyz eventLoop.degraded of wrong type",
+      obs: gw(LIVE, res(200, readyBody({ eventLoop: { degraded: "no" } })), STARTUP),
+      status: "critical",
+      reason: /^\/readyz field eventLoop\.degraded: /,
+    },
     { name: "readyz timeout", obs: gw(LIVE, fail("timeout", 15000), STARTUP), prev: okPrev, status: "critical", reason: "timeout after 15000 ms on /readyz" },
     {
       name: "event loop degraded",
@@ -91,10 +106,20 @@ describe("evaluateProbe: OpenClaw gateway surface", () => {
     },
     { name: "slow response warning", obs: gw(res(200, { ok: true }, 6200), READY, STARTUP), status: "warning", reason: "response 6200 ms ≥ 5000 ms" },
     { name: "very slow response critical", obs: gw(res(200, { ok: true }, 15000), READY, STARTUP), status: "critical", reason: "response 15000 ms ≥ 15000 ms" },
-    { name: "memory critical", obs: gw(LIVE, res(200, readyBody({ resources: { memoryPercent: 93 } })), STARTUP), status: "critical", reason: "memory 93 % ≥ 90 %" },
+    {
+      name: "memory critical",
+      obs: gw(LIVE, res(200, readyBody({ resources: { memoryPercent: 93 } })), STARTUP),
+      status: "critical",
+      reason: "memory 93 % ≥ 90 %",
+    },
     { name: "cpu warning", obs: gw(LIVE, res(200, readyBody({ resources: { cpuPercent: 71.25 } })), STARTUP), status: "warning", reason: "cpu 71.3 % ≥ 70 %" },
     { name: "disk warning", obs: gw(LIVE, res(200, readyBody({ resources: { diskPercent: 80 } })), STARTUP), status: "warning", reason: "disk 80 % ≥ 80 %" },
-    { name: "resources out of range are a bad payload", obs: gw(LIVE, res(200, readyBody({ resources: { memoryPercent: 130 } })), STARTUP), status: "critical", reason: /^\/readyz field resources\.memoryPercent: / },
+    {
+      name: "resources out of range are a bad payload",
+      obs: gw(LIVE, res(200, readyBody({ resources: { memoryPercent: 130 } })), STARTUP),
+      status: "critical",
+      reason: /^\/readyz field resources\.memoryPercent: /,
+    },
     { name: "startupz garbage", obs: gw(LIVE, READY, res(200, "nope")), status: "critical", reason: "/startupz body is not JSON" },
     { name: "startupz 404 (older gateway)", obs: gw(LIVE, READY, res(404, "Not Found")), status: "critical", reason: "HTTP 404 from /startupz" },
     { name: "liveness only (no ready path)", obs: { check: "openclaw", at: T0, live: LIVE, paths: { live: "/healthz" } }, status: "ok", reason: "healthy" },
@@ -147,7 +172,8 @@ describe("evaluateProbe: the real gateway's responses (OPENCLAW.md §3)", () => 
   });
 
   it("a starting gateway (healthz 200, readyz and startupz 503) is a warning naming the pending sidecars", () => {
-    const ready503 = '{"ready":false,"failing":["startup-sidecars"],"uptimeMs":10900,"eventLoop":{"degraded":false,"degradedSinceMs":null,"reasons":[],"intervalMs":1000,"delayP99Ms":40,"delayMaxMs":41}}';
+    const ready503 =
+      '{"ready":false,"failing":["startup-sidecars"],"uptimeMs":10900,"eventLoop":{"degraded":false,"degradedSinceMs":null,"reasons":[],"intervalMs":1000,"delayP99Ms":40,"delayMaxMs":41}}';
     const startup503 = '{"ok":false,"status":"starting","version":"2026.9.6","uptimeMs":10950,"pendingReason":"startup-sidecars"}';
     const ev = evaluateProbe(gw(res(200, realLive), res(503, ready503), res(503, startup503)), NEVER_PROBED, policy);
     expect([ev.status, ev.reason, ev.version, ev.ready]).toEqual(["warning", "not ready: startup-sidecars", "2026.9.6", false]);

@@ -362,7 +362,12 @@ export function evaluateProbe(obs: ProbeObservation, prev: PreviousState, policy
 }
 
 /** The observation that stands for "its process ended": the target is down now, without waiting for a probe. */
-export function exitObservation(check: "openclaw" | "http" | "tcp", paths: { live: string; ready?: string | undefined; startup?: string | undefined }, at: number, message: string): ProbeObservation {
+export function exitObservation(
+  check: "openclaw" | "http" | "tcp",
+  paths: { live: string; ready?: string | undefined; startup?: string | undefined },
+  at: number,
+  message: string,
+): ProbeObservation {
   const outcome: RequestOutcome = { kind: "exited", message, latencyMs: 0 };
   if (check === "openclaw") return { check, at, live: outcome, paths };
   if (check === "http") return { check, at, response: outcome, path: paths.live };
@@ -382,7 +387,13 @@ export type StatusChange = { from: TargetStatus; to: TargetStatus; reason: strin
 /** Events worth storing and pushing: a status transition, or a restart seen through uptime going backwards. */
 export function statusChanges(prev: PreviousState, ev: Evaluation): StatusChange[] {
   const out: StatusChange[] = [];
-  if (ev.restarted) out.push({ from: prev.status, to: ev.status, reason: `restarted (uptime went from ${Math.round((prev.uptimeMs ?? 0) / 1000)} s to ${Math.round((ev.uptimeMs ?? 0) / 1000)} s)`, kind: "restart" });
+  if (ev.restarted)
+    out.push({
+      from: prev.status,
+      to: ev.status,
+      reason: `restarted (uptime went from ${Math.round((prev.uptimeMs ?? 0) / 1000)} s to ${Math.round((ev.uptimeMs ?? 0) / 1000)} s)`,
+      kind: "restart",
+    });
   if (prev.status !== ev.status) out.push({ from: prev.status, to: ev.status, reason: ev.reason, kind: "status" });
   return out;
 }

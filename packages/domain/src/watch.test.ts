@@ -104,6 +104,9 @@ describe("monitoringPolicy", () => {
       shardSize: 250,
     });
     expect(monitoringPolicy({ healthCheck: { intervalSeconds: 2, timeoutMs: 1000, shardSize: 10 }, heartbeatTimeoutSeconds: 10 }).staleAfterMs).toBe(10_000);
-    expect(monitoringPolicy({ healthCheck: { intervalSeconds: 0.5, timeoutMs: 100, shardSize: 1 }, heartbeatTimeoutSeconds: 1.5 })).toMatchObject({ intervalMs: 500, heartbeatTimeoutMs: 1500 });
+    expect(monitoringPolicy({ healthCheck: { intervalSeconds: 0.5, timeoutMs: 100, shardSize: 1 }, heartbeatTimeoutSeconds: 1.5 })).toMatchObject({
+      intervalMs: 500,
+      heartbeatTimeoutMs: 1500,
+    });
   });
 });

@@ -55,7 +55,12 @@ export function judgeWatch(input: {
     return { state: "watching", since: null, limitMs, shards, reason: `probing: every shard reported within ${Math.round(limitMs / 1000)} s` };
   }
   const since = Math.min(...stalled.map((s) => s.newestAt ?? input.watchingSince));
-  const which = stalled.length === shards.length ? (shards.length === 1 ? "the fleet" : `all ${shards.length} shards`) : `${stalled.length} of ${shards.length} shards (${stalled.reduce((n, s) => n + s.targets, 0)} targets)`;
+  const which =
+    stalled.length === shards.length
+      ? shards.length === 1
+        ? "the fleet"
+        : `all ${shards.length} shards`
+      : `${stalled.length} of ${shards.length} shards (${stalled.reduce((n, s) => n + s.targets, 0)} targets)`;
   return {
     state: "stalled",
     since,
@@ -72,7 +77,10 @@ export type { MonitoringPolicy };
  * schedules and deadlines, the API's stall judge and the board's "stale" tiles all read these (the shape is
  * the contract's, served by GET /api/monitoring).
  */
-export function monitoringPolicy(m: { healthCheck: { intervalSeconds: number; timeoutMs: number; shardSize: number }; heartbeatTimeoutSeconds: number }): MonitoringPolicy {
+export function monitoringPolicy(m: {
+  healthCheck: { intervalSeconds: number; timeoutMs: number; shardSize: number };
+  heartbeatTimeoutSeconds: number;
+}): MonitoringPolicy {
   const intervalMs = Math.round(m.healthCheck.intervalSeconds * 1000);
   return {
     intervalMs,

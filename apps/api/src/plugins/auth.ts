@@ -95,7 +95,8 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
     route.config ??= {};
     if (!route.config.auth) {
       if (route.url.startsWith("/api/docs")) route.config.auth = "targets:read";
-      else if (route.url.startsWith("/api") || route.url === "/ws") throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.auth)`);
+      else if (route.url.startsWith("/api") || route.url === "/ws")
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.auth)`);
       else route.config.auth = "public";
     }
     for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, auth: route.config.auth });
@@ -147,7 +148,8 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
       return deny(reply, req, 403, "FORBIDDEN", "choose a new password first (POST /api/auth/password)");
     }
     if (!req.ctx) {
-      if (req.routeOptions.url !== "/api/auth/me") await security(req, req.routeOptions.url === "/ws" ? "ws.rejected" : "auth.unauthenticated", "no valid session or token");
+      if (req.routeOptions.url !== "/api/auth/me")
+        await security(req, req.routeOptions.url === "/ws" ? "ws.rejected" : "auth.unauthenticated", "no valid session or token");
       return deny(reply, req, 401, "UNAUTHENTICATED", "sign in first (your session may have expired)");
     }
     if (access !== "authenticated" && !can(req.ctx.actor.roles, access)) {

@@ -58,11 +58,14 @@ export async function registerDependencyGate(app: FastifyInstance, deps: Pick<Ap
     if (downSince === null) return;
     const url = req.url.split("?")[0]!;
     if (UNGATED.has(url) || !(url.startsWith("/api") || url === "/ws")) return;
-    return reply.code(503).header("retry-after", "5").send({
-      statusCode: 503,
-      code: "DEPENDENCY_DOWN",
-      message: `PostgreSQL is unavailable (since ${new Date(downSince).toISOString()}: ${lastError}); nothing was done, retry shortly`,
-      requestId: req.id,
-    });
+    return reply
+      .code(503)
+      .header("retry-after", "5")
+      .send({
+        statusCode: 503,
+        code: "DEPENDENCY_DOWN",
+        message: `PostgreSQL is unavailable (since ${new Date(downSince).toISOString()}: ${lastError}); nothing was done, retry shortly`,
+        requestId: req.id,
+      });
   });
 }

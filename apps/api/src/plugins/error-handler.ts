@@ -46,7 +46,9 @@ export function installErrorHandler(app: FastifyInstance, opts: { spaFallback?: 
     if (isDataError(err)) {
       // A last line of defence, not a validator: logged as an error so the missing schema rule gets written.
       req.log.error({ err }, DATA_ERROR_LOG);
-      return reply.code(400).send(body(400, "VALIDATION", "a value cannot be stored (a date, number or text out of range); check the request's fields", req.id));
+      return reply
+        .code(400)
+        .send(body(400, "VALIDATION", "a value cannot be stored (a date, number or text out of range); check the request's fields", req.id));
     }
     if (isDependencyFailure(err)) {
       req.log.error({ err }, "dependency failure");
@@ -84,6 +86,8 @@ function isDataError(err: Error & { code?: string }): boolean {
 }
 
 function isDependencyFailure(err: Error & { code?: string }): boolean {
-  return ["ECONNREFUSED", "ECONNRESET", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03"].includes(err.code ?? "") ||
-    /Connection is closed|max retries per request/i.test(err.message);
+  return (
+    ["ECONNREFUSED", "ECONNRESET", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "57P01", "57P03"].includes(err.code ?? "") ||
+    /Connection is closed|max retries per request/i.test(err.message)
+  );
 }

@@ -32,20 +32,35 @@ export function registerIdempotency(app: FastifyInstance, deps: Pick<ApiDeps, "d
     const actor = req.ctx.actor;
     const caller = `${actor.type}:${actor.id ?? actor.label}`;
     const path = req.url.split("?")[0]!;
-    const claim = await claimIdempotencyKey(deps.db.sql, { caller, key, method: req.method, path, hash: requestHash(req.method, path, req.body), requestId: req.id });
+    const claim = await claimIdempotencyKey(deps.db.sql, {
+      caller,
+      key,
+      method: req.method,
+      path,
+      hash: requestHash(req.method, path, req.body),
+      requestId: req.id,
+    });
     if (claim.kind === "new") {
       req.idempotency = { caller, key };
       return;
     }
     if (claim.kind === "mismatch") {
-      throw new ServiceError("RULE_VIOLATION", `Idempotency-Key: this key was used for another request (${claim.method} ${claim.path} with another body); use a new key for a new request`, "Idempotency-Key");
+      throw new ServiceError(
+        "RULE_VIOLATION",
+        `Idempotency-Key: this key was used for another request (${claim.method} ${claim.path} with another body); use a new key for a new request`,
+        "Idempotency-Key",
+      );
     }
     if (claim.kind === "in-progress") {
       throw new ServiceError("CONFLICT", "Idempotency-Key: the first request with this key is still being answered; retry in a moment", "Idempotency-Key");
     }
     if (claim.kind === "carried-out") {
       const what = `${claim.action} (${claim.targetType}${claim.targetId ? ` ${claim.targetId}` : ""})`;
-      throw new ServiceError("CONFLICT", `Idempotency-Key: the first request with this key was carried out: ${what}, but its answer was lost; do not retry it, look the result up instead`, "Idempotency-Key");
+      throw new ServiceError(
+        "CONFLICT",
+        `Idempotency-Key: the first request with this key was carried out: ${what}, but its answer was lost; do not retry it, look the result up instead`,
+        "Idempotency-Key",
+      );
     }
     return reply.code(claim.statusCode).header("idempotent-replayed", "true").send(claim.response);
   });

@@ -58,7 +58,10 @@ export function registerJsonBody(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
     const field = tooDeepAt(body as string, MAX_JSON_DEPTH);
     if (field !== null) {
-      done(new ServiceError("VALIDATION", `body ${field || "(value)"}: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`, field || "body"), undefined);
+      done(
+        new ServiceError("VALIDATION", `body ${field || "(value)"}: nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`, field || "body"),
+        undefined,
+      );
       return;
     }
     void parse(req, body as string, done);

@@ -68,15 +68,13 @@ export function Shell({ pageTitle, section, children }: Props) {
             }
           >
             <strong>API unreachable.</strong> {errorMessage(targets.error)}
-            {targets.data
-              ? ` — showing what was known ${formatAgo(new Date(targets.dataUpdatedAt).toISOString(), now)}.`
-              : " — retrying automatically."}
+            {targets.data ? ` — showing what was known ${formatAgo(new Date(targets.dataUpdatedAt).toISOString(), now)}.` : " — retrying automatically."}
           </Banner>
         )}
         {fleet && watch.data?.state === "stalled" && (
           <Banner tone="error" testId="monitoring-stalled">
-            <strong>Monitoring stalled since {formatTimestamp(watch.data.since, now)}</strong> ({formatAgo(watch.data.since, now)}): {stalledWhat(watch.data)} sent
-            no probe result for over {watch.data.limitSeconds} s. The board shows what was last seen, not what is true now. Is a worker running, and can it
+            <strong>Monitoring stalled since {formatTimestamp(watch.data.since, now)}</strong> ({formatAgo(watch.data.since, now)}): {stalledWhat(watch.data)}{" "}
+            sent no probe result for over {watch.data.limitSeconds} s. The board shows what was last seen, not what is true now. Is a worker running, and can it
             reach Redis?
           </Banner>
         )}

@@ -16,7 +16,12 @@ function stubFetch(replies: Record<string, Reply>) {
   return fetch;
 }
 
-const ME = { user: { id: "u1", email: "a@x.io", displayName: "A", roles: ["admin"], mustChangePassword: false }, permissions: [], via: "session", session: null };
+const ME = {
+  user: { id: "u1", email: "a@x.io", displayName: "A", roles: ["admin"], mustChangePassword: false },
+  permissions: [],
+  via: "session",
+  session: null,
+};
 
 describe("session end handling", () => {
   let replaced: string[];

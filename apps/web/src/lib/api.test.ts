@@ -54,9 +54,7 @@ describe("fieldErrorMessage", () => {
       "The current password is wrong",
     );
     expect(fieldErrorMessage(new ApiError(400, "VALIDATION", "body email: Invalid email address", "email"))).toBe("Invalid email address");
-    expect(fieldErrorMessage(new ApiError(400, "VALIDATION", "must be at least 12 characters", "newPassword"))).toBe(
-      "Must be at least 12 characters",
-    );
+    expect(fieldErrorMessage(new ApiError(400, "VALIDATION", "must be at least 12 characters", "newPassword"))).toBe("Must be at least 12 characters");
     expect(fieldErrorMessage(new ApiError(409, "CONFLICT", "email is taken"))).toBe("Email is taken");
   });
 });

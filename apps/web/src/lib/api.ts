@@ -35,10 +35,7 @@ type ErrorBody = { statusCode?: unknown; code?: unknown; message?: unknown; fiel
 /** Turns a non-2xx response body into an ApiError, falling back to the HTTP status line. */
 export function toApiError(status: number, statusText: string, body: unknown): ApiError {
   const b = (typeof body === "object" && body !== null ? body : {}) as ErrorBody;
-  const message =
-    typeof b.message === "string" && b.message.trim() !== ""
-      ? b.message
-      : `The API answered HTTP ${status}${statusText ? ` ${statusText}` : ""}`;
+  const message = typeof b.message === "string" && b.message.trim() !== "" ? b.message : `The API answered HTTP ${status}${statusText ? ` ${statusText}` : ""}`;
   return new ApiError(
     typeof b.statusCode === "number" ? b.statusCode : status,
     typeof b.code === "string" ? b.code : `HTTP_${status}`,

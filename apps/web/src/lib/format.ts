@@ -99,11 +99,7 @@ export function formatPercent(value: number | null | undefined): string {
 }
 
 /** Uptime as of `now`, advanced from the figure the target reported at `checkedAt`. */
-export function currentUptime(
-  uptimeMs: number | null | undefined,
-  checkedAt: string | null | undefined,
-  now: number,
-): number | null {
+export function currentUptime(uptimeMs: number | null | undefined, checkedAt: string | null | undefined, now: number): number | null {
   if (uptimeMs == null || !Number.isFinite(uptimeMs)) return null;
   const since = elapsedSince(checkedAt, now);
   return uptimeMs + Math.max(0, since ?? 0);

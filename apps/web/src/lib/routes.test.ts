@@ -145,7 +145,12 @@ describe("governance routes", () => {
   });
 
   it("builds their paths", () => {
-    expect([proposalPath(7), proposalPath("new"), proposalsPath(), proposalsPath("open")]).toEqual(["/proposals/7", "/proposals/new", "/proposals", "/proposals?status=open"]);
+    expect([proposalPath(7), proposalPath("new"), proposalsPath(), proposalsPath("open")]).toEqual([
+      "/proposals/7",
+      "/proposals/new",
+      "/proposals",
+      "/proposals?status=open",
+    ]);
   });
 });
 

@@ -29,9 +29,7 @@ export function countStatuses(targets: readonly TargetView[]): StatusCounts {
 export function documentTitle(counts: StatusCounts | null, page?: string): string {
   const base = page ? `${page} — OpenClaw Ops` : "OpenClaw Ops";
   if (!counts) return base;
-  const bad = (["down", "critical", "warning"] as const)
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
+  const bad = (["down", "critical", "warning"] as const).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   return bad.length > 0 ? `(${bad.join(" · ")}) ${base}` : base;
 }
 

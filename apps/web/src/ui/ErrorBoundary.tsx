@@ -26,7 +26,10 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: s
         <h1>This view hit a bug</h1>
         <p>{this.state.error.message}</p>
         <p>
-          <a href="/">Back to the board</a> · <button type="button" className="btn" onClick={() => window.location.reload()}>Reload</button>
+          <a href="/">Back to the board</a> ·{" "}
+          <button type="button" className="btn" onClick={() => window.location.reload()}>
+            Reload
+          </button>
         </p>
       </div>
     );

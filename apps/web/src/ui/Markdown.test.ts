@@ -17,7 +17,7 @@ const XSS = [
   "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
   "![x](javascript:alert(1))",
   "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
-  '<svg onload=alert(1)>',
+  "<svg onload=alert(1)>",
   '<a href="javascript:alert(1)">x</a>',
   '<iframe src="javascript:alert(1)">',
   "[x](&#106;avascript:alert(1))",
@@ -28,13 +28,13 @@ const XSS = [
   "<javascript:alert(1)>",
   "<vbscript:msgbox(1)>",
   "[x]: javascript:alert(1)\n\n[link][x]",
-  "<div onclick=\"alert(1)\">click</div>",
-  "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+  '<div onclick="alert(1)">click</div>',
+  '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
   "| a |\n| - |\n| <img src=x onerror=alert(1)> |",
   "- [ ] <script>alert(1)</script>",
   "<style>body{display:none}</style>",
-  "<object data=\"javascript:alert(1)\"></object>",
-  "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+  '<object data="javascript:alert(1)"></object>',
+  '<form action="javascript:alert(1)"><button>x</button></form>',
 ];
 
 /** Every tag in the output with its attributes: what a browser would act on. */

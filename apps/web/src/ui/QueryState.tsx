@@ -3,7 +3,17 @@ import { actionErrorMessage, errorMessage } from "../lib/api.ts";
 import { formatAgo } from "../lib/format.ts";
 
 /** What a list shows before its data has come: a loading line, or why it could not be loaded. */
-export function LoadingOrError({ query, what, action, testId }: { query: { isError: boolean; error: unknown }; what: string; action: string; testId?: string }) {
+export function LoadingOrError({
+  query,
+  what,
+  action,
+  testId,
+}: {
+  query: { isError: boolean; error: unknown };
+  what: string;
+  action: string;
+  testId?: string;
+}) {
   return query.isError ? (
     <p className="inline-error" role="alert" data-testid={testId}>
       Could not load {what}: {actionErrorMessage(query.error, action)}
@@ -21,7 +31,12 @@ export function RefreshFailed({ query, action }: { query: { isError: boolean; er
 
 /** "4 m ago", with the full time on hover; a dash when there is none. */
 export function TimeAgo({ iso, now, testId }: { iso: string | null | undefined; now: number; testId?: string }) {
-  if (!iso) return <span className="muted" data-testid={testId}>—</span>;
+  if (!iso)
+    return (
+      <span className="muted" data-testid={testId}>
+        —
+      </span>
+    );
   return (
     <time dateTime={iso} title={new Date(iso).toString()} data-testid={testId}>
       {formatAgo(iso, now)}

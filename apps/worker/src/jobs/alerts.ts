@@ -10,7 +10,14 @@ export async function enqueueAlert(rt: WorkerRuntime, id: number, delayMs = 0, a
  * Alert people through every configured channel. Inside the cooldown a true repeat is suppressed, and an
  * alert with something new (a diagnosis, another level, a new state) goes out as a follow-up of the earlier one.
  */
-export async function alertPeople(rt: WorkerRuntime, target: string, kind: string, reason: string, level: AlertFacts["level"], diagnosis: string | null = null): Promise<void> {
+export async function alertPeople(
+  rt: WorkerRuntime,
+  target: string,
+  kind: string,
+  reason: string,
+  level: AlertFacts["level"],
+  diagnosis: string | null = null,
+): Promise<void> {
   const facts = await alertFacts(rt.db, rt.config, target, kind, reason, level, diagnosis);
   const { ids } = await raiseAlert(rt.db, rt.config, facts);
   for (const id of ids) await enqueueAlert(rt, id);

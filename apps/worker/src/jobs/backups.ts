@@ -1,15 +1,4 @@
-import {
-  JOBS,
-  alertFacts,
-  backupRoot,
-  cleanupBackups,
-  listBackups,
-  raiseAlert,
-  runBackup,
-  schedulerTemplate,
-  verifyBackup,
-  type BackupEnv,
-} from "@ops/core";
+import { JOBS, alertFacts, backupRoot, cleanupBackups, listBackups, raiseAlert, runBackup, schedulerTemplate, verifyBackup, type BackupEnv } from "@ops/core";
 import { BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue, type AlertFacts } from "@ops/domain";
 import type { WorkerRuntime } from "../runtime.ts";
 import { enqueueAlert } from "./alerts.ts";
@@ -53,7 +42,11 @@ export async function installBackupSchedules(rt: WorkerRuntime): Promise<void> {
     }
     await rt.queues.backups.upsertJobScheduler(id, { pattern: t.schedule, tz: "UTC" }, schedulerTemplate("backupRun", { type, trigger: "schedule" }));
   }
-  await rt.queues.backups.upsertJobScheduler("backup-cleanup", { pattern: rt.config.backup.cleanupSchedule, tz: "UTC" }, schedulerTemplate("backupCleanup", {}));
+  await rt.queues.backups.upsertJobScheduler(
+    "backup-cleanup",
+    { pattern: rt.config.backup.cleanupSchedule, tz: "UTC" },
+    schedulerTemplate("backupCleanup", {}),
+  );
 }
 
 /** Overdue types (no success for a period and a half) alert people; the cooldown keeps it to one alert. */
@@ -66,7 +59,13 @@ export async function checkOverdueBackups(rt: WorkerRuntime, now = Date.now()): 
     const lastAt = last?.finishedAt ? Date.parse(last.finishedAt) : null;
     if (isOverdue(lastAt, cronPeriodMs(t.schedule), now)) {
       overdue.push(type);
-      await alert(rt, type, "backup-overdue", `no ${type} backup has succeeded since ${last!.finishedAt} (schedule ${t.schedule}); backups in ${backupRoot(rt.config)}`, "warning");
+      await alert(
+        rt,
+        type,
+        "backup-overdue",
+        `no ${type} backup has succeeded since ${last!.finishedAt} (schedule ${t.schedule}); backups in ${backupRoot(rt.config)}`,
+        "warning",
+      );
     }
   }
   return overdue;

@@ -1,4 +1,14 @@
-import { collectProcessExits, describeExit, recordExit, recordExitObservation, narrateOutage, probeNow, startingTargets, withTimeout, type LastExit } from "@ops/core";
+import {
+  collectProcessExits,
+  describeExit,
+  recordExit,
+  recordExitObservation,
+  narrateOutage,
+  probeNow,
+  startingTargets,
+  withTimeout,
+  type LastExit,
+} from "@ops/core";
 import type { WorkerRuntime } from "../runtime.ts";
 import { publishIncident, publishProbeOutcome } from "./publish.ts";
 
@@ -9,7 +19,15 @@ const SIMULATOR_POLL_MS = 500;
 /** While a target is starting, it is probed this often (not once an interval): "healthy" shows as soon as it is. */
 const STARTING_PROBE_MS = 2000;
 
-type SimAgent = { name: string; pid: number | null; state: string; restarts: number; lastExitCode: number | null; lastSignal: string | null; lastError: string | null };
+type SimAgent = {
+  name: string;
+  pid: number | null;
+  state: string;
+  restarts: number;
+  lastExitCode: number | null;
+  lastSignal: string | null;
+  lastError: string | null;
+};
 
 /**
  * A crash is an event, not something the next probe finds: where the driver supervises the process (the
@@ -25,7 +43,10 @@ export async function handleExit(rt: WorkerRuntime, name: string, exit: LastExit
   const outcome = await recordExitObservation(rt.db, rt.config, target, how);
   await publishProbeOutcome(rt, outcome, null);
   if (attemptKey) {
-    const last = exit.tail.filter((l) => l.trim()).slice(-3).join(" | ");
+    const last = exit.tail
+      .filter((l) => l.trim())
+      .slice(-3)
+      .join(" | ");
     await publishIncident(rt, await narrateOutage(rt.db, name, "restart", "watchdog", `the start failed: ${how}${last ? ` (last lines: ${last})` : ""}`));
   }
 }
@@ -56,7 +77,11 @@ export function startExitWatcher(rt: WorkerRuntime, log: Log): () => Promise<voi
       );
       rounds.set(name, round);
       await round;
-      if (!stopped) timers.set(name, setTimeout(() => void tick(), everyMs));
+      if (!stopped)
+        timers.set(
+          name,
+          setTimeout(() => void tick(), everyMs),
+        );
     };
     void tick();
   };

@@ -59,7 +59,10 @@ export async function runLadderJob(rt: WorkerRuntime, data: unknown) {
     if (opened !== null) await runDetectionJob(rt).catch(() => 0);
     if (decision.action === "escalate") {
       const cancelled = ev.cancelled ? `; the restart queued for ${new Date(ev.cancelled.dueAt).toISOString().slice(11, 19)} is cancelled` : "";
-      await publishIncident(rt, await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts${cancelled}`));
+      await publishIncident(
+        rt,
+        await narrateOutage(rt.db, name, "escalated", "watchdog", `escalated: ${decision.reason}; no more automatic restarts${cancelled}`),
+      );
       await enqueue(rt.queues, "doctor", { target: name }, { jobId: `doctor-${name}-${Date.now()}` });
     }
   } else if (status === "ok") {

@@ -16,14 +16,8 @@ export async function runProbeCycle(rt: WorkerRuntime, scheduledAt: number): Pro
   await Promise.all(
     shards.map((targets, i) => {
       const due = scheduledAt + offsets[i]!;
-      return enqueue(
-        rt.queues,
-        "probeShard",
-        { slot, shard: i, scheduledAt: due, targets },
-        { delay: due - now },
-      );
+      return enqueue(rt.queues, "probeShard", { slot, shard: i, scheduledAt: due, targets }, { delay: due - now });
     }),
   );
   return { slot, shards: shards.length };
 }
-

@@ -33,7 +33,18 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
   await rt.redis
     .multi()
-    .lpush(key, JSON.stringify({ slot: payload.slot, shard: payload.shard, scheduledAt: payload.scheduledAt, startedAt, finishedAt, probed: outcome.probed, pid: process.pid }))
+    .lpush(
+      key,
+      JSON.stringify({
+        slot: payload.slot,
+        shard: payload.shard,
+        scheduledAt: payload.scheduledAt,
+        startedAt,
+        finishedAt,
+        probed: outcome.probed,
+        pid: process.pid,
+      }),
+    )
     .ltrim(key, 0, METRICS_KEEP - 1)
     .exec();
   return { probed: outcome.probed, events: outcome.events.length };

@@ -33,5 +33,9 @@ export async function publishProbeOutcome(rt: WorkerRuntime, outcome: RecordOutc
   // The ladder looks at every target that is down, and at every target whose status just changed (to reset it).
   const changed = new Set(outcome.events.map((e) => e.target));
   const ladder = outcome.updated.filter((t) => t.status === "down" || changed.has(t.name) || (t.healing && t.healing.state !== "idle"));
-  await Promise.all(ladder.map((t) => enqueue(rt.queues, "ladder", { target: t.name }, { jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}` })));
+  await Promise.all(
+    ladder.map((t) =>
+      enqueue(rt.queues, "ladder", { target: t.name }, { jobId: slot === null ? `ladder-${t.name}-step-${Date.now()}` : `ladder-${t.name}-${slot}` }),
+    ),
+  );
 }

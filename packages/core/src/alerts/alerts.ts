@@ -106,7 +106,12 @@ export type SendOutcome = { status: "sent" | "pending" | "failed"; retryInMs: nu
 export async function deliverAlert(h: DbHandle, config: OpsConfig, id: number): Promise<SendOutcome | null> {
   const [row] = await h.sql<Row<typeof alerts>[]>`SELECT ${h.sql.unsafe(columns(alerts))} FROM alerts WHERE id = ${id}`;
   if (!row || row.status !== "pending") return null;
-  const result = await sendThroughChannel(config.monitoring.alerting.channels, row.channel as ChannelName, { title: row.title, text: row.message }, { target: row.target, kind: row.kind, level: row.level, facts: row.details });
+  const result = await sendThroughChannel(
+    config.monitoring.alerting.channels,
+    row.channel as ChannelName,
+    { title: row.title, text: row.message },
+    { target: row.target, kind: row.kind, level: row.level, facts: row.details },
+  );
   const attempts = row.attempts + 1;
   const { attempts: maxAttempts, baseDelaySeconds } = config.monitoring.alerting.retry;
   const retryInMs = result.ok || attempts >= maxAttempts ? null : alertRetryDelay(attempts, baseDelaySeconds * 1000);
@@ -133,8 +138,16 @@ export async function retryAlert(h: DbHandle, ctx: RequestContext, id: number): 
     const [row] = await tx<AlertRow[]>`SELECT ${tx.unsafe(COLUMNS)} FROM alerts WHERE id = ${id} FOR UPDATE`;
     if (!row) throw notFound(`alert ${id}`, "id");
     if (row.status !== "failed") throw new ServiceError("CONFLICT", `alert ${id} is ${row.status}; only failed alerts are retried by hand`);
-    const [updated] = await tx<AlertRow[]>`UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;
-    await writeAudit(tx, ctx, { action: "alert.retry", targetType: "alert", targetId: String(id), before: { status: row.status }, after: { status: "pending" } });
+    const [updated] = await tx<
+      AlertRow[]
+    >`UPDATE alerts SET status = 'pending', attempts = 0, next_attempt_at = now() WHERE id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;
+    await writeAudit(tx, ctx, {
+      action: "alert.retry",
+      targetType: "alert",
+      targetId: String(id),
+      before: { status: row.status },
+      after: { status: "pending" },
+    });
     await stageJob(tx, "alertSend", { id }, { jobId: `alert-${id}-retry-${Date.now()}` });
     return toView(updated!);
   });
@@ -142,6 +155,8 @@ export async function retryAlert(h: DbHandle, ctx: RequestContext, id: number): 
 
 /** Rows whose send job was lost (a Redis flush, a crash between commit and enqueue). */
 export async function dueAlertIds(h: DbHandle): Promise<number[]> {
-  const rows = await h.sql<Pick<AlertRow, "id">[]>`SELECT id FROM alerts WHERE status = 'pending' AND next_attempt_at < now() - interval '1 minute' ORDER BY id LIMIT 500`;
+  const rows = await h.sql<
+    Pick<AlertRow, "id">[]
+  >`SELECT id FROM alerts WHERE status = 'pending' AND next_attempt_at < now() - interval '1 minute' ORDER BY id LIMIT 500`;
   return rows.map((r) => r.id);
 }

@@ -13,7 +13,12 @@ export function enabledChannels(c: AlertChannels): ChannelName[] {
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, check?: (json: unknown) => string | null): Promise<SendResult> {
   try {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
     if (!res.ok) return { ok: false, error: `HTTP ${res.status} from ${redactText(url)}: ${redactText(text.slice(0, 300))}` };
     if (check) {
@@ -60,11 +65,18 @@ export async function sendThroughChannel(channels: AlertChannels, name: ChannelN
       return postJson(channels.slack!.url, slackPayload(m));
     case "feishu": {
       const secret = channels.feishu!.secret;
-      return postJson(channels.feishu!.url, feishuPayload(m, secret ? { timestamp: now, sign: webhookSignature(now, secret, "feishu") } : undefined), {}, platformCode);
+      return postJson(
+        channels.feishu!.url,
+        feishuPayload(m, secret ? { timestamp: now, sign: webhookSignature(now, secret, "feishu") } : undefined),
+        {},
+        platformCode,
+      );
     }
     case "dingtalk": {
       const c = channels.dingtalk!;
-      const url = c.secret ? `${c.url}${c.url.includes("?") ? "&" : "?"}timestamp=${now}000&sign=${encodeURIComponent(webhookSignature(`${now}000`, c.secret, "dingtalk"))}` : c.url;
+      const url = c.secret
+        ? `${c.url}${c.url.includes("?") ? "&" : "?"}timestamp=${now}000&sign=${encodeURIComponent(webhookSignature(`${now}000`, c.secret, "dingtalk"))}`
+        : c.url;
       return postJson(url, dingtalkPayload(m), {}, platformCode);
     }
     case "email": {

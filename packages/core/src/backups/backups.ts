@@ -229,7 +229,8 @@ const toView = (r: BackupRow): BackupView => ({
  * nothing lists as a backup (cleanup removes it); the job is retried under a new id.
  */
 export async function runBackup(h: DbHandle, env: BackupEnv, type: BackupType, trigger: string, now = Date.now()): Promise<BackupView> {
-  if (!env.config.backup.types[CONFIG_KEY[type]].enabled && trigger === "schedule") throw new ServiceError("RULE_VIOLATION", `${type} backups are disabled in backup-config.json`, "type");
+  if (!env.config.backup.types[CONFIG_KEY[type]].enabled && trigger === "schedule")
+    throw new ServiceError("RULE_VIOLATION", `${type} backups are disabled in backup-config.json`, "type");
   const root = backupRoot(env.config);
   const id = backupId(type, now, randomBytes(2).toString("hex"));
   const tmp = join(root, type, `.tmp-${id}`);
@@ -251,7 +252,9 @@ export async function runBackup(h: DbHandle, env: BackupEnv, type: BackupType, t
       finishedAt: new Date().toISOString(),
       files,
       size: files.reduce((n, f) => n + f.size, 0),
-      sha256: createHash("sha256").update(files.map((f) => `${f.sha256}  ${f.name}\n`).join("")).digest("hex"),
+      sha256: createHash("sha256")
+        .update(files.map((f) => `${f.sha256}  ${f.name}\n`).join(""))
+        .digest("hex"),
       tools: await toolVersions(type === "database" || type === "full" ? ["pg_dump", "tar"] : type === "redis" ? ["redis-cli"] : ["tar"]),
       details,
     };
@@ -378,10 +381,12 @@ export async function sweepScratchDatabases(databaseUrl: string, opts: { maxAgeM
   const admin = postgres(databaseUrl.replace(/\/[^/?]*(\?|$)/, "/postgres$1"), { max: 1, onnotice: () => {} });
   try {
     const rows = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${`${SCRATCH_PREFIX}%`}`;
-    const stale = rows.map((r) => r.datname).filter((n) => {
-      const at = scratchCreatedAt(n);
-      return at !== null && now - at > maxAge;
-    });
+    const stale = rows
+      .map((r) => r.datname)
+      .filter((n) => {
+        const at = scratchCreatedAt(n);
+        return at !== null && now - at > maxAge;
+      });
     for (const n of stale) await admin.unsafe(`DROP DATABASE IF EXISTS "${n}" WITH (FORCE)`);
     return stale;
   } finally {
@@ -517,7 +522,11 @@ async function restoreRedis(rdbPath: string, targetUrl: string, log: string[]): 
   });
   const dir = dirname(rdbPath);
   const { spawn } = await import("node:child_process");
-  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", basename(rdbPath), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const server = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", basename(rdbPath), "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
   try {
     await waitForPort(port);
     const { Redis } = await import("ioredis");
@@ -554,19 +563,46 @@ async function restoreRedis(rdbPath: string, targetUrl: string, log: string[]): 
  * runbook that is its own step, so the run shows it.
  */
 export async function restoreBackup(h: DbHandle, env: BackupEnv, backup: BackupView, targets: RestoreTargets = {}): Promise<string[]> {
-  if (backup.status !== "succeeded") throw new ServiceError("RULE_VIOLATION", `backup ${backup.id} is ${backup.status}; only a complete backup can be restored`, "backup");
+  if (backup.status !== "succeeded")
+    throw new ServiceError("RULE_VIOLATION", `backup ${backup.id} is ${backup.status}; only a complete backup can be restored`, "backup");
   const m = await readManifest(backup.path);
-  const sums = checksumProblems(m.files, await Promise.all(m.files.map(async (f) => (existsSync(join(backup.path, f.name)) ? { name: f.name, ...(await fileDigest(join(backup.path, f.name))) } : { name: f.name, missing: true as const }))));
+  const sums = checksumProblems(
+    m.files,
+    await Promise.all(
+      m.files.map(async (f) =>
+        existsSync(join(backup.path, f.name)) ? { name: f.name, ...(await fileDigest(join(backup.path, f.name))) } : { name: f.name, missing: true as const },
+      ),
+    ),
+  );
   if (sums.length) throw new ServiceError("RULE_VIOLATION", `backup ${backup.id} does not match its manifest: ${sums.join("; ")}`, "backup");
   const log: string[] = [];
   const sub = (part: string, name: string) => join(backup.path, m.type === "full" ? part : "", name);
   for (const db of m.details.databases ?? []) {
-    const target = targets.databaseUrls?.[db.name] ?? (db.name === dbNameOf(env.databaseUrl) ? env.databaseUrl : (env.config.backup.types.database.databases ?? []).find((u) => dbNameOf(u) === db.name));
+    const target =
+      targets.databaseUrls?.[db.name] ??
+      (db.name === dbNameOf(env.databaseUrl) ? env.databaseUrl : (env.config.backup.types.database.databases ?? []).find((u) => dbNameOf(u) === db.name));
     if (!target) throw new ServiceError("RULE_VIOLATION", `no target for database ${db.name}`, "backup");
     if (target === env.databaseUrl && !targets.allowConsoleDatabase) {
-      throw new ServiceError("RULE_VIOLATION", `${db.name} is the console's own database: stop the console and restore it with \`npm run ops -- backup --restore ${backup.id} --type database --yes --include-console\``, "backup");
+      throw new ServiceError(
+        "RULE_VIOLATION",
+        `${db.name} is the console's own database: stop the console and restore it with \`npm run ops -- backup --restore ${backup.id} --type database --yes --include-console\``,
+        "backup",
+      );
     }
-    await tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${dbNameOf(target)}`, sub("database", db.file)], { env: pgEnv(target) });
+    await tool(
+      [
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        `--dbname=${dbNameOf(target)}`,
+        sub("database", db.file),
+      ],
+      { env: pgEnv(target) },
+    );
     log.push(`${db.name}: restored into ${hidePassword(target)}`);
   }
   const rdb = m.files.find((f) => f.name.endsWith("dump.rdb"));
@@ -597,7 +633,11 @@ export async function cleanupBackups(h: DbHandle, env: BackupEnv, now = Date.now
     const policy = env.config.backup.types[CONFIG_KEY[type]];
     const rows = await h.sql<(Pick<BackupRow, "id" | "verifyOk" | "path"> & { finishedAt: Date })[]>`
       SELECT ${h.sql.unsafe(columns(backups, { only: ["id", "finishedAt", "verifyOk", "path"] }))} FROM backups WHERE type = ${type} AND status = 'succeeded'`;
-    const plan = retentionPlan(rows.map((r) => ({ id: r.id, finishedAt: r.finishedAt.getTime(), verified: r.verifyOk })), policy, now);
+    const plan = retentionPlan(
+      rows.map((r) => ({ id: r.id, finishedAt: r.finishedAt.getTime(), verified: r.verifyOk })),
+      policy,
+      now,
+    );
     kept += plan.keep.length;
     for (const id of plan.remove) {
       const row = rows.find((r) => r.id === id)!;

@@ -16,7 +16,12 @@ export function tool(argv: readonly string[], opts: { env?: Record<string, strin
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        const why = e.code === "ENOENT" ? `${file}: not installed` : e.killed ? `${file}: no result in time` : `${file} failed: ${redactText(`${stderr}`.trim() || e.message).slice(0, 1500)}`;
+        const why =
+          e.code === "ENOENT"
+            ? `${file}: not installed`
+            : e.killed
+              ? `${file}: no result in time`
+              : `${file} failed: ${redactText(`${stderr}`.trim() || e.message).slice(0, 1500)}`;
         reject(new Error(why));
       },
     );

@@ -129,7 +129,10 @@ export async function askLanguageModel(llm: LlmEndpoint, target: string, evidenc
       max_tokens: 400,
       temperature: 0,
       messages: [
-        { role: "system", content: "You are an SRE for OpenClaw AI-agent gateways. From the evidence, give the most likely cause and one safe fix, in at most 4 short lines." },
+        {
+          role: "system",
+          content: "You are an SRE for OpenClaw AI-agent gateways. From the evidence, give the most likely cause and one safe fix, in at most 4 short lines.",
+        },
         { role: "user", content: `Target: ${target}\nEvidence (redacted):\n${evidence}` },
       ],
     }),
@@ -142,7 +145,13 @@ export async function askLanguageModel(llm: LlmEndpoint, target: string, evidenc
   return scrubText(text).slice(0, 2000);
 }
 
-export type DiagnosisResult = { id: number; caseId: string | null; confidence: number | null; outcome: "fixed" | "not-fixed" | "no-match" | "unsure"; detail: string };
+export type DiagnosisResult = {
+  id: number;
+  caseId: string | null;
+  confidence: number | null;
+  outcome: "fixed" | "not-fixed" | "no-match" | "unsure";
+  detail: string;
+};
 
 /** Healthy on a probe taken after `since`; gives up early when the process exits again (its exit says why). */
 async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Promise<{ ok: boolean; note: string }> {
@@ -151,7 +160,8 @@ async function waitHealthy(h: DbHandle, target: string, timeoutMs: number): Prom
   while (Date.now() < deadline) {
     const [st] = await h.sql<{ status: string; ready: boolean | null; checkedAt: Date | null; lastExit: LastExit | null }[]>`
       SELECT s.status, s.ready, s.checked_at AS "checkedAt", hl.last_exit AS "lastExit" FROM target_state s LEFT JOIN target_healing hl ON hl.target = s.name WHERE s.name = ${target}`;
-    if (st?.status === "ok" && st.ready !== false && st.checkedAt && st.checkedAt > since) return { ok: true, note: `healthy after ${Math.round((Date.now() - since.getTime()) / 1000)} s` };
+    if (st?.status === "ok" && st.ready !== false && st.checkedAt && st.checkedAt > since)
+      return { ok: true, note: `healthy after ${Math.round((Date.now() - since.getTime()) / 1000)} s` };
     if (st?.lastExit && Date.parse(st.lastExit.at) > since.getTime()) return { ok: false, note: `not healthy: ${describeExit(st.lastExit)}` };
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -236,7 +246,9 @@ export async function runDoctor(h: DbHandle, config: OpsConfig, target: TargetCo
 const DIAGNOSIS_KEYS = ["id", "target", "at", "signature", "evidence", "caseId", "confidence", "outcome", "candidates", "detail", "finishedAt"] as const;
 
 export async function listDiagnoses(h: DbHandle, f: { target?: string | undefined; limit: number }): Promise<DiagnosisView[]> {
-  const rows = await h.sql<(Omit<Pick<Row<typeof diagnoses>, (typeof DIAGNOSIS_KEYS)[number]>, "candidates"> & { candidates: DiagnosisView["candidates"] | null })[]>`
+  const rows = await h.sql<
+    (Omit<Pick<Row<typeof diagnoses>, (typeof DIAGNOSIS_KEYS)[number]>, "candidates"> & { candidates: DiagnosisView["candidates"] | null })[]
+  >`
     SELECT ${h.sql.unsafe(columns(diagnoses, { only: DIAGNOSIS_KEYS }))}
     FROM diagnoses WHERE (${f.target ?? null}::text IS NULL OR target = ${f.target ?? null}) ORDER BY id DESC LIMIT ${f.limit}`;
   return rows.map((r) => ({ ...r, at: r.at.toISOString(), candidates: r.candidates ?? [], finishedAt: r.finishedAt?.toISOString() ?? null }));

@@ -45,7 +45,8 @@ export const PRESET_CASES: Case[] = [
     title: "Port already in use",
     errorCode: "EADDRINUSE",
     // Printed for any holder of the port, a second gateway or a plain TCP server alike (it retries ~10 s, exit 1).
-    signature: "gateway failed to start: another gateway instance is already listening on <url> | listen eaddrinuse: address already in use <addr> | eaddrinuse",
+    signature:
+      "gateway failed to start: another gateway instance is already listening on <url> | listen eaddrinuse: address already in use <addr> | eaddrinuse",
     keywords: ["eaddrinuse", "address already in use", "already listening", "port"],
     requires: ["eaddrinuse|already in use"],
     exitCodes: [1],
@@ -122,7 +123,8 @@ export const PRESET_CASES: Case[] = [
     // Not the offline catalog refresh ("remote model catalog refresh failed … ENOTFOUND"), which is chatter.
     requires: ["provider|litellm", "unreachable|econnrefused|timed out|502|503|504"],
     exitCodes: [],
-    solution: "The gateway cannot reach its model provider (the collective's LiteLLM on :4000). Check LiteLLM's health and keys; restarting the agent does not help.",
+    solution:
+      "The gateway cannot reach its model provider (the collective's LiteLLM on :4000). Check LiteLLM's health and keys; restarting the agent does not help.",
     actions: [{ type: "notify", message: "check the LiteLLM gateway on :4000 and its provider keys" }],
   },
   {

@@ -35,14 +35,18 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  * proposals, and (unless configured off) every active user with the governance role, by e-mail.
  */
 export async function eligibleMembers(sql: Sql, config: OpsConfig): Promise<string[]> {
-  const changes = await sql<Pick<Row<typeof governanceMembers>, "member" | "active">[]>`SELECT ${sql.unsafe(columns(governanceMembers, { only: ["member", "active"] }))} FROM governance_members`;
+  const changes = await sql<
+    Pick<Row<typeof governanceMembers>, "member" | "active">[]
+  >`SELECT ${sql.unsafe(columns(governanceMembers, { only: ["member", "active"] }))} FROM governance_members`;
   const set = new Set(config.governance.eligibleVoters);
   for (const c of changes) {
     if (c.active) set.add(c.member);
     else set.delete(c.member);
   }
   if (config.governance.humanMembers === "governance-role") {
-    const humans = await sql<Pick<Row<typeof users>, "email">[]>`SELECT email FROM users WHERE disabled_at IS NULL AND 'governance' = ANY(roles) ORDER BY email`;
+    const humans = await sql<
+      Pick<Row<typeof users>, "email">[]
+    >`SELECT email FROM users WHERE disabled_at IS NULL AND 'governance' = ANY(roles) ORDER BY email`;
     for (const h of humans) if (!changes.some((c) => c.member === h.email && !c.active)) set.add(h.email);
   }
   return [...set];
@@ -136,12 +140,22 @@ export async function getProposal(h: DbHandle, config: OpsConfig, ctx: RequestCo
     description: row.description,
     eligible: row.eligible,
     voted: cast.map((b) => b.member),
-    ballots: cast.map((b): BallotView => ({ member: b.member, choice: visible || b.member === member ? b.choice : null, castAt: b.castAt.toISOString(), changes: b.changes })),
+    ballots: cast.map((b): BallotView => ({
+      member: b.member,
+      choice: visible || b.member === member ? b.choice : null,
+      castAt: b.castAt.toISOString(),
+      changes: b.changes,
+    })),
     ballotsVisible: row.ballotsVisible,
     reviews: given.map((r): ReviewView => ({ ...r, at: r.at.toISOString() })),
     participationQuorum: row.participationQuorum,
     appliedAt: row.appliedAt?.toISOString() ?? null,
-    me: { member, eligible: member !== null && row.eligible.includes(member), ballot: mine?.choice ?? null, duties: dutiesOf(config, member).filter((d) => row.requires.includes(d)) },
+    me: {
+      member,
+      eligible: member !== null && row.eligible.includes(member),
+      ballot: mine?.choice ?? null,
+      duties: dutiesOf(config, member).filter((d) => row.requires.includes(d)),
+    },
     serverTime: now.toISOString(),
   };
 }
@@ -187,7 +201,8 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
   if (input.change) {
     checkChange(config, input.change);
     const belongs = categoryFor(input.change.kind, rules.categories);
-    if (!belongs) throw new ServiceError("VALIDATION", `change.kind: no category lists "${input.change.kind}" in appliesTo (governance-quorum-rules.json)`, "change.kind");
+    if (!belongs)
+      throw new ServiceError("VALIDATION", `change.kind: no category lists "${input.change.kind}" in appliesTo (governance-quorum-rules.json)`, "change.kind");
     // An emergency may carry any change; otherwise the change decides the category.
     if (category !== undefined && category !== belongs && category !== "emergency") {
       throw new ServiceError("VALIDATION", `category: a ${input.change.kind} change is a ${belongs} decision (SPEC §7), not ${category}`, "category");
@@ -206,7 +221,14 @@ export async function openProposal(h: DbHandle, config: OpsConfig, ctx: RequestC
         now() + make_interval(secs => ${rule.timeoutMinutes * 60}))
       RETURNING id, deadline`;
     const id = row!.id;
-    const details = { category, threshold: rule.threshold, requires: rule.requires, eligible, deadline: row!.deadline.toISOString(), change: input.change ?? null };
+    const details = {
+      category,
+      threshold: rule.threshold,
+      requires: rule.requires,
+      eligible,
+      deadline: row!.deadline.toISOString(),
+      change: input.change ?? null,
+    };
     await logEvent(tx, id, "opened", ctx.actor.label, await memberOf(tx, ctx), details);
     await writeAudit(tx, ctx, { action: "proposal.open", targetType: "proposal", targetId: String(id), after: { title: input.title, ...details } });
     // Closing at the deadline: staged with the proposal, enqueued as a delayed job when Redis answers.
@@ -226,7 +248,14 @@ export type BallotOutcome = { changed: boolean; previous: Choice | null };
  * A member's ballot: recorded, then the proposal closes if nothing can change its outcome any more, and every
  * dashboard hears of it. A ballot that repeats the member's standing choice changes nothing and tells no one.
  */
-export async function voteOnProposal(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, choice: Choice, bus: FramePublisher): Promise<BallotOutcome> {
+export async function voteOnProposal(
+  h: DbHandle,
+  config: OpsConfig,
+  ctx: RequestContext,
+  id: number,
+  choice: Choice,
+  bus: FramePublisher,
+): Promise<BallotOutcome> {
   const result = await castBallot(h, ctx, id, choice);
   if (result.changed) await settle(h, config, id, bus);
   return result;
@@ -240,9 +269,19 @@ export async function castBallot(h: DbHandle, ctx: RequestContext, id: number, c
     const [p] = await tx<{ status: string; eligible: string[]; deadline: Date; open: boolean }[]>`
       SELECT status, eligible, deadline, (status = 'open' AND now() < deadline) AS open FROM proposals WHERE id = ${id} FOR UPDATE`;
     if (!p) throw notFound(`proposal ${id}`, "id");
-    if (!p.open) throw new ServiceError("CONFLICT", `voting on proposal ${id} closed at ${p.deadline.toISOString()}${p.status === "closed" ? "" : " (the deadline has passed)"}; the ballot was not counted`, "id");
+    if (!p.open)
+      throw new ServiceError(
+        "CONFLICT",
+        `voting on proposal ${id} closed at ${p.deadline.toISOString()}${p.status === "closed" ? "" : " (the deadline has passed)"}; the ballot was not counted`,
+        "id",
+      );
     if (!member || !p.eligible.includes(member)) {
-      throw new ServiceError("FORBIDDEN", member ? `${member} is not an eligible member of proposal ${id}` : "this caller is not a governance member (a user with the governance role, or a token bound to a member)");
+      throw new ServiceError(
+        "FORBIDDEN",
+        member
+          ? `${member} is not an eligible member of proposal ${id}`
+          : "this caller is not a governance member (a user with the governance role, or a token bound to a member)",
+      );
     }
     const [existing] = await tx<Pick<Row<typeof ballots>, "choice">[]>`SELECT choice FROM ballots WHERE proposal_id = ${id} AND member = ${member}`;
     if (existing?.choice === choice) return { changed: false, previous: choice };
@@ -253,7 +292,13 @@ export async function castBallot(h: DbHandle, ctx: RequestContext, id: number, c
       await tx`INSERT INTO ballots (proposal_id, member, choice, actor) VALUES (${id}, ${member}, ${choice}, ${ctx.actor.label})`;
       await logEvent(tx, id, "voted", ctx.actor.label, member, { choice });
     }
-    await writeAudit(tx, ctx, { action: existing ? "proposal.vote.change" : "proposal.vote", targetType: "proposal", targetId: String(id), before: existing ? { choice: existing.choice } : undefined, after: { member, choice } });
+    await writeAudit(tx, ctx, {
+      action: existing ? "proposal.vote.change" : "proposal.vote",
+      targetType: "proposal",
+      targetId: String(id),
+      before: existing ? { choice: existing.choice } : undefined,
+      after: { member, choice },
+    });
     return { changed: true, previous: existing?.choice ?? null };
   });
 }
@@ -270,7 +315,11 @@ export async function recordReview(h: DbHandle, config: OpsConfig, ctx: RequestC
     const duties = dutiesOf(config, member).filter((d) => p.requires.includes(d));
     if (p.requires.length === 0) throw new ServiceError("RULE_VIOLATION", `proposal ${id} requires no review`, "id");
     const duty = input.duty ?? duties[0];
-    if (!duty || !duties.includes(duty)) throw new ServiceError("FORBIDDEN", `the ${p.requires.join(" or ")} review is recorded by the member holding that duty (governance-quorum-rules.json reviewers)`);
+    if (!duty || !duties.includes(duty))
+      throw new ServiceError(
+        "FORBIDDEN",
+        `the ${p.requires.join(" or ")} review is recorded by the member holding that duty (governance-quorum-rules.json reviewers)`,
+      );
     await tx`
       INSERT INTO reviews (proposal_id, duty, member, verdict, note, actor) VALUES (${id}, ${duty}, ${member}, ${input.verdict}, ${scrubText(input.note ?? "")}, ${ctx.actor.label})
       ON CONFLICT (proposal_id, duty) DO UPDATE SET verdict = EXCLUDED.verdict, note = EXCLUDED.note, actor = EXCLUDED.actor, at = now()`;
@@ -287,7 +336,8 @@ export async function withdrawProposal(h: DbHandle, ctx: RequestContext, id: num
     const [p] = await tx<{ status: string; author: string }[]>`SELECT status, author FROM proposals WHERE id = ${id} FOR UPDATE`;
     if (!p) throw notFound(`proposal ${id}`, "id");
     if (p.status !== "open") throw new ServiceError("CONFLICT", `proposal ${id} is already closed`, "id");
-    if (p.author !== ctx.actor.label && !ctx.actor.roles.includes("admin")) throw new ServiceError("FORBIDDEN", "only the author or an admin may withdraw a proposal");
+    if (p.author !== ctx.actor.label && !ctx.actor.roles.includes("admin"))
+      throw new ServiceError("FORBIDDEN", "only the author or an admin may withdraw a proposal");
     await tx`UPDATE proposals SET status = 'closed', outcome = 'withdrawn', outcome_reason = ${`withdrawn by ${ctx.actor.label}`}, closed_at = now() WHERE id = ${id}`;
     await logEvent(tx, id, "withdrawn", ctx.actor.label, await memberOf(tx, ctx));
     await writeAudit(tx, ctx, { action: "proposal.withdraw", targetType: "proposal", targetId: String(id) });
@@ -344,7 +394,12 @@ async function closeIfDecided(h: DbHandle, config: OpsConfig, id: number): Promi
     if (!decision.decided) return null;
     await tx`UPDATE proposals SET status = 'closed', outcome = ${decision.outcome}, outcome_reason = ${decision.reason}, closed_at = now() WHERE id = ${id}`;
     await logEvent(tx, id, "closed", "governance", null, { outcome: decision.outcome, reason: decision.reason, tally: state.tally, atDeadline: due });
-    await writeAudit(tx, systemContext("governance"), { action: "proposal.close", targetType: "proposal", targetId: String(id), after: { outcome: decision.outcome, reason: decision.reason, tally: state.tally } });
+    await writeAudit(tx, systemContext("governance"), {
+      action: "proposal.close",
+      targetType: "proposal",
+      targetId: String(id),
+      after: { outcome: decision.outcome, reason: decision.reason, tally: state.tally },
+    });
     return { outcome: decision.outcome, change: row.change };
   });
   if (!closed) return { closed: false, outcome: null, applied: null };
@@ -376,7 +431,12 @@ async function applyProposal(h: DbHandle, config: OpsConfig, id: number, change:
           await tx`
             INSERT INTO governance_members (member, active, proposal_id) VALUES (${change.member}, ${change.action === "add"}, ${id})
             ON CONFLICT (member) DO UPDATE SET active = EXCLUDED.active, proposal_id = EXCLUDED.proposal_id, updated_at = now()`;
-          await writeAudit(tx, ctx, { action: `governance.member.${change.action}`, targetType: "member", targetId: change.member, after: { appliedBy: `proposal #${id}` } });
+          await writeAudit(tx, ctx, {
+            action: `governance.member.${change.action}`,
+            targetType: "member",
+            targetId: change.member,
+            after: { appliedBy: `proposal #${id}` },
+          });
         });
         break;
     }
@@ -396,4 +456,3 @@ export async function dueProposalIds(sql: Sql): Promise<number[]> {
   const rows = await sql<Pick<Row<typeof proposals>, "id">[]>`SELECT id FROM proposals WHERE status = 'open' AND deadline <= now() ORDER BY deadline`;
   return rows.map((r) => r.id);
 }
-

@@ -71,18 +71,27 @@ export async function locateConfigFile(config: OpsConfig, target: TargetConfig):
   const direct = configFileOf(target);
   if (direct) return { path: direct };
   if (target.restart.driver !== "simulator") {
-    return { path: null, reason: "none", why: `${target.name} has no config file the console knows: set configPath in fleet.json (its restart driver is ${target.restart.driver})` };
+    return {
+      path: null,
+      reason: "none",
+      why: `${target.name} has no config file the console knows: set configPath in fleet.json (its restart driver is ${target.restart.driver})`,
+    };
   }
   const control = config.fleet.simulator.controlUrl.replace(/\/$/, "");
   try {
     const res = await fetch(`${control}/agents/${encodeURIComponent(target.name)}`, { signal: AbortSignal.timeout(SIMULATOR_TIMEOUT_MS) });
-    if (res.status === 404) return { path: null, reason: "none", why: `the simulator at ${control} does not play ${target.name}, and fleet.json gives it no configPath` };
+    if (res.status === 404)
+      return { path: null, reason: "none", why: `the simulator at ${control} does not play ${target.name}, and fleet.json gives it no configPath` };
     if (!res.ok) return { path: null, reason: "unavailable", why: `the simulator at ${control} answered HTTP ${res.status} for ${target.name}` };
     const { agent } = (await res.json()) as { agent?: SimulatorAgentView };
     const path = configFileOf(target, agent);
     return path ? { path } : { path: null, reason: "unavailable", why: `the simulator at ${control} did not say where ${target.name} keeps its state` };
   } catch (err) {
-    return { path: null, reason: "unavailable", why: `the simulator at ${control} did not answer (${(err as Error).message}), so ${target.name}'s config file is unknown` };
+    return {
+      path: null,
+      reason: "unavailable",
+      why: `the simulator at ${control} did not answer (${(err as Error).message}), so ${target.name}'s config file is unknown`,
+    };
   }
 }
 
@@ -104,8 +113,7 @@ export function fleetTarget(config: OpsConfig, name: string): TargetConfig {
 // Which validator
 
 export type ConfigValidator =
-  | { kind: "program"; argv: string[]; cwd: string | undefined; env: Record<string, string>; label: string }
-  | { kind: "json"; label: string };
+  { kind: "program"; argv: string[]; cwd: string | undefined; env: Record<string, string>; label: string } | { kind: "json"; label: string };
 
 /**
  * `configValidate` when set (an argv; a whole `{config}` argument is the file, and OPENCLAW_CONFIG_PATH
@@ -127,13 +135,18 @@ export function validatorOf(target: TargetConfig): ConfigValidator {
   return { kind: "json", label: JSON_VALIDATOR };
 }
 
-function runProgram(argv: string[], cwd: string | undefined, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string } | { error: string }> {
+function runProgram(
+  argv: string[],
+  cwd: string | undefined,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string } | { error: string }> {
   const [file, ...args] = argv;
   return new Promise((done) => {
     execFile(file!, args, { cwd, env, timeout: VALIDATE_TIMEOUT_MS, maxBuffer: 1024 * 1024, shell: false, windowsHide: true }, (err, stdout, stderr) => {
       if (!err) return done({ code: 0, stdout, stderr });
       const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
-      if (e.code === "ENOENT" && !stdout && !stderr) return done({ error: cwd && !existsSync(cwd) ? `its working directory ${cwd} does not exist` : `${file}: command not found` });
+      if (e.code === "ENOENT" && !stdout && !stderr)
+        return done({ error: cwd && !existsSync(cwd) ? `its working directory ${cwd} does not exist` : `${file}: command not found` });
       if (e.killed || e.signal === "SIGTERM") return done({ error: `${file}: no answer within ${VALIDATE_TIMEOUT_MS / 1000} s` });
       if (typeof e.code === "number") return done({ code: e.code, stdout, stderr });
       done({ error: `${file}: ${e.message}` });
@@ -198,7 +211,10 @@ async function lockTarget(tx: Sql, target: string): Promise<void> {
   await tx`SELECT pg_advisory_xact_lock(hashtext(${`config_versions:${target}`}))`;
 }
 
-async function insertVersion(tx: Sql, row: { target: string; path: string; sha256: string; content: string; kind: "snapshot" | "broken"; validation: string }): Promise<number> {
+async function insertVersion(
+  tx: Sql,
+  row: { target: string; path: string; sha256: string; content: string; kind: "snapshot" | "broken"; validation: string },
+): Promise<number> {
   const [next] = await tx<{ n: number }[]>`SELECT coalesce(max(version), 0) + 1 AS n FROM config_versions WHERE target = ${row.target}`;
   await tx`
     INSERT INTO config_versions (target, version, path, sha256, content, kind, validation)
@@ -228,7 +244,12 @@ export type SnapshotResult = { taken: boolean; version?: number; path: string | 
  * Take a last-known-good copy: when the target has been `ok` for `configSnapshotAfterSeconds` (60) and its file differs
  * from the latest snapshot, validate it and, if valid, store it as the next version (at most 20 kept).
  */
-export async function snapshotConfig(h: DbHandle, config: OpsConfig, target: TargetConfig, opts: { file?: string | null; now?: number } = {}): Promise<SnapshotResult> {
+export async function snapshotConfig(
+  h: DbHandle,
+  config: OpsConfig,
+  target: TargetConfig,
+  opts: { file?: string | null; now?: number } = {},
+): Promise<SnapshotResult> {
   const now = opts.now ?? Date.now();
   let path = opts.file;
   if (path === undefined) {
@@ -257,7 +278,14 @@ export async function snapshotConfig(h: DbHandle, config: OpsConfig, target: Tar
     const [again] = await tx<{ version: number; sha256: string }[]>`
       SELECT version, sha256 FROM config_versions WHERE target = ${target.name} AND kind = 'snapshot' ORDER BY version DESC LIMIT 1`;
     if (again?.sha256 === sha) return { taken: false, path, note: `unchanged since version ${again.version}` };
-    const version = await insertVersion(tx, { target: target.name, path, sha256: sha, content: content.toString("utf8"), kind: "snapshot", validation: describeValidation(validation) });
+    const version = await insertVersion(tx, {
+      target: target.name,
+      path,
+      sha256: sha,
+      content: content.toString("utf8"),
+      kind: "snapshot",
+      validation: describeValidation(validation),
+    });
     return { taken: true, version, path, note: `kept ${path} as version ${version}: ${describeValidation(validation)}` };
   });
 }
@@ -372,7 +400,10 @@ export async function restoreLastGoodConfig(
           const bak = own.length ? ` (OpenClaw's own ${own.join(" and ")} exist${own.length === 1 ? "s" : ""}: inspect before restoring by hand)` : "";
           return { ok: false, note: `no last-known-good copy of ${file} yet: the console takes one after the target has been healthy for 60 s${bak}` };
         }
-        return { ok: false, note: `${file} is the same as the last-known-good copy (version ${snapshots[0]!.version}) and there is no other: nothing to restore` };
+        return {
+          ok: false,
+          note: `${file} is the same as the last-known-good copy (version ${snapshots[0]!.version}) and there is no other: nothing to restore`,
+        };
       }
       version = picked;
     }
@@ -393,7 +424,14 @@ export async function restoreLastGoodConfig(
       } finally {
         closeSync(fd);
       }
-      await insertVersion(tx, { target: target.name, path: file, sha256: currentSha, content: current.toString("utf8"), kind: "broken", validation: describeValidation(brokenValidation) });
+      await insertVersion(tx, {
+        target: target.name,
+        path: file,
+        sha256: currentSha,
+        content: current.toString("utf8"),
+        kind: "broken",
+        validation: describeValidation(brokenValidation),
+      });
     }
     writeAtomically(file, good!.content, mode);
     const restoredSha = sha256Of(readFileSync(file));
@@ -430,7 +468,13 @@ export async function configStatus(h: DbHandle, config: OpsConfig, target: Targe
   let diff: string | null = null;
   if (last && current !== null && last.sha256 !== currentSha) {
     const [row] = await h.sql<{ content: string }[]>`SELECT content FROM config_versions WHERE target = ${target.name} AND version = ${last.version}`;
-    diff = redactedConfigDiff(row!.content, current.toString("utf8"), `${file} (last good, version ${last.version}, ${last.takenAt.toISOString()})`, `${file} (current)`) || null;
+    diff =
+      redactedConfigDiff(
+        row!.content,
+        current.toString("utf8"),
+        `${file} (last good, version ${last.version}, ${last.takenAt.toISOString()})`,
+        `${file} (current)`,
+      ) || null;
   }
   return {
     target: target.name,
@@ -449,7 +493,9 @@ export type ConfigVersionView = ConfigVersion;
 
 /** One stored version, its content redacted. */
 export async function getConfigVersion(h: DbHandle, target: TargetConfig, version: number): Promise<ConfigVersionView> {
-  const [row] = await h.sql<ConfigVersionRow[]>`SELECT ${h.sql.unsafe(columns(configVersions))} FROM config_versions WHERE target = ${target.name} AND version = ${version}`;
+  const [row] = await h.sql<
+    ConfigVersionRow[]
+  >`SELECT ${h.sql.unsafe(columns(configVersions))} FROM config_versions WHERE target = ${target.name} AND version = ${version}`;
   if (!row) throw notFound(`version ${version} of ${target.name}'s config`, "version");
   return {
     target: target.name,
@@ -468,7 +514,13 @@ export async function getConfigVersion(h: DbHandle, target: TargetConfig, versio
  * file's status after it. Nothing written (no copy to restore, or the file is that copy already) is a 409
  * whose message is the note.
  */
-export async function restoreTargetConfig(h: DbHandle, config: OpsConfig, target: TargetConfig, ctx: RequestContext, version: number | undefined): Promise<ConfigRestoreAnswer> {
+export async function restoreTargetConfig(
+  h: DbHandle,
+  config: OpsConfig,
+  target: TargetConfig,
+  ctx: RequestContext,
+  version: number | undefined,
+): Promise<ConfigRestoreAnswer> {
   const file = await requireConfigFile(config, target);
   const result = await restoreLastGoodConfig(h, config, target, ctx, { version, file });
   if (result.restoredVersion === undefined) throw new ServiceError("CONFLICT", result.note, version === undefined ? undefined : "version");

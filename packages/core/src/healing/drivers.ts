@@ -66,7 +66,10 @@ export async function restartTarget(t: TargetConfig, fleet: FleetConfig, h?: DbH
   switch (r.driver) {
     case "simulator": {
       try {
-        const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/restart`, { method: "POST", signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/restart`, {
+          method: "POST",
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
         const body = tail(await res.text());
         return res.ok ? { ok: true, output: `simulator: HTTP ${res.status}` } : { ok: false, output: `simulator: HTTP ${res.status} ${body}` };
       } catch (err) {
@@ -96,7 +99,10 @@ export async function restartTarget(t: TargetConfig, fleet: FleetConfig, h?: DbH
 
 async function simulatorAction(t: TargetConfig, fleet: FleetConfig, action: "stop" | "start"): Promise<DriverResult> {
   try {
-    const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/${action}`, { method: "POST", signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(`${fleet.simulator.controlUrl}/agents/${encodeURIComponent(t.name)}/${action}`, {
+      method: "POST",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     const body = tail(await res.text());
     return res.ok ? { ok: true, output: `simulator ${action}: HTTP ${res.status}` } : { ok: false, output: `simulator ${action}: HTTP ${res.status} ${body}` };
   } catch (err) {

@@ -49,7 +49,14 @@ export type HealingRow = Omit<Pick<Row<typeof targetHealing>, (typeof HEALING_KE
   startingKind: Row<typeof restarts>["kind"] | null;
 };
 
-export type RestartJob = { target: string; attempt: number; attemptKey: string; dueAt: number; kind?: "start" | "restart" | undefined; by?: string | undefined };
+export type RestartJob = {
+  target: string;
+  attempt: number;
+  attemptKey: string;
+  dueAt: number;
+  kind?: "start" | "restart" | undefined;
+  by?: string | undefined;
+};
 
 const COLUMNS = `${columns(targetHealing, { alias: "h", only: HEALING_KEYS })},
   (SELECT r.kind FROM restarts r WHERE r.attempt_key = h.starting_attempt_key) AS "startingKind"`;
@@ -117,7 +124,9 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
       ready: st?.ready ?? null,
       alive: st?.lastOkAt != null && st.checkedAt != null && st.lastOkAt.getTime() >= st.checkedAt.getTime(),
       neverStarted: managed === "never-started" || managed === "stopped",
-      deterministic: exit ? (deterministicFailure({ exit: { code: exit.code, signal: exit.signal }, output: exit.tail, probe: st?.reason ?? null, findings: [] })?.reason ?? null) : null,
+      deterministic: exit
+        ? (deterministicFailure({ exit: { code: exit.code, signal: exit.signal }, output: exit.tail, probe: st?.reason ?? null, findings: [] })?.reason ?? null)
+        : null,
     };
     let decision = decideLadder(state, input, now, policy);
     let ended: LadderEvaluation["ended"] = null;
@@ -139,7 +148,13 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
     if (decision.action === "restart" || decision.action === "start") {
       const attempt = decision.action === "start" ? 0 : decision.attempt;
       if (next.at === null) next = { at: decision.dueAt, attempt };
-      enqueue = { target: target.name, attempt: next.attempt!, attemptKey: `${target.name}:${next.attempt}:${next.at}`, dueAt: next.at!, kind: decision.action };
+      enqueue = {
+        target: target.name,
+        attempt: next.attempt!,
+        attemptKey: `${target.name}:${next.attempt}:${next.at}`,
+        dueAt: next.at!,
+        kind: decision.action,
+      };
     } else if (decision.action === "escalate" || status !== "down") {
       if (decision.action === "escalate" && next.at !== null && next.attempt !== null) {
         cancelled = { target: target.name, attempt: next.attempt, attemptKey: `${target.name}:${next.attempt}:${next.at}`, dueAt: next.at };
@@ -160,7 +175,12 @@ export async function evaluateLadder(h: DbHandle, config: OpsConfig, target: Tar
         max_attempts = ${policy.maxRestartsInWindow}, driver = ${target.restart.driver}, updated_at = now()
       WHERE target = ${target.name}`;
     if (decision.action === "escalate") {
-      await writeAudit(tx, systemContext("watchdog"), { action: "target.escalate", targetType: "target", targetId: target.name, after: { reason: decision.reason } });
+      await writeAudit(tx, systemContext("watchdog"), {
+        action: "target.escalate",
+        targetType: "target",
+        targetId: target.name,
+        after: { reason: decision.reason },
+      });
     }
     if (cancelled) {
       await tx`
@@ -192,7 +212,8 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
     const [st] = await tx<{ status: string; reason: string }[]>`SELECT status, reason FROM target_state WHERE name = ${job.target}`;
     const expected = row.nextRestartAt?.getTime() === job.dueAt && row.nextAttempt === job.attempt;
     const [existing] = await tx<{ status: string }[]>`SELECT status FROM restarts WHERE attempt_key = ${job.attemptKey}`;
-    const clear = () => tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target} AND next_restart_at = ${new Date(job.dueAt)}`;
+    const clear = () =>
+      tx`UPDATE target_healing SET next_restart_at = NULL, next_attempt = NULL WHERE target = ${job.target} AND next_restart_at = ${new Date(job.dueAt)}`;
     if (existing) {
       if (existing.status !== "started") return { skip: `attempt ${job.attemptKey} already ${existing.status}` };
       await tx`UPDATE restarts SET status = 'interrupted', finished_at = now(), ended_at = now(), output = 'the worker stopped during this restart; not repeated' WHERE attempt_key = ${job.attemptKey}`;
@@ -201,7 +222,8 @@ export async function performRestart(h: DbHandle, config: OpsConfig, job: Restar
     }
     if (!expected) return { skip: "superseded by a newer decision" };
     if (row.paused) return (await clear(), { skip: "auto-healing paused" });
-    if (row.escalatedAt && !job.by && kind === "restart") return (await clear(), { skip: `the target escalated (${row.escalationReason ?? ""}): no more automatic restarts` });
+    if (row.escalatedAt && !job.by && kind === "restart")
+      return (await clear(), { skip: `the target escalated (${row.escalationReason ?? ""}): no more automatic restarts` });
     if (row.startingSince) return (await clear(), { skip: "a start is already in progress" });
     const [held] = await tx<{ runId: string }[]>`SELECT run_id AS "runId" FROM run_locks WHERE target = ${job.target}`;
     if (held) return (await clear(), { skip: `runbook run #${held.runId} is acting on this target` });
@@ -281,8 +303,18 @@ export function describeExit(exit: Pick<LastExit, "code" | "signal">): string {
 export async function recordUptimeReset(h: DbHandle, target: string, restartedAt: number, slackMs: number): Promise<boolean> {
   return h.sql.begin(async (tx) => {
     const row = await lockHealing(tx, target);
-    const attempts = await tx<{ at: Date }[]>`SELECT started_at AS at FROM restarts WHERE target = ${target} AND started_at > ${new Date(restartedAt - slackMs)}`;
-    if (!uptimeResetIsNewCrash(restartedAt, row.crashes.map(Number), attempts.map((a) => a.at.getTime()), slackMs)) return false;
+    const attempts = await tx<
+      { at: Date }[]
+    >`SELECT started_at AS at FROM restarts WHERE target = ${target} AND started_at > ${new Date(restartedAt - slackMs)}`;
+    if (
+      !uptimeResetIsNewCrash(
+        restartedAt,
+        row.crashes.map(Number),
+        attempts.map((a) => a.at.getTime()),
+        slackMs,
+      )
+    )
+      return false;
     await tx`UPDATE target_healing SET crashes = array_append(crashes, ${restartedAt}::bigint), updated_at = now() WHERE target = ${target}`;
     return true;
   });
@@ -342,7 +374,13 @@ export async function healingAction(
     if (action === "reset") {
       await tx`UPDATE target_healing SET restarts = '{}', crashes = '{}', escalated_at = NULL, escalation_reason = NULL, failing_since = NULL,
         next_restart_at = NULL, next_attempt = NULL, last_exit = NULL, updated_at = now() WHERE target = ${target}`;
-      await writeAudit(tx, ctx, { action: "target.healing.reset", targetType: "target", targetId: target, before, after: { escalated: false, restarts: 0, crashes: 0 } });
+      await writeAudit(tx, ctx, {
+        action: "target.healing.reset",
+        targetType: "target",
+        targetId: target,
+        before,
+        after: { escalated: false, restarts: 0, crashes: 0 },
+      });
       return null;
     }
     if (row.startingSince) throw new ServiceError("CONFLICT", `${target} is starting (since ${row.startingSince.toISOString()}); wait for it to end`, "target");
@@ -373,7 +411,23 @@ export async function escalationSummary(sql: postgres.Sql, target: string): Prom
   return `${st?.escalation ?? "escalated"} (${st?.reason ?? "down"})`;
 }
 
-const RESTART_KEYS = ["id", "target", "attempt", "kind", "driver", "status", "reason", "output", "exitCode", "exitSignal", "stderrTail", "dueAt", "startedAt", "finishedAt", "endedAt"] as const;
+const RESTART_KEYS = [
+  "id",
+  "target",
+  "attempt",
+  "kind",
+  "driver",
+  "status",
+  "reason",
+  "output",
+  "exitCode",
+  "exitSignal",
+  "stderrTail",
+  "dueAt",
+  "startedAt",
+  "finishedAt",
+  "endedAt",
+] as const;
 
 export async function listRestarts(h: DbHandle, filter: { target?: string | undefined; limit: number }): Promise<RestartView[]> {
   const rows = await h.sql<Pick<Row<typeof restarts>, (typeof RESTART_KEYS)[number]>[]>`

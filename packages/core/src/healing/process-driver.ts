@@ -25,7 +25,17 @@ export function processStatusFile(t: TargetConfig): string {
 /** What the supervisor wrote: the child's pid while it runs, and how it ended. */
 export type SupervisorStatus =
   | { state: "running"; pid: number; supervisorPid: number; startedAt: string }
-  | { state: "exited"; pid: number | null; supervisorPid: number; startedAt: string; code: number | null; signal: string | null; exitedAt: string; tail: string[]; error?: string };
+  | {
+      state: "exited";
+      pid: number | null;
+      supervisorPid: number;
+      startedAt: string;
+      code: number | null;
+      signal: string | null;
+      exitedAt: string;
+      tail: string[];
+      error?: string;
+    };
 
 export function readSupervisorStatus(file: string | null): SupervisorStatus | null {
   if (!file || !existsSync(file)) return null;

@@ -49,7 +49,16 @@ child.stderr.on("data", keep);
 for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, () => {});
 
 child.once("error", (err) => {
-  writeStatus({ ...base, state: "exited", pid: null, code: null, signal: null, exitedAt: new Date().toISOString(), error: err.message, tail: [`${program}: ${err.message}`] });
+  writeStatus({
+    ...base,
+    state: "exited",
+    pid: null,
+    code: null,
+    signal: null,
+    exitedAt: new Date().toISOString(),
+    error: err.message,
+    tail: [`${program}: ${err.message}`],
+  });
   closeSync(log);
   process.exit(1);
 });

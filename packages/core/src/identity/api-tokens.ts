@@ -54,10 +54,15 @@ export async function createApiToken(h: DbHandle, ctx: RequestContext, input: Cr
   const userId = actingUserId(ctx.actor);
   if (!userId) throw new ServiceError("FORBIDDEN", "tokens are created on behalf of a user");
   if (!mayGrantRoles(input.roles, ctx.actor.roles)) {
-    throw new ServiceError("FORBIDDEN", `a token cannot carry roles you do not hold (${input.roles.filter((r) => !ctx.actor.roles.includes(r)).join(", ")})`, "roles");
+    throw new ServiceError(
+      "FORBIDDEN",
+      `a token cannot carry roles you do not hold (${input.roles.filter((r) => !ctx.actor.roles.includes(r)).join(", ")})`,
+      "roles",
+    );
   }
   // Binding a token to a governance member lets it vote as that member: an admin's decision only.
-  if (input.member !== undefined && !can(ctx.actor.roles, "users:manage")) throw new ServiceError("FORBIDDEN", "only an admin may bind a token to a governance member", "member");
+  if (input.member !== undefined && !can(ctx.actor.roles, "users:manage"))
+    throw new ServiceError("FORBIDDEN", "only an admin may bind a token to a governance member", "member");
   let expiresAt: Date | null = null;
   if (input.expiresAt !== undefined) {
     expiresAt = new Date(input.expiresAt);
@@ -83,7 +88,12 @@ export async function createApiToken(h: DbHandle, ctx: RequestContext, input: Cr
  * already, so a bus that does not take the frame only earns a warning: the sockets' heartbeat re-check
  * closes them then.
  */
-export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: string, deps: { bus: FramePublisher; warn?: (message: string) => void }): Promise<void> {
+export async function revokeApiToken(
+  h: DbHandle,
+  ctx: RequestContext,
+  id: string,
+  deps: { bus: FramePublisher; warn?: (message: string) => void },
+): Promise<void> {
   await h.sql.begin(async (tx) => {
     const rows = await tx.unsafe<TokenRow[]>(`${SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id]);
     const row = rows[0];
@@ -94,7 +104,8 @@ export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: strin
     await tx`UPDATE api_tokens SET revoked_at = now() WHERE id = ${id}`;
     await writeAudit(tx, ctx, { action: "token.revoke", targetType: "token", targetId: id, before: toTokenView(row), after: { revoked: true } });
   });
-  if (!(await deps.bus.publish({ type: "token.revoked", tokenId: id, reason: "token revoked" }))) deps.warn?.("could not announce a token revocation on the bus");
+  if (!(await deps.bus.publish({ type: "token.revoked", tokenId: id, reason: "token revoked" })))
+    deps.warn?.("could not announce a token revocation on the bus");
 }
 
 /**
@@ -103,11 +114,30 @@ export async function revokeApiToken(h: DbHandle, ctx: RequestContext, id: strin
  */
 export async function resolveApiToken(h: DbHandle, secret: string, now = Date.now()): Promise<Actor | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-  const [row] = await h.sql<{ id: string; name: string; roles: Role[]; userId: string; userRoles: Role[]; expiresAt: Date | null; revokedAt: Date | null; disabledAt: Date | null; lastUsedAt: Date | null }[]>`
+  const [row] = await h.sql<
+    {
+      id: string;
+      name: string;
+      roles: Role[];
+      userId: string;
+      userRoles: Role[];
+      expiresAt: Date | null;
+      revokedAt: Date | null;
+      disabledAt: Date | null;
+      lastUsedAt: Date | null;
+    }[]
+  >`
     SELECT t.id, t.name, t.roles, t.created_by AS "userId", u.roles AS "userRoles", t.expires_at AS "expiresAt", t.revoked_at AS "revokedAt",
            u.disabled_at AS "disabledAt", t.last_used_at AS "lastUsedAt"
     FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.token_hash = ${hashSecret(secret)}`;
   if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
   if (!row.lastUsedAt || shouldTouchSession(row.lastUsedAt.getTime(), now)) await h.sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.id}`;
-  return { type: "token", id: row.id, label: `token:${row.name}`, roles: effectiveTokenRoles(row.roles, row.userRoles), userId: row.userId, expiresAt: row.expiresAt };
+  return {
+    type: "token",
+    id: row.id,
+    label: `token:${row.name}`,
+    roles: effectiveTokenRoles(row.roles, row.userRoles),
+    userId: row.userId,
+    expiresAt: row.expiresAt,
+  };
 }

@@ -46,7 +46,14 @@ export async function listAudit(h: DbHandle, ctx: RequestContext, f: AuditFilter
   }));
 }
 
-export type SecurityFilter = { kind?: string | undefined; email?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number; before?: number | undefined };
+export type SecurityFilter = {
+  kind?: string | undefined;
+  email?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  before?: number | undefined;
+};
 
 export async function listSecurityEvents(h: DbHandle, ctx: RequestContext, f: SecurityFilter): Promise<SecurityEvent[]> {
   requirePermission(ctx, "audit:read");

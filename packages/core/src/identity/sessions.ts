@@ -1,5 +1,15 @@
 import { columns, sessions, users, type DbHandle, type Row } from "@ops/db";
-import { normalizeEmail, passwordProblem, permissionsOf, rateDecision, sessionState, shouldTouchSession, type Permission, type Role, type SessionPolicy } from "@ops/domain";
+import {
+  normalizeEmail,
+  passwordProblem,
+  permissionsOf,
+  rateDecision,
+  sessionState,
+  shouldTouchSession,
+  type Permission,
+  type Role,
+  type SessionPolicy,
+} from "@ops/domain";
 import type { LoginBody, PasswordChangeBody } from "@ops/contract";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
@@ -117,7 +127,11 @@ export async function resolveSession(
   );
   const row = rows[0];
   if (!row || row.disabledAt !== null) return null;
-  const state = sessionState({ createdAt: row.sessionCreatedAt.getTime(), lastSeenAt: row.lastSeenAt.getTime(), revokedAt: row.revokedAt?.getTime() ?? null }, policy, now);
+  const state = sessionState(
+    { createdAt: row.sessionCreatedAt.getTime(), lastSeenAt: row.lastSeenAt.getTime(), revokedAt: row.revokedAt?.getTime() ?? null },
+    policy,
+    now,
+  );
   if (!state.valid) return null;
   let idleExpiresAt = state.idleExpiresAt;
   if (opts.touch !== false && shouldTouchSession(row.lastSeenAt.getTime(), now)) {

@@ -75,7 +75,8 @@ export async function updateUser(h: DbHandle, ctx: RequestContext, id: string, p
     const disabled = patch.disabled ?? before.disabledAt !== null;
     const losesAdmin = before.roles.includes("admin") && (!roles.includes("admin") || disabled);
     const self = ctx.actor.type === "user" && ctx.actor.id === id;
-    if (self && losesAdmin) throw new ServiceError("RULE_VIOLATION", "you cannot remove your own admin role or disable yourself", patch.disabled ? "disabled" : "roles");
+    if (self && losesAdmin)
+      throw new ServiceError("RULE_VIOLATION", "you cannot remove your own admin role or disable yourself", patch.disabled ? "disabled" : "roles");
     if (losesAdmin && (await activeAdminsBesides(tx, id)) === 0) {
       throw new ServiceError("RULE_VIOLATION", "the last active admin cannot be demoted or disabled", patch.disabled ? "disabled" : "roles");
     }

@@ -1,6 +1,16 @@
 import type { TargetConfig } from "@ops/config";
 import { columns, incidentEvents, incidents, type counters, type DbHandle, type Row } from "@ops/db";
-import { MTTR_TARGET_MS, canTransition, detectionTime, mttd, mttr, normaliseFailureLine, outageTimes, severityForOutage, type IncidentStatus } from "@ops/domain";
+import {
+  MTTR_TARGET_MS,
+  canTransition,
+  detectionTime,
+  mttd,
+  mttr,
+  normaliseFailureLine,
+  outageTimes,
+  severityForOutage,
+  type IncidentStatus,
+} from "@ops/domain";
 import type { IncidentListQuery, IncidentView, OpenIncidentBody, TimelineEntry } from "@ops/contract";
 import type postgres from "postgres";
 import type { FramePublisher } from "../bus.ts";
@@ -120,7 +130,13 @@ export type OutageOpening = {
  */
 export async function openOutageIncident(h: DbHandle, target: TargetConfig, opening: OutageOpening): Promise<number | null>;
 export async function openOutageIncident(h: DbHandle, target: TargetConfig, startedAt: Date, reason: string, failedAt?: Date | null): Promise<number | null>;
-export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: OutageOpening | Date, reason?: string, failedAt?: Date | null): Promise<number | null> {
+export async function openOutageIncident(
+  h: DbHandle,
+  target: TargetConfig,
+  a: OutageOpening | Date,
+  reason?: string,
+  failedAt?: Date | null,
+): Promise<number | null> {
   const o: OutageOpening = a instanceof Date ? { reason: reason ?? "down", seenFailingAt: a, failedAt: failedAt ?? null } : a;
   try {
     return await h.sql.begin(async (tx) => {
@@ -151,7 +167,8 @@ export async function openOutageIncident(h: DbHandle, target: TargetConfig, a: O
         ON CONFLICT (target) WHERE resolved_at IS NULL AND target IS NOT NULL DO NOTHING RETURNING id`;
       // The partial unique index is the last line of defence; losing to it must not cost a number.
       if (!row) throw new NotOpened();
-      const why = target.kind === "service" ? "a service the agents depend on" : (others?.n ?? 0) > 0 ? `${others!.n} other agent(s) down too` : "one agent down";
+      const why =
+        target.kind === "service" ? "a service the agents depend on" : (others?.n ?? 0) > 0 ? `${others!.n} other agent(s) down too` : "one agent down";
       const lag = Math.round((times.detectedAt - times.startedAt) / 1000);
       const when =
         times.startedFrom === "detection"
@@ -182,7 +199,14 @@ export async function narrateIncident(h: DbHandle, id: number, kind: string, act
 }
 
 /** Add an entry to the target's open incident, if there is one; returns the incident id. */
-export async function narrateOutage(h: DbHandle, target: string, kind: string, actor: string, message: string, details: unknown = null): Promise<number | null> {
+export async function narrateOutage(
+  h: DbHandle,
+  target: string,
+  kind: string,
+  actor: string,
+  message: string,
+  details: unknown = null,
+): Promise<number | null> {
   const id = await openIncidentIdFor(h.sql, target);
   if (id !== null) await appendEvent(h.sql, id, kind, actor, message, details);
   return id;
@@ -225,7 +249,15 @@ export async function openIncident(h: DbHandle, ctx: RequestContext, input: Open
   return published(deps, view);
 }
 
-async function transition(h: DbHandle, ctx: RequestContext, deps: IncidentDeps, id: number, to: IncidentStatus, message: string, summary?: string): Promise<IncidentView> {
+async function transition(
+  h: DbHandle,
+  ctx: RequestContext,
+  deps: IncidentDeps,
+  id: number,
+  to: IncidentStatus,
+  message: string,
+  summary?: string,
+): Promise<IncidentView> {
   requirePermission(ctx, "incidents:write");
   const after = await h.sql.begin(async (tx) => {
     const [row] = await tx<IncidentRow[]>`SELECT ${tx.unsafe(COLUMNS)} FROM incidents WHERE id = ${id} FOR UPDATE`;
@@ -240,13 +272,20 @@ async function transition(h: DbHandle, ctx: RequestContext, deps: IncidentDeps, 
     }
     await appendEvent(tx, id, to, ctx.actor.label, message);
     const after = await getIncidentView(tx, id);
-    await writeAudit(tx, ctx, { action: `incident.${to === "acknowledged" ? "acknowledge" : to === "resolved" ? "resolve" : to}`, targetType: "incident", targetId: `INC-${id}`, before: toView(row), after });
+    await writeAudit(tx, ctx, {
+      action: `incident.${to === "acknowledged" ? "acknowledge" : to === "resolved" ? "resolve" : to}`,
+      targetType: "incident",
+      targetId: `INC-${id}`,
+      before: toView(row),
+      after,
+    });
     return after;
   });
   return published(deps, after);
 }
 
-export const acknowledgeIncident = (h: DbHandle, ctx: RequestContext, id: number, deps: IncidentDeps = {}) => transition(h, ctx, deps, id, "acknowledged", `acknowledged by ${ctx.actor.label}`);
+export const acknowledgeIncident = (h: DbHandle, ctx: RequestContext, id: number, deps: IncidentDeps = {}) =>
+  transition(h, ctx, deps, id, "acknowledged", `acknowledged by ${ctx.actor.label}`);
 export const resolveIncident = (h: DbHandle, ctx: RequestContext, id: number, summary?: string, deps: IncidentDeps = {}) =>
   transition(h, ctx, deps, id, "resolved", summary ? `resolved by ${ctx.actor.label}: ${summary}` : `resolved by ${ctx.actor.label}`, summary);
 

@@ -25,22 +25,31 @@ const DAY = 86_400_000;
 export async function gatherFindings(h: DbHandle, now: number): Promise<DetectionFinding[]> {
   const at = new Date(now);
   const incidents = (
-    await h.sql<{ id: number; target: string | null; signature: string | null; severity: Severity; startedAt: Date; detectedAt: Date; resolvedAt: Date | null; title: string }[]>`
+    await h.sql<
+      {
+        id: number;
+        target: string | null;
+        signature: string | null;
+        severity: Severity;
+        startedAt: Date;
+        detectedAt: Date;
+        resolvedAt: Date | null;
+        title: string;
+      }[]
+    >`
       SELECT id, target, signature, severity, started_at AS "startedAt", detected_at AS "detectedAt", resolved_at AS "resolvedAt", title
       FROM incidents WHERE started_at > ${new Date(now - 30 * DAY)} AND started_at <= ${at}`
-  ).map(
-    (r): IncidentFact => ({
-      id: r.id,
-      target: r.target,
-      signature: r.signature,
-      severity: r.severity,
-      startedAt: r.startedAt.getTime(),
-      // A detection clock in the future of the record (a test's controlled clock) must not see time run backwards.
-      detectedAt: Math.max(r.detectedAt.getTime(), r.startedAt.getTime()),
-      resolvedAt: r.resolvedAt?.getTime() ?? null,
-      title: r.title,
-    }),
-  );
+  ).map((r): IncidentFact => ({
+    id: r.id,
+    target: r.target,
+    signature: r.signature,
+    severity: r.severity,
+    startedAt: r.startedAt.getTime(),
+    // A detection clock in the future of the record (a test's controlled clock) must not see time run backwards.
+    detectedAt: Math.max(r.detectedAt.getTime(), r.startedAt.getTime()),
+    resolvedAt: r.resolvedAt?.getTime() ?? null,
+    title: r.title,
+  }));
   const alertDays = await h.sql<AlertDay[]>`
     SELECT target, kind, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(DISTINCT at)::int AS count
     FROM alerts WHERE at > ${new Date(now - 7 * DAY)} AND at <= ${at} GROUP BY 1, 2, 3`;
@@ -55,8 +64,20 @@ export async function gatherFindings(h: DbHandle, now: number): Promise<Detectio
     FROM runbook_runs WHERE status IN ('succeeded', 'failed') AND created_at > ${new Date(now - 30 * DAY)} AND created_at <= ${at}`;
   const remediations: Remediation[] = [
     ...restarts.map((r) => ({ key: `restart.${r.target}`, label: `Restart of ${r.target} by the watchdog`, id: `restart-${r.id}`, at: r.at.getTime() })),
-    ...cases.map((c) => ({ key: `case.${c.caseId}.${c.target}`, label: `Doctor case ${c.caseId} on ${c.target}`, id: `diagnosis-${c.id}`, at: c.at.getTime() })),
-    ...runs.filter((r) => r.targets.length > 0).map((r) => ({ key: `runbook.${r.runbook}.${r.procedure}.${JSON.stringify(r.params)}`, label: `${r.title} ${JSON.stringify(r.params)}`, id: `run-${r.id}`, at: r.at.getTime() })),
+    ...cases.map((c) => ({
+      key: `case.${c.caseId}.${c.target}`,
+      label: `Doctor case ${c.caseId} on ${c.target}`,
+      id: `diagnosis-${c.id}`,
+      at: c.at.getTime(),
+    })),
+    ...runs
+      .filter((r) => r.targets.length > 0)
+      .map((r) => ({
+        key: `runbook.${r.runbook}.${r.procedure}.${JSON.stringify(r.params)}`,
+        label: `${r.title} ${JSON.stringify(r.params)}`,
+        id: `run-${r.id}`,
+        at: r.at.getTime(),
+      })),
   ];
   // A change is a run that acted on targets; runs that only looked (troubleshooting) are not changes.
   const changes: Change[] = runs.filter((r) => r.targets.length > 0).map((r) => ({ id: `run-${r.id}`, at: r.at.getTime(), failed: r.status === "failed" }));

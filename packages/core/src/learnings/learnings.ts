@@ -52,7 +52,11 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 export type { LearningSummary, LearningView, PatternView, PromotionView };
 
 /** A learning as stored (its document typed as the domain writes it), with the title of what it was promoted to. */
-type LearningRow = Omit<Row<typeof learnings>, "ord" | "search" | "updatedBy" | "doc" | "status"> & { doc: LearningDoc; status: LearningStatus; promotionTitle: string | null };
+type LearningRow = Omit<Row<typeof learnings>, "ord" | "search" | "updatedBy" | "doc" | "status"> & {
+  doc: LearningDoc;
+  status: LearningStatus;
+  promotionTitle: string | null;
+};
 
 // Dates as written (`2025-04-15`), not as midnight moments.
 const COLUMNS = `${columns(learnings, { alias: "l", except: ["ord", "search", "updatedBy", "firstSeen", "lastSeen"] })},
@@ -112,7 +116,14 @@ function assertImportable(doc: LearningDoc): void {
   if (problems.length) throw new Error(`${doc.id} would not re-import from its export: ${problems.join("; ")}`);
 }
 
-async function insertLearning(tx: Sql, doc: LearningDoc, source: string, actor: string, evidence: Evidence | null = null, incidentIds: number[] = []): Promise<void> {
+async function insertLearning(
+  tx: Sql,
+  doc: LearningDoc,
+  source: string,
+  actor: string,
+  evidence: Evidence | null = null,
+  incidentIds: number[] = [],
+): Promise<void> {
   assertImportable(doc);
   const c = columnValues(doc);
   await tx`
@@ -167,7 +178,6 @@ export async function listLearnings(h: DbHandle, f: LearningFilter): Promise<Lea
   return rows.map(toSummary);
 }
 
-
 /** Recurring patterns: every pattern seen twice or more, most recurrent first. */
 export async function listPatterns(h: DbHandle): Promise<PatternView[]> {
   return h.sql<PatternView[]>`
@@ -186,7 +196,11 @@ export async function createLearning(h: DbHandle, ctx: RequestContext, input: Ne
   requirePermission(ctx, "postmortems:write");
   // The same list the import checks: an LRN entry's heading is its category.
   if (input.type === "LRN" && !(LEARNING_CATEGORIES as readonly string[]).includes(input.heading.trim())) {
-    throw new ServiceError("VALIDATION", `the heading of an LRN entry is its category: one of ${LEARNING_CATEGORIES.join(", ")} (OPS and FEAT entries take a name)`, "heading");
+    throw new ServiceError(
+      "VALIDATION",
+      `the heading of an LRN entry is its category: one of ${LEARNING_CATEGORIES.join(", ")} (OPS and FEAT entries take a name)`,
+      "heading",
+    );
   }
   const id = await h.sql.begin(async (tx) => {
     const id = await allocateLearningId(tx, input.type, now);
@@ -199,7 +213,12 @@ export async function createLearning(h: DbHandle, ctx: RequestContext, input: Ne
     if (input.details) doc = withSection(doc, input.type === "FEAT" ? "User Context" : input.type === "OPS" ? "Root Cause" : "Details", input.details);
     doc = scrubDoc(doc);
     await insertLearning(tx, doc, "manual", ctx.actor.label);
-    await writeAudit(tx, ctx, { action: "learning.create", targetType: "learning", targetId: id, after: { type: input.type, heading: doc.heading, summary: columnsOf(doc).summary } });
+    await writeAudit(tx, ctx, {
+      action: "learning.create",
+      targetType: "learning",
+      targetId: id,
+      after: { type: input.type, heading: doc.heading, summary: columnsOf(doc).summary },
+    });
     return id;
   });
   const learning = await getLearning(h, id);
@@ -217,7 +236,11 @@ async function lockLearning(tx: postgres.TransactionSql, id: string, version: nu
     SELECT doc, ${tx.unsafe(columns(learnings, { only: LOCKED }))} FROM learnings WHERE id = ${id} FOR UPDATE`;
   if (!row) throw notFound(`learning ${id}`, "id");
   if (version !== null && row.version !== version) {
-    throw new ServiceError("CONFLICT", `${id} was changed by ${row.updatedBy} at ${row.updatedAt.toISOString()} (version ${row.version}); you edited version ${version}. Reload it and apply your change again.`, "version");
+    throw new ServiceError(
+      "CONFLICT",
+      `${id} was changed by ${row.updatedBy} at ${row.updatedAt.toISOString()} (version ${row.version}); you edited version ${version}. Reload it and apply your change again.`,
+      "version",
+    );
   }
   return row;
 }
@@ -232,8 +255,10 @@ export async function patchLearning(h: DbHandle, ctx: RequestContext, id: string
     if (patch.area !== undefined) doc = withField(doc, "Area", patch.area);
     const summaryTitle = doc.type === "FEAT" ? "Requested Capability" : "Summary";
     if (patch.summary !== undefined) doc = withSection(doc, summaryTitle, patch.summary);
-    if (patch.details !== undefined) doc = withSection(doc, doc.type === "FEAT" ? "User Context" : doc.type === "OPS" ? "Root Cause" : "Details", patch.details);
-    if (patch.suggestedAction !== undefined) doc = withSection(doc, doc.type === "OPS" ? "Prevention" : doc.type === "FEAT" ? "Suggested Implementation" : "Suggested Action", patch.suggestedAction);
+    if (patch.details !== undefined)
+      doc = withSection(doc, doc.type === "FEAT" ? "User Context" : doc.type === "OPS" ? "Root Cause" : "Details", patch.details);
+    if (patch.suggestedAction !== undefined)
+      doc = withSection(doc, doc.type === "OPS" ? "Prevention" : doc.type === "FEAT" ? "Suggested Implementation" : "Suggested Action", patch.suggestedAction);
     doc = scrubDoc(doc);
     const before = columnsOf(row.doc);
     await updateDoc(tx, doc, ctx.actor.label);
@@ -256,7 +281,11 @@ export async function patchLearning(h: DbHandle, ctx: RequestContext, id: string
 
 export type RecordedFinding = { id: string; created: boolean };
 
-const incidentIdsOf = (occ: { id: string }[]) => occ.map((o) => /^INC-(\d+)$/.exec(o.id)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+const incidentIdsOf = (occ: { id: string }[]) =>
+  occ
+    .map((o) => /^INC-(\d+)$/.exec(o.id)?.[1])
+    .filter((x): x is string => x !== undefined)
+    .map(Number);
 
 /** Record a finding (below) and tell the dashboards about the learning it created or changed. */
 export async function recordFinding(h: DbHandle, f: DetectionFinding, now: number, bus: FramePublisher): Promise<RecordedFinding | null> {
@@ -307,17 +336,18 @@ function storeFinding(h: DbHandle, f: DetectionFinding, now: number): Promise<Re
 export type ImportResult = LearningImportResult;
 
 /** Import one .learnings file: every entry checked first; any problem refuses the whole file and changes nothing. */
-export async function importLearnings(
-  h: DbHandle,
-  ctx: RequestContext,
-  input: LearningImportBody,
-): Promise<ImportResult> {
+export async function importLearnings(h: DbHandle, ctx: RequestContext, input: LearningImportBody): Promise<ImportResult> {
   requirePermission(ctx, "postmortems:write");
   const spec = LEARNING_FILES[input.kind];
   const parsed = parseLearningsMarkdown(input.content, spec.type);
   if (parsed.issues.length) {
     const first = parsed.issues.slice(0, 3).map((i) => `line ${i.line}${i.id ? ` (${i.id})` : ""}: ${i.message}`);
-    throw new ServiceError("VALIDATION", `${spec.file} has ${parsed.issues.length} problem(s); nothing was imported. ${first.join("; ")}`, "content", parsed.issues);
+    throw new ServiceError(
+      "VALIDATION",
+      `${spec.file} has ${parsed.issues.length} problem(s); nothing was imported. ${first.join("; ")}`,
+      "content",
+      parsed.issues,
+    );
   }
   if (parsed.entries.length === 0) throw new ServiceError("VALIDATION", `${spec.file} has no entries (## [${spec.type}-YYYYMMDD-XXX] …)`, "content");
   const result: ImportResult = { created: [], updated: [], skipped: [] };
@@ -337,7 +367,12 @@ export async function importLearnings(
         result.skipped.push(doc.id);
       }
     }
-    await writeAudit(tx, ctx, { action: "learning.import", targetType: "learnings", targetId: spec.file, after: { ...result, onConflict: input.onConflict ?? "skip" } });
+    await writeAudit(tx, ctx, {
+      action: "learning.import",
+      targetType: "learnings",
+      targetId: spec.file,
+      after: { ...result, onConflict: input.onConflict ?? "skip" },
+    });
   });
   return result;
 }
@@ -346,12 +381,17 @@ export async function importLearnings(
 export async function exportLearnings(h: DbHandle, kind: LearningFileKind): Promise<{ file: string; content: string }> {
   const spec = LEARNING_FILES[kind];
   const rows = await h.sql<{ doc: LearningDoc }[]>`SELECT doc FROM learnings WHERE type = ${spec.type} ORDER BY ord`;
-  return { file: spec.file, content: formatLearningsMarkdown(kind, rows.map((r) => r.doc)) };
+  return {
+    file: spec.file,
+    content: formatLearningsMarkdown(
+      kind,
+      rows.map((r) => r.doc),
+    ),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Promotion
-
 
 type PromotionRow = Row<typeof promotions>;
 const PROMOTION_COLUMNS = columns(promotions);
@@ -363,7 +403,10 @@ export async function getPromotion(h: DbHandle, id: number): Promise<PromotionVi
   return toPromotion(row);
 }
 
-export async function listPromotions(h: DbHandle, f: { kind?: PromotionKind | undefined; done?: boolean | undefined; limit: number }): Promise<PromotionView[]> {
+export async function listPromotions(
+  h: DbHandle,
+  f: { kind?: PromotionKind | undefined; done?: boolean | undefined; limit: number },
+): Promise<PromotionView[]> {
   const rows = await h.sql.unsafe<PromotionRow[]>(
     `SELECT ${PROMOTION_COLUMNS} FROM promotions WHERE ($1::text IS NULL OR kind = $1) AND ($2::boolean IS NULL OR done = $2) ORDER BY id DESC LIMIT $3`,
     [f.kind ?? null, f.done ?? null, f.limit],
@@ -424,7 +467,16 @@ export function runbookDraftFrom(doc: LearningDoc, title: string): Record<string
     description: `Drafted from ${doc.id}: ${columnsOf(doc).summary}`,
     severity: "medium",
     tags: ["draft", doc.id],
-    procedures: [{ id: "main", title, description: `From ${doc.id}. Replace manual steps with typed actions where the console can act.`, role: "oncall", confirmation: { type: "confirm" }, steps }],
+    procedures: [
+      {
+        id: "main",
+        title,
+        description: `From ${doc.id}. Replace manual steps with typed actions where the console can act.`,
+        role: "oncall",
+        confirmation: { type: "confirm" },
+        steps,
+      },
+    ],
   };
 }
 
@@ -454,7 +506,8 @@ export async function promoteLearning(
   const promotionId = await h.sql.begin(async (tx) => {
     const row = await lockLearning(tx, id, null);
     const cols = columnsOf(row.doc);
-    if (cols.status === "promoted" || cols.status === "promoted_to_skill") throw new ServiceError("CONFLICT", `${id} is already promoted (${row.doc.fields.find((f) => f.key === "Promoted")?.value ?? cols.status})`, "id");
+    if (cols.status === "promoted" || cols.status === "promoted_to_skill")
+      throw new ServiceError("CONFLICT", `${id} is already promoted (${row.doc.fields.find((f) => f.key === "Promoted")?.value ?? cols.status})`, "id");
     const title = scrubText(input.title?.trim() || cols.summary || row.doc.heading).slice(0, 200);
     const notes = scrubText(input.notes?.trim() ?? "");
     const kind = KIND_OF[input.to];
@@ -471,11 +524,17 @@ export async function promoteLearning(
     const ref = input.to === "postmortem" ? `postmortem ${postmortemId}` : `promotion ${pid}`;
     await updateDoc(tx, promotedDoc(row.doc, input.to, ref), ctx.actor.label);
     await tx`UPDATE learnings SET promoted_kind = ${kind}, promotion_id = ${pid} WHERE id = ${id}`;
-    await writeAudit(tx, ctx, { action: "learning.promote", targetType: "learning", targetId: id, after: { to: input.to, promotionId: pid, postmortemId, title } });
+    await writeAudit(tx, ctx, {
+      action: "learning.promote",
+      targetType: "learning",
+      targetId: id,
+      after: { to: input.to, promotionId: pid, postmortemId, title },
+    });
     return pid;
   });
   const out = { learning: await getLearning(h, id), promotion: await getPromotion(h, promotionId) };
   await announce(deps.bus, h.sql, id);
-  if (out.promotion.postmortemId !== null) await deps.bus.publish({ type: "postmortem.updated", postmortem: await deps.postmortems.summary(h.sql, out.promotion.postmortemId) }).catch(() => false);
+  if (out.promotion.postmortemId !== null)
+    await deps.bus.publish({ type: "postmortem.updated", postmortem: await deps.postmortems.summary(h.sql, out.promotion.postmortemId) }).catch(() => false);
   return out;
 }

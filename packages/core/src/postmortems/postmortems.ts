@@ -51,7 +51,8 @@ function toSummary(r: PostmortemRow): PostmortemSummary {
 }
 
 function toView(r: PostmortemRow, config: OpsConfig): PostmortemView {
-  const incident = r.incStartedAt && r.incSeverity ? { startedAt: r.incStartedAt.getTime(), resolvedAt: r.incResolvedAt?.getTime() ?? null, severity: r.incSeverity } : null;
+  const incident =
+    r.incStartedAt && r.incSeverity ? { startedAt: r.incStartedAt.getTime(), resolvedAt: r.incResolvedAt?.getTime() ?? null, severity: r.incSeverity } : null;
   return {
     ...toSummary(r),
     learningId: r.learningId,
@@ -96,7 +97,10 @@ export const getPostmortem = (h: DbHandle, config: OpsConfig, id: number) => rea
 /** The summary the lists and the `postmortem.updated` frame carry (no impact, so no config). */
 export const getPostmortemSummary = async (sql: Sql, id: number): Promise<PostmortemSummary> => toSummary(await readRow(sql, id));
 
-export async function listPostmortems(h: DbHandle, f: { status?: PostmortemStatus | undefined; incident?: number | undefined; limit: number }): Promise<PostmortemSummary[]> {
+export async function listPostmortems(
+  h: DbHandle,
+  f: { status?: PostmortemStatus | undefined; incident?: number | undefined; limit: number },
+): Promise<PostmortemSummary[]> {
   const rows = await h.sql.unsafe<PostmortemRow[]>(
     `SELECT ${COLUMNS} FROM ${FROM} WHERE ($1::text IS NULL OR p.status = $1) AND ($2::bigint IS NULL OR p.incident_id = $2) ORDER BY p.id DESC LIMIT $3`,
     [f.status ?? null, f.incident ?? null, f.limit],
@@ -110,7 +114,13 @@ async function announce(bus: FramePublisher, p: PostmortemView): Promise<Postmor
   return p;
 }
 
-async function insertPostmortem(tx: postgres.TransactionSql, ctx: RequestContext, content: PostmortemContent, at: number, links: { incidentId: number | null; learningId: string | null }): Promise<number> {
+async function insertPostmortem(
+  tx: postgres.TransactionSql,
+  ctx: RequestContext,
+  content: PostmortemContent,
+  at: number,
+  links: { incidentId: number | null; learningId: string | null },
+): Promise<number> {
   const opsId = await allocateLearningId(tx, "OPS", at);
   const c = scrub(content);
   const [row] = await tx<Pick<Row<typeof postmortems>, "id">[]>`
@@ -126,45 +136,56 @@ async function insertPostmortem(tx: postgres.TransactionSql, ctx: RequestContext
 /** A draft for an incident, its timeline and impact filled in from what the incident recorded. */
 export async function createPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, incidentId: number, bus: FramePublisher): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
-  const id = await h.sql.begin(async (tx) => {
-    const [inc] = await tx<{ title: string; source: string; targets: string[]; target: string | null; summary: string | null; startedAt: Date; signature: string | null }[]>`
+  const id = await h.sql
+    .begin(async (tx) => {
+      const [inc] = await tx<
+        { title: string; source: string; targets: string[]; target: string | null; summary: string | null; startedAt: Date; signature: string | null }[]
+      >`
       SELECT title, source, targets, target, summary, started_at AS "startedAt", signature FROM incidents WHERE id = ${incidentId} FOR UPDATE`;
-    if (!inc) throw notFound(`incident ${incidentId}`, "incidentId");
-    const [existing] = await tx<Pick<Row<typeof postmortems>, "id">[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
-    if (existing) throw new ServiceError("CONFLICT", `INC-${incidentId} already has postmortem ${existing.id}; open it instead`, "incidentId");
-    const events = await tx<{ at: Date; kind: string; actor: string; message: string }[]>`
+      if (!inc) throw notFound(`incident ${incidentId}`, "incidentId");
+      const [existing] = await tx<Pick<Row<typeof postmortems>, "id">[]>`SELECT id FROM postmortems WHERE incident_id = ${incidentId}`;
+      if (existing) throw new ServiceError("CONFLICT", `INC-${incidentId} already has postmortem ${existing.id}; open it instead`, "incidentId");
+      const events = await tx<{ at: Date; kind: string; actor: string; message: string }[]>`
       SELECT at, kind, actor, message FROM incident_events WHERE incident_id = ${incidentId} ORDER BY at, id`;
-    const related = inc.target
-      ? await tx<{ id: number }[]>`
+      const related = inc.target
+        ? await tx<{ id: number }[]>`
           SELECT id FROM incidents WHERE target = ${inc.target} AND id <> ${incidentId} AND started_at > ${inc.startedAt}::timestamptz - interval '30 days' ORDER BY started_at`
-      : [];
-    const content: PostmortemContent = {
-      title: inc.title,
-      summary: inc.summary ?? "",
-      timeline: timelineFromEvents(events.map((e) => ({ ...e, at: e.at.toISOString() }))),
-      usersAffected: "",
-      rootCause: "",
-      mitigation: "",
-      prevention: "",
-      actionItems: [],
-      metadata: {
-        trigger: inc.source === "ladder" ? "alert" : "user_report",
-        environment: "production",
-        servicesAffected: inc.targets,
-        relatedIncidents: related.map((r) => `INC-${r.id}`),
-        doraImpact: ["mttr"],
-      },
-    };
-    return insertPostmortem(tx, ctx, content, inc.startedAt.getTime(), { incidentId, learningId: null });
-  }).catch((err: unknown) => {
-    if ((err as { code?: string }).code === "23505") throw new ServiceError("CONFLICT", `INC-${incidentId} already has a postmortem; open it instead`, "incidentId");
-    throw err;
-  });
+        : [];
+      const content: PostmortemContent = {
+        title: inc.title,
+        summary: inc.summary ?? "",
+        timeline: timelineFromEvents(events.map((e) => ({ ...e, at: e.at.toISOString() }))),
+        usersAffected: "",
+        rootCause: "",
+        mitigation: "",
+        prevention: "",
+        actionItems: [],
+        metadata: {
+          trigger: inc.source === "ladder" ? "alert" : "user_report",
+          environment: "production",
+          servicesAffected: inc.targets,
+          relatedIncidents: related.map((r) => `INC-${r.id}`),
+          doraImpact: ["mttr"],
+        },
+      };
+      return insertPostmortem(tx, ctx, content, inc.startedAt.getTime(), { incidentId, learningId: null });
+    })
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === "23505")
+        throw new ServiceError("CONFLICT", `INC-${incidentId} already has a postmortem; open it instead`, "incidentId");
+      throw err;
+    });
   return announce(bus, await getPostmortem(h, config, id));
 }
 
 /** A draft started from a learning (promotion): its summary and details, no incident. */
-export async function createPostmortemFromLearning(tx: postgres.TransactionSql, ctx: RequestContext, doc: LearningDoc, title: string, now = Date.now()): Promise<number> {
+export async function createPostmortemFromLearning(
+  tx: postgres.TransactionSql,
+  ctx: RequestContext,
+  doc: LearningDoc,
+  title: string,
+  now = Date.now(),
+): Promise<number> {
   const section = (t: string) => doc.sections.find((s) => s.title === t)?.body ?? "";
   const content: PostmortemContent = {
     title,
@@ -211,7 +232,14 @@ const EDITABLE: Record<string, string> = {
 };
 
 /** Save edits against the version they were made on: a stale version is refused (409), never merged over. */
-export async function updatePostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, patch: PostmortemPatch, bus: FramePublisher): Promise<PostmortemView> {
+export async function updatePostmortem(
+  h: DbHandle,
+  config: OpsConfig,
+  ctx: RequestContext,
+  id: number,
+  patch: PostmortemPatch,
+  bus: FramePublisher,
+): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
   await h.sql.begin(async (tx) => {
     const row = await lockPostmortem(tx, id, patch.version);
@@ -233,17 +261,32 @@ export async function updatePostmortem(h: DbHandle, config: OpsConfig, ctx: Requ
     let assignment = sets[0]!;
     for (const s of sets.slice(1)) assignment = tx`${assignment}, ${s}`;
     await tx`UPDATE postmortems SET ${assignment}, version = version + 1, updated_by = ${ctx.actor.label}, updated_at = now() WHERE id = ${id}`;
-    await writeAudit(tx, ctx, { action: "postmortem.update", targetType: "postmortem", targetId: String(id), before: { version: row.version }, after: { version: row.version + 1, fields: Object.keys(changed) } });
+    await writeAudit(tx, ctx, {
+      action: "postmortem.update",
+      targetType: "postmortem",
+      targetId: String(id),
+      before: { version: row.version },
+      after: { version: row.version + 1, fields: Object.keys(changed) },
+    });
   });
   return announce(bus, await getPostmortem(h, config, id));
 }
 
 /** Draft → in review → published (or back to draft). Publishing writes the OPS entry into the learnings record (and tells the dashboards of both). */
-export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: RequestContext, id: number, to: PostmortemStatus, version: number, bus: FramePublisher): Promise<PostmortemView> {
+export async function transitionPostmortem(
+  h: DbHandle,
+  config: OpsConfig,
+  ctx: RequestContext,
+  id: number,
+  to: PostmortemStatus,
+  version: number,
+  bus: FramePublisher,
+): Promise<PostmortemView> {
   requirePermission(ctx, "postmortems:write");
   await h.sql.begin(async (tx) => {
     const row = await lockPostmortem(tx, id, version);
-    if (!canTransitionPostmortem(row.status, to)) throw new ServiceError("RULE_VIOLATION", `a postmortem goes draft → in review → published; it cannot go from ${row.status} to ${to}`, "to");
+    if (!canTransitionPostmortem(row.status, to))
+      throw new ServiceError("RULE_VIOLATION", `a postmortem goes draft → in review → published; it cannot go from ${row.status} to ${to}`, "to");
     const current = await readPostmortem(tx, config, id);
     if (to === "published") {
       const problems = publishProblems(current);
@@ -265,7 +308,13 @@ export async function transitionPostmortem(h: DbHandle, config: OpsConfig, ctx: 
         ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, heading = EXCLUDED.heading, priority = EXCLUDED.priority, status = EXCLUDED.status,
           severity = EXCLUDED.severity, summary = EXCLUDED.summary, version = learnings.version + 1, updated_at = now(), updated_by = EXCLUDED.updated_by`;
     }
-    await writeAudit(tx, ctx, { action: `postmortem.${to === "published" ? "publish" : to === "in_review" ? "submit" : "reopen"}`, targetType: "postmortem", targetId: String(id), before: { status: row.status }, after: { status: to } });
+    await writeAudit(tx, ctx, {
+      action: `postmortem.${to === "published" ? "publish" : to === "in_review" ? "submit" : "reopen"}`,
+      targetType: "postmortem",
+      targetId: String(id),
+      before: { status: row.status },
+      after: { status: to },
+    });
   });
   const p = await announce(bus, await getPostmortem(h, config, id));
   if (p.status === "published") await bus.publish({ type: "learning.updated", learning: await getLearningSummary(h.sql, p.opsId) }).catch(() => false);

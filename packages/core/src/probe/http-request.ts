@@ -55,9 +55,7 @@ function once(url: URL, timeoutMs: number): Promise<RequestOutcome> {
           size += chunk.length;
           if (size <= MAX_BODY_BYTES) chunks.push(chunk);
         });
-        res.on("end", () =>
-          done({ kind: "response", statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), latencyMs: elapsed() }),
-        );
+        res.on("end", () => done({ kind: "response", statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), latencyMs: elapsed() }));
         res.on("error", (err) => done(classify(err, elapsed())));
       },
     );

@@ -26,10 +26,13 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 export async function runProbeShard(h: DbHandle, config: OpsConfig, names: string[]): Promise<RecordOutcome & { probed: number }> {
   const byName = new Map(config.fleet.targets.map((t) => [t.name, t]));
   const targets = names.map((n) => byName.get(n)).filter((t): t is TargetConfig => t !== undefined && t.enabled);
-  const prev = await loadPreviousStates(h, targets.map((t) => t.name));
+  const prev = await loadPreviousStates(
+    h,
+    targets.map((t) => t.name),
+  );
   const observations = await mapLimit(targets, config.monitoring.healthCheck.concurrency, async (t) => ({
     name: t.name,
-    obs: (await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs })),
+    obs: await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs }),
   }));
   const thresholds = await effectiveThresholds(h.sql, config);
   const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);

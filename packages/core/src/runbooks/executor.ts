@@ -1,6 +1,18 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle, Row, runSteps, runbookRuns, targetState } from "@ops/db";
-import { FINAL_RUN_STATUSES, evidenceText, nextMove, outcomeLabel, redactText, runOutcome, type AlertFacts, type PlanStep, type ResolvedAction, type StepProgress, type StepStatus } from "@ops/domain";
+import {
+  FINAL_RUN_STATUSES,
+  evidenceText,
+  nextMove,
+  outcomeLabel,
+  redactText,
+  runOutcome,
+  type AlertFacts,
+  type PlanStep,
+  type ResolvedAction,
+  type StepProgress,
+  type StepStatus,
+} from "@ops/domain";
 import type postgres from "postgres";
 import type { FramePublisher } from "../bus.ts";
 import { latestBackupBefore, resolveBackup, restoreBackup, runBackup, verifyBackup, type BackupEnv } from "../backups/backups.ts";
@@ -51,7 +63,9 @@ async function probeOnce(deps: ExecutorDeps, name: string) {
   await deps.afterProbe(outcome);
   const [view] = outcome.updated;
   if (view) return view;
-  const [row] = await deps.db.sql<Pick<Row<typeof targetState>, "status" | "reason" | "ready">[]>`SELECT status, reason, ready FROM target_state WHERE name = ${name}`;
+  const [row] = await deps.db.sql<
+    Pick<Row<typeof targetState>, "status" | "reason" | "ready">[]
+  >`SELECT status, reason, ready FROM target_state WHERE name = ${name}`;
   return { status: row?.status ?? "unknown", reason: row?.reason ?? "never probed", ready: row?.ready ?? null };
 }
 
@@ -181,7 +195,13 @@ export function quoteForDisplay(arg: string): string {
 type StepRow = Pick<Row<typeof runSteps>, "status" | "retrySafe" | "onFailure" | "title" | "output"> & { index: number; action: ResolvedAction };
 
 /** Move a step under the executor's epoch; false means another executor owns the run now. */
-async function moveStep(sql: postgres.Sql, rc: RunContext, index: number, from: StepStatus[], set: { status: StepStatus; output?: string; start?: boolean; finish?: boolean }): Promise<boolean> {
+async function moveStep(
+  sql: postgres.Sql,
+  rc: RunContext,
+  index: number,
+  from: StepStatus[],
+  set: { status: StepStatus; output?: string; start?: boolean; finish?: boolean },
+): Promise<boolean> {
   const rows = await sql`
     UPDATE run_steps SET status = ${set.status},
       output = coalesce(${set.output ?? null}, output),
@@ -213,7 +233,10 @@ async function finish(deps: ExecutorDeps, rc: RunContext, status: "succeeded" | 
   if (done.incidentId !== null) {
     const notes = [error, ...done.warnings].filter((x): x is string => !!x);
     const message = `runbook run #${rc.runId} ${outcomeLabel(status, done.warnings.length)}: ${done.title}${notes.length ? ` (${notes.join("; ")})` : ""}`;
-    await narrateIncident(deps.db, done.incidentId, "runbook", "runbook executor", message, { runId: rc.runId, ...(done.warnings.length ? { warnings: done.warnings } : {}) });
+    await narrateIncident(deps.db, done.incidentId, "runbook", "runbook executor", message, {
+      runId: rc.runId,
+      ...(done.warnings.length ? { warnings: done.warnings } : {}),
+    });
   }
   await publishRun(deps.bus, deps.db.sql, rc.runId, null);
 }
@@ -261,7 +284,13 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     }
     const steps = await sql<StepRow[]>`
       SELECT idx AS index, status, retry_safe AS "retrySafe", on_failure AS "onFailure", action, title, output FROM run_steps WHERE run_id = ${runId} ORDER BY idx`;
-    const progress: StepProgress[] = steps.map((s) => ({ index: s.index, status: s.status, retrySafe: s.retrySafe, onFailure: s.onFailure, manual: s.action.type === "manual" }));
+    const progress: StepProgress[] = steps.map((s) => ({
+      index: s.index,
+      status: s.status,
+      retrySafe: s.retrySafe,
+      onFailure: s.onFailure,
+      manual: s.action.type === "manual",
+    }));
     const move = nextMove(progress);
     if (move.kind === "finished") {
       // Only a failing step without `onFailure: continue` fails the run; the others are its warnings.
@@ -280,12 +309,19 @@ export async function executeRun(deps: ExecutorDeps, runId: number): Promise<Exe
     }
     const step = steps[move.index]!;
     if (move.kind === "interrupted") {
-      const note = "The worker stopped while this step was acting, and it is not safe to repeat blindly. Check the target, then retry the step, mark it done, or skip it.";
+      const note =
+        "The worker stopped while this step was acting, and it is not safe to repeat blindly. Check the target, then retry the step, mark it done, or skip it.";
       await waitForHuman(deps, rc, move.index, step.output ? `${step.output}\n${note}` : note);
       return { status: "waiting", executed };
     }
     const from: StepStatus[] = move.resumed ? ["running"] : ["pending"];
-    if (!(await moveStep(sql, rc, move.index, from, { status: "running", output: move.resumed ? "resumed after the worker stopped during this step\n" : "", start: true }))) {
+    if (
+      !(await moveStep(sql, rc, move.index, from, {
+        status: "running",
+        output: move.resumed ? "resumed after the worker stopped during this step\n" : "",
+        start: true,
+      }))
+    ) {
       return { status: "lost", executed };
     }
     await publishRun(deps.bus, deps.db.sql, runId, move.index);

@@ -72,7 +72,10 @@ export function prepareRun(config: OpsConfig, ctx: RequestContext, req: RunReque
   const procedure = runbook.procedures.find((p) => p.id === req.procedure);
   if (!procedure) throw notFound(`procedure "${req.procedure}" of runbook ${runbook.id}`, "procedure");
   if (!mayRunProcedure(ctx.actor.roles, procedure)) {
-    throw new ServiceError("FORBIDDEN", `${runbook.title} → ${procedure.title} needs the role ${procedure.role}${procedure.role === "admin" ? "" : " or admin"}`);
+    throw new ServiceError(
+      "FORBIDDEN",
+      `${runbook.title} → ${procedure.title} needs the role ${procedure.role}${procedure.role === "admin" ? "" : " or admin"}`,
+    );
   }
   const fleet = fleetTargets(config);
   const checked = validateParams(procedure.parameters, req.params, fleet);
@@ -84,8 +87,14 @@ export function prepareRun(config: OpsConfig, ctx: RequestContext, req: RunReque
   for (const step of plan.steps) {
     if (step.target === null) continue;
     const t = config.fleet.targets.find((x) => x.name === step.target);
-    if (!t) throw new ServiceError("RULE_VIOLATION", `step ${step.index + 1} (${step.title}) names ${step.target}, which is not in config/fleet.json`, "procedure");
-    if (!t.enabled) throw new ServiceError("RULE_VIOLATION", `step ${step.index + 1} (${step.title}) needs ${step.target}, which is not monitored (enabled: false in config/fleet.json)`, "procedure");
+    if (!t)
+      throw new ServiceError("RULE_VIOLATION", `step ${step.index + 1} (${step.title}) names ${step.target}, which is not in config/fleet.json`, "procedure");
+    if (!t.enabled)
+      throw new ServiceError(
+        "RULE_VIOLATION",
+        `step ${step.index + 1} (${step.title}) needs ${step.target}, which is not monitored (enabled: false in config/fleet.json)`,
+        "procedure",
+      );
   }
   return { runbook, procedure, values: checked.values, plan };
 }
@@ -102,49 +111,69 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
   const { runbook, procedure, values, plan } = prepareRun(config, ctx, req);
   const confirmation = checkConfirmation(procedure, plan.confirmationPhrase, req.confirmation, req.confirm);
   if (!confirmation.ok) throw new ServiceError("VALIDATION", `confirmation: ${confirmation.message}`, "confirmation");
-  const id = await h.sql.begin(async (tx) => {
-    if (req.incidentId !== undefined) {
-      const [inc] = await tx`SELECT 1 FROM incidents WHERE id = ${req.incidentId}`;
-      if (!inc) throw notFound(`incident ${req.incidentId}`, "incidentId");
-    }
-    // Lock the targets in a fixed order so two runs asking for overlapping sets cannot deadlock.
-    const targets = [...plan.targets].sort();
-    if (targets.length) {
-      const held = await tx<Held[]>`
+  const id = await h.sql
+    .begin(async (tx) => {
+      if (req.incidentId !== undefined) {
+        const [inc] = await tx`SELECT 1 FROM incidents WHERE id = ${req.incidentId}`;
+        if (!inc) throw notFound(`incident ${req.incidentId}`, "incidentId");
+      }
+      // Lock the targets in a fixed order so two runs asking for overlapping sets cannot deadlock.
+      const targets = [...plan.targets].sort();
+      if (targets.length) {
+        const held = await tx<Held[]>`
         SELECT l.target, l.run_id AS "runId", r.runbook_title || ' → ' || r.procedure_title AS title, r.started_by AS "startedBy"
         FROM run_locks l JOIN runbook_runs r ON r.id = l.run_id WHERE l.target = ANY(${targets}) ORDER BY l.target`;
-      if (held.length) throw conflictMessage(held);
-    }
-    const [run] = await tx<Pick<Row<typeof runbookRuns>, "id">[]>`
+        if (held.length) throw conflictMessage(held);
+      }
+      const [run] = await tx<Pick<Row<typeof runbookRuns>, "id">[]>`
       INSERT INTO runbook_runs (runbook_id, runbook_version, runbook_title, procedure_id, procedure_title, params, procedure, targets,
         started_by_user, started_by, incident_id)
       VALUES (${runbook.id}, ${runbook.version}, ${runbook.title}, ${procedure.id}, ${procedure.title}, ${tx.json(values)}, ${tx.json(procedure)},
         ${plan.targets}::text[], ${actingUserId(ctx.actor)}, ${ctx.actor.label}, ${req.incidentId ?? null})
       RETURNING id`;
-    const runId = run!.id;
-    if (targets.length) {
-      const taken = await tx`
+      const runId = run!.id;
+      if (targets.length) {
+        const taken = await tx`
         INSERT INTO run_locks (target, run_id) SELECT unnest(${targets}::text[]), ${runId} ON CONFLICT (target) DO NOTHING RETURNING target`;
-      if (taken.length !== targets.length) throw new ServiceError("CONFLICT", "another run took one of these targets at the same moment; try again", "procedure");
-    }
-    const rows = plan.steps.map((s) => ({ idx: s.index, key: s.key, title: s.title, action: s.action, retry_safe: s.retrySafe, on_failure: s.onFailure, target: s.target }));
-    await tx`
+        if (taken.length !== targets.length)
+          throw new ServiceError("CONFLICT", "another run took one of these targets at the same moment; try again", "procedure");
+      }
+      const rows = plan.steps.map((s) => ({
+        idx: s.index,
+        key: s.key,
+        title: s.title,
+        action: s.action,
+        retry_safe: s.retrySafe,
+        on_failure: s.onFailure,
+        target: s.target,
+      }));
+      await tx`
       INSERT INTO run_steps (run_id, idx, key, title, action, retry_safe, on_failure, target)
       SELECT ${runId}, x.idx, x.key, x.title, x.action, x.retry_safe, x.on_failure, x.target
       FROM jsonb_to_recordset(${tx.json(rows)}) AS x(idx int, key text, title text, action jsonb, retry_safe boolean, on_failure text, target text)`;
-    await writeAudit(tx, ctx, {
-      action: "runbook.run.start",
-      targetType: "run",
-      targetId: String(runId),
-      after: { runbook: runbook.id, version: runbook.version, procedure: procedure.id, params: values, targets: plan.targets, incidentId: req.incidentId ?? null, steps: plan.steps.length },
+      await writeAudit(tx, ctx, {
+        action: "runbook.run.start",
+        targetType: "run",
+        targetId: String(runId),
+        after: {
+          runbook: runbook.id,
+          version: runbook.version,
+          procedure: procedure.id,
+          params: values,
+          targets: plan.targets,
+          incidentId: req.incidentId ?? null,
+          steps: plan.steps.length,
+        },
+      });
+      if (opts.dispatch) await stageRunDispatch(tx, runId);
+      return runId;
+    })
+    .catch((err: unknown) => {
+      // Two runs inserting the same lock at once: the loser sees the unique violation.
+      if ((err as { code?: string }).code === "23505")
+        throw new ServiceError("CONFLICT", "another run took one of these targets at the same moment; try again", "procedure");
+      throw err;
     });
-    if (opts.dispatch) await stageRunDispatch(tx, runId);
-    return runId;
-  }).catch((err: unknown) => {
-    // Two runs inserting the same lock at once: the loser sees the unique violation.
-    if ((err as { code?: string }).code === "23505") throw new ServiceError("CONFLICT", "another run took one of these targets at the same moment; try again", "procedure");
-    throw err;
-  });
   if (req.incidentId !== undefined) {
     await narrateIncident(h, req.incidentId, "runbook", ctx.actor.label, `runbook run #${id} started: ${runbook.title} → ${procedure.title}`, { runId: id });
   }
@@ -161,7 +190,9 @@ function conflictMessage(held: Held[]): ServiceError {
     e.targets.push(r.target);
     byRun.set(r.runId, e);
   }
-  const parts = [...byRun].map(([id, e]) => `${e.targets.join(", ")} ${e.targets.length > 1 ? "are" : "is"} being acted on by run #${id} (${e.title}, started by ${e.startedBy})`);
+  const parts = [...byRun].map(
+    ([id, e]) => `${e.targets.join(", ")} ${e.targets.length > 1 ? "are" : "is"} being acted on by run #${id} (${e.title}, started by ${e.startedBy})`,
+  );
   return new ServiceError("CONFLICT", `${parts.join("; ")}; wait for it to finish or cancel it`, "procedure");
 }
 
@@ -304,11 +335,18 @@ export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number, op
   const result = await h.sql.begin(async (tx) => {
     const run = await lockRun(tx, id);
     if (!mayRunProcedure(ctx.actor.roles, run.procedure)) throw new ServiceError("FORBIDDEN", `cancelling this run needs the role ${run.procedure.role}`);
-    if (FINAL_RUN_STATUSES.includes(run.status)) throw new ServiceError("CONFLICT", `run #${id} has already ${run.status === "cancelled" ? "been cancelled" : run.status}`, "id");
+    if (FINAL_RUN_STATUSES.includes(run.status))
+      throw new ServiceError("CONFLICT", `run #${id} has already ${run.status === "cancelled" ? "been cancelled" : run.status}`, "id");
     await tx`UPDATE runbook_runs SET cancel_requested_at = coalesce(cancel_requested_at, now()), cancelled_by = ${ctx.actor.label} WHERE id = ${id}`;
     const immediate = run.status === "queued" || run.status === "waiting";
     if (immediate) await closeRun(tx, id, "cancelled", `cancelled by ${ctx.actor.label}`);
-    await writeAudit(tx, ctx, { action: "runbook.run.cancel", targetType: "run", targetId: String(id), before: { status: run.status }, after: { status: immediate ? "cancelled" : "cancelling" } });
+    await writeAudit(tx, ctx, {
+      action: "runbook.run.cancel",
+      targetType: "run",
+      targetId: String(id),
+      before: { status: run.status },
+      after: { status: immediate ? "cancelled" : "cancelling" },
+    });
     return { immediate, incidentId: run.incidentId, title: run.title };
   });
   if (result.immediate && result.incidentId !== null) {
@@ -319,7 +357,14 @@ export async function cancelRun(h: DbHandle, ctx: RequestContext, id: number, op
 }
 
 /** A person's decision on the step a run waits for; the run is queued again (dispatched with `opts.dispatch`). */
-export async function decideStep(h: DbHandle, ctx: RequestContext, id: number, index: number, decision: HumanDecision, opts: RunVerbOptions = {}): Promise<RunView> {
+export async function decideStep(
+  h: DbHandle,
+  ctx: RequestContext,
+  id: number,
+  index: number,
+  decision: HumanDecision,
+  opts: RunVerbOptions = {},
+): Promise<RunView> {
   requirePermission(ctx, "runbooks:run");
   await h.sql.begin(async (tx) => {
     const run = await lockRun(tx, id);
@@ -356,13 +401,17 @@ export type RunVerbOptions = {
 };
 
 async function stageRunDispatch(tx: postgres.TransactionSql, runId: number): Promise<void> {
-  const [row] = await tx<Pick<Row<typeof runbookRuns>, "dispatches">[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
+  const [row] = await tx<
+    Pick<Row<typeof runbookRuns>, "dispatches">[]
+  >`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${runId} RETURNING dispatches`;
   await stageJob(tx, "runbookRun", { runId }, { jobId: runJobId(runId, row!.dispatches) });
 }
 
 /** Count a dispatch; the number makes the job id unique per hand-over (queued → worker). */
 export async function nextDispatch(sql: Sql, id: number): Promise<number> {
-  const [row] = await sql<Pick<Row<typeof runbookRuns>, "dispatches">[]>`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${id} RETURNING dispatches`;
+  const [row] = await sql<
+    Pick<Row<typeof runbookRuns>, "dispatches">[]
+  >`UPDATE runbook_runs SET dispatches = dispatches + 1 WHERE id = ${id} RETURNING dispatches`;
   if (!row) throw notFound(`run ${id}`, "id");
   return row.dispatches;
 }

@@ -12,7 +12,10 @@ type Healing = Row<typeof targetHealing>;
 
 /** A target joined with its state, its healing row (h…, null without one) and its latest diagnosis: what every target view is built from. */
 export type TargetRow = Pick<Row<typeof targets>, "name" | "displayName" | "kind" | "check" | "baseUrl" | "enabled" | "config"> &
-  Pick<Row<typeof targetState>, "status" | "reason" | "findings" | "latencyMs" | "checkedAt" | "since" | "version" | "uptimeMs" | "uptimeAt" | "ready" | "resources"> & {
+  Pick<
+    Row<typeof targetState>,
+    "status" | "reason" | "findings" | "latencyMs" | "checkedAt" | "since" | "version" | "uptimeMs" | "uptimeAt" | "ready" | "resources"
+  > & {
     hPaused?: Healing["paused"] | null;
     hRestarts?: Healing["restarts"] | null;
     hEscalatedAt?: Healing["escalatedAt"];
@@ -41,10 +44,10 @@ function toHealingView(row: TargetRow): HealingView | null {
       : row.hStartingSince
         ? "starting"
         : row.hEscalatedAt
-        ? "escalated"
-        : row.hNextRestartAt
-          ? "waiting"
-          : "idle";
+          ? "escalated"
+          : row.hNextRestartAt
+            ? "waiting"
+            : "idle";
   const last = restarts.length ? Math.max(...restarts) : null;
   return {
     state,
@@ -66,9 +69,7 @@ function toHealingView(row: TargetRow): HealingView | null {
 export function toTargetView(row: TargetRow): TargetView {
   const live = row.enabled && row.status !== "down" && row.status !== "unknown";
   const uptimeMs =
-    live && row.uptimeMs !== null && row.uptimeAt && row.checkedAt
-      ? Math.max(0, row.uptimeMs + (row.checkedAt.getTime() - row.uptimeAt.getTime()))
-      : null;
+    live && row.uptimeMs !== null && row.uptimeAt && row.checkedAt ? Math.max(0, row.uptimeMs + (row.checkedAt.getTime() - row.uptimeAt.getTime())) : null;
   const description = (row.config as { description?: string } | null)?.description ?? null;
   return {
     name: row.name,

@@ -32,6 +32,12 @@ export function toMonitoringStatus(w: WatchState, judgedAt: number): MonitoringS
     reason: w.reason,
     limitSeconds: w.limitMs / 1000,
     judgedAt: new Date(judgedAt).toISOString(),
-    shards: w.shards.map((s) => ({ shard: s.shard, targets: s.targets, newestAt: s.newestAt === null ? null : new Date(s.newestAt).toISOString(), ageSeconds: Math.round(s.ageMs / 1000), stalled: s.stalled })),
+    shards: w.shards.map((s) => ({
+      shard: s.shard,
+      targets: s.targets,
+      newestAt: s.newestAt === null ? null : new Date(s.newestAt).toISOString(),
+      ageSeconds: Math.round(s.ageMs / 1000),
+      stalled: s.stalled,
+    })),
   };
 }

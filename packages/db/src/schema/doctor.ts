@@ -10,9 +10,15 @@ export const cases = pgTable("cases", {
   signature: text(),
   keywords: text().array().notNull(),
   /** Terms the evidence must contain for a keyword match to count (a case's distinguishing words). */
-  requires: text().array().notNull().default(sql`'{}'::text[]`),
+  requires: text()
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   /** Exit codes that point at this case (78: EX_CONFIG). */
-  exitCodes: integer().array().notNull().default(sql`'{}'::int[]`),
+  exitCodes: integer()
+    .array()
+    .notNull()
+    .default(sql`'{}'::int[]`),
   /** Set when the team edits a preset: the shipped presets are refreshed only while this is false. */
   customised: boolean().notNull().default(false),
   solution: text().notNull(),

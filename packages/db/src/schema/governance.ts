@@ -15,7 +15,9 @@ export const proposals = pgTable(
     participationQuorum: real().notNull(),
     change: jsonb(),
     author: text().notNull(),
-    status: text({ enum: ["open", "closed"] }).notNull().default("open"),
+    status: text({ enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
     outcome: text({ enum: ["passed", "rejected", "expired", "withdrawn"] }),
     outcomeReason: text(),
     openedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -8,7 +8,10 @@ export const targetHealing = pgTable("target_healing", {
     .primaryKey()
     .references(() => targets.name, { onDelete: "cascade" }),
   paused: boolean().notNull().default(false),
-  restarts: bigint({ mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
+  restarts: bigint({ mode: "number" })
+    .array()
+    .notNull()
+    .default(sql`'{}'::bigint[]`),
   failingSince: timestamp({ withTimezone: true }),
   escalatedAt: timestamp({ withTimezone: true }),
   escalationReason: text(),
@@ -20,7 +23,10 @@ export const targetHealing = pgTable("target_healing", {
   maxAttempts: integer().notNull().default(5),
   driver: text().notNull().default("simulator"),
   /** When each remembered crash happened: every exit or uptime reset, whoever restarted the process (the "5 in 600 s" rule). */
-  crashes: bigint({ mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
+  crashes: bigint({ mode: "number" })
+    .array()
+    .notNull()
+    .default(sql`'{}'::bigint[]`),
   /** A start or restart attempt in progress: the ladder waits for it to end healthy, failed or timed out. */
   startingSince: timestamp({ withTimezone: true }),
   startingAttemptKey: text(),
@@ -41,7 +47,9 @@ export const restarts = pgTable(
     attemptKey: text().notNull(),
     attempt: integer().notNull(),
     /** `start`: the console's own first start of a target it manages (no incident); `restart`: after a failure. */
-    kind: text({ enum: ["start", "restart"] }).notNull().default("restart"),
+    kind: text({ enum: ["start", "restart"] })
+      .notNull()
+      .default("restart"),
     driver: text().notNull(),
     /**
      * started: the row is committed, the driver about to act; starting: the driver acted, waiting for the
@@ -100,7 +108,9 @@ export const configVersions = pgTable(
     sha256: text().notNull(),
     content: text().notNull(),
     /** snapshot: taken while healthy and valid; broken: a file the console replaced by a restore (kept for the record). */
-    kind: text({ enum: ["snapshot", "broken"] }).notNull().default("snapshot"),
+    kind: text({ enum: ["snapshot", "broken"] })
+      .notNull()
+      .default("snapshot"),
     validation: text(),
     takenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,7 +10,10 @@ export const users = pgTable(
     email: text().notNull(),
     displayName: text().notNull(),
     passwordHash: text().notNull(),
-    roles: text({ enum: ROLE_VALUES }).array().notNull().default(sql`'{}'::text[]`),
+    roles: text({ enum: ROLE_VALUES })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     mustChangePassword: boolean().notNull().default(false),
     disabledAt: timestamp({ withTimezone: true }),
     lastLoginAt: timestamp({ withTimezone: true }),
@@ -36,7 +39,11 @@ export const sessions = pgTable(
     userAgent: text(),
   },
   // Looked up to end every live session of a user at once.
-  (t) => [index("sessions_user_live_idx").on(t.userId).where(sql`${t.revokedAt} IS NULL`)],
+  (t) => [
+    index("sessions_user_live_idx")
+      .on(t.userId)
+      .where(sql`${t.revokedAt} IS NULL`),
+  ],
 );
 
 export const apiTokens = pgTable(
@@ -83,7 +90,9 @@ export const auditLog = pgTable(
     index("audit_log_actor_idx").on(t.actorId, t.at.desc()),
     index("audit_log_target_idx").on(t.targetType, t.targetId),
     // An Idempotency-Key whose answer was lost looks for its request's audit row.
-    index("audit_log_request_idx").on(t.requestId).where(sql`${t.requestId} IS NOT NULL`),
+    index("audit_log_request_idx")
+      .on(t.requestId)
+      .where(sql`${t.requestId} IS NOT NULL`),
   ],
 );
 

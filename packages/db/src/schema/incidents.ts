@@ -7,11 +7,16 @@ export const incidents = pgTable(
     id: bigserial({ mode: "number" }).primaryKey(),
     title: text().notNull(),
     severity: text({ enum: ["P1", "P2", "P3", "P4"] }).notNull(),
-    status: text({ enum: ["open", "acknowledged", "mitigated", "resolved"] }).notNull().default("open"),
+    status: text({ enum: ["open", "acknowledged", "mitigated", "resolved"] })
+      .notNull()
+      .default("open"),
     source: text({ enum: ["ladder", "manual"] }).notNull(),
     /** The target a watchdog-opened incident is about; null for manual incidents. */
     target: text(),
-    targets: text().array().notNull().default(sql`'{}'::text[]`),
+    targets: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     summary: text(),
     /** The normalised error of a watchdog incident: recurrences are the same target with the same signature. */
     signature: text(),
@@ -24,7 +29,9 @@ export const incidents = pgTable(
   },
   (t) => [
     // At most one open watchdog incident per target: the race between two workers ends at this index.
-    uniqueIndex("incidents_open_target_idx").on(t.target).where(sql`${t.resolvedAt} IS NULL AND ${t.target} IS NOT NULL`),
+    uniqueIndex("incidents_open_target_idx")
+      .on(t.target)
+      .where(sql`${t.resolvedAt} IS NULL AND ${t.target} IS NOT NULL`),
     index("incidents_started_idx").on(t.startedAt.desc()),
   ],
 );

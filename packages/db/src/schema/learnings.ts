@@ -27,18 +27,26 @@ export const learnings = pgTable(
     recurrenceCount: integer().notNull().default(1),
     firstSeen: date(),
     lastSeen: date(),
-    seeAlso: text().array().notNull().default(sql`'{}'::text[]`),
+    seeAlso: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     loggedAt: timestamp({ withTimezone: true }),
     source: text().notNull(),
     evidence: jsonb(),
-    incidentIds: bigint({ mode: "number" }).array().notNull().default(sql`'{}'::bigint[]`),
+    incidentIds: bigint({ mode: "number" })
+      .array()
+      .notNull()
+      .default(sql`'{}'::bigint[]`),
     promotedKind: text(),
     promotionId: bigint({ mode: "number" }),
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedBy: text().notNull(),
-    search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(id, '') || ' ' || coalesce(heading, '') || ' ' || coalesce(doc::text, ''))`),
+    search: tsvector().generatedAlwaysAs(
+      (): SQL => sql`to_tsvector('english', coalesce(id, '') || ' ' || coalesce(heading, '') || ' ' || coalesce(doc::text, ''))`,
+    ),
   },
   (t) => [
     index("learnings_search_idx").using("gin", t.search),
@@ -76,7 +84,9 @@ export const postmortems = pgTable(
     incidentId: bigint({ mode: "number" }).references(() => incidents.id, { onDelete: "set null" }),
     learningId: text(),
     title: text().notNull(),
-    status: text({ enum: ["draft", "in_review", "published"] }).notNull().default("draft"),
+    status: text({ enum: ["draft", "in_review", "published"] })
+      .notNull()
+      .default("draft"),
     summary: text().notNull().default(""),
     timeline: jsonb().notNull(),
     usersAffected: text().notNull().default(""),

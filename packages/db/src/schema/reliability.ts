@@ -24,7 +24,11 @@ export const jobOutbox = pgTable(
     attempts: integer().notNull().default(0),
     lastError: text(),
   },
-  (t) => [index("job_outbox_unsent_idx").on(t.id).where(sql`sent_at IS NULL`)],
+  (t) => [
+    index("job_outbox_unsent_idx")
+      .on(t.id)
+      .where(sql`sent_at IS NULL`),
+  ],
 );
 
 /**

@@ -16,7 +16,9 @@ export const runbookRuns = pgTable(
     runbookTitle: text().notNull(),
     procedureId: text().notNull(),
     procedureTitle: text().notNull(),
-    status: text({ enum: ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] }).notNull().default("queued"),
+    status: text({ enum: ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] })
+      .notNull()
+      .default("queued"),
     params: jsonb().notNull(),
     procedure: jsonb().notNull(),
     targets: text().array().notNull(),
@@ -30,14 +32,21 @@ export const runbookRuns = pgTable(
     cancelledBy: text(),
     error: text(),
     /** Steps that failed with `onFailure: continue`: the run succeeded, with these as warnings. */
-    warnings: text().array().notNull().default(sql`'{}'::text[]`),
+    warnings: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     // Each executor that takes the run over bumps the epoch; a step only moves under the current epoch,
     // so an executor that lost the run (stalled, then revived) cannot act on it any more.
     epoch: integer().notNull().default(0),
     // How many times the run was handed to a worker: part of the job id, so a resumed run gets a new job.
     dispatches: integer().notNull().default(0),
   },
-  (t) => [index("runbook_runs_created_idx").on(t.createdAt.desc()), index("runbook_runs_incident_idx").on(t.incidentId), index("runbook_runs_status_idx").on(t.status)],
+  (t) => [
+    index("runbook_runs_created_idx").on(t.createdAt.desc()),
+    index("runbook_runs_incident_idx").on(t.incidentId),
+    index("runbook_runs_status_idx").on(t.status),
+  ],
 );
 
 export const runSteps = pgTable(
@@ -53,7 +62,9 @@ export const runSteps = pgTable(
     retrySafe: boolean().notNull(),
     onFailure: text({ enum: ["stop", "continue"] }).notNull(),
     target: text(),
-    status: text({ enum: ["pending", "running", "succeeded", "failed", "skipped", "waiting-for-human"] }).notNull().default("pending"),
+    status: text({ enum: ["pending", "running", "succeeded", "failed", "skipped", "waiting-for-human"] })
+      .notNull()
+      .default("pending"),
     output: text().notNull().default(""),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),

@@ -24,7 +24,9 @@ export const targetState = pgTable("target_state", {
     .references(() => targets.name, { onDelete: "cascade" }),
   status: text({ enum: TARGET_STATUSES }).notNull().default("unknown"),
   reason: text().notNull().default("not probed yet"),
-  findings: jsonb().notNull().default(sql`'[]'::jsonb`),
+  findings: jsonb()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
   latencyMs: real(),
   checkedAt: timestamp({ withTimezone: true }),
   since: timestamp({ withTimezone: true }),
@@ -34,7 +36,9 @@ export const targetState = pgTable("target_state", {
   uptimeMs: doublePrecision(),
   uptimeAt: timestamp({ withTimezone: true }),
   ready: boolean(),
-  resources: jsonb().notNull().default(sql`'{}'::jsonb`),
+  resources: jsonb()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
 });
 
 /**

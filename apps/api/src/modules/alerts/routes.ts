@@ -11,13 +11,21 @@ export async function alertRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     "/api/alerts",
     {
       config: { auth: "targets:read" },
-      schema: { tags: ["alerts"], summary: "The alert outbox: every alert per channel, with its delivery state", querystring: AlertListQuery, response: { 200: AlertList, ...errorResponses } },
+      schema: {
+        tags: ["alerts"],
+        summary: "The alert outbox: every alert per channel, with its delivery state",
+        querystring: AlertListQuery,
+        response: { 200: AlertList, ...errorResponses },
+      },
     },
     async (req) => ({ alerts: await listAlerts(deps.db, req.query) }),
   );
   r.post(
     "/api/alerts/:id/retry",
-    { config: { auth: "incidents:write" }, schema: { tags: ["alerts"], summary: "Send a failed alert again", params: IdParams, response: { 200: AlertAnswer, ...errorResponses } } },
+    {
+      config: { auth: "incidents:write" },
+      schema: { tags: ["alerts"], summary: "Send a failed alert again", params: IdParams, response: { 200: AlertAnswer, ...errorResponses } },
+    },
     async (req) => {
       const alert = await retryAlert(deps.db, ctxOf(req), req.params.id);
       deps.outbox.kick();

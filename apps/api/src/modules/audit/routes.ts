@@ -11,7 +11,10 @@ export async function auditRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     "/api/audit",
-    { config: { auth: "audit:read" }, schema: { tags: ["audit"], summary: "The audit log, newest first", querystring: AuditQuery, response: { 200: AuditList, ...errorResponses } } },
+    {
+      config: { auth: "audit:read" },
+      schema: { tags: ["audit"], summary: "The audit log, newest first", querystring: AuditQuery, response: { 200: AuditList, ...errorResponses } },
+    },
     async (req) => {
       const q = req.query;
       return { entries: await listAudit(deps.db, ctxOf(req), { ...q, from: date(q.from), to: date(q.to) }) };
@@ -21,7 +24,12 @@ export async function auditRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
     "/api/security-events",
     {
       config: { auth: "audit:read" },
-      schema: { tags: ["audit"], summary: "Failed logins, refused requests and ended sessions, newest first", querystring: SecurityEventQuery, response: { 200: SecurityEventList, ...errorResponses } },
+      schema: {
+        tags: ["audit"],
+        summary: "Failed logins, refused requests and ended sessions, newest first",
+        querystring: SecurityEventQuery,
+        response: { 200: SecurityEventList, ...errorResponses },
+      },
     },
     async (req) => {
       const q = req.query;

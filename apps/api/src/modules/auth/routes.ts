@@ -42,7 +42,10 @@ export async function authRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
 
   r.get(
     "/api/auth/me",
-    { config: { auth: "authenticated" }, schema: { tags: ["auth"], summary: "The caller, their roles and permissions", response: { 200: MeResponse, ...errorResponses } } },
+    {
+      config: { auth: "authenticated" },
+      schema: { tags: ["auth"], summary: "The caller, their roles and permissions", response: { 200: MeResponse, ...errorResponses } },
+    },
     async (req) => {
       const ctx = ctxOf(req);
       if (req.session) {

@@ -4,7 +4,18 @@ import { getBackup, listBackups, requestBackup, verifyBackupNow, type BackupEnv 
 import { BACKUP_TYPES, CONFIG_KEY, cronPeriodMs, isOverdue } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { BackupDetail, BackupList, BackupNowBody, BackupParams, BackupsQuery, BackupStatusList, BackupVerification, errorResponses, QueuedBackup, type BackupTypeStatus } from "@ops/contract";
+import {
+  BackupDetail,
+  BackupList,
+  BackupNowBody,
+  BackupParams,
+  BackupsQuery,
+  BackupStatusList,
+  BackupVerification,
+  errorResponses,
+  QueuedBackup,
+  type BackupTypeStatus,
+} from "@ops/contract";
 
 export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -30,7 +41,11 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     "/api/backups/status",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "Per type: last success, next run, verification, retention, overdue, size trend", response: { 200: BackupStatusList, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Per type: last success, next run, verification, retention, overdue, size trend",
+        response: { 200: BackupStatusList, ...errorResponses },
+      },
     },
     async () => {
       const now = Date.now();
@@ -66,7 +81,10 @@ export async function backupRoutes(app: FastifyInstance, deps: ApiDeps): Promise
 
   r.get(
     "/api/backups/:id",
-    { config: { auth: "targets:read" }, schema: { tags, summary: "One backup with its manifest", params: BackupParams, response: { 200: BackupDetail, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags, summary: "One backup with its manifest", params: BackupParams, response: { 200: BackupDetail, ...errorResponses } },
+    },
     async (req) => ({ backup: await getBackup(db, req.params.id) }),
   );
 

@@ -3,7 +3,15 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { configStatus, fleetTarget, getConfigVersion, restoreTargetConfig } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { ConfigRestoreAnswer, ConfigRestoreBody, ConfigStatusAnswer, ConfigTargetParams, ConfigVersionAnswer, ConfigVersionParams, errorResponses } from "@ops/contract";
+import {
+  ConfigRestoreAnswer,
+  ConfigRestoreBody,
+  ConfigStatusAnswer,
+  ConfigTargetParams,
+  ConfigVersionAnswer,
+  ConfigVersionParams,
+  errorResponses,
+} from "@ops/contract";
 
 export async function configVersionRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -27,7 +35,12 @@ export async function configVersionRoutes(app: FastifyInstance, deps: ApiDeps): 
     "/api/targets/:name/config/versions/:version",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "One stored version of a target's config file, secrets redacted", params: ConfigVersionParams, response: { 200: ConfigVersionAnswer, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "One stored version of a target's config file, secrets redacted",
+        params: ConfigVersionParams,
+        response: { 200: ConfigVersionAnswer, ...errorResponses },
+      },
     },
     async (req) => ({ version: await getConfigVersion(deps.db, fleetTarget(deps.config, req.params.name), req.params.version) }),
   );

@@ -8,12 +8,19 @@ import { CaseBody, CaseIdParams, CasePatch, CaseResponse, CasesResponse, Diagnos
 export async function doctorRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ["doctor"];
-  r.get("/api/cases", { config: { auth: "targets:read" }, schema: { tags, summary: "The case library", response: { 200: CasesResponse, ...errorResponses } } }, async () => ({
-    cases: await listCases(deps.db),
-  }));
+  r.get(
+    "/api/cases",
+    { config: { auth: "targets:read" }, schema: { tags, summary: "The case library", response: { 200: CasesResponse, ...errorResponses } } },
+    async () => ({
+      cases: await listCases(deps.db),
+    }),
+  );
   r.post(
     "/api/cases",
-    { config: { auth: "incidents:write" }, schema: { tags, summary: "Add a case (e.g. from a diagnosis a person resolved)", body: CaseBody, response: { 201: CaseResponse, ...errorResponses } } },
+    {
+      config: { auth: "incidents:write" },
+      schema: { tags, summary: "Add a case (e.g. from a diagnosis a person resolved)", body: CaseBody, response: { 201: CaseResponse, ...errorResponses } },
+    },
     async (req, reply) => reply.code(201).send({ case: await createCase(deps.db, ctxOf(req), req.body) }),
   );
   r.patch(

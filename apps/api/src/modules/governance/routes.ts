@@ -97,7 +97,15 @@ export async function governanceRoutes(app: FastifyInstance, deps: ApiDeps): Pro
 
   r.get(
     "/api/proposals/:id",
-    { config: { auth: "targets:read" }, schema: { tags, summary: "One proposal with its tally, ballots (as configured), reviews and outcome", params: IdParams, response: { 200: ProposalAnswer, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: {
+        tags,
+        summary: "One proposal with its tally, ballots (as configured), reviews and outcome",
+        params: IdParams,
+        response: { 200: ProposalAnswer, ...errorResponses },
+      },
+    },
     async (req) => ({ proposal: await getProposal(db, config, ctxOf(req), req.params.id) }),
   );
 
@@ -181,7 +189,12 @@ export async function governanceRoutes(app: FastifyInstance, deps: ApiDeps): Pro
     "/api/governance/events/export",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "The governance log as JSON lines (governance-events.log), for archiving", querystring: GovernanceEventsQuery, produces: ["application/x-ndjson"] },
+      schema: {
+        tags,
+        summary: "The governance log as JSON lines (governance-events.log), for archiving",
+        querystring: GovernanceEventsQuery,
+        produces: ["application/x-ndjson"],
+      },
     },
     async (req, reply) => {
       const events = await listGovernanceEvents(db, req.query);

@@ -88,7 +88,10 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
   );
   r.get(
     "/api/postmortems/:id",
-    { config: { auth: "targets:read" }, schema: { tags: pmTags, summary: "One postmortem", params: IdParams, response: { 200: PostmortemAnswer, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags: pmTags, summary: "One postmortem", params: IdParams, response: { 200: PostmortemAnswer, ...errorResponses } },
+    },
     async (req) => ({ postmortem: await getPostmortem(db, config, req.params.id) }),
   );
   r.patch(
@@ -163,7 +166,12 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
     "/api/learnings/export",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "LEARNINGS.md, OPERATIONS_ISSUES.md or FEATURE_REQUESTS.md in the .learnings/ format", querystring: LearningExportQuery, produces: ["text/markdown"] },
+      schema: {
+        tags,
+        summary: "LEARNINGS.md, OPERATIONS_ISSUES.md or FEATURE_REQUESTS.md in the .learnings/ format",
+        querystring: LearningExportQuery,
+        produces: ["text/markdown"],
+      },
     },
     async (req, reply) => {
       const { file, content } = await exportLearnings(db, req.query.kind);
@@ -186,7 +194,10 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
   );
   r.get(
     "/api/learnings/:id",
-    { config: { auth: "targets:read" }, schema: { tags, summary: "One learning with its sections and evidence", params: LearningParams, response: { 200: LearningAnswer, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags, summary: "One learning with its sections and evidence", params: LearningParams, response: { 200: LearningAnswer, ...errorResponses } },
+    },
     async (req) => ({ learning: await getLearning(db, req.params.id) }),
   );
   r.post(
@@ -222,7 +233,8 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
       config: { auth: "postmortems:write" },
       schema: {
         tags,
-        summary: "Promote a learning to a runbook draft, a postmortem, an automation-backlog item, a capacity note, a handoff checklist item or an SLO definition",
+        summary:
+          "Promote a learning to a runbook draft, a postmortem, an automation-backlog item, a capacity note, a handoff checklist item or an SLO definition",
         params: LearningParams,
         body: PromoteLearningBody,
         response: { 200: PromoteLearningAnswer, ...errorResponses },
@@ -244,7 +256,13 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
         response: { 200: PromotionList, ...errorResponses },
       },
     },
-    async (req) => ({ promotions: await listPromotions(db, { kind: req.query.kind, done: req.query.done === undefined ? undefined : req.query.done === "true", limit: req.query.limit }) }),
+    async (req) => ({
+      promotions: await listPromotions(db, {
+        kind: req.query.kind,
+        done: req.query.done === undefined ? undefined : req.query.done === "true",
+        limit: req.query.limit,
+      }),
+    }),
   );
   r.get(
     "/api/promotions/:id",
@@ -255,7 +273,13 @@ export async function learningRoutes(app: FastifyInstance, deps: ApiDeps): Promi
     "/api/promotions/:id",
     {
       config: { auth: "postmortems:write" },
-      schema: { tags, summary: "Tick a backlog or checklist item done (or not)", params: IdParams, body: PromotionDoneBody, response: { 200: PromotionAnswer, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Tick a backlog or checklist item done (or not)",
+        params: IdParams,
+        body: PromotionDoneBody,
+        response: { 200: PromotionAnswer, ...errorResponses },
+      },
     },
     async (req) => ({ promotion: await setPromotionDone(db, ctxOf(req), req.params.id, req.body.done) }),
   );

@@ -26,7 +26,11 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     "/api/runbooks",
     {
       config: { auth: "targets:read" },
-      schema: { tags, summary: "The runbook catalogue: versioned definitions, their procedures and parameters", response: { 200: RunbooksResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "The runbook catalogue: versioned definitions, their procedures and parameters",
+        response: { 200: RunbooksResponse, ...errorResponses },
+      },
     },
     async (req) => ({ runbooks: listRunbooks(deps.config, ctxOf(req)) }),
   );
@@ -74,7 +78,10 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
 
   r.get(
     "/api/runs/:id",
-    { config: { auth: "targets:read" }, schema: { tags, summary: "One run with every step's state, output and timing", params: IdParams, response: { 200: RunResponse, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags, summary: "One run with every step's state, output and timing", params: IdParams, response: { 200: RunResponse, ...errorResponses } },
+    },
     async (req) => ({ run: await getRun(deps.db, req.params.id) }),
   );
 
@@ -82,7 +89,12 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     "/api/runs/:id/cancel",
     {
       config: { auth: "runbooks:run" },
-      schema: { tags, summary: "Cancel a run (a running step that is acting finishes first; waits stop at once)", params: IdParams, response: { 200: RunResponse, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Cancel a run (a running step that is acting finishes first; waits stop at once)",
+        params: IdParams,
+        response: { 200: RunResponse, ...errorResponses },
+      },
     },
     async (req) => ({ run: (await cancelRun(deps.db, ctxOf(req), req.params.id, { bus: deps.bus })).run }),
   );

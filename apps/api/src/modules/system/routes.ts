@@ -10,11 +10,7 @@ import { WatchMonitor } from "./watch.ts";
 /** The console's own probes, shaped like a gateway's: liveness says the process runs, readiness checks its dependencies. */
 export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
-    "/healthz",
-    { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: Liveness } } },
-    async () => ({ ok: true, status: "live" }),
-  );
+  r.get("/healthz", { config: { auth: "public" }, schema: { tags: ["system"], response: { 200: Liveness } } }, async () => ({ ok: true, status: "live" }));
   const watch = new WatchMonitor(deps);
   watch.start();
   app.addHook("onClose", async () => watch.stop());
@@ -26,7 +22,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       schema: {
         tags: ["system"],
         summary: "Ready: PostgreSQL and Redis answer within 1 s, and probing goes on (every shard reported within two intervals)",
-        description: "?scope=api checks only what serving requests needs (PostgreSQL, Redis): for a load balancer, which should keep sending people to the dashboard that shows the stall.",
+        description:
+          "?scope=api checks only what serving requests needs (PostgreSQL, Redis): for a load balancer, which should keep sending people to the dashboard that shows the stall.",
         querystring: ReadinessQuery,
         response: { 200: Readiness, 503: Readiness },
       },
@@ -53,7 +50,11 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     "/api/monitoring/status",
     {
       config: { auth: "targets:read" },
-      schema: { tags: ["system"], summary: "Is the console still probing? The newest probe result per shard, judged every few seconds", response: { 200: MonitoringStatus, ...errorResponses } },
+      schema: {
+        tags: ["system"],
+        summary: "Is the console still probing? The newest probe result per shard, judged every few seconds",
+        response: { 200: MonitoringStatus, ...errorResponses },
+      },
     },
     async () => watch.current(),
   );

@@ -49,7 +49,12 @@ export class WatchMonitor {
       this.view = toMonitoringStatus(w, now);
     } catch (err) {
       // Keep the last known shards; say plainly that the console cannot tell.
-      this.view = { ...this.view, state: "unknown", reason: `cannot tell whether probing goes on: PostgreSQL did not answer (${(err as Error).message})`, judgedAt: new Date(now).toISOString() };
+      this.view = {
+        ...this.view,
+        state: "unknown",
+        reason: `cannot tell whether probing goes on: PostgreSQL did not answer (${(err as Error).message})`,
+        judgedAt: new Date(now).toISOString(),
+      };
     }
   }
 }

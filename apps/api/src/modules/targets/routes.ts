@@ -10,13 +10,19 @@ export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise
 
   r.get(
     "/api/targets",
-    { config: { auth: "targets:read" }, schema: { tags: ["targets"], summary: "Every target with its current status", response: { 200: TargetsResponse, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags: ["targets"], summary: "Every target with its current status", response: { 200: TargetsResponse, ...errorResponses } },
+    },
     async () => ({ targets: await listTargets(deps.db) }),
   );
 
   r.get(
     "/api/targets/:name",
-    { config: { auth: "targets:read" }, schema: { tags: ["targets"], summary: "One target", params: TargetNameParams, response: { 200: TargetResponse, ...errorResponses } } },
+    {
+      config: { auth: "targets:read" },
+      schema: { tags: ["targets"], summary: "One target", params: TargetNameParams, response: { 200: TargetResponse, ...errorResponses } },
+    },
     async (req) => ({ target: await getTarget(deps.db, req.params.name) }),
   );
 

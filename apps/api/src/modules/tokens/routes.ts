@@ -12,7 +12,10 @@ export async function tokenRoutes(app: FastifyInstance, deps: ApiDeps): Promise<
 
   r.get(
     "/api/tokens",
-    { config: { auth: "authenticated" }, schema: { tags, summary: "Your API tokens (everyone's for admins)", response: { 200: TokenList, ...errorResponses } } },
+    {
+      config: { auth: "authenticated" },
+      schema: { tags, summary: "Your API tokens (everyone's for admins)", response: { 200: TokenList, ...errorResponses } },
+    },
     async (req) => ({ tokens: await listApiTokens(deps.db, ctxOf(req)) }),
   );
 

@@ -56,7 +56,17 @@ function Body({ h, now }: { h: Handoff; now: number }) {
   const tick = (p: PromotionView) => qc.setQueryData<Handoff>(handoffKey, (cur) => (cur ? tickChecklist(cur, p) : cur));
   return (
     <div className="handoff-grid">
-      <Card id="handoff-incidents" title="Open incidents" count={h.openIncidents.length} empty="No open incidents." link={<Link to="/incidents" className="card__link">All incidents →</Link>}>
+      <Card
+        id="handoff-incidents"
+        title="Open incidents"
+        count={h.openIncidents.length}
+        empty="No open incidents."
+        link={
+          <Link to="/incidents" className="card__link">
+            All incidents →
+          </Link>
+        }
+      >
         <ul className="inc-mini">
           {sortWorstFirst(h.openIncidents).map((inc) => {
             const elapsed = incidentElapsed(inc, now);
@@ -80,7 +90,17 @@ function Body({ h, now }: { h: Handoff; now: number }) {
         </ul>
       </Card>
 
-      <Card id="handoff-checklist" title="Handoff checklist" count={h.checklist.length} empty="Nothing on the handoff checklist." link={<Link to={promotionsPath("handoff")} className="card__link">All items →</Link>}>
+      <Card
+        id="handoff-checklist"
+        title="Handoff checklist"
+        count={h.checklist.length}
+        empty="Nothing on the handoff checklist."
+        link={
+          <Link to={promotionsPath("handoff")} className="card__link">
+            All items →
+          </Link>
+        }
+      >
         <ul className="handoff-checklist">
           {h.checklist.map((p) => (
             <li key={p.id} className={p.done ? "handoff-check handoff-check--done" : "handoff-check"} data-testid={`handoff-check-${p.id}`}>
@@ -92,7 +112,17 @@ function Body({ h, now }: { h: Handoff; now: number }) {
         </ul>
       </Card>
 
-      <Card id="handoff-runs" title="Unfinished runbook runs" count={h.runs.length} empty="No runbook run is unfinished." link={<Link to={runsPath()} className="card__link">All runs →</Link>}>
+      <Card
+        id="handoff-runs"
+        title="Unfinished runbook runs"
+        count={h.runs.length}
+        empty="No runbook run is unfinished."
+        link={
+          <Link to={runsPath()} className="card__link">
+            All runs →
+          </Link>
+        }
+      >
         <ul className="inc-mini">
           {h.runs.map((r) => (
             <li key={r.id} className="inc-mini__item" data-testid={`handoff-run-${r.id}`}>
@@ -117,7 +147,17 @@ function Body({ h, now }: { h: Handoff; now: number }) {
         </ul>
       </Card>
 
-      <Card id="handoff-learnings" title="Open high-priority learnings" count={h.learnings.length} empty="No pending high or critical learnings." link={<Link to={learningsPath()} className="card__link">All learnings →</Link>}>
+      <Card
+        id="handoff-learnings"
+        title="Open high-priority learnings"
+        count={h.learnings.length}
+        empty="No pending high or critical learnings."
+        link={
+          <Link to={learningsPath()} className="card__link">
+            All learnings →
+          </Link>
+        }
+      >
         <LearningList learnings={h.learnings} testId="handoff-learning" />
       </Card>
 
@@ -157,9 +197,9 @@ function HandoffView() {
           <h1>On-call handoff</h1>
           <p className="muted">
             What the next on-call needs to know
-            {h && ` — ${countText(h.openIncidents.length, "open incident", "open incidents")}, ${countText(h.runs.length, "unfinished run", "unfinished runs")}`}
-            .{" "}
-            {q.dataUpdatedAt > 0 && <span className="handoff__printed">As of {formatUtc(new Date(q.dataUpdatedAt).toISOString())}.</span>}
+            {h &&
+              ` — ${countText(h.openIncidents.length, "open incident", "open incidents")}, ${countText(h.runs.length, "unfinished run", "unfinished runs")}`}
+            . {q.dataUpdatedAt > 0 && <span className="handoff__printed">As of {formatUtc(new Date(q.dataUpdatedAt).toISOString())}.</span>}
           </p>
         </div>
         <button type="button" className="btn btn--lg handoff__print" onClick={() => window.print()} data-testid="handoff-print">

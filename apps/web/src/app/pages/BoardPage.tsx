@@ -45,13 +45,7 @@ function Section({ id, title, noun, targets, now, staleMs, incidents }: SectionP
       ) : (
         <div className={`grid grid--${id}`}>
           {targets.map((t) => (
-            <TargetTile
-              key={t.name}
-              target={t}
-              now={now}
-              staleAfterMs={staleMs}
-              badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />}
-            />
+            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />} />
           ))}
         </div>
       )}
@@ -83,7 +77,8 @@ function Board() {
       <div className="panel panel--muted" data-testid="board-loading">
         <p>
           Loading fleet…
-          {q.failureCount > 0 && ` The API has not answered yet (attempt ${q.failureCount + 1}: ${actionErrorMessage(q.failureReason, "view the fleet board")}).`}
+          {q.failureCount > 0 &&
+            ` The API has not answered yet (attempt ${q.failureCount + 1}: ${actionErrorMessage(q.failureReason, "view the fleet board")}).`}
         </p>
       </div>
     );
@@ -96,7 +91,15 @@ function Board() {
       <OpenIncidentsBanner incidents={open.data} />
       <BackupsAlert />
       <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} incidents={byTarget} />
-      <Section id="services" title="Services" noun={services.length === 1 ? "service" : "services"} targets={services} now={now} staleMs={staleMs} incidents={byTarget} />
+      <Section
+        id="services"
+        title="Services"
+        noun={services.length === 1 ? "service" : "services"}
+        targets={services}
+        now={now}
+        staleMs={staleMs}
+        incidents={byTarget}
+      />
     </div>
   );
 }

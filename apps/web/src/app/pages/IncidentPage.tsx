@@ -146,7 +146,9 @@ function IncidentView({ id }: { id: number }) {
           <section className="card" aria-labelledby="timeline-h">
             <div className="card__head">
               <h2 id="timeline-h">Timeline</h2>
-              <span className="muted">oldest first · {timeline.length} entr{timeline.length === 1 ? "y" : "ies"}</span>
+              <span className="muted">
+                oldest first · {timeline.length} entr{timeline.length === 1 ? "y" : "ies"}
+              </span>
             </div>
             <IncidentTimeline inc={inc} timeline={timeline} now={now} />
             {canWrite && <NoteForm id={inc.id} />}

@@ -172,7 +172,9 @@ describe("links, queries and charts", () => {
   it("links to the restoration runbook with the backup filled in", () => {
     expect(restorePath("database", "database-20261123-020000-a1b2")).toBe("/runbooks/backup-restoration/database?backup=database-20261123-020000-a1b2");
     expect(restorePath("full", "full-20261122-050000-zz99")).toBe("/runbooks/backup-restoration/full-system?backup=full-20261122-050000-zz99");
-    expect(restorePath("agent-state", "agent-state-20261123-060000-0000")).toBe("/runbooks/backup-restoration/agent-state?backup=agent-state-20261123-060000-0000");
+    expect(restorePath("agent-state", "agent-state-20261123-060000-0000")).toBe(
+      "/runbooks/backup-restoration/agent-state?backup=agent-state-20261123-060000-0000",
+    );
   });
 
   it("builds the list's query string", () => {
@@ -181,6 +183,11 @@ describe("links, queries and charts", () => {
   });
 
   it("turns the size trend into chart points", () => {
-    expect(sizePoints([{ at: at(0), size: 5 }, { at: "bad", size: 1 }])).toEqual([{ ts: NOW, size: 5 }]);
+    expect(
+      sizePoints([
+        { at: at(0), size: 5 },
+        { at: "bad", size: 1 },
+      ]),
+    ).toEqual([{ ts: NOW, size: 5 }]);
   });
 });

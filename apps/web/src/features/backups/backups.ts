@@ -206,7 +206,10 @@ export function stillQueued(t: Pick<BackupTypeStatus, "running" | "lastSuccess" 
 
 /** The board's banner: every enabled type that is overdue, whose last attempt failed or whose last verification did. */
 export function backupAlerts(types: readonly BackupTypeStatus[] | undefined, now: number): BackupAlert[] {
-  return (types ?? []).filter((t) => t.enabled).map((t) => ({ type: t.type, problems: typeProblems(t, now), failing: isFailing(t) })).filter((a) => a.problems.length > 0);
+  return (types ?? [])
+    .filter((t) => t.enabled)
+    .map((t) => ({ type: t.type, problems: typeProblems(t, now), failing: isFailing(t) }))
+    .filter((a) => a.problems.length > 0);
 }
 
 /** The verification to show for one backup: a fresh result when there is one, else what the index recorded. */

@@ -35,8 +35,21 @@ describe("fetching", () => {
   });
 
   it("fetches one backup and says when there is none", async () => {
-    const manifest: Manifest = { id: "full-20261122-050000-zz99", type: "full", sources: [], startedAt: at(0), finishedAt: at(1000), files: [], size: 0, sha256: "", tools: {}, details: {} };
-    stubFetch({ "/api/backups/full-20261122-050000-zz99": { status: 200, body: { backup: backup({ id: "full-20261122-050000-zz99", type: "full", manifest }) } } });
+    const manifest: Manifest = {
+      id: "full-20261122-050000-zz99",
+      type: "full",
+      sources: [],
+      startedAt: at(0),
+      finishedAt: at(1000),
+      files: [],
+      size: 0,
+      sha256: "",
+      tools: {},
+      details: {},
+    };
+    stubFetch({
+      "/api/backups/full-20261122-050000-zz99": { status: 200, body: { backup: backup({ id: "full-20261122-050000-zz99", type: "full", manifest }) } },
+    });
     const b = await fetchBackup("full-20261122-050000-zz99");
     expect(b.manifest?.files).toEqual([]);
     const err = await fetchBackup("database-20261123-020000-0000").catch((e: unknown) => e);
@@ -53,7 +66,12 @@ describe("syncVerified", () => {
     qc.setQueryData<BackupTypeStatus[]>(backupKeys.status, [typeStatus()]);
     qc.setQueryData<BackupView[]>(backupKeys.list({}), [backup()]);
     qc.setQueryData<BackupView[]>(backupKeys.list({ type: "database" }), [backup()]);
-    syncVerified(qc, { ok: false, problems: ["postgres.dump is missing"], checks: [], backup: backup({ verifyOk: false, verifyDetail: "postgres.dump is missing" }) });
+    syncVerified(qc, {
+      ok: false,
+      problems: ["postgres.dump is missing"],
+      checks: [],
+      backup: backup({ verifyOk: false, verifyDetail: "postgres.dump is missing" }),
+    });
     expect(qc.getQueryData<BackupView>(backupKeys.detail(id))?.verifyOk).toBe(false);
     expect(qc.getQueryState(backupKeys.status)?.isInvalidated).toBe(true);
     expect(qc.getQueryState(backupKeys.list({}))?.isInvalidated).toBe(true);

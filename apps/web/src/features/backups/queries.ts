@@ -1,4 +1,14 @@
-import type { BackupDetail, BackupList, BackupNowBody, BackupStatusList, BackupType, BackupTypeStatus, BackupVerification, BackupView, QueuedBackup } from "@ops/contract";
+import type {
+  BackupDetail,
+  BackupList,
+  BackupNowBody,
+  BackupStatusList,
+  BackupType,
+  BackupTypeStatus,
+  BackupVerification,
+  BackupView,
+  QueuedBackup,
+} from "@ops/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { apiGet, apiSend } from "../../lib/api.ts";

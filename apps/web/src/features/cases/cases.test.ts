@@ -16,12 +16,15 @@ import {
 
 describe("summarizeActions", () => {
   it("joins the actions with arrows and shows their parameters", () => {
-    expect(
-      summarizeActions([{ type: "restore-config" }, { type: "restart" }, { type: "wait-healthy", timeoutSeconds: 60 }]),
-    ).toBe("restore config → restart → wait healthy 60 s");
-    expect(summarizeActions([{ type: "wait", seconds: 30 }, { type: "notify", message: " page on-call " }])).toBe(
-      "wait 30 s → notify “page on-call”",
+    expect(summarizeActions([{ type: "restore-config" }, { type: "restart" }, { type: "wait-healthy", timeoutSeconds: 60 }])).toBe(
+      "restore config → restart → wait healthy 60 s",
     );
+    expect(
+      summarizeActions([
+        { type: "wait", seconds: 30 },
+        { type: "notify", message: " page on-call " },
+      ]),
+    ).toBe("wait 30 s → notify “page on-call”");
   });
 
   it("shows a dash for no actions and a bare notify without a message", () => {
@@ -40,13 +43,7 @@ describe("suggestKeywords", () => {
       "refused",
       "down",
     ]);
-    expect(suggestKeywords("config.json: Unexpected token } in JSON at position 4")).toEqual([
-      "config",
-      "json",
-      "unexpected",
-      "token",
-      "position",
-    ]);
+    expect(suggestKeywords("config.json: Unexpected token } in JSON at position 4")).toEqual(["config", "json", "unexpected", "token", "position"]);
   });
 
   it("returns nothing for a missing signature and caps the list", () => {
@@ -106,7 +103,9 @@ describe("diagnosisVerdict", () => {
       { caseId: "CASE-004", confidence: 0.65, matched: ["state"] },
     ];
     expect(diagnosisVerdict({ outcome: "unsure", caseId: null, candidates: two })).toMatch(/^The doctor did not act: 2 cases fit and none clearly enough\./);
-    expect(diagnosisVerdict({ outcome: "unsure", caseId: null, candidates: [two[0]!] })).toMatch(/^The doctor did not act: the only fitting case matched too weakly/);
+    expect(diagnosisVerdict({ outcome: "unsure", caseId: null, candidates: [two[0]!] })).toMatch(
+      /^The doctor did not act: the only fitting case matched too weakly/,
+    );
     expect(diagnosisVerdict({ outcome: "unsure", caseId: null })).toMatch(/^The doctor did not act/);
   });
 

@@ -51,13 +51,20 @@ describe("classifyDiff", () => {
 describe("fileVerdict", () => {
   it("says valid with the validator's own words", () => {
     expect(fileVerdict(status())).toEqual({ tone: "ok", text: "valid" });
-    expect(fileVerdict(status({ validation: { valid: true, issues: [], summary: "valid; 1 warning(s): bind", validator: "x" } })).text).toBe("valid; 1 warning(s): bind");
+    expect(fileVerdict(status({ validation: { valid: true, issues: [], summary: "valid; 1 warning(s): bind", validator: "x" } })).text).toBe(
+      "valid; 1 warning(s): bind",
+    );
   });
 
   it("counts the issues of an invalid file, or says why", () => {
-    const issues = [{ path: "gateway.port", message: "expected number" }, { path: "<root>", message: "x" }];
+    const issues = [
+      { path: "gateway.port", message: "expected number" },
+      { path: "<root>", message: "x" },
+    ];
     expect(fileVerdict(status({ validation: { valid: false, issues, summary: "…", validator: "x" } }))).toEqual({ tone: "bad", text: "invalid: 2 issues" });
-    expect(fileVerdict(status({ validation: { valid: false, issues: [], summary: "does not parse as JSON", validator: "parses as JSON" } })).text).toBe("invalid: does not parse as JSON");
+    expect(fileVerdict(status({ validation: { valid: false, issues: [], summary: "does not parse as JSON", validator: "parses as JSON" } })).text).toBe(
+      "invalid: does not parse as JSON",
+    );
   });
 
   it("says a missing file is missing", () => {
@@ -81,7 +88,10 @@ describe("restorePlan", () => {
   });
 
   it("says why there is nothing to restore", () => {
-    expect(restorePlan(status({ restoreCandidate: null, lastGood: null, versions: [] }))).toMatchObject({ version: null, why: expect.stringMatching(/^No last-known-good copy yet/) });
+    expect(restorePlan(status({ restoreCandidate: null, lastGood: null, versions: [] }))).toMatchObject({
+      version: null,
+      why: expect.stringMatching(/^No last-known-good copy yet/),
+    });
     expect(restorePlan(status({ restoreCandidate: null }))).toMatchObject({ version: null, why: "The file is the last good copy already." });
   });
 

@@ -39,7 +39,8 @@ export function useConfigVersion(target: string, version: number | null) {
 export function useRestoreConfig(target: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (version?: number) => apiSend<ConfigRestoreAnswer>("POST", `/api/targets/${enc(target)}/config/restore`, version === undefined ? {} : { version }),
+    mutationFn: (version?: number) =>
+      apiSend<ConfigRestoreAnswer>("POST", `/api/targets/${enc(target)}/config/restore`, version === undefined ? {} : { version }),
     onSuccess: (r) => {
       qc.setQueryData<ConfigStatus | null>(configKeys.status(target), r.config);
       void qc.invalidateQueries({ queryKey: configKeys.status(target) });

@@ -106,8 +106,12 @@ describe("thresholds and tallies", () => {
 
 describe("rules in words", () => {
   it("summarizes a category", () => {
-    expect(ruleSummary("operational", { threshold: "simple", timeoutMinutes: 5, requires: [] })).toBe("Operational · simple majority · 5 min · needs no review");
-    expect(ruleSummary("tactical", { threshold: "supermajority", timeoutMinutes: 10, requires: ["examiner"] })).toBe("Tactical · supermajority · 10 min · needs examiner review");
+    expect(ruleSummary("operational", { threshold: "simple", timeoutMinutes: 5, requires: [] })).toBe(
+      "Operational · simple majority · 5 min · needs no review",
+    );
+    expect(ruleSummary("tactical", { threshold: "supermajority", timeoutMinutes: 10, requires: ["examiner"] })).toBe(
+      "Tactical · supermajority · 10 min · needs examiner review",
+    );
     expect(reviewsText(["examiner", "sentinel"])).toBe("needs examiner and sentinel review");
     expect(timeoutText(0.5)).toBe("30 s");
     expect(timeoutText(1)).toBe("1 min");
@@ -124,7 +128,9 @@ describe("rules in words", () => {
 describe("changes", () => {
   it("describes a change in words", () => {
     expect(describeChange({ kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 5 })).toBe("memory warning threshold → 5 %");
-    expect(describeChange({ kind: "monitoring-threshold", metric: "responseTimeMs", level: "critical", value: 800 })).toBe("response time critical threshold → 800 ms");
+    expect(describeChange({ kind: "monitoring-threshold", metric: "responseTimeMs", level: "critical", value: 800 })).toBe(
+      "response time critical threshold → 800 ms",
+    );
     expect(describeChange({ kind: "auto-heal-toggle", target: "steward", enabled: false })).toBe("auto-heal for steward → off");
     expect(describeChange({ kind: "member-change", action: "add", member: "delta" })).toBe("add member delta");
     expect(describeChange(null)).toBe("no change: a decision only");
@@ -150,13 +156,22 @@ describe("ballots, reviews and withdrawing", () => {
       ],
     });
     const rows = voterRows(p);
-    expect(rows.map((r) => `${r.member}:${r.voted}:${r.choice ?? ""}`)).toEqual(["alpha:true:yes", "beta:true:", "charlie:false:", "ada@x.local:false:", "grace@x.local:false:"]);
+    expect(rows.map((r) => `${r.member}:${r.voted}:${r.choice ?? ""}`)).toEqual([
+      "alpha:true:yes",
+      "beta:true:",
+      "charlie:false:",
+      "ada@x.local:false:",
+      "grace@x.local:false:",
+    ]);
     expect(rows.find((r) => r.member === "ada@x.local")?.me).toBe(true);
     expect(rows[0]?.changes).toBe(1);
   });
 
   it("gives each required review its state", () => {
-    const p = proposal(1, { requires: ["examiner", "sentinel"], reviews: [{ duty: "examiner", member: "examiner", verdict: "reject", note: "too risky", at: at(0) }] });
+    const p = proposal(1, {
+      requires: ["examiner", "sentinel"],
+      reviews: [{ duty: "examiner", member: "examiner", verdict: "reject", note: "too risky", at: at(0) }],
+    });
     expect(reviewStates(p).map((r) => `${r.duty}:${r.state}`)).toEqual(["examiner:reject", "sentinel:awaited"]);
     expect(reviewStates(proposal(1)).length).toBe(0);
   });
@@ -174,15 +189,24 @@ describe("ballots, reviews and withdrawing", () => {
 describe("the governance log in words", () => {
   it("describes each kind of entry", () => {
     const e = (kind: string, details: unknown, member: string | null = "alpha", actor = "alpha") => describeEvent({ kind, details, member, actor });
-    expect(e("opened", { category: "operational", eligible: ["a", "b", "c"], change: { kind: "monitoring-threshold", metric: "cpuPercent", level: "critical", value: 95 } }, "ada@x.local", "ada@x.local")).toBe(
-      "opened as operational, 3 eligible; change: CPU critical threshold → 95 %",
-    );
+    expect(
+      e(
+        "opened",
+        { category: "operational", eligible: ["a", "b", "c"], change: { kind: "monitoring-threshold", metric: "cpuPercent", level: "critical", value: 95 } },
+        "ada@x.local",
+        "ada@x.local",
+      ),
+    ).toBe("opened as operational, 3 eligible; change: CPU critical threshold → 95 %");
     expect(e("voted", { choice: "yes" })).toBe("voted yes");
     expect(e("voted", { choice: "no" }, "alpha", "token alpha")).toBe("voted no (by token alpha)");
     expect(e("changed-vote", { from: "yes", to: "abstain" })).toBe("changed vote from yes to abstain");
     expect(e("reviewed", { duty: "examiner", verdict: "approve", note: "fine" })).toBe("examiner review: approved — “fine”");
-    expect(e("closed", { outcome: "passed", reason: "3 yes of 5 eligible", atDeadline: false }, null, "governance")).toBe("closed: passed — 3 yes of 5 eligible (early)");
-    expect(e("apply-failed", { reason: "steward is no longer a monitored target" }, null, "proposal #4")).toBe("could not apply: steward is no longer a monitored target");
+    expect(e("closed", { outcome: "passed", reason: "3 yes of 5 eligible", atDeadline: false }, null, "governance")).toBe(
+      "closed: passed — 3 yes of 5 eligible (early)",
+    );
+    expect(e("apply-failed", { reason: "steward is no longer a monitored target" }, null, "proposal #4")).toBe(
+      "could not apply: steward is no longer a monitored target",
+    );
     expect(e("withdrawn", null, "ada@x.local", "ada@x.local")).toBe("withdrawn by ada@x.local");
     expect(e("something-new", { a: 1 })).toBe('something-new: {"a":1}');
   });
@@ -194,17 +218,25 @@ describe("the new-proposal form", () => {
       body: { title: "Decide", description: "x", category: "strategic" },
     });
     const threshold = { ...EMPTY_DRAFT, title: "Lower it", kind: "monitoring-threshold" as const, metric: "memoryPercent" as const, value: "5" };
-    expect(proposalBody(threshold)).toEqual({ body: { title: "Lower it", description: "", change: { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 5 } } });
+    expect(proposalBody(threshold)).toEqual({
+      body: { title: "Lower it", description: "", change: { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 5 } },
+    });
     expect(proposalBody({ ...threshold, emergency: true })).toMatchObject({ body: { category: "emergency" } });
-    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "auto-heal-toggle", target: "steward", enabled: true })).toMatchObject({ body: { change: { kind: "auto-heal-toggle", target: "steward", enabled: true } } });
-    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "member-change", action: "remove", member: " beta " })).toMatchObject({ body: { change: { kind: "member-change", action: "remove", member: "beta" } } });
+    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "auto-heal-toggle", target: "steward", enabled: true })).toMatchObject({
+      body: { change: { kind: "auto-heal-toggle", target: "steward", enabled: true } },
+    });
+    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "member-change", action: "remove", member: " beta " })).toMatchObject({
+      body: { change: { kind: "member-change", action: "remove", member: "beta" } },
+    });
   });
 
   it("says what is missing, on which field", () => {
     expect(proposalBody({ ...EMPTY_DRAFT, title: " " })).toEqual({ error: { field: "title", message: "Give the proposal a title." } });
     expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "monitoring-threshold", value: "" })).toMatchObject({ error: { field: "change.value" } });
     expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "monitoring-threshold", value: "120" })).toMatchObject({ error: { field: "change.value" } });
-    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "monitoring-threshold", metric: "responseTimeMs", value: "1200" })).toMatchObject({ body: { change: { value: 1200 } } });
+    expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "monitoring-threshold", metric: "responseTimeMs", value: "1200" })).toMatchObject({
+      body: { change: { value: 1200 } },
+    });
     expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "auto-heal-toggle" })).toMatchObject({ error: { field: "change.target" } });
     expect(proposalBody({ ...EMPTY_DRAFT, title: "x", kind: "member-change" })).toMatchObject({ error: { field: "change.member" } });
   });
@@ -248,7 +280,10 @@ describe("lists and frames", () => {
 
   it("reads the summary in a frame and merges it into a detail, keeping the ballots and the clock offset", () => {
     expect(proposalFromFrame(frame({ type: "incident.updated", proposal: summary(1) }))).toBeNull();
-    const read = proposalFromFrame({ type: "proposal.updated", proposal: { ...summary(4), tally: { yes: 3, no: 1, abstain: 0, eligible: 5 }, status: "closed", outcome: "passed" } });
+    const read = proposalFromFrame({
+      type: "proposal.updated",
+      proposal: { ...summary(4), tally: { yes: 3, no: 1, abstain: 0, eligible: 5 }, status: "closed", outcome: "passed" },
+    });
     expect(read?.tally.yes).toBe(3);
     const merged = mergeSummary(proposal(4, { clockOffsetMs: 700 }), read!);
     expect(merged.status).toBe("closed");

@@ -47,7 +47,12 @@ export const CHOICE_LABEL: Record<Choice, string> = { yes: "Yes", no: "No", abst
 
 export const OUTCOME_LABEL: Record<Outcome, string> = { passed: "passed", rejected: "rejected", expired: "expired", withdrawn: "withdrawn" };
 
-export const METRIC_LABEL: Record<ThresholdMetric, string> = { cpuPercent: "CPU", memoryPercent: "memory", diskPercent: "disk", responseTimeMs: "response time" };
+export const METRIC_LABEL: Record<ThresholdMetric, string> = {
+  cpuPercent: "CPU",
+  memoryPercent: "memory",
+  diskPercent: "disk",
+  responseTimeMs: "response time",
+};
 
 export const LEVEL_LABEL: Record<ChangeLevel, string> = { warning: "warning", critical: "critical" };
 
@@ -341,7 +346,8 @@ function draftChange(draft: ProposalDraft): ChangePayload | DraftError | null {
       return null;
     case "monitoring-threshold": {
       const value = Number(draft.value);
-      if (draft.value.trim() === "" || !Number.isFinite(value) || value <= 0) return { field: "change.value", message: "Give the new threshold: a number above 0." };
+      if (draft.value.trim() === "" || !Number.isFinite(value) || value <= 0)
+        return { field: "change.value", message: "Give the new threshold: a number above 0." };
       if (metricUnit(draft.metric) === "%" && value > 100) return { field: "change.value", message: "A percentage is at most 100." };
       return { kind: draft.kind, metric: draft.metric, level: draft.level, value };
     }
@@ -443,6 +449,19 @@ export function mergeSummary(detail: Proposal, summary: ProposalSummary): Propos
 /** The summary part of a full proposal, as the lists hold it. */
 export function toSummary(p: Proposal | ProposalSummary): ProposalSummary {
   if (!("ballots" in p)) return p;
-  const { description: _d, serverTime: _s, clockOffsetMs: _o, me: _m, eligible: _e, voted: _v, ballots: _b, ballotsVisible: _bv, participationQuorum: _q, reviews: _r, appliedAt: _a, ...summary } = p;
+  const {
+    description: _d,
+    serverTime: _s,
+    clockOffsetMs: _o,
+    me: _m,
+    eligible: _e,
+    voted: _v,
+    ballots: _b,
+    ballotsVisible: _bv,
+    participationQuorum: _q,
+    reviews: _r,
+    appliedAt: _a,
+    ...summary
+  } = p;
   return summary;
 }

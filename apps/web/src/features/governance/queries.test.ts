@@ -62,7 +62,10 @@ describe("createProposalSync", () => {
     const { qc, sync } = setup();
     let answerStale: (p: Proposal) => void = () => {};
     // The first fetch answers late with the state from before the frame; the one started again has the new ballots.
-    const answers = [new Promise<Proposal>((r) => (answerStale = r)), Promise.resolve(proposal(4, { tally, voted: ["alpha", "beta", "charlie", "grace@x.local"] }))];
+    const answers = [
+      new Promise<Proposal>((r) => (answerStale = r)),
+      Promise.resolve(proposal(4, { tally, voted: ["alpha", "beta", "charlie", "grace@x.local"] })),
+    ];
     const fetching = qc.fetchQuery({ queryKey: governanceKeys.detail(4), staleTime: 0, queryFn: () => answers.shift()! });
     sync({ type: "proposal.updated", proposal: summary(4, { tally }) });
     answerStale(proposal(4, { tally: { yes: 1, no: 0, abstain: 0, eligible: 5 } }));

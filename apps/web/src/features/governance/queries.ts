@@ -148,7 +148,13 @@ export function useReview(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { verdict: Verdict; note: string; duty?: string }): Promise<Proposal> =>
-      proposalOf(await apiSend<ProposalAnswer>("POST", `/api/proposals/${enc(id)}/reviews`, { verdict: v.verdict, ...(v.note.trim() ? { note: v.note.trim() } : {}), ...(v.duty ? { duty: v.duty } : {}) })),
+      proposalOf(
+        await apiSend<ProposalAnswer>("POST", `/api/proposals/${enc(id)}/reviews`, {
+          verdict: v.verdict,
+          ...(v.note.trim() ? { note: v.note.trim() } : {}),
+          ...(v.duty ? { duty: v.duty } : {}),
+        }),
+      ),
     onSuccess: (p) => syncProposal(qc, p),
   });
 }

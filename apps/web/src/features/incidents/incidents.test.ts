@@ -33,7 +33,11 @@ describe("MTTD in words", () => {
   const when = (started: number, detected: number, source: Incident["source"] = "ladder") => ({ startedAt: iso(started), detectedAt: iso(detected), source });
 
   it("says when it failed, when it was detected, and how long that took", () => {
-    expect(mttdText(when(T - 19_000, T), "exit", T + 60_000, "UTC")).toEqual({ text: "Failed 10:04:12 · detected 10:04:31 (19 s later)", basis: "from the process exit", state: "lag" });
+    expect(mttdText(when(T - 19_000, T), "exit", T + 60_000, "UTC")).toEqual({
+      text: "Failed 10:04:12 · detected 10:04:31 (19 s later)",
+      basis: "from the process exit",
+      state: "lag",
+    });
     expect(mttdText(when(T - 19_000, T), "last-ok", T, "UTC").basis).toBe("from the last healthy sample");
     expect(mttdText(when(T - 5 * M, T), null, T, "UTC")).toEqual({ text: "Failed 09:59:31 · detected 10:04:31 (5 m later)", basis: null, state: "lag" });
     expect(mttdText(when(T - 300, T), "exit", T, "UTC").text).toBe("Failed 10:04:30 · detected 10:04:31 (<1 s later)");
@@ -43,12 +47,23 @@ describe("MTTD in words", () => {
     expect(mttdText(when(T, T), "detection", T, "UTC")).toEqual({ text: "Failed and detected 10:04:31", basis: "no earlier healthy sample", state: "unknown" });
     expect(mttdText(when(T, T), null, T, "UTC").basis).toBe("no earlier healthy sample");
     expect(mttdText(when(T, T), "exit", T, "UTC").basis).toBe("from the process exit, at the same moment");
-    expect(mttdText(when(T, T, "manual"), null, T, "UTC")).toEqual({ text: "Opened by hand 10:04:31", basis: "no earlier failure time known", state: "unknown" });
+    expect(mttdText(when(T, T, "manual"), null, T, "UTC")).toEqual({
+      text: "Opened by hand 10:04:31",
+      basis: "no earlier failure time known",
+      state: "unknown",
+    });
     expect(mttdText({ startedAt: "nope", detectedAt: iso(T), source: "ladder" }, null, T).text).toBe("—");
   });
 
   it("reads the start's source from the opened entry", () => {
-    const e = (details: Record<string, unknown> | null, kind = "opened"): TimelineEntry => ({ id: 1, at: iso(T), kind, actor: "watchdog", message: "", details });
+    const e = (details: Record<string, unknown> | null, kind = "opened"): TimelineEntry => ({
+      id: 1,
+      at: iso(T),
+      kind,
+      actor: "watchdog",
+      message: "",
+      details,
+    });
     expect(startedFromOf([e({ startedFrom: "exit" })])).toBe("exit");
     expect(startedFromOf([e({ startedFrom: "last-ok" }, "note")])).toBeNull();
     expect(startedFromOf([e({ startedFrom: "weird" })])).toBeNull();
@@ -101,7 +116,12 @@ describe("incidentElapsed", () => {
 
 describe("severity ordering", () => {
   it("puts the worst first, then the one burning longest", () => {
-    const list = [inc(1, { severity: "P3" }), inc(2, { severity: "P1", startedAt: at(-M) }), inc(3, { severity: "P1", startedAt: at(-H) }), inc(4, { severity: "P4" })];
+    const list = [
+      inc(1, { severity: "P3" }),
+      inc(2, { severity: "P1", startedAt: at(-M) }),
+      inc(3, { severity: "P1", startedAt: at(-H) }),
+      inc(4, { severity: "P4" }),
+    ];
     expect(sortWorstFirst(list).map((i) => i.id)).toEqual([3, 2, 1, 4]);
     expect(compareWorstFirst(inc(5, { severity: "P2" }), inc(6, { severity: "P3" }))).toBeLessThan(0);
   });
@@ -194,7 +214,12 @@ describe("applying incident.updated to a cached list", () => {
   });
 
   it("flattens pages without duplicates", () => {
-    expect(flattenPages([{ incidents: [inc(5), inc(4)], next: "4" }, { incidents: [inc(4), inc(2)], next: undefined }]).map((i) => i.id)).toEqual([5, 4, 2]);
+    expect(
+      flattenPages([
+        { incidents: [inc(5), inc(4)], next: "4" },
+        { incidents: [inc(4), inc(2)], next: undefined },
+      ]).map((i) => i.id),
+    ).toEqual([5, 4, 2]);
     expect(flattenPages(undefined)).toEqual([]);
   });
 

@@ -123,7 +123,8 @@ export function mttdText(i: Pick<Incident, "startedAt" | "detectedAt" | "source"
   const lag = detected - started;
   if (lag <= 0) {
     if (i.source === "manual") return { text: `Opened by hand ${clock(i.detectedAt)}`, basis: "no earlier failure time known", state: "unknown" };
-    if (startedFrom === null || startedFrom === "detection") return { text: `Failed and detected ${clock(i.detectedAt)}`, basis: START_BASIS.detection, state: "unknown" };
+    if (startedFrom === null || startedFrom === "detection")
+      return { text: `Failed and detected ${clock(i.detectedAt)}`, basis: START_BASIS.detection, state: "unknown" };
     return { text: `Failed and detected ${clock(i.detectedAt)}`, basis: `${START_BASIS[startedFrom]}, at the same moment`, state: "lag" };
   }
   return {
@@ -154,12 +155,7 @@ export function countLabel(n: number): string {
  * A cached, newest-first list after an incident changed: replaced in place, dropped when it no
  * longer matches the list's filter, or inserted by id when it newly does. Same array when nothing changed.
  */
-export function upsertIncident(
-  list: readonly Incident[] | undefined,
-  inc: Incident,
-  filter: IncidentFilter,
-  limit?: number,
-): Incident[] | undefined {
+export function upsertIncident(list: readonly Incident[] | undefined, inc: Incident, filter: IncidentFilter, limit?: number): Incident[] | undefined {
   if (!list) return undefined;
   const at = list.findIndex((x) => x.id === inc.id);
   const matches = matchesFilter(inc, filter);

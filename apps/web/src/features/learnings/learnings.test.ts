@@ -46,9 +46,9 @@ describe("learning filters → query string", () => {
 
   it("builds the API query with the page size and cursor", () => {
     expect(learningsQuery({})).toBe("limit=50");
-    expect(learningsQuery({ q: " disk ", type: "LRN", status: "in_progress", priority: "critical", area: "infra", category: "insight", incident: 4 }, "LRN-9", 20)).toBe(
-      "q=disk&type=LRN&status=in_progress&priority=critical&area=infra&category=insight&incident=4&limit=20&before=LRN-9",
-    );
+    expect(
+      learningsQuery({ q: " disk ", type: "LRN", status: "in_progress", priority: "critical", area: "infra", category: "insight", incident: 4 }, "LRN-9", 20),
+    ).toBe("q=disk&type=LRN&status=in_progress&priority=critical&area=infra&category=insight&incident=4&limit=20&before=LRN-9");
   });
 
   it("knows whether a list is filtered", () => {
@@ -82,7 +82,10 @@ describe("import wording", () => {
       code: "VALIDATION",
       message: "the file is not valid",
       field: "content",
-      issues: [{ line: 12, id: "LRN-1", message: "bad status" }, { line: "x", message: 5 }],
+      issues: [
+        { line: 12, id: "LRN-1", message: "bad status" },
+        { line: "x", message: 5 },
+      ],
     });
     expect(importIssues(err)).toEqual([
       { line: 12, id: "LRN-1", message: "bad status" },
@@ -153,11 +156,20 @@ describe("lists and frames", () => {
   it("pages with a string cursor and flattens without duplicates", () => {
     expect(nextBefore([learning("A"), learning("B")], 2)).toBe("B");
     expect(nextBefore([learning("A")], 2)).toBeUndefined();
-    expect(flattenLearningPages([{ learnings: [learning("A"), learning("B")], next: "B" }, { learnings: [learning("B"), learning("C")], next: undefined }]).map((l) => l.id)).toEqual(["A", "B", "C"]);
+    expect(
+      flattenLearningPages([
+        { learnings: [learning("A"), learning("B")], next: "B" },
+        { learnings: [learning("B"), learning("C")], next: undefined },
+      ]).map((l) => l.id),
+    ).toEqual(["A", "B", "C"]);
   });
 
   it("reads learning.updated frames", () => {
-    expect(learningFromFrame(frame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } }))).toMatchObject({ id: "LRN-1", status: "resolved", version: 2 });
+    expect(learningFromFrame(frame({ type: "learning.updated", learning: { id: "LRN-1", status: "resolved", version: 2 } }))).toMatchObject({
+      id: "LRN-1",
+      status: "resolved",
+      version: 2,
+    });
     expect(learningFromFrame(frame({ type: "postmortem.updated", learning: { id: "LRN-1" } }))).toBeNull();
   });
 });

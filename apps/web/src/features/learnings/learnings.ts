@@ -286,7 +286,15 @@ export function importKindOf(v: string): LearningFileKind {
 /** The form keeps an LRN entry's category apart from an OPS or FEAT entry's name, so changing the type loses neither. */
 export type NewLearningDraft = Omit<NewLearningBody, "heading"> & { category: LearningCategory | ""; name: string };
 
-export const EMPTY_NEW_LEARNING: NewLearningDraft = { type: "LRN", category: "", name: "", priority: "medium", area: "incident_management", summary: "", details: "" };
+export const EMPTY_NEW_LEARNING: NewLearningDraft = {
+  type: "LRN",
+  category: "",
+  name: "",
+  priority: "medium",
+  area: "incident_management",
+  summary: "",
+  details: "",
+};
 
 /** The body's fields, which the API names in a 400. */
 const NEW_LEARNING_FIELDS = ["type", "heading", "priority", "area", "summary", "details"] as const;
@@ -309,6 +317,7 @@ export function validateNewLearning(body: NewLearningBody): NewLearningError | n
 
 /** Where a failed create shows: next to the field the API names, else above the buttons. */
 export function newLearningError(error: unknown): NewLearningError {
-  if (error instanceof ApiError && !error.isForbidden && isOneOf(NEW_LEARNING_FIELDS, error.field)) return { field: error.field, message: fieldErrorMessage(error) };
+  if (error instanceof ApiError && !error.isForbidden && isOneOf(NEW_LEARNING_FIELDS, error.field))
+    return { field: error.field, message: fieldErrorMessage(error) };
   return { field: null, message: actionErrorMessage(error, "log learnings") };
 }

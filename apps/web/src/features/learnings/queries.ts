@@ -108,7 +108,8 @@ function syncLearningLists(qc: QueryClient, l: LearningSummary): void {
     if (!data) continue;
     const filter = q.queryKey[2] as LearningFilter;
     const found = data.pages.findIndex((p) => p.learnings.some((x) => x.id === l.id));
-    const pages = found === -1 ? null : data.pages.map((p, n) => (n === found ? { ...p, learnings: upsertLearning(p.learnings, l, filter) ?? p.learnings } : p));
+    const pages =
+      found === -1 ? null : data.pages.map((p, n) => (n === found ? { ...p, learnings: upsertLearning(p.learnings, l, filter) ?? p.learnings } : p));
     if (pages) qc.setQueryData(q.queryKey, { ...data, pages });
     else if (upsertLearning([], l, filter) === null) void qc.invalidateQueries({ queryKey: q.queryKey, exact: true });
   }
@@ -189,7 +190,8 @@ export function learningsExportHref(kind: LearningFileKind): string {
 export function usePromotions(kind: PromotionKind | null) {
   return useQuery({
     queryKey: promotionKeys.list(kind),
-    queryFn: async ({ signal }): Promise<PromotionView[]> => (await apiGet<PromotionList>(`/api/promotions${kind ? `?kind=${enc(kind)}` : ""}`, { signal })).promotions,
+    queryFn: async ({ signal }): Promise<PromotionView[]> =>
+      (await apiGet<PromotionList>(`/api/promotions${kind ? `?kind=${enc(kind)}` : ""}`, { signal })).promotions,
   });
 }
 
@@ -203,7 +205,8 @@ export function usePromotion(id: number) {
 export function useSetPromotionDone() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { id: number; done: boolean }) => (await apiSend<PromotionAnswer>("PATCH", `/api/promotions/${enc(v.id)}`, { done: v.done })).promotion,
+    mutationFn: async (v: { id: number; done: boolean }) =>
+      (await apiSend<PromotionAnswer>("PATCH", `/api/promotions/${enc(v.id)}`, { done: v.done })).promotion,
     onSuccess: (p) => {
       qc.setQueryData(promotionKeys.detail(p.id), p);
       for (const q of qc.getQueryCache().findAll({ queryKey: promotionKeys.lists })) {

@@ -2,7 +2,37 @@ import { describe, expect, it } from "vitest";
 import { ApiError, isVersionConflict } from "../../lib/api.ts";
 import { upsertListItem } from "../../lib/lists.ts";
 import { postmortem, summary } from "./fixtures.test-util.ts";
-import { actionItemsMarkdown, addActionItem, addTimelineRow, applyDraft, budgetShare, budgetText, draftPatch, durationText, formatUtc, isDirty, isMe, isoToUtcInput, matchesPostmortemFilter, metadataMarkdown, newerVersionNotice, postmortemFromFrame, postmortemsQuery, previewSections, removeAt, replaceAt, splitList, tableCell, timelineMarkdown, toDraft, toggleIn, transitionsFrom, upsertPostmortem, utcInputToIso, validateDraft } from "./postmortems.ts";
+import {
+  actionItemsMarkdown,
+  addActionItem,
+  addTimelineRow,
+  applyDraft,
+  budgetShare,
+  budgetText,
+  draftPatch,
+  durationText,
+  formatUtc,
+  isDirty,
+  isMe,
+  isoToUtcInput,
+  matchesPostmortemFilter,
+  metadataMarkdown,
+  newerVersionNotice,
+  postmortemFromFrame,
+  postmortemsQuery,
+  previewSections,
+  removeAt,
+  replaceAt,
+  splitList,
+  tableCell,
+  timelineMarkdown,
+  toDraft,
+  toggleIn,
+  transitionsFrom,
+  upsertPostmortem,
+  utcInputToIso,
+  validateDraft,
+} from "./postmortems.ts";
 import { frame } from "../../lib/frames.test-util.ts";
 
 describe("UTC times for datetime-local inputs", () => {
@@ -50,7 +80,13 @@ describe("the draft", () => {
     });
     const m = draftPatch(base, { ...base, services: "steward,  redis, steward", dora: toggleIn(base.dora, "lead_time", true) });
     expect(m).toEqual({
-      metadata: { trigger: "alert", environment: "production", servicesAffected: ["steward", "redis"], relatedIncidents: [], doraImpact: ["mttr", "lead_time"] },
+      metadata: {
+        trigger: "alert",
+        environment: "production",
+        servicesAffected: ["steward", "redis"],
+        relatedIncidents: [],
+        doraImpact: ["mttr", "lead_time"],
+      },
     });
   });
 
@@ -236,7 +272,9 @@ describe("lists and frames", () => {
   });
 
   it("reads postmortem.updated frames", () => {
-    expect(postmortemFromFrame(frame({ type: "postmortem.updated", postmortem: { id: 4, status: "in_review", version: 5, updatedBy: "Grace" } }))).toMatchObject({
+    expect(
+      postmortemFromFrame(frame({ type: "postmortem.updated", postmortem: { id: 4, status: "in_review", version: 5, updatedBy: "Grace" } })),
+    ).toMatchObject({
       id: 4,
       status: "in_review",
       version: 5,

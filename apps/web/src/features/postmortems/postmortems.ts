@@ -280,7 +280,10 @@ const NOT_WRITTEN = "_Not written yet._";
 
 /** One table cell: pipes escaped, line breaks flattened. */
 export function tableCell(value: string): string {
-  return value.replace(/\r?\n+/g, " ").replace(/\|/g, "\\|").trim();
+  return value
+    .replace(/\r?\n+/g, " ")
+    .replace(/\|/g, "\\|")
+    .trim();
 }
 
 /** One list line: line breaks flattened so the item stays one item. */

@@ -120,7 +120,9 @@ export function useRun(id: number) {
 function syncRunLists(qc: QueryClient, run: RunSummary): void {
   for (const q of qc.getQueryCache().findAll({ queryKey: runKeys.pages })) {
     const filter = (q.queryKey[2] ?? {}) as RunFilter;
-    qc.setQueryData<InfiniteData<RunPage, number | undefined>>(q.queryKey, (data) => (data ? { ...data, pages: upsertRunPages(data.pages, run, filter) } : data));
+    qc.setQueryData<InfiniteData<RunPage, number | undefined>>(q.queryKey, (data) =>
+      data ? { ...data, pages: upsertRunPages(data.pages, run, filter) } : data,
+    );
   }
   for (const q of qc.getQueryCache().findAll({ queryKey: runKeys.recentAll })) {
     const filter = q.queryKey[2] as RecentRunFilter;
@@ -162,7 +164,8 @@ export function createRunSync(qc: QueryClient): (raw: ServerFrame) => void {
 /** The dry run: what would happen with these parameters. Nothing runs. */
 export function usePlanPreview() {
   return useMutation({
-    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<Plan> => (await apiSend<RunPlanResponse>("POST", "/api/runs", { ...body, dryRun: true })).plan,
+    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<Plan> =>
+      (await apiSend<RunPlanResponse>("POST", "/api/runs", { ...body, dryRun: true })).plan,
   });
 }
 

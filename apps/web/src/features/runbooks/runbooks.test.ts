@@ -2,7 +2,37 @@ import type { ParamSpec, RunbookView, RunSummary } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { searchOf } from "../../lib/router.tsx";
 import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
-import { compareRuns, contextLabel, decisionsFor, describeAction, expandedByDefault, filterRunbooks, flattenRunPages, formatElapsed, formatParam, matchesRunFilter, mergeRunDetail, nextBefore, outcomeText, paramOfField, prefillParams, progressLabel, rerunSearch, roleNote, runContext, runElapsed, runFromFrame, runsQuery, sortRuns, stepDuration, toParamValues, toSummary, upsertRun, upsertRunPages, warningsLabel } from "./runbooks.ts";
+import {
+  compareRuns,
+  contextLabel,
+  decisionsFor,
+  describeAction,
+  expandedByDefault,
+  filterRunbooks,
+  flattenRunPages,
+  formatElapsed,
+  formatParam,
+  matchesRunFilter,
+  mergeRunDetail,
+  nextBefore,
+  outcomeText,
+  paramOfField,
+  prefillParams,
+  progressLabel,
+  rerunSearch,
+  roleNote,
+  runContext,
+  runElapsed,
+  runFromFrame,
+  runsQuery,
+  sortRuns,
+  stepDuration,
+  toParamValues,
+  toSummary,
+  upsertRun,
+  upsertRunPages,
+  warningsLabel,
+} from "./runbooks.ts";
 import type { RunPage } from "./runbooks.ts";
 import { frame } from "../../lib/frames.test-util.ts";
 
@@ -14,7 +44,10 @@ describe("describeAction", () => {
     [{ type: "wait-healthy", target: "steward", timeoutSeconds: 120, accept: ["ok", "warning"] }, "wait until steward is healthy (≤120 s)"],
     [{ type: "check-target", target: "redis", expect: ["ok"] }, "check that redis is ok"],
     [{ type: "http-check", target: "steward", path: "/health", expectStatus: [200, 204] }, "HTTP check steward/health expecting 200/204"],
-    [{ type: "http-check", url: "https://x.example/ping", expectStatus: [200], bodyIncludes: "pong" }, 'HTTP check https://x.example/ping expecting 200 and "pong"'],
+    [
+      { type: "http-check", url: "https://x.example/ping", expectStatus: [200], bodyIncludes: "pong" },
+      'HTTP check https://x.example/ping expecting 200 and "pong"',
+    ],
     [{ type: "collect-evidence", target: "steward" }, "collect evidence from steward"],
     [{ type: "backup", kind: "database" }, "back up database"],
     [{ type: "restore-backup", kind: "redis", backup: "latest" }, "restore redis from backup latest"],
@@ -310,7 +343,12 @@ describe("applying run.updated to cached lists", () => {
   });
 
   it("flattens pages without duplicates", () => {
-    expect(flattenRunPages([{ runs: [run(9), run(8)], next: 8 }, { runs: [run(8), run(7)], next: undefined }]).map((r) => r.id)).toEqual([9, 8, 7]);
+    expect(
+      flattenRunPages([
+        { runs: [run(9), run(8)], next: 8 },
+        { runs: [run(8), run(7)], next: undefined },
+      ]).map((r) => r.id),
+    ).toEqual([9, 8, 7]);
     expect(flattenRunPages(undefined)).toEqual([]);
   });
 });

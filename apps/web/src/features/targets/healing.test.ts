@@ -156,7 +156,15 @@ describe("describeExit and the tile's reason", () => {
 });
 
 describe("the doctor's verdict", () => {
-  const base = healing({ state: "escalated", attempt: null, nextRestartAt: null, escalatedAt: "2026-11-23T12:00:00Z", reason: "5 crashes within 600 s", restartsInWindow: 5, driver: "simulator" });
+  const base = healing({
+    state: "escalated",
+    attempt: null,
+    nextRestartAt: null,
+    escalatedAt: "2026-11-23T12:00:00Z",
+    reason: "5 crashes within 600 s",
+    restartsInWindow: 5,
+    driver: "simulator",
+  });
 
   it("shows the case, a confidence below certain, and what it is doing", () => {
     expect(doctorVerdict({ caseId: "CASE-001", confidence: 1, outcome: "fixed", at: "2026-11-23T12:00:01Z" })).toBe("CASE-001 · fixed");
@@ -167,7 +175,9 @@ describe("the doctor's verdict", () => {
   });
 
   it("only counts a diagnosis made since the escalation", () => {
-    expect(doctorSince({ ...base, doctor: { caseId: "CASE-004", confidence: 0.92, outcome: "running", at: "2026-11-23T12:00:01Z" } })).toBe("doctor: CASE-004 92 % · fixing");
+    expect(doctorSince({ ...base, doctor: { caseId: "CASE-004", confidence: 0.92, outcome: "running", at: "2026-11-23T12:00:01Z" } })).toBe(
+      "doctor: CASE-004 92 % · fixing",
+    );
     expect(doctorSince({ ...base, doctor: { caseId: "CASE-001", confidence: 1, outcome: "fixed", at: "2026-11-23T11:00:00Z" } })).toBeNull();
     expect(doctorSince({ ...base, doctor: null })).toBeNull();
   });
@@ -198,7 +208,11 @@ describe("describeAttempt", () => {
   });
 
   it("names the exit of a failed start, or the driver's first line", () => {
-    expect(v({ status: "failed", exitCode: 78, endedAt: "2026-11-23T13:59:03.000Z" })).toEqual({ label: "Failed", outcome: "failed: exit 78 (config)", tone: "bad" });
+    expect(v({ status: "failed", exitCode: 78, endedAt: "2026-11-23T13:59:03.000Z" })).toEqual({
+      label: "Failed",
+      outcome: "failed: exit 78 (config)",
+      tone: "bad",
+    });
     expect(v({ status: "failed", exitSignal: "SIGKILL" }).outcome).toBe("failed: killed by SIGKILL");
     expect(v({ status: "failed", exitCode: 1 }).outcome).toBe("failed: exit 1");
     expect(v({ status: "failed", output: "\nHTTP 500 from the control API\nmore" }).outcome).toBe("failed: HTTP 500 from the control API");
@@ -206,17 +220,29 @@ describe("describeAttempt", () => {
   });
 
   it("says when a start timed out, from the ladder's words or the clock", () => {
-    expect(v({ status: "timed-out", output: "started\nnot healthy within 3 min" })).toEqual({ label: "Timed out", outcome: "timed out after 3 min", tone: "bad" });
+    expect(v({ status: "timed-out", output: "started\nnot healthy within 3 min" })).toEqual({
+      label: "Timed out",
+      outcome: "timed out after 3 min",
+      tone: "bad",
+    });
     expect(v({ status: "timed-out", output: null, endedAt: "2026-11-23T14:02:00.000Z" }).outcome).toBe("timed out after 3 min");
   });
 
   it("explains a restart cancelled by the escalation and other skips", () => {
-    expect(v({ status: "skipped", output: "cancelled: the target escalated (5 crashes within 600 s)" })).toEqual({ label: "Skipped", outcome: "skipped: cancelled because escalated", tone: "muted" });
+    expect(v({ status: "skipped", output: "cancelled: the target escalated (5 crashes within 600 s)" })).toEqual({
+      label: "Skipped",
+      outcome: "skipped: cancelled because escalated",
+      tone: "muted",
+    });
     expect(v({ status: "skipped", output: "auto-healing paused" }).outcome).toBe("skipped: auto-healing paused");
   });
 
   it("counts up while the driver acts and while it waits for healthy", () => {
-    expect(v({ status: "started", startedAt: at(-3_000), finishedAt: null, endedAt: null })).toEqual({ label: "Restarting", outcome: "restarting through simulator (3 s)…", tone: "active" });
+    expect(v({ status: "started", startedAt: at(-3_000), finishedAt: null, endedAt: null })).toEqual({
+      label: "Restarting",
+      outcome: "restarting through simulator (3 s)…",
+      tone: "active",
+    });
     expect(v({ status: "starting", startedAt: at(-12_000), endedAt: null }).outcome).toBe("waiting for healthy (12 s)…");
   });
 

@@ -265,7 +265,10 @@ export type AttemptTone = "active" | "ok" | "bad" | "warn" | "muted";
 export type AttemptView = { label: string; outcome: string; tone: AttemptTone };
 
 function firstLine(text: string | null): string | null {
-  const line = text?.split("\n").map((l) => l.trim()).find(Boolean);
+  const line = text
+    ?.split("\n")
+    .map((l) => l.trim())
+    .find(Boolean);
   return line ?? null;
 }
 
@@ -278,7 +281,11 @@ export function describeAttempt(r: RestartView, now: number): AttemptView {
   const took = spanBetween(r.startedAt, r.endedAt ?? r.finishedAt);
   switch (r.status) {
     case "started":
-      return { label, outcome: `${r.kind === "start" ? "starting" : "restarting"} through ${r.driver || "the driver"} (${formatSpan(elapsedSince(r.startedAt, now))})…`, tone: "active" };
+      return {
+        label,
+        outcome: `${r.kind === "start" ? "starting" : "restarting"} through ${r.driver || "the driver"} (${formatSpan(elapsedSince(r.startedAt, now))})…`,
+        tone: "active",
+      };
     case "starting":
       return { label, outcome: `waiting for healthy (${formatSpan(elapsedSince(r.startedAt, now))})…`, tone: "active" };
     case "healthy":
@@ -286,7 +293,12 @@ export function describeAttempt(r: RestartView, now: number): AttemptView {
     case "succeeded":
       return { label, outcome: took == null ? "the driver acted" : `the driver acted in ${formatLatency(took)}`, tone: "ok" };
     case "failed": {
-      if (r.exitSignal || r.exitCode != null) return { label, outcome: `failed: ${r.exitSignal ? `killed by ${r.exitSignal}` : describeExit({ code: r.exitCode, signal: null }).replace(/^exited/, "exit")}`, tone: "bad" };
+      if (r.exitSignal || r.exitCode != null)
+        return {
+          label,
+          outcome: `failed: ${r.exitSignal ? `killed by ${r.exitSignal}` : describeExit({ code: r.exitCode, signal: null }).replace(/^exited/, "exit")}`,
+          tone: "bad",
+        };
       const why = firstLine(r.output);
       return { label, outcome: why ? `failed: ${why}` : "failed", tone: "bad" };
     }

@@ -58,11 +58,7 @@ export function applyFrame(list: TargetView[] | undefined, frame: LiveFrame): Ta
 }
 
 /** Adds a pushed event to a cached, newest-first list if it matches the list's filter. */
-export function prependEvent(
-  events: StatusEventView[] | undefined,
-  event: StatusEventView,
-  filter: EventFilter,
-): StatusEventView[] | undefined {
+export function prependEvent(events: StatusEventView[] | undefined, event: StatusEventView, filter: EventFilter): StatusEventView[] | undefined {
   if (!events) return undefined;
   if (filter.target !== undefined && filter.target !== event.target) return events;
   if (events.some((e) => e.id === event.id)) return events;

@@ -15,9 +15,7 @@ export function tokenState(t: Pick<TokenView, "expiresAt" | "revokedAt">, now: n
 /** Active tokens first, newest first within each group. */
 export function sortTokens(tokens: readonly TokenView[], now: number): TokenView[] {
   const rank: Record<TokenState, number> = { active: 0, expired: 1, revoked: 2 };
-  return [...tokens].sort(
-    (a, b) => rank[tokenState(a, now)] - rank[tokenState(b, now)] || Date.parse(b.createdAt) - Date.parse(a.createdAt),
-  );
+  return [...tokens].sort((a, b) => rank[tokenState(a, now)] - rank[tokenState(b, now)] || Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
 export function canRevoke(t: TokenView, selfId: string, manageAll: boolean, now: number): boolean {

@@ -41,10 +41,7 @@ export function UserRow({ user, selfId, now, onTemporaryPassword }: Props) {
 
   const setDisabled = (disabled: boolean) => {
     setError(null);
-    update.mutate(
-      { id: user.id, patch: { disabled } },
-      { onError: (e) => setError(actionErrorMessage(e, disabled ? "disable users" : "enable users")) },
-    );
+    update.mutate({ id: user.id, patch: { disabled } }, { onError: (e) => setError(actionErrorMessage(e, disabled ? "disable users" : "enable users")) });
   };
 
   const resetPassword = () => {

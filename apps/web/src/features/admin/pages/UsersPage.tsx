@@ -41,12 +41,7 @@ export function UsersPage() {
       </header>
       {secret && (
         <section className="card card--secret">
-          <OneTimeSecret
-            title={`Temporary password for ${secret.email}`}
-            secret={secret.password}
-            testId="temporary-password"
-            onDone={() => setSecret(null)}
-          >
+          <OneTimeSecret title={`Temporary password for ${secret.email}`} secret={secret.password} testId="temporary-password" onDone={() => setSecret(null)}>
             {secret.invited
               ? "Give it to them over a trusted channel. They must choose their own password when they first sign in."
               : "Their sessions have ended. They must choose a new password when they next sign in."}

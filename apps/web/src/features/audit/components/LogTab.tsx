@@ -52,7 +52,17 @@ type Props<F extends Filter, T extends { id: string | number; at: string }> = {
 };
 
 /** A tab of the audit page: a filter form over a paged log whose rows expand to their details. */
-export function LogTab<F extends Filter, T extends { id: string | number; at: string }>({ name, filter, fields, query, columns, detail, action, what, empty }: Props<F, T>) {
+export function LogTab<F extends Filter, T extends { id: string | number; at: string }>({
+  name,
+  filter,
+  fields,
+  query,
+  columns,
+  detail,
+  action,
+  what,
+  empty,
+}: Props<F, T>) {
   const { draft, setDraft, applied, setApplied } = filter;
   const now = useNow();
   const rows = useMemo(() => query.data?.pages.flat() ?? [], [query.data]);
@@ -131,7 +141,18 @@ export function LogTab<F extends Filter, T extends { id: string | number; at: st
             testId={`${name}-table`}
             rowTestId={`${name}-row`}
             detail={detail}
-            columns={[{ head: "Time", className: "cell-time", cell: (e) => <time dateTime={e.at} title={e.at}>{formatTimestamp(e.at, now)}</time> }, ...columns]}
+            columns={[
+              {
+                head: "Time",
+                className: "cell-time",
+                cell: (e) => (
+                  <time dateTime={e.at} title={e.at}>
+                    {formatTimestamp(e.at, now)}
+                  </time>
+                ),
+              },
+              ...columns,
+            ]}
           />
           <LoadMore
             hasMore={query.hasNextPage}

@@ -136,8 +136,7 @@ export function AccountPage() {
       </header>
       {mustChange && (
         <Banner tone="warning" testId="must-change-password">
-          <strong>A new password is required before you continue.</strong> You signed in with a temporary password; choose your own
-          below to open the console.
+          <strong>A new password is required before you continue.</strong> You signed in with a temporary password; choose your own below to open the console.
         </Banner>
       )}
       {changed && (

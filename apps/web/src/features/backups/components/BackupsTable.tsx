@@ -35,7 +35,11 @@ function Row({ b, now }: { b: BackupView; now: number }) {
       <td className="cell-nowrap">{formatBackupDuration(backupDurationMs(b, now))}</td>
       <td className="cell-nowrap">{formatSize(b.size)}</td>
       <td className="cell-nowrap">
-        {b.status === "succeeded" || b.verifyOk !== null ? <VerifyBadge state={backupVerifyState(b)} size="sm" title={b.verifyDetail ?? undefined} /> : <span className="muted">—</span>}
+        {b.status === "succeeded" || b.verifyOk !== null ? (
+          <VerifyBadge state={backupVerifyState(b)} size="sm" title={b.verifyDetail ?? undefined} />
+        ) : (
+          <span className="muted">—</span>
+        )}
       </td>
       <td className="cell-clip" title={b.trigger}>
         {b.trigger}

@@ -86,7 +86,13 @@ function Detail({ title, testId, tone, children }: { title: string; testId: stri
 export function ManifestDetails({ m }: { m: Manifest }) {
   const d = m.details;
   const { redisKeys, paths = [], agents = [], skipped = [] } = d;
-  const nothing = (d.databases ?? []).length === 0 && Object.keys(d.tables ?? {}).length === 0 && redisKeys === undefined && paths.length === 0 && agents.length === 0 && skipped.length === 0;
+  const nothing =
+    (d.databases ?? []).length === 0 &&
+    Object.keys(d.tables ?? {}).length === 0 &&
+    redisKeys === undefined &&
+    paths.length === 0 &&
+    agents.length === 0 &&
+    skipped.length === 0;
   if (nothing) return <p className="empty">No details recorded.</p>;
   return (
     <div className="bk-details">

@@ -26,10 +26,32 @@ export default function SizeChart({ points, now, testId }: { points: readonly Si
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={[...points]} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis dataKey="ts" type="number" scale="time" domain={[from, to]} tickFormatter={(v: number) => formatAxisTime(v, to - from)} minTickGap={28} {...AXIS} />
+          <XAxis
+            dataKey="ts"
+            type="number"
+            scale="time"
+            domain={[from, to]}
+            tickFormatter={(v: number) => formatAxisTime(v, to - from)}
+            minTickGap={28}
+            {...AXIS}
+          />
           <YAxis width={62} domain={[0, "auto"]} tickFormatter={(v: number) => formatSize(v)} tickCount={3} {...AXIS} />
-          <Tooltip content={(props) => <SizeTip active={props.active} payload={props.payload} now={now} />} cursor={{ stroke: "var(--text-3)", strokeDasharray: "2 2" }} isAnimationActive={false} />
-          <Area type="monotone" dataKey="size" name="size" stroke="var(--accent)" strokeWidth={1.5} fill="var(--accent)" fillOpacity={0.14} dot={points.length < 12} isAnimationActive={false} />
+          <Tooltip
+            content={(props) => <SizeTip active={props.active} payload={props.payload} now={now} />}
+            cursor={{ stroke: "var(--text-3)", strokeDasharray: "2 2" }}
+            isAnimationActive={false}
+          />
+          <Area
+            type="monotone"
+            dataKey="size"
+            name="size"
+            stroke="var(--accent)"
+            strokeWidth={1.5}
+            fill="var(--accent)"
+            fillOpacity={0.14}
+            dot={points.length < 12}
+            isAnimationActive={false}
+          />
         </AreaChart>
       </ResponsiveContainer>
     </div>

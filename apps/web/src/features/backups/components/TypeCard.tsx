@@ -6,17 +6,7 @@ import { backupPath } from "../../../lib/routes.ts";
 import { serverNow } from "../../../lib/clock.ts";
 import { formatTimestamp, formatUntil } from "../../../lib/format.ts";
 import { ActionError } from "../../../ui/Fields.tsx";
-import {
-  formatSize,
-  lastAttemptFailed,
-  restorePath,
-  retentionText,
-  scheduleText,
-  sizePoints,
-  stillQueued,
-  TYPE_LABEL,
-  verifyStateOf,
-} from "../backups.ts";
+import { formatSize, lastAttemptFailed, restorePath, retentionText, scheduleText, sizePoints, stillQueued, TYPE_LABEL, verifyStateOf } from "../backups.ts";
 import { useBackupNow } from "../queries.ts";
 import { VerifyBadge } from "./BackupBadges.tsx";
 
@@ -145,7 +135,8 @@ export function TypeCard({ t, now, canRun }: { t: BackupTypeStatus; now: number;
           {t.lastVerified ? (
             <>
               <TimeAgo iso={t.lastVerified.at} now={now} />
-              {!t.lastVerified.ok && <span className="bk-failure"> — failed</span>} <span className="muted">({t.lastVerified.id === t.lastSuccess?.id ? "latest backup" : t.lastVerified.id})</span>
+              {!t.lastVerified.ok && <span className="bk-failure"> — failed</span>}{" "}
+              <span className="muted">({t.lastVerified.id === t.lastSuccess?.id ? "latest backup" : t.lastVerified.id})</span>
               {latestUnverified && <span className="muted"> · latest not verified yet</span>}
             </>
           ) : (
@@ -164,7 +155,12 @@ export function TypeCard({ t, now, canRun }: { t: BackupTypeStatus; now: number;
         <div className="bk-actions">
           <BackupNow t={t} />
           {t.lastSuccess && (
-            <Link to={restorePath(t.type, t.lastSuccess.id)} className="btn btn--md" data-testid={`backup-restore-${t.type}`} title={`Restore ${t.lastSuccess.id} with the Backup restoration runbook`}>
+            <Link
+              to={restorePath(t.type, t.lastSuccess.id)}
+              className="btn btn--md"
+              data-testid={`backup-restore-${t.type}`}
+              title={`Restore ${t.lastSuccess.id} with the Backup restoration runbook`}
+            >
               Restore…
             </Link>
           )}

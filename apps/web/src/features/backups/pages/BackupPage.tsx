@@ -44,7 +44,10 @@ function When({ iso, now }: { iso: string | null; now: number }) {
   if (!iso) return <>{DASH}</>;
   return (
     <>
-      {formatTimestamp(iso, now)} <span className="muted">(<TimeAgo iso={iso} now={now} />)</span>
+      {formatTimestamp(iso, now)}{" "}
+      <span className="muted">
+        (<TimeAgo iso={iso} now={now} />)
+      </span>
     </>
   );
 }
@@ -96,7 +99,12 @@ function Facts({ b, now }: { b: BackupView; now: number }) {
         <>
           <dt>Tools</dt>
           <dd>
-            <TextList items={Object.entries(b.manifest.tools).map(([tool, version]) => (version.toLowerCase().includes(tool.toLowerCase()) ? version : `${tool} ${version}`))} code />
+            <TextList
+              items={Object.entries(b.manifest.tools).map(([tool, version]) =>
+                version.toLowerCase().includes(tool.toLowerCase()) ? version : `${tool} ${version}`,
+              )}
+              code
+            />
           </dd>
         </>
       )}
@@ -168,7 +176,12 @@ function BackupDetail({ b }: { b: BackupView }) {
               <button type="button" className="btn btn--md" disabled={verify.isPending} onClick={() => verify.mutate()} data-testid="backup-verify">
                 {verify.isPending ? "Verifying…" : "Verify now"}
               </button>
-              <Link to={restorePath(b.type, b.id)} className="btn btn--md" data-testid="backup-restore" title="Restore this backup with the Backup restoration runbook">
+              <Link
+                to={restorePath(b.type, b.id)}
+                className="btn btn--md"
+                data-testid="backup-restore"
+                title="Restore this backup with the Backup restoration runbook"
+              >
                 Restore…
               </Link>
             </div>
@@ -179,7 +192,15 @@ function BackupDetail({ b }: { b: BackupView }) {
 
       <div className="target-grid">
         <div className="target-grid__main">
-          <Card id="bk-verification" title="Verification" aside={verify.isPending ? <span className="muted">checking the files{b.type === "database" || b.type === "full" ? " and restoring into a scratch database" : ""}…</span> : undefined}>
+          <Card
+            id="bk-verification"
+            title="Verification"
+            aside={
+              verify.isPending ? (
+                <span className="muted">checking the files{b.type === "database" || b.type === "full" ? " and restoring into a scratch database" : ""}…</span>
+              ) : undefined
+            }
+          >
             <Verification b={b} result={result} now={now} />
           </Card>
           <Card id="bk-files" title="Files">

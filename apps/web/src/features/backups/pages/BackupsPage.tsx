@@ -39,7 +39,14 @@ function TypeCards({ now }: { now: number }) {
   const q = useBackupStatus({ pollMs: PAGE_POLL_MS });
   const canRun = useCan("runbooks:run");
   return (
-    <QueryBody query={q} what="backup status" action="view backups" errorTestId="backups-status-error" empty="No backup types are configured." emptyTestId="backups-status-empty">
+    <QueryBody
+      query={q}
+      what="backup status"
+      action="view backups"
+      errorTestId="backups-status-error"
+      empty="No backup types are configured."
+      emptyTestId="backups-status-empty"
+    >
       {(types) => (
         <div className="bk-types" data-testid="backup-types">
           {types.map((t) => (
@@ -90,7 +97,14 @@ function Backups() {
         </h2>
         <div className="filters" role="search" aria-label="Filter backups">
           <SelectField id="backups-filter-type" label="Type" value={filter.type ?? ""} options={TYPE_OPTIONS} empty="All" onChange={(v) => set({ type: v })} />
-          <SelectField id="backups-filter-status" label="Status" value={filter.status ?? ""} options={STATUS_OPTIONS} empty="All" onChange={(v) => set({ status: v })} />
+          <SelectField
+            id="backups-filter-status"
+            label="Status"
+            value={filter.status ?? ""}
+            options={STATUS_OPTIONS}
+            empty="All"
+            onChange={(v) => set({ status: v })}
+          />
         </div>
         <div className="card card--flush">
           <History key={`${filter.type ?? ""}/${filter.status ?? ""}`} filter={filter} now={now} />

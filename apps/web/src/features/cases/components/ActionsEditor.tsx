@@ -14,7 +14,13 @@ function numberValue(n: number): number | "" {
   return Number.isFinite(n) ? n : "";
 }
 
-function ParamField({ action, index, onChange, readOnly, invalid }: {
+function ParamField({
+  action,
+  index,
+  onChange,
+  readOnly,
+  invalid,
+}: {
   action: CaseAction;
   index: number;
   onChange: (a: CaseAction) => void;
@@ -29,7 +35,14 @@ function ParamField({ action, index, onChange, readOnly, invalid }: {
     case "wait":
       return (
         <label className="action-row__param">
-          <input type="number" min={0} step={1} value={numberValue(action.seconds)} onChange={(e) => onChange({ ...action, seconds: e.target.valueAsNumber })} {...common} />
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={numberValue(action.seconds)}
+            onChange={(e) => onChange({ ...action, seconds: e.target.valueAsNumber })}
+            {...common}
+          />
           <span className="muted">seconds</span>
         </label>
       );
@@ -52,7 +65,13 @@ function ParamField({ action, index, onChange, readOnly, invalid }: {
       return (
         <label className="action-row__param action-row__param--grow">
           <span className="sr-only">Message</span>
-          <input type="text" value={action.message} placeholder="Message to send" onChange={(e) => onChange({ ...action, message: e.target.value })} {...common} />
+          <input
+            type="text"
+            value={action.message}
+            placeholder="Message to send"
+            onChange={(e) => onChange({ ...action, message: e.target.value })}
+            {...common}
+          />
         </label>
       );
   }
@@ -91,7 +110,14 @@ export function ActionsEditor({ actions, onChange, readOnly, error }: Props) {
                 <ParamField action={a} index={i} onChange={(next) => set(i, next)} readOnly={readOnly} invalid={invalid} />
                 {!readOnly && (
                   <span className="action-row__tools">
-                    <button type="button" className="btn btn--sm" disabled={i === 0} onClick={() => onChange(moveItem(actions, i, i - 1))} aria-label={`Move action ${i + 1} up`} data-testid={`case-action-up-${i}`}>
+                    <button
+                      type="button"
+                      className="btn btn--sm"
+                      disabled={i === 0}
+                      onClick={() => onChange(moveItem(actions, i, i - 1))}
+                      aria-label={`Move action ${i + 1} up`}
+                      data-testid={`case-action-up-${i}`}
+                    >
                       ↑
                     </button>
                     <button
@@ -104,7 +130,13 @@ export function ActionsEditor({ actions, onChange, readOnly, error }: Props) {
                     >
                       ↓
                     </button>
-                    <button type="button" className="btn btn--sm" onClick={() => onChange(actions.filter((_, j) => j !== i))} aria-label={`Remove action ${i + 1}`} data-testid={`case-action-remove-${i}`}>
+                    <button
+                      type="button"
+                      className="btn btn--sm"
+                      onClick={() => onChange(actions.filter((_, j) => j !== i))}
+                      aria-label={`Remove action ${i + 1}`}
+                      data-testid={`case-action-remove-${i}`}
+                    >
                       ✕
                     </button>
                   </span>

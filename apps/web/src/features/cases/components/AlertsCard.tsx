@@ -57,7 +57,13 @@ function AlertRow({ a, now, target, canRetry }: { a: AlertView; now: number; tar
       <td className="alerts__msg">
         <details>
           <summary>
-            <span className="muted">#{a.id}</span> {a.followsId != null && <span className="tag" data-testid="alert-follows">update to #{a.followsId}</span>} {a.title || a.kind}
+            <span className="muted">#{a.id}</span>{" "}
+            {a.followsId != null && (
+              <span className="tag" data-testid="alert-follows">
+                update to #{a.followsId}
+              </span>
+            )}{" "}
+            {a.title || a.kind}
             {a.incidentId != null && (
               <>
                 {" "}

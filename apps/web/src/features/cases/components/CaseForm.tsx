@@ -102,7 +102,14 @@ export function CaseForm({ caseId, initial, readOnly = false, onSaved, onCancel,
         </Field>
       </div>
       <Field id="case-signature" label="Signature" {...fieldProps("signature")}>
-        {(invalid) => <input {...control("case-signature", signature, setSignature)} className="input-mono" placeholder="Text that identifies the failure in the evidence" {...invalid} />}
+        {(invalid) => (
+          <input
+            {...control("case-signature", signature, setSignature)}
+            className="input-mono"
+            placeholder="Text that identifies the failure in the evidence"
+            {...invalid}
+          />
+        )}
       </Field>
       <Field id="case-keywords" label="Keywords" hint="Comma-separated; matched against the evidence." {...fieldProps("keywords")}>
         {(invalid) => <input {...control("case-keywords", keywords, setKeywords)} placeholder="comma-separated, e.g. config, corrupt, json" {...invalid} />}

@@ -41,7 +41,19 @@ function Candidates({ d, cases }: { d: DiagnosisView; cases: ReadonlyMap<string,
   );
 }
 
-function DiagnosisItem({ d, now, cases, canWrite, latest }: { d: DiagnosisView; now: number; cases: ReadonlyMap<string, CaseView>; canWrite: boolean; latest: boolean }) {
+function DiagnosisItem({
+  d,
+  now,
+  cases,
+  canWrite,
+  latest,
+}: {
+  d: DiagnosisView;
+  now: number;
+  cases: ReadonlyMap<string, CaseView>;
+  canWrite: boolean;
+  latest: boolean;
+}) {
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<CaseView | null>(null);
   const matched = d.caseId ? cases.get(d.caseId) : undefined;
@@ -129,7 +141,13 @@ export function DiagnosesCard({ target, now }: { target: string; now: number }) 
         <h2 id="diagnoses-h">Doctor</h2>
         <span className="muted">the latest diagnosis first</span>
       </div>
-      <HistoryBody query={q} what="diagnoses" action="view diagnoses" empty="No diagnoses yet: the doctor runs when the target fails." emptyTestId="diagnoses-empty">
+      <HistoryBody
+        query={q}
+        what="diagnoses"
+        action="view diagnoses"
+        empty="No diagnoses yet: the doctor runs when the target fails."
+        emptyTestId="diagnoses-empty"
+      >
         {(diagnoses) => (
           <ul className="dx-list">
             {diagnoses.map((d, i) => (

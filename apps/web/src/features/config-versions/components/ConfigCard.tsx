@@ -56,9 +56,7 @@ function Versions({ c, now }: { c: ConfigStatus; now: number }) {
   if (c.versions.length === 0) return null;
   return (
     <details className="config__versions">
-      <summary>
-        Versions kept ({c.versions.length}): snapshots and the broken files restores replaced
-      </summary>
+      <summary>Versions kept ({c.versions.length}): snapshots and the broken files restores replaced</summary>
       <ul className="versions" data-testid="config-versions">
         {c.versions.map((v: ConfigVersionSummary) => (
           <li key={v.version} className={`version version--${v.kind}`} data-testid="config-version" data-kind={v.kind}>
@@ -70,7 +68,12 @@ function Versions({ c, now }: { c: ConfigStatus; now: number }) {
             </code>
             {v.version === c.lastGood?.version && <span className="version__mark">last good</span>}
             {v.sha === c.currentSha && <span className="version__mark">= current file</span>}
-            <button type="button" className="btn btn--sm version__view" aria-expanded={open === v.version} onClick={() => setOpen(open === v.version ? null : v.version)}>
+            <button
+              type="button"
+              className="btn btn--sm version__view"
+              aria-expanded={open === v.version}
+              onClick={() => setOpen(open === v.version ? null : v.version)}
+            >
               {open === v.version ? "Hide" : "View"}
             </button>
           </li>
@@ -83,7 +86,12 @@ function Versions({ c, now }: { c: ConfigStatus; now: number }) {
 
 function RestoreOutcome({ result, restartNow }: { result: ConfigRestoreAnswer; restartNow: ReactNode }) {
   return (
-    <div className={result.ok ? "config__restored" : "config__restored config__restored--bad"} role="status" data-testid="config-restore-outcome" data-ok={result.ok}>
+    <div
+      className={result.ok ? "config__restored" : "config__restored config__restored--bad"}
+      role="status"
+      data-testid="config-restore-outcome"
+      data-ok={result.ok}
+    >
       <p>{result.note}</p>
       {result.brokenCopy && !result.note.includes(result.brokenCopy) && (
         <p className="muted">
@@ -199,11 +207,7 @@ function Body({ c, now, restartNow }: { c: ConfigStatus; now: number; restartNow
         </dd>
       </dl>
       <Restore c={c} now={now} restartNow={restartNow} />
-      {c.diff ? (
-        <Diff diff={c.diff} />
-      ) : (
-        c.lastGood && c.exists && <p className="muted">The current file matches the last good copy.</p>
-      )}
+      {c.diff ? <Diff diff={c.diff} /> : c.lastGood && c.exists && <p className="muted">The current file matches the last good copy.</p>}
       <Versions c={c} now={now} />
     </>
   );

@@ -31,7 +31,13 @@ export function ChangeFields({ draft, set, targets, members, at }: Props) {
       const number = { type: "number", inputMode: "decimal", min: 0, max: unit === "%" ? 100 : undefined, step: "any" } as const;
       return (
         <div className="form__row">
-          <SelectField {...at("prop-metric")} label="Metric" value={draft.metric} options={METRIC_OPTIONS} onChange={(v) => set({ metric: v as ThresholdMetric })} />
+          <SelectField
+            {...at("prop-metric")}
+            label="Metric"
+            value={draft.metric}
+            options={METRIC_OPTIONS}
+            onChange={(v) => set({ metric: v as ThresholdMetric })}
+          />
           <SelectField {...at("prop-level")} label="Level" value={draft.level} options={LEVEL_OPTIONS} onChange={(v) => set({ level: v as ChangeLevel })} />
           <InputField {...at("prop-value")} label={`New threshold (${unit})`} value={draft.value} onChange={(value) => set({ value })} input={number} />
         </div>
@@ -39,7 +45,9 @@ export function ChangeFields({ draft, set, targets, members, at }: Props) {
     }
     case "auto-heal-toggle": {
       // Only a monitored target's auto-heal can be switched.
-      const options = (targets ?? []).filter((t) => t.enabled).map((t) => ({ value: t.name, label: t.displayName !== t.name ? `${t.displayName} (${t.name})` : t.name }));
+      const options = (targets ?? [])
+        .filter((t) => t.enabled)
+        .map((t) => ({ value: t.name, label: t.displayName !== t.name ? `${t.displayName} (${t.name})` : t.name }));
       const empty = targets ? "Choose a monitored target…" : "Loading fleet…";
       return (
         <div className="form__row">
@@ -52,7 +60,13 @@ export function ChangeFields({ draft, set, targets, members, at }: Props) {
       const hint = { list: "prop-member-list", placeholder: "an agent's name or a person's e-mail" };
       return (
         <div className="form__row">
-          <SelectField {...at("prop-member-action")} label="Action" value={draft.action} options={ACTION_OPTIONS} onChange={(v) => set({ action: v as MemberAction })} />
+          <SelectField
+            {...at("prop-member-action")}
+            label="Action"
+            value={draft.action}
+            options={ACTION_OPTIONS}
+            onChange={(v) => set({ action: v as MemberAction })}
+          />
           <InputField {...at("prop-member")} label="Member" value={draft.member} onChange={(member) => set({ member })} maxLength={200} input={hint}>
             <datalist id="prop-member-list">
               {members.map((m) => (

@@ -10,7 +10,14 @@ const HEADS = ["Time", "Event", "Member", "Details"];
 export function ProposalEvents({ id, open, now }: { id: number; open: boolean; now: number }) {
   const q = useProposalEvents(id, open);
   return (
-    <QueryBody query={q} what="the governance log" action="view the governance log" errorTestId="prop-events-error" empty="Nothing logged yet." emptyTestId="prop-events-empty">
+    <QueryBody
+      query={q}
+      what="the governance log"
+      action="view the governance log"
+      errorTestId="prop-events-error"
+      empty="Nothing logged yet."
+      emptyTestId="prop-events-empty"
+    >
       {(events) => (
         <Table heads={HEADS} testId="prop-events-table" className="gov-events">
           {events.map((e) => (

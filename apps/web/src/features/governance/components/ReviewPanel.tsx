@@ -44,27 +44,34 @@ export function ReviewForm({ p, canCast, overdue }: { p: Proposal; canCast: bool
   const [note, setNote] = useState("");
   const [duty, setDuty] = useState(p.me.duties[0] ?? "");
   if (p.status !== "open" || !canCast || p.me.duties.length === 0) return null;
-  const submit = (verdict: Verdict) =>
-    review.mutate({ verdict, note, duty: p.me.duties.length > 1 ? duty : undefined }, { onSuccess: () => setNote("") });
+  const submit = (verdict: Verdict) => review.mutate({ verdict, note, duty: p.me.duties.length > 1 ? duty : undefined }, { onSuccess: () => setNote("") });
   const given = p.reviews.find((r) => r.duty === duty);
   return (
     <div className="gov-review-form" data-testid="review-form">
       <h3>Your review{p.me.duties.length === 1 ? ` (${p.me.duties[0]})` : ""}</h3>
       {p.me.duties.length > 1 && <SelectField id="review-duty" label="As" value={duty} options={optionsOf(p.me.duties, (d) => d)} onChange={setDuty} />}
-      {given && (
-        <p className="muted">
-          You {given.verdict === "approve" ? "approved" : "rejected"} it; recording again replaces that.
-        </p>
-      )}
+      {given && <p className="muted">You {given.verdict === "approve" ? "approved" : "rejected"} it; recording again replaces that.</p>}
       <div className="field">
         <label htmlFor="review-note">Note (optional)</label>
         <textarea id="review-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={5000} data-testid="review-note" />
       </div>
       <div className="form__actions">
-        <button type="button" className="btn btn--md btn--ok" disabled={review.isPending || overdue} onClick={() => submit("approve")} data-testid="review-approve">
+        <button
+          type="button"
+          className="btn btn--md btn--ok"
+          disabled={review.isPending || overdue}
+          onClick={() => submit("approve")}
+          data-testid="review-approve"
+        >
           Approve
         </button>
-        <button type="button" className="btn btn--md btn--danger" disabled={review.isPending || overdue} onClick={() => submit("reject")} data-testid="review-reject">
+        <button
+          type="button"
+          className="btn btn--md btn--danger"
+          disabled={review.isPending || overdue}
+          onClick={() => submit("reject")}
+          data-testid="review-reject"
+        >
           Reject
         </button>
       </div>

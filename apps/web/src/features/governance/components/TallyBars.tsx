@@ -22,7 +22,13 @@ export function TallyBars({ tally, needed }: { tally: Tally; needed: number }) {
           >
             <div className="gov-tally__fill" style={{ width: `${bars[kind].percent}%` }} />
             {kind === "yes" && (
-              <span className="gov-tally__need" style={{ left: `${neededAt}%` }} title={`${needed} yes needed`} data-testid="tally-needed" data-needed={needed} />
+              <span
+                className="gov-tally__need"
+                style={{ left: `${neededAt}%` }}
+                title={`${needed} yes needed`}
+                data-testid="tally-needed"
+                data-needed={needed}
+              />
             )}
           </div>
           <span className="gov-tally__n">{bars[kind].count}</span>

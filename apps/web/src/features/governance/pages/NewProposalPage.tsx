@@ -10,7 +10,18 @@ import { Allowed, CheckField, InputField } from "../../../ui/Fields.tsx";
 import { Markdown } from "../../../ui/Markdown.tsx";
 import { optionsOf, SelectField } from "../../../ui/SelectField.tsx";
 import { ChangeFields } from "../components/ChangeFields.tsx";
-import { CATEGORY_LABEL, CHANGE_KIND_LABEL, categoryForKind, draftCategory, EMPTY_DRAFT, inputOfField, proposalBody, ruleSummary, THRESHOLD_LABEL, timeoutText } from "../governance.ts";
+import {
+  CATEGORY_LABEL,
+  CHANGE_KIND_LABEL,
+  categoryForKind,
+  draftCategory,
+  EMPTY_DRAFT,
+  inputOfField,
+  proposalBody,
+  ruleSummary,
+  THRESHOLD_LABEL,
+  timeoutText,
+} from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
 import { useCreateProposal, useGovernance } from "../queries.ts";
 
@@ -97,12 +108,32 @@ function NewProposal() {
                 {error.message}
               </p>
             )}
-            <InputField {...at("prop-title")} label="Title" value={draft.title} onChange={(title) => set({ title })} maxLength={200} input={{ autoFocus: true }} />
-            <InputField {...at("prop-description")} label="Description (markdown)" value={draft.description} onChange={(description) => set({ description })} maxLength={20_000} rows={8} />
+            <InputField
+              {...at("prop-title")}
+              label="Title"
+              value={draft.title}
+              onChange={(title) => set({ title })}
+              maxLength={200}
+              input={{ autoFocus: true }}
+            />
+            <InputField
+              {...at("prop-description")}
+              label="Description (markdown)"
+              value={draft.description}
+              onChange={(description) => set({ description })}
+              maxLength={20_000}
+              rows={8}
+            />
 
             <fieldset className="pm-fieldset">
               <legend>Change applied if it passes</legend>
-              <SelectField {...at("prop-change-kind")} label="Kind" value={draft.kind} options={KIND_OPTIONS} onChange={(v) => set({ kind: v as ChangeKind | "none", emergency: false })} />
+              <SelectField
+                {...at("prop-change-kind")}
+                label="Kind"
+                value={draft.kind}
+                options={KIND_OPTIONS}
+                onChange={(v) => set({ kind: v as ChangeKind | "none", emergency: false })}
+              />
               <ChangeFields draft={draft} set={set} targets={targets.data} members={rules.data?.eligible ?? []} at={at} />
             </fieldset>
 
@@ -118,10 +149,18 @@ function NewProposal() {
                 onChange={(v) => set({ category: v as Category })}
                 hint={categoryHint}
               />
-              {draft.kind !== "none" && <CheckField id="prop-emergency" label="Raise it as an emergency" checked={draft.emergency} onChange={(emergency) => set({ emergency })} />}
+              {draft.kind !== "none" && (
+                <CheckField id="prop-emergency" label="Raise it as an emergency" checked={draft.emergency} onChange={(emergency) => set({ emergency })} />
+              )}
             </div>
             <p className="gov-rule-line" data-testid="prop-rule" data-category={category ?? ""}>
-              {category && rule ? ruleSummary(category, rule) : rules.isError ? `Could not load the rules: ${actionErrorMessage(rules.error, "view the governance rules")}` : category ? "Loading the rules…" : "—"}
+              {category && rule
+                ? ruleSummary(category, rule)
+                : rules.isError
+                  ? `Could not load the rules: ${actionErrorMessage(rules.error, "view the governance rules")}`
+                  : category
+                    ? "Loading the rules…"
+                    : "—"}
             </p>
             {rule?.description && <p className="field__hint">{rule.description}</p>}
 

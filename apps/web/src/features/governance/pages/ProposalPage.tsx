@@ -81,9 +81,11 @@ function ProposalDetail({ p, refresh }: { p: Proposal; refresh: ReactNode }) {
             <span className="run-head__id">Proposal #{p.id}</span>
             <ProposalStateBadge p={p} size="lg" testId="prop-status" />
             <CategoryBadge category={p.category} size="lg" testId="prop-category" />
-            <span className={`run-elapsed gov-countdown${open ? " run-elapsed--live" : ""}${overdue ? " gov-countdown--over" : ""}`} title={`Deadline ${new Date(p.deadline).toString()}`}>
-              <span className="muted">{open ? "closes in" : ""}</span>{" "}
-              <strong data-testid="prop-countdown">{countdownText(p, now)}</strong>
+            <span
+              className={`run-elapsed gov-countdown${open ? " run-elapsed--live" : ""}${overdue ? " gov-countdown--over" : ""}`}
+              title={`Deadline ${new Date(p.deadline).toString()}`}
+            >
+              <span className="muted">{open ? "closes in" : ""}</span> <strong data-testid="prop-countdown">{countdownText(p, now)}</strong>
             </span>
           </div>
           <h1 className="run-head__title" data-testid="prop-title">
@@ -117,12 +119,22 @@ function ProposalDetail({ p, refresh }: { p: Proposal; refresh: ReactNode }) {
 
       <div className="target-grid">
         <div className="target-grid__main">
-          <Card id="gov-vote" title="Vote" aside={<span className="muted">{`${p.tally.yes + p.tally.no + p.tally.abstain} of ${p.tally.eligible} voted${open ? " · live" : ""}`}</span>}>
+          <Card
+            id="gov-vote"
+            title="Vote"
+            aside={<span className="muted">{`${p.tally.yes + p.tally.no + p.tally.abstain} of ${p.tally.eligible} voted${open ? " · live" : ""}`}</span>}
+          >
             <TallyBars tally={p.tally} needed={needed} />
             <VotePanel p={p} canCast={canCast} overdue={overdue} />
           </Card>
           <Card id="gov-desc" title="Description">
-            {p.description.trim() ? <Markdown text={p.description} testId="prop-description" /> : <p className="muted" data-testid="prop-description">No description.</p>}
+            {p.description.trim() ? (
+              <Markdown text={p.description} testId="prop-description" />
+            ) : (
+              <p className="muted" data-testid="prop-description">
+                No description.
+              </p>
+            )}
           </Card>
           <Card
             id="gov-log"

@@ -50,7 +50,9 @@ function Row({ p, now }: { p: ProposalSummary; now: number }) {
           <span className="muted">closed</span>
         )}
       </td>
-      <td className="cell-nowrap" data-testid={`proposal-tally-${p.id}`}>{tallyText(p.tally)}</td>
+      <td className="cell-nowrap" data-testid={`proposal-tally-${p.id}`}>
+        {tallyText(p.tally)}
+      </td>
       <td className="cell-nowrap cell-time" title={new Date(p.deadline).toString()}>
         <time dateTime={p.deadline}>{formatDay(p.deadline, now)}</time>
       </td>
@@ -65,7 +67,13 @@ function List({ filter }: { filter: ProposalFilter }) {
   const empty = filter.status ? `No ${filter.status} proposals.` : "No proposals yet.";
   return (
     <QueryBody query={q} what="proposals" action="view proposals" errorTestId="proposals-error" empty={empty} emptyTestId="proposals-empty">
-      {(list) => <Table heads={HEADS} testId="proposals-table">{list.map((p) => <Row key={p.id} p={p} now={now} />)}</Table>}
+      {(list) => (
+        <Table heads={HEADS} testId="proposals-table">
+          {list.map((p) => (
+            <Row key={p.id} p={p} now={now} />
+          ))}
+        </Table>
+      )}
     </QueryBody>
   );
 }
@@ -95,7 +103,14 @@ function Proposals() {
         </div>
       </header>
       <div className="filters" role="search" aria-label="Filter proposals">
-        <SelectField id="proposals-filter-status" label="Status" value={filter.status ?? ""} options={STATUS_OPTIONS} empty="All" onChange={(v) => navigate(proposalsPath(v || undefined), { replace: true })} />
+        <SelectField
+          id="proposals-filter-status"
+          label="Status"
+          value={filter.status ?? ""}
+          options={STATUS_OPTIONS}
+          empty="All"
+          onChange={(v) => navigate(proposalsPath(v || undefined), { replace: true })}
+        />
       </div>
       <section className="card card--flush">
         <List key={filter.status ?? ""} filter={filter} />

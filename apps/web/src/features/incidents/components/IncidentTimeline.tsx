@@ -140,7 +140,12 @@ export function NoteForm({ id }: { id: number }) {
         data-testid="incident-note"
       />
       <div className="note__bar">
-        <span id="incident-note-hint" className={error ? "field__error" : "field__hint"} role={error ? "alert" : undefined} data-testid={error ? "incident-note-error" : undefined}>
+        <span
+          id="incident-note-hint"
+          className={error ? "field__error" : "field__hint"}
+          role={error ? "alert" : undefined}
+          data-testid={error ? "incident-note-error" : undefined}
+        >
           {error ?? (left < 400 ? `${left} characters left` : "Ctrl+Enter to add")}
         </span>
         <button type="submit" className="btn btn--md btn--primary" disabled={add.isPending} data-testid="incident-note-submit">

@@ -31,8 +31,7 @@ export function NewIncidentForm({ onCreated, onCancel }: { onCreated: (inc: Inci
   const [error, setError] = useState<FormError | null>(null);
   const titleRef = useRef<HTMLInputElement>(null);
 
-  const toggle = (name: string, on: boolean) =>
-    setPicked((cur) => (on ? [...cur, name] : cur.filter((n) => n !== name)));
+  const toggle = (name: string, on: boolean) => setPicked((cur) => (on ? [...cur, name] : cur.filter((n) => n !== name)));
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -88,7 +87,13 @@ export function NewIncidentForm({ onCreated, onCancel }: { onCreated: (inc: Inci
           </Field>
           <Field id="incident-severity" label="Severity" className="field--severity" {...fieldProps("severity")}>
             {(invalid) => (
-              <select id="incident-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity)} data-testid="incident-severity" {...invalid}>
+              <select
+                id="incident-severity"
+                value={severity}
+                onChange={(e) => setSeverity(e.target.value as Severity)}
+                data-testid="incident-severity"
+                {...invalid}
+              >
                 {SEVERITIES.map((s) => (
                   <option key={s} value={s}>
                     {SEVERITY_HINT[s]}

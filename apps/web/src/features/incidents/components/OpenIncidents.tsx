@@ -19,7 +19,12 @@ export function OpenIncidentsBanner({ incidents }: { incidents: readonly Inciden
       <ul className="inc-strip__list">
         {open.slice(0, SHOWN).map((i) => (
           <li key={i.id}>
-            <Link to={incidentPath(i.id)} className="inc-strip__item" title={`${i.key} ${i.severity} ${i.title} (${i.status})`} data-testid={`open-incident-${i.key}`}>
+            <Link
+              to={incidentPath(i.id)}
+              className="inc-strip__item"
+              title={`${i.key} ${i.severity} ${i.title} (${i.status})`}
+              data-testid={`open-incident-${i.key}`}
+            >
               <span className="inc-strip__key">{i.key}</span>
               <span className={`sev sev--${i.severity} sev--sm`}>{i.severity}</span>
               <span className="inc-strip__title">{i.title}</span>
@@ -44,7 +49,13 @@ export function IncidentBadge({ name, incidents }: { name: string; incidents: re
   const more = incidents.length - 1;
   const title = incidents.map((i) => `${i.key} ${i.severity} ${i.title} (${i.status})`).join("\n");
   return (
-    <Link to={incidentPath(worst.id)} className={`inc-badge sev--${worst.severity}`} title={title} data-testid={`incident-badge-${name}`} data-severity={worst.severity}>
+    <Link
+      to={incidentPath(worst.id)}
+      className={`inc-badge sev--${worst.severity}`}
+      title={title}
+      data-testid={`incident-badge-${name}`}
+      data-severity={worst.severity}
+    >
       {worst.key}
       {more > 0 && <span className="inc-badge__more">+{more}</span>}
     </Link>

@@ -52,16 +52,36 @@ export function ImportPanel() {
       >
         <div className="form__row">
           <SelectField id="lrn-import-kind" label="File" value={kind} options={IMPORT_KIND_OPTIONS} onChange={(k) => setKind(importKindOf(k))} />
-          <SelectField id="lrn-import-conflict" label="Entries that exist already" value={onConflict} options={CONFLICT_OPTIONS} onChange={(v) => setOnConflict(v === "replace" ? "replace" : "skip")} />
+          <SelectField
+            id="lrn-import-conflict"
+            label="Entries that exist already"
+            value={onConflict}
+            options={CONFLICT_OPTIONS}
+            onChange={(v) => setOnConflict(v === "replace" ? "replace" : "skip")}
+          />
         </div>
         <div className="field">
           <label htmlFor="lrn-import-file">Choose a file…</label>
-          <input id="lrn-import-file" type="file" accept=".md,.markdown,.txt,text/markdown,text/plain" onChange={(e) => void onFile(e)} data-testid="lrn-import-file" />
+          <input
+            id="lrn-import-file"
+            type="file"
+            accept=".md,.markdown,.txt,text/markdown,text/plain"
+            onChange={(e) => void onFile(e)}
+            data-testid="lrn-import-file"
+          />
           {fileError && <p className="field__error">{fileError}</p>}
         </div>
         <div className="field">
           <label htmlFor="lrn-import-text">…or paste its text</label>
-          <textarea id="lrn-import-text" rows={6} value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} className="lrn-import__text" data-testid="lrn-import-text" />
+          <textarea
+            id="lrn-import-text"
+            rows={6}
+            value={content}
+            onChange={(e) => setContent(e.target.value)}
+            spellCheck={false}
+            className="lrn-import__text"
+            data-testid="lrn-import-text"
+          />
         </div>
         <div className="form__actions">
           <button type="submit" className="btn btn--primary" disabled={imp.isPending || content.trim() === ""} data-testid="lrn-import-submit">
@@ -75,7 +95,9 @@ export function ImportPanel() {
         </div>
         {imp.isError && (
           <div className="form-error" role="alert" data-testid="lrn-import-error">
-            <p>{issues.length ? `Nothing was imported: ${actionErrorMessage(imp.error, "import learnings")}` : actionErrorMessage(imp.error, "import learnings")}</p>
+            <p>
+              {issues.length ? `Nothing was imported: ${actionErrorMessage(imp.error, "import learnings")}` : actionErrorMessage(imp.error, "import learnings")}
+            </p>
             {issues.length > 0 && (
               <ul className="lrn-import__issues">
                 {issues.map((issue, i) => (

@@ -47,8 +47,22 @@ export function NewLearningForm({ onCancel }: { onCancel: () => void }) {
             onChange={(t) => set({ type: asLearningType(t) }, "type", "heading")}
             error={errorOf("type")}
           />
-          <SelectField id="lrn-new-priority" label="Priority" value={v.priority} options={PRIORITY_OPTIONS} onChange={(p) => set({ priority: asPriority(p) }, "priority")} error={errorOf("priority")} />
-          <SelectField id="lrn-new-area" label="Area" value={v.area} options={AREA_OPTIONS} onChange={(area) => isOneOf(LEARNING_AREAS, area) && set({ area }, "area")} error={errorOf("area")} />
+          <SelectField
+            id="lrn-new-priority"
+            label="Priority"
+            value={v.priority}
+            options={PRIORITY_OPTIONS}
+            onChange={(p) => set({ priority: asPriority(p) }, "priority")}
+            error={errorOf("priority")}
+          />
+          <SelectField
+            id="lrn-new-area"
+            label="Area"
+            value={v.area}
+            options={AREA_OPTIONS}
+            onChange={(area) => isOneOf(LEARNING_AREAS, area) && set({ area }, "area")}
+            error={errorOf("area")}
+          />
         </div>
         {v.type === "LRN" ? (
           <SelectField
@@ -81,11 +95,28 @@ export function NewLearningForm({ onCancel }: { onCancel: () => void }) {
         )}
         <Field id="lrn-new-summary" label="Summary" error={errorOf("summary")} errorTestId="lrn-new-summary-error">
           {(invalid) => (
-            <textarea id="lrn-new-summary" rows={2} value={v.summary} onChange={(e) => set({ summary: e.target.value }, "summary")} required {...invalid} data-testid="lrn-new-summary" />
+            <textarea
+              id="lrn-new-summary"
+              rows={2}
+              value={v.summary}
+              onChange={(e) => set({ summary: e.target.value }, "summary")}
+              required
+              {...invalid}
+              data-testid="lrn-new-summary"
+            />
           )}
         </Field>
         <Field id="lrn-new-details" label="Details (optional, markdown)" error={errorOf("details")} errorTestId="lrn-new-details-error">
-          {(invalid) => <textarea id="lrn-new-details" rows={4} value={v.details ?? ""} onChange={(e) => set({ details: e.target.value }, "details")} {...invalid} data-testid="lrn-new-details" />}
+          {(invalid) => (
+            <textarea
+              id="lrn-new-details"
+              rows={4}
+              value={v.details ?? ""}
+              onChange={(e) => set({ details: e.target.value }, "details")}
+              {...invalid}
+              data-testid="lrn-new-details"
+            />
+          )}
         </Field>
         {error?.field === null && (
           <p className="form-error" role="alert" data-testid="lrn-new-error">

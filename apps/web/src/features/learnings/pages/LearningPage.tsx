@@ -11,7 +11,18 @@ import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
 import { SelectField } from "../../../ui/SelectField.tsx";
 import { BackToLearnings } from "../components/BackToLearnings.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
-import { asLearningStatus, asPriority, evidenceText, isOneOf, PROMOTION_KIND_LABEL, promotionTarget, seenText, slugs, TYPE_LABEL, words } from "../learnings.ts";
+import {
+  asLearningStatus,
+  asPriority,
+  evidenceText,
+  isOneOf,
+  PROMOTION_KIND_LABEL,
+  promotionTarget,
+  seenText,
+  slugs,
+  TYPE_LABEL,
+  words,
+} from "../learnings.ts";
 import { PRIORITY_OPTIONS, PROMOTE_OPTIONS, STATUS_OPTIONS } from "../options.ts";
 import { useLearning, usePromoteLearning, useUpdateLearning } from "../queries.ts";
 import { PROMOTION_TARGETS } from "@ops/contract";
@@ -83,7 +94,12 @@ function LearningDetail({ id }: { id: string }) {
             </section>
           ) : (
             l.sections.map((s, i) => (
-              <section key={sectionSlugs[i]} className="card lrn-section" aria-labelledby={`lrn-h-${sectionSlugs[i]}`} data-testid={`lrn-section-${sectionSlugs[i]}`}>
+              <section
+                key={sectionSlugs[i]}
+                className="card lrn-section"
+                aria-labelledby={`lrn-h-${sectionSlugs[i]}`}
+                data-testid={`lrn-section-${sectionSlugs[i]}`}
+              >
                 <h2 id={`lrn-h-${sectionSlugs[i]}`}>{s.title}</h2>
                 <Markdown text={s.body} />
               </section>

@@ -68,9 +68,17 @@ function SearchBox({ value }: { value: string }) {
 
 /** One filter of the list: "All" or a value. */
 function Filter({ name, label, value, options }: { name: keyof LearningFilter; label: string; value: string | undefined; options: readonly Option[] }) {
-  return <SelectField id={`lrn-filter-${name}`} label={label} value={value ?? ""} options={options} empty="All" onChange={(v) => setFilter({ [name]: v || undefined })} />;
+  return (
+    <SelectField
+      id={`lrn-filter-${name}`}
+      label={label}
+      value={value ?? ""}
+      options={options}
+      empty="All"
+      onChange={(v) => setFilter({ [name]: v || undefined })}
+    />
+  );
 }
-
 
 function Row({ l, now }: { l: LearningSummary; now: number }) {
   return (
@@ -111,7 +119,14 @@ function List({ filter }: { filter: LearningFilter }) {
   const learnings = useMemo(() => (q.data ? flattenLearningPages(q.data.pages) : undefined), [q.data]);
   const empty = isFiltered(filter) ? "No learnings match these filters." : "No learnings logged yet: import a .learnings file or log one.";
   return (
-    <QueryBody query={{ data: learnings, isError: q.isError, error: q.error }} what="learnings" action="view learnings" errorTestId="lrn-error" empty={empty} emptyTestId="lrn-empty">
+    <QueryBody
+      query={{ data: learnings, isError: q.isError, error: q.error }}
+      what="learnings"
+      action="view learnings"
+      errorTestId="lrn-error"
+      empty={empty}
+      emptyTestId="lrn-empty"
+    >
       {(list) => (
         <>
           <Table heads={HEADS} testId="lrn-table">
@@ -119,7 +134,14 @@ function List({ filter }: { filter: LearningFilter }) {
               <Row key={l.id} l={l} now={now} />
             ))}
           </Table>
-          <LoadMore hasMore={q.hasNextPage} loading={q.isFetchingNextPage} onMore={() => void q.fetchNextPage()} count={list.length} testId="lrn-load-more" endLabel="end of list" />
+          <LoadMore
+            hasMore={q.hasNextPage}
+            loading={q.isFetchingNextPage}
+            onMore={() => void q.fetchNextPage()}
+            count={list.length}
+            testId="lrn-load-more"
+            endLabel="end of list"
+          />
         </>
       )}
     </QueryBody>
@@ -167,7 +189,12 @@ function Learnings() {
         {filter.incident != null && (
           <span className="tabs__filter" data-testid="lrn-incident-filter">
             <Link to={incidentPath(filter.incident)}>incident #{filter.incident}</Link>
-            <button type="button" className="tabs__clear btn--plain" aria-label="Show learnings of every incident" onClick={() => setFilter({ incident: undefined })}>
+            <button
+              type="button"
+              className="tabs__clear btn--plain"
+              aria-label="Show learnings of every incident"
+              onClick={() => setFilter({ incident: undefined })}
+            >
               ×
             </button>
           </span>

@@ -27,7 +27,14 @@ function Patterns() {
         <p className="muted">Entries that share a pattern key and keep coming back, most recurrent first: candidates for a runbook or automation.</p>
       </header>
       <section className="card card--flush">
-        <QueryBody query={q} what="patterns" action="view learnings" errorTestId="patterns-error" empty="Nothing has recurred yet." emptyTestId="patterns-empty">
+        <QueryBody
+          query={q}
+          what="patterns"
+          action="view learnings"
+          errorTestId="patterns-error"
+          empty="Nothing has recurred yet."
+          emptyTestId="patterns-empty"
+        >
           {(patterns) => (
             <Table heads={HEADS} testId="patterns-table">
               {patterns.map((p, i) => (

@@ -54,7 +54,13 @@ export function IncidentPostmortem({ incidentId }: { incidentId: number }) {
       ) : canWrite ? (
         <div className="pm-write">
           <p className="muted">No postmortem yet. It starts with the timeline and impact of this incident.</p>
-          <button type="button" className="btn btn--md btn--primary" onClick={() => void write()} disabled={create.isPending} data-testid="incident-write-postmortem">
+          <button
+            type="button"
+            className="btn btn--md btn--primary"
+            onClick={() => void write()}
+            disabled={create.isPending}
+            data-testid="incident-write-postmortem"
+          >
             {create.isPending ? "Starting…" : "Write postmortem"}
           </button>
         </div>

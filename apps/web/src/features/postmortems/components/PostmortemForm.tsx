@@ -19,7 +19,10 @@ const ENVIRONMENT_OPTIONS = optionsOf(ENVIRONMENTS, (e) => labelOf(ENVIRONMENT_L
 
 /** The editor's left column: every field of the postmortem. */
 export function PostmortemForm({ draft, setDraft, impact }: Props) {
-  const set = <K extends keyof PostmortemDraft>(key: K) => (value: PostmortemDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set =
+    <K extends keyof PostmortemDraft>(key: K) =>
+    (value: PostmortemDraft[K]) =>
+      setDraft((d) => ({ ...d, [key]: value }));
   const setTimeline = (f: (rows: PostmortemDraft["timeline"]) => PostmortemDraft["timeline"]) => setDraft((d) => ({ ...d, timeline: f(d.timeline) }));
   const setItems = (f: (rows: PostmortemDraft["actionItems"]) => PostmortemDraft["actionItems"]) => setDraft((d) => ({ ...d, actionItems: f(d.actionItems) }));
 
@@ -31,17 +34,36 @@ export function PostmortemForm({ draft, setDraft, impact }: Props) {
       <fieldset className="pm-fieldset">
         <legend>Timeline</legend>
         <p className="field__hint">Times are in UTC.</p>
-        <RowsEditor rows={draft.timeline} testId="pm-timeline" variant="timeline" noun="timeline row" empty="No timeline entries." onAdd={() => setTimeline((r) => addTimelineRow(r, new Date().toISOString()))} onRemove={(i) => setTimeline((r) => removeAt(r, i))}>
+        <RowsEditor
+          rows={draft.timeline}
+          testId="pm-timeline"
+          variant="timeline"
+          noun="timeline row"
+          empty="No timeline entries."
+          onAdd={() => setTimeline((r) => addTimelineRow(r, new Date().toISOString()))}
+          onRemove={(i) => setTimeline((r) => removeAt(r, i))}
+        >
           {(row, i) => (
             <>
               <label className="pm-row__at">
                 <span className="sr-only">Time of row {i + 1} (UTC)</span>
-                <input type="datetime-local" value={row.at} onChange={(e) => setTimeline((r) => replaceAt(r, i, { at: e.target.value }))} data-testid={`pm-timeline-at-${i}`} />
+                <input
+                  type="datetime-local"
+                  value={row.at}
+                  onChange={(e) => setTimeline((r) => replaceAt(r, i, { at: e.target.value }))}
+                  data-testid={`pm-timeline-at-${i}`}
+                />
                 <span className="pm-utc">UTC</span>
               </label>
               <label className="pm-row__grow pm-row__event">
                 <span className="sr-only">Event of row {i + 1}</span>
-                <input type="text" value={row.event} placeholder="What happened" onChange={(e) => setTimeline((r) => replaceAt(r, i, { event: e.target.value }))} data-testid={`pm-timeline-event-${i}`} />
+                <input
+                  type="text"
+                  value={row.event}
+                  placeholder="What happened"
+                  onChange={(e) => setTimeline((r) => replaceAt(r, i, { event: e.target.value }))}
+                  data-testid={`pm-timeline-event-${i}`}
+                />
               </label>
             </>
           )}
@@ -50,7 +72,13 @@ export function PostmortemForm({ draft, setDraft, impact }: Props) {
 
       <fieldset className="pm-fieldset">
         <legend>Impact</legend>
-        <TextField id="pm-users-affected" label="Users affected" value={draft.usersAffected} onChange={set("usersAffected")} placeholder="e.g. all agents on steward, ~40 users" />
+        <TextField
+          id="pm-users-affected"
+          label="Users affected"
+          value={draft.usersAffected}
+          onChange={set("usersAffected")}
+          placeholder="e.g. all agents on steward, ~40 users"
+        />
         <ImpactBox impact={impact} />
       </fieldset>
 
@@ -60,24 +88,54 @@ export function PostmortemForm({ draft, setDraft, impact }: Props) {
 
       <fieldset className="pm-fieldset">
         <legend>Action items</legend>
-        <RowsEditor rows={draft.actionItems} testId="pm-action" variant="actions" noun="action item" empty="No action items." onAdd={() => setItems(addActionItem)} onRemove={(i) => setItems((r) => removeAt(r, i))}>
+        <RowsEditor
+          rows={draft.actionItems}
+          testId="pm-action"
+          variant="actions"
+          noun="action item"
+          empty="No action items."
+          onAdd={() => setItems(addActionItem)}
+          onRemove={(i) => setItems((r) => removeAt(r, i))}
+        >
           {(item, i) => (
             <>
               <label className="check pm-row__done">
-                <input type="checkbox" checked={item.done} onChange={(e) => setItems((r) => replaceAt(r, i, { done: e.target.checked }))} data-testid={`pm-action-done-${i}`} />
+                <input
+                  type="checkbox"
+                  checked={item.done}
+                  onChange={(e) => setItems((r) => replaceAt(r, i, { done: e.target.checked }))}
+                  data-testid={`pm-action-done-${i}`}
+                />
                 <span className="sr-only">Action item {i + 1} done</span>
               </label>
               <label className="pm-row__grow pm-row__text">
                 <span className="sr-only">Action item {i + 1}</span>
-                <input type="text" value={item.text} placeholder="What to do" onChange={(e) => setItems((r) => replaceAt(r, i, { text: e.target.value }))} data-testid={`pm-action-text-${i}`} />
+                <input
+                  type="text"
+                  value={item.text}
+                  placeholder="What to do"
+                  onChange={(e) => setItems((r) => replaceAt(r, i, { text: e.target.value }))}
+                  data-testid={`pm-action-text-${i}`}
+                />
               </label>
               <label className="pm-row__owner">
                 <span className="sr-only">Owner of action item {i + 1}</span>
-                <input type="text" value={item.owner} placeholder="Owner" onChange={(e) => setItems((r) => replaceAt(r, i, { owner: e.target.value }))} data-testid={`pm-action-owner-${i}`} />
+                <input
+                  type="text"
+                  value={item.owner}
+                  placeholder="Owner"
+                  onChange={(e) => setItems((r) => replaceAt(r, i, { owner: e.target.value }))}
+                  data-testid={`pm-action-owner-${i}`}
+                />
               </label>
               <label className="pm-row__due">
                 <span className="sr-only">Due date of action item {i + 1}</span>
-                <input type="date" value={item.due ?? ""} onChange={(e) => setItems((r) => replaceAt(r, i, { due: e.target.value || null }))} data-testid={`pm-action-due-${i}`} />
+                <input
+                  type="date"
+                  value={item.due ?? ""}
+                  onChange={(e) => setItems((r) => replaceAt(r, i, { due: e.target.value || null }))}
+                  data-testid={`pm-action-due-${i}`}
+                />
               </label>
             </>
           )}
@@ -87,17 +145,50 @@ export function PostmortemForm({ draft, setDraft, impact }: Props) {
       <fieldset className="pm-fieldset">
         <legend>Metadata</legend>
         <div className="form__row">
-          <SelectField id="pm-trigger" label="Trigger" value={draft.trigger} options={TRIGGER_OPTIONS} empty={draft.trigger ? undefined : "Choose…"} onChange={set("trigger")} />
-          <SelectField id="pm-environment" label="Environment" value={draft.environment} options={ENVIRONMENT_OPTIONS} empty={draft.environment ? undefined : "Choose…"} onChange={set("environment")} />
+          <SelectField
+            id="pm-trigger"
+            label="Trigger"
+            value={draft.trigger}
+            options={TRIGGER_OPTIONS}
+            empty={draft.trigger ? undefined : "Choose…"}
+            onChange={set("trigger")}
+          />
+          <SelectField
+            id="pm-environment"
+            label="Environment"
+            value={draft.environment}
+            options={ENVIRONMENT_OPTIONS}
+            empty={draft.environment ? undefined : "Choose…"}
+            onChange={set("environment")}
+          />
         </div>
-        <TextField id="pm-services" label="Services affected" value={draft.services} onChange={set("services")} placeholder="steward, redis" hint="Comma-separated." />
-        <TextField id="pm-related" label="Related incidents" value={draft.related} onChange={set("related")} placeholder="INC-3, INC-7" hint="Comma-separated." />
+        <TextField
+          id="pm-services"
+          label="Services affected"
+          value={draft.services}
+          onChange={set("services")}
+          placeholder="steward, redis"
+          hint="Comma-separated."
+        />
+        <TextField
+          id="pm-related"
+          label="Related incidents"
+          value={draft.related}
+          onChange={set("related")}
+          placeholder="INC-3, INC-7"
+          hint="Comma-separated."
+        />
         <div className="field">
           <span className="pm-label">DORA impact</span>
           <div className="pm-checks">
             {DORA_METRICS.map((m) => (
               <label key={m} className="check">
-                <input type="checkbox" checked={draft.dora.includes(m)} onChange={(e) => setDraft((d) => ({ ...d, dora: toggleIn(d.dora, m, e.target.checked) }))} data-testid={`pm-dora-${m}`} />
+                <input
+                  type="checkbox"
+                  checked={draft.dora.includes(m)}
+                  onChange={(e) => setDraft((d) => ({ ...d, dora: toggleIn(d.dora, m, e.target.checked) }))}
+                  data-testid={`pm-dora-${m}`}
+                />
                 <span>{DORA_LABEL[m]}</span>
               </label>
             ))}

@@ -27,7 +27,13 @@ export function RowsEditor<T>({ rows, testId, variant, noun, empty, onAdd, onRem
                 {i + 1}
               </span>
               {children(row, i)}
-              <button type="button" className="btn btn--sm pm-row__remove" onClick={() => onRemove(i)} aria-label={`Remove ${noun} ${i + 1}`} data-testid={`${testId}-remove-${i}`}>
+              <button
+                type="button"
+                className="btn btn--sm pm-row__remove"
+                onClick={() => onRemove(i)}
+                aria-label={`Remove ${noun} ${i + 1}`}
+                data-testid={`${testId}-remove-${i}`}
+              >
                 Remove
               </button>
             </li>

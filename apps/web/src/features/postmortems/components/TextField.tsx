@@ -17,9 +17,25 @@ export function TextField({ id, label, value, onChange, markdown, rows = 5, plac
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {markdown ? (
-        <textarea id={id} rows={rows} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-describedby={hintId} data-testid={id} />
+        <textarea
+          id={id}
+          rows={rows}
+          value={value}
+          placeholder={placeholder}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={hintId}
+          data-testid={id}
+        />
       ) : (
-        <input id={id} type="text" value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-describedby={hintId} data-testid={id} />
+        <input
+          id={id}
+          type="text"
+          value={value}
+          placeholder={placeholder}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={hintId}
+          data-testid={id}
+        />
       )}
       {hintId && (
         <p className="field__hint" id={hintId}>

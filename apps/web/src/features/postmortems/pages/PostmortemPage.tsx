@@ -41,7 +41,9 @@ function PostmortemDetail({ id }: { id: number }) {
   const canWrite = useCan("postmortems:write");
   if (!q.data) {
     const testIds = { notFound: "pm-not-found", error: "pm-load-error" };
-    return <RecordLoadState query={q} noun="postmortem" action="view postmortems" testIds={testIds} back={<BackLink />} loading={`Loading postmortem #${id}…`} />;
+    return (
+      <RecordLoadState query={q} noun="postmortem" action="view postmortems" testIds={testIds} back={<BackLink />} loading={`Loading postmortem #${id}…`} />
+    );
   }
   if (!canWrite) return <Reader pm={q.data} refresh={<RefreshFailed query={q} action="view postmortems" />} />;
   return <Editor key={id} latest={q.data} />;
@@ -97,7 +99,13 @@ function Head({ pm, actions, children }: { pm: PostmortemView; actions?: ReactNo
 
 function ExportLink({ id, dirty }: { id: number; dirty?: boolean }) {
   return (
-    <a href={exportHref(id)} download className="btn btn--md" data-testid="pm-export" title={dirty ? "Exports the saved version, without unsaved changes" : "Download as an OPS entry (markdown)"}>
+    <a
+      href={exportHref(id)}
+      download
+      className="btn btn--md"
+      data-testid="pm-export"
+      title={dirty ? "Exports the saved version, without unsaved changes" : "Download as an OPS entry (markdown)"}
+    >
       Export .md
     </a>
   );

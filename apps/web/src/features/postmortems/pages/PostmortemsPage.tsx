@@ -38,7 +38,11 @@ function Row({ pm, now }: { pm: PostmortemSummary; now: number }) {
         <PostmortemStatusBadge status={pm.status} size="sm" />
       </td>
       <td className="cell-nowrap">
-        {pm.incidentId != null ? <Link to={incidentPath(pm.incidentId)}>{pm.incidentKey ?? `INC-${pm.incidentId}`}</Link> : <span className="muted">{DASH}</span>}
+        {pm.incidentId != null ? (
+          <Link to={incidentPath(pm.incidentId)}>{pm.incidentKey ?? `INC-${pm.incidentId}`}</Link>
+        ) : (
+          <span className="muted">{DASH}</span>
+        )}
       </td>
       <td className="cell-clip" title={pm.updatedBy}>
         {pm.updatedBy}

@@ -65,7 +65,9 @@ export function ParamField({ spec, value, onChange, targets, error }: Props) {
       break;
     }
     case "integer":
-      input = <input {...common} type="number" inputMode="numeric" step={1} min={spec.min} max={spec.max} value={str} onChange={(e) => onChange(e.target.value)} />;
+      input = (
+        <input {...common} type="number" inputMode="numeric" step={1} min={spec.min} max={spec.max} value={str} onChange={(e) => onChange(e.target.value)} />
+      );
       break;
     case "boolean":
       return (
@@ -87,11 +89,21 @@ export function ParamField({ spec, value, onChange, targets, error }: Props) {
       );
     case "text":
       input = (
-        <input {...common} type="text" autoComplete="off" spellCheck={false} maxLength={spec.maxLength} value={str} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={spec.maxLength}
+          value={str}
+          onChange={(e) => onChange(e.target.value)}
+        />
       );
       break;
     case "backup":
-      input = <input {...common} type="text" autoComplete="off" spellCheck={false} placeholder="latest" value={str} onChange={(e) => onChange(e.target.value)} />;
+      input = (
+        <input {...common} type="text" autoComplete="off" spellCheck={false} placeholder="latest" value={str} onChange={(e) => onChange(e.target.value)} />
+      );
       break;
     default:
       input = <input {...common} type="text" value={str} onChange={(e) => onChange(e.target.value)} />;

@@ -26,9 +26,7 @@ export function PlanList({ plan, stale }: { plan: Plan; stale: boolean }) {
               <span className="plan__n">{s.index + 1}</span>
               <div className="plan__body">
                 <span className="plan__title">{s.title}</span>
-                <code className="plan__action">
-                  {describeAction(s.action)}
-                </code>
+                <code className="plan__action">{describeAction(s.action)}</code>
                 <span className="plan__flags">
                   {s.onFailure === "continue" && <span className="tag tag--soft">continues on failure</span>}
                   {!s.retrySafe && s.action.type !== "manual" && (

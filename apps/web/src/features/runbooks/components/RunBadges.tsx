@@ -1,7 +1,17 @@
 import type { RunbookSeverity, RunStatus, StepStatus } from "@ops/contract";
 import { RUN_STATUS_LABEL, SEVERITY_LABEL, STEP_STATUS_LABEL, warningsLabel } from "../runbooks.ts";
 
-export function RunStatusBadge({ status, testId, size = "md", warnings }: { status: RunStatus; testId?: string; size?: "sm" | "md" | "lg"; warnings?: readonly string[] }) {
+export function RunStatusBadge({
+  status,
+  testId,
+  size = "md",
+  warnings,
+}: {
+  status: RunStatus;
+  testId?: string;
+  size?: "sm" | "md" | "lg";
+  warnings?: readonly string[];
+}) {
   const w = warningsLabel(warnings);
   return (
     <span

@@ -61,7 +61,13 @@ function WaitingBox({ step, canDecide, deciding, onDecide }: { step: StepView } 
   );
 }
 
-function StepItem({ step, now, expanded, onToggle, ...rest }: { step: StepView; now: number; expanded: boolean; onToggle: () => void } & Omit<Props, "steps" | "now">) {
+function StepItem({
+  step,
+  now,
+  expanded,
+  onToggle,
+  ...rest
+}: { step: StepView; now: number; expanded: boolean; onToggle: () => void } & Omit<Props, "steps" | "now">) {
   const dur = stepDuration(step, now);
   const outputId = `step-output-${step.index}`;
   const hasOutput = step.output !== "";
@@ -84,7 +90,14 @@ function StepItem({ step, now, expanded, onToggle, ...rest }: { step: StepView; 
         {step.status === "waiting-for-human" && <WaitingBox step={step} {...rest} />}
         {hasOutput ? (
           <div className="step__out">
-            <button type="button" className="step__toggle" aria-expanded={expanded} aria-controls={outputId} onClick={onToggle} data-testid={`step-toggle-${step.index}`}>
+            <button
+              type="button"
+              className="step__toggle"
+              aria-expanded={expanded}
+              aria-controls={outputId}
+              onClick={onToggle}
+              data-testid={`step-toggle-${step.index}`}
+            >
               <span aria-hidden="true">{expanded ? "▾" : "▸"}</span> {expanded ? "Hide output" : "Show output"}
             </button>
             <pre className="code-block step__output" id={outputId} hidden={!expanded} data-testid={outputId}>

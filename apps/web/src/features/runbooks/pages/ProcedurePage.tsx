@@ -118,8 +118,7 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
   const runStart = () => {
     if (!canStart) return;
     setError(null);
-    const confirm =
-      confirmation.type === "confirm" ? { confirm: true } : confirmation.type === "typed" ? { confirmation: typed } : {};
+    const confirm = confirmation.type === "confirm" ? { confirm: true } : confirmation.type === "typed" ? { confirmation: typed } : {};
     start.mutate({ ...body, ...confirm }, { onSuccess: (run) => navigate(runPath(run.id)), onError: (err) => setError(err) });
   };
 
@@ -152,7 +151,10 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
           <span data-testid="procedure-role">
             Needs the <strong>{ROLE_LABEL[proc.role]}</strong> role{proc.role !== "admin" ? " (or admin)" : ""}
           </span>
-          <span className="muted"> · {proc.stepCount} step{proc.stepCount === 1 ? "" : "s"}</span>
+          <span className="muted">
+            {" "}
+            · {proc.stepCount} step{proc.stepCount === 1 ? "" : "s"}
+          </span>
           {ctx.incident != null && (
             <span data-testid="run-incident">
               {" "}

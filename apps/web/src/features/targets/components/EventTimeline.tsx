@@ -12,7 +12,11 @@ function Change({ event }: { event: StatusEventView }) {
   return (
     <span className="event__change">
       {from && <StatusBadge status={from} size="sm" />}
-      {from && to && <span className="event__arrow" aria-label="to">→</span>}
+      {from && to && (
+        <span className="event__arrow" aria-label="to">
+          →
+        </span>
+      )}
       {to && <StatusBadge status={to} size="sm" />}
     </span>
   );

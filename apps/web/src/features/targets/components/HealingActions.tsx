@@ -22,7 +22,12 @@ const NEEDS_ONCALL = "Needs the on-call role (healing:control).";
 function OutcomeLine({ outcome, testId }: { outcome: Outcome; testId: string }) {
   if (!outcome) return null;
   return (
-    <p className={outcome.ok ? "heal-outcome heal-outcome--ok" : "heal-outcome inline-error"} role={outcome.ok ? "status" : "alert"} data-testid={testId} data-ok={outcome.ok}>
+    <p
+      className={outcome.ok ? "heal-outcome heal-outcome--ok" : "heal-outcome inline-error"}
+      role={outcome.ok ? "status" : "alert"}
+      data-testid={testId}
+      data-ok={outcome.ok}
+    >
       <span className="muted">{formatTimestamp(new Date(outcome.at).toISOString(), outcome.at)} · </span>
       {outcome.text}
     </p>
@@ -55,7 +60,8 @@ export function RetryButton({ target: t, label = "Retry now", testId = "healing-
           setOutcome(null);
           const escalated = t.healing?.escalatedAt != null;
           act.mutate("retry", {
-            onSuccess: () => setOutcome({ ok: true, text: escalated ? "Retry requested: one restart runs now, even though it is escalated." : DONE.retry, at: Date.now() }),
+            onSuccess: () =>
+              setOutcome({ ok: true, text: escalated ? "Retry requested: one restart runs now, even though it is escalated." : DONE.retry, at: Date.now() }),
             onError: (e) => setOutcome({ ok: false, text: actionErrorMessage(e, "restart this target"), at: Date.now() }),
           });
         }}
@@ -137,7 +143,13 @@ export function EscalationActions({ target: t, now }: { target: TargetView; now:
         )}
         <div className="heal-action">
           {canRun ? (
-            <RunRunbookLink agent={t.name} testId="healing-runbook" className="btn btn--sm" label="Hand to a runbook ▸" title={`Pick a runbook for ${t.displayName}`} />
+            <RunRunbookLink
+              agent={t.name}
+              testId="healing-runbook"
+              className="btn btn--sm"
+              label="Hand to a runbook ▸"
+              title={`Pick a runbook for ${t.displayName}`}
+            />
           ) : (
             <span className="btn btn--sm is-disabled" aria-disabled="true" title="Needs the on-call role (runbooks:run)." data-testid="healing-runbook">
               Hand to a runbook ▸

@@ -42,7 +42,12 @@ export function LatencyPanel({ name, range, onRange, now, warningMs }: Props) {
   const body = (() => {
     if (q.isPending) return <div className="chart-empty">Loading samples…</div>;
     if (q.isError && !q.data) return <div className="chart-empty inline-error">Could not load samples: {errorMessage(q.error)}</div>;
-    if (!hasSamples(q.data)) return <div className="chart-empty" data-testid="chart-empty">no samples yet</div>;
+    if (!hasSamples(q.data))
+      return (
+        <div className="chart-empty" data-testid="chart-empty">
+          no samples yet
+        </div>
+      );
     return (
       <Suspense fallback={<div className="chart-empty">Loading chart…</div>}>
         <LatencyChart data={q.data} now={now} warningMs={warningMs} />
@@ -57,13 +62,7 @@ export function LatencyPanel({ name, range, onRange, now, warningMs }: Props) {
         {q.data && hasSamples(q.data) && <Stats data={q.data} />}
         <div className="segmented" role="group" aria-label="Time range">
           {KEYS.map((k) => (
-            <button
-              key={k}
-              type="button"
-              aria-pressed={k === range}
-              data-testid={`range-${k}`}
-              onClick={() => onRange(k)}
-            >
+            <button key={k} type="button" aria-pressed={k === range} data-testid={`range-${k}`} onClick={() => onRange(k)}>
               {RANGES[k].label}
             </button>
           ))}
@@ -72,13 +71,23 @@ export function LatencyPanel({ name, range, onRange, now, warningMs }: Props) {
       <div className={q.isPlaceholderData ? "chart-wrap is-loading" : "chart-wrap"}>{body}</div>
       {q.isError && q.data && <p className="inline-error">Refresh failed: {errorMessage(q.error)} — showing the last samples.</p>}
       {hasSamples(q.data) && (
-      <ul className="legend" aria-label="Chart legend">
-        <li><span className="legend__line legend__line--avg" /> average</li>
-        <li><span className="legend__line legend__line--max" /> max</li>
-        <li><span className="legend__swatch legend__swatch--warning" /> warning</li>
-        <li><span className="legend__swatch legend__swatch--critical" /> critical</li>
-        <li><span className="legend__swatch legend__swatch--down" /> down</li>
-      </ul>
+        <ul className="legend" aria-label="Chart legend">
+          <li>
+            <span className="legend__line legend__line--avg" /> average
+          </li>
+          <li>
+            <span className="legend__line legend__line--max" /> max
+          </li>
+          <li>
+            <span className="legend__swatch legend__swatch--warning" /> warning
+          </li>
+          <li>
+            <span className="legend__swatch legend__swatch--critical" /> critical
+          </li>
+          <li>
+            <span className="legend__swatch legend__swatch--down" /> down
+          </li>
+        </ul>
       )}
     </section>
   );

@@ -34,7 +34,7 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
       data-testid={`tile-${t.name}`}
       data-status={t.status}
       data-enabled={t.enabled}
-      title={t.enabled ? t.description ?? undefined : t.reason}
+      title={t.enabled ? (t.description ?? undefined) : t.reason}
     >
       <div className="tile__head">
         <span className="tile__id">
@@ -86,7 +86,9 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
         )}
         {duration && <span className="tile__for">{duration}</span>}
         {/* A sibling of the stretched name link, raised above it: no nested anchors. Only with runbooks:run. */}
-        {t.enabled && <RunRunbookLink agent={t.name} testId={`tile-run-${t.name}`} className="tile__run" label="Runbook ▸" title={`Run a runbook for ${t.displayName}`} />}
+        {t.enabled && (
+          <RunRunbookLink agent={t.name} testId={`tile-run-${t.name}`} className="tile__run" label="Runbook ▸" title={`Run a runbook for ${t.displayName}`} />
+        )}
       </div>
     </div>
   );

@@ -42,7 +42,8 @@ export function TokensPage() {
       <header className="page__head">
         <h1>API tokens</h1>
         <p className="muted">
-          Machine identities for agents and automation (for example the triad voting). {manageAll ? "You see everyone's tokens." : "You see the tokens you created."}
+          Machine identities for agents and automation (for example the triad voting).{" "}
+          {manageAll ? "You see everyone's tokens." : "You see the tokens you created."}
         </p>
       </header>
       {created && (
