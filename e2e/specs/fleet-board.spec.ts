@@ -46,6 +46,11 @@ describe("[BOARD] the live fleet board", () => {
     for (const a of AGENTS) await expect.poll(() => tile(a).getAttribute("data-status"), { timeout: 10_000 }).toBe("ok");
     await expect.poll(() => page.locator('[data-testid="live-indicator"]').getAttribute("data-state"), { timeout: 10_000 }).toBe("live");
     expect(await tile("alpha").textContent()).toContain("2026.9.6");
+    // Today's fleet is drawn whole in its two sections, with nothing to expand and no problems section.
+    expect(await page.locator('[data-testid="section-agents"] .tile').count()).toBe(AGENTS.length);
+    expect(await page.locator('[data-testid="section-services"] .tile').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="section-problems"], [data-testid^="group-"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="board-count"]').textContent()).toMatch(/^\d+ targets$/);
     await page.screenshot({ path: join(ARTIFACTS, "board.png"), fullPage: true });
   });
 
@@ -112,5 +117,28 @@ describe("[BOARD] the live fleet board", () => {
     await expect.poll(() => tile("charlie").getAttribute("data-status"), { timeout: stack.intervalMs + 5_000 }).toBe("down");
     await clearAndRestart("charlie");
     await expect.poll(() => tile("charlie").getAttribute("data-status"), { timeout: stack.intervalMs * 3 + 5_000 }).toBe("ok");
+  });
+
+  it("[BOARD][SEARCH]: a search narrows the board to the matching target, the URL carries it, and a deep link opens it", async () => {
+    await page.goto(stack.apis[0]! + "/");
+    await tile("alpha").waitFor();
+    const search = page.getByLabel("Search targets");
+    await search.fill("sentin");
+    await expect.poll(() => page.locator(".tile").count(), { timeout: 5_000 }).toBe(1);
+    expect(await tile("sentinel").count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("sentin");
+    expect(await page.locator('[data-testid="board-count"]').textContent()).toMatch(/^1 of \d+ targets match/);
+    expect(await page.locator('[data-testid="board-count"]').getAttribute("aria-live")).toBe("polite");
+
+    // The same URL, opened afresh, shows the same narrowed board; a status filter rides along.
+    await page.goto(`${stack.apis[0]!}/?q=sentin&status=ok`);
+    await tile("sentinel").waitFor();
+    expect(await page.locator(".tile").count()).toBe(1);
+    expect(await search.inputValue()).toBe("sentin");
+    expect(await page.locator('[data-testid="board-chip-ok"]').getAttribute("aria-pressed")).toBe("true");
+
+    await page.locator('[data-testid="board-clear"]').click();
+    await expect.poll(() => page.locator('[data-testid="section-agents"] .tile').count(), { timeout: 5_000 }).toBe(AGENTS.length);
+    expect(new URL(page.url()).search).toBe("");
   });
 });

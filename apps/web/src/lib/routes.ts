@@ -95,6 +95,12 @@ export function pathOf(href: string): string {
   return href.split(/[?#]/)[0] || "/";
 }
 
+/** The board with its search and filters (`q`, `status`, `kind`), as the board's own query string gives them. */
+export function boardPath(search = ""): string {
+  const s = search.replace(/^\?/, "");
+  return s ? `/?${s}` : "/";
+}
+
 export function targetPath(name: string, range?: string): string {
   const base = `/targets/${encodeURIComponent(name)}`;
   return range ? `${base}?range=${encodeURIComponent(range)}` : base;

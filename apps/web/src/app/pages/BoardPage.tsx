@@ -1,56 +1,50 @@
-import { useMemo } from "react";
+import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { CSSProperties, ReactNode } from "react";
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { BackupsAlert } from "../../features/backups/components/BackupsAlert.tsx";
 import { IncidentBadge, OpenIncidentsBanner } from "../../features/incidents/components/OpenIncidents.tsx";
 import { openByTarget } from "../../features/incidents/incidents.ts";
 import { useOpenIncidents } from "../../features/incidents/queries.ts";
 import type { Incident } from "../../features/incidents/types.ts";
+import {
+  BOARD_STATUSES,
+  boardRows,
+  boardSearch,
+  boardSections,
+  columnsFor,
+  countBoardStatuses,
+  filterTargets,
+  isFiltered,
+  parseBoardQuery,
+  resultsLine,
+} from "../../features/targets/board-filter.ts";
+import type { BoardQuery, BoardRow, BoardSection, BoardStatus } from "../../features/targets/board-filter.ts";
 import { TargetTile } from "../../features/targets/components/TargetTile.tsx";
 import { useMonitoring } from "../../features/targets/queries.ts";
 import { actionErrorMessage } from "../../lib/api.ts";
 import { useNow } from "../../lib/clock.ts";
+import { navigate, searchOf, useHref } from "../../lib/router.tsx";
+import { boardPath } from "../../lib/routes.ts";
 import { useCan } from "../../lib/session.ts";
 import { countStatuses, staleAfterMs } from "../../lib/target-status.ts";
 import { useTargets } from "../../lib/targets-query.ts";
 import type { Target } from "../../lib/targets.ts";
 import { Forbidden } from "../../ui/Forbidden.tsx";
 
-function summary(targets: readonly Target[], noun: string): string {
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function summary(targets: readonly Target[], noun: readonly [string, string]): string {
   const c = countStatuses(targets);
   const monitored = targets.length - c.disabled;
-  const bad = (["down", "critical", "warning", "unknown"] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
-  const parts = [bad.length === 0 && monitored > 0 ? `all ${monitored} ok` : `${c.ok} of ${monitored} ok`, ...bad];
-  if (c.disabled > 0) parts.push(`${c.disabled} not monitored`);
-  return `${targets.length} ${noun} · ${parts.join(" · ")}`;
+  const bad = (["down", "critical", "warning", "unknown"] as const).filter((s) => c[s] > 0).map((s) => `${fmt(c[s])} ${s}`);
+  const parts = [bad.length === 0 && monitored > 0 ? `all ${fmt(monitored)} ok` : `${fmt(c.ok)} of ${fmt(monitored)} ok`, ...bad];
+  if (c.disabled > 0) parts.push(`${fmt(c.disabled)} not monitored`);
+  return `${fmt(targets.length)} ${targets.length === 1 ? noun[0] : noun[1]} · ${parts.join(" · ")}`;
 }
 
-type SectionProps = {
-  id: string;
-  title: string;
-  noun: string;
-  targets: Target[];
-  now: number;
-  staleMs: number;
-  incidents: ReadonlyMap<string, Incident[]>;
-};
-
-function Section({ id, title, noun, targets, now, staleMs, incidents }: SectionProps) {
-  return (
-    <section className="section" aria-labelledby={`${id}-h`} data-testid={`section-${id}`}>
-      <div className="section__head">
-        <h2 id={`${id}-h`}>{title}</h2>
-        <span className="section__summary">{summary(targets, noun)}</span>
-      </div>
-      {targets.length === 0 ? (
-        <p className="empty">None configured.</p>
-      ) : (
-        <div className={`grid grid--${id}`}>
-          {targets.map((t) => (
-            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />} />
-          ))}
-        </div>
-      )}
-    </section>
-  );
+/** A group's count line: "9,984 ok", "3 not monitored". */
+function groupCount(s: BoardSection): string {
+  return s.tone === "off" ? `${fmt(s.targets.length)} not monitored` : `${fmt(s.targets.length)} ok`;
 }
 
 export function BoardPage() {
@@ -63,6 +57,8 @@ function Board() {
   const staleMs = staleAfterMs(useMonitoring());
   const open = useOpenIncidents();
   const byTarget = useMemo(() => openByTarget(open.data), [open.data]);
+  const href = useHref();
+  const query = useMemo(() => parseBoardQuery(searchOf(href)), [href]);
 
   if (!q.data) {
     if (q.isError) {
@@ -84,22 +80,249 @@ function Board() {
     );
   }
 
-  const agents = q.data.filter((t) => t.kind === "agent");
-  const services = q.data.filter((t) => t.kind !== "agent");
   return (
     <div className="board">
       <OpenIncidentsBanner incidents={open.data} />
       <BackupsAlert />
-      <Section id="agents" title="Agents" noun={agents.length === 1 ? "agent" : "agents"} targets={agents} now={now} staleMs={staleMs} incidents={byTarget} />
-      <Section
-        id="services"
-        title="Services"
-        noun={services.length === 1 ? "service" : "services"}
-        targets={services}
-        now={now}
-        staleMs={staleMs}
-        incidents={byTarget}
-      />
+      <BoardBody targets={q.data} query={query} now={now} staleMs={staleMs} incidents={byTarget} />
+    </div>
+  );
+}
+
+type BodyProps = { targets: Target[]; query: BoardQuery; now: number; staleMs: number; incidents: ReadonlyMap<string, Incident[]> };
+
+function BoardBody({ targets, query, now, staleMs, incidents }: BodyProps) {
+  // Typing stays responsive at 10,000 targets: the list follows the query a frame later when it must.
+  const deferred = useDeferredValue(query);
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set());
+  // Staleness moves with the clock; a 5 s step is fine for grouping (each tile shows its own "checked … ago").
+  const nowStep = Math.floor(now / 5000) * 5000;
+  const sections = useMemo(() => boardSections(targets, deferred, { now: nowStep, staleAfterMs: staleMs }), [targets, deferred, nowStep, staleMs]);
+  const filtered = isFiltered(deferred);
+  const matched = filtered ? (sections[0]?.targets.length ?? 0) : targets.length;
+  const chipCounts = useMemo(() => countBoardStatuses(filterTargets(targets, { ...query, statuses: [] })), [targets, query]);
+
+  const setQuery = (next: BoardQuery) => navigate(boardPath(boardSearch(next)), { replace: true });
+  const toggle = (id: string) =>
+    setOpened((cur) => {
+      const next = new Set(cur);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <>
+      <BoardControls query={query} setQuery={setQuery} counts={chipCounts} line={resultsLine(matched, targets.length, filtered)} />
+      <VirtualBoard sections={sections} opened={opened} toggle={toggle} now={now} staleMs={staleMs} incidents={incidents} />
+    </>
+  );
+}
+
+const CHIP_LABEL: Record<BoardStatus, string> = { down: "down", critical: "critical", warning: "warning", ok: "ok", unknown: "unknown", off: "off" };
+
+type ControlsProps = { query: BoardQuery; setQuery: (q: BoardQuery) => void; counts: Record<BoardStatus, number>; line: string };
+
+function BoardControls({ query, setQuery, counts, line }: ControlsProps) {
+  const toggleStatus = (s: BoardStatus) =>
+    setQuery({ ...query, statuses: query.statuses.includes(s) ? query.statuses.filter((x) => x !== s) : [...query.statuses, s] });
+  const filtered = isFiltered(query);
+  return (
+    <div className="board-bar" role="search" aria-label="Find targets">
+      <div className="board-bar__search">
+        <label htmlFor="board-search" className="sr-only">
+          Search targets
+        </label>
+        <input
+          id="board-search"
+          type="search"
+          placeholder="Search targets"
+          autoComplete="off"
+          spellCheck={false}
+          value={query.text}
+          onChange={(e) => setQuery({ ...query, text: e.target.value })}
+          data-testid="board-search"
+        />
+      </div>
+      <div className="board-bar__chips" role="group" aria-label="Status">
+        {BOARD_STATUSES.map((s) => {
+          const on = query.statuses.includes(s);
+          if (!on && counts[s] === 0) return null;
+          return (
+            <button
+              key={s}
+              type="button"
+              className={`chip pill pill--${s}${on ? " is-on" : ""}`}
+              aria-pressed={on}
+              onClick={() => toggleStatus(s)}
+              data-testid={`board-chip-${s}`}
+            >
+              <span className="pill__n">{fmt(counts[s])}</span> {CHIP_LABEL[s]}
+            </button>
+          );
+        })}
+      </div>
+      <label className="board-bar__kind">
+        <span className="sr-only">Kind</span>
+        <select
+          value={query.kind ?? ""}
+          onChange={(e) => setQuery({ ...query, kind: e.target.value === "agent" || e.target.value === "service" ? e.target.value : null })}
+          data-testid="board-kind"
+        >
+          <option value="">All kinds</option>
+          <option value="agent">Agents</option>
+          <option value="service">Services</option>
+        </select>
+      </label>
+      <p className="board-bar__count" aria-live="polite" aria-atomic="true" data-testid="board-count">
+        {line}
+        {filtered && (
+          <>
+            {" · "}
+            <button type="button" className="board-bar__clear" onClick={() => setQuery({ text: "", statuses: [], kind: null })} data-testid="board-clear">
+              clear
+            </button>
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+/** Below this many tiles the whole board is drawn: today's DOM, nothing to window. */
+const DRAW_ALL_TILES = 120;
+
+type VirtualProps = {
+  sections: BoardSection[];
+  opened: ReadonlySet<string>;
+  toggle: (id: string) => void;
+  now: number;
+  staleMs: number;
+  incidents: ReadonlyMap<string, Incident[]>;
+};
+
+/**
+ * The board as one window-scrolled list of rows (a section heading, or a row of tiles): only the rows on screen
+ * (and a few either side, so Tab reaches the next tile) are in the DOM. Rows keep normal flow inside spacers, so
+ * consecutive rows of a section sit in one <section> and headings keep their look.
+ */
+function VirtualBoard({ sections, opened, toggle, now, staleMs, incidents }: VirtualProps) {
+  const listRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(() => (typeof window === "undefined" ? 1200 : Math.max(0, window.innerWidth - 48)));
+  const [margin, setMargin] = useState(0);
+  const cols = columnsFor(width);
+  const rows = useMemo(() => boardRows(sections, cols, opened), [sections, cols, opened]);
+  const tiles = useMemo(() => rows.reduce((n, r) => n + (r.type === "tiles" ? r.targets.length : 0), 0), [rows]);
+
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    const measure = () => {
+      setWidth(el.clientWidth);
+      setMargin(Math.round(el.getBoundingClientRect().top + window.scrollY));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    // Banners above the list (incidents, backups) move it down; its offset is read again when the page resizes.
+    ro.observe(document.body);
+    return () => ro.disconnect();
+  }, []);
+
+  const virtual = useWindowVirtualizer({
+    count: rows.length,
+    estimateSize: (i) => (rows[i]?.type === "tiles" ? 150 : 36),
+    getItemKey: (i) => rows[i]?.key ?? i,
+    overscan: tiles <= DRAW_ALL_TILES ? rows.length : 6,
+    scrollMargin: margin,
+  });
+  const items = virtual.getVirtualItems();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const before = first ? first.start - margin : 0;
+  const after = last ? virtual.getTotalSize() - (last.end - margin) : 0;
+
+  // Consecutive rows of one section are drawn inside one <section>.
+  const runs: { section: BoardSection; rows: { row: BoardRow; index: number }[] }[] = [];
+  for (const it of items) {
+    const row = rows[it.index];
+    if (!row) continue;
+    const cur = runs[runs.length - 1];
+    if (cur && cur.section.id === row.section.id) cur.rows.push({ row, index: it.index });
+    else runs.push({ section: row.section, rows: [{ row, index: it.index }] });
+  }
+
+  const gridStyle = { "--cols": cols } as CSSProperties;
+  const drawRow = (row: BoardRow, index: number): ReactNode => {
+    const props = { key: row.key, "data-index": index, ref: virtual.measureElement };
+    if (row.type === "head") return <SectionHead {...props} section={row.section} open={row.open} toggle={toggle} />;
+    if (row.type === "empty") {
+      return (
+        <div {...props} className="board-row board-row--last">
+          <p className="empty">{row.section.tone === "results" ? "No target matches." : "None configured."}</p>
+        </div>
+      );
+    }
+    return (
+      <div {...props} className={row.last ? "board-row board-row--last" : "board-row"}>
+        <div className={`grid grid--${row.section.id}`} style={gridStyle}>
+          {row.targets.map((t) => (
+            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />} />
+          ))}
+        </div>
+      </div>
+    );
+  };
+
+  return (
+    <div ref={listRef} className="board-list" style={{ paddingTop: before, paddingBottom: after }} data-testid="board-list" data-rows={rows.length}>
+      {runs.map((run) => (
+        <section
+          key={run.section.id}
+          className={`section section--${run.section.tone}`}
+          aria-label={run.section.title}
+          data-testid={`section-${run.section.id}`}
+        >
+          {run.rows.map(({ row, index }) => drawRow(row, index))}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+type HeadProps = {
+  section: BoardSection;
+  open: boolean;
+  toggle: (id: string) => void;
+  "data-index": number;
+  ref: (el: HTMLElement | null) => void;
+};
+
+function SectionHead({ section: s, open, toggle, ...row }: HeadProps) {
+  const hid = `${s.id}-h`;
+  if (!s.collapsible) {
+    return (
+      <div {...row} className="board-row">
+        <div className="section__head">
+          <h2 id={hid}>{s.title}</h2>
+          <span className="section__summary">{summary(s.targets, s.noun)}</span>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div {...row} className={open ? "board-row" : "board-row board-row--last"}>
+      <div className="section__head">
+        <h2 id={hid}>
+          <button type="button" className="group-toggle" aria-expanded={open} onClick={() => toggle(s.id)} data-testid={`group-${s.id}`}>
+            <span className="group-toggle__caret" aria-hidden="true">
+              {open ? "▾" : "▸"}
+            </span>
+            <span className={`group-toggle__count group-toggle__count--${s.tone}`}>{groupCount(s)}</span>
+            <span className="group-toggle__title">{s.title}</span>
+          </button>
+        </h2>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,224 @@
+/**
+ * The board's pure rules: what the URL's search and filters mean, which targets match, how the board is laid out
+ * (problems first, the fleet's own agents and services pinned, the healthy rest grouped and counted) and how that
+ * layout is cut into rows for the virtualised list. No I/O here; BoardPage reads the URL and the live cache.
+ */
+import type { Status, TargetView } from "@ops/contract";
+import { elapsedSince } from "../../lib/format.ts";
+import { SEVERITY } from "../../lib/target-status.ts";
+
+/** A status filter: a probe status, or `off` for targets that are not monitored. */
+export type BoardStatus = Status | "off";
+export const BOARD_STATUSES: readonly BoardStatus[] = ["down", "critical", "warning", "ok", "unknown", "off"];
+export type BoardKind = TargetView["kind"];
+
+export type BoardQuery = { text: string; statuses: readonly BoardStatus[]; kind: BoardKind | null };
+export const EMPTY_QUERY: BoardQuery = { text: "", statuses: [], kind: null };
+
+/** `?q=redis&status=down,critical&kind=service` → the query; unknown words are dropped, order follows BOARD_STATUSES. */
+export function parseBoardQuery(search: string): BoardQuery {
+  const p = new URLSearchParams(search);
+  const text = (p.get("q") ?? "").slice(0, 200);
+  const asked = new Set(
+    p
+      .getAll("status")
+      .flatMap((s) => s.split(","))
+      .map((s) => s.trim().toLowerCase()),
+  );
+  const statuses = BOARD_STATUSES.filter((s) => asked.has(s));
+  const k = p.get("kind");
+  return { text, statuses, kind: k === "agent" || k === "service" ? k : null };
+}
+
+/** The query's URL parameters ("" when nothing is filtered): `q=redis&status=down%2Ccritical&kind=service`. */
+export function boardSearch(q: BoardQuery): string {
+  const p = new URLSearchParams();
+  if (q.text.trim()) p.set("q", q.text);
+  if (q.statuses.length) p.set("status", BOARD_STATUSES.filter((s) => q.statuses.includes(s)).join(","));
+  if (q.kind) p.set("kind", q.kind);
+  return p.toString();
+}
+
+export function isFiltered(q: BoardQuery): boolean {
+  return q.text.trim() !== "" || q.statuses.length > 0 || q.kind !== null;
+}
+
+export function boardStatusOf(t: TargetView): BoardStatus {
+  return t.enabled ? t.status : "off";
+}
+
+/** Every word of the text must appear (any case) in the name, the display name or the description. */
+export function matchesText(t: TargetView, text: string): boolean {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const hay = `${t.name}\n${t.displayName}\n${t.description ?? ""}`.toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+export function matchesQuery(t: TargetView, q: BoardQuery): boolean {
+  if (q.kind && t.kind !== q.kind) return false;
+  if (q.statuses.length && !q.statuses.includes(boardStatusOf(t))) return false;
+  return matchesText(t, q.text);
+}
+
+export function filterTargets(targets: readonly TargetView[], q: BoardQuery): TargetView[] {
+  return isFiltered(q) ? targets.filter((t) => matchesQuery(t, q)) : [...targets];
+}
+
+/** Counts per board status over the targets (for the filter chips). */
+export function countBoardStatuses(targets: readonly TargetView[]): Record<BoardStatus, number> {
+  const c: Record<BoardStatus, number> = { down: 0, critical: 0, warning: 0, ok: 0, unknown: 0, off: 0 };
+  for (const t of targets) c[boardStatusOf(t)] += 1;
+  return c;
+}
+
+export function isProblem(t: TargetView): boolean {
+  return t.enabled && (t.status === "down" || t.status === "critical" || t.status === "warning");
+}
+
+/** An enabled target whose last result is older than the API's stale rule (or that was never probed). */
+export function isStale(t: TargetView, now: number, staleAfterMs: number): boolean {
+  if (!t.enabled) return false;
+  const ms = elapsedSince(t.checkedAt, now);
+  return ms != null && ms > staleAfterMs;
+}
+
+/** Worst first (down, critical, warning, ok, unknown); equal ones keep their fleet order. */
+export function worstFirst(targets: readonly TargetView[]): TargetView[] {
+  return targets
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => SEVERITY[b.t.status] - SEVERITY[a.t.status] || a.i - b.i)
+    .map((x) => x.t);
+}
+
+/**
+ * A (kind, check) family this small is the fleet's own and is pinned whole, whatever its status: the eleven
+ * agents and the core services. A family larger than this (a farm of thousands of HTTP checks) shows only its
+ * problems; its healthy rest is grouped and counted.
+ */
+export const PIN_FAMILY_MAX = 32;
+
+export function familyOf(t: TargetView): string {
+  return `${t.kind}:${t.check}`;
+}
+
+export function pinnedNames(targets: readonly TargetView[], max = PIN_FAMILY_MAX): Set<string> {
+  const size = new Map<string, number>();
+  for (const t of targets) size.set(familyOf(t), (size.get(familyOf(t)) ?? 0) + 1);
+  return new Set(targets.filter((t) => (size.get(familyOf(t)) ?? 0) <= max).map((t) => t.name));
+}
+
+export type SectionTone = "problems" | "pinned" | "attention" | "rest" | "off" | "results";
+
+/** One block of the board: a heading and its tiles; a collapsible one shows its count and its tiles only when open. */
+export type BoardSection = {
+  id: string;
+  title: string;
+  /** Singular and plural noun for the section's summary ("agent"/"agents"). */
+  noun: readonly [string, string];
+  tone: SectionTone;
+  targets: TargetView[];
+  collapsible: boolean;
+};
+
+const plural = (kind: BoardKind): readonly [string, string] => (kind === "agent" ? ["agent", "agents"] : ["service", "services"]);
+
+/**
+ * The board for the targets that matched. Unfiltered: problems outside the pinned families first (worst first),
+ * then Agents and Services (pinned families, fleet order, every status), then "unknown or stale", then the healthy
+ * rest in one collapsible group per family ("9,984 ok"), then those not monitored. Filtered: one results section,
+ * worst first, so a search lands on its targets directly.
+ */
+export function boardSections(all: readonly TargetView[], q: BoardQuery, opts: { now: number; staleAfterMs: number; pinMax?: number }): BoardSection[] {
+  if (isFiltered(q)) {
+    const hits = worstFirst(filterTargets(all, q));
+    return [{ id: "results", title: "Results", noun: ["target", "targets"], tone: "results", targets: hits, collapsible: false }];
+  }
+  const pinned = pinnedNames(all, opts.pinMax);
+  const problems: TargetView[] = [];
+  const agents: TargetView[] = [];
+  const services: TargetView[] = [];
+  const attention: TargetView[] = [];
+  const off: TargetView[] = [];
+  const rest = new Map<string, TargetView[]>();
+  for (const t of all) {
+    if (pinned.has(t.name)) (t.kind === "agent" ? agents : services).push(t);
+    else if (!t.enabled) off.push(t);
+    else if (isProblem(t)) problems.push(t);
+    else if (t.status === "unknown" || isStale(t, opts.now, opts.staleAfterMs)) attention.push(t);
+    else {
+      const list = rest.get(familyOf(t));
+      if (list) list.push(t);
+      else rest.set(familyOf(t), [t]);
+    }
+  }
+  const out: BoardSection[] = [];
+  if (problems.length)
+    out.push({ id: "problems", title: "Problems", noun: ["target", "targets"], tone: "problems", targets: worstFirst(problems), collapsible: false });
+  // The fleet's own families keep today's two sections, even when one is empty while the other has targets.
+  if (agents.length || services.length || all.length === 0) {
+    out.push({ id: "agents", title: "Agents", noun: plural("agent"), tone: "pinned", targets: agents, collapsible: false });
+    out.push({ id: "services", title: "Services", noun: plural("service"), tone: "pinned", targets: services, collapsible: false });
+  }
+  if (attention.length) {
+    out.push({ id: "attention", title: "Unknown or stale", noun: ["target", "targets"], tone: "attention", targets: attention, collapsible: false });
+  }
+  for (const [family, targets] of rest) {
+    const [kind, check] = family.split(":") as [BoardKind, string];
+    out.push({ id: `ok-${kind}-${check}`, title: `${check} ${plural(kind)[1]}`, noun: plural(kind), tone: "rest", targets, collapsible: true });
+  }
+  if (off.length) out.push({ id: "off", title: "Not monitored", noun: ["target", "targets"], tone: "off", targets: off, collapsible: true });
+  return out;
+}
+
+/** A row of the virtualised list: a section's heading, a row of up to `cols` tiles, or a section's empty note. */
+export type BoardRow =
+  | { type: "head"; key: string; section: BoardSection; open: boolean }
+  | { type: "tiles"; key: string; section: BoardSection; targets: TargetView[]; first: boolean; last: boolean }
+  | { type: "empty"; key: string; section: BoardSection };
+
+/** Cuts the sections into rows; a collapsible section shows its tiles only when its id is in `open`. */
+export function boardRows(sections: readonly BoardSection[], cols: number, open: ReadonlySet<string>): BoardRow[] {
+  const n = Math.max(1, Math.floor(cols));
+  const rows: BoardRow[] = [];
+  for (const s of sections) {
+    const isOpen = !s.collapsible || open.has(s.id);
+    rows.push({ type: "head", key: `h:${s.id}`, section: s, open: isOpen });
+    if (!isOpen) continue;
+    if (s.targets.length === 0) {
+      if (s.tone === "pinned" || s.tone === "results") rows.push({ type: "empty", key: `e:${s.id}`, section: s });
+      continue;
+    }
+    for (let i = 0; i < s.targets.length; i += n) {
+      rows.push({
+        type: "tiles",
+        key: `t:${s.id}:${i / n}`,
+        section: s,
+        targets: s.targets.slice(i, i + n),
+        first: i === 0,
+        last: i + n >= s.targets.length,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Tile columns for a list this wide: a column only when each tile keeps about 215 px (the same steps as before). */
+export function columnsFor(width: number): number {
+  if (width >= 2150) return 8;
+  if (width >= 1650) return 6;
+  if (width >= 1150) return 5;
+  if (width >= 930) return 4;
+  if (width >= 670) return 3;
+  if (width >= 450) return 2;
+  return 1;
+}
+
+/** "12 of 10,000 targets match" / "10,000 targets" — what the live region reads out. */
+export function resultsLine(matched: number, total: number, filtered: boolean): string {
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  const noun = (n: number) => (n === 1 ? "target" : "targets");
+  if (!filtered) return `${fmt(total)} ${noun(total)}`;
+  if (matched === 0) return `No target matches (of ${fmt(total)})`;
+  return `${fmt(matched)} of ${fmt(total)} ${noun(total)} match`;
+}
