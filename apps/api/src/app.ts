@@ -1,3 +1,4 @@
+import fastifyCompress from "@fastify/compress";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -6,6 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { OutboxRelay, ServiceError } from "@ops/core";
 import { findBadText } from "@ops/domain";
 import type { ApiDeps } from "./deps.ts";
+import { FleetState } from "./fleet/state.ts";
 import { eventRoutes } from "./modules/events/routes.ts";
 import { systemRoutes } from "./modules/system/routes.ts";
 import { targetRoutes } from "./modules/targets/routes.ts";
@@ -36,9 +38,10 @@ export type BuildOptions = {
   webDist?: string | undefined;
 };
 
-export async function buildApp(base: Omit<ApiDeps, "outbox">, opts: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(base: Omit<ApiDeps, "outbox" | "fleet">, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const outbox = new OutboxRelay(base.db.sql, base.queues, (msg) => app.log.warn(msg));
-  const deps: ApiDeps = { ...base, outbox };
+  const fleet = new FleetState(base, (msg, err) => app.log.warn({ err }, msg));
+  const deps: ApiDeps = { ...base, outbox, fleet };
   const app = Fastify({
     logger: opts.logger ?? { level: deps.env.LOG_LEVEL },
     bodyLimit: 256 * 1024,
@@ -50,6 +53,9 @@ export async function buildApp(base: Omit<ApiDeps, "outbox">, opts: BuildOptions
   // Work staged by requests (runs, backups, proposal closes, restarts) reaches Redis through this relay.
   app.addHook("onReady", async () => outbox.start());
   app.addHook("onClose", async () => outbox.stop());
+  // Subscribed before /ws is, so a frame reaches the fleet before any socket: a snapshot is never behind what was sent.
+  await fleet.start();
+  app.addHook("onClose", async () => fleet.stop());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -57,6 +63,8 @@ export async function buildApp(base: Omit<ApiDeps, "outbox">, opts: BuildOptions
   // Before auth: a request that needs PostgreSQL while it is away is answered 503 before anything asks it.
   await registerDependencyGate(app, deps);
   registerJsonBody(app);
+  // gzip/brotli when the client asks, for bodies of 1 KiB and more; the WebSocket upgrade is never compressed.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ["br", "gzip", "deflate"] });
   // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await registerAuth(app, deps);

@@ -16,6 +16,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/auth/me": "authenticated",
   "POST /api/auth/password": "authenticated",
   "GET /api/targets": "targets:read",
+  "GET /api/targets/summary": "targets:read",
   "GET /api/targets/:name": "targets:read",
   "GET /api/targets/:name/samples": "targets:read",
   "GET /api/events": "events:read",

@@ -45,8 +45,30 @@ export type BusFrameType = BusFrame["type"];
 /** The frames the API keeps to itself: they end sockets, they are not news. */
 export const INTERNAL_FRAME_TYPES = ["session.revoked", "token.revoked"] as const satisfies readonly BusFrameType[];
 
-/** First frame on every socket: the whole fleet as it is. */
-export const SnapshotFrame = z.object({ type: z.literal("snapshot"), targets: z.array(TargetView), serverTime: z.string() });
+/**
+ * First frame on every socket: the whole fleet as it is, at fleet `version` of the API process `epoch`
+ * (reconnect with `/ws?since=<version>&epoch=<epoch>` to get only what changed).
+ */
+export const SnapshotFrame = z.object({
+  type: z.literal("snapshot"),
+  targets: z.array(TargetView),
+  serverTime: z.string(),
+  version: z.number().int().optional(),
+  epoch: z.string().optional(),
+});
+/**
+ * First frame instead of a snapshot when a client resumed (`/ws?since=<version>`) and the API still knows what changed
+ * since: the targets that changed, as they are now, and the names that left the fleet. The client is then at `version`.
+ */
+export const ChangesFrame = z.object({
+  type: z.literal("changes"),
+  since: z.number().int(),
+  version: z.number().int(),
+  epoch: z.string(),
+  targets: z.array(TargetView),
+  removed: z.array(z.string()),
+  serverTime: z.string(),
+});
 /** Every 15 s: proof of life, and the server's clock for the dashboard's countdowns. */
 export const HeartbeatFrame = z.object({ type: z.literal("heartbeat"), serverTime: z.string() });
 export const PongFrame = z.object({ type: z.literal("pong"), serverTime: z.string() });
@@ -54,9 +76,10 @@ export const PongFrame = z.object({ type: z.literal("pong"), serverTime: z.strin
 export const ErrorFrame = z.object({ type: z.literal("error"), code: z.string(), message: z.string(), field: z.string().optional() });
 
 /** Everything the dashboard may receive on /ws. */
-export const ServerFrame = z.discriminatedUnion("type", [...PUBLIC_BUS_FRAMES, SnapshotFrame, HeartbeatFrame, PongFrame, ErrorFrame]);
+export const ServerFrame = z.discriminatedUnion("type", [...PUBLIC_BUS_FRAMES, SnapshotFrame, ChangesFrame, HeartbeatFrame, PongFrame, ErrorFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type SnapshotFrame = z.infer<typeof SnapshotFrame>;
+export type ChangesFrame = z.infer<typeof ChangesFrame>;
 export type HeartbeatFrame = z.infer<typeof HeartbeatFrame>;
 export type PongFrame = z.infer<typeof PongFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;

@@ -176,3 +176,41 @@ export type HealingAction = z.infer<typeof HealingAction>;
 
 export const HealingActionBody = z.object({ action: HealingAction }).strict();
 export type HealingActionBody = z.infer<typeof HealingActionBody>;
+
+const STATUS_LIST = /^(ok|warning|critical|down|unknown)(,(ok|warning|critical|down|unknown))*$/;
+const KIND_LIST = /^(agent|service)(,(agent|service))*$/;
+
+/** GET /api/targets: without parameters, every target (TargetsResponse); with any, one filtered page (TargetsPage). */
+export const TargetsQuery = z
+  .object({
+    status: z.string().max(64).regex(STATUS_LIST, "must be statuses separated by commas: ok, warning, critical, down, unknown").optional(),
+    kind: z.string().max(32).regex(KIND_LIST, "must be kinds separated by commas: agent, service").optional(),
+    q: z.string().max(200).optional().describe("text to find in the name, display name or description (case-insensitive)"),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+    cursor: TargetName.optional().describe("the previous page's nextCursor: the page starts after this target"),
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  })
+  .refine((q) => q.cursor === undefined || q.offset === undefined, { message: "give cursor or offset, not both", path: ["offset"] });
+export type TargetsQuery = z.infer<typeof TargetsQuery>;
+
+/** One page of the fleet, in fleet order: `total` targets match, `version` is the fleet version it was read at. */
+export const TargetsPage = z
+  .object({
+    targets: z.array(TargetView),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
+    total: z.number().int(),
+    version: z.number().int(),
+  })
+  .meta({ id: "TargetsPage" });
+export type TargetsPage = z.infer<typeof TargetsPage>;
+
+/** GET /api/targets/summary: counts by status and the targets with a problem, agents first, worst first. */
+export const TargetsSummary = z
+  .object({
+    version: z.number().int().describe("the fleet version the summary was read at"),
+    total: z.number().int(),
+    counts: z.object({ ok: z.number().int(), warning: z.number().int(), critical: z.number().int(), down: z.number().int(), unknown: z.number().int() }),
+    problems: z.array(TargetView).describe("enabled targets that are down, critical or warning: agents first, then services, worst first"),
+  })
+  .meta({ id: "TargetsSummary" });
+export type TargetsSummary = z.infer<typeof TargetsSummary>;

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
 import { ClientFrame, type BusFrame, type ServerFrame } from "@ops/contract";
-import { actingUserId, listTargets, resolveApiToken, resolveSession } from "@ops/core";
-import { can, type Role } from "@ops/domain";
+import { actingUserId, revalidateLiveCredentials } from "@ops/core";
+import { can } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
-import { SESSION_COOKIE, bearerOf, sessionPolicy } from "./auth.ts";
+import { sessionPolicy } from "./auth.ts";
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_FRAME_BYTES = 4 * 1024;
@@ -18,9 +18,9 @@ type Client = {
   pending: string[];
   alive: boolean;
   userId: string | null;
-  sessionToken: string | null;
+  /** The session's token hash (the cookie is not kept), or null for a socket opened with an API token. */
+  sessionHash: string | null;
   tokenId: string | null;
-  bearer: string | null;
   expiry: NodeJS.Timeout | null;
 };
 
@@ -38,40 +38,66 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
   const clients = new Set<Client>();
   const end = (c: Client) => c.socket.close(SESSION_ENDED, c.tokenId ? "API token revoked or expired" : "session ended");
 
-  // Sessions and tokens also end by timeout, and a token with its creator: re-check them at each heartbeat. An open
-  // board counts as activity (an on-call screen must not sign itself out mid-shift), so only the absolute lifetime
-  // ends a session that is watching. A database hiccup keeps the socket; the next heartbeat asks again.
-  const currentRoles = async (c: Client): Promise<Role[] | null> => {
-    if (c.bearer) return (await resolveApiToken(deps.db, c.bearer))?.roles ?? null;
-    return c.sessionToken ? ((await resolveSession(deps.db, c.sessionToken, sessionPolicy(deps)))?.roles ?? null) : null;
-  };
-  const revalidate = async (c: Client) => {
-    if (!c.bearer && !c.sessionToken) return;
-    const roles = await currentRoles(c).catch(() => undefined);
-    if (roles === null || (roles && !can(roles, "targets:read"))) end(c);
+  // Sessions and tokens also end by timeout, and a token with its creator: re-check them at each heartbeat, every open
+  // socket's credential in one query. An open board counts as activity (an on-call screen must not sign itself out
+  // mid-shift), so only the absolute lifetime ends a session that is watching. A database hiccup keeps the sockets;
+  // the next heartbeat asks again.
+  const revalidate = async (batch: Iterable<Client>) => {
+    const checked = [...batch].filter((c) => c.sessionHash || c.tokenId);
+    if (checked.length === 0) return;
+    const creds = {
+      sessionHashes: checked.flatMap((c) => (c.tokenId || !c.sessionHash ? [] : [c.sessionHash])),
+      tokenIds: checked.flatMap((c) => (c.tokenId ? [c.tokenId] : [])),
+    };
+    const live = await revalidateLiveCredentials(deps.db, creds, sessionPolicy(deps)).catch(() => null);
+    if (!live) return;
+    for (const c of checked) {
+      const roles = c.tokenId ? live.tokens.get(c.tokenId) : live.sessions.get(c.sessionHash!);
+      if (!roles || !can(roles, "targets:read")) end(c);
+    }
   };
 
   const unsubscribe = await deps.bus.subscribe((frame: BusFrame) => {
     if (frame.type === "session.revoked") {
       // A token outlives its creator's sessions (a password change) but not the creator's disabling or lost roles.
-      for (const c of clients) if (c.userId === frame.userId) void (c.tokenId ? revalidate(c) : end(c));
+      const tokenSockets: Client[] = [];
+      for (const c of clients) {
+        if (c.userId !== frame.userId) continue;
+        if (c.tokenId) tokenSockets.push(c);
+        else end(c);
+      }
+      if (tokenSockets.length > 0) void revalidate(tokenSockets);
       return;
     }
     if (frame.type === "token.revoked") {
       for (const c of clients) if (c.tokenId === frame.tokenId) end(c);
       return;
     }
-    const text = JSON.stringify(frame);
+    // Target frames go out through the fleet (below), with only what changed.
+    if (frame.type === "target.status" || frame.type === "target.update") return;
+    broadcast(JSON.stringify(frame));
+  });
+
+  const broadcast = (text: string) => {
     for (const c of clients) {
       if (!c.ready) c.pending.push(text);
       else if (c.socket.readyState === c.socket.OPEN) c.socket.send(text);
     }
+  };
+
+  // The fleet applied a change: a status change goes out whole (its event is news even when its target is not); an
+  // update goes out with the targets that changed only (a repeated or out-of-order view changes nothing); a re-read
+  // from PostgreSQL sends what it found different.
+  const offChange = deps.fleet.onChange(({ names, frame }) => {
+    if (frame?.type === "target.status") return broadcast(JSON.stringify(frame));
+    const targets = names.flatMap((n) => deps.fleet.get(n) ?? []);
+    if (targets.length > 0) broadcast(JSON.stringify({ type: "target.update", targets } satisfies ServerFrame));
   });
 
   const heartbeat = setInterval(() => {
     const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() } satisfies ServerFrame);
+    void revalidate(clients);
     for (const c of clients) {
-      void revalidate(c);
       if (!c.alive) {
         c.socket.terminate();
         continue;
@@ -86,6 +112,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
   app.addHook("onClose", async () => {
     clearInterval(heartbeat);
     unsubscribe();
+    offChange();
     for (const c of clients) c.socket.close(1001, "server shutting down");
   });
 
@@ -98,9 +125,8 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       pending: [],
       alive: true,
       userId: actor ? actingUserId(actor) : null,
-      sessionToken: req.session ? (req.cookies[SESSION_COOKIE] ?? null) : null,
+      sessionHash: req.session?.tokenHash ?? null,
       tokenId: token?.id ?? null,
-      bearer: token ? (bearerOf(req) ?? null) : null,
       expiry: null,
     };
     const expiresIn = token?.expiresAt ? token.expiresAt.getTime() - Date.now() : null;
@@ -121,10 +147,26 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       const reply = handleClientFrame(textOf(raw), isBinary);
       send(socket, reply);
     });
-    listTargets(deps.db)
-      .then((targets) => {
+    // A client that resumes (?since=<version>&epoch=<epoch>) gets what changed since, when this process still knows it.
+    const resume = resumePoint(req.query);
+    const changes = resume ? deps.fleet.changesSince(resume.since, resume.epoch) : null;
+    if (resume && changes) {
+      send(socket, {
+        type: "changes",
+        since: resume.since,
+        version: deps.fleet.version,
+        epoch: deps.fleet.epoch,
+        ...changes,
+        serverTime: new Date().toISOString(),
+      });
+      client.ready = true;
+      return;
+    }
+    deps.fleet
+      .snapshot()
+      .then((snapshot) => {
         if (socket.readyState !== socket.OPEN) return;
-        send(socket, { type: "snapshot", targets, serverTime: new Date().toISOString() });
+        socket.send(snapshot, { binary: false });
         for (const text of client.pending) socket.send(text);
         client.pending = [];
         client.ready = true;
@@ -135,6 +177,14 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
         socket.close(1011, "snapshot failed");
       });
   });
+}
+
+/** `?since=<version>[&epoch=<epoch>]`, when the client gave a usable one. */
+export function resumePoint(query: unknown): { since: number; epoch: string | undefined } | null {
+  if (!query || typeof query !== "object") return null;
+  const { since, epoch } = query as Record<string, unknown>;
+  if (typeof since !== "string" || !/^\d{1,15}$/.test(since)) return null;
+  return { since: Number(since), epoch: typeof epoch === "string" && epoch.length <= 64 ? epoch : undefined };
 }
 
 /** A message as text: ws hands over one Buffer, or its fragments, or an ArrayBuffer. */

@@ -3,6 +3,7 @@ export * from "./audit.ts";
 export * from "./context.ts";
 export * from "./logs.ts";
 export * from "./secrets.ts";
+export * from "./revalidate.ts";
 export * from "./sessions.ts";
 export * from "./user-view.ts";
 export * from "./users.ts";

@@ -1,9 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { getTarget, invalid, listSamples, listTargets } from "@ops/core";
+import { getTarget, invalid, listSamples } from "@ops/core";
 import { isRangeProblem, resolveSampleRange } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
-import { SamplesQuery, TargetNameParams, TargetResponse, TargetSamples, TargetsResponse, errorResponses } from "@ops/contract";
+import {
+  SamplesQuery,
+  TargetNameParams,
+  TargetResponse,
+  TargetSamples,
+  TargetsPage,
+  TargetsQuery,
+  TargetsResponse,
+  TargetsSummary,
+  errorResponses,
+} from "@ops/contract";
+import { isFiltered, queryTargets, summarize } from "../../fleet/fleet.ts";
 
 export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -12,9 +23,41 @@ export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     "/api/targets",
     {
       config: { auth: "targets:read" },
-      schema: { tags: ["targets"], summary: "Every target with its current status", response: { 200: TargetsResponse, ...errorResponses } },
+      schema: {
+        tags: ["targets"],
+        summary: "Every target with its current status; with any parameter, one filtered page",
+        description:
+          "Answered from the fleet the API holds in memory (fed by the live bus). Without parameters: every target, in config order. " +
+          "With status, kind, q, limit, cursor or offset: a TargetsPage (targets, nextCursor, total, version).",
+        querystring: TargetsQuery,
+        response: { 200: TargetsPage.or(TargetsResponse), ...errorResponses },
+      },
     },
-    async () => ({ targets: await listTargets(deps.db) }),
+    async (req, reply) => {
+      if (!isFiltered(req.query)) {
+        // Built once per fleet version and sent as it is: no serialising 10,000 targets per request (the schema documents it; the body was built from TargetViews).
+        const body = await deps.fleet.listJson();
+        return reply.type("application/json; charset=utf-8").send(body as unknown as TargetsResponse);
+      }
+      const { targets, version } = await deps.fleet.current();
+      return queryTargets(targets, req.query, version);
+    },
+  );
+
+  r.get(
+    "/api/targets/summary",
+    {
+      config: { auth: "targets:read" },
+      schema: {
+        tags: ["targets"],
+        summary: "Counts by status and the targets with a problem (agents first, worst first)",
+        response: { 200: TargetsSummary, ...errorResponses },
+      },
+    },
+    async () => {
+      const { targets, version } = await deps.fleet.current();
+      return summarize(targets, version);
+    },
   );
 
   r.get(
