@@ -42,9 +42,9 @@ function summary(targets: readonly Target[], noun: readonly [string, string]): s
   return `${fmt(targets.length)} ${targets.length === 1 ? noun[0] : noun[1]} · ${parts.join(" · ")}`;
 }
 
-/** A group's count line: "9,984 ok", "3 not monitored". */
+/** A group's count before its title: "9,984 ok" (http services), "3" (not monitored), "40" (unknown or stale). */
 function groupCount(s: BoardSection): string {
-  return s.tone === "off" ? `${fmt(s.targets.length)} not monitored` : `${fmt(s.targets.length)} ok`;
+  return s.tone === "rest" ? `${fmt(s.targets.length)} ok` : fmt(s.targets.length);
 }
 
 export function BoardPage() {

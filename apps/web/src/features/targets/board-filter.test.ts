@@ -152,6 +152,15 @@ describe("boardSections", () => {
       ["off", ["ollama", "web-00013"]],
     ]);
     expect(ss.find((s) => s.id === "ok-service-http")).toMatchObject({ title: "http services", collapsible: true, tone: "rest" });
+    expect(ss.find((s) => s.id === "attention")).toMatchObject({ collapsible: true, defaultOpen: true });
+  });
+
+  it("a large unknown-or-stale section (a fleet starting up) starts closed", () => {
+    const ss = boardSections([...fleet, ...farm(500, () => ({ status: "unknown", checkedAt: null }))], q(), opts);
+    expect(ss.find((s) => s.id === "attention")).toMatchObject({ defaultOpen: false });
+    const rows = boardRows(ss, 4, new Set());
+    expect(rows.filter((r) => r.section.id === "attention").map((r) => r.type)).toEqual(["head"]);
+    expect(boardRows(ss, 4, new Set(["attention"])).filter((r) => r.section.id === "attention")).toHaveLength(126);
   });
 
   it("filtered: one results section, worst first", () => {
@@ -176,6 +185,20 @@ describe("boardRows", () => {
       "head:ok-service-http",
       "head:off",
     ]);
+  });
+
+  it("a section open by default closes when toggled", () => {
+    const small = boardSections([...fleet, ...farm(40, (i) => (i < 2 ? { status: "unknown", checkedAt: null } : {}))], q(), opts);
+    expect(
+      boardRows(small, 4, new Set())
+        .filter((r) => r.section.id === "attention")
+        .map((r) => r.type),
+    ).toEqual(["head", "tiles"]);
+    expect(
+      boardRows(small, 4, new Set(["attention"]))
+        .filter((r) => r.section.id === "attention")
+        .map((r) => r.type),
+    ).toEqual(["head"]);
   });
 
   it("opens a group when asked, marks its first and last rows", () => {

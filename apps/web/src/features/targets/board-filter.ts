@@ -119,7 +119,12 @@ export type BoardSection = {
   tone: SectionTone;
   targets: TargetView[];
   collapsible: boolean;
+  /** A collapsible section drawn open until the viewer closes it. */
+  defaultOpen?: boolean;
 };
+
+/** An "unknown or stale" section larger than this starts closed (a fleet starting up, a stalled worker). */
+export const OPEN_ATTENTION_MAX = 60;
 
 const plural = (kind: BoardKind): readonly [string, string] => (kind === "agent" ? ["agent", "agents"] : ["service", "services"]);
 
@@ -161,13 +166,21 @@ export function boardSections(all: readonly TargetView[], q: BoardQuery, opts: {
     out.push({ id: "services", title: "Services", noun: plural("service"), tone: "pinned", targets: services, collapsible: false });
   }
   if (attention.length) {
-    out.push({ id: "attention", title: "Unknown or stale", noun: ["target", "targets"], tone: "attention", targets: attention, collapsible: false });
+    out.push({
+      id: "attention",
+      title: "unknown or stale",
+      noun: ["target", "targets"],
+      tone: "attention",
+      targets: attention,
+      collapsible: true,
+      defaultOpen: attention.length <= OPEN_ATTENTION_MAX,
+    });
   }
   for (const [family, targets] of rest) {
     const [kind, check] = family.split(":") as [BoardKind, string];
     out.push({ id: `ok-${kind}-${check}`, title: `${check} ${plural(kind)[1]}`, noun: plural(kind), tone: "rest", targets, collapsible: true });
   }
-  if (off.length) out.push({ id: "off", title: "Not monitored", noun: ["target", "targets"], tone: "off", targets: off, collapsible: true });
+  if (off.length) out.push({ id: "off", title: "not monitored", noun: ["target", "targets"], tone: "off", targets: off, collapsible: true });
   return out;
 }
 
@@ -177,12 +190,12 @@ export type BoardRow =
   | { type: "tiles"; key: string; section: BoardSection; targets: TargetView[]; first: boolean; last: boolean }
   | { type: "empty"; key: string; section: BoardSection };
 
-/** Cuts the sections into rows; a collapsible section shows its tiles only when its id is in `open`. */
-export function boardRows(sections: readonly BoardSection[], cols: number, open: ReadonlySet<string>): BoardRow[] {
+/** Cuts the sections into rows; a collapsible section is open when its id is in `toggled` xor it opens by default. */
+export function boardRows(sections: readonly BoardSection[], cols: number, toggled: ReadonlySet<string>): BoardRow[] {
   const n = Math.max(1, Math.floor(cols));
   const rows: BoardRow[] = [];
   for (const s of sections) {
-    const isOpen = !s.collapsible || open.has(s.id);
+    const isOpen = !s.collapsible || toggled.has(s.id) !== (s.defaultOpen ?? false);
     rows.push({ type: "head", key: `h:${s.id}`, section: s, open: isOpen });
     if (!isOpen) continue;
     if (s.targets.length === 0) {
