@@ -7,6 +7,8 @@ afterEach(async () => {
   api = undefined;
 });
 
+const tally = (statuses: number[]) => [...new Set(statuses)].map((s) => `${statuses.filter((x) => x === s).length}×${s}`).join(", ");
+
 const login = (email: string, password: string) =>
   fetch(`${api!.base}/api/auth/login`, {
     method: "POST",
@@ -20,6 +22,7 @@ describe("login limits under concurrency", () => {
     api = await startApi();
     const person = await api.signIn(["viewer"]);
     const statuses = await Promise.all(Array.from({ length: 200 }, () => login(person.email, "not the password at all")));
+    console.log(`[login-concurrency] 200 parallel logins for one account: ${tally(statuses)}`);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(195);
   }, 60_000);
