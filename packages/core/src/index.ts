@@ -10,6 +10,7 @@ export * from "./deps.ts";
 export * from "./probe/http-request.ts";
 export * from "./probe/probe-target.ts";
 export * from "./probe/run-shard.ts";
+export * from "./probe/narrate.ts";
 export * from "./targets/views.ts";
 export * from "./targets/queries.ts";
 export * from "./targets/sync.ts";

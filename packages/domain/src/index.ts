@@ -16,3 +16,4 @@ export * from "./backups.ts";
 export * from "./config-files.ts";
 export * from "./text.ts";
 export * from "./watch.ts";
+export * from "./publish.ts";

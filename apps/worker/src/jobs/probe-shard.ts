@@ -27,7 +27,11 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   // (eight stuck shards would otherwise stop all probing after an outage); the next cycle probes these targets.
   const { timeoutMs, concurrency } = rt.config.monitoring.healthCheck;
   const deadlineMs = Math.max(15_000, 2 * intervalMs + timeoutMs * Math.ceil(payload.targets.length / concurrency));
-  const outcome = await withTimeout(deadlineMs, runProbeShard(rt.db, rt.config, payload.targets), `probe shard ${payload.shard} of cycle ${payload.slot}`);
+  const outcome = await withTimeout(
+    deadlineMs,
+    runProbeShard(rt.db, rt.config, payload.targets, payload.slot),
+    `probe shard ${payload.shard} of cycle ${payload.slot}`,
+  );
   const finishedAt = Date.now();
   await publishProbeOutcome(rt, outcome, payload.slot);
   const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");

@@ -1,6 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { NEVER_PROBED, exitObservation, type EvaluationPolicy } from "@ops/domain";
+import { NEVER_PROBED, exitObservation, monitoringPolicy, publishPolicy, type EvaluationPolicy } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
 import { effectiveThresholds } from "../settings.ts";
 import { probePaths, probeTarget } from "./probe-target.ts";
@@ -22,8 +22,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-/** Probe a batch of targets concurrently, then evaluate and store them in one transaction. */
-export async function runProbeShard(h: DbHandle, config: OpsConfig, names: string[]): Promise<RecordOutcome & { probed: number }> {
+/**
+ * Probe a batch of targets concurrently, then evaluate and store them in one transaction. `cycle` (the probe
+ * cycle's slot) coalesces what is published: see `publishReason`; without it every probed target is news.
+ */
+export async function runProbeShard(h: DbHandle, config: OpsConfig, names: string[], cycle?: number): Promise<RecordOutcome & { probed: number }> {
   const byName = new Map(config.fleet.targets.map((t) => [t.name, t]));
   const targets = names.map((n) => byName.get(n)).filter((t): t is TargetConfig => t !== undefined && t.enabled);
   const prev = await loadPreviousStates(
@@ -35,7 +38,8 @@ export async function runProbeShard(h: DbHandle, config: OpsConfig, names: strin
     obs: await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs }),
   }));
   const thresholds = await effectiveThresholds(h.sql, config);
-  const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays);
+  const coalesce = cycle === undefined ? undefined : { cycle, policy: publishPolicy(monitoringPolicy(config.monitoring).intervalMs) };
+  const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays, coalesce);
   return { ...outcome, probed: observations.length };
 }
 

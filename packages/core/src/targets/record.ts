@@ -1,9 +1,24 @@
 import type { StatusEventView, TargetView } from "@ops/contract";
 import { columns, maintainSamplePartitions, targetState, type DbHandle, type Row } from "@ops/db";
-import { evaluateProbe, statusChanges, type EvaluationPolicy, type PreviousState, type ProbeObservation } from "@ops/domain";
+import {
+  evaluateProbe,
+  publishReason,
+  statusChanges,
+  type EvaluationPolicy,
+  type Finding,
+  type PreviousState,
+  type ProbeFigures,
+  type ProbeObservation,
+  type PublishPolicy,
+  type Resources,
+} from "@ops/domain";
 import { getTargetsByName } from "./queries.ts";
 
 const STATE_KEYS = ["name", "status", "since", "lastOkAt", "failingSince", "version", "uptimeMs", "uptimeAt", "checkedAt"] as const;
+/** The stored state and what a viewer saw of it: what a new result is compared with to decide whether it is news. */
+const LOCKED_KEYS = [...STATE_KEYS, "reason", "findings", "latencyMs", "ready", "resources"] as const;
+type LockedRow = Pick<Row<typeof targetState>, (typeof LOCKED_KEYS)[number]>;
+const LOCKED_COLUMNS = columns(targetState, { only: LOCKED_KEYS });
 /** What a probe result is evaluated against: the target's stored state. */
 type StateRow = Pick<Row<typeof targetState>, (typeof STATE_KEYS)[number]>;
 const STATE_COLUMNS = columns(targetState, { only: STATE_KEYS });
@@ -30,9 +45,33 @@ export async function loadPreviousStates({ sql }: DbHandle, names: string[]): Pr
 
 export type RecordOutcome = {
   events: StatusEventView[];
+  /**
+   * The views of the targets the caller must look at: those to publish (`publish`), and, when a cycle's
+   * publishing is coalesced, every probed target that is down, changed status or has healing under way (the
+   * ladder's). Without coalescing: every probed target.
+   */
   updated: TargetView[];
+  /** Names of the `updated` targets that go into `target.update`: what a viewer should hear of. */
+  publish: string[];
   skipped: number;
 };
+
+/** Coalesce a probe cycle's news: `cycle` is the cycle's slot (see `publishReason`). */
+export type PublishOptions = { cycle: number; policy: PublishPolicy };
+
+function figuresOf(r: LockedRow): ProbeFigures | null {
+  if (r.checkedAt === null) return null;
+  return {
+    status: r.status,
+    reason: r.reason,
+    findings: r.findings as Finding[] | null,
+    since: ms(r.since),
+    version: r.version,
+    ready: r.ready,
+    resources: r.resources as Resources | null,
+    latencyMs: r.latencyMs,
+  };
+}
 
 /**
  * Evaluate and store one batch of probe observations in one transaction. Rows are locked and evaluated
@@ -44,16 +83,20 @@ export async function recordObservations(
   observations: { name: string; obs: ProbeObservation }[],
   policy: EvaluationPolicy,
   retentionDays: number,
+  coalesce?: PublishOptions,
 ): Promise<RecordOutcome> {
-  if (observations.length === 0) return { events: [], updated: [], skipped: 0 };
+  if (observations.length === 0) return { events: [], updated: [], publish: [], skipped: 0 };
   const names = observations.map((o) => o.name);
   const run = () =>
     h.sql.begin(async (tx) => {
-      const locked = await tx<StateRow[]>`SELECT ${tx.unsafe(STATE_COLUMNS)} FROM target_state WHERE name = ANY(${names}) ORDER BY name FOR UPDATE`;
+      const locked = await tx<LockedRow[]>`SELECT ${tx.unsafe(LOCKED_COLUMNS)} FROM target_state WHERE name = ANY(${names}) ORDER BY name FOR UPDATE`;
       const byName = new Map(locked.map((r) => [r.name, r]));
       const states: Record<string, unknown>[] = [];
       const samples: Record<string, unknown>[] = [];
       const events: Record<string, unknown>[] = [];
+      /** Probed targets that go out in `target.update`, and those the caller needs to see anyway (down ones). */
+      const publish: string[] = [];
+      const watch: string[] = [];
       let skipped = 0;
       for (const { name, obs } of observations) {
         const row = byName.get(name);
@@ -89,9 +132,22 @@ export async function recordObservations(
           memory_percent: ev.resources.memoryPercent ?? null,
           disk_percent: ev.resources.diskPercent ?? null,
         });
-        for (const c of statusChanges(prev, ev)) {
+        const changes = statusChanges(prev, ev);
+        for (const c of changes) {
           events.push({ target: name, at, kind: c.kind, from_status: c.from, to_status: c.to, reason: c.reason });
         }
+        const figures: ProbeFigures = {
+          status: ev.status,
+          reason: ev.reason,
+          findings: ev.findings,
+          since: ev.next.since,
+          version: ev.next.version,
+          ready: ev.ready,
+          resources: ev.resources,
+          latencyMs: ev.latencyMs,
+        };
+        if (!coalesce || changes.length > 0 || publishReason(name, figuresOf(row), figures, coalesce.cycle, coalesce.policy) !== null) publish.push(name);
+        else if (ev.status === "down") watch.push(name);
       }
       if (states.length > 0) {
         await tx`
@@ -113,9 +169,20 @@ export async function recordObservations(
             SELECT * FROM jsonb_to_recordset(${tx.json(events as never)}) AS x(target text, at timestamptz, kind text, from_status text, to_status text, reason text)
             RETURNING id, target, at, kind, from_status AS "from", to_status AS "to", reason`
         : [];
+      // The ladder also follows a target whose healing is under way (waiting, restarting, starting, escalated,
+      // paused) while nothing about its probe changed: the same rule as the view's healing state, not "idle".
+      const seen = new Set([...publish, ...watch]);
+      const quiet = states.map((s) => s.name as string).filter((n) => !seen.has(n));
+      if (coalesce && quiet.length > 0) {
+        const healing = await tx<{ target: string }[]>`
+          SELECT target FROM target_healing WHERE target = ANY(${quiet})
+            AND (paused OR restarting_at IS NOT NULL OR starting_since IS NOT NULL OR escalated_at IS NOT NULL OR next_restart_at IS NOT NULL)`;
+        watch.push(...healing.map((r) => r.target));
+      }
       return {
         skipped,
-        touched: states.map((s) => s.name as string),
+        publish,
+        watch,
         events: inserted.map((e) => ({ ...e, at: e.at.toISOString() })),
       };
     });
@@ -129,6 +196,6 @@ export async function recordObservations(
     await maintainSamplePartitions(h.sql, { retentionDays });
     result = await run();
   }
-  const updated = await getTargetsByName(h, result.touched);
-  return { events: result.events, updated, skipped: result.skipped };
+  const updated = await getTargetsByName(h, [...result.publish, ...result.watch]);
+  return { events: result.events, updated, publish: result.publish, skipped: result.skipped };
 }
