@@ -1,7 +1,7 @@
 import fastifyCookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { consoleOrigins } from "@ops/config";
-import { recordSecurityEvent, resolveApiToken, resolveSession, type RequestContext, type SessionIdentity } from "@ops/core";
+import { recordSecurityEvent, resolveApiToken, resolveSession, type Actor, type RequestContext, type SessionIdentity } from "@ops/core";
 import { can, rolesGranting, type Permission } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
 
@@ -19,6 +19,51 @@ declare module "fastify" {
 }
 
 export const SESSION_COOKIE = "ops_session";
+
+/** How long a resolved session or API token is believed without asking PostgreSQL again. */
+export const AUTH_CACHE_MS = 5_000;
+
+/**
+ * Resolved credentials for a few seconds, so a busy board's requests do not each cost a lookup. An entry belongs
+ * to owners (the user, the token) and is dropped when a `session.revoked` / `token.revoked` frame names one, or when
+ * this process changes identities itself (login, logout, users, tokens); it never outlives the credential's own expiry.
+ */
+export class CredentialCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number; owners: readonly string[] }>();
+  constructor(
+    private readonly ttlMs = AUTH_CACHE_MS,
+    private readonly max = 10_000,
+  ) {}
+
+  get(key: string, now = Date.now()): T | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.until > now) return e.value;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, value: T, owners: readonly string[], expiresAt: number | null, now = Date.now()): void {
+    const until = Math.min(now + this.ttlMs, expiresAt ?? Infinity);
+    if (until <= now) return;
+    if (this.entries.size >= this.max && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, until, owners });
+  }
+
+  dropOwner(owner: string): void {
+    for (const [key, e] of this.entries) if (e.owners.includes(owner)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const IDENTITY_ROUTES = /^\/api\/(auth|users|tokens)(\/|$)/;
 
 export type RouteRule = { method: string; url: string; auth: Access };
 const routeTables = new WeakMap<FastifyInstance, RouteRule[]>();
@@ -87,6 +132,46 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
   app.decorateRequest("session", null);
 
   const origins = allowedOrigins(app, deps);
+
+  // Believed for AUTH_CACHE_MS only while the bus is whole (a revocation frame can reach this process).
+  const sessionCache = new CredentialCache<SessionIdentity>();
+  const tokenCache = new CredentialCache<Actor>();
+  const unsubscribe = await deps.bus.subscribe((frame) => {
+    if (frame.type === "session.revoked") {
+      sessionCache.dropOwner(frame.userId);
+      tokenCache.dropOwner(frame.userId);
+    } else if (frame.type === "token.revoked") tokenCache.dropOwner(frame.tokenId);
+  });
+  app.addHook("onClose", async () => unsubscribe());
+  const cacheUsable = () => {
+    if (deps.fleet.isTrusted) return true;
+    sessionCache.clear();
+    tokenCache.clear();
+    return false;
+  };
+  const tokenActor = async (bearer: string): Promise<Actor | null> => {
+    const usable = cacheUsable();
+    const hit = usable ? tokenCache.get(bearer) : undefined;
+    if (hit) return hit;
+    const actor = await resolveApiToken(deps.db, bearer);
+    if (actor?.type === "token" && usable) tokenCache.set(bearer, actor, [actor.id, actor.userId], actor.expiresAt?.getTime() ?? null);
+    return actor;
+  };
+  const sessionOf = async (cookie: string): Promise<SessionIdentity | null> => {
+    const usable = cacheUsable();
+    const hit = usable ? sessionCache.get(cookie) : undefined;
+    if (hit) return hit;
+    const session = await resolveSession(deps.db, cookie, sessionPolicy(deps));
+    if (session && usable) sessionCache.set(cookie, session, [session.user.id], Math.min(session.idleExpiresAt.getTime(), session.expiresAt.getTime()));
+    return session;
+  };
+  // This process changed identities (a logout sends no frame): forget everything rather than work out what.
+  app.addHook("onResponse", async (req, reply) => {
+    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400 && IDENTITY_ROUTES.test(req.routeOptions.url ?? "")) {
+      sessionCache.clear();
+      tokenCache.clear();
+    }
+  });
   app.addHook("onListen", async () => app.log.info({ origins: [...origins()] }, "pages from these origins may use a session"));
 
   const table: RouteRule[] = [];
@@ -118,7 +203,7 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
     const meta = clientMeta(req);
     const bearer = bearerOf(req);
     if (bearer) {
-      const actor = await resolveApiToken(deps.db, bearer);
+      const actor = await tokenActor(bearer);
       if (!actor) {
         await security(req, "auth.unauthenticated", "unknown, expired or revoked API token");
         return deny(reply, req, 401, "UNAUTHENTICATED", "the API token is unknown, expired or revoked");
@@ -127,7 +212,7 @@ export async function registerAuth(app: FastifyInstance, deps: ApiDeps): Promise
     } else {
       const cookie = req.cookies[SESSION_COOKIE];
       if (cookie) {
-        const session = await resolveSession(deps.db, cookie, sessionPolicy(deps));
+        const session = await sessionOf(cookie);
         if (session) {
           req.session = session;
           req.ctx = {
