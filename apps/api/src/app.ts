@@ -63,8 +63,9 @@ export async function buildApp(base: Omit<ApiDeps, "outbox" | "fleet">, opts: Bu
   // Before auth: a request that needs PostgreSQL while it is away is answered 503 before anything asks it.
   await registerDependencyGate(app, deps);
   registerJsonBody(app);
-  // gzip/brotli when the client asks, for bodies of 1 KiB and more; the WebSocket upgrade is never compressed.
-  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ["br", "gzip", "deflate"] });
+  // gzip (or deflate) when the client asks, for bodies of 1 KiB and more; the WebSocket upgrade is never compressed.
+  // No brotli: at quality 4 it took 3–20× gzip's CPU on the 4.4 MB fleet list for 8 % fewer bytes.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ["gzip", "deflate"] });
   // Before auth: its onRequest hook marks upgrade requests, so a refused handshake's socket is closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await registerAuth(app, deps);

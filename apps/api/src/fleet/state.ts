@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { BusFrame, TargetView } from "@ops/contract";
 import { listTargets } from "@ops/core";
 import type { Redis } from "ioredis";
@@ -33,9 +34,10 @@ export class FleetState {
   private readonly listeners = new Set<(change: FleetChange) => void>();
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private cache: { version: number; list: Buffer | null; snapshot: Buffer | null; snapshotAt: number } = {
+  private cache: { version: number; list: Buffer | null; listGzip: Buffer | null; snapshot: Buffer | null; snapshotAt: number } = {
     version: -1,
     list: null,
+    listGzip: null,
     snapshot: null,
     snapshotAt: 0,
   };
@@ -117,6 +119,13 @@ export class FleetState {
     return this.cache.list;
   }
 
+  /** The same body gzipped, also once per version: a large fleet is compressed once, not once per request. */
+  async listJsonGzip(): Promise<Buffer> {
+    const list = await this.listJson();
+    this.cache.listGzip ??= gzipSync(list, { level: 6 });
+    return this.cache.listGzip;
+  }
+
   /** The snapshot frame, built once per version (and again when its serverTime is a second old) and shared by every socket. */
   async snapshot(): Promise<Buffer> {
     await this.current();
@@ -144,7 +153,7 @@ export class FleetState {
   }
 
   private freshCache() {
-    if (this.cache.version !== this.fleet.version) this.cache = { version: this.fleet.version, list: null, snapshot: null, snapshotAt: 0 };
+    if (this.cache.version !== this.fleet.version) this.cache = { version: this.fleet.version, list: null, listGzip: null, snapshot: null, snapshotAt: 0 };
   }
 
   private joined(): string {

@@ -36,6 +36,14 @@ export async function targetRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     async (req, reply) => {
       if (!isFiltered(req.query)) {
         // Built once per fleet version and sent as it is: no serialising 10,000 targets per request (the schema documents it; the body was built from TargetViews).
+        // A large fleet is gzipped once per version (the compress plugin leaves a body that says its encoding alone).
+        if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+          const gz = await deps.fleet.listJsonGzip();
+          if (gz.length >= 1024) {
+            void reply.header("content-encoding", "gzip").header("vary", "accept-encoding");
+            return reply.type("application/json; charset=utf-8").send(gz as unknown as TargetsResponse);
+          }
+        }
         const body = await deps.fleet.listJson();
         return reply.type("application/json; charset=utf-8").send(body as unknown as TargetsResponse);
       }
