@@ -69,6 +69,11 @@ export const MonitoringPolicy = z
     timeoutMs: z.number(),
     /** A probe result older than this means probing is stuck: the stall limit, also a tile's "stale". */
     staleAfterMs: z.number(),
+    /**
+     * A tile is stale when its checked-at is older than this: the routine figures of a healthy target are
+     * published only every few cycles (the routine refresh window), so this is that window plus the stall limit.
+     */
+    tileStaleAfterMs: z.number(),
     heartbeatTimeoutMs: z.number(),
     shardSize: z.number().int(),
   })

@@ -100,6 +100,8 @@ describe("monitoringPolicy", () => {
       intervalMs: 30_000,
       timeoutMs: 15_000,
       staleAfterMs: 60_000,
+      // four cycles of routine refresh (120 s) plus the stall limit
+      tileStaleAfterMs: 180_000,
       heartbeatTimeoutMs: 120_000,
       shardSize: 250,
     });

@@ -1,4 +1,5 @@
 import type { MonitoringPolicy } from "@ops/contract";
+import { routineEveryCycles } from "./publish.ts";
 import { shard } from "./series.ts";
 
 /**
@@ -86,6 +87,9 @@ export function monitoringPolicy(m: {
     intervalMs,
     timeoutMs: m.healthCheck.timeoutMs,
     staleAfterMs: stallLimitMs(intervalMs),
+    // A healthy target's checked-at reaches the dashboards only every routineEveryCycles cycles (publish.ts):
+    // a tile is stale when its checked-at is older than that window plus the stall limit.
+    tileStaleAfterMs: routineEveryCycles(intervalMs) * intervalMs + stallLimitMs(intervalMs),
     heartbeatTimeoutMs: Math.round(m.heartbeatTimeoutSeconds * 1000),
     shardSize: m.healthCheck.shardSize,
   };

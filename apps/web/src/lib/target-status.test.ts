@@ -41,8 +41,8 @@ describe("statusDuration", () => {
 
 describe("monitoring settings", () => {
   it("a check is stale by the API's policy, and nothing is stale before the API has said", () => {
-    const policy = { intervalMs: 2000, timeoutMs: 1000, staleAfterMs: 10_000, heartbeatTimeoutMs: 10_000, shardSize: 250 };
-    expect(staleAfterMs({ ...DEFAULT_MONITORING, policy })).toBe(10_000);
+    const policy = { intervalMs: 2000, timeoutMs: 1000, staleAfterMs: 10_000, tileStaleAfterMs: 130_000, heartbeatTimeoutMs: 10_000, shardSize: 250 };
+    expect(staleAfterMs({ ...DEFAULT_MONITORING, policy })).toBe(130_000);
     expect(staleAfterMs(DEFAULT_MONITORING)).toBe(Number.POSITIVE_INFINITY);
   });
 });

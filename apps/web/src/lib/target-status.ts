@@ -68,7 +68,7 @@ export const DEFAULT_MONITORING: BoardMonitoring = {
  * same as its "monitoring stalled" banner), never one of the board's own. Until the API has said, nothing is stale.
  */
 export function staleAfterMs(settings: BoardMonitoring): number {
-  return settings.policy?.staleAfterMs ?? Number.POSITIVE_INFINITY;
+  return settings.policy?.tileStaleAfterMs ?? Number.POSITIVE_INFINITY;
 }
 
 export function levelOf(value: number, level: ThresholdLevel): "ok" | "warning" | "critical" {
