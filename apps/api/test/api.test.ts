@@ -100,7 +100,7 @@ describe("console health and documentation", () => {
       samplesRetentionDays: 30,
       thresholds: api.config.monitoring.thresholds,
       selfHealing: { backoffSeconds: [10, 30, 90, 180, 600], maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30 },
-      policy: { intervalMs: 30_000, timeoutMs: 15_000, staleAfterMs: 60_000, heartbeatTimeoutMs: 120_000, shardSize: 250 },
+      policy: { intervalMs: 30_000, timeoutMs: 15_000, staleAfterMs: 60_000, tileStaleAfterMs: 180_000, heartbeatTimeoutMs: 120_000, shardSize: 250 },
     });
   });
 
