@@ -10,7 +10,6 @@ import { freePort, openTestStack, until, writeTestConfig } from "@ops/core/test"
 export { until };
 
 export const ADMIN = { email: "bench-admin@bench.local", password: "bench admin password 2026" };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `--name value` or `--name=value` from argv, else the environment's BENCH_NAME, else the default. */
 export function arg(name: string, fallback: number): number {
@@ -181,7 +180,6 @@ export async function startApiProcess(opts: { extraTargets?: number; probe?: boo
         2000,
       );
       await stop(worker);
-      await sleep(500);
     }
     return { stack, base, ws: `ws://127.0.0.1:${port}/ws`, pid: api.pid!, auth, login, logPath, close };
   } catch (err) {

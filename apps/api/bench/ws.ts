@@ -176,7 +176,6 @@ try {
       line("  API RSS with every viewer open", `${Math.round(rss())} MB`),
     ].join("\n") + "\n",
   );
-  await sleep(1000);
 
   // 2. Status changes, one at a time, as the worker publishes them.
   let from = target.status;
@@ -194,6 +193,8 @@ try {
     from = to;
     const deadline = performance.now() + 10_000;
     while (receipts.get(i)!.length < viewers && performance.now() < deadline) await sleep(5);
+    // Every viewer has this change (or the deadline passed): a short gap, so changes arrive one at a time as a
+    // fleet's do, rather than back to back.
     await sleep(100);
   }
   const all = [...receipts.values()].flat();
@@ -220,8 +221,8 @@ try {
   );
 
   // 3. Reconnect storm: every socket closes, then all reconnect at once (the dashboard's first retry has no jitter).
+  // closeAll resolves on each socket's close event, which follows the server's half of the close handshake.
   await closeAll(first.viewers);
-  await sleep(500);
   const storm = await openAll(cookies, first.viewers);
   const stormTypes = new Set(storm.viewers.map((v) => v.firstType));
   process.stdout.write(
@@ -242,7 +243,6 @@ try {
   // 4. The same storm for dashboards that resume from their fleet version (/ws?since=&epoch=), where the API offers it.
   if (storm.viewers.every((v) => v.version && v.epoch)) {
     await closeAll(storm.viewers);
-    await sleep(500);
     const resumed = await openAll(cookies, storm.viewers, viewers, true);
     const resumedTypes = new Set(resumed.viewers.map((v) => v.firstType));
     process.stdout.write(
