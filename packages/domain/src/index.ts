@@ -17,3 +17,5 @@ export * from "./config-files.ts";
 export * from "./text.ts";
 export * from "./watch.ts";
 export * from "./publish.ts";
+export * from "./slo.ts";
+export * from "./slo-policy.ts";
