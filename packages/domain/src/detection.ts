@@ -1,5 +1,6 @@
 import { MTTR_TARGET_MS, type Severity } from "./incidents.ts";
 import { dayOf, type DetectionFinding, type Priority } from "./learnings.ts";
+import { changeFailureRate, type ChangeFailure, type DeliveryChange } from "./dora.ts";
 
 /**
  * Detection triggers (seed 1): each looks at facts the store holds and returns findings with their
@@ -166,12 +167,31 @@ export function detectRepeatedRemediation(items: readonly Remediation[], now: nu
   return out;
 }
 
-export type Change = { id: string; at: number; failed: boolean };
+/** A change the trigger looks at (a runbook run that acted on targets); `targets` lets an incident after it count. */
+export type Change = { id: string; at: number; failed: boolean; targets?: readonly string[] };
 
-/** Change (runbook run) failure rate over 15 % across 7 days, from at least `minChanges` changes. */
-export function detectChangeFailureRate(changes: readonly Change[], now: number, limit = 0.15, minChanges = 5, windowDays = 7): DetectionFinding[] {
-  const recent = changes.filter((c) => c.at <= now && c.at >= now - windowDays * DAY);
-  const failed = recent.filter((c) => c.failed);
+/**
+ * Change failure rate over 15 % across 7 days, from at least `minChanges` changes: the DORA number (dora.ts), so a
+ * change followed by an incident on its targets within `failureWindowMs` counts as failed, as on the delivery page.
+ */
+export function detectChangeFailureRate(
+  changes: readonly Change[],
+  now: number,
+  limit = 0.15,
+  minChanges = 5,
+  windowDays = 7,
+  failures: readonly ChangeFailure[] = [],
+  failureWindowMs = DAY,
+): DetectionFinding[] {
+  const delivery = (list: readonly Change[]): DeliveryChange[] =>
+    list.map((c) => ({ id: c.id, source: "runbook", targets: c.targets ?? [], committedAt: null, deployedAt: c.at, failed: c.failed }));
+  // A change without its targets counts only its own result (an empty list would mean fleet-wide to dora.ts).
+  const from = now - windowDays * DAY - 1;
+  const targeted = changeFailureRate(delivery(changes.filter((c) => c.targets)), failures, from, now, failureWindowMs);
+  const untargeted = changeFailureRate(delivery(changes.filter((c) => !c.targets)), [], from, now, failureWindowMs);
+  const failedIds = new Set([...targeted.failedIds, ...untargeted.failedIds]);
+  const failed = changes.filter((c) => failedIds.has(c.id));
+  const recent = { length: targeted.total + untargeted.total };
   // Exact comparison in integers: failed/total > limit, with limit as a fraction of 100.
   if (recent.length < minChanges || failed.length * 100 <= Math.round(limit * 100) * recent.length) return [];
   const rate = Math.round((failed.length / recent.length) * 1000) / 10;
@@ -183,7 +203,7 @@ export function detectChangeFailureRate(changes: readonly Change[], now: number,
       heading: "process_bottleneck",
       area: "change_management",
       priority: "high",
-      summary: `Change failure rate ${rate} % over ${windowDays} days (${failed.length} of ${recent.length} runbook runs failed)`,
+      summary: `Change failure rate ${rate} % over ${windowDays} days (${failed.length} of ${recent.length} runbook runs failed or were followed by an incident on their targets)`,
       details: `Failed: ${failed.map((c) => c.id).join(", ")}. Above ${Math.round(limit * 100)} % is below the DORA elite band.`,
       suggestedAction: "Look at why the changes failed (a step that times out, a procedure out of date) and fix the runbook or the target.",
       occurrences: failed.map((c) => ({ id: c.id, at: c.at })),

@@ -19,3 +19,4 @@ export * from "./watch.ts";
 export * from "./publish.ts";
 export * from "./slo.ts";
 export * from "./slo-policy.ts";
+export * from "./dora.ts";

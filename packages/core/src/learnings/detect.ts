@@ -80,7 +80,13 @@ export async function gatherFindings(h: DbHandle, now: number): Promise<Detectio
       })),
   ];
   // A change is a run that acted on targets; runs that only looked (troubleshooting) are not changes.
-  const changes: Change[] = runs.filter((r) => r.targets.length > 0).map((r) => ({ id: `run-${r.id}`, at: r.at.getTime(), failed: r.status === "failed" }));
+  const changes: Change[] = runs
+    .filter((r) => r.targets.length > 0)
+    .map((r) => ({ id: `run-${r.id}`, at: r.at.getTime(), failed: r.status === "failed", targets: r.targets }));
+  // DORA's change failure rate: a run followed by an incident on one of its targets within 24 h failed too.
+  const failures = incidents
+    .filter((i) => i.target !== null)
+    .map((i) => ({ id: `incident-${i.id}`, kind: "incident" as const, targets: [i.target!], startedAt: i.startedAt, restoredAt: i.resolvedAt }));
   const samples = (
     await h.sql<{ target: string; at: Date; cpu: number | null; memory: number | null; disk: number | null }[]>`
       SELECT target, checked_at AS at, cpu_percent AS cpu, memory_percent AS memory, disk_percent AS disk
@@ -93,7 +99,7 @@ export async function gatherFindings(h: DbHandle, now: number): Promise<Detectio
     ...detectSlowDetection(incidents),
     ...detectAlertFatigue(alertDays),
     ...detectRepeatedRemediation(remediations, now),
-    ...detectChangeFailureRate(changes, now),
+    ...detectChangeFailureRate(changes, now, undefined, undefined, undefined, failures),
     ...detectCapacity(samples, now),
   ];
 }
