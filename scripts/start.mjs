@@ -1,8 +1,10 @@
-// `npm start`: installs what is missing, prepares the database, builds the dashboard, then runs the
-// fleet simulator (unless every target is real), the worker and the API (serving the dashboard on :3000).
+// `npm start`: installs what is missing, prepares the database, builds the dashboard and the processes (compiled
+// JavaScript, scripts/build.mjs, when their sources are newer than the build), then runs the fleet simulator
+// (unless every target is real), the worker and the API (serving the dashboard on :3000) from the built files.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { APPS, builtEntry, ensureBuilt } from "./build.mjs";
 import { ROOT, checkNode, ensureDependencies, fail, log, pnpm } from "./lib.mjs";
 
 checkNode();
@@ -45,9 +47,15 @@ if (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < webSources) {
 
 const COLORS = { sim: 35, worker: 36, api: 32 };
 const parts = [];
-if (info.simulated > 0) parts.push({ name: "sim", entry: "apps/fleet-simulator/src/main.ts" });
-parts.push({ name: "worker", entry: "apps/worker/src/main.ts" });
-parts.push({ name: "api", entry: "apps/api/src/server.ts" });
+if (info.simulated > 0) parts.push({ name: "sim" });
+parts.push({ name: "worker" }, { name: "api" });
+
+try {
+  const built = await ensureBuilt(parts.map((p) => p.name));
+  if (built.length) log("setup", `built ${built.map((b) => `${APPS[b.name].dir}/dist/main.js`).join(", ")}`);
+} catch (e) {
+  fail(`the build failed: ${e.message}`);
+}
 
 let stopping = false;
 const children = [];
@@ -72,7 +80,8 @@ function launch(part) {
   const out = createWriteStream(file, { flags: "a" });
   // Ctrl-C stops everything npm start runs, the gateways the worker started (process driver) included.
   const env = part.name === "worker" ? { OPS_STOP_PROCESSES_ON_EXIT: "1", ...process.env } : process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", part.entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Source maps: stack traces name the .ts files and lines.
+  const child = spawn(process.execPath, ["--enable-source-maps", builtEntry(part.name)], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const tag = `\x1b[${COLORS[part.name]}m[${part.name}]\x1b[0m`;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = "";
