@@ -22,3 +22,5 @@ export * from "./audit.ts";
 export * from "./targets.ts";
 export * from "./doctor.ts";
 export * from "./frames.ts";
+export * from "./slo.ts";
+export * from "./delivery.ts";

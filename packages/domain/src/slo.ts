@@ -3,19 +3,9 @@
  * alerts of Google's SRE workbook, budget burn-down and the error-budget policy a runbook run must satisfy.
  * Pure: every input is counts and instants; storage and clocks live in core.
  */
+import { LATENCY_BOUNDS_MS, type BudgetPolicy, type SloKind } from "@ops/contract";
 
-export const SLO_KINDS = ["availability", "latency"] as const;
-export type SloKind = (typeof SLO_KINDS)[number];
-
-/** What an exhausted (or page-burning) budget asks of a risky runbook run on the targets it covers. */
-export const BUDGET_POLICIES = ["none", "confirm", "approval"] as const;
-export type BudgetPolicy = (typeof BUDGET_POLICIES)[number];
-
-/**
- * The latency thresholds a latency SLO may use. Rollups count the probes under each of these bounds, so a
- * 30-day window reads counts instead of raw samples; an SLO picks one of them.
- */
-export const LATENCY_BOUNDS_MS = [100, 250, 500, 1000, 2500, 5000] as const;
+export type { BudgetPolicy, SloKind };
 
 export const BUCKET_MS = 5 * 60_000;
 export const MINUTE_MS = 60_000;
