@@ -84,6 +84,19 @@ export type HeartbeatFrame = z.infer<typeof HeartbeatFrame>;
 export type PongFrame = z.infer<typeof PongFrame>;
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
+/**
+ * The query of `/ws`. `since` and `epoch` are a resume hint: one the API cannot use (not a version, another process's
+ * epoch) gets the snapshot, as a client without one does. `snapshot=gzip` asks for the snapshot as ONE binary frame,
+ * the SnapshotFrame's JSON gzipped (built once per fleet version and shared by every socket that asks); without it the
+ * snapshot is a JSON text frame. Every other frame is JSON text either way.
+ */
+export const LiveQuery = z.object({
+  since: z.string().optional(),
+  epoch: z.string().optional(),
+  snapshot: z.enum(["gzip", "json"]).optional(),
+});
+export type LiveQuery = z.infer<typeof LiveQuery>;
+
 /** What a dashboard may send on /ws (at most 4 KiB a frame). */
 export const ClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 export type ClientFrame = z.infer<typeof ClientFrame>;

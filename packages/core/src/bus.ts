@@ -28,6 +28,8 @@ const BusFrameShape = z.object({ type: z.enum(BUS_FRAME_TYPES) }).loose();
  */
 export type FramePublisher = { publish(frame: BusFrame): Promise<boolean> };
 
+const SUBSCRIBER_DOWN_EVENTS = ["close", "end", "reconnecting", "error"] as const;
+
 export function busChannel(prefix: string): string {
   return `${prefix}:bus`;
 }
@@ -56,6 +58,32 @@ export class EventBus {
     } catch {
       return false;
     }
+  }
+
+  /** True while the subscriber connection is up (frames published now reach this process). */
+  get listening(): boolean {
+    return this.sub?.status === "ready";
+  }
+
+  /**
+   * Calls `down` whenever the subscriber connection drops (frames published from then on are lost to this process)
+   * and `resubscribed` once it is back and subscribed again (ioredis re-subscribes on ready; a PING queued behind
+   * that answers after it has): the moment to re-read whatever the frames kept current.
+   */
+  onResubscribed(resubscribed: () => void, down: () => void = () => {}): () => void {
+    const sub = this.sub;
+    if (!sub) return () => {};
+    const ready = () =>
+      void sub
+        .ping()
+        .then(() => resubscribed())
+        .catch(() => {});
+    sub.on("ready", ready);
+    for (const ev of SUBSCRIBER_DOWN_EVENTS) sub.on(ev, down);
+    return () => {
+      sub.off("ready", ready);
+      for (const ev of SUBSCRIBER_DOWN_EVENTS) sub.off(ev, down);
+    };
   }
 
   async subscribe(listener: (frame: BusFrame) => void): Promise<() => void> {

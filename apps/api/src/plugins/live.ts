@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import { ClientFrame, type BusFrame, type ServerFrame } from "@ops/contract";
-import { actingUserId, revalidateLiveCredentials } from "@ops/core";
+import { ClientFrame, LiveQuery, type BusFrame, type ServerFrame } from "@ops/contract";
+import { actingUserId, invalid, revalidateLiveCredentials } from "@ops/core";
 import { can } from "@ops/domain";
 import type { ApiDeps } from "../deps.ts";
 import { sessionPolicy } from "./auth.ts";
@@ -10,12 +10,15 @@ export const HEARTBEAT_MS = 15_000;
 export const MAX_FRAME_BYTES = 4 * 1024;
 
 const send = (socket: WebSocket, frame: ServerFrame) => socket.send(JSON.stringify(frame));
+/** A frame encoded once for every socket: ws would otherwise turn the same string into bytes once per socket. */
+const encode = (frame: ServerFrame) => Buffer.from(JSON.stringify(frame));
+const TEXT = { binary: false } as const;
 
 /** A live socket and the credential it was opened with: a session cookie or an API token, re-checked while it lives. */
 type Client = {
   socket: WebSocket;
   ready: boolean;
-  pending: string[];
+  pending: Buffer[];
   alive: boolean;
   userId: string | null;
   /** The session's token hash (the cookie is not kept), or null for a socket opened with an API token. */
@@ -75,13 +78,13 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     }
     // Target frames go out through the fleet (below), with only what changed.
     if (frame.type === "target.status" || frame.type === "target.update") return;
-    broadcast(JSON.stringify(frame));
+    broadcast(encode(frame));
   });
 
-  const broadcast = (text: string) => {
+  const broadcast = (bytes: Buffer) => {
     for (const c of clients) {
-      if (!c.ready) c.pending.push(text);
-      else if (c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+      if (!c.ready) c.pending.push(bytes);
+      else if (c.socket.readyState === c.socket.OPEN) c.socket.send(bytes, TEXT);
     }
   };
 
@@ -89,13 +92,13 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
   // update goes out with the targets that changed only (a repeated or out-of-order view changes nothing); a re-read
   // from PostgreSQL sends what it found different.
   const offChange = deps.fleet.onChange(({ names, frame }) => {
-    if (frame?.type === "target.status") return broadcast(JSON.stringify(frame));
+    if (frame?.type === "target.status") return broadcast(encode(frame));
     const targets = names.flatMap((n) => deps.fleet.get(n) ?? []);
-    if (targets.length > 0) broadcast(JSON.stringify({ type: "target.update", targets } satisfies ServerFrame));
+    if (targets.length > 0) broadcast(encode({ type: "target.update", targets }));
   });
 
   const heartbeat = setInterval(() => {
-    const text = JSON.stringify({ type: "heartbeat", serverTime: new Date().toISOString() } satisfies ServerFrame);
+    const bytes = encode({ type: "heartbeat", serverTime: new Date().toISOString() });
     void revalidate(clients);
     for (const c of clients) {
       if (!c.alive) {
@@ -104,7 +107,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       }
       c.alive = false;
       c.socket.ping();
-      if (c.ready) c.socket.send(text);
+      if (c.ready) c.socket.send(bytes, TEXT);
     }
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -116,7 +119,16 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     for (const c of clients) c.socket.close(1001, "server shutting down");
   });
 
-  app.get("/ws", { websocket: true, config: { auth: "targets:read" }, schema: { hide: true } }, (socket, req) => {
+  // The query is checked before the upgrade, so a bad one is an HTTP 400 naming the field (preValidation runs after auth).
+  const preValidation = async (req: { query: unknown }) => {
+    const parsed = LiveQuery.safeParse(req.query ?? {});
+    if (parsed.success) return;
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "query";
+    throw invalid(field, issue?.message ?? "invalid");
+  };
+
+  app.get("/ws", { websocket: true, config: { auth: "targets:read" }, schema: { hide: true }, preValidation }, (socket, req) => {
     const actor = req.ctx?.actor;
     const token = actor?.type === "token" ? actor : null;
     const client: Client = {
@@ -162,12 +174,12 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       client.ready = true;
       return;
     }
-    deps.fleet
-      .snapshot()
+    const gzipped = (req.query as LiveQuery).snapshot === "gzip";
+    (gzipped ? deps.fleet.snapshotGzip() : deps.fleet.snapshot())
       .then((snapshot) => {
         if (socket.readyState !== socket.OPEN) return;
-        socket.send(snapshot, { binary: false });
-        for (const text of client.pending) socket.send(text);
+        socket.send(snapshot, { binary: gzipped });
+        for (const bytes of client.pending) socket.send(bytes, TEXT);
         client.pending = [];
         client.ready = true;
       })
