@@ -9,3 +9,4 @@ export * from "./learnings.ts";
 export * from "./governance.ts";
 export * from "./backups.ts";
 export * from "./reliability.ts";
+export * from "./slo.ts";
