@@ -3,9 +3,12 @@
 // database and PostgreSQL's background writers, Redis) per 1,000 probes beside the goal, the first cycle's
 // cost (every target "unknown → ok"), schedule skew p50/p99, missed cycles and RSS.
 // Env: BENCH_SIZES (default "1000,10000"), BENCH_INTERVAL seconds (10), BENCH_SECONDS (120), BENCH_API (1: start
-// an API process beside the worker; 0: the worker alone), BENCH_CPU_PROF (a folder: the worker's V8 CPU profile).
-import { spawn, type ChildProcess } from "node:child_process";
+// an API process beside the worker; 0: the worker alone), BENCH_CPU_PROF (a folder: the worker's V8 CPU profile),
+// BENCH_RUNTIME (built: the compiled JavaScript `npm start` runs, built first by scripts/build.mjs when out of date;
+// tsx: the TypeScript sources through the tsx loader, as before).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "@ops/config";
 import { createQueues, metricsKey } from "@ops/core";
@@ -17,6 +20,9 @@ const intervalSeconds = Number(process.env.BENCH_INTERVAL ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? 120);
 const withApi = process.env.BENCH_API !== "0";
 const GOAL_CPU_PER_1000 = 0.2;
+const GOAL_RSS_MB = 256;
+const runtime = process.env.BENCH_RUNTIME ?? "built";
+if (runtime !== "built" && runtime !== "tsx") throw new Error(`BENCH_RUNTIME must be built or tsx, not ${runtime}`);
 const PER_PORT = 20;
 const TICK = 100; // clock ticks per second on Linux
 
@@ -115,6 +121,17 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
   });
 }
 
+/** The node arguments that run an app: its bundle (with source maps) or its TypeScript entry through tsx. */
+function appArgs(app: "worker" | "api"): string[] {
+  if (runtime === "built") return ["--enable-source-maps", join(REPO_ROOT, `apps/${app}/dist/main.js`)];
+  return ["--import", "tsx", join(REPO_ROOT, app === "api" ? "apps/api/src/server.ts" : "apps/worker/src/main.ts")];
+}
+
+if (runtime === "built") {
+  const b = spawnSync(process.execPath, [join(REPO_ROOT, "scripts/build.mjs"), "worker", "api"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("scripts/build.mjs failed");
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function benchOnce(n: number) {
@@ -144,12 +161,12 @@ async function benchOnce(n: number) {
   });
   // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops (open in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
-  const worker = spawn(process.execPath, [...prof, "--import", "tsx", join(REPO_ROOT, "apps/worker/src/main.ts")], {
+  const worker = spawn(process.execPath, [...prof, ...appArgs("worker")], {
     env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, OPS_REDIS_PREFIX: stack.prefix, OPS_CONFIG_DIR: cfg.dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const api = withApi
-    ? spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/api/src/server.ts")], {
+    ? spawn(process.execPath, appArgs("api"), {
         env: {
           ...process.env,
           DATABASE_URL: stack.databaseUrl,
@@ -201,6 +218,7 @@ async function benchOnce(n: number) {
       maxRss = Math.max(maxRss, procStats(worker.pid!).rssMb + (api ? procStats(api.pid!).rssMb : 0));
     }
     const s1 = procStats(worker.pid!);
+    const apiEnd = api ? procStats(api.pid!) : null;
     const wall = (Date.now() - t0) / 1000;
     const cpuAll = meter.totals();
     await sleep(3000);
@@ -251,6 +269,10 @@ async function benchOnce(n: number) {
       overranCycles: overran,
       droppedShards: dropped,
       rssMb: Math.round(maxRss),
+      workerRssEndMb: Math.round(s1.rssMb),
+      apiRssEndMb: apiEnd ? Math.round(apiEnd.rssMb) : null,
+      runtime,
+      loadAverage: loadavg().map((l) => +l.toFixed(2)),
     };
   } finally {
     worker.kill("SIGTERM");
@@ -266,7 +288,11 @@ async function benchOnce(n: number) {
 
 const results = [];
 for (const n of sizes) {
-  process.stdout.write(`benchmark: ${n} targets every ${intervalSeconds} s for ${seconds} s…\n`);
+  process.stdout.write(
+    `benchmark: ${n} targets every ${intervalSeconds} s for ${seconds} s (${runtime}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}…\n`,
+  );
   const r = await benchOnce(n);
   results.push(r);
   process.stdout.write(
@@ -286,7 +312,10 @@ for (const n of sizes) {
       `  schedule skew            p50 ${r.skewP50Ms} ms, p99 ${r.skewP99Ms} ms (goal p99 < 1000 ms)`,
       `  cycle duration p99       ${r.cycleP99Ms} ms from cycle start to last shard done (shards are spread over half the interval)`,
       `  cycles                   ${r.cycles}, missed ${r.missedCycles}, overran ${r.overranCycles}, dropped shards ${r.droppedShards}`,
-      `  worker + API RSS (max)   ${r.rssMb} MB`,
+      `  RSS at the end           worker ${r.workerRssEndMb} MB${r.apiRssEndMb === null ? "" : `, API ${r.apiRssEndMb} MB, together ${r.workerRssEndMb + r.apiRssEndMb} MB`} (goal: API + worker < ${GOAL_RSS_MB} MB)`,
+      `  worker + API RSS (max)   ${r.rssMb} MB during the window`,
+      `  load average at the end  ${r.loadAverage.join(" ")} (2 cores shared with other work: the CPU figures include its contention)`,
+      `  runtime                  ${r.runtime === "built" ? "compiled JavaScript (apps/*/dist, as npm start runs it)" : "TypeScript through tsx"}`,
       "",
     ].join("\n"),
   );
