@@ -20,6 +20,8 @@ import {
   probeValidity,
   quietAlert,
   sli,
+  sloInput,
+  spentMinutes,
   stepAlert,
   type AlertState,
   type Bucket,
@@ -140,7 +142,12 @@ describe("burn rate", () => {
     expect(rates["6h"]).toBeCloseTo(100 / 6, 9);
     expect(rates["3d"]).toBeCloseTo(100 / 72, 9);
     expect(burningRules(rates)).toEqual(["page-fast", "page-slow", "ticket"]);
-    const e = evaluateSlo({ ...avail, objectivePercent: 99.9, windowDays: 30 }, buckets, now - 1);
+    const spec = { ...avail, objectivePercent: 99.9, windowDays: 30 };
+    const e = evaluateSlo(spec, sloInput(spec, buckets, now - 1), now - 1);
+    // Storage leaves the clean buckets out of the list (the window totals keep them): the same answer.
+    const input = sloInput(spec, buckets, now - 1);
+    expect(evaluateSlo(spec, { ...input, buckets: input.buckets.filter((b) => b.counts.good < b.counts.valid) }, now - 1)).toEqual(e);
+    expect(e.validProbes).toBe(12 * 24 * 30 * 10);
     // 10 % bad for 60 min spends 6 min of 43.2.
     expect(e.budget.spentMinutes).toBeCloseTo(6, 9);
     expect(e.budget.remainingMinutes).toBeCloseTo(37.2, 9);
@@ -197,6 +204,14 @@ describe("multi-window multi-burn-rate", () => {
     const later = stepAlert(over2.state, fast, hot, now + 31 * MINUTE_MS, cooldown);
     expect([over2.event, later.event]).toEqual(["resolve", "fire"]);
     expect(later.state.lastNotifiedAt).toBe(now + 31 * MINUTE_MS);
+  });
+});
+
+describe("buckets of other widths", () => {
+  it("an hourly bucket spends its bad share of an hour", () => {
+    const c = emptyCounts();
+    for (let i = 0; i < 120; i++) countProbe(c, i < 12 ? "down" : "ok", 50);
+    expect(spentMinutes([{ start: now, ms: HOUR_MS, counts: c }], avail, now, now + 1)).toBeCloseTo(6, 9);
   });
 });
 

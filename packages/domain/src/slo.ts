@@ -99,8 +99,10 @@ export function burnRate(ratio: number, objectivePercent: number): number {
   return allowed <= 0 ? (ratio > 0 ? Number.POSITIVE_INFINITY : 0) : ratio / allowed;
 }
 
-/** One rollup bucket of one SLO (its targets summed): the counts over [start, start + BUCKET_MS). */
-export type Bucket = { start: number; counts: SliCounts };
+/** One rollup bucket of one SLO (its targets summed): the counts over [start, start + ms) (ms: 5 minutes unless said). */
+export type Bucket = { start: number; ms?: number; counts: SliCounts };
+
+const widthMinutes = (b: Bucket) => (b.ms ?? BUCKET_MS) / MINUTE_MS;
 
 /** Sums the buckets starting in [from, to). */
 export function sumBuckets(buckets: readonly Bucket[], from: number, to: number): SliCounts {
@@ -111,11 +113,12 @@ export function sumBuckets(buckets: readonly Bucket[], from: number, to: number)
 
 /**
  * Spent budget in minutes: each bucket spends its bad share of its own duration (10 % bad for an hour spends
- * 6 min), so a window with gaps in its data is not charged for the gaps.
+ * 6 min), so a window with gaps in its data is not charged for the gaps. Buckets without errors spend nothing
+ * and may be left out.
  */
 export function spentMinutes(buckets: readonly Bucket[], spec: SliSpec, from: number, to: number): number {
   let spent = 0;
-  for (const b of buckets) if (b.start >= from && b.start < to) spent += (errorRatio(b.counts, spec) * BUCKET_MS) / MINUTE_MS;
+  for (const b of buckets) if (b.start >= from && b.start < to) spent += errorRatio(b.counts, spec) * widthMinutes(b);
   return spent;
 }
 
@@ -155,11 +158,21 @@ export function windowStart(now: number, windowMs: number): number {
   return Math.ceil((now - windowMs) / BUCKET_MS) * BUCKET_MS;
 }
 
-export function burnRates(buckets: readonly Bucket[], spec: SliSpec, objectivePercent: number, now: number): Record<BurnWindow, number> {
-  const out = {} as Record<BurnWindow, number>;
-  for (const [name, ms] of Object.entries(BURN_WINDOWS) as [BurnWindow, number][])
-    out[name] = burnRate(errorRatio(sumBuckets(buckets, windowStart(now, ms), now + 1), spec), objectivePercent);
+/** The counts of each burn window, from buckets (storage sums them in SQL instead, with the same bounds). */
+export function windowCounts(buckets: readonly Bucket[], now: number): Record<BurnWindow, SliCounts> {
+  const out = {} as Record<BurnWindow, SliCounts>;
+  for (const [name, ms] of Object.entries(BURN_WINDOWS) as [BurnWindow, number][]) out[name] = sumBuckets(buckets, windowStart(now, ms), now + 1);
   return out;
+}
+
+export function burnRatesOf(counts: Record<BurnWindow, SliCounts>, spec: SliSpec, objectivePercent: number): Record<BurnWindow, number> {
+  const out = {} as Record<BurnWindow, number>;
+  for (const name of Object.keys(BURN_WINDOWS) as BurnWindow[]) out[name] = burnRate(errorRatio(counts[name], spec), objectivePercent);
+  return out;
+}
+
+export function burnRates(buckets: readonly Bucket[], spec: SliSpec, objectivePercent: number, now: number): Record<BurnWindow, number> {
+  return burnRatesOf(windowCounts(buckets, now), spec, objectivePercent);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -236,10 +249,11 @@ export function burnDown(
   let i = 0;
   const point = (at: number) => ({ at, remainingMinutes: total - spent, remainingPercent: total === 0 ? 0 : ((total - spent) / total) * 100 });
   for (let at = from; at < now; at += stepMs) {
-    for (; i < sorted.length && (sorted[i] as Bucket).start < at; i++) spent += (errorRatio((sorted[i] as Bucket).counts, spec) * BUCKET_MS) / MINUTE_MS;
+    for (; i < sorted.length && (sorted[i] as Bucket).start < at; i++)
+      spent += errorRatio((sorted[i] as Bucket).counts, spec) * widthMinutes(sorted[i] as Bucket);
     points.push(point(at));
   }
-  for (; i < sorted.length; i++) spent += (errorRatio((sorted[i] as Bucket).counts, spec) * BUCKET_MS) / MINUTE_MS;
+  for (; i < sorted.length; i++) spent += errorRatio((sorted[i] as Bucket).counts, spec) * widthMinutes(sorted[i] as Bucket);
   points.push(point(now));
   return points;
 }
@@ -251,17 +265,31 @@ export type SloSpec = SliSpec & { objectivePercent: number; windowDays: number }
 
 export type SloEvaluation = {
   sli: number | null;
+  validProbes: number;
   budget: Budget;
   burnRates: Record<BurnWindow, number>;
   burning: AlertRuleId[];
 };
 
-export function evaluateSlo(spec: SloSpec, buckets: readonly Bucket[], now: number): SloEvaluation {
+/**
+ * What an SLO's status is computed from: the counts over its whole window, over each burn window, and the
+ * buckets of the window that had errors (the others spend nothing).
+ */
+export type SloInput = { window: SliCounts; windows: Record<BurnWindow, SliCounts>; buckets: readonly Bucket[] };
+
+/** The input from a full list of buckets: what storage computes in SQL, for tests and small cases. */
+export function sloInput(spec: SloSpec, buckets: readonly Bucket[], now: number): SloInput {
   const from = windowStart(now, spec.windowDays * DAY_MS);
-  const rates = burnRates(buckets, spec, spec.objectivePercent, now);
+  return { window: sumBuckets(buckets, from, now + 1), windows: windowCounts(buckets, now), buckets: buckets.filter((b) => b.start >= from && b.start <= now) };
+}
+
+export function evaluateSlo(spec: SloSpec, input: SloInput, now: number): SloEvaluation {
+  const from = windowStart(now, spec.windowDays * DAY_MS);
+  const rates = burnRatesOf(input.windows, spec, spec.objectivePercent);
   return {
-    sli: sli(sumBuckets(buckets, from, now + 1), spec),
-    budget: budget(spec.objectivePercent, spec.windowDays, spentMinutes(buckets, spec, from, now + 1)),
+    sli: sli(input.window, spec),
+    validProbes: input.window.valid,
+    budget: budget(spec.objectivePercent, spec.windowDays, spentMinutes(input.buckets, spec, from, now + 1)),
     burnRates: rates,
     burning: burningRules(rates),
   };
