@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   "users:manage",
   "config:write",
   "audit:read",
+  "slos:write",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

@@ -22,7 +22,7 @@ describe("roles and permissions", () => {
   const expected: Record<Role, Permission[]> = {
     viewer: ["targets:read", "events:read"],
     oncall: ["targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
-    governance: ["targets:read", "events:read", "proposals:write", "votes:cast", "tokens:create"],
+    governance: ["targets:read", "events:read", "proposals:write", "votes:cast", "tokens:create", "slos:write"],
     admin: [...PERMISSIONS],
   };
   for (const role of ROLES) {
@@ -42,6 +42,7 @@ describe("roles and permissions", () => {
       "proposals:write",
       "votes:cast",
       "tokens:create",
+      "slos:write",
     ]);
     expect(permissionsOf([])).toEqual([]);
     expect(can([], "targets:read")).toBe(false);

@@ -9,7 +9,7 @@ const READ: Permission[] = ["targets:read", "events:read"];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: READ,
   oncall: [...READ, "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
-  governance: [...READ, "proposals:write", "votes:cast", "tokens:create"],
+  governance: [...READ, "proposals:write", "votes:cast", "tokens:create", "slos:write"],
   admin: PERMISSIONS,
 };
 
