@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LiveConnection } from "./ws.ts";
-import type { ServerFrame } from "@ops/contract";
+import type { ServerFrame, TargetView } from "@ops/contract";
 
 class FakeSocket {
   static all: FakeSocket[] = [];
   onopen: (() => void) | null = null;
-  onmessage: ((ev: { data: string }) => void) | null = null;
+  onmessage: ((ev: { data: string | ArrayBuffer }) => void) | null = null;
+  binaryType = "blob";
   onclose: ((ev: { code: number }) => void) | null = null;
   closed = false;
   constructor(readonly url: string) {
@@ -16,6 +17,11 @@ class FakeSocket {
   }
   send(frame: object) {
     this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  /** As the API sends a snapshot to `/ws?snapshot=gzip`: the frame's JSON gzipped, one binary message. */
+  async sendGzip(frame: object) {
+    const data = await new Response(new Blob([JSON.stringify(frame)]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+    this.onmessage?.({ data });
   }
   open() {
     this.onopen?.();
@@ -45,6 +51,7 @@ describe("LiveConnection", () => {
     conn = new LiveConnection({
       url: () => "ws://x/ws",
       onFrame: (f) => frames.push(f),
+      random: () => 0.5,
       staleAfterMs: 40_000,
       onSessionEnded: () => (ended += 1),
       onHandshakeFailures: (n) => failures.push(n),
@@ -149,4 +156,115 @@ describe("LiveConnection", () => {
     expect(failures).toEqual([2]);
     expect(ended).toBe(0);
   });
+  it("asks for the gzipped snapshot, and after a drop resumes from the fleet version it last had", () => {
+    const url = () => new URL(last().url);
+    expect(url().searchParams.get("snapshot")).toBe("gzip");
+    expect(url().searchParams.has("since")).toBe(false);
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString(), version: 7, epoch: "e1" });
+    last().drop();
+    vi.advanceTimersByTime(1000);
+    expect([url().searchParams.get("since"), url().searchParams.get("epoch")]).toEqual(["7", "e1"]);
+  });
+
+  it("a snapshot without a version (an older API) does not resume", () => {
+    last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString() });
+    last().drop();
+    vi.advanceTimersByTime(1000);
+    expect(new URL(last().url).searchParams.has("since")).toBe(false);
+  });
+
+  it("hands a changes frame on as the snapshot it amounts to: the held targets, changed ones replaced, removed ones gone", () => {
+    const a = view("a", "ok", 1);
+    const b = view("b", "ok", 1);
+    const c = view("c", "ok", 1);
+    last().send({ type: "snapshot", targets: [a, b, c], serverTime: new Date().toISOString(), version: 3, epoch: "e1" });
+    // A live update while connected, then a drop; the API says what changed since version 3.
+    last().send({ type: "target.update", targets: [view("c", "warning", 2)] });
+    last().drop();
+    expect(conn.getState().status).toBe("reconnecting");
+    vi.advanceTimersByTime(1000);
+    expect(new URL(last().url).searchParams.get("since")).toBe("3");
+    last().send({
+      type: "changes",
+      since: 3,
+      version: 9,
+      epoch: "e1",
+      targets: [view("b", "down", 5), view("d", "ok", 5)],
+      removed: ["a"],
+      serverTime: new Date().toISOString(),
+    });
+    expect(conn.getState()).toMatchObject({ status: "live", attempt: 0 });
+    const resumed = frames.at(-1)!;
+    expect(resumed.type).toBe("snapshot");
+    if (resumed.type !== "snapshot") return;
+    expect(resumed.targets.map((t) => `${t.name}:${t.status}`)).toEqual(["b:down", "c:warning", "d:ok"]);
+    expect([resumed.version, resumed.epoch]).toEqual([9, "e1"]);
+    last().drop();
+    vi.advanceTimersByTime(1000);
+    expect(new URL(last().url).searchParams.get("since")).toBe("9");
+  });
+
+  it("inflates a gzipped binary snapshot, and text frames that arrive meanwhile wait for it", async () => {
+    await last().sendGzip({ type: "snapshot", targets: [view("a", "ok", 1)], serverTime: new Date().toISOString(), version: 4, epoch: "e2" });
+    last().send({ type: "target.update", targets: [view("a", "down", 2)] });
+    expect(frames).toEqual([]);
+    await vi.waitFor(() => expect(frames.map((f) => f.type)).toEqual(["snapshot", "target.update"]));
+    expect(conn.getState().status).toBe("live");
+    // Once the inbox is empty a text frame is handled at once again.
+    await vi.waitFor(() => {
+      last().send({ type: "heartbeat", serverTime: new Date().toISOString() });
+      expect(frames.at(-1)?.type).toBe("heartbeat");
+    });
+  });
+
+  it("drops a binary frame that is not gzipped JSON of a frame, and stays not live", async () => {
+    const junk = new TextEncoder().encode("not gzip at all");
+    last().onmessage?.({ data: junk.buffer as ArrayBuffer });
+    last().send({ type: "heartbeat", serverTime: new Date().toISOString() });
+    await vi.waitFor(() => expect(frames.map((f) => f.type)).toEqual(["heartbeat"]));
+    expect(conn.getState().status).toBe("reconnecting");
+  });
 });
+
+describe("retryDelay", () => {
+  it("spreads each backoff step over half to one and a half times itself", async () => {
+    const { retryDelay } = await import("./ws.ts");
+    const table: [attempt: number, random: number, ms: number][] = [
+      [1, 0, 500],
+      [1, 0.5, 1000],
+      [1, 0.999, 1499],
+      [2, 0, 1000],
+      [3, 0.5, 5000],
+      [9, 0.999, 14_990],
+      [1, 7, 1500],
+      [1, -1, 500],
+    ];
+    for (const [attempt, random, ms] of table) expect([attempt, random, retryDelay(attempt, () => random)]).toEqual([attempt, random, ms]);
+  });
+});
+
+/** A target as the API sends it, checked at second `t` of a fixed minute. */
+function view(name: string, status: TargetView["status"], t: number): TargetView {
+  const at = new Date(Date.UTC(2030, 0, 1, 0, 0, t)).toISOString();
+  return {
+    name,
+    displayName: name,
+    kind: "service",
+    check: "http",
+    url: `http://127.0.0.1/${name}`,
+    port: null,
+    enabled: true,
+    description: null,
+    status,
+    reason: status,
+    findings: [],
+    latencyMs: 3,
+    checkedAt: at,
+    since: at,
+    version: null,
+    uptimeMs: null,
+    ready: null,
+    resources: {},
+    healing: null,
+  };
+}

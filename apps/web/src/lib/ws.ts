@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
-import { ServerFrame } from "@ops/contract";
+import { ServerFrame, type TargetView } from "@ops/contract";
 import { setServerTime } from "./clock.ts";
 
 export type LiveStatus = "live" | "reconnecting" | "offline";
@@ -29,6 +29,34 @@ export function backoffDelay(attempt: number): number {
   return BACKOFF_MS[i] ?? 10_000;
 }
 
+/**
+ * The backoff spread over half to one and a half times itself (`random` in [0, 1)): when an API restarts, its
+ * thousand boards come back over a second instead of in the same millisecond.
+ */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  const base = backoffDelay(attempt);
+  return Math.round(base * (0.5 + Math.min(Math.max(random(), 0), 1)));
+}
+
+/** True where the browser can inflate a gzipped snapshot itself (Chromium, Firefox, Safari 16.4+, Node 18+). */
+export function canInflate(): boolean {
+  return typeof globalThis.DecompressionStream === "function";
+}
+
+/**
+ * The socket's URL: the page's /ws, asking for the snapshot gzipped where this browser can inflate it, and resuming
+ * from the fleet version it last had (the API answers with only what changed since, or a snapshot when it cannot).
+ */
+export function liveUrl(base: string, opts: { gzip: boolean; resume: { version: number; epoch: string } | null }): string {
+  const url = new URL(base);
+  if (opts.gzip) url.searchParams.set("snapshot", "gzip");
+  if (opts.resume) {
+    url.searchParams.set("since", String(opts.resume.version));
+    url.searchParams.set("epoch", opts.resume.epoch);
+  }
+  return url.toString();
+}
+
 export function wsUrl(loc: { protocol: string; host: string }, path = "/ws"): string {
   return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${path}`;
 }
@@ -49,8 +77,29 @@ export function parseFrame(data: unknown): ServerFrame | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** A binary frame: the snapshot, gzipped (`/ws?snapshot=gzip`), parsed like a text frame once inflated. */
+export async function inflateFrame(data: ArrayBuffer | Blob): Promise<ServerFrame | null> {
+  try {
+    const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return parseFrame(await new Response(stream).text());
+  } catch {
+    return null;
+  }
+}
+
+/** True unless `incoming` was checked strictly before `current` (a late, out-of-order result): the board's rule. */
+function isNotOlder(incoming: TargetView, current: TargetView): boolean {
+  const a = incoming.checkedAt ? Date.parse(incoming.checkedAt) : NaN;
+  const b = current.checkedAt ? Date.parse(current.checkedAt) : NaN;
+  return Number.isNaN(a) || Number.isNaN(b) || a >= b;
+}
+
 type Options = {
   url: () => string;
+  /** Ask for the gzipped binary snapshot; by default where the browser can inflate it. */
+  gzip?: boolean;
+  /** [0, 1) for the retry jitter; Math.random unless a test pins it. */
+  random?: () => number;
   onFrame: (frame: ServerFrame) => void;
   staleAfterMs?: number;
   /** The server ended the session: no automatic reconnect; the app decides (login page, or reconnectNow). */
@@ -62,8 +111,9 @@ type Options = {
 const INITIAL: LiveState = { status: "reconnecting", attempt: 0, retryAt: null, lastFrameAt: null, error: null };
 
 /**
- * One WebSocket to /ws that reconnects with backoff, treats a silent socket as dead,
- * and reports "live" only once a snapshot has arrived.
+ * One WebSocket to /ws that reconnects with jittered backoff, resumes from its fleet version (`?since=&epoch=`),
+ * takes the snapshot gzipped where it can inflate it, treats a silent socket as dead, and reports "live" only once a
+ * snapshot (or the changes since its version, handed on as one) has arrived.
  */
 export class LiveConnection {
   private ws: WebSocket | null = null;
@@ -73,6 +123,15 @@ export class LiveConnection {
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private handshakeFailures = 0;
+  /** Frames behind a binary one being inflated wait for it, so they are handled in the order they came. */
+  private inbox: Promise<void> | null = null;
+  /** Where to resume from after a reconnect: the fleet version of the last snapshot or changes frame. */
+  private resume: { version: number; epoch: string } | null = null;
+  /**
+   * The targets as the frames left them (the same objects the consumers got), so a `changes` frame can be handed on as
+   * the snapshot it stands for: every consumer treats a snapshot as "reconnected, here is the truth".
+   */
+  private targets = new Map<string, TargetView>();
 
   constructor(private readonly opts: Options) {}
 
@@ -126,12 +185,14 @@ export class LiveConnection {
     this.set({ retryAt: null });
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.opts.url());
+      ws = new WebSocket(liveUrl(this.opts.url(), { gzip: this.opts.gzip ?? canInflate(), resume: this.resume }));
     } catch {
       this.scheduleRetry();
       return;
     }
     this.ws = ws;
+    this.inbox = null;
+    ws.binaryType = "arraybuffer";
     this.armWatchdog();
     let opened = false;
     ws.onopen = () => {
@@ -141,21 +202,15 @@ export class LiveConnection {
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws) return;
       this.armWatchdog();
-      const frame = parseFrame(ev.data);
-      const lastFrameAt = Date.now();
-      if (!frame) {
-        this.set({ lastFrameAt });
-        return;
-      }
-      if ("serverTime" in frame) setServerTime(frame.serverTime);
-      if (frame.type === "snapshot") {
-        this.set({ status: "live", attempt: 0, retryAt: null, lastFrameAt, error: null });
-      } else if (frame.type === "error") {
-        this.set({ lastFrameAt, error: frame.message });
-      } else {
-        this.state = { ...this.state, lastFrameAt };
-      }
-      this.opts.onFrame(frame);
+      const data: unknown = ev.data;
+      if (typeof data === "string" && !this.inbox) return this.receive(ws, parseFrame(data));
+      const next = (this.inbox ?? Promise.resolve()).then(async () =>
+        this.receive(ws, typeof data === "string" ? parseFrame(data) : data instanceof ArrayBuffer || data instanceof Blob ? await inflateFrame(data) : null),
+      );
+      this.inbox = next;
+      void next.finally(() => {
+        if (this.inbox === next) this.inbox = null;
+      });
     };
     ws.onclose = (ev?: { code?: number }) => {
       if (this.ws !== ws) return;
@@ -172,6 +227,53 @@ export class LiveConnection {
       }
       this.scheduleRetry();
     };
+  }
+
+  private receive(ws: WebSocket, parsed: ServerFrame | null): void {
+    if (this.ws !== ws) return;
+    const lastFrameAt = Date.now();
+    if (!parsed) {
+      this.set({ lastFrameAt });
+      return;
+    }
+    const frame = this.track(parsed);
+    if ("serverTime" in frame) setServerTime(frame.serverTime);
+    if (frame.type === "snapshot") {
+      this.set({ status: "live", attempt: 0, retryAt: null, lastFrameAt, error: null });
+    } else if (frame.type === "error") {
+      this.set({ lastFrameAt, error: frame.message });
+    } else {
+      this.state = { ...this.state, lastFrameAt };
+    }
+    this.opts.onFrame(frame);
+  }
+
+  /** Keeps the targets and the resume point current; a `changes` frame comes back as the snapshot it amounts to. */
+  private track(frame: ServerFrame): ServerFrame {
+    const put = (t: TargetView) => {
+      const held = this.targets.get(t.name);
+      if (!held || isNotOlder(t, held)) this.targets.set(t.name, t);
+    };
+    switch (frame.type) {
+      case "snapshot":
+        this.targets = new Map(frame.targets.map((t) => [t.name, t]));
+        this.resume = frame.version !== undefined && frame.epoch ? { version: frame.version, epoch: frame.epoch } : null;
+        return frame;
+      case "changes": {
+        for (const name of frame.removed) this.targets.delete(name);
+        for (const t of frame.targets) this.targets.set(t.name, t);
+        this.resume = { version: frame.version, epoch: frame.epoch };
+        return { type: "snapshot", targets: [...this.targets.values()], serverTime: frame.serverTime, version: frame.version, epoch: frame.epoch };
+      }
+      case "target.status":
+        put(frame.target);
+        return frame;
+      case "target.update":
+        frame.targets.forEach(put);
+        return frame;
+      default:
+        return frame;
+    }
   }
 
   private armWatchdog(): void {
@@ -201,7 +303,7 @@ export class LiveConnection {
     if (!this.running) return;
     clearTimeout(this.retryTimer);
     const attempt = this.state.attempt + 1;
-    const delay = backoffDelay(attempt);
+    const delay = retryDelay(attempt, this.opts.random);
     const offline = navigator.onLine === false || attempt >= OFFLINE_AFTER_ATTEMPTS;
     // Any error frame stays up: the API sends one just before closing, and it explains the outage.
     this.set({ status: offline ? "offline" : "reconnecting", attempt, retryAt: Date.now() + delay });
