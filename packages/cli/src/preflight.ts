@@ -1,8 +1,9 @@
 // Run by the two README commands before anything starts: config, PostgreSQL, Redis, database schema.
 // Prints a one-line JSON summary on success; on failure, a message a person can act on and exit 1.
 import { ConfigError, EnvError, formatIssue, loadConfig, readEnv, redactUrl } from "@ops/config";
-import { DependencyError, checkPostgres, checkRedis, ensureFirstAdmin, systemContext } from "@ops/core";
+import { DependencyError, checkPostgres, checkRedis, ensureFirstAdmin, firstAdminProblem, systemContext } from "@ops/core";
 import { createDb, prepareDatabase } from "@ops/db";
+import { passwordChecks } from "@ops/domain";
 import { dropStaleTestDatabases } from "@ops/db/test";
 
 const mode = process.argv[2] ?? "start";
@@ -10,6 +11,14 @@ const mode = process.argv[2] ?? "start";
 try {
   const env = readEnv();
   const config = mode === "start" ? loadConfig(env.OPS_CONFIG_DIR) : null;
+  // Before anything is created: a refused OPS_ADMIN_PASSWORD must not leave a new, empty database behind.
+  const adminProblem = mode === "start" ? firstAdminProblem({ email: env.OPS_ADMIN_EMAIL, password: env.OPS_ADMIN_PASSWORD }) : null;
+  if (adminProblem)
+    throw new EnvError(
+      `${adminProblem.field} ${adminProblem.message}. Password rules: ${passwordChecks("")
+        .map((c) => c.rule.toLowerCase())
+        .join("; ")}.`,
+    );
   await checkPostgres(env.DATABASE_URL);
   await checkRedis(env.REDIS_URL);
   let created = false;

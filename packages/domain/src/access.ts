@@ -72,16 +72,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export type PasswordProblem = string | null;
-
-/** Length over composition rules (NIST SP 800-63B): at least 12 characters, not the email, not trivially repeated. */
-export function passwordProblem(password: string, email?: string): PasswordProblem {
-  if (password.length < 12) return "must be at least 12 characters";
-  if (password.length > 256) return "must be at most 256 characters";
-  if (email && password.toLowerCase().includes(normalizeEmail(email).split("@")[0] ?? "\u0000")) return "must not contain your email name";
-  if (new Set(password).size < 4) return "is too repetitive";
-  return null;
-}
+export { passwordProblem } from "./password.ts";
 
 export type Window = { limit: number; windowMs: number };
 

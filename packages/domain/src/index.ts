@@ -1,6 +1,15 @@
 export * from "./status.ts";
 export * from "./series.ts";
 export * from "./access.ts";
+export {
+  passwordChecks,
+  emailName,
+  MIN_PASSWORD_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MIN_DISTINCT_CHARACTERS,
+  type PasswordCheck,
+  type PasswordRuleId,
+} from "./password.ts";
 export * from "./redact.ts";
 export * from "./ladder.ts";
 export * from "./incidents.ts";

@@ -119,16 +119,28 @@ export async function resetUserPassword(h: DbHandle, ctx: RequestContext, id: st
   return { temporaryPassword: secret };
 }
 
+/**
+ * What is wrong with OPS_ADMIN_EMAIL / OPS_ADMIN_PASSWORD, checked by `npm start` before it creates the database, and
+ * again when the first admin is created: one without the other, or a password the rules refuse. Null when fine or unset.
+ */
+export function firstAdminProblem(given: { email?: string | undefined; password?: string | undefined }): { field: string; message: string } | null {
+  if (given.email && !given.password) return { field: "OPS_ADMIN_PASSWORD", message: "is required when OPS_ADMIN_EMAIL is set" };
+  if (given.password && !given.email) return { field: "OPS_ADMIN_EMAIL", message: "is required when OPS_ADMIN_PASSWORD is set" };
+  if (!given.email || !given.password) return null;
+  const problem = passwordProblem(given.password, normalizeEmail(given.email));
+  return problem ? { field: "OPS_ADMIN_PASSWORD", message: problem } : null;
+}
+
 /** The first admin: from OPS_ADMIN_EMAIL/OPS_ADMIN_PASSWORD, or admin@localhost with a generated password on an empty database. */
 export async function ensureFirstAdmin(
   h: DbHandle,
   ctx: RequestContext,
   given: { email?: string | undefined; password?: string | undefined },
 ): Promise<{ created: boolean; email: string; password: string | null }> {
+  const problem = firstAdminProblem(given);
+  if (problem) throw invalid(problem.field, problem.message);
   if (given.email && given.password) {
     const email = normalizeEmail(given.email);
-    const problem = passwordProblem(given.password, email);
-    if (problem) throw invalid("OPS_ADMIN_PASSWORD", problem);
     const exists = await h.sql`SELECT 1 FROM users WHERE lower(email) = ${email}`;
     if (exists.length) return { created: false, email, password: null };
     await createUser(h, ctx, { email, displayName: "Administrator", roles: ["admin"] }, given.password);

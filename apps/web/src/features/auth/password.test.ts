@@ -19,4 +19,13 @@ describe("validatePasswordChange", () => {
     const pw = "🔑".repeat(11);
     expect(validatePasswordChange({ ...ok, newPassword: pw, confirm: pw })?.field).toBe("newPassword");
   });
+
+  it("checks the server's rules: the email name and variety", () => {
+    const pw = "dana-rocks-2026";
+    expect(validatePasswordChange({ ...ok, newPassword: pw, confirm: pw }, "dana@ops.example")).toEqual({
+      field: "newPassword",
+      message: "The new password must not contain your email name.",
+    });
+    expect(validatePasswordChange({ ...ok, newPassword: "abababababab", confirm: "abababababab" })?.message).toBe("The new password is too repetitive.");
+  });
 });

@@ -1,14 +1,18 @@
-export const MIN_PASSWORD_LENGTH = 12;
+import { passwordChecks, type PasswordCheck } from "@ops/domain/password";
+
+export { MIN_PASSWORD_LENGTH, passwordChecks, type PasswordCheck } from "@ops/domain/password";
 
 export type PasswordForm = { currentPassword: string; newPassword: string; confirm: string };
 export type FieldError = { field: keyof PasswordForm; message: string };
 
-/** Client-side checks before the server sees the form; the server stays the authority. */
-export function validatePasswordChange(form: PasswordForm): FieldError | null {
+/**
+ * Client-side checks before the server sees the form, with the server's own password rules (`@ops/domain/password`);
+ * the server stays the authority.
+ */
+export function validatePasswordChange(form: PasswordForm, email?: string | null): FieldError | null {
   if (form.currentPassword === "") return { field: "currentPassword", message: "Enter your current password." };
-  if ([...form.newPassword].length < MIN_PASSWORD_LENGTH) {
-    return { field: "newPassword", message: `The new password must be at least ${MIN_PASSWORD_LENGTH} characters.` };
-  }
+  const broken: PasswordCheck | undefined = passwordChecks(form.newPassword, email).find((c) => !c.ok);
+  if (broken) return { field: "newPassword", message: `The new password ${broken.problem}.` };
   if (form.newPassword === form.currentPassword) {
     return { field: "newPassword", message: "The new password must differ from the current one." };
   }

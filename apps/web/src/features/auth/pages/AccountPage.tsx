@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import type { FormEvent } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { ApiError, errorMessage, fieldErrorMessage } from "../../../lib/api.ts";
 import { useNow } from "../../../lib/clock.ts";
 import { formatTimestamp, formatUntil } from "../../../lib/format.ts";
@@ -7,7 +7,7 @@ import { navigate, useSearchParam } from "../../../lib/router.tsx";
 import { useSession } from "../../../lib/session.ts";
 import { Banner } from "../../../ui/Banner.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
-import { MIN_PASSWORD_LENGTH, validatePasswordChange } from "../password.ts";
+import { passwordChecks, validatePasswordChange } from "../password.ts";
 import type { FieldError, PasswordForm } from "../password.ts";
 import { useChangePassword, useMe } from "../queries.ts";
 import { safeNext } from "../redirect.ts";
@@ -37,7 +37,7 @@ function PasswordCard({ mustChange, onChanged }: { mustChange: boolean; onChange
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (change.isPending) return;
-    const invalid = validatePasswordChange(form);
+    const invalid = validatePasswordChange(form, user.email);
     if (invalid) {
       setError(invalid);
       refs[invalid.field].current?.focus();
@@ -67,7 +67,19 @@ function PasswordCard({ mustChange, onChanged }: { mustChange: boolean; onChange
       </p>
     ) : null;
 
-  const input = (field: keyof PasswordForm, label: string, autoComplete: string, hint?: string) => (
+  // Every rule shown before the first keystroke and ticked off while typing: no rule is met for the first time as a refusal.
+  const rules = (
+    <ul className="pw-rules" id="pw-newPassword-hint" aria-label="Password rules" data-testid="password-rules">
+      {passwordChecks(form.newPassword, user.email).map((c) => (
+        <li key={c.id} className={c.ok ? "pw-rules__ok" : "pw-rules__todo"} data-testid={`password-rule-${c.id}`} data-ok={c.ok}>
+          <span aria-hidden="true">{c.ok ? "✓" : "○"}</span> {c.rule}
+          <span className="sr-only">{c.ok ? " (met)" : " (not met yet)"}</span>
+        </li>
+      ))}
+    </ul>
+  );
+
+  const input = (field: keyof PasswordForm, label: string, autoComplete: string, hint?: ReactNode) => (
     <div className="field">
       <label htmlFor={`pw-${field}`}>{label}</label>
       <input
@@ -81,11 +93,7 @@ function PasswordCard({ mustChange, onChanged }: { mustChange: boolean; onChange
         aria-describedby={error?.field === field ? `pw-${field}-err` : hint ? `pw-${field}-hint` : undefined}
         data-testid={`password-${field}`}
       />
-      {hint && error?.field !== field && (
-        <p className="field__hint" id={`pw-${field}-hint`}>
-          {hint}
-        </p>
-      )}
+      {hint}
       {fieldError(field)}
     </div>
   );
@@ -101,7 +109,7 @@ function PasswordCard({ mustChange, onChanged }: { mustChange: boolean; onChange
           </p>
         )}
         {input("currentPassword", mustChange ? "Temporary password" : "Current password", "current-password")}
-        {input("newPassword", "New password", "new-password", `At least ${MIN_PASSWORD_LENGTH} characters.`)}
+        {input("newPassword", "New password", "new-password", rules)}
         {input("confirm", "Confirm new password", "new-password")}
         <div className="form__actions">
           <button type="submit" className="btn btn--primary" disabled={change.isPending} data-testid="password-submit">
