@@ -31,3 +31,4 @@ export * from "./handoff/handoff.ts";
 export * from "./settings.ts";
 export * from "./governance/governance.ts";
 export * from "./backups/backups.ts";
+export * from "./slo/index.ts";

@@ -1,0 +1,2 @@
+export * from "./rollups.ts";
+export * from "./slos.ts";

@@ -1,0 +1,289 @@
+import {
+  LATENCY_BOUNDS_MS,
+  SloBody,
+  type BurnDownPoint,
+  type SloAlert,
+  type SloDefinition,
+  type SloPatch,
+  type SloSelector,
+  type SloStatus,
+  type SloView,
+} from "@ops/contract";
+import { columns, slos, type DbHandle, type Row } from "@ops/db";
+import {
+  ALERT_RULES,
+  BUCKET_MS,
+  DAY_MS,
+  HOUR_MS,
+  burnDown,
+  evaluateSlo,
+  policyInForce,
+  sumBuckets,
+  windowCounts,
+  windowStart,
+  type AlertRuleId,
+  type Bucket,
+  type SliCounts,
+  type SloEvaluation,
+  type SloSpec,
+} from "@ops/domain";
+import type postgres from "postgres";
+import { ServiceError, invalid, notFound } from "../errors.ts";
+import { writeAudit } from "../identity/audit.ts";
+import { requirePermission, type RequestContext } from "../identity/context.ts";
+import { GOOD_STATUSES, UNDER_COLUMNS, VALID_STATUSES, selectorTargets } from "./rollups.ts";
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+type SloRow = Row<typeof slos>;
+const COLUMNS = columns(slos);
+
+export type SloOrigin = { source: "ui" | "config" | "learning"; learningId?: string | null };
+
+export function toDefinition(r: SloRow): SloDefinition {
+  return {
+    ...r,
+    selector: r.selector as SloSelector,
+    policyLiftedUntil: r.policyLiftedUntil?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export const specOf = (r: Pick<SloRow, "kind" | "thresholdMs" | "objectivePercent" | "windowDays">): SloSpec => ({
+  kind: r.kind,
+  thresholdMs: r.thresholdMs,
+  objectivePercent: r.objectivePercent,
+  windowDays: r.windowDays,
+});
+
+async function checkTargets(tx: Sql, selector: SloSelector) {
+  if (selector.type !== "targets") return;
+  const rows = await tx<{ name: string }[]>`SELECT name FROM targets WHERE name = ANY(${selector.targets}::text[])`;
+  const known = new Set(rows.map((r) => r.name));
+  const missing = selector.targets.filter((t) => !known.has(t));
+  if (missing.length > 0) throw invalid("selector.targets", `no such target: ${missing.join(", ")}`);
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
+
+/** Create an SLO (governance or admin); from the UI, from config, or from a promoted learning. */
+export async function createSlo(h: DbHandle, ctx: RequestContext, body: SloBody, origin: SloOrigin = { source: "ui" }, tx?: Sql): Promise<SloDefinition> {
+  requirePermission(ctx, "slos:write");
+  const run = async (tx: Sql) => {
+    await checkTargets(tx, body.selector);
+    const [row] = await tx<SloRow[]>`
+      INSERT INTO slos (name, description, kind, selector, objective_percent, threshold_ms, window_days, policy, source, learning_id, created_by)
+      VALUES (${body.name}, ${body.description ?? null}, ${body.kind}, ${tx.json(body.selector)}, ${body.objectivePercent}, ${body.thresholdMs ?? null},
+              ${body.windowDays}, ${body.policy}, ${origin.source}, ${origin.learningId ?? null}, ${ctx.actor.label})
+      RETURNING ${tx.unsafe(COLUMNS)}`;
+    const slo = toDefinition(row!);
+    await writeAudit(tx, ctx, { action: "slo.create", targetType: "slo", targetId: String(slo.id), after: slo });
+    return slo;
+  };
+  try {
+    return tx ? await run(tx) : await h.sql.begin(run);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ServiceError("CONFLICT", `an SLO named "${body.name}" exists already`, "name");
+    throw err;
+  }
+}
+
+/**
+ * Change an SLO at the version read. Setting `policyLiftedUntil` lifts its error-budget policy early: the same
+ * permission (governance or admin), audited as its own action.
+ */
+export async function updateSlo(h: DbHandle, ctx: RequestContext, id: number, patch: SloPatch): Promise<SloDefinition> {
+  requirePermission(ctx, "slos:write");
+  try {
+    return await h.sql.begin(async (tx) => {
+      const [row] = await tx<SloRow[]>`SELECT ${tx.unsafe(COLUMNS)} FROM slos WHERE id = ${id} FOR UPDATE`;
+      if (!row) throw notFound(`SLO ${id}`, "id");
+      if (row.version !== patch.version)
+        throw new ServiceError("CONFLICT", `SLO ${id} is at version ${row.version}, not ${patch.version}: reload and retry`, "version");
+      const before = toDefinition(row);
+      const kind = patch.kind ?? row.kind;
+      const merged = SloBody.safeParse({
+        name: patch.name ?? row.name,
+        description: patch.description === undefined ? row.description : patch.description,
+        kind,
+        selector: patch.selector ?? row.selector,
+        objectivePercent: patch.objectivePercent ?? row.objectivePercent,
+        // Changing the kind to availability drops the threshold unless one is given.
+        thresholdMs: patch.thresholdMs !== undefined ? patch.thresholdMs : kind === "availability" ? null : row.thresholdMs,
+        windowDays: patch.windowDays ?? row.windowDays,
+        policy: patch.policy ?? row.policy,
+      });
+      if (!merged.success) {
+        const issue = merged.error.issues[0]!;
+        const field = issue.path.join(".");
+        throw invalid(field, issue.message);
+      }
+      const b = merged.data;
+      await checkTargets(tx, b.selector);
+      const lifted =
+        patch.policyLiftedUntil === undefined ? row.policyLiftedUntil : patch.policyLiftedUntil === null ? null : new Date(patch.policyLiftedUntil);
+      const [after] = await tx<SloRow[]>`
+        UPDATE slos SET name = ${b.name}, description = ${b.description ?? null}, kind = ${b.kind}, selector = ${tx.json(b.selector)},
+          objective_percent = ${b.objectivePercent}, threshold_ms = ${b.thresholdMs ?? null}, window_days = ${b.windowDays}, policy = ${b.policy},
+          policy_lifted_until = ${lifted}, version = version + 1, updated_at = now()
+        WHERE id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;
+      const slo = toDefinition(after!);
+      const action = patch.policyLiftedUntil !== undefined && before.policyLiftedUntil !== slo.policyLiftedUntil ? "slo.policy-lift" : "slo.update";
+      await writeAudit(tx, ctx, { action, targetType: "slo", targetId: String(id), before, after: slo });
+      return slo;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ServiceError("CONFLICT", `an SLO named "${patch.name}" exists already`, "name");
+    throw err;
+  }
+}
+
+export async function deleteSlo(h: DbHandle, ctx: RequestContext, id: number): Promise<void> {
+  requirePermission(ctx, "slos:write");
+  await h.sql.begin(async (tx) => {
+    const [row] = await tx<SloRow[]>`DELETE FROM slos WHERE id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;
+    if (!row) throw notFound(`SLO ${id}`, "id");
+    await writeAudit(tx, ctx, { action: "slo.delete", targetType: "slo", targetId: String(id), before: toDefinition(row) });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Status: the window read from hourly rollups, the last hour from 5-minute rollups, the current bucket from
+// the samples themselves (the live tail), so the answer is current whenever the rollups last ran.
+
+type CountRow = { at: Date; valid: number; good: number } & Record<string, number | Date>;
+const SUMS = ["valid", "good", ...UNDER_COLUMNS].map((c) => `sum(${c})::int AS ${c}`).join(", ");
+
+const TAIL_UNDER = LATENCY_BOUNDS_MS.map(
+  (b) => `count(*) FILTER (WHERE status IN (${GOOD_STATUSES.map((g) => `'${g}'`).join(", ")}) AND latency_ms <= ${b})::int AS under${b}`,
+).join(", ");
+
+const toCounts = (r: CountRow): SliCounts => ({ valid: r.valid, good: r.good, fast: UNDER_COLUMNS.map((c) => Number(r[c] ?? 0)) });
+
+/** The buckets an SLO's status reads: hourly ones for the budget window, 5-minute ones for the burn windows. */
+export type SloBuckets = { budget: Bucket[]; burn: Bucket[] };
+
+export async function readSloBuckets(sql: Sql, targets: readonly string[], windowDays: number, now: number): Promise<SloBuckets> {
+  if (targets.length === 0) return { budget: [], burn: [] };
+  const from = windowStart(now, windowDays * DAY_MS);
+  const curBucket = Math.floor(now / BUCKET_MS) * BUCKET_MS;
+  const curHour = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const fiveFrom = Math.min(windowStart(now, 3 * DAY_MS), Math.max(from, curHour));
+  const t = [...targets];
+  const [hourly, five, tail] = await Promise.all([
+    sql<CountRow[]>`
+      SELECT hour AS at, ${sql.unsafe(SUMS)} FROM sample_rollups_hourly
+      WHERE target = ANY(${t}::text[]) AND hour >= ${new Date(from)} AND hour < ${new Date(curHour)} GROUP BY hour`,
+    sql<CountRow[]>`
+      SELECT bucket AS at, ${sql.unsafe(SUMS)} FROM sample_rollups
+      WHERE target = ANY(${t}::text[]) AND bucket >= ${new Date(fiveFrom)} AND bucket < ${new Date(curBucket)} GROUP BY bucket`,
+    sql<CountRow[]>`
+      SELECT ${new Date(curBucket)}::timestamptz AS at, count(*) FILTER (WHERE status = ANY(${VALID_STATUSES}::text[]))::int AS valid,
+        count(*) FILTER (WHERE status = ANY(${GOOD_STATUSES}::text[]))::int AS good,
+        ${sql.unsafe(TAIL_UNDER)}
+      FROM probe_samples WHERE target = ANY(${t}::text[]) AND checked_at >= ${new Date(curBucket)} AND checked_at <= ${new Date(now)}`,
+  ]);
+  const tailBucket: Bucket = { start: curBucket, counts: toCounts(tail[0]!) };
+  const fiveBuckets = five.map((r) => ({ start: r.at.getTime(), counts: toCounts(r) }));
+  return {
+    budget: [...hourly.map((r) => ({ start: r.at.getTime(), ms: HOUR_MS, counts: toCounts(r) })), ...fiveBuckets.filter((b) => b.start >= curHour), tailBucket],
+    burn: [...fiveBuckets, tailBucket],
+  };
+}
+
+export function evaluateBuckets(spec: SloSpec, b: SloBuckets, now: number): SloEvaluation {
+  const from = windowStart(now, spec.windowDays * DAY_MS);
+  return evaluateSlo(spec, { window: sumBuckets(b.budget, from, now + 1), windows: windowCounts(b.burn, now), buckets: b.budget }, now);
+}
+
+type AlertRow = { sloId: number; rule: AlertRuleId; firing: boolean; since: Date | null; lastNotifiedAt: Date | null };
+
+export async function readAlertStates(sql: Sql, ids: readonly number[]): Promise<Map<number, AlertRow[]>> {
+  const rows = ids.length
+    ? await sql<
+        AlertRow[]
+      >`SELECT slo_id AS "sloId", rule, firing, since, last_notified_at AS "lastNotifiedAt" FROM slo_alert_state WHERE slo_id = ANY(${[...ids]}::bigint[])`
+    : [];
+  const out = new Map<number, AlertRow[]>();
+  for (const r of rows) out.set(r.sloId, [...(out.get(r.sloId) ?? []), r]);
+  return out;
+}
+
+function alertsView(rows: readonly AlertRow[]): SloAlert[] {
+  return ALERT_RULES.map((rule) => {
+    const r = rows.find((x) => x.rule === rule.id);
+    return {
+      rule: rule.id,
+      severity: rule.severity,
+      factor: rule.factor,
+      long: rule.long,
+      short: rule.short,
+      firing: r?.firing ?? false,
+      since: r?.since?.toISOString() ?? null,
+      lastNotifiedAt: r?.lastNotifiedAt?.toISOString() ?? null,
+    };
+  });
+}
+
+/** The status of one SLO; `withBurnDown` adds the hourly remaining budget over the window (the detail page). */
+export async function sloStatus(sql: Sql, row: SloRow, alerts: readonly AlertRow[], now: number, withBurnDown = false): Promise<SloStatus> {
+  const spec = specOf(row);
+  const targets = await selectorTargets(sql, row.selector as SloSelector);
+  const buckets = await readSloBuckets(sql, targets, row.windowDays, now);
+  const e = evaluateBuckets(spec, buckets, now);
+  const view = alertsView(alerts);
+  const paging = view.some((a) => a.firing && a.severity === "page");
+  const status: SloStatus = {
+    computedAt: new Date(now).toISOString(),
+    targets,
+    sli: e.sli,
+    validProbes: e.validProbes,
+    budget: e.budget,
+    burnRates: e.burnRates,
+    alerts: view,
+    policyInForce: policyInForce(
+      {
+        id: row.id,
+        name: row.name,
+        policy: row.policy,
+        targets,
+        exhausted: e.budget.exhausted,
+        paging,
+        remainingMinutes: e.budget.remainingMinutes,
+        totalMinutes: e.budget.totalMinutes,
+        liftedUntil: row.policyLiftedUntil?.getTime() ?? null,
+      },
+      now,
+    ),
+  };
+  if (withBurnDown)
+    status.burnDown = burnDown(buckets.budget, spec, spec.objectivePercent, spec.windowDays, now, HOUR_MS).map((p): BurnDownPoint => ({
+      at: new Date(p.at).toISOString(),
+      remainingMinutes: p.remainingMinutes,
+      remainingPercent: p.remainingPercent,
+    }));
+  return status;
+}
+
+export async function listSlos(h: DbHandle, now = Date.now()): Promise<SloView[]> {
+  const rows = await h.sql<SloRow[]>`SELECT ${h.sql.unsafe(COLUMNS)} FROM slos ORDER BY name`;
+  const alerts = await readAlertStates(
+    h.sql,
+    rows.map((r) => r.id),
+  );
+  const out: SloView[] = [];
+  for (const r of rows) out.push({ slo: toDefinition(r), status: await sloStatus(h.sql, r, alerts.get(r.id) ?? [], now) });
+  return out;
+}
+
+export async function getSloRow(sql: Sql, id: number): Promise<SloRow> {
+  const [row] = await sql<SloRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM slos WHERE id = ${id}`;
+  if (!row) throw notFound(`SLO ${id}`, "id");
+  return row;
+}
+
+export async function getSlo(h: DbHandle, id: number, now = Date.now()): Promise<SloView> {
+  const row = await getSloRow(h.sql, id);
+  const alerts = await readAlertStates(h.sql, [id]);
+  return { slo: toDefinition(row), status: await sloStatus(h.sql, row, alerts.get(id) ?? [], now, true) };
+}
