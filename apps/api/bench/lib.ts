@@ -103,7 +103,7 @@ export async function startFarm(n: number): Promise<{ basePort: number; child: C
  * real worker runs until every target has been probed once, then stops (so the fleet has real statuses (disabled targets stay unknown) and
  * the measuring is not shared with probing); without it, targets stay "unknown".
  */
-export async function startApiProcess(opts: { extraTargets?: number; probe?: boolean; env?: Record<string, string> } = {}) {
+export async function startApiProcess(opts: { extraTargets?: number; probe?: boolean; keepWorker?: boolean; env?: Record<string, string> } = {}) {
   const stack = await openTestStack();
   const n = opts.extraTargets ?? 0;
   const farm = n > 0 ? await startFarm(n) : null;
@@ -179,9 +179,10 @@ export async function startApiProcess(opts: { extraTargets?: number; probe?: boo
         300_000,
         2000,
       );
-      await stop(worker);
+      if (!opts.keepWorker) await stop(worker);
     }
-    return { stack, base, ws: `ws://127.0.0.1:${port}/ws`, pid: api.pid!, auth, login, logPath, close };
+    const stopWorker = () => stop(worker);
+    return { stack, base, ws: `ws://127.0.0.1:${port}/ws`, pid: api.pid!, auth, login, logPath, close, stopWorker };
   } catch (err) {
     await close();
     throw err;

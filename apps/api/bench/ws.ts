@@ -7,9 +7,12 @@
 //   --probe 1        probe the fleet once with the real worker first (real statuses in the snapshot), then stop it
 //   --changes 20     status changes published, one at a time (the next when every viewer has the last, or 10 s)
 //   --sessions 20    distinct signed-in sessions the sockets are spread over
+//   --gzip 1         viewers ask for the gzipped binary snapshot (/ws?snapshot=gzip), as the dashboard does; 0: JSON text
+//   --interval 1     with --probe: the worker keeps probing one more 30 s interval while 10 viewers count what they receive
 // The viewers run in this process (one core) and the API in its own: on a 2-core machine the receipt
 // figures include this process's own queueing of N frames per change, so they are an upper bound.
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { EventBus, createRedis } from "@ops/core";
 import { percentile } from "@ops/domain";
 import type { TargetView } from "@ops/contract";
@@ -21,12 +24,15 @@ const targets = arg("targets", 10_000);
 const probe = arg("probe", 1) === 1;
 const changes = arg("changes", 20);
 const sessions = Math.max(1, Math.min(arg("sessions", 20), viewers));
+const gzip = arg("gzip", 1) === 1;
+const interval = probe && arg("interval", 1) === 1;
+const INTERVAL_S = 30;
 const receiptGoal = viewers <= 1000 ? 100 : viewers <= 5000 ? 300 : null;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const fdLimit = Number(/Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"))?.[1] ?? 0);
 process.stdout.write(
-  `bench:ws — ${viewers} viewers, ${targets} + 16 targets${probe ? " (probed once)" : ""}, ${changes} status changes (${new Date().toISOString()}); open-file limit ${fdLimit}\n`,
+  `bench:ws — ${viewers} viewers, ${targets} + 16 targets${probe ? " (probed once)" : ""}, ${changes} status changes, snapshot ${gzip ? "gzip" : "JSON text"} (${new Date().toISOString()}); open-file limit ${fdLimit}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}\n`,
 );
 if (fdLimit && fdLimit < viewers + 200) throw new Error(`open-file limit ${fdLimit} is below ${viewers} sockets: raise it (ulimit -n)`);
 
@@ -47,7 +53,7 @@ type Viewer = {
   closing: boolean;
 };
 
-const api = await startApiProcess({ extraTargets: targets, probe });
+const api = await startApiProcess({ extraTargets: targets, probe, keepWorker: interval });
 const pub = createRedis(api.stack.redisUrl, { name: "bench-ws-publisher" });
 const bus = new EventBus(pub, null, api.stack.prefix);
 const sentAt = new Map<number, number>();
@@ -56,6 +62,28 @@ const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/st
 
 /** The frame's type, from its first bytes (a snapshot can be megabytes: it is not parsed). */
 const typeOf = (data: Buffer) => /"type"\s*:\s*"([^"]+)"/.exec(data.subarray(0, 128).toString("utf8"))?.[1] ?? "?";
+
+/**
+ * A first frame's type, fleet version and epoch. A gzipped snapshot is inflated once per distinct snapshot (keyed by its
+ * gzip trailer, the CRC and length of what it holds), not once per viewer: the viewers share this process's one core.
+ */
+const inflated = new Map<string, { type: string; version: string | null; epoch: string | null }>();
+function firstFrameOf(data: Buffer, binary: boolean): { type: string; version: string | null; epoch: string | null } {
+  const read = (text: Buffer) => {
+    // version and epoch follow the targets: read them from the frame's tail, not by parsing megabytes.
+    const tail = text.subarray(Math.max(0, text.length - 256)).toString("utf8");
+    return { type: typeOf(text), version: /"version"\s*:\s*(\d+)/.exec(tail)?.[1] ?? null, epoch: /"epoch"\s*:\s*"([^"]+)"/.exec(tail)?.[1] ?? null };
+  };
+  if (!binary) return read(data);
+  const key = data.subarray(data.length - 8).toString("hex");
+  let got = inflated.get(key);
+  if (!got) {
+    got = { ...read(gunzipSync(data)) };
+    got.type += " (gzip)";
+    inflated.set(key, got);
+  }
+  return got;
+}
 
 function open(cookie: string, viewer?: Viewer, resume = false): Promise<Viewer> {
   const v: Viewer = viewer ?? {
@@ -75,21 +103,26 @@ function open(cookie: string, viewer?: Viewer, resume = false): Promise<Viewer> 
   v.failed = null;
   v.dropped = null;
   v.closing = false;
-  const url = resume && v.version && v.epoch ? `${api.ws}?since=${v.version}&epoch=${encodeURIComponent(v.epoch)}` : api.ws;
+  const url = new URL(api.ws);
+  if (gzip) url.searchParams.set("snapshot", "gzip");
+  if (resume && v.version && v.epoch) {
+    url.searchParams.set("since", v.version);
+    url.searchParams.set("epoch", v.epoch);
+  }
   return new Promise((resolve) => {
     const socket = new WebSocket(url, { headers: { cookie, origin: api.base }, perMessageDeflate: true });
     v.socket = socket;
-    socket.on("message", (data: Buffer) => {
+    socket.on("message", (data: Buffer, binary: boolean) => {
       const now = performance.now();
       v.bytes += data.length;
       if (v.firstAt === null) {
         v.firstAt = now;
-        v.firstType = typeOf(data);
-        // version and epoch follow the targets: read them from the frame's tail, not by parsing megabytes.
-        const tail = data.subarray(Math.max(0, data.length - 256)).toString("utf8");
-        v.version = /"version"\s*:\s*(\d+)/.exec(tail)?.[1] ?? null;
-        v.epoch = /"epoch"\s*:\s*"([^"]+)"/.exec(tail)?.[1] ?? null;
+        const first = firstFrameOf(data, binary);
+        v.firstType = first.type;
+        v.version = first.version;
+        v.epoch = first.epoch;
         resolve(v);
+        if (binary) return;
       }
       // A change is recognised by its marker wherever the API puts it (a status frame, a batch of changes…).
       for (let at = data.indexOf(MARK); at >= 0; at = data.indexOf(MARK, at + 1)) {
@@ -110,6 +143,29 @@ function open(cookie: string, viewer?: Viewer, resume = false): Promise<Viewer> 
         v.failed ??= `closed ${code}`;
         resolve(v);
       } else if (!v.closing) v.dropped = code;
+    });
+  });
+}
+
+/** A viewer that counts the frames (and bytes) after its first, parsing each: for the interval measure, not the storm. */
+function watch(cookie: string) {
+  const url = new URL(api.ws);
+  if (gzip) url.searchParams.set("snapshot", "gzip");
+  const socket = new WebSocket(url, { headers: { cookie, origin: api.base } });
+  const w = { socket, first: false, bytes: 0, frames: 0, statusFrames: 0, updated: 0, heartbeats: 0 };
+  return new Promise<typeof w>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.on("message", (data: Buffer) => {
+      if (!w.first) {
+        w.first = true;
+        return resolve(w);
+      }
+      w.bytes += data.length;
+      w.frames++;
+      const frame = JSON.parse(data.toString("utf8")) as { type: string; targets?: unknown[] };
+      if (frame.type === "target.status") w.statusFrames++;
+      else if (frame.type === "target.update") w.updated += frame.targets?.length ?? 0;
+      else if (frame.type === "heartbeat") w.heartbeats++;
     });
   });
 }
@@ -164,6 +220,32 @@ try {
   const name = targets > 0 ? "svc-00000" : "alpha";
   const { target } = (await (await fetch(`${api.base}/api/targets/${name}`, { headers: api.auth })).json()) as { target: TargetView };
 
+  // 0. One probe interval of the real worker on the whole fleet, with a few viewers counting what reaches them after
+  // their first frame: what a board costs per interval when nothing is happening but routine probing.
+  if (interval) {
+    const few = await Promise.all(Array.from({ length: 10 }, (_, i) => watch(cookies[i % cookies.length]!)));
+    const t0 = performance.now();
+    await sleep(INTERVAL_S * 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    await api.stopWorker();
+    for (const w of few) w.socket.close();
+    const bytes = few.map((w) => w.bytes);
+    const w0 = few[0]!;
+    process.stdout.write(
+      [
+        line(
+          `per viewer per ${INTERVAL_S} s interval (${targets + 16} probed)`,
+          `${kb(percentile(bytes, 50)!)} median, ${kb(Math.max(...bytes))} max`,
+          "only what changed",
+        ),
+        line(
+          "  what one viewer got",
+          `${w0.frames} frames: ${w0.statusFrames} status changes, ${w0.updated} target updates, ${w0.heartbeats} heartbeats in ${seconds.toFixed(1)} s`,
+        ),
+      ].join("\n") + "\n",
+    );
+  }
+
   // 1. Every viewer connects (in batches of 250, as browsers that open over a minute would) and gets its snapshot.
   const first = await openAll(cookies, undefined, 250);
   const snapshotBytes = first.viewers[0]!.bytes;
@@ -172,7 +254,7 @@ try {
     [
       line(`${viewers} viewers connected (batches of 250)`, `${first.seconds.toFixed(1)} s`),
       line("  sockets without a first frame", failures(first.failed), "0", first.failed.length === 0),
-      line("  first frame", `${[...types].join(", ")}, ${kb(snapshotBytes)} as text`),
+      line("  first frame on the wire", `${[...types].join(", ")}, ${kb(snapshotBytes)}`, "first screen < 300 KB", snapshotBytes < 300 * 1024),
       line("  API RSS with every viewer open", `${Math.round(rss())} MB`),
     ].join("\n") + "\n",
   );
