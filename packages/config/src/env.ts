@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_CONFIG_DIR } from "./paths.ts";
 
@@ -35,6 +36,15 @@ const OriginList = z
     return [...new Set(origins as string[])];
   });
 
+/** An IPv4/IPv6 address, or one with a /prefix length that fits its family (GET /metrics's allow-list). */
+export function isIpOrCidr(entry: string): boolean {
+  const [addr = "", bits, more] = entry.split("/");
+  const family = isIP(addr);
+  if (family === 0 || more !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 export const OpsEnv = z.object({
   DATABASE_URL: Url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/openclaw_ops"),
   REDIS_URL: Url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
@@ -61,6 +71,19 @@ export const OpsEnv = z.object({
   OPS_LLM_URL: Url(["http:", "https:"]).optional().describe("an OpenAI-compatible endpoint (e.g. the collective's LiteLLM) the doctor may ask"),
   OPS_LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPS_LLM_API_KEY: z.string().optional(),
+  OPS_METRICS_ALLOW: z
+    .string()
+    .default("127.0.0.1,::1")
+    .transform((v, ctx) => {
+      const entries = v.split(",").map((e) => e.trim()).filter(Boolean);
+      const bad = entries.findIndex((e) => !isIpOrCidr(e));
+      if (bad >= 0) {
+        ctx.addIssue({ code: "custom", message: `entry ${bad + 1} (${entries[bad]}) is not an IP address or CIDR range` });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .describe("addresses and CIDR ranges that may read GET /metrics without a token (comma-separated; empty: a token or session with the viewer role is always needed)"),
   OPS_TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .optional()

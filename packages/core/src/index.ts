@@ -32,3 +32,4 @@ export * from "./settings.ts";
 export * from "./governance/governance.ts";
 export * from "./backups/backups.ts";
 export * from "./slo/index.ts";
+export * from "./metrics/index.ts";

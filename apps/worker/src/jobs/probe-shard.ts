@@ -1,4 +1,4 @@
-import { JOBS, metricsKey, runProbeShard, withTimeout } from "@ops/core";
+import { JOBS, metricsKey, recordProbeCounters, runProbeShard, withTimeout } from "@ops/core";
 import { monitoringPolicy } from "@ops/domain";
 import { publishProbeOutcome } from "./publish.ts";
 import type { WorkerRuntime } from "../runtime.ts";
@@ -34,6 +34,8 @@ export async function runProbeShardJob(rt: WorkerRuntime, data: unknown): Promis
   );
   const finishedAt = Date.now();
   await publishProbeOutcome(rt, outcome, payload.slot);
+  // GET /metrics's probe counters and latency histogram: one pipelined HINCRBY batch per shard (issue 16; never throws).
+  await recordProbeCounters(rt.redis, rt.env.OPS_REDIS_PREFIX, outcome.observations);
   const key = metricsKey(rt.env.OPS_REDIS_PREFIX, "probe-shards");
   await rt.redis
     .multi()

@@ -1,6 +1,6 @@
 import type { OpsConfig, TargetConfig } from "@ops/config";
 import type { DbHandle } from "@ops/db";
-import { NEVER_PROBED, exitObservation, monitoringPolicy, publishPolicy, type EvaluationPolicy } from "@ops/domain";
+import { NEVER_PROBED, exitObservation, monitoringPolicy, publishPolicy, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
 import { effectiveThresholds } from "../settings.ts";
 import { probePaths, probeTarget } from "./probe-target.ts";
@@ -26,7 +26,12 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * Probe a batch of targets concurrently, then evaluate and store them in one transaction. `cycle` (the probe
  * cycle's slot) coalesces what is published: see `publishReason`; without it every probed target is news.
  */
-export async function runProbeShard(h: DbHandle, config: OpsConfig, names: string[], cycle?: number): Promise<RecordOutcome & { probed: number }> {
+export async function runProbeShard(
+  h: DbHandle,
+  config: OpsConfig,
+  names: string[],
+  cycle?: number,
+): Promise<RecordOutcome & { probed: number; observations: ProbeObservation[] }> {
   const byName = new Map(config.fleet.targets.map((t) => [t.name, t]));
   const targets = names.map((n) => byName.get(n)).filter((t): t is TargetConfig => t !== undefined && t.enabled);
   const prev = await loadPreviousStates(
@@ -40,7 +45,8 @@ export async function runProbeShard(h: DbHandle, config: OpsConfig, names: strin
   const thresholds = await effectiveThresholds(h.sql, config);
   const coalesce = cycle === undefined ? undefined : { cycle, policy: publishPolicy(monitoringPolicy(config.monitoring).intervalMs) };
   const outcome = await recordObservations(h, observations, evaluationPolicy(config, thresholds), config.monitoring.retention.samplesDays, coalesce);
-  return { ...outcome, probed: observations.length };
+  // observations: every probe's request, for the probe counters of GET /metrics (issue 16).
+  return { ...outcome, probed: observations.length, observations: observations.map((o) => o.obs) };
 }
 
 /** The driver saw the target's process end: record it as down now, with how it ended, instead of waiting for the next probe. */
