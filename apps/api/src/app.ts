@@ -17,6 +17,7 @@ import { doctorRoutes } from "./modules/doctor/routes.ts";
 import { configVersionRoutes } from "./modules/config-versions/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
+import { sloRoutes } from "./modules/slo/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
 import { learningRoutes } from "./modules/learnings/routes.ts";
 import { governanceRoutes } from "./modules/governance/routes.ts";
@@ -116,6 +117,7 @@ export async function buildApp(base: Omit<ApiDeps, "outbox" | "fleet">, opts: Bu
   await auditRoutes(app, deps);
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
+  await sloRoutes(app, deps);
   await runbookRoutes(app, deps);
   await learningRoutes(app, deps);
   await governanceRoutes(app, deps);
