@@ -32,16 +32,30 @@ describe("query keys", () => {
 });
 
 describe("createLiveSync", () => {
-  it("seeds the list and every detail from a snapshot", () => {
+  it("seeds the list from a snapshot and replaces the details a page holds, without a detail per target", () => {
     const { qc, sync } = setup();
+    qc.setQueryData(targetKeys.detail("alpha"), target("alpha", { status: "down" }));
     sync({ type: "snapshot", targets: [target("steward"), target("alpha")], serverTime: "2026-11-23T14:00:00Z" });
     expect(qc.getQueryData<TargetView[]>(targetKeys.all)?.map((t) => t.name)).toEqual(["steward", "alpha"]);
-    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.name).toBe("alpha");
+    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.status).toBe("ok");
+    expect(qc.getQueryData(targetKeys.detail("steward"))).toBeUndefined();
+    expect(qc.getQueryCache().findAll({ queryKey: ["targets", "detail"] })).toHaveLength(1);
+  });
+
+  it("updates a detail only where a page holds one", () => {
+    const { qc, sync } = setup();
+    sync(frame({ type: "snapshot", targets: [target("steward"), target("alpha")] }));
+    qc.setQueryData(targetKeys.detail("alpha"), target("alpha"));
+    sync({ type: "target.update", targets: [target("alpha", { latencyMs: 99, checkedAt: "2026-11-23T14:01:00.000Z" }), target("steward", { latencyMs: 98 })] });
+    expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.latencyMs).toBe(99);
+    expect(qc.getQueryData(targetKeys.detail("steward"))).toBeUndefined();
+    expect(qc.getQueryData<TargetView[]>(targetKeys.all)?.[0]?.latencyMs).toBe(98);
   });
 
   it("applies a status change to list, detail and matching event lists", () => {
     const { qc, sync } = setup();
     sync(frame({ type: "snapshot", targets: [target("steward"), target("alpha")] }));
+    qc.setQueryData(targetKeys.detail("alpha"), target("alpha"));
     qc.setQueryData(eventKeys.list({ target: "alpha", limit: 50 }), []);
     qc.setQueryData(eventKeys.list({ target: "steward", limit: 50 }), []);
     const down = target("alpha", { status: "down", reason: "connection refused", checkedAt: "2026-11-23T14:00:30.000Z" });
@@ -55,6 +69,7 @@ describe("createLiveSync", () => {
   it("treats a snapshot after reconnect as the truth", () => {
     const { qc, sync } = setup();
     sync(frame({ type: "snapshot", targets: [target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" })] }));
+    qc.setQueryData(targetKeys.detail("alpha"), target("alpha", { status: "down", checkedAt: "2026-11-23T15:00:00Z" }));
     sync(frame({ type: "snapshot", targets: [target("alpha", { status: "ok", checkedAt: "2026-11-23T14:00:00Z" })] }));
     expect(qc.getQueryData<TargetView>(targetKeys.detail("alpha"))?.status).toBe("ok");
   });

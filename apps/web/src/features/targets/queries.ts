@@ -103,13 +103,19 @@ export async function fetchRestarts(target: string, signal?: AbortSignal): Promi
   return (await apiGet<RestartsResponse>(`/api/restarts?target=${enc(target)}&limit=50`, { signal })).restarts;
 }
 
+/**
+ * One target. It starts from what the live cache (the fleet list) already holds, as fresh as that list: the page
+ * shows the status at once, and while the socket is live there is nothing to fetch. The live sync keeps the
+ * detail current from then on.
+ */
 export function useTarget(name: string) {
   const qc = useQueryClient();
   const live = useLiveState().status === "live";
   return useQuery<TargetView, Error, TargetView, ReturnType<typeof targetKeys.detail>>({
     queryKey: targetKeys.detail(name),
     queryFn: ({ signal }) => fetchTarget(name, signal),
-    placeholderData: () => qc.getQueryData<TargetView[]>(targetKeys.all)?.find((t) => t.name === name),
+    initialData: () => qc.getQueryData<TargetView[]>(targetKeys.all)?.find((t) => t.name === name),
+    initialDataUpdatedAt: () => qc.getQueryState(targetKeys.all)?.dataUpdatedAt,
     staleTime: live ? Infinity : 5_000,
     refetchInterval: live ? false : POLL_MS,
   });
@@ -174,9 +180,24 @@ export function useHealingAction(name: string) {
   });
 }
 
+/**
+ * What was known of a target before a frame: its detail if a page holds one, else its entry in the fleet list
+ * (indexed once per call, and only when some target has no detail).
+ */
+function previousOf(qc: QueryClient): (name: string) => TargetView | undefined {
+  let byName: Map<string, TargetView> | undefined;
+  return (name) => {
+    const detail = qc.getQueryData<TargetView>(targetKeys.detail(name));
+    if (detail) return detail;
+    byName ??= new Map((qc.getQueryData<TargetView[]>(targetKeys.all) ?? []).map((t) => [t.name, t]));
+    return byName.get(name);
+  };
+}
+
 function refetchRestartsIfMoved(qc: QueryClient, targets: readonly TargetView[]): void {
+  const previous = previousOf(qc);
   for (const t of targets) {
-    const prev = qc.getQueryData<TargetView>(targetKeys.detail(t.name));
+    const prev = previous(t.name);
     if (restartsChanged(prev, t)) {
       void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
     }
@@ -188,8 +209,24 @@ function refetchRestartsIfMoved(qc: QueryClient, targets: readonly TargetView[])
   }
 }
 
-function setDetail(qc: QueryClient, t: TargetView, force: boolean): void {
-  qc.setQueryData<TargetView>(targetKeys.detail(t.name), (cur) => (force || !cur || isNotOlder(t, cur) ? t : cur));
+/** Updates a target's detail where a page holds one; the others are read from the fleet list when a page asks (useTarget). */
+function setDetail(qc: QueryClient, t: TargetView): void {
+  const cur = qc.getQueryData<TargetView>(targetKeys.detail(t.name));
+  if (cur && isNotOlder(t, cur)) qc.setQueryData<TargetView>(targetKeys.detail(t.name), t);
+}
+
+/**
+ * A snapshot replaces the details pages hold (usually none or one), looked up by name: not a detail entry per
+ * target, which at 10,000 targets cost more than drawing the board.
+ */
+function setDetailsFromSnapshot(qc: QueryClient, targets: readonly TargetView[]): void {
+  const held = qc.getQueryCache().findAll({ queryKey: ["targets", "detail"] });
+  if (held.length === 0) return;
+  const byName = new Map(targets.map((t) => [t.name, t]));
+  for (const q of held) {
+    const t = byName.get(String(q.queryKey[2]));
+    if (t) qc.setQueryData<TargetView>(targetKeys.detail(t.name), t);
+  }
 }
 
 /** Writes every live frame into the query cache so all pages update without refetching. */
@@ -200,7 +237,8 @@ export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
     if (frame.type === "snapshot" || frame.type === "target.update") {
       if (frame.type === "target.update") refetchRestartsIfMoved(qc, frame.targets);
       qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
-      for (const t of frame.targets) setDetail(qc, t, frame.type === "snapshot");
+      if (frame.type === "snapshot") setDetailsFromSnapshot(qc, frame.targets);
+      else for (const t of frame.targets) setDetail(qc, t);
       if (frame.type === "snapshot") {
         // Events or samples may have been missed while disconnected.
         void qc.invalidateQueries({ queryKey: eventKeys.all });
@@ -216,7 +254,7 @@ export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
       const { target, event } = frame;
       refetchRestartsIfMoved(qc, [target]);
       qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
-      setDetail(qc, target, false);
+      setDetail(qc, target);
       if (event) {
         for (const q of qc.getQueryCache().findAll({ queryKey: eventKeys.all })) {
           const filter = (q.queryKey[2] ?? {}) as EventFilter;
