@@ -128,7 +128,13 @@ export async function startApiProcess(opts: { extraTargets?: number; probe?: boo
     PORT: String(port),
     ...opts.env,
   };
-  const api = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "apps/api/src/server.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", logFd, logFd] });
+  // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the API process alone (a profile of the run).
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const api = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(REPO_ROOT, "apps/api/src/server.ts")], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", logFd, logFd],
+  });
   const base = `http://127.0.0.1:${port}`;
   const forget = onInterrupt(() => close());
   let worker: ChildProcess | undefined;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServerFrame, type TargetView } from "@ops/contract";
 import { EventBus, createRedis } from "@ops/core";
 import { WebSocket } from "ws";
+import { GZIP_UPDATES_FROM_BYTES } from "../src/plugins/live.ts";
 import { startApi } from "./harness.ts";
 
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -97,6 +98,37 @@ describe("[WS] /ws?snapshot=gzip: the snapshot as one gzipped binary frame, ever
     });
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body)).toMatchObject({ code: "VALIDATION", field: "snapshot" });
+  });
+});
+
+describe("[WS] /ws?updates=gzip: a large target.update as one gzipped binary frame, a status change as text", () => {
+  it("a probe batch over 4 KiB reaches an updates=gzip socket gzipped and a plain socket as text, with the same content", async () => {
+    const plain = await rawSocket(api.ws);
+    const gz = await rawSocket(`${api.ws}?snapshot=gzip&updates=gzip`);
+    await Promise.all([plain.nth(0), gz.nth(0)]);
+    const all = (await api.call("GET", "/api/targets", viewer)).json.targets as TargetView[];
+    clock += 1000;
+    const batch = all.map((t, i) => ({ ...t, latencyMs: 1000 + i, checkedAt: new Date(clock).toISOString() }));
+    await api.bus.publish({ type: "target.update", targets: batch });
+    const [p, g] = [await plain.nth(1), await gz.nth(1)];
+    expect([p.binary, g.binary]).toEqual([false, true]);
+    expect(p.data.length).toBeGreaterThanOrEqual(GZIP_UPDATES_FROM_BYTES);
+    expect(g.data.length).toBeLessThan(p.data.length);
+    const fromGzip = ServerFrame.parse(JSON.parse(gunzipSync(g.data).toString("utf8")));
+    expect(fromGzip).toEqual(ServerFrame.parse(JSON.parse(p.data.toString("utf8"))));
+    expect(fromGzip.type === "target.update" && fromGzip.targets.map((t) => t.latencyMs)).toEqual(batch.map((t) => t.latencyMs));
+
+    // A status change, and a small update, stay JSON text on the gzip socket.
+    await publishStatus("alpha", "down", "small-and-urgent");
+    const status = await gz.nth(2);
+    expect(status.binary).toBe(false);
+    expect(JSON.parse(status.data.toString("utf8"))).toMatchObject({ type: "target.status", target: { name: "alpha" } });
+    clock += 1000;
+    await api.bus.publish({ type: "target.update", targets: [{ ...batch[0]!, latencyMs: 7, checkedAt: new Date(clock).toISOString() }] });
+    const small = await gz.nth(3);
+    expect([small.binary, JSON.parse(small.data.toString("utf8")).type]).toEqual([false, "target.update"]);
+    plain.socket.close();
+    gz.socket.close();
   });
 });
 

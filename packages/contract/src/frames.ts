@@ -88,12 +88,14 @@ export type ErrorFrame = z.infer<typeof ErrorFrame>;
  * The query of `/ws`. `since` and `epoch` are a resume hint: one the API cannot use (not a version, another process's
  * epoch) gets the snapshot, as a client without one does. `snapshot=gzip` asks for the snapshot as ONE binary frame,
  * the SnapshotFrame's JSON gzipped (built once per fleet version and shared by every socket that asks); without it the
- * snapshot is a JSON text frame. Every other frame is JSON text either way.
+ * snapshot is a JSON text frame. `updates=gzip` asks the same for each `target.update` of 4 KiB or more (the routine
+ * batches a probe cycle sends: gzipped once per frame, shared); status changes and every other frame stay JSON text.
  */
 export const LiveQuery = z.object({
   since: z.string().optional(),
   epoch: z.string().optional(),
   snapshot: z.enum(["gzip", "json"]).optional(),
+  updates: z.enum(["gzip", "json"]).optional(),
 });
 export type LiveQuery = z.infer<typeof LiveQuery>;
 

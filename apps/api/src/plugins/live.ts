@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { gzipSync } from "node:zlib";
 import type { WebSocket } from "ws";
 import { ClientFrame, LiveQuery, type BusFrame, type ServerFrame } from "@ops/contract";
 import { actingUserId, invalid, revalidateLiveCredentials } from "@ops/core";
@@ -13,12 +14,20 @@ const send = (socket: WebSocket, frame: ServerFrame) => socket.send(JSON.stringi
 /** A frame encoded once for every socket: ws would otherwise turn the same string into bytes once per socket. */
 const encode = (frame: ServerFrame) => Buffer.from(JSON.stringify(frame));
 const TEXT = { binary: false } as const;
+const BINARY = { binary: true } as const;
+/** A target.update at least this large goes gzipped to sockets that asked (`updates=gzip`); a status change stays text, at once. */
+export const GZIP_UPDATES_FROM_BYTES = 4 * 1024;
+
+/** A frame for every socket: its JSON bytes, and (when worth it) the same gzipped for sockets that asked. */
+type Outgoing = { text: Buffer; gzip: Buffer | null };
 
 /** A live socket and the credential it was opened with: a session cookie or an API token, re-checked while it lives. */
 type Client = {
   socket: WebSocket;
   ready: boolean;
-  pending: Buffer[];
+  pending: Outgoing[];
+  /** The socket asked for large updates gzipped (`/ws?updates=gzip`). */
+  gzipUpdates: boolean;
   alive: boolean;
   userId: string | null;
   /** The session's token hash (the cookie is not kept), or null for a socket opened with an API token. */
@@ -78,23 +87,34 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
     }
     // Target frames go out through the fleet (below), with only what changed.
     if (frame.type === "target.status" || frame.type === "target.update") return;
-    broadcast(encode(frame));
+    broadcast({ text: encode(frame), gzip: null });
   });
 
-  const broadcast = (bytes: Buffer) => {
+  const write = (c: Client, out: Outgoing) => {
+    if (out.gzip && c.gzipUpdates) c.socket.send(out.gzip, BINARY);
+    else c.socket.send(out.text, TEXT);
+  };
+  const broadcast = (out: Outgoing) => {
     for (const c of clients) {
-      if (!c.ready) c.pending.push(bytes);
-      else if (c.socket.readyState === c.socket.OPEN) c.socket.send(bytes, TEXT);
+      if (!c.ready) c.pending.push(out);
+      else if (c.socket.readyState === c.socket.OPEN) write(c, out);
     }
+  };
+  /** A routine batch of updates, gzipped once for every socket that asked when it is large enough to be worth it. */
+  const updateFrame = (frame: ServerFrame): Outgoing => {
+    const text = encode(frame);
+    if (text.length < GZIP_UPDATES_FROM_BYTES) return { text, gzip: null };
+    for (const c of clients) if (c.gzipUpdates) return { text, gzip: gzipSync(text, { level: 6 }) };
+    return { text, gzip: null };
   };
 
   // The fleet applied a change: a status change goes out whole (its event is news even when its target is not); an
   // update goes out with the targets that changed only (a repeated or out-of-order view changes nothing); a re-read
   // from PostgreSQL sends what it found different.
   const offChange = deps.fleet.onChange(({ names, frame }) => {
-    if (frame?.type === "target.status") return broadcast(encode(frame));
+    if (frame?.type === "target.status") return broadcast({ text: encode(frame), gzip: null });
     const targets = names.flatMap((n) => deps.fleet.get(n) ?? []);
-    if (targets.length > 0) broadcast(encode({ type: "target.update", targets }));
+    if (targets.length > 0) broadcast(updateFrame({ type: "target.update", targets }));
   });
 
   const heartbeat = setInterval(() => {
@@ -135,6 +155,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       socket,
       ready: false,
       pending: [],
+      gzipUpdates: (req.query as LiveQuery).updates === "gzip",
       alive: true,
       userId: actor ? actingUserId(actor) : null,
       sessionHash: req.session?.tokenHash ?? null,
@@ -179,7 +200,7 @@ export async function registerLive(app: FastifyInstance, deps: ApiDeps): Promise
       .then((snapshot) => {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(snapshot, { binary: gzipped });
-        for (const bytes of client.pending) socket.send(bytes, TEXT);
+        for (const out of client.pending) write(client, out);
         client.pending = [];
         client.ready = true;
       })

@@ -158,7 +158,7 @@ describe("LiveConnection", () => {
   });
   it("asks for the gzipped snapshot, and after a drop resumes from the fleet version it last had", () => {
     const url = () => new URL(last().url);
-    expect(url().searchParams.get("snapshot")).toBe("gzip");
+    expect([url().searchParams.get("snapshot"), url().searchParams.get("updates")]).toEqual(["gzip", "gzip"]);
     expect(url().searchParams.has("since")).toBe(false);
     last().send({ type: "snapshot", targets: [], serverTime: new Date().toISOString(), version: 7, epoch: "e1" });
     last().drop();

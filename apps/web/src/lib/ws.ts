@@ -44,12 +44,15 @@ export function canInflate(): boolean {
 }
 
 /**
- * The socket's URL: the page's /ws, asking for the snapshot gzipped where this browser can inflate it, and resuming
+ * The socket's URL: the page's /ws, asking for the snapshot and large updates gzipped where this browser can inflate them, and resuming
  * from the fleet version it last had (the API answers with only what changed since, or a snapshot when it cannot).
  */
 export function liveUrl(base: string, opts: { gzip: boolean; resume: { version: number; epoch: string } | null }): string {
   const url = new URL(base);
-  if (opts.gzip) url.searchParams.set("snapshot", "gzip");
+  if (opts.gzip) {
+    url.searchParams.set("snapshot", "gzip");
+    url.searchParams.set("updates", "gzip");
+  }
   if (opts.resume) {
     url.searchParams.set("since", String(opts.resume.version));
     url.searchParams.set("epoch", opts.resume.epoch);
@@ -77,7 +80,7 @@ export function parseFrame(data: unknown): ServerFrame | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** A binary frame: the snapshot, gzipped (`/ws?snapshot=gzip`), parsed like a text frame once inflated. */
+/** A binary frame: the snapshot or a large update, gzipped (`/ws?snapshot=gzip&updates=gzip`), parsed like a text frame once inflated. */
 export async function inflateFrame(data: ArrayBuffer | Blob): Promise<ServerFrame | null> {
   try {
     const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
