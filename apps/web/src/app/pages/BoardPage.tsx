@@ -14,6 +14,7 @@ import {
   columnsFor,
   countBoardStatuses,
   filterTargets,
+  formatCount,
   isFiltered,
   parseBoardQuery,
   resultsLine,
@@ -31,7 +32,7 @@ import { useTargets } from "../../lib/targets-query.ts";
 import type { Target } from "../../lib/targets.ts";
 import { Forbidden } from "../../ui/Forbidden.tsx";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+const fmt = formatCount;
 
 function summary(targets: readonly Target[], noun: readonly [string, string]): string {
   const c = countStatuses(targets);

@@ -9,11 +9,14 @@ import {
   countBoardStatuses,
   EMPTY_QUERY,
   filterTargets,
+  formatCount,
   isStale,
   matchesQuery,
   parseBoardQuery,
+  pinnedFamilies,
   pinnedNames,
   resultsLine,
+  staleTest,
   worstFirst,
   type BoardQuery,
 } from "./board-filter.ts";
@@ -96,6 +99,12 @@ describe("sorting and pinning", () => {
     expect([...pinnedNames(fleet)]).toEqual(["steward", "alpha", "redis", "ollama"]);
   });
 
+  it("names the pinned families", () => {
+    expect([...pinnedFamilies([...fleet, ...farm(40)])]).toEqual(["agent:openclaw", "service:tcp"]);
+    expect([...pinnedFamilies(fleet)]).toEqual(["agent:openclaw", "service:tcp", "service:http"]);
+    expect([...pinnedFamilies(farm(3), 2)]).toEqual([]);
+  });
+
   it("counts board statuses, disabled apart", () => {
     expect(countBoardStatuses(fleet)).toEqual({ down: 1, critical: 0, warning: 0, ok: 2, unknown: 0, off: 1 });
   });
@@ -106,6 +115,23 @@ describe("sorting and pinning", () => {
     ["never checked", target("a", { checkedAt: null }), false],
     ["disabled", target("a", { enabled: false, checkedAt: new Date(FIXED_NOW - 600_000).toISOString() }), false],
   ])("stale: %s", (_, t, want) => {
+    expect(isStale(t, FIXED_NOW, 60_000)).toBe(want);
+  });
+
+  const at = (ms: number) => new Date(FIXED_NOW - ms).toISOString();
+  it.each([
+    ["exactly at the limit", at(60_000), false],
+    ["1 ms past the limit", at(60_001), true],
+    ["1 ms inside the limit", at(59_999), false],
+    ["in the future", at(-5_000), false],
+    ["without milliseconds, past", at(61_000).replace(/\.\d{3}Z$/, "Z"), true],
+    ["without milliseconds, inside", at(59_000).replace(/\.\d{3}Z$/, "Z"), false],
+    ["with an offset, past", new Date(FIXED_NOW - 61_000 + 3_600_000).toISOString().replace(/\.\d{3}Z$/, ".000+01:00"), true],
+    ["with an offset, inside", new Date(FIXED_NOW - 59_000 + 3_600_000).toISOString().replace(/\.\d{3}Z$/, ".000+01:00"), false],
+    ["not a date", "yesterday", false],
+  ])("staleTest, the API's timestamps compared as text, others parsed: %s", (_, checkedAt, want) => {
+    const t = target("a", { checkedAt });
+    expect(staleTest(FIXED_NOW, 60_000)(t)).toBe(want);
     expect(isStale(t, FIXED_NOW, 60_000)).toBe(want);
   });
 });
@@ -233,5 +259,16 @@ describe("layout words", () => {
     [0, 10_000, true, "No target matches (of 10,000)"],
   ])("%i of %i (filtered %s): %s", (m, t, f, want) => {
     expect(resultsLine(m, t, f)).toBe(want);
+  });
+});
+
+describe("formatCount", () => {
+  it.each([
+    [0, "0"],
+    [999, "999"],
+    [10_016, "10,016"],
+    [1_234_567, "1,234,567"],
+  ])("%d → %s", (n, want) => {
+    expect(formatCount(n)).toBe(want);
   });
 });

@@ -78,9 +78,27 @@ export function isProblem(t: TargetView): boolean {
 
 /** An enabled target whose last result is older than the API's stale rule (or that was never probed). */
 export function isStale(t: TargetView, now: number, staleAfterMs: number): boolean {
-  if (!t.enabled) return false;
-  const ms = elapsedSince(t.checkedAt, now);
-  return ms != null && ms > staleAfterMs;
+  return staleTest(now, staleAfterMs)(t);
+}
+
+/** `2026-12-05T18:47:35.146Z`: the API's own timestamps, which sort as text in time order. */
+function isCanonicalIso(s: string): boolean {
+  return s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s.charCodeAt(19) === 46 /* . */ && s.charCodeAt(10) === 84; /* T */
+}
+
+/**
+ * isStale for many targets at one moment: the API's timestamps are compared as text with the cut-off (no date
+ * parsing per target, which was most of laying out 10,000 targets); any other form is parsed.
+ */
+export function staleTest(now: number, staleAfterMs: number): (t: TargetView) => boolean {
+  const cutoff = now - staleAfterMs;
+  const cutoffIso = Number.isFinite(cutoff) ? new Date(cutoff).toISOString() : null;
+  return (t) => {
+    if (!t.enabled || !t.checkedAt) return false;
+    if (cutoffIso && isCanonicalIso(t.checkedAt) && isCanonicalIso(cutoffIso)) return t.checkedAt < cutoffIso;
+    const ms = elapsedSince(t.checkedAt, now);
+    return ms != null && ms > staleAfterMs;
+  };
 }
 
 /** Worst first (down, critical, warning, ok, unknown); equal ones keep their fleet order. */
@@ -102,10 +120,19 @@ export function familyOf(t: TargetView): string {
   return `${t.kind}:${t.check}`;
 }
 
-export function pinnedNames(targets: readonly TargetView[], max = PIN_FAMILY_MAX): Set<string> {
+/** The families of at most `max` targets: the fleet's own, pinned whole. */
+export function pinnedFamilies(targets: readonly TargetView[], max = PIN_FAMILY_MAX): Set<string> {
   const size = new Map<string, number>();
-  for (const t of targets) size.set(familyOf(t), (size.get(familyOf(t)) ?? 0) + 1);
-  return new Set(targets.filter((t) => (size.get(familyOf(t)) ?? 0) <= max).map((t) => t.name));
+  for (const t of targets) {
+    const f = familyOf(t);
+    size.set(f, (size.get(f) ?? 0) + 1);
+  }
+  return new Set([...size].filter(([, n]) => n <= max).map(([f]) => f));
+}
+
+export function pinnedNames(targets: readonly TargetView[], max = PIN_FAMILY_MAX): Set<string> {
+  const families = pinnedFamilies(targets, max);
+  return new Set(targets.filter((t) => families.has(familyOf(t))).map((t) => t.name));
 }
 
 export type SectionTone = "problems" | "pinned" | "attention" | "rest" | "off" | "results";
@@ -139,7 +166,9 @@ export function boardSections(all: readonly TargetView[], q: BoardQuery, opts: {
     const hits = worstFirst(filterTargets(all, q));
     return [{ id: "results", title: "Results", noun: ["target", "targets"], tone: "results", targets: hits, collapsible: false }];
   }
-  const pinned = pinnedNames(all, opts.pinMax);
+  // One pass, a family string and no date parsing per target: this runs on every live frame at 10,000 targets.
+  const pinned = pinnedFamilies(all, opts.pinMax);
+  const stale = staleTest(opts.now, opts.staleAfterMs);
   const problems: TargetView[] = [];
   const agents: TargetView[] = [];
   const services: TargetView[] = [];
@@ -147,14 +176,15 @@ export function boardSections(all: readonly TargetView[], q: BoardQuery, opts: {
   const off: TargetView[] = [];
   const rest = new Map<string, TargetView[]>();
   for (const t of all) {
-    if (pinned.has(t.name)) (t.kind === "agent" ? agents : services).push(t);
+    const family = familyOf(t);
+    if (pinned.has(family)) (t.kind === "agent" ? agents : services).push(t);
     else if (!t.enabled) off.push(t);
     else if (isProblem(t)) problems.push(t);
-    else if (t.status === "unknown" || isStale(t, opts.now, opts.staleAfterMs)) attention.push(t);
+    else if (t.status === "unknown" || stale(t)) attention.push(t);
     else {
-      const list = rest.get(familyOf(t));
+      const list = rest.get(family);
       if (list) list.push(t);
-      else rest.set(familyOf(t), [t]);
+      else rest.set(family, [t]);
     }
   }
   const out: BoardSection[] = [];
@@ -229,9 +259,16 @@ export function columnsFor(width: number): number {
 
 /** "12 of 10,000 targets match" / "10,000 targets" — what the live region reads out. */
 export function resultsLine(matched: number, total: number, filtered: boolean): string {
-  const fmt = (n: number) => n.toLocaleString("en-US");
+  const fmt = formatCount;
   const noun = (n: number) => (n === 1 ? "target" : "targets");
   if (!filtered) return `${fmt(total)} ${noun(total)}`;
   if (matched === 0) return `No target matches (of ${fmt(total)})`;
   return `${fmt(matched)} of ${fmt(total)} ${noun(total)} match`;
+}
+
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+
+/** 10016 → "10,016". One formatter for the board: `toLocaleString` builds a new one per call, which showed in its profile. */
+export function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
 }

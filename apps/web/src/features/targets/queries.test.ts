@@ -42,6 +42,21 @@ describe("createLiveSync", () => {
     expect(qc.getQueryCache().findAll({ queryKey: ["targets", "detail"] })).toHaveLength(1);
   });
 
+  it("stores the fleet list as the frame built it (no structural sharing over 10,000 targets)", () => {
+    const { qc, sync } = setup();
+    sync(frame({ type: "snapshot", targets: [target("steward"), target("alpha")] }));
+    const again = [target("steward"), target("alpha")];
+    sync(frame({ type: "snapshot", targets: again }));
+    // With structural sharing, a list equal in content would have kept the first array.
+    expect(qc.getQueryData(targetKeys.all)).toBe(again);
+    const before = qc.getQueryData<TargetView[]>(targetKeys.all)!;
+    sync({ type: "target.update", targets: [target("alpha", { latencyMs: 40, checkedAt: "2026-11-23T14:01:00.000Z" })] });
+    const after = qc.getQueryData<TargetView[]>(targetKeys.all)!;
+    expect(after).not.toBe(before);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]?.latencyMs).toBe(40);
+  });
+
   it("updates a detail only where a page holds one", () => {
     const { qc, sync } = setup();
     sync(frame({ type: "snapshot", targets: [target("steward"), target("alpha")] }));

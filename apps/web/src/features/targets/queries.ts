@@ -229,8 +229,13 @@ function setDetailsFromSnapshot(qc: QueryClient, targets: readonly TargetView[])
   }
 }
 
-/** Writes every live frame into the query cache so all pages update without refetching. */
+/**
+ * Writes every live frame into the query cache so all pages update without refetching. The fleet list is written
+ * without structural sharing: applyFrame already keeps every unchanged target (and the list, when nothing
+ * changed), and comparing 10,000 targets field by field on every frame cost more than the board's render.
+ */
 export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
+  qc.setQueryDefaults(targetKeys.all, { structuralSharing: false });
   return (raw) => {
     const frame = toLiveFrame(raw);
     if (!frame) return;
