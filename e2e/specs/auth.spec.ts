@@ -81,6 +81,9 @@ describe("[AUTH] signing in through the real login page", () => {
     await row.locator('[data-testid="user-toggle-disabled-confirm"]').click();
     await page.waitForURL(/\/login/, { timeout: 10_000 });
     console.log(`the disabled engineer's board reached the login page ${((Date.now() - t0) / 1000).toFixed(1)} s after the click`);
+    // Disabled accounts leave the default list (they pile up) and come back on asking.
+    await expect.poll(() => row.count()).toBe(0);
+    await tid(admin, "users-show-disabled").click();
     await expect.poll(() => row.getAttribute("data-disabled")).toBe("true");
     await ctx.close();
   });

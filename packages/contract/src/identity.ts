@@ -78,8 +78,18 @@ export type UserParams = z.infer<typeof UserParams>;
 
 const Roles = z.array(Role).max(ROLES.length);
 
-export const UserList = z.object({ users: z.array(UserView) });
+/** A user as the admin's list shows them: with when they last acted (their last audit row), null if they never did. */
+export const UserListItem = UserView.extend({
+  lastActionAt: z.string().nullable().describe("the user's newest audit-log row; null: never acted, so the account may be deleted"),
+}).meta({ id: "UserListItem" });
+export type UserListItem = z.infer<typeof UserListItem>;
+
+export const UserList = z.object({ users: z.array(UserListItem) });
 export type UserList = z.infer<typeof UserList>;
+
+/** The answer to deleting a user: the account as it was. */
+export const UserDeleted = z.object({ deleted: UserView });
+export type UserDeleted = z.infer<typeof UserDeleted>;
 
 /** Invite a user. */
 export const InviteUserBody = z.object({ email: z.email().max(320), displayName: z.string().trim().min(1).max(120), roles: Roles });

@@ -8,6 +8,7 @@ import { requirePermission, type RequestContext } from "./context.ts";
 import { hashPassword, temporaryPassword } from "./secrets.ts";
 import { revokeUserSessions } from "./sessions.ts";
 import { toUserView, userColumns, type UserRow, type UserView } from "./user-view.ts";
+import type { UserListItem } from "@ops/contract";
 
 const USER_COLUMNS = userColumns();
 
@@ -15,10 +16,48 @@ function uniqueRoles(roles: Role[]): Role[] {
   return [...new Set(roles)];
 }
 
-export async function listUsers(h: DbHandle, ctx: RequestContext): Promise<UserView[]> {
+/** Every user, with when they last acted as themselves (an audit row with them as the actor). */
+export async function listUsers(h: DbHandle, ctx: RequestContext): Promise<UserListItem[]> {
   requirePermission(ctx, "users:manage");
-  const rows = await h.sql.unsafe<UserRow[]>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(email)`);
-  return rows.map(toUserView);
+  const rows = await h.sql.unsafe<(UserRow & { lastActionAt: Date | null })[]>(
+    `SELECT ${userColumns("u")},
+       (SELECT max(a.at) FROM audit_log a WHERE a.actor_type = 'user' AND a.actor_id = u.id::text) AS "lastActionAt"
+     FROM users u ORDER BY lower(u.email)`,
+  );
+  return rows.map((r) => ({ ...toUserView(r), lastActionAt: r.lastActionAt?.toISOString() ?? null }));
+}
+
+/**
+ * Delete an account that never acted (no audit row names it as the actor): an invitation never used, a typo. One that
+ * acted is kept, so the audit log's history keeps a name behind every actor: disable it instead. The deletion is audited
+ * with the account as it was; its sessions go with it.
+ */
+export async function deleteUser(h: DbHandle, ctx: RequestContext, id: string, bus: FramePublisher): Promise<{ deleted: UserView }> {
+  requirePermission(ctx, "users:manage");
+  if (ctx.actor.type === "user" && ctx.actor.id === id) throw new ServiceError("RULE_VIOLATION", "you cannot delete yourself", "id");
+  const deleted = await h.sql.begin(async (tx) => {
+    const before = await lockUser(tx, id);
+    const [acted] = await tx<{ at: Date }[]>`
+      SELECT at FROM audit_log WHERE actor_type = 'user' AND actor_id = ${id} ORDER BY at DESC LIMIT 1`;
+    if (acted) {
+      throw new ServiceError(
+        "CONFLICT",
+        `${before.email} has acted (last on ${acted.at.toISOString()}): disable the account instead, so the audit log keeps its name`,
+        "id",
+      );
+    }
+    const [tokens] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM api_tokens WHERE created_by = ${id}`;
+    if ((tokens?.n ?? 0) > 0) throw new ServiceError("CONFLICT", `${before.email} created API tokens: disable the account instead`, "id");
+    if (before.roles.includes("admin") && before.disabledAt === null && (await activeAdminsBesides(tx, id)) === 0) {
+      throw new ServiceError("RULE_VIOLATION", "the last active admin cannot be deleted", "id");
+    }
+    await tx`DELETE FROM users WHERE id = ${id}`;
+    const view = toUserView(before);
+    await writeAudit(tx, ctx, { action: "user.delete", targetType: "user", targetId: id, before: view });
+    return view;
+  });
+  await bus.publish({ type: "session.revoked", userId: id, reason: "user deleted" });
+  return { deleted };
 }
 
 export type CreateUserInput = { email: string; displayName: string; roles: Role[] };

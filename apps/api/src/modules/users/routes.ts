@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { createUser, listUsers, resetUserPassword, updateUser } from "@ops/core";
+import { createUser, deleteUser, listUsers, resetUserPassword, updateUser } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
-import { InviteUserBody, InvitedUser, TemporaryPassword, UpdateUserBody, UserList, UserParams, UserResponse, errorResponses } from "@ops/contract";
+import { InviteUserBody, InvitedUser, TemporaryPassword, UpdateUserBody, UserDeleted, UserList, UserParams, UserResponse, errorResponses } from "@ops/contract";
 
 export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -45,6 +45,20 @@ export async function userRoutes(app: FastifyInstance, deps: ApiDeps): Promise<v
       },
     },
     async (req) => updateUser(deps.db, ctxOf(req), req.params.id, req.body, deps.bus),
+  );
+
+  r.delete(
+    "/api/users/:id",
+    {
+      config: { auth: "users:manage" },
+      schema: {
+        tags,
+        summary: "Delete a user who never acted (no audit row as the actor); one who did is disabled instead (409)",
+        params: UserParams,
+        response: { 200: UserDeleted, ...errorResponses },
+      },
+    },
+    async (req) => deleteUser(deps.db, ctxOf(req), req.params.id, deps.bus),
   );
 
   r.post(

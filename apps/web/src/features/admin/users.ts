@@ -1,4 +1,4 @@
-import type { InviteUserBody, Role, UserView } from "@ops/contract";
+import type { InviteUserBody, Role, UserListItem, UserView } from "@ops/contract";
 
 export type InviteError = { field: keyof InviteUserBody; message: string };
 
@@ -13,12 +13,23 @@ export function validateInvite(invite: InviteUserBody): InviteError | null {
 }
 
 /** Active users first, then by email; disabled accounts sink to the bottom. */
-export function sortUsers(users: readonly UserView[]): UserView[] {
+export function sortUsers<U extends UserView>(users: readonly U[]): U[] {
   return [...users].sort((a, b) => Number(a.disabled) - Number(b.disabled) || a.email.localeCompare(b.email));
 }
 
-export function replaceUser(users: UserView[] | undefined, user: UserView): UserView[] | undefined {
-  return users?.map((u) => (u.id === user.id ? user : u));
+/** A changed user put back in the list, keeping what only the list knows (when they last acted). */
+export function replaceUser(users: UserListItem[] | undefined, user: UserView): UserListItem[] | undefined {
+  return users?.map((u) => (u.id === user.id ? { ...u, ...user } : u));
+}
+
+/** The list as shown: disabled accounts hidden unless asked for (they pile up), active first, then by email. */
+export function visibleUsers(users: readonly UserListItem[], showDisabled: boolean): UserListItem[] {
+  return sortUsers(showDisabled ? users : users.filter((u) => !u.disabled));
+}
+
+/** An account may be deleted when it never acted (the audit log names no action of theirs) and is not the viewer's own. */
+export function deletable(user: UserListItem, selfId: string): boolean {
+  return user.lastActionAt === null && user.id !== selfId;
 }
 
 /** Checkboxes an admin may not untick on their own row (the server refuses it anyway). */

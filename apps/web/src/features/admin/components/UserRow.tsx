@@ -1,15 +1,15 @@
-import type { Role, UserView } from "@ops/contract";
+import type { Role, UserListItem } from "@ops/contract";
 import { useState } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
 import { formatAgo, formatDay } from "../../../lib/format.ts";
 import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { RoleCheckboxes } from "../../../ui/RoleCheckboxes.tsx";
 import { RoleChips } from "../../../ui/RoleChips.tsx";
-import { useResetPassword, useUpdateUser } from "../queries.ts";
-import { sameRoles, selfRoleLocks } from "../users.ts";
+import { useDeleteUser, useResetPassword, useUpdateUser } from "../queries.ts";
+import { deletable, sameRoles, selfRoleLocks } from "../users.ts";
 
 type Props = {
-  user: UserView;
+  user: UserListItem;
   selfId: string;
   now: number;
   onTemporaryPassword: (email: string, password: string) => void;
@@ -18,6 +18,7 @@ type Props = {
 export function UserRow({ user, selfId, now, onTemporaryPassword }: Props) {
   const update = useUpdateUser();
   const reset = useResetPassword();
+  const remove = useDeleteUser();
   const [draft, setDraft] = useState<Role[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const self = user.id === selfId;
@@ -50,6 +51,11 @@ export function UserRow({ user, selfId, now, onTemporaryPassword }: Props) {
       onSuccess: ({ temporaryPassword }) => onTemporaryPassword(user.email, temporaryPassword),
       onError: (e) => setError(actionErrorMessage(e, "reset passwords")),
     });
+  };
+
+  const deleteUser = () => {
+    setError(null);
+    remove.mutate(user.id, { onError: (e) => setError(actionErrorMessage(e, "delete users")) });
   };
 
   return (
@@ -128,6 +134,17 @@ export function UserRow({ user, selfId, now, onTemporaryPassword }: Props) {
               pending={reset.isPending}
               onConfirm={resetPassword}
               testId="user-reset-password"
+            />
+          )}
+          {deletable(user, selfId) && (
+            <ConfirmButton
+              label="Delete"
+              question="They never acted: delete the account for good?"
+              confirmLabel="Delete"
+              danger
+              pending={remove.isPending}
+              onConfirm={deleteUser}
+              testId="user-delete"
             />
           )}
         </div>
