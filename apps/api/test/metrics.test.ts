@@ -1,6 +1,16 @@
 import { createRequire } from "node:module";
 import { readEnv } from "@ops/config";
-import { PROBE_LATENCY_BOUNDS_S, TARGET_STATUS_CODE, probeFailureReason, recordProbeCounters, runProbeShard } from "@ops/core";
+import { SloBody } from "@ops/contract";
+import {
+  PROBE_LATENCY_BOUNDS_S,
+  TARGET_STATUS_CODE,
+  createSlo,
+  listSlos,
+  probeFailureReason,
+  recordProbeCounters,
+  runProbeShard,
+  systemContext,
+} from "@ops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, startApi, type Json } from "./harness.ts";
 
@@ -93,6 +103,11 @@ describe("GET /metrics", () => {
       expect((await api.call("POST", "/api/incidents", oncall, { title: `m ${severity}`, severity })).status).toBe(201);
     const resolved = await api.call("POST", "/api/incidents", oncall, { title: "m resolved", severity: "P2" });
     expect((await api.call("POST", `/api/incidents/${(resolved.json.incident as Json).id}/resolve`, oncall, { summary: "done" })).status).toBeLessThan(300);
+    const slo = await createSlo(
+      api.stack.db,
+      systemContext("test"),
+      SloBody.parse({ name: "metrics availability", kind: "availability", selector: { type: "group", group: "all" }, objectivePercent: 99.9 }),
+    );
     const live = await connect(api.ws, viewer);
     await live.next((f) => f.type === "snapshot");
 
@@ -103,6 +118,7 @@ describe("GET /metrics", () => {
     const restarts = (await api.call("GET", "/api/restarts?limit=500", viewer)).json.restarts as Json[];
     const diagnoses = (await api.call("GET", "/api/diagnoses?limit=200", viewer)).json.diagnoses as Json[];
     const alerts = (await api.call("GET", "/api/alerts?limit=200", viewer)).json.alerts as Json[];
+    const [sloView] = await listSlos(api.stack.db);
 
     const { families, samples } = await scrape();
     live.close();
@@ -161,6 +177,22 @@ describe("GET /metrics", () => {
     expect(queueJobs.metrics).toHaveLength(7 * 6);
 
     expect(valueOf(familyOf(families, "openclaw_ops_websocket_viewers"))).toBe(1);
+    const sloLabels = { slo_id: String(slo.id), slo: "metrics availability", kind: "availability" };
+    expect(valueOf(familyOf(families, "openclaw_ops_slo_objective_ratio"), sloLabels)).toBeCloseTo(0.999, 10);
+    expect(valueOf(familyOf(families, "openclaw_ops_slo_error_budget_total_minutes"), sloLabels)).toBeCloseTo(43.2, 6);
+    expect(valueOf(familyOf(families, "openclaw_ops_slo_error_budget_remaining_minutes"), sloLabels)).toBeCloseTo(sloView!.status.budget.remainingMinutes, 6);
+    expect(valueOf(familyOf(families, "openclaw_ops_slo_error_budget_remaining_ratio"), sloLabels)).toBeCloseTo(
+      sloView!.status.budget.remainingPercent / 100,
+      6,
+    );
+    for (const window of ["5m", "30m", "1h", "6h", "3d"] as const)
+      expect(valueOf(familyOf(families, "openclaw_ops_slo_burn_rate"), { ...sloLabels, window })).toBeCloseTo(sloView!.status.burnRates[window], 6);
+    expect(
+      familyOf(families, "openclaw_ops_slo_alert_firing")
+        .metrics.map((m) => m.labels?.rule)
+        .sort(),
+    ).toEqual(["page-fast", "page-slow", "ticket"]);
+    expect(valueOf(familyOf(families, "openclaw_ops_metrics_source_up"), { source: "slo" })).toBe(1);
     expect(valueOf(familyOf(families, "openclaw_ops_metrics_source_up"), { source: "postgres" })).toBe(1);
     expect(valueOf(familyOf(families, "openclaw_ops_metrics_source_up"), { source: "redis" })).toBe(1);
     expect(valueOf(familyOf(families, "openclaw_ops_process_resident_memory_bytes"), { process: "api" })).toBeGreaterThan(10 * 1024 * 1024);

@@ -5,11 +5,13 @@ import {
   ProcessMetrics,
   databaseFamilies,
   fleetFamilies,
+  listSlos,
   recordSecurityEvent,
   redisFamilies,
   renderExposition,
   resolveApiToken,
   resolveSession,
+  sloFamilies,
   withTimeout,
   type MetricFamily,
 } from "@ops/core";
@@ -54,6 +56,8 @@ export async function metricsRoutes(app: FastifyInstance, deps: ApiDeps): Promis
   const sources: Source[] = [
     { name: "postgres", read: () => databaseFamilies(deps.db) },
     { name: "redis", read: () => redisFamilies(deps.redis, deps.queues, deps.env.OPS_REDIS_PREFIX) },
+    // Apart from "postgres" so an SLO read that takes too long leaves out only the SLO series.
+    { name: "slo", read: async () => sloFamilies(await listSlos(deps.db)) },
   ];
   let cached: { at: number; families: Promise<MetricFamily[]> } | null = null;
   const shared = (): Promise<MetricFamily[]> => {
@@ -79,7 +83,7 @@ export async function metricsRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       {
         name: "openclaw_ops_metrics_read_seconds",
         type: "gauge" as const,
-        help: `How long reading the PostgreSQL and Redis series took (reused for ${METRICS_CACHE_MS / 1000} s).`,
+        help: `How long reading the PostgreSQL, Redis and SLO series took (reused for ${METRICS_CACHE_MS / 1000} s).`,
         samples: [{ value: (performance.now() - started) / 1000 }],
       },
     ]);
