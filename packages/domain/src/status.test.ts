@@ -4,7 +4,9 @@ import {
   evaluateProbe,
   latencyFinding,
   needsStartupProbe,
+  livenessOk,
   parseHealthBody,
+  readinessDue,
   resourceFindings,
   statusChanges,
   worseStatus,
@@ -309,5 +311,88 @@ describe("helpers", () => {
     expect(needsStartupProbe(okPrev, 60_000, false)).toBe(true);
     expect(needsStartupProbe(okPrev, 10, true)).toBe(true);
     expect(needsStartupProbe({ ...okPrev, status: "down" }, 60_000, true)).toBe(true);
+  });
+});
+
+describe("readiness asked only when due (an ok, ready gateway between asks)", () => {
+  const MAX = 120_000;
+  const cases: { name: string; prev: PreviousState; lastReady: boolean | null; at: number; due: boolean }[] = [
+    { name: "ok, ready, answer 30 s old", prev: okPrev, lastReady: true, at: T0, due: false },
+    { name: "ok, ready, answer just under the age", prev: { ...okPrev, uptimeAt: T0 - MAX + 1 }, lastReady: true, at: T0, due: false },
+    { name: "ok, ready, answer exactly the age", prev: { ...okPrev, uptimeAt: T0 - MAX }, lastReady: true, at: T0, due: true },
+    { name: "ok, ready, answer older", prev: { ...okPrev, uptimeAt: T0 - MAX - 30_000 }, lastReady: true, at: T0, due: true },
+    { name: "never probed", prev: NEVER_PROBED, lastReady: null, at: T0, due: true },
+    { name: "readiness unknown", prev: okPrev, lastReady: null, at: T0, due: true },
+    { name: "not ready", prev: okPrev, lastReady: false, at: T0, due: true },
+    { name: "no uptime ever reported", prev: { ...okPrev, uptimeAt: null }, lastReady: true, at: T0, due: true },
+    { name: "warning", prev: { ...okPrev, status: "warning" }, lastReady: true, at: T0, due: true },
+    { name: "critical", prev: { ...okPrev, status: "critical" }, lastReady: true, at: T0, due: true },
+    { name: "down", prev: { ...okPrev, status: "down" }, lastReady: true, at: T0, due: true },
+    { name: "unknown", prev: { ...okPrev, status: "unknown" }, lastReady: true, at: T0, due: true },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.due ? "asks" : "carries"}`, () => {
+      expect(readinessDue(c.prev, c.lastReady, c.at, MAX)).toBe(c.due);
+    });
+  }
+
+  it("a carried readiness keeps ready and resources, and their findings, without uptime", () => {
+    const carried: ProbeObservation = {
+      check: "openclaw",
+      at: T0,
+      live: LIVE,
+      paths: PATHS,
+      carried: { ready: true, resources: { cpuPercent: 12, diskPercent: 40 } },
+    };
+    const ev = evaluateProbe(carried, okPrev, policy);
+    expect(ev.status).toBe("ok");
+    expect(ev.ready).toBe(true);
+    expect(ev.resources).toEqual({ cpuPercent: 12, diskPercent: 40 });
+    expect(ev.uptimeMs).toBeNull();
+    expect(ev.restarted).toBe(false);
+    expect(ev.next.uptimeMs).toBe(okPrev.uptimeMs);
+    expect(ev.next.uptimeAt).toBe(okPrev.uptimeAt);
+    const hot = evaluateProbe({ ...carried, carried: { ready: true, resources: { cpuPercent: 95 } } } as ProbeObservation, okPrev, policy);
+    expect(hot.status).toBe("critical");
+    expect(hot.reason).toMatch(/^cpu 95 %/);
+  });
+
+  it("a fresh answer wins over a carried one, and a failed liveness ignores both", () => {
+    const both: ProbeObservation = {
+      ...gw(LIVE, res(503, readyBody({ ready: false, failing: ["x"] }))),
+      carried: { ready: true, resources: {} },
+    } as ProbeObservation;
+    expect(evaluateProbe(both, okPrev, policy).ready).toBe(false);
+    const down = evaluateProbe(
+      { check: "openclaw", at: T0, live: fail("refused"), paths: PATHS, carried: { ready: true, resources: { cpuPercent: 12 } } },
+      okPrev,
+      policy,
+    );
+    expect(down.status).toBe("down");
+    expect(down.ready).toBeNull();
+    expect(down.resources).toEqual({});
+  });
+
+  it("livenessOk: only a 200 with ok: true", () => {
+    const table: [RequestOutcome, boolean][] = [
+      [LIVE, true],
+      [res(200, { ok: false, status: "x" }), false],
+      [res(200, "<html>"), false],
+      [res(200, { status: "live" }), false],
+      [res(503, { ok: true }), false],
+      [fail("refused"), false],
+      [fail("timeout"), false],
+    ];
+    for (const [live, ok] of table) expect(livenessOk(live, "/healthz")).toBe(ok);
+  });
+
+  it("no readiness path: nothing is carried", () => {
+    const ev = evaluateProbe(
+      { check: "openclaw", at: T0, live: LIVE, paths: { live: "/healthz" }, carried: { ready: true, resources: { cpuPercent: 12 } } },
+      okPrev,
+      policy,
+    );
+    expect(ev.ready).toBeNull();
+    expect(ev.resources).toEqual({});
   });
 });

@@ -38,9 +38,32 @@ export type ProbeObservation =
       ready?: RequestOutcome | undefined;
       startup?: RequestOutcome | undefined;
       paths: { live: string; ready?: string | undefined; startup?: string | undefined };
+      /** Readiness not asked this time (see `readinessDue`): what the last answer said, kept as it was. */
+      carried?: CarriedReadiness | undefined;
     }
   | { check: "http"; at: number; response: RequestOutcome; path: string }
   | { check: "tcp"; at: number; connect: RequestOutcome };
+
+/** The readiness facts of the last /readyz answer, carried while the prober does not ask again. */
+export type CarriedReadiness = { ready: boolean; resources: Resources };
+
+/**
+ * Whether the prober asks an OpenClaw gateway's readiness this time, once its liveness answered well. Always,
+ * unless the target was ok and ready at the last look and that answer (its uptime, `uptimeAt`) is younger than
+ * `maxAgeMs`: a problem, a status change, not ready, or an unknown or old readiness asks again. Between asks the
+ * last readiness is carried; a restart shows as refused liveness, or as uptime going backwards at the next ask.
+ */
+export function readinessDue(prev: PreviousState, lastReady: boolean | null, at: number, maxAgeMs: number): boolean {
+  if (prev.status !== "ok" || lastReady !== true || prev.uptimeAt === null) return true;
+  return at - prev.uptimeAt >= maxAgeMs;
+}
+
+/** A gateway's liveness said it is alive (200 with `ok: true`): only then do readiness and start-up count. */
+export function livenessOk(live: RequestOutcome, path: string): boolean {
+  if (live.kind !== "response" || live.statusCode !== 200) return false;
+  const body = parseHealthBody(path, live.body, LiveBody);
+  return body.ok && body.value.ok;
+}
 
 /** Resource use a target reported, in percent (the contract's shape). */
 export type { Resources };
@@ -228,6 +251,10 @@ function factsOfOpenclaw(obs: Extract<ProbeObservation, { check: "openclaw" }>, 
   }
   facts.alive = true;
 
+  if (!ready && obs.carried && paths.ready) {
+    facts.ready = obs.carried.ready;
+    facts.resources = obs.carried.resources;
+  }
   if (ready && paths.ready) {
     if (ready.kind !== "response") {
       facts.findings.push(unreachable(ready, paths.ready));

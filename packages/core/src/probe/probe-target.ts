@@ -1,5 +1,14 @@
 import { hostOf, portOf, type TargetConfig } from "@ops/config";
-import { needsStartupProbe, type PreviousState, type ProbeObservation, type RequestOutcome } from "@ops/domain";
+import {
+  livenessOk,
+  needsStartupProbe,
+  readinessDue,
+  type CarriedReadiness,
+  type PreviousState,
+  type ProbeObservation,
+  type RequestOutcome,
+  type Resources,
+} from "@ops/domain";
 import { httpGet, tcpConnect } from "./http-request.ts";
 
 const DEFAULT_PATHS = {
@@ -36,13 +45,35 @@ export function probePaths(target: TargetConfig): { live: string; ready?: string
   return { live: target.probes?.live ?? DEFAULT_PATHS.http.live };
 }
 
-export type ProbeOptions = { timeoutMs: number; now?: () => number };
+/**
+ * Cycle probes ask an ok, ready gateway's readiness every this many cycles (carrying the last answer between):
+ * a half cycle of slack so shard start jitter does not push an ask to the next cycle.
+ */
+export const READINESS_EVERY_CYCLES = 4;
+export function readinessMaxAgeMs(intervalMs: number): number {
+  return (READINESS_EVERY_CYCLES - 0.5) * intervalMs;
+}
+
+export type ProbeOptions = {
+  timeoutMs: number;
+  now?: () => number;
+  /**
+   * How old the last readiness answer of an ok, ready gateway may be before /readyz is asked again (see
+   * `readinessDue`). Without it readiness is asked at every probe.
+   */
+  readinessMaxAgeMs?: number | undefined;
+};
+
+/** The last readiness, when the caller knows it (the stored state): carried between asks. */
+export type ProbePreviousState = PreviousState & { ready?: boolean | null; resources?: Resources | null };
 
 /**
- * Probe one target the way its check type needs. For an OpenClaw gateway: liveness and readiness
- * every time, /startupz only when the version is unknown or a (re)start is in progress.
+ * Probe one target the way its check type needs. For an OpenClaw gateway: liveness, then readiness when
+ * liveness answered well and readiness is due (`readinessDue`: always, unless the gateway was ok and ready at an
+ * answer younger than `readinessMaxAgeMs`; otherwise that answer is carried), and /startupz only when the version
+ * is unknown or a (re)start is in progress. A failed liveness decides the status alone, so readiness is not asked.
  */
-export async function probeTarget(target: TargetConfig, prev: PreviousState, opts: ProbeOptions): Promise<ProbeObservation> {
+export async function probeTarget(target: TargetConfig, prev: ProbePreviousState, opts: ProbeOptions): Promise<ProbeObservation> {
   const now = opts.now ?? Date.now;
   const at = now();
   if (target.check === "tcp") {
@@ -54,14 +85,22 @@ export async function probeTarget(target: TargetConfig, prev: PreviousState, opt
     return { check: "http", at, path, response: await httpGet(join(target.baseUrl, path), opts.timeoutMs) };
   }
   const paths = probePaths(target);
-  const [live, ready] = await Promise.all([
-    httpGet(join(target.baseUrl, paths.live), opts.timeoutMs),
-    paths.ready ? httpGet(join(target.baseUrl, paths.ready), opts.timeoutMs) : Promise.resolve(undefined),
-  ]);
+  const live = await httpGet(join(target.baseUrl, paths.live), opts.timeoutMs);
+  if (!livenessOk(live, paths.live)) return { check: "openclaw", at, live, paths };
+  let ready: RequestOutcome | undefined;
+  let carried: CarriedReadiness | undefined;
+  if (paths.ready) {
+    const lastReady = prev.ready ?? null;
+    if (opts.readinessMaxAgeMs === undefined || readinessDue(prev, lastReady, at, opts.readinessMaxAgeMs)) {
+      ready = await httpGet(join(target.baseUrl, paths.ready), opts.timeoutMs);
+    } else {
+      carried = { ready: lastReady === true, resources: prev.resources ?? {} };
+    }
+  }
   let startup: RequestOutcome | undefined;
-  if (paths.startup && live.kind === "response") {
+  if (paths.startup) {
     const peek = peekReady(ready);
     if (needsStartupProbe(prev, peek.uptimeMs, peek.ready)) startup = await httpGet(join(target.baseUrl, paths.startup), opts.timeoutMs);
   }
-  return { check: "openclaw", at, live, ready, startup, paths };
+  return { check: "openclaw", at, live, ready, startup, paths, ...(carried ? { carried } : {}) };
 }

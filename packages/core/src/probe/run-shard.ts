@@ -3,7 +3,7 @@ import type { DbHandle } from "@ops/db";
 import { NEVER_PROBED, exitObservation, monitoringPolicy, publishPolicy, type EvaluationPolicy, type ProbeObservation } from "@ops/domain";
 import { recordObservations, loadPreviousStates, type RecordOutcome } from "../targets/record.ts";
 import { effectiveThresholds } from "../settings.ts";
-import { probePaths, probeTarget } from "./probe-target.ts";
+import { probePaths, probeTarget, readinessMaxAgeMs } from "./probe-target.ts";
 
 export function evaluationPolicy(config: OpsConfig, thresholds: EvaluationPolicy["thresholds"] = config.monitoring.thresholds): EvaluationPolicy {
   return { thresholds, heartbeatTimeoutMs: config.monitoring.heartbeatTimeoutSeconds * 1000 };
@@ -38,9 +38,11 @@ export async function runProbeShard(
     h,
     targets.map((t) => t.name),
   );
+  // A cycle's probes carry an ok, ready gateway's readiness between asks; a probe outside the cycle asks it.
+  const readinessMaxAge = cycle === undefined ? undefined : readinessMaxAgeMs(monitoringPolicy(config.monitoring).intervalMs);
   const observations = await mapLimit(targets, config.monitoring.healthCheck.concurrency, async (t) => ({
     name: t.name,
-    obs: await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs }),
+    obs: await probeTarget(t, prev.get(t.name) ?? NEVER_PROBED, { timeoutMs: config.monitoring.healthCheck.timeoutMs, readinessMaxAgeMs: readinessMaxAge }),
   }));
   const thresholds = await effectiveThresholds(h.sql, config);
   const coalesce = cycle === undefined ? undefined : { cycle, policy: publishPolicy(monitoringPolicy(config.monitoring).intervalMs) };

@@ -21,7 +21,6 @@ type LockedRow = Pick<Row<typeof targetState>, (typeof LOCKED_KEYS)[number]>;
 const LOCKED_COLUMNS = columns(targetState, { only: LOCKED_KEYS });
 /** What a probe result is evaluated against: the target's stored state. */
 type StateRow = Pick<Row<typeof targetState>, (typeof STATE_KEYS)[number]>;
-const STATE_COLUMNS = columns(targetState, { only: STATE_KEYS });
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
 const date = (n: number | null) => (n === null ? null : new Date(n).toISOString());
@@ -38,9 +37,14 @@ function toPrevious(r: StateRow): PreviousState {
   };
 }
 
-export async function loadPreviousStates({ sql }: DbHandle, names: string[]): Promise<Map<string, PreviousState>> {
-  const rows = await sql<StateRow[]>`SELECT ${sql.unsafe(STATE_COLUMNS)} FROM target_state WHERE name = ANY(${names})`;
-  return new Map(rows.map((r) => [r.name, toPrevious(r)]));
+/** What the prober needs before it probes: the evaluator's state and the last readiness (to carry between asks). */
+export type ProbePrevious = PreviousState & { ready: boolean | null; resources: Resources | null };
+type ProbeRow = StateRow & Pick<Row<typeof targetState>, "ready" | "resources">;
+const PROBE_COLUMNS = columns(targetState, { only: [...STATE_KEYS, "ready", "resources"] });
+
+export async function loadPreviousStates({ sql }: DbHandle, names: string[]): Promise<Map<string, ProbePrevious>> {
+  const rows = await sql<ProbeRow[]>`SELECT ${sql.unsafe(PROBE_COLUMNS)} FROM target_state WHERE name = ANY(${names})`;
+  return new Map(rows.map((r) => [r.name, { ...toPrevious(r), ready: r.ready, resources: r.resources as Resources | null }]));
 }
 
 export type RecordOutcome = {
