@@ -28,4 +28,5 @@ export * from "./watch.ts";
 export * from "./publish.ts";
 export * from "./slo.ts";
 export * from "./slo-policy.ts";
+export * from "./slo-learning.ts";
 export * from "./dora.ts";

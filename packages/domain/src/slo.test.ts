@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sloBreachFinding } from "./slo-learning.ts";
 import { planRisks, policyInForce, policyRequirement, type GuardingSlo, type PolicyPlan } from "./slo-policy.ts";
 import {
   ALERT_RULES,
@@ -340,3 +341,35 @@ describe("error-budget policy", () => {
 // Keep the counts type honest: the rollup columns are in LATENCY_BOUNDS_MS order.
 const _typed: SliCounts = { valid: 0, good: 0, fast: [] };
 void _typed;
+
+describe("sla_breach learning", () => {
+  const b = budget(99.9, 30, 50);
+  it.each<["page" | "exhausted", string, string, string]>([
+    [
+      "exhausted",
+      "critical",
+      "SLO-7-exhausted-2026-12-01",
+      'SLO "alpha availability" (99.9 % over 30 d) has exhausted its error budget: 115.7 % of its 43.2-minute budget spent.',
+    ],
+    [
+      "page",
+      "high",
+      `SLO-7-page-${now}`,
+      'SLO "alpha availability" (99.9 % over 30 d) is burning its error budget at 100× over the last hour: 115.7 % of its 43.2-minute budget spent.',
+    ],
+  ])("%s: priority %s, occurrence %s", (kind, priority, occurrence, summary) => {
+    const f = sloBreachFinding({
+      sloId: 7,
+      name: "alpha availability",
+      targets: ["alpha"],
+      objectivePercent: 99.9,
+      windowDays: 30,
+      budget: b,
+      kind,
+      at: now,
+      burnRate1h: 100,
+    });
+    expect(f).toMatchObject({ type: "LRN", heading: "sla_breach", area: "monitoring", patternKey: "slo.breach.7", priority, summary, service: "alpha" });
+    expect(f.occurrences).toEqual([{ id: occurrence, at: now }]);
+  });
+});

@@ -1,2 +1,3 @@
 export * from "./rollups.ts";
 export * from "./slos.ts";
+export * from "./alerts.ts";

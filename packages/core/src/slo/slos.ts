@@ -196,13 +196,13 @@ export function evaluateBuckets(spec: SloSpec, b: SloBuckets, now: number): SloE
   return evaluateSlo(spec, { window: sumBuckets(b.budget, from, now + 1), windows: windowCounts(b.burn, now), buckets: b.budget }, now);
 }
 
-type AlertRow = { sloId: number; rule: AlertRuleId; firing: boolean; since: Date | null; lastNotifiedAt: Date | null };
+type AlertRow = { sloId: number; rule: AlertRuleId; firing: boolean; since: Date | null; lastNotifiedAt: Date | null; incidentId: number | null };
 
 export async function readAlertStates(sql: Sql, ids: readonly number[]): Promise<Map<number, AlertRow[]>> {
   const rows = ids.length
     ? await sql<
         AlertRow[]
-      >`SELECT slo_id AS "sloId", rule, firing, since, last_notified_at AS "lastNotifiedAt" FROM slo_alert_state WHERE slo_id = ANY(${[...ids]}::bigint[])`
+      >`SELECT slo_id AS "sloId", rule, firing, since, last_notified_at AS "lastNotifiedAt", incident_id AS "incidentId" FROM slo_alert_state WHERE slo_id = ANY(${[...ids]}::bigint[])`
     : [];
   const out = new Map<number, AlertRow[]>();
   for (const r of rows) out.set(r.sloId, [...(out.get(r.sloId) ?? []), r]);
