@@ -7,7 +7,8 @@
 //   --probe 1        probe the fleet once with the real worker first (real statuses in the snapshot), then stop it
 //   --changes 20     status changes published, one at a time (the next when every viewer has the last, or 10 s)
 //   --sessions 20    distinct signed-in sessions the sockets are spread over
-//   --gzip 1         viewers ask for the gzipped binary snapshot (/ws?snapshot=gzip), as the dashboard does; 0: JSON text
+//   --gzip 1         viewers ask for the gzipped binary snapshot and large updates (/ws?snapshot=gzip&updates=gzip), as
+//                    the dashboard does; 0: JSON text
 //   --interval 1     with --probe: the worker keeps probing one more 30 s interval while 10 viewers count what they receive
 // The viewers run in this process (one core) and the API in its own: on a 2-core machine the receipt
 // figures include this process's own queueing of N frames per change, so they are an upper bound.
@@ -104,7 +105,10 @@ function open(cookie: string, viewer?: Viewer, resume = false): Promise<Viewer> 
   v.dropped = null;
   v.closing = false;
   const url = new URL(api.ws);
-  if (gzip) url.searchParams.set("snapshot", "gzip");
+  if (gzip) {
+    url.searchParams.set("snapshot", "gzip");
+    url.searchParams.set("updates", "gzip");
+  }
   if (resume && v.version && v.epoch) {
     url.searchParams.set("since", v.version);
     url.searchParams.set("epoch", v.epoch);
@@ -150,19 +154,22 @@ function open(cookie: string, viewer?: Viewer, resume = false): Promise<Viewer> 
 /** A viewer that counts the frames (and bytes) after its first, parsing each: for the interval measure, not the storm. */
 function watch(cookie: string) {
   const url = new URL(api.ws);
-  if (gzip) url.searchParams.set("snapshot", "gzip");
+  if (gzip) {
+    url.searchParams.set("snapshot", "gzip");
+    url.searchParams.set("updates", "gzip");
+  }
   const socket = new WebSocket(url, { headers: { cookie, origin: api.base } });
   const w = { socket, first: false, bytes: 0, frames: 0, statusFrames: 0, updated: 0, heartbeats: 0 };
   return new Promise<typeof w>((resolve, reject) => {
     socket.once("error", reject);
-    socket.on("message", (data: Buffer) => {
+    socket.on("message", (data: Buffer, binary: boolean) => {
       if (!w.first) {
         w.first = true;
         return resolve(w);
       }
       w.bytes += data.length;
       w.frames++;
-      const frame = JSON.parse(data.toString("utf8")) as { type: string; targets?: unknown[] };
+      const frame = JSON.parse((binary ? gunzipSync(data) : data).toString("utf8")) as { type: string; targets?: unknown[] };
       if (frame.type === "target.status") w.statusFrames++;
       else if (frame.type === "target.update") w.updated += frame.targets?.length ?? 0;
       else if (frame.type === "heartbeat") w.heartbeats++;
