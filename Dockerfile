@@ -18,6 +18,7 @@ FROM base AS app
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client-15 redis-tools redis-server tar && rm -rf /var/lib/apt/lists/*
 ENV HOST=0.0.0.0 NODE_ENV=production
 # The processes run compiled JavaScript like `npm start` runs it (scripts/build.mjs: one esbuild bundle per app in
-# apps/<app>/dist/main.js, source maps kept so stack traces name the .ts lines); docker-compose.yml picks the app.
+# apps/<app>/dist/main.js, source maps kept so stack traces name the .ts lines), with the flags of NODE_ARGS in
+# scripts/build.mjs; docker-compose.yml picks the app.
 RUN node scripts/build.mjs --force
 CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]

@@ -19,6 +19,18 @@ export const APPS = {
   api: { dir: "apps/api", entry: "src/server.ts" },
 };
 
+/**
+ * Node flags each built app runs with (npm start, docker-compose.yml, bench:probes): source maps, so stack traces
+ * name the .ts files and lines. No heap limits: capping the worker's old generation at 192 MB and the semi-spaces at
+ * 4 MB cut its RSS at 10,000 targets from 290–410 MB to 161 MB, but its first cycle went from 14–18 s to 168 s and
+ * then past 600 s (garbage collection near the ceiling); see docs/performance.md.
+ */
+export const NODE_ARGS = {
+  sim: ["--enable-source-maps"],
+  worker: ["--enable-source-maps"],
+  api: ["--enable-source-maps"],
+};
+
 /** The built file of an app (what `node --enable-source-maps <file>` runs). */
 export function builtEntry(name) {
   return join(ROOT, APPS[name].dir, "dist", "main.js");

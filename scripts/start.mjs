@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { APPS, builtEntry, ensureBuilt } from "./build.mjs";
+import { APPS, NODE_ARGS, builtEntry, ensureBuilt } from "./build.mjs";
 import { ROOT, checkNode, ensureDependencies, fail, log, pnpm } from "./lib.mjs";
 
 checkNode();
@@ -80,8 +80,8 @@ function launch(part) {
   const out = createWriteStream(file, { flags: "a" });
   // Ctrl-C stops everything npm start runs, the gateways the worker started (process driver) included.
   const env = part.name === "worker" ? { OPS_STOP_PROCESSES_ON_EXIT: "1", ...process.env } : process.env;
-  // Source maps: stack traces name the .ts files and lines.
-  const child = spawn(process.execPath, ["--enable-source-maps", builtEntry(part.name)], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Source maps: stack traces name the .ts files and lines (NODE_ARGS).
+  const child = spawn(process.execPath, [...NODE_ARGS[part.name], builtEntry(part.name)], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const tag = `\x1b[${COLORS[part.name]}m[${part.name}]\x1b[0m`;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = "";

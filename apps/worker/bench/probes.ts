@@ -5,7 +5,8 @@
 // Env: BENCH_SIZES (default "1000,10000"), BENCH_INTERVAL seconds (10), BENCH_SECONDS (120), BENCH_API (1: start
 // an API process beside the worker; 0: the worker alone), BENCH_CPU_PROF (a folder: the worker's V8 CPU profile),
 // BENCH_RUNTIME (built: the compiled JavaScript `npm start` runs, built first by scripts/build.mjs when out of date;
-// tsx: the TypeScript sources through the tsx loader, as before).
+// tsx: the TypeScript sources through the tsx loader, as before), BENCH_NODE_ARGS (extra node flags for the worker
+// and the API, e.g. "--heapsnapshot-signal=SIGUSR2" to take heap snapshots with kill -USR2).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -123,7 +124,13 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
 
 /** The node arguments that run an app: its bundle (with source maps) or its TypeScript entry through tsx. */
 function appArgs(app: "worker" | "api"): string[] {
-  if (runtime === "built") return ["--enable-source-maps", join(REPO_ROOT, `apps/${app}/dist/main.js`)];
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  return [...extra, ...appRun(app)];
+}
+// The flags npm start runs each app with (scripts/build.mjs NODE_ARGS: source maps, heap limits).
+const { NODE_ARGS } = (await import(join(REPO_ROOT, "scripts/build.mjs"))) as { NODE_ARGS: Record<"worker" | "api", string[]> };
+function appRun(app: "worker" | "api"): string[] {
+  if (runtime === "built") return [...NODE_ARGS[app], join(REPO_ROOT, `apps/${app}/dist/main.js`)];
   return ["--import", "tsx", join(REPO_ROOT, app === "api" ? "apps/api/src/server.ts" : "apps/worker/src/main.ts")];
 }
 
