@@ -30,6 +30,7 @@ import {
   withClockOffset,
   yesNeeded,
 } from "./governance.ts";
+import { decisionLines } from "./governance.ts";
 import type { Category, CategoryRule } from "@ops/contract";
 import { frame } from "../../lib/frames.test-util.ts";
 
@@ -115,6 +116,9 @@ describe("rules in words", () => {
     expect(reviewsText(["examiner", "sentinel"])).toBe("needs examiner and sentinel review");
     expect(timeoutText(0.5)).toBe("30 s");
     expect(timeoutText(1)).toBe("1 min");
+    expect(timeoutText(90)).toBe("90 min");
+    expect(timeoutText(360)).toBe("6 h");
+    expect(timeoutText(1440)).toBe("1 d");
   });
 
   it("finds the category of a kind of change from appliesTo", () => {
@@ -292,5 +296,25 @@ describe("lists and frames", () => {
     expect(merged.ballots.length).toBe(1);
     expect(merged.clockOffsetMs).toBe(700);
     expect(merged.description).toBe("Lower the **memory** warning.");
+  });
+});
+
+describe("decisionLines: who decides a new proposal, before it is opened", () => {
+  const rule = { threshold: "simple" as const, timeoutMinutes: 1440, requires: [] as string[] };
+  it("names the eligible members and the yes votes needed (two people and three triad agents: 3 of 5)", () => {
+    const lines = decisionLines(rule, ["alice", "bob", "triad-a", "triad-b", "triad-c"], 0);
+    expect(lines.who).toBe("5 eligible members vote: alice, bob, triad-a, triad-b and triad-c.");
+    expect(lines.passes).toBe("Passes with 3 of 5 yes (simple majority); abstaining or not voting counts as not yes.");
+    expect(lines.closes).toBe("Closes 1 d after opening, or early once all 5 have voted; members may change their vote until then.");
+  });
+  it("adds the participation quorum and the reviews, and says a rejecting review closes it", () => {
+    const lines = decisionLines({ threshold: "supermajority", timeoutMinutes: 60, requires: ["examiner"] }, ["a", "b", "c"], 0.5);
+    expect(lines.passes).toBe(
+      "Passes with 2 of 3 yes (supermajority), with at least 2 of 3 voting and the examiner review approving; abstaining or not voting counts as not yes.",
+    );
+    expect(lines.closes).toContain("once all 3 have voted and the examiner review is in, or at once if a required review rejects it");
+  });
+  it("says plainly when nobody can vote", () => {
+    expect(decisionLines(rule, [], 0)).toMatchObject({ who: "No member is eligible to vote now: it cannot pass.", passes: "" });
   });
 });

@@ -17,6 +17,7 @@ import type {
   Verdict,
 } from "@ops/contract";
 import type { ServerFrame } from "@ops/contract";
+import { yesNeeded } from "@ops/domain/governance";
 import { record, str, text } from "../../lib/parse.ts";
 
 /** A proposal as the pages hold it: the API's answer and, web-only, the clock offset measured when it came. */
@@ -70,9 +71,10 @@ export function metricUnit(metric: ThresholdMetric): string {
   return metric === "responseTimeMs" ? "ms" : "%";
 }
 
-/** "5 min", "90 s" for a fraction of a minute. */
+/** "5 min", "30 s" for a fraction of a minute, "6 h" and "1 d" for whole hours and days from two hours on. */
 export function timeoutText(minutes: number): string {
   if (minutes > 0 && minutes < 1) return `${Math.round(minutes * 60)} s`;
+  if (minutes >= 120 && minutes % 60 === 0) return minutes % 1440 === 0 ? `${minutes / 1440} d` : `${minutes / 60} h`;
   return `${Math.round(minutes * 100) / 100} min`;
 }
 
@@ -95,22 +97,35 @@ export function ruleSummary(category: Category, rule: Pick<CategoryRule, "thresh
 // ---------------------------------------------------------------------------------------------------------
 // Thresholds and tallies
 
-/** The smallest number of yes votes that passes (as the API computes it, in integers); eligible + 1 when none can. */
-export function yesNeeded(threshold: Threshold, eligible: number): number {
-  if (eligible <= 0) return 1;
-  switch (threshold) {
-    case "simple":
-      return Math.floor(eligible / 2) + 1;
-    case "supermajority":
-      return Math.ceil((2 * eligible) / 3);
-    case "unanimous":
-      return eligible;
-  }
-}
+// The quorum arithmetic is the API's own (@ops/domain/governance), so "needs 3 of 5" here is what decides there.
+export { yesNeeded };
 
 /** "simple majority: needs 3 of 5 yes". */
 export function thresholdText(threshold: Threshold, needed: number, eligible: number): string {
   return `${THRESHOLD_LABEL[threshold]}: needs ${needed} of ${eligible} yes`;
+}
+
+/**
+ * Who decides a new proposal and how, before it is opened (issue 17, item 6): the members eligible now, the yes votes it
+ * needs, the participation quorum and reviews, and when it can close before its deadline.
+ */
+export function decisionLines(
+  rule: Pick<CategoryRule, "threshold" | "timeoutMinutes" | "requires">,
+  eligible: readonly string[],
+  participationQuorum: number,
+): { who: string; passes: string; closes: string } {
+  const n = eligible.length;
+  const needed = yesNeeded(rule.threshold, n);
+  const who = n === 0 ? "No member is eligible to vote now: it cannot pass." : `${n} eligible member${n === 1 ? "" : "s"} vote: ${andList(eligible)}.`;
+  const quorum = participationQuorum > 0 ? `, with at least ${Math.ceil((Math.round(participationQuorum * 1000) * n) / 1000)} of ${n} voting` : "";
+  const reviews = rule.requires.length ? ` and the ${andList(rule.requires)} review approving` : "";
+  const passes =
+    n === 0 ? "" : `Passes with ${needed} of ${n} yes (${THRESHOLD_LABEL[rule.threshold]})${quorum}${reviews}; abstaining or not voting counts as not yes.`;
+  const early = rule.requires.length
+    ? `early once all ${n} have voted and the ${andList(rule.requires)} review is in, or at once if a required review rejects it`
+    : `early once all ${n} have voted`;
+  const closes = `Closes ${timeoutText(rule.timeoutMinutes)} after opening, or ${early}; members may change their vote until then.`;
+  return { who, passes, closes };
 }
 
 /** "3 yes · 1 no · 0 abstain of 5". */

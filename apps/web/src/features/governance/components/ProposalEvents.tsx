@@ -33,7 +33,9 @@ export function ProposalEvents({ id, open, now }: { id: number; open: boolean; n
               <td className="cell-clip" title={e.member ?? e.actor}>
                 {e.member ?? <span className="muted">{e.actor || "—"}</span>}
               </td>
-              <td className="cell-note">{describeEvent(e)}</td>
+              <td className="cell-note gov-event-details" data-testid="prop-event-details">
+                {describeEvent(e)}
+              </td>
             </tr>
           ))}
         </Table>

@@ -23,6 +23,7 @@ import {
   timeoutText,
 } from "../governance.ts";
 import type { ProposalDraft } from "../governance.ts";
+import { decisionLines } from "../governance.ts";
 import { useCreateProposal, useGovernance } from "../queries.ts";
 
 const KIND_OPTIONS = optionsOf(["none", ...CHANGE_KINDS] as const, (k) => CHANGE_KIND_LABEL[k]);
@@ -163,6 +164,7 @@ function NewProposal() {
                     : "—"}
             </p>
             {rule?.description && <p className="field__hint">{rule.description}</p>}
+            {rule && rules.data && <WhoDecides lines={decisionLines(rule, rules.data.eligible, rules.data.participationQuorum)} />}
 
             <div className="form__actions">
               <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="prop-submit">
@@ -182,6 +184,17 @@ function NewProposal() {
           <Markdown text={draft.description.trim() ? draft.description : "_Nothing written yet._"} testId="prop-preview" />
         </section>
       </div>
+    </div>
+  );
+}
+
+/** Who may vote and what it takes, before the proposal is opened. */
+function WhoDecides({ lines }: { lines: ReturnType<typeof decisionLines> }) {
+  return (
+    <div className="gov-who" data-testid="prop-who-decides">
+      <p data-testid="prop-eligible">{lines.who}</p>
+      {lines.passes && <p data-testid="prop-passes">{lines.passes}</p>}
+      <p data-testid="prop-closes">{lines.closes}</p>
     </div>
   );
 }
