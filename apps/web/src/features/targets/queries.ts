@@ -181,23 +181,23 @@ export function useHealingAction(name: string) {
 }
 
 /**
- * What was known of a target before a frame: its detail if a page holds one, else its entry in the fleet list
- * (indexed once per call, and only when some target has no detail).
+ * The target names some cached query is about (a page's detail, restarts, diagnoses, alerts, config status): a
+ * frame's targets are checked against these few, not each of up to 10,000 against the cache. A name is any string
+ * in a query key, which may take in a few that are not targets; they are only looked at.
  */
-function previousOf(qc: QueryClient): (name: string) => TargetView | undefined {
-  let byName: Map<string, TargetView> | undefined;
-  return (name) => {
-    const detail = qc.getQueryData<TargetView>(targetKeys.detail(name));
-    if (detail) return detail;
-    byName ??= new Map((qc.getQueryData<TargetView[]>(targetKeys.all) ?? []).map((t) => [t.name, t]));
-    return byName.get(name);
-  };
+function watchedNames(qc: QueryClient): Set<string> {
+  const names = new Set<string>();
+  for (const q of qc.getQueryCache().getAll()) for (const part of q.queryKey) if (typeof part === "string") names.add(part);
+  return names;
 }
 
-function refetchRestartsIfMoved(qc: QueryClient, targets: readonly TargetView[]): void {
-  const previous = previousOf(qc);
+function refetchRestartsIfMoved(qc: QueryClient, targets: readonly TargetView[], watched: ReadonlySet<string>): void {
+  let list: readonly TargetView[] | undefined;
   for (const t of targets) {
-    const prev = previous(t.name);
+    if (!watched.has(t.name)) continue;
+    list ??= qc.getQueryData<TargetView[]>(targetKeys.all) ?? [];
+    // What was known before this frame: the page's detail, else the fleet list's entry.
+    const prev = qc.getQueryData<TargetView>(targetKeys.detail(t.name)) ?? list.find((x) => x.name === t.name);
     if (restartsChanged(prev, t)) {
       void qc.invalidateQueries({ queryKey: restartKeys.list(t.name) });
     }
@@ -240,10 +240,15 @@ export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
     const frame = toLiveFrame(raw);
     if (!frame) return;
     if (frame.type === "snapshot" || frame.type === "target.update") {
-      if (frame.type === "target.update") refetchRestartsIfMoved(qc, frame.targets);
-      qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
-      if (frame.type === "snapshot") setDetailsFromSnapshot(qc, frame.targets);
-      else for (const t of frame.targets) setDetail(qc, t);
+      if (frame.type === "snapshot") {
+        qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
+        setDetailsFromSnapshot(qc, frame.targets);
+      } else {
+        const watched = watchedNames(qc);
+        refetchRestartsIfMoved(qc, frame.targets, watched);
+        qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
+        for (const t of frame.targets) if (watched.has(t.name)) setDetail(qc, t);
+      }
       if (frame.type === "snapshot") {
         // Events or samples may have been missed while disconnected.
         void qc.invalidateQueries({ queryKey: eventKeys.all });
@@ -257,7 +262,7 @@ export function createLiveSync(qc: QueryClient): (raw: ServerFrame) => void {
     }
     if (frame.type === "target.status") {
       const { target, event } = frame;
-      refetchRestartsIfMoved(qc, [target]);
+      refetchRestartsIfMoved(qc, [target], new Set([target.name]));
       qc.setQueryData<TargetView[]>(targetKeys.all, (list) => applyFrame(list, frame));
       setDetail(qc, target);
       if (event) {
