@@ -11,6 +11,8 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.
   const snapshotEveryMs = Math.min(60_000, Math.max(2000, rt.config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000));
   await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, schedulerTemplate("configSnapshots", {}));
+  // SLO rollups and burn-rate alerts: the 5-minute burn window needs minute-fresh data.
+  await rt.queues.maintenance.upsertJobScheduler("slo", { every: 60_000 }, schedulerTemplate("slo", {}));
   await installBackupSchedules(rt);
 }
 
@@ -20,6 +22,7 @@ const SCHEDULERS = [
   ["probes", "probe-cycle"],
   ["maintenance", "maintenance"],
   ["maintenance", "config-snapshots"],
+  ["maintenance", "slo"],
 ] as const;
 
 /**

@@ -19,6 +19,7 @@ import { redispatchStrandedRuns, runRunbookJob } from "./jobs/runbooks.ts";
 import { closeDueProposals, runProposalCloseJob } from "./jobs/governance.ts";
 import { checkOverdueBackups, runBackupCleanupJob, runBackupJob } from "./jobs/backups.ts";
 import { runConfigSnapshotsJob } from "./jobs/config-snapshots.ts";
+import { runSloJob } from "./jobs/slo.ts";
 import type { WorkerRuntime } from "./runtime.ts";
 export { installSchedules } from "./schedules.ts";
 import { pingDeadMansSwitch } from "./jobs/watchdog.ts";
@@ -52,6 +53,7 @@ function handlers(log: Log): { [N in JobName]: Handler<N> } {
     backupRun: (rt, data, job) => runBackupJob(rt, data, job.attemptsMade + 1, job.opts.attempts ?? 1),
     backupCleanup: (rt) => runBackupCleanupJob(rt),
     configSnapshots: (rt) => runConfigSnapshotsJob(rt),
+    slo: (rt) => runSloJob(rt),
     maintenance: async (rt) => ({
       partitions: await runMaintenance(rt),
       requeuedAlerts: await requeueDueAlerts(rt),

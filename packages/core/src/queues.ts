@@ -104,6 +104,7 @@ export const JOBS = {
   }),
   maintenance: job({ queue: "maintenance", name: "maintenance", payload: z.object({}).loose(), policy: ONCE }),
   configSnapshots: job({ queue: "maintenance", name: "config-snapshots", payload: z.object({}).loose(), policy: ONCE }),
+  slo: job({ queue: "maintenance", name: "slo", payload: z.object({}).loose(), policy: ONCE }),
 } as const;
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;

@@ -161,39 +161,52 @@ const TAIL_UNDER = LATENCY_BOUNDS_MS.map(
 const toCounts = (r: CountRow): SliCounts => ({ valid: r.valid, good: r.good, fast: UNDER_COLUMNS.map((c) => Number(r[c] ?? 0)) });
 
 /** The buckets an SLO's status reads: hourly ones for the budget window, 5-minute ones for the burn windows. */
-export type SloBuckets = { budget: Bucket[]; burn: Bucket[] };
+/**
+ * The buckets an SLO's status reads: hourly ones for the budget window, 5-minute ones for the burn windows, and
+ * the samples of exactly the last five minutes for the 5-minute window (a bucket-aligned read would see only
+ * the seconds since the current bucket began).
+ */
+export type SloBuckets = { budget: Bucket[]; burn: Bucket[]; last5m: SliCounts | null };
+
+function sampleCounts(sql: Sql, targets: string[], from: number, to: number) {
+  return sql<CountRow[]>`
+    SELECT ${new Date(from)}::timestamptz AS at, count(*) FILTER (WHERE status = ANY(${VALID_STATUSES}::text[]))::int AS valid,
+      count(*) FILTER (WHERE status = ANY(${GOOD_STATUSES}::text[]))::int AS good,
+      ${sql.unsafe(TAIL_UNDER)}
+    FROM probe_samples WHERE target = ANY(${targets}::text[]) AND checked_at >= ${new Date(from)} AND checked_at <= ${new Date(to)}`;
+}
 
 export async function readSloBuckets(sql: Sql, targets: readonly string[], windowDays: number, now: number): Promise<SloBuckets> {
-  if (targets.length === 0) return { budget: [], burn: [] };
+  if (targets.length === 0) return { budget: [], burn: [], last5m: null };
   const from = windowStart(now, windowDays * DAY_MS);
   const curBucket = Math.floor(now / BUCKET_MS) * BUCKET_MS;
   const curHour = Math.floor(now / HOUR_MS) * HOUR_MS;
   const fiveFrom = Math.min(windowStart(now, 3 * DAY_MS), Math.max(from, curHour));
   const t = [...targets];
-  const [hourly, five, tail] = await Promise.all([
+  const [hourly, five, tail, last5m] = await Promise.all([
     sql<CountRow[]>`
       SELECT hour AS at, ${sql.unsafe(SUMS)} FROM sample_rollups_hourly
       WHERE target = ANY(${t}::text[]) AND hour >= ${new Date(from)} AND hour < ${new Date(curHour)} GROUP BY hour`,
     sql<CountRow[]>`
       SELECT bucket AS at, ${sql.unsafe(SUMS)} FROM sample_rollups
       WHERE target = ANY(${t}::text[]) AND bucket >= ${new Date(fiveFrom)} AND bucket < ${new Date(curBucket)} GROUP BY bucket`,
-    sql<CountRow[]>`
-      SELECT ${new Date(curBucket)}::timestamptz AS at, count(*) FILTER (WHERE status = ANY(${VALID_STATUSES}::text[]))::int AS valid,
-        count(*) FILTER (WHERE status = ANY(${GOOD_STATUSES}::text[]))::int AS good,
-        ${sql.unsafe(TAIL_UNDER)}
-      FROM probe_samples WHERE target = ANY(${t}::text[]) AND checked_at >= ${new Date(curBucket)} AND checked_at <= ${new Date(now)}`,
+    sampleCounts(sql, t, curBucket, now),
+    sampleCounts(sql, t, now - BUCKET_MS, now),
   ]);
   const tailBucket: Bucket = { start: curBucket, counts: toCounts(tail[0]!) };
   const fiveBuckets = five.map((r) => ({ start: r.at.getTime(), counts: toCounts(r) }));
   return {
     budget: [...hourly.map((r) => ({ start: r.at.getTime(), ms: HOUR_MS, counts: toCounts(r) })), ...fiveBuckets.filter((b) => b.start >= curHour), tailBucket],
     burn: [...fiveBuckets, tailBucket],
+    last5m: toCounts(last5m[0]!),
   };
 }
 
 export function evaluateBuckets(spec: SloSpec, b: SloBuckets, now: number): SloEvaluation {
   const from = windowStart(now, spec.windowDays * DAY_MS);
-  return evaluateSlo(spec, { window: sumBuckets(b.budget, from, now + 1), windows: windowCounts(b.burn, now), buckets: b.budget }, now);
+  const windows = windowCounts(b.burn, now);
+  if (b.last5m) windows["5m"] = b.last5m;
+  return evaluateSlo(spec, { window: sumBuckets(b.budget, from, now + 1), windows, buckets: b.budget }, now);
 }
 
 type AlertRow = { sloId: number; rule: AlertRuleId; firing: boolean; since: Date | null; lastNotifiedAt: Date | null; incidentId: number | null };
