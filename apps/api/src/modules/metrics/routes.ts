@@ -60,6 +60,7 @@ export async function metricsRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     { name: "slo", read: async () => sloFamilies(await listSlos(deps.db)) },
   ];
   let cached: { at: number; families: Promise<MetricFamily[]> } | null = null;
+  let fleetRendered: { version: number; text: string } | null = null;
   const shared = (): Promise<MetricFamily[]> => {
     if (cached && Date.now() - cached.at < METRICS_CACHE_MS) return cached.families;
     const started = performance.now();
@@ -136,11 +137,15 @@ export async function metricsRoutes(app: FastifyInstance, deps: ApiDeps): Promis
         if (!roles) return deny(req, reply, 401, `no valid token or session from ${req.ip}`, null);
         if (!can(roles, "targets:read")) return deny(req, reply, 403, "needs targets:read", actorId);
       }
-      const [fromSources, fleet] = await Promise.all([
+      const [fromSources, fleetText] = await Promise.all([
         shared(),
         withTimeout(SOURCE_TIMEOUT_MS, deps.fleet.current(), "the fleet").then(
-          (f) => fleetFamilies(f.targets),
-          (err: unknown) => (req.log.warn({ err }, "GET /metrics: target series left out"), [] as MetricFamily[]),
+          (f) => {
+            // 10,000 targets are 10,000 lines: rendered once per fleet version, not per scrape.
+            if (fleetRendered?.version !== f.version) fleetRendered = { version: f.version, text: renderExposition(fleetFamilies(f.targets)) };
+            return fleetRendered.text;
+          },
+          (err: unknown) => (req.log.warn({ err }, "GET /metrics: target series left out"), ""),
         ),
       ]);
       const viewers: MetricFamily = {
@@ -152,7 +157,7 @@ export async function metricsRoutes(app: FastifyInstance, deps: ApiDeps): Promis
       return reply
         .type(EXPOSITION_CONTENT_TYPE)
         .header("cache-control", "no-store")
-        .send(renderExposition([...fleet, ...fromSources, viewers, ...processMetrics.families()]));
+        .send(fleetText + renderExposition([...fromSources, viewers, ...processMetrics.families()]));
     },
   );
 }
