@@ -1,6 +1,7 @@
 import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { CSSProperties, ReactNode } from "react";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import type { Virtualizer } from "@tanstack/react-virtual";
 import { BackupsAlert } from "../../features/backups/components/BackupsAlert.tsx";
 import { IncidentBadge, OpenIncidentsBanner } from "../../features/incidents/components/OpenIncidents.tsx";
 import { openByTarget } from "../../features/incidents/incidents.ts";
@@ -190,6 +191,20 @@ function BoardControls({ query, setQuery, counts, line }: ControlsProps) {
   );
 }
 
+/**
+ * A row's height without forcing a layout: from the ResizeObserver's entry (read after the browser's own layout),
+ * else what is known or estimated. The library's default reads offsetHeight as each row mounts, and with its
+ * scroll adjustments between rows that was one synchronous layout per row: the top cost in the profile of
+ * navigation → usable and of scrolling at 10,000 targets. The observer reports every new row before it is painted.
+ */
+function measureRow(el: Element, entry: ResizeObserverEntry | undefined, v: Virtualizer<Window, Element>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  if (entry) return (el as HTMLElement).offsetHeight;
+  const index = v.indexFromElement(el);
+  return v.itemSizeCache.get(v.options.getItemKey(index)) ?? v.options.estimateSize(index);
+}
+
 /** Below this many tiles the whole board is drawn: today's DOM, nothing to window. */
 const DRAW_ALL_TILES = 120;
 
@@ -236,6 +251,7 @@ function VirtualBoard({ sections, opened, toggle, now, staleMs, incidents }: Vir
     getItemKey: (i) => rows[i]?.key ?? i,
     overscan: tiles <= DRAW_ALL_TILES ? rows.length : 6,
     scrollMargin: margin,
+    measureElement: measureRow,
   });
   const items = virtual.getVirtualItems();
   const first = items[0];
