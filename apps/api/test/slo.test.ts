@@ -80,4 +80,40 @@ describe("/api/slos", () => {
     expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(["/api/slos", "/api/slos/{id}"]));
     expect(doc.json.components.schemas).toHaveProperty("SloStatus");
   });
+
+  it("promoting a learning to an SLO definition creates a live SLO for governance; for oncall alone it stays a draft", async () => {
+    const both = (await api.signIn(["oncall", "governance"])).headers;
+    const learn = async (summary: string) => {
+      const res = await api.call("POST", "/api/learnings", oncall, {
+        type: "LRN",
+        heading: "sla_breach",
+        priority: "high",
+        area: "monitoring",
+        summary,
+        details: ".",
+      });
+      expect(res.status).toBe(201);
+      return res.json.learning.id as string;
+    };
+    const id = await learn("Fleet availability fell below 99.9 % twice this month");
+    const promoted = await api.call("POST", `/api/learnings/${id}/promote`, both, { to: "slo", title: "Fleet availability" });
+    expect(promoted.status).toBe(200);
+    const sloId = promoted.json.promotion.payload.sloId as number;
+    expect(sloId).toBeGreaterThan(0);
+    const live = await api.call("GET", `/api/slos/${sloId}`, viewer);
+    expect(live.json.slo).toMatchObject({
+      name: `Fleet availability (${id})`,
+      source: "learning",
+      learningId: id,
+      objectivePercent: 99.9,
+      selector: { type: "group", group: "all" },
+    });
+    // The group follows the fleet: every enabled target.
+    expect(live.json.status.targets).toEqual(api.config.fleet.targets.filter((t) => t.enabled).map((t) => t.name));
+
+    const draftId = await learn("Latency budget spent by noon");
+    const draft = await api.call("POST", `/api/learnings/${draftId}/promote`, oncall, { to: "slo" });
+    expect(draft.status).toBe(200);
+    expect(draft.json.promotion.payload).toMatchObject({ sloId: null, kind: "availability", objectivePercent: 99.9 });
+  });
 });

@@ -19,6 +19,7 @@ import {
   LEARNING_CATEGORIES,
   LEARNING_FILES,
   applyFinding,
+  can,
   columnsOf,
   docForFinding,
   formatEntry,
@@ -43,6 +44,7 @@ import {
 import type postgres from "postgres";
 import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
+import { createSlo } from "../slo/slos.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
 
@@ -515,7 +517,19 @@ export async function promoteLearning(
     let payload: unknown = null;
     let postmortemId: number | null = null;
     if (input.to === "runbook") payload = runbookDraftFrom(row.doc, title);
-    if (input.to === "slo") payload = { objective: title, target: 99.9, windowDays: 30, sli: "availability from probes" };
+    if (input.to === "slo") {
+      // A live SLO when the promoter may create SLOs (governance, admin); otherwise the draft waits for one who may.
+      const draft = {
+        name: `${title.slice(0, 100)} (${id})`,
+        kind: "availability" as const,
+        selector: { type: "group" as const, group: "all" as const },
+        objectivePercent: 99.9,
+        windowDays: 30,
+        policy: "none" as const,
+      };
+      const slo = can(ctx.actor.roles, "slos:write") ? await createSlo(h, ctx, draft, { source: "learning", learningId: id }, tx) : null;
+      payload = { ...draft, sloId: slo?.id ?? null };
+    }
     if (input.to === "postmortem") postmortemId = await deps.postmortems.create(tx, ctx, row.doc, title);
     const [p] = await tx<Pick<PromotionRow, "id">[]>`
       INSERT INTO promotions (kind, learning_id, title, body, payload, postmortem_id, created_by)
