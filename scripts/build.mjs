@@ -22,8 +22,9 @@ export const APPS = {
 /**
  * Node flags each built app runs with (npm start, docker-compose.yml, bench:probes): source maps, so stack traces
  * name the .ts files and lines. No heap limits: capping the worker's old generation at 192 MB and the semi-spaces at
- * 4 MB cut its RSS at 10,000 targets from 290–410 MB to 161 MB, but its first cycle went from 14–18 s to 168 s and
- * then past 600 s (garbage collection near the ceiling); see docs/performance.md.
+ * 4 MB cut its RSS at 10,000 targets from 290–410 MB to 161 MB, but in those runs its first cycle went from 14–18 s to
+ * 168 s and past 600 s (on a machine loaded by other work, where an uncapped run also took 350 s once: not settled,
+ * so no caps until it is measured on a quiet machine); see docs/performance.md.
  */
 export const NODE_ARGS = {
   sim: ["--enable-source-maps"],
