@@ -228,6 +228,11 @@ describe("[POSTMORTEM] from an incident to a published postmortem", () => {
     expect(md.text).toContain("### Resolution");
     const logged = await call("GET", `/api/learnings/${pm.opsId}`, viewer);
     expect(logged.json.learning).toMatchObject({ type: "OPS", status: "resolved", source: "postmortem", incidentIds: [pm.incidentId] });
+    // People read the postmortem's title; the file keeps its code-like heading (issue 17, item 5).
+    expect(logged.json.learning.title).toBe(published.json.postmortem.title);
+    expect(logged.json.learning.heading).toMatch(/^[a-z0-9_]+$/);
+    const listed = await call("GET", `/api/learnings?type=OPS`, viewer);
+    expect(listed.json.learnings.find((l: { id: string }) => l.id === pm.opsId)?.title).toBe(published.json.postmortem.title);
   });
 });
 

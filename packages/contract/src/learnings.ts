@@ -45,6 +45,10 @@ export const LearningSummary = z
     id: z.string(),
     type: LearningType,
     heading: z.string(),
+    title: z
+      .string()
+      .nullable()
+      .describe("what people read when the entry has a name of its own: the postmortem's title for the OPS entry publishing it wrote"),
     priority: Priority,
     status: LearningStatus,
     area: z.string(),

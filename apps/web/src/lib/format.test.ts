@@ -3,6 +3,7 @@ import {
   currentUptime,
   elapsedSince,
   formatAgo,
+  formatDate,
   formatAxisTime,
   formatDay,
   formatDuration,
@@ -171,5 +172,24 @@ describe("formatSpan", () => {
     expect(spanBetween(ago(0), ago(5_000))).toBe(0);
     expect(spanBetween(null, ago(0))).toBeNull();
     expect(spanBetween("nope", ago(0))).toBeNull();
+  });
+});
+
+describe("formatDate: one calendar-day form for days as written and timestamps", () => {
+  const now = Date.parse("2026-12-05T07:33:00.000Z");
+  it.each([
+    ["2026-12-05", "UTC", "today"],
+    ["2026-12-04", "UTC", "yesterday"],
+    ["2026-11-20", "UTC", "20 Nov"],
+    ["2025-11-20", "UTC", "20 Nov 2025"],
+    ["2026-12-05T07:00:00.000Z", "UTC", "today"],
+    ["2026-12-04T23:30:00.000Z", "UTC", "yesterday"],
+    // 23:30 UTC on the 4th is already the 5th in Tokyo; a day as written stays the day it says.
+    ["2026-12-04T23:30:00.000Z", "Asia/Tokyo", "today"],
+    ["2026-12-05", "America/Los_Angeles", "5 Dec"],
+    [null, "UTC", "—"],
+    ["not a date", "UTC", "—"],
+  ])("%s in %s → %s", (value, zone, text) => {
+    expect(formatDate(value, now, zone)).toBe(text);
   });
 });

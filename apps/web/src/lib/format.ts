@@ -139,6 +139,28 @@ export function formatDay(iso: string | null | undefined, now: number, timeZone?
   return day.format(t) === day.format(now) ? `today ${time}` : `${day.format(t)} ${time}`;
 }
 
+/**
+ * A calendar day for tables: "today", "yesterday", "4 Dec", or "11 Feb 2025" outside the current year. Takes a day as
+ * written ("2026-12-05", a calendar day wherever the viewer is) or a timestamp (its day in the viewer's zone), so a
+ * column mixing both reads alike.
+ */
+export function formatDate(value: string | null | undefined, now: number, timeZone?: string): string {
+  if (!value) return DASH;
+  const ymd = (t: number, zone: string | undefined) =>
+    new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone }).format(t);
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const t = dayOnly ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(t)) return DASH;
+  // The day as written, or the timestamp's day where the viewer is; both compared with the viewer's today.
+  const zone = dayOnly ? "UTC" : timeZone;
+  const day = ymd(t, zone);
+  const today = ymd(now, timeZone);
+  if (day === today) return "today";
+  if (day === ymd(now - DAY, timeZone)) return "yesterday";
+  const sameYear = day.slice(0, 4) === today.slice(0, 4);
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", ...(sameYear ? {} : { year: "numeric" }), timeZone: zone }).format(t);
+}
+
 /** Axis label for a time within a chart range of `spanMs`. */
 export function formatAxisTime(t: number, spanMs: number, timeZone?: string): string {
   if (spanMs <= 2 * DAY) {

@@ -58,18 +58,21 @@ type LearningRow = Omit<Row<typeof learnings>, "ord" | "search" | "updatedBy" | 
   doc: LearningDoc;
   status: LearningStatus;
   promotionTitle: string | null;
+  postmortemTitle: string | null;
 };
 
 // Dates as written (`2025-04-15`), not as midnight moments.
 const COLUMNS = `${columns(learnings, { alias: "l", except: ["ord", "search", "updatedBy", "firstSeen", "lastSeen"] })},
-  l.first_seen::text AS "firstSeen", l.last_seen::text AS "lastSeen", p.title AS "promotionTitle"`;
-const FROM = `learnings l LEFT JOIN promotions p ON p.id = l.promotion_id`;
+  l.first_seen::text AS "firstSeen", l.last_seen::text AS "lastSeen", p.title AS "promotionTitle", pm.title AS "postmortemTitle"`;
+// An OPS entry written by publishing a postmortem carries the postmortem's id as its own (postmortems.ops_id).
+const FROM = `learnings l LEFT JOIN promotions p ON p.id = l.promotion_id LEFT JOIN postmortems pm ON pm.ops_id = l.id AND l.source = 'postmortem'`;
 
 function toSummary(r: LearningRow): LearningSummary {
   return {
     id: r.id,
     type: r.type,
     heading: r.heading,
+    title: r.postmortemTitle,
     priority: r.priority,
     status: r.status,
     area: r.area,

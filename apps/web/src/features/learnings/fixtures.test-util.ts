@@ -5,6 +5,7 @@ export function learning(id: string, patch: Partial<LearningSummary> = {}): Lear
     id,
     type: "OPS",
     heading: `Heading of ${id}`,
+    title: null,
     priority: "high",
     status: "pending",
     area: "infra",

@@ -22,6 +22,7 @@ import {
   recurrenceText,
   runbookDraftId,
   seenText,
+  learningTitle,
   slugs,
   upsertLearning,
   validateNewLearning,
@@ -104,11 +105,23 @@ describe("import wording", () => {
 });
 
 describe("small words", () => {
-  it("shows a seen day as written and a timestamp for people", () => {
-    const now = Date.parse("2026-11-23T18:00:00.000Z");
-    expect(seenText("2026-11-20", now)).toBe("2026-11-20");
+  it("shows a seen day and a logged timestamp in one form (issue 17, item 5)", () => {
+    const now = Date.parse("2026-11-23T12:00:00.000Z");
+    expect(seenText("2026-11-20", now)).toBe("20 Nov");
+    expect(seenText("2026-11-23", now)).toBe("today");
+    expect(seenText("2026-11-20T10:00:00.000Z", now)).toBe("20 Nov");
     expect(seenText(null, now)).toBe("—");
     expect(seenText("2025-01-02T10:00:00.000Z", now)).toBe("2 Jan 2025");
+    expect(seenText("2025-01-02", now)).toBe("2 Jan 2025");
+  });
+
+  it("names an entry by its title, its category or its heading in words (issue 17, item 5)", () => {
+    expect(learningTitle({ type: "OPS", heading: "charlie_down_connection_refused", title: "Charlie down: connection refused" })).toBe(
+      "Charlie down: connection refused",
+    );
+    expect(learningTitle({ type: "OPS", heading: "charlie_down_connection_refused", title: null })).toBe("Charlie down connection refused");
+    expect(learningTitle({ type: "LRN", heading: "incident_pattern", title: null })).toBe("Incident pattern");
+    expect(learningTitle({ type: "FEAT", heading: "Export to CSV", title: null })).toBe("Export to CSV");
   });
 
   it("shows recurrence only when it recurred", () => {

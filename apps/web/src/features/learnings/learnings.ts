@@ -1,5 +1,5 @@
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../lib/api.ts";
-import { formatDay } from "../../lib/format.ts";
+import { formatDate } from "../../lib/format.ts";
 import type { ServerFrame } from "@ops/contract";
 import { LEARNING_CATEGORIES, LEARNING_FILE_KINDS, LEARNING_STATUSES, LEARNING_TYPES, PRIORITIES } from "@ops/contract";
 import type {
@@ -122,10 +122,21 @@ export function words(value: string): string {
   return value.replace(/_/g, " ");
 }
 
-/** First/Last-Seen as written (a day, "2026-11-23"), or a timestamp for people. */
+/** First/Last-Seen (a day as written, "2026-11-23") or when it was logged (a timestamp), in one form: "today", "4 Dec". */
 export function seenText(value: string | null | undefined, now: number): string {
-  if (value && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  return formatDay(value, now);
+  return formatDate(value, now);
+}
+
+/**
+ * What people read as an entry's name: its own title (the postmortem's, for the OPS entry publishing it wrote), an LRN
+ * entry's category in words ("Incident pattern"), a code-like heading in words ("Charlie down connection refused").
+ */
+export function learningTitle(l: Pick<LearningSummary, "type" | "heading" | "title">): string {
+  if (l.title?.trim()) return l.title;
+  if (l.type === "LRN") return categoryLabel(l.heading);
+  if (!/^[a-z0-9]+(_[a-z0-9]+)+$/.test(l.heading)) return l.heading;
+  const w = words(l.heading);
+  return w.charAt(0).toUpperCase() + w.slice(1);
 }
 
 /** "×3" for a recurring entry, "" for one seen once. */

@@ -1,6 +1,7 @@
 import { Link } from "../../../lib/router.tsx";
 import { learningPath } from "../../../lib/routes.ts";
 import type { LearningSummary } from "@ops/contract";
+import { learningTitle } from "../learnings.ts";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "./LearningBadges.tsx";
 
 /** A compact list of learnings (an incident's, the handoff's): id, type, heading, priority, status. */
@@ -19,7 +20,7 @@ export function LearningList({ learnings, testId }: { learnings: readonly Learni
             <Recurrence count={l.recurrenceCount} />
           </div>
           <Link to={learningPath(l.id)} className="inc-mini__title">
-            {l.heading}
+            {learningTitle(l)}
           </Link>
         </li>
       ))}

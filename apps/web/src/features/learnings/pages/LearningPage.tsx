@@ -22,6 +22,7 @@ import {
   slugs,
   TYPE_LABEL,
   words,
+  learningTitle,
 } from "../learnings.ts";
 import { PRIORITY_OPTIONS, PROMOTE_OPTIONS, STATUS_OPTIONS } from "../options.ts";
 import { useLearning, usePromoteLearning, useUpdateLearning } from "../queries.ts";
@@ -60,8 +61,13 @@ function LearningDetail({ id }: { id: string }) {
             <Recurrence count={l.recurrenceCount} testId="lrn-recurrence" />
           </div>
           <h1 className="run-head__title" data-testid="lrn-heading">
-            {l.heading}
+            {learningTitle(l)}
           </h1>
+          {learningTitle(l) !== l.heading && (
+            <p className="muted" data-testid="lrn-file-heading">
+              In the .learnings file as <code>{l.heading}</code>
+            </p>
+          )}
           {l.summary && <p className="lrn-head__summary">{l.summary}</p>}
           <p className="muted">
             {TYPE_LABEL[l.type]}

@@ -12,7 +12,17 @@ import { Table } from "../../../ui/Table.tsx";
 import { ImportPanel } from "../components/ImportPanel.tsx";
 import { LearningStatusBadge, LearningTypeBadge, PriorityBadge, Recurrence } from "../components/LearningBadges.tsx";
 import { NewLearningForm } from "../components/NewLearningForm.tsx";
-import { categoryLabel, flattenLearningPages, IMPORT_KIND_LABEL, isFiltered, learningFilterFromSearch, seenText, withSelected, words } from "../learnings.ts";
+import {
+  categoryLabel,
+  flattenLearningPages,
+  IMPORT_KIND_LABEL,
+  isFiltered,
+  learningFilterFromSearch,
+  learningTitle,
+  seenText,
+  withSelected,
+  words,
+} from "../learnings.ts";
 import { PRIORITY_OPTIONS, STATUS_OPTIONS, TYPE_OPTIONS } from "../options.ts";
 import { learningsExportHref, useLearningPages } from "../queries.ts";
 import { LEARNING_AREAS, LEARNING_CATEGORIES, LEARNING_FILE_KINDS } from "@ops/contract";
@@ -93,7 +103,7 @@ function Row({ l, now }: { l: LearningSummary; now: number }) {
       </td>
       <td className="inc-title-cell">
         <Link to={learningPath(l.id)} className="inc-title">
-          {l.heading}
+          {learningTitle(l)}
         </Link>
         {l.summary && <span className="cell-note lrn-summary">{l.summary}</span>}
       </td>
