@@ -1,4 +1,4 @@
-import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { CSSProperties, ReactNode } from "react";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import type { Virtualizer } from "@tanstack/react-virtual";
@@ -205,6 +205,16 @@ function measureRow(el: Element, entry: ResizeObserverEntry | undefined, v: Virt
   return v.itemSizeCache.get(v.options.getItemKey(index)) ?? v.options.estimateSize(index);
 }
 
+type TileProps = { target: Target; now: number; staleMs: number; incidents: Incident[] | undefined };
+
+/**
+ * A tile drawn again only when its target, the clock's second or its incidents change: scrolling and a live frame
+ * that changed other targets leave it alone (at 10,000 targets a frame arrives every second or so).
+ */
+const BoardTile = memo(function BoardTile({ target, now, staleMs, incidents }: TileProps) {
+  return <TargetTile target={target} now={now} staleAfterMs={staleMs} badge={<IncidentBadge name={target.name} incidents={incidents} />} />;
+});
+
 /** Below this many tiles the whole board is drawn: today's DOM, nothing to window. */
 const DRAW_ALL_TILES = 120;
 
@@ -284,7 +294,7 @@ function VirtualBoard({ sections, opened, toggle, now, staleMs, incidents }: Vir
       <div {...props} className={row.last ? "board-row board-row--last" : "board-row"}>
         <div className={`grid grid--${row.section.id}`} style={gridStyle}>
           {row.targets.map((t) => (
-            <TargetTile key={t.name} target={t} now={now} staleAfterMs={staleMs} badge={<IncidentBadge name={t.name} incidents={incidents.get(t.name)} />} />
+            <BoardTile key={t.name} target={t} now={now} staleMs={staleMs} incidents={incidents.get(t.name)} />
           ))}
         </div>
       </div>
