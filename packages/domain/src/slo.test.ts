@@ -28,7 +28,6 @@ import {
   type Bucket,
   type BurnWindow,
   type ProbeStatus,
-  type SliCounts,
 } from "./slo.ts";
 
 const avail = { kind: "availability" as const, thresholdMs: null };
@@ -337,10 +336,6 @@ describe("error-budget policy", () => {
     expect(r.sentence).toMatch(/this config change on the fleet needs a governance approval\.$/);
   });
 });
-
-// Keep the counts type honest: the rollup columns are in LATENCY_BOUNDS_MS order.
-const _typed: SliCounts = { valid: 0, good: 0, fast: [] };
-void _typed;
 
 describe("sla_breach learning", () => {
   const b = budget(99.9, 30, 50);
