@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { IdText } from "./common.ts";
+import { Status } from "./targets.ts";
 
 export const ProcedureRole = z.enum(["oncall", "governance", "admin"]);
 export type ProcedureRole = z.infer<typeof ProcedureRole>;
@@ -45,6 +46,7 @@ export const ProcedureView = z
     role: ProcedureRole,
     confirmation: Confirmation,
     destructive: z.boolean(),
+    suggestFor: z.array(Status).describe("the statuses of its target this procedure is the one to reach for"),
     parameters: z.array(ParamSpec),
     stepCount: z.number().int(),
     /** The caller may run it. */

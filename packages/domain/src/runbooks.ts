@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   RunbookSeverity,
+  Status as TargetStatus,
   TargetKind,
   type HumanDecision,
   type ParamValue,
@@ -173,6 +174,8 @@ export const Procedure = z
     role: z.enum(ROLES.filter((r) => r !== "viewer") as ["oncall", "governance", "admin"]).default("oncall"),
     confirmation: Confirmation.default({ type: "confirm" }),
     destructive: z.boolean().default(false),
+    /** The statuses of its target this procedure is the one to reach for (offered first from a tile in that state). */
+    suggestFor: z.array(TargetStatus).default([]),
     parameters: z.array(ParamSpec).default([]),
     steps: z.array(StepDef).min(1, "needs at least one step"),
   })

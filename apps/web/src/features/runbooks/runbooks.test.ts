@@ -1,8 +1,9 @@
-import type { ParamSpec, RunbookView, RunSummary } from "@ops/contract";
+import type { ParamSpec, ProcedureView, RunbookView, RunSummary } from "@ops/contract";
 import { describe, expect, it } from "vitest";
 import { searchOf } from "../../lib/router.tsx";
 import { at, detail, NOW, run, step } from "./fixtures.test-util.ts";
 import {
+  proceduresForTarget,
   compareRuns,
   contextLabel,
   decisionsFor,
@@ -246,6 +247,7 @@ const catalogue: RunbookView[] = [
         role: "oncall",
         confirmation: { type: "confirm" },
         destructive: false,
+        suggestFor: [],
         parameters: [],
         stepCount: 3,
         allowed: true,
@@ -267,6 +269,7 @@ const catalogue: RunbookView[] = [
         role: "admin",
         confirmation: { type: "typed", phrase: "restore {{backup}}" },
         destructive: true,
+        suggestFor: [],
         parameters: [],
         stepCount: 6,
         allowed: false,
@@ -405,5 +408,59 @@ describe("a run's warnings (steps that failed with onFailure: continue)", () => 
     expect(outcomeText(run(1, { status: "succeeded", warnings: [...w, "step 3 'x' failed (continued): y"] }))).toBe("Succeeded with 2 warnings");
     expect(outcomeText(run(1, { status: "failed" }))).toBe("Failed");
     expect(warningsLabel(undefined)).toBe("");
+  });
+});
+
+describe("proceduresForTarget: from a tile, what acts on that target, the fitting one first (issue 17, item 4)", () => {
+  const proc = (id: string, over: Partial<ProcedureView> = {}): ProcedureView => ({
+    id,
+    title: id,
+    description: "",
+    role: "oncall",
+    confirmation: { type: "confirm" },
+    destructive: false,
+    suggestFor: [],
+    parameters: [{ name: "agent", label: "Agent", description: "", type: "target", kinds: ["agent"], required: true }],
+    stepCount: 1,
+    allowed: true,
+    ...over,
+  });
+  const book = (id: string, procedures: ProcedureView[]): RunbookView => ({
+    id,
+    version: "1.0.0",
+    title: id,
+    description: "",
+    severity: "medium",
+    tags: [],
+    procedures,
+  });
+  const catalogue = [
+    book("agent-restart", [
+      proc("single", { suggestFor: ["down", "critical"] }),
+      proc("force", { confirmation: { type: "typed", phrase: "{{agent}}" }, suggestFor: ["critical"] }),
+      proc("clean-state", { confirmation: { type: "typed", phrase: "x" }, destructive: true }),
+      proc("rolling", { parameters: [] }),
+    ]),
+    book("troubleshooting", [
+      proc("agent-offline", { confirmation: { type: "none" }, suggestFor: ["unknown"] }),
+      proc("high-cpu-memory", { confirmation: { type: "none" }, suggestFor: ["warning", "critical"] }),
+    ]),
+    book("service-failure", [
+      proc("redis", { parameters: [{ name: "svc", label: "S", description: "", type: "target", kinds: ["service"], required: true }] }),
+    ]),
+  ];
+  const ids = (kind: string, status: string) => proceduresForTarget(catalogue, { kind, status }).map((o) => `${o.procedure.id}${o.suggested ? "*" : ""}`);
+
+  it.each([
+    ["down", ["single*", "agent-offline", "high-cpu-memory", "force", "clean-state"]],
+    ["unknown", ["agent-offline*", "high-cpu-memory", "single", "force", "clean-state"]],
+    ["critical", ["high-cpu-memory*", "single*", "force*", "agent-offline", "clean-state"]],
+    ["ok", ["agent-offline", "high-cpu-memory", "single", "force", "clean-state"]],
+  ])("an agent that is %s", (status, expected) => {
+    expect(ids("agent", status)).toEqual(expected);
+  });
+
+  it("offers a service only what takes a service, and nothing acting on the whole fleet", () => {
+    expect(ids("service", "down")).toEqual(["redis"]);
   });
 });

@@ -237,6 +237,38 @@ export function contextLabel(ctx: RunContext): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// From a target: the procedures that act on it, the one that fits its state first (issue 17, item 4)
+
+export type TargetOffer = { runbook: RunbookView; procedure: ProcedureView; suggested: boolean };
+
+const CONFIRMATION_WEIGHT = { none: 0, confirm: 1, typed: 2 } as const;
+
+/**
+ * The procedures that take this target as a parameter (a `target` parameter whose kinds include its kind), ordered:
+ * those suggested for its status first, then the gentle before the destructive, then the lighter confirmation, then
+ * the catalogue's order. A procedure acting on the whole fleet (no target parameter) is not offered here.
+ */
+export function proceduresForTarget(runbooks: readonly RunbookView[], target: { kind: string; status: string }): TargetOffer[] {
+  const offers: (TargetOffer & { order: number })[] = [];
+  for (const runbook of runbooks) {
+    for (const procedure of runbook.procedures) {
+      const takesIt = procedure.parameters.some((p) => p.type === "target" && (!p.kinds?.length || (p.kinds as readonly string[]).includes(target.kind)));
+      if (!takesIt) continue;
+      offers.push({ runbook, procedure, suggested: (procedure.suggestFor as readonly string[]).includes(target.status), order: offers.length });
+    }
+  }
+  return offers
+    .sort(
+      (a, b) =>
+        Number(b.suggested) - Number(a.suggested) ||
+        Number(a.procedure.destructive) - Number(b.procedure.destructive) ||
+        CONFIRMATION_WEIGHT[a.procedure.confirmation.type] - CONFIRMATION_WEIGHT[b.procedure.confirmation.type] ||
+        a.order - b.order,
+    )
+    .map(({ order: _order, ...offer }) => offer);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The run form
 
 /** What the form holds: text for everything but booleans. */

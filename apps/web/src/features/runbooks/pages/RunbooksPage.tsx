@@ -9,8 +9,9 @@ import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { InlineCode } from "../../../ui/InlineCode.tsx";
 import { RunbookSeverityBadge } from "../components/RunBadges.tsx";
 import { useRunbooks } from "../queries.ts";
-import { filterRunbooks, roleNote, runContext } from "../runbooks.ts";
-import type { RunContext } from "../runbooks.ts";
+import { filterRunbooks, proceduresForTarget, roleNote, runContext } from "../runbooks.ts";
+import type { RunContext, TargetOffer } from "../runbooks.ts";
+import { useTargets } from "../../../lib/targets-query.ts";
 
 export function RunbooksPage() {
   return useCan("targets:read") ? <Catalogue /> : <Forbidden action="view runbooks" />;
@@ -93,6 +94,57 @@ function RunbookCard({ rb, search, canRun }: { rb: RunbookView; search: string; 
   );
 }
 
+/** From a tile: the procedures that act on this target, the one for its state first; the catalogue follows below. */
+function ForTarget({ name, runbooks, search, canRun }: { name: string; runbooks: readonly RunbookView[]; search: string; canRun: boolean }) {
+  const targets = useTargets();
+  const target = targets.data?.find((t) => t.name === name);
+  const offers = useMemo(() => (target ? proceduresForTarget(runbooks, target) : []), [runbooks, target]);
+  if (!target || offers.length === 0) return null;
+  return (
+    <section className="card rb-for" aria-labelledby="rb-for-h" data-testid="runbooks-for-target" data-status={target.status}>
+      <div className="card__head">
+        <h2 id="rb-for-h">For {target.displayName || target.name}</h2>
+        <span className="muted">
+          {target.status} · {offers.length} procedure{offers.length === 1 ? "" : "s"} act on it
+        </span>
+      </div>
+      <ul className="rb-procs" aria-label={`Procedures for ${target.name}`}>
+        {offers.map((o) => (
+          <OfferItem key={`${o.runbook.id}/${o.procedure.id}`} offer={o} status={target.status} search={search} canRun={canRun} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function OfferItem({ offer, status, search, canRun }: { offer: TargetOffer; status: string; search: string; canRun: boolean }) {
+  const { runbook: rb, procedure: p } = offer;
+  const locked = !canRun || !p.allowed;
+  return (
+    <li>
+      <Link
+        to={procedurePath(rb.id, p.id, search)}
+        className={`rb-proc${locked ? " rb-proc--locked" : ""}${p.destructive ? " rb-proc--destructive" : ""}`}
+        data-testid={`offer-${rb.id}-${p.id}`}
+        data-suggested={offer.suggested}
+        title={p.description}
+      >
+        <span className="rb-proc__title">
+          {p.title} <span className="muted">· {rb.title}</span>
+        </span>
+        <span className="rb-proc__meta">
+          {offer.suggested && <span className="tag tag--ok">suggested when {status}</span>}
+          {p.destructive && <span className="tag tag--danger">destructive</span>}
+          {!p.allowed && <span className="tag tag--soft">{roleNote(p)}</span>}
+          <span className="rb-proc__go" aria-hidden="true">
+            {locked ? "view →" : "run →"}
+          </span>
+        </span>
+      </Link>
+    </li>
+  );
+}
+
 function Catalogue() {
   const q = useRunbooks();
   const canRun = useCan("runbooks:run");
@@ -149,11 +201,15 @@ function Catalogue() {
           No runbook matches “{text.trim()}”.
         </p>
       ) : (
-        <div className="rb-grid">
-          {shown.map((rb) => (
-            <RunbookCard key={rb.id} rb={rb} search={search} canRun={canRun} />
-          ))}
-        </div>
+        <>
+          {(ctx.agent ?? ctx.target) && !text.trim() && <ForTarget name={(ctx.agent ?? ctx.target)!} runbooks={q.data} search={search} canRun={canRun} />}
+          {(ctx.agent ?? ctx.target) && !text.trim() && <h2 className="rb-all-h">Every runbook</h2>}
+          <div className="rb-grid">
+            {shown.map((rb) => (
+              <RunbookCard key={rb.id} rb={rb} search={search} canRun={canRun} />
+            ))}
+          </div>
+        </>
       )}
     </div>
   );
