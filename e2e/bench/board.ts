@@ -9,11 +9,12 @@
  *   - click on a tile → the target page showing its status;
  *   - search for the down target → its tile shown down (n/a when the board has no search box).
  * Options: --targets 10000, --seconds 10 (each frame-time window); BENCH_WEB_DIST=<dir> serves a dashboard built before.
- * BENCH_PROFILE=<dir>: afterwards, one more navigation (fresh browser context, empty cache) and one more click, each
- * under Chromium's sampling profiler (CDP Profiler), with the page's long tasks (PerformanceObserver 'longtask') and
- * the network timeline (CDP Network): writes <dir>/navigation.cpuprofile and <dir>/click.cpuprofile (open them in
- * Chromium's DevTools) and prints the top self-time functions, the long tasks and when the fleet arrived. The
- * profiled figures carry the profiler's overhead; the figures above are taken without it.
+ * BENCH_PROFILE=<dir>: afterwards, one more navigation (fresh browser context, empty cache), one more click and one
+ * more search, each under Chromium's sampling profiler (CDP Profiler), with the page's long tasks
+ * (PerformanceObserver 'longtask') and the network timeline (CDP Network): writes <dir>/navigation.cpuprofile,
+ * click.cpuprofile and search.cpuprofile (open them in Chromium's DevTools) and prints the top self-time functions,
+ * the long tasks and when the fleet arrived. The profiled figures carry the profiler's overhead; the figures above
+ * are taken without it.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -75,8 +76,11 @@ function watchNetwork(cdp: CDPSession) {
   const at = (ts: number) => `${Math.round((ts - t0) * 1000)} ms`.padStart(8);
   cdp.on("Network.requestWillBeSent", (e) => {
     if (!t0) t0 = e.timestamp;
-    urls.set(e.requestId, new URL(e.request.url).pathname);
+    const path = new URL(e.request.url).pathname;
+    urls.set(e.requestId, path);
+    if (path.startsWith("/api/")) events.push(`${at(e.timestamp)}  sent ${path}`);
   });
+  cdp.on("Network.webSocketWillSendHandshakeRequest", (e) => events.push(`${at(e.timestamp)}  ws handshake sent`));
   cdp.on("Network.loadingFinished", (e) => events.push(`${at(e.timestamp)}  done ${urls.get(e.requestId)} (${kb(e.encodedDataLength)} on the wire)`));
   cdp.on("Network.webSocketFrameReceived", (e) => {
     const len = e.response.payloadData.length;
@@ -144,6 +148,19 @@ async function profiled(newContext: () => Promise<BrowserContext>, base: string,
   });
   await longTasks(`click, the click at ${Math.round(clickStart)}`);
   process.stdout.write(`  network (click on ${tileName}):\n${net.events.map((e) => `    ${e}`).join("\n")}\n`);
+  // Back to the board, then the search for the down target under the profiler.
+  await page.goto(`${base}/`, { waitUntil: "commit" });
+  await page.locator('[data-testid="board-search"]').waitFor({ state: "visible", timeout: 180_000 });
+  await page.waitForTimeout(2000);
+  await page.evaluate("window.__longtasks.length = 0");
+  const searchStart = await page.evaluate<number>("performance.now()");
+  await profileWhile(cdp, "search", async () => {
+    const s0 = Date.now();
+    await page.locator('[data-testid="board-search"]').fill(NEEDLE);
+    await page.locator(`[data-testid="tile-${NEEDLE}"][data-status="down"]`).waitFor({ state: "visible", timeout: 60_000 });
+    return Date.now() - s0;
+  });
+  await longTasks(`search, typed at ${Math.round(searchStart)}`);
   process.stdout.write(`  profiles written to ${PROFILE_DIR}\n`);
   await context.close();
 }
