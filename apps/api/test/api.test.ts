@@ -1,4 +1,5 @@
 import { compileErrors, parse, validate } from "@readme/openapi-parser";
+import { fleetFileLabel } from "@ops/config";
 import { recordObservations } from "@ops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -101,7 +102,10 @@ describe("console health and documentation", () => {
       thresholds: api.config.monitoring.thresholds,
       selfHealing: { backoffSeconds: [10, 30, 90, 180, 600], maxRestartsInWindow: 5, restartWindowSeconds: 600, escalateAfterMinutes: 30 },
       policy: { intervalMs: 30_000, timeoutMs: 15_000, staleAfterMs: 60_000, tileStaleAfterMs: 180_000, heartbeatTimeoutMs: 120_000, shardSize: 250 },
+      // The file the targets come from, as people should read it (OPS_CONFIG_DIR's, not always config/fleet.json).
+      fleetFile: fleetFileLabel(api.config.dir),
     });
+    expect(body.fleetFile).toMatch(/fleet\.json$/);
   });
 
   it("the OpenAPI document validates and describes the routes", async () => {

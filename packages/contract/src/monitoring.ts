@@ -91,5 +91,6 @@ export const MonitoringSettings = z.object({
     .object({ backoffSeconds: z.array(z.number()), maxRestartsInWindow: z.number().int(), restartWindowSeconds: z.number(), escalateAfterMinutes: z.number() })
     .describe("the ladder's numbers: crashes allowed in the window before escalation, the backoff steps"),
   policy: MonitoringPolicy,
+  fleetFile: z.string().describe("where the targets come from: config/fleet.json in the checkout, or the full path under OPS_CONFIG_DIR"),
 });
 export type MonitoringSettings = z.infer<typeof MonitoringSettings>;

@@ -47,7 +47,8 @@ export type ResourceKey = keyof Resources;
 export const RESOURCE_LABELS: Record<ResourceKey, string> = { cpuPercent: "CPU", memoryPercent: "Memory", diskPercent: "Disk" };
 
 /** The monitoring settings as the board holds them: the API's, or until it answers, the shipped defaults without the ladder's numbers and the derived policy. */
-export type BoardMonitoring = Omit<MonitoringSettings, "selfHealing" | "policy"> & Partial<Pick<MonitoringSettings, "selfHealing" | "policy">>;
+export type BoardMonitoring = Omit<MonitoringSettings, "selfHealing" | "policy" | "fleetFile"> &
+  Partial<Pick<MonitoringSettings, "selfHealing" | "policy" | "fleetFile">>;
 
 // Shown until GET /api/monitoring answers: the shipped monitoring-config.json (SPEC §3).
 export const DEFAULT_MONITORING: BoardMonitoring = {

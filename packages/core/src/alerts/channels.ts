@@ -46,7 +46,8 @@ export async function sendThroughChannel(channels: AlertChannels, name: ChannelN
   const now = Math.floor(Date.now() / 1000).toString();
   switch (name) {
     case "console":
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "warn", msg: "ALERT", alert: m.text })}\n`);
+      // The title in msg, so a terminal or log viewer that shows msg alone (npm start's) says what the alert is.
+      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "warn", msg: `ALERT ${m.title}`, alert: m.text })}\n`);
       return { ok: true, detail: "written to the worker log" };
     case "file": {
       const path = channels.file!.path;

@@ -118,7 +118,7 @@ export async function switchTarget(t: TargetConfig, fleet: FleetConfig, action: 
       return simulatorAction(t, fleet, action);
     case "command": {
       const argv = action === "stop" ? r.stopArgv : r.startArgv;
-      if (!argv) return { ok: false, output: `the command driver of ${t.name} has no ${action}Argv configured (config/fleet.json)` };
+      if (!argv) return { ok: false, output: `the command driver of ${t.name} has no ${action}Argv configured (the fleet file)` };
       return run(expandArgv(argv, t));
     }
     case "docker":

@@ -54,7 +54,7 @@ type RunContext = { runId: number; epoch: number; createdAt: Date; actor: Reques
 
 function targetOf(config: OpsConfig, name: string): TargetConfig {
   const t = config.fleet.targets.find((x) => x.name === name);
-  if (!t) throw new Error(`${name} is not in config/fleet.json any more`);
+  if (!t) throw new Error(`${name} is not in the fleet file any more`);
   return t;
 }
 

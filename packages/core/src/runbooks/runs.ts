@@ -1,4 +1,4 @@
-import type { OpsConfig } from "@ops/config";
+import { fleetFileLabel, type OpsConfig } from "@ops/config";
 import { columns, runbookRuns, runSteps, type DbHandle, type Row, type runLocks } from "@ops/db";
 import {
   FINAL_RUN_STATUSES,
@@ -88,11 +88,15 @@ export function prepareRun(config: OpsConfig, ctx: RequestContext, req: RunReque
     if (step.target === null) continue;
     const t = config.fleet.targets.find((x) => x.name === step.target);
     if (!t)
-      throw new ServiceError("RULE_VIOLATION", `step ${step.index + 1} (${step.title}) names ${step.target}, which is not in config/fleet.json`, "procedure");
+      throw new ServiceError(
+        "RULE_VIOLATION",
+        `step ${step.index + 1} (${step.title}) names ${step.target}, which is not in ${fleetFileLabel(config.dir)}`,
+        "procedure",
+      );
     if (!t.enabled)
       throw new ServiceError(
         "RULE_VIOLATION",
-        `step ${step.index + 1} (${step.title}) needs ${step.target}, which is not monitored (enabled: false in config/fleet.json)`,
+        `step ${step.index + 1} (${step.title}) needs ${step.target}, which is not monitored (enabled: false in ${fleetFileLabel(config.dir)})`,
         "procedure",
       );
   }

@@ -6,7 +6,7 @@ import type { Finding } from "@ops/domain";
 /** The views are the contract's (packages/contract/src/targets.ts); named here too for core's callers. */
 export type { HealingView, StatusEventView, TargetView };
 
-export const NOT_MONITORED_REASON = "not monitored (enabled: false in config/fleet.json)";
+export const NOT_MONITORED_REASON = "not monitored (enabled: false in the fleet file)";
 
 type Healing = Row<typeof targetHealing>;
 

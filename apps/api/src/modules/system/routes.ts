@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { effectiveThresholds, updateThresholds, withTimeout } from "@ops/core";
+import { fleetFileLabel } from "@ops/config";
 import { monitoringPolicy } from "@ops/domain";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
@@ -84,6 +85,7 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
           escalateAfterMinutes: m.selfHealing.escalateAfterMinutes,
         },
         policy: monitoringPolicy(m),
+        fleetFile: fleetFileLabel(deps.config.dir),
       };
     },
   );

@@ -36,6 +36,7 @@ function BackLink() {
 export function TargetPage({ name }: { name: string }) {
   const q = useTarget(name);
   const settings = useMonitoring();
+  const fleetFile = settings.fleetFile;
   const now = useNow();
   const param = useSearchParam("range");
   const range: RangeKey = isRangeKey(param) ? param : "1h";
@@ -53,7 +54,7 @@ export function TargetPage({ name }: { name: string }) {
         loading={`Loading ${name}…`}
         notFoundHint={
           <p className="muted">
-            Targets come from config/fleet.json. <Link to="/">Back to the board</Link>
+            Targets come from {fleetFile ?? "the fleet file"}. <Link to="/">Back to the board</Link>
           </p>
         }
       />
