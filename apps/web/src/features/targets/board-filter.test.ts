@@ -79,6 +79,15 @@ describe("matchesQuery", () => {
     expect(names(filterTargets(fleet, q(patch)))).toEqual(want);
     expect(names(fleet.filter((t) => matchesQuery(t, q(patch))))).toEqual(want);
   });
+
+  it("searches a target's new text once a frame replaced it (the lower-cased text is kept per target object)", () => {
+    const before = target("web-1", { description: "Checkout web node" });
+    expect(matchesQuery(before, q({ text: "checkout" }))).toBe(true);
+    const after = { ...before, description: "Storefront web node" };
+    expect(matchesQuery(after, q({ text: "checkout" }))).toBe(false);
+    expect(matchesQuery(after, q({ text: "STOREFRONT" }))).toBe(true);
+    expect(matchesQuery(before, q({ text: "checkout" }))).toBe(true);
+  });
 });
 
 describe("sorting and pinning", () => {

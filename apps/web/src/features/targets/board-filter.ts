@@ -51,8 +51,19 @@ export function boardStatusOf(t: TargetView): BoardStatus {
 export function matchesText(t: TargetView, text: string): boolean {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const hay = `${t.name}\n${t.displayName}\n${t.description ?? ""}`.toLowerCase();
+  const hay = haystackOf(t);
   return words.every((w) => hay.includes(w));
+}
+
+/** A target's searchable text, lower-cased once per target object (a live frame replaces the objects it changes). */
+const HAYSTACKS = new WeakMap<TargetView, string>();
+function haystackOf(t: TargetView): string {
+  let hay = HAYSTACKS.get(t);
+  if (hay === undefined) {
+    hay = `${t.name}\n${t.displayName}\n${t.description ?? ""}`.toLowerCase();
+    HAYSTACKS.set(t, hay);
+  }
+  return hay;
 }
 
 export function matchesQuery(t: TargetView, q: BoardQuery): boolean {
