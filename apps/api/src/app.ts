@@ -18,6 +18,7 @@ import { configVersionRoutes } from "./modules/config-versions/routes.ts";
 import { healingRoutes } from "./modules/healing/routes.ts";
 import { incidentRoutes } from "./modules/incidents/routes.ts";
 import { sloRoutes } from "./modules/slo/routes.ts";
+import { deliveryRoutes } from "./modules/delivery/routes.ts";
 import { runbookRoutes } from "./modules/runbooks/routes.ts";
 import { learningRoutes } from "./modules/learnings/routes.ts";
 import { governanceRoutes } from "./modules/governance/routes.ts";
@@ -118,6 +119,7 @@ export async function buildApp(base: Omit<ApiDeps, "outbox" | "fleet">, opts: Bu
   await healingRoutes(app, deps);
   await incidentRoutes(app, deps);
   await sloRoutes(app, deps);
+  await deliveryRoutes(app, deps);
   await runbookRoutes(app, deps);
   await learningRoutes(app, deps);
   await governanceRoutes(app, deps);

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   "config:write",
   "audit:read",
   "slos:write",
+  "deployments:write",
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

@@ -32,4 +32,5 @@ export * from "./settings.ts";
 export * from "./governance/governance.ts";
 export * from "./backups/backups.ts";
 export * from "./slo/index.ts";
+export * from "./delivery/index.ts";
 export * from "./metrics/index.ts";

@@ -21,7 +21,7 @@ import {
 describe("roles and permissions", () => {
   const expected: Record<Role, Permission[]> = {
     viewer: ["targets:read", "events:read"],
-    oncall: ["targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
+    oncall: ["targets:read", "events:read", "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create", "deployments:write"],
     governance: ["targets:read", "events:read", "proposals:write", "votes:cast", "tokens:create", "slos:write"],
     admin: [...PERMISSIONS],
   };
@@ -43,6 +43,7 @@ describe("roles and permissions", () => {
       "votes:cast",
       "tokens:create",
       "slos:write",
+      "deployments:write",
     ]);
     expect(permissionsOf([])).toEqual([]);
     expect(can([], "targets:read")).toBe(false);

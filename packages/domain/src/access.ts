@@ -8,7 +8,8 @@ const READ: Permission[] = ["targets:read", "events:read"];
 /** What each role may do. Every role can read the fleet; admins can do everything. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: READ,
-  oncall: [...READ, "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create"],
+  // deployments:write: CI records its deploys with an on-call token.
+  oncall: [...READ, "incidents:write", "runbooks:run", "healing:control", "postmortems:write", "tokens:create", "deployments:write"],
   governance: [...READ, "proposals:write", "votes:cast", "tokens:create", "slos:write"],
   admin: PERMISSIONS,
 };

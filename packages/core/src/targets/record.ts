@@ -13,6 +13,7 @@ import {
   type Resources,
 } from "@ops/domain";
 import { getTargetsByName } from "./queries.ts";
+import { recordObservedVersions } from "../delivery/delivery.ts";
 
 const STATE_KEYS = ["name", "status", "since", "lastOkAt", "failingSince", "version", "uptimeMs", "uptimeAt", "checkedAt"] as const;
 /** The stored state and what a viewer saw of it: what a new result is compared with to decide whether it is news. */
@@ -101,6 +102,8 @@ export async function recordObservations(
       /** Probed targets that go out in `target.update`, and those the caller needs to see anyway (down ones). */
       const publish: string[] = [];
       const watch: string[] = [];
+      /** Agents whose reported version changed: a change for the delivery metrics (recorded once per version). */
+      const versions: { target: string; from: string; to: string; at: Date }[] = [];
       let skipped = 0;
       for (const { name, obs } of observations) {
         const row = byName.get(name);
@@ -136,6 +139,8 @@ export async function recordObservations(
           memory_percent: ev.resources.memoryPercent ?? null,
           disk_percent: ev.resources.diskPercent ?? null,
         });
+        if (row.version && ev.next.version && row.version !== ev.next.version)
+          versions.push({ target: name, from: row.version, to: ev.next.version, at: new Date(obs.at) });
         const changes = statusChanges(prev, ev);
         for (const c of changes) {
           events.push({ target: name, at, kind: c.kind, from_status: c.from, to_status: c.to, reason: c.reason });
@@ -167,6 +172,7 @@ export async function recordObservations(
           SELECT * FROM jsonb_to_recordset(${tx.json(samples as never)}) AS x(target text, checked_at timestamptz, status text,
             latency_ms real, cpu_percent real, memory_percent real, disk_percent real)`;
       }
+      if (versions.length > 0) await recordObservedVersions(tx, versions);
       const inserted = events.length
         ? await tx<(Omit<StatusEventView, "at"> & { at: Date })[]>`
             INSERT INTO status_events (target, at, kind, from_status, to_status, reason)
