@@ -251,7 +251,8 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
         v(`${t.maxLength} chars (max)`, JSON.stringify("x".repeat(t.maxLength))),
         v(`${t.maxLength + 1} chars`, JSON.stringify("x".repeat(t.maxLength + 1))),
       );
-    if (t.maximum !== undefined) list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", String(BigInt(t.maximum) + 1n)));
+    if (t.maximum !== undefined)
+      list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", Number.isInteger(t.maximum) ? String(BigInt(t.maximum) + 1n) : String(t.maximum + 1)));
     if (t.minimum !== undefined) list.push(v(`${t.minimum - 1} (min - 1)`, String(t.minimum - 1)));
     return list;
   }
@@ -280,7 +281,8 @@ export function schemaTools(components: Record<string, Schema>, examples: Record
     const t = deref(s);
     if (t.maxLength !== undefined && t.maxLength < URL_LONG)
       list.push(v(`${t.maxLength} chars (max)`, "x".repeat(t.maxLength)), v(`${t.maxLength + 1} chars`, "x".repeat(t.maxLength + 1)));
-    if (t.maximum !== undefined) list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", String(BigInt(t.maximum) + 1n)));
+    if (t.maximum !== undefined)
+      list.push(v(`${t.maximum} (max)`, String(t.maximum)), v("max + 1", Number.isInteger(t.maximum) ? String(BigInt(t.maximum) + 1n) : String(t.maximum + 1)));
     return list;
   }
 
