@@ -56,7 +56,7 @@ describe("[AUTH] signing in through the real login page", () => {
     await tid(page, "login-password").fill(temp);
     await tid(page, "login-submit").click();
     await page.waitForURL(/\/account/, { timeout: 15_000 });
-    expect(await tid(page, "must-change-password").count()).toBe(1);
+    await expect.poll(() => tid(page, "must-change-password").count(), { timeout: 10_000 }).toBe(1);
     const fresh = "on-call engineer's own password";
     await tid(page, "password-currentPassword").fill(temp);
     await tid(page, "password-newPassword").fill(fresh);

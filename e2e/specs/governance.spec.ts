@@ -64,6 +64,14 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     await tid(page, "prop-metric").selectOption("memoryPercent");
     await tid(page, "prop-level").selectOption("warning");
     await tid(page, "prop-value").fill("5");
+    // Before opening it, the form says who votes and what passes it (issue 17, item 6).
+    const eligible = (await tid(page, "prop-eligible").textContent()) ?? "";
+    const n = Number(/^(\d+) eligible members? vote: /.exec(eligible)?.[1]);
+    expect(eligible).toContain("alpha");
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(await tid(page, "prop-passes").textContent()).toContain(`Passes with ${Math.floor(n / 2) + 1} of ${n} yes (simple majority)`);
+    expect(await tid(page, "prop-closes").textContent()).toContain(`early once all ${n} have voted`);
+    await page.screenshot({ path: join(ARTIFACTS, "governance-new-proposal.png"), fullPage: true });
     await tid(page, "prop-submit").click();
     await page.waitForURL(/\/proposals\/\d+$/, { timeout: 10_000 });
     const id = Number(new URL(page.url()).pathname.split("/").pop());
@@ -92,6 +100,10 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     await expect.poll(() => tid(page, "prop-apply-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("applied");
     await expect.poll(() => tid(page, "voter-alpha").getAttribute("data-choice"), { timeout: 10_000 }).toBe("yes");
     await page.screenshot({ path: join(ARTIFACTS, "governance-passed.png"), fullPage: true });
+    // The log says the whole change, wrapped, never cut (issue 17, item 7).
+    const applied = page.locator('[data-testid="prop-events-table"] tr[data-kind="applied"] [data-testid="prop-event-details"]');
+    await expect.poll(() => applied.textContent(), { timeout: 10_000 }).toContain("threshold → 5 %");
+    expect(await applied.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
 
     // The board evaluates with the new threshold: every agent warns about its memory.
     for (const name of AGENTS) await expect.poll(() => tid(board, `tile-${name}`).getAttribute("data-status"), { timeout: 20_000 }).toBe("warning");

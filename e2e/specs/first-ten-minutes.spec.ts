@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, signIn } from "../support/browser.ts";
+import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack } from "../support/stack.ts";
+
+// Issue 17: what a person trips on in the first ten minutes. One case per item, through the real dashboard.
+let stack: Awaited<ReturnType<typeof startStack>>;
+let browser: { browser: Browser; close: () => Promise<void> };
+let base: string;
+let admin: Record<string, string>;
+let page: Page;
+const tid = (p: Page, id: string) => p.locator(`[data-testid="${id}"]`);
+
+async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...admin, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+beforeAll(async () => {
+  stack = await startStack({ intervalSeconds: 2 });
+  base = stack.apis[0]!;
+  admin = await apiLogin(base);
+  browser = await launchBrowser();
+  const ctx = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await ctx.newPage();
+  await signIn(page, base, ADMIN);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("[FIRST10] the first ten minutes", () => {
+  it("[FIRST10][1]: a first password: every rule shown before typing, ticked off while typing", async () => {
+    const invited = await api<{ temporaryPassword: string }>("POST", "/api/users", { email: "dana@e2e.local", displayName: "Dana", roles: ["oncall"] });
+    expect(invited.status).toBe(201);
+    const ctx = await browser.browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await ctx.newPage();
+    await p.goto(`${base}/login`);
+    await tid(p, "login-email").fill("dana@e2e.local");
+    await tid(p, "login-password").fill(invited.json.temporaryPassword);
+    await tid(p, "login-submit").click();
+    await p.waitForURL(/\/account/, { timeout: 15_000 });
+    const rule = (id: string) => tid(p, `password-rule-${id}`).getAttribute("data-ok");
+    // Before typing: all four rules, with the email name spelled out.
+    await expect.poll(() => tid(p, "password-rules").locator("li").count(), { timeout: 10_000 }).toBe(4);
+    expect(await tid(p, "password-rule-email-name").textContent()).toContain("“dana”");
+    expect(await rule("length")).toBe("false");
+    await tid(p, "password-newPassword").fill("dana-rocks-2026");
+    await expect.poll(() => rule("length")).toBe("true");
+    expect(await rule("email-name")).toBe("false");
+    await p.screenshot({ path: join(ARTIFACTS, "first10-password-rules.png"), fullPage: true });
+    await tid(p, "password-newPassword").fill("a river of quiet stones");
+    for (const id of ["length", "max-length", "email-name", "variety"]) await expect.poll(() => rule(id)).toBe("true");
+    await ctx.close();
+  });
+
+  it("[FIRST10][4]: Runbook ▸ on a down agent's tile offers that agent's procedures, the restart first", async () => {
+    // dreamer down and left down: healing paused, then crashed in the simulator.
+    expect((await api("POST", "/api/targets/dreamer/healing", { paused: true })).status).toBe(200);
+    await getJson(`${stack.control}/agents/dreamer/fault`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "crash" }),
+    });
+    await page.goto(`${base}/`);
+    await expect.poll(() => tid(page, "tile-dreamer").getAttribute("data-status"), { timeout: 30_000 }).toBe("down");
+    await tid(page, "tile-run-dreamer").click();
+    await expect.poll(() => tid(page, "runbooks-for-target").getAttribute("data-status"), { timeout: 10_000 }).toBe("down");
+    const offers = tid(page, "runbooks-for-target").locator('[data-testid^="offer-"]');
+    expect(await offers.first().getAttribute("data-testid")).toBe("offer-agent-restart-single");
+    expect(await offers.first().getAttribute("data-suggested")).toBe("true");
+    // Only what acts on one agent: the fleet-wide procedures stay in the catalogue below.
+    const ids = await offers.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
+    expect(ids).not.toContain("offer-agent-restart-rolling");
+    expect(ids.some((id) => id?.startsWith("offer-backup-restoration"))).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, "first10-runbooks-for-dreamer.png"), fullPage: true });
+    expect((await api("POST", "/api/targets/dreamer/healing", { paused: false })).status).toBe(200);
+  });
+
+  it("[FIRST10][5]: learnings read by name, and every date in one form", async () => {
+    const ops = await api<{ learning: { id: string } }>("POST", "/api/learnings", {
+      type: "OPS",
+      heading: "charlie_down_connection_refused",
+      priority: "high",
+      area: "incident_management",
+      summary: "charlie refused connections after its config changed",
+    });
+    expect(ops.status).toBe(201);
+    const content = [
+      "## [LRN-20261120-001] incident_pattern",
+      "",
+      "**Logged**: 2026-11-20T09:00:00Z",
+      "**Priority**: medium",
+      "**Status**: pending",
+      "**Area**: monitoring",
+      "",
+      "### Summary",
+      "beta restarts after every deploy",
+      "",
+      "### Metadata",
+      "- Pattern-Key: beta.restart_after_deploy",
+      "- Recurrence-Count: 3",
+      "- First-Seen: 2026-11-01",
+      "- Last-Seen: 2026-11-20",
+      "",
+      "---",
+      "",
+    ].join("\n");
+    expect((await api("POST", "/api/learnings/import", { kind: "learnings", content })).status).toBe(200);
+    await page.goto(`${base}/learnings`);
+    const opsRow = tid(page, `lrn-row-${ops.json.learning.id}`);
+    await expect.poll(() => opsRow.locator(".inc-title").textContent(), { timeout: 10_000 }).toBe("Charlie down connection refused");
+    expect(await tid(page, "lrn-row-LRN-20261120-001").locator(".inc-title").textContent()).toBe("Incident pattern");
+    const lastSeen = await page.locator('[data-testid^="lrn-row-"] td:last-child').allTextContents();
+    expect(lastSeen.length).toBeGreaterThanOrEqual(2);
+    for (const text of lastSeen) expect(text).toMatch(/^(today|yesterday|\d{1,2} [A-Z][a-z]{2}( \d{4})?)$/);
+    expect(lastSeen).toContain("20 Nov");
+    await page.screenshot({ path: join(ARTIFACTS, "first10-learnings.png"), fullPage: true });
+  });
+
+  it("[FIRST10][10]: disabled users are out of the way, and one who never acted can be deleted", async () => {
+    for (const n of [1, 2, 3]) {
+      const u = await api<{ user: { id: string } }>("POST", "/api/users", { email: `gone${n}@e2e.local`, displayName: `Gone ${n}`, roles: ["viewer"] });
+      expect((await api("PATCH", `/api/users/${u.json.user.id}`, { disabled: true })).status).toBe(200);
+    }
+    await api("POST", "/api/users", { email: "typo@e2e.local", displayName: "Typo", roles: ["viewer"] });
+    await page.goto(`${base}/admin/users`);
+    await expect.poll(() => tid(page, "user-row-typo@e2e.local").count(), { timeout: 10_000 }).toBe(1);
+    expect(await tid(page, "user-row-gone1@e2e.local").count()).toBe(0);
+    expect(await tid(page, "users-show-disabled").textContent()).toBe("Show 3 disabled");
+    // The admin acted (invited everyone): no delete on their row; the typo never acted.
+    expect(await tid(page, `user-row-${ADMIN.email}`).locator('[data-testid="user-delete"]').count()).toBe(0);
+    await tid(page, "user-row-typo@e2e.local").locator('[data-testid="user-delete"]').click();
+    await tid(page, "user-row-typo@e2e.local").locator('[data-testid="user-delete-confirm"]').click();
+    await expect.poll(() => tid(page, "user-row-typo@e2e.local").count(), { timeout: 10_000 }).toBe(0);
+    await tid(page, "users-show-disabled").click();
+    await expect.poll(() => tid(page, "user-row-gone1@e2e.local").getAttribute("data-disabled")).toBe("true");
+    await page.screenshot({ path: join(ARTIFACTS, "first10-users.png"), fullPage: true });
+    const audit = await api<{ entries: { action: string }[] }>("GET", "/api/audit?action=user.delete&limit=10");
+    expect(audit.json.entries.map((e) => e.action)).toContain("user.delete");
+  });
+
+  it("[FIRST10][11]: a target that is not in the fleet says which file the targets come from", async () => {
+    await page.goto(`${base}/targets/nobody-here`);
+    await expect.poll(() => tid(page, "target-not-found").textContent(), { timeout: 10_000 }).toMatch(/Targets come from \S*fleet\.json/);
+    const fleetFile = (await api<{ fleetFile: string }>("GET", "/api/monitoring")).json.fleetFile;
+    expect(await tid(page, "target-not-found").textContent()).toContain(fleetFile);
+  });
+});
