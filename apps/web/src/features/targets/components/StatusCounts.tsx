@@ -16,7 +16,7 @@ export function StatusCounts({ counts }: { counts: Counts }) {
         </li>
       ))}
       {counts.disabled > 0 && (
-        <li className="pill pill--off" data-testid="count-disabled" data-count={counts.disabled} title="Disabled in config/fleet.json">
+        <li className="pill pill--off" data-testid="count-disabled" data-count={counts.disabled} title="Disabled in the fleet file">
           <span className="pill__n">{counts.disabled}</span> not monitored
         </li>
       )}

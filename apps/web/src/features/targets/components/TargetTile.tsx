@@ -94,7 +94,7 @@ export function TargetTile({ target: t, now, staleAfterMs, badge }: Props) {
   );
 }
 
-/** "not monitored (enabled: false in config/fleet.json)" → "enabled: false in config/fleet.json". */
+/** "not monitored (enabled: false in the fleet file)" → "enabled: false in the fleet file". */
 function disabledHint(reason: string): string {
   const inner = /\(([^)]+)\)\s*$/.exec(reason)?.[1];
   return inner ?? (reason && reason !== "not monitored" ? reason : "disabled in config");
