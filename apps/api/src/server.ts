@@ -19,7 +19,9 @@ async function main() {
     sub.disconnect();
   });
   guardConnectionRejections((msg) => app.log.warn(msg));
-  await app.listen({ host: env.HOST, port: env.PORT });
+  // A wall of dashboards reconnecting at once (an API restart behind a load balancer) must queue, not be reset: Node's
+  // default backlog of 511 overflowed at 5,000 sockets (ECONNRESET); the kernel caps it at net.core.somaxconn.
+  await app.listen({ host: env.HOST, port: env.PORT, backlog: 4096 });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
