@@ -5,6 +5,7 @@
 //   --connections 10   keep-alive connections of the load generator (apps/api/bench/load.ts, its own process)
 //   --targets 10000    fleet size for the size figures (0 skips them)
 //   --probe 1          probe the large fleet once with the real worker first, so targets carry real statuses
+import { gunzipSync } from "node:zlib";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -73,9 +74,10 @@ function snapshotBytes(url: string, headers: Record<string, string>): Promise<{ 
     const socket = new WebSocket(url, { headers, perMessageDeflate: true });
     let upgradeBytes = 0;
     socket.once("upgrade", (res) => (upgradeBytes = (res.socket.bytesRead as number | undefined) ?? 0));
-    socket.once("message", (data: Buffer) => {
+    socket.once("message", (data: Buffer, isBinary: boolean) => {
       const raw = (socket as unknown as { _socket: { bytesRead: number } })._socket.bytesRead;
-      const text = data.toString("utf8");
+      // A binary first frame is the gzipped snapshot (`?snapshot=gzip`, as the dashboard asks).
+      const text = (isBinary ? gunzipSync(data) : data).toString("utf8");
       const type = (JSON.parse(text) as { type: string }).type;
       resolve({ type, wireBytes: raw - upgradeBytes, textBytes: Buffer.byteLength(text), ms: performance.now() - t0 });
       socket.close();
@@ -178,10 +180,13 @@ if (bigFleet > 0) {
     else rows.push(line("  GET /api/targets?limit=100", page.status === 200 ? "n/a: no paging (whole list)" : `n/a: HTTP ${page.status}`));
     const summary = await rawGet(`${api.base}/api/targets/summary`, { ...api.auth, "accept-encoding": "gzip, deflate, br" });
     rows.push(line("  GET /api/targets/summary", summary.status === 200 ? `${kb(summary.bytes)} (${summary.encoding})` : `n/a: HTTP ${summary.status}`));
-    const snap = await snapshotBytes(api.ws, api.auth);
+    // As the dashboard asks (one gzipped binary frame per version), then as JSON text for clients that do not ask.
+    const snap = await snapshotBytes(`${api.ws}?snapshot=gzip`, api.auth);
+    const text = await snapshotBytes(api.ws, api.auth);
     rows.push(
-      line(`/ws first frame (${snap.type})`, `${kb(snap.wireBytes)} on the wire`, "< 300 KB", snap.wireBytes < goal),
-      line("  as text", `${kb(snap.textBytes)}, ${ms(snap.ms)} to arrive`),
+      line(`/ws first frame (${snap.type}, ?snapshot=gzip)`, `${kb(snap.wireBytes)} on the wire`, "< 300 KB", snap.wireBytes < goal),
+      line("  inflated", `${kb(snap.textBytes)}, ${ms(snap.ms)} to arrive`),
+      line(`  as JSON text (no ?snapshot=)`, `${kb(text.wireBytes)} on the wire, ${ms(text.ms)} to arrive`),
       line("API RSS", `${Math.round(rssMb(api.pid))} MB`, "API + worker < 256 MB", rssMb(api.pid) < 256),
     );
     process.stdout.write(rows.join("\n") + "\n");
