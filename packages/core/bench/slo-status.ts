@@ -14,7 +14,10 @@ import { createSlo, getSlo, listSlos } from "../src/slo/slos.ts";
 const TARGETS = Number(process.argv[2] ?? 10_000);
 const PER_TARGET = Number(process.argv[3] ?? TARGETS);
 const now = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 17 * 60_000;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 
 const database = await createTestDatabase();
@@ -41,16 +44,32 @@ try {
   console.log(`seeded ${TARGETS} targets: ${sizes!.hourly} hourly + ${sizes!.five} 5-minute rollup rows (${sizes!.bytes}) in ${ms(t0)}; load ${load()}`);
 
   const admin = systemContext("bench");
-  const fleet = await createSlo(db, admin, { name: "fleet", kind: "availability", selector: { type: "group", group: "all" }, objectivePercent: 99.9, windowDays: 30, policy: "none" });
+  const fleet = await createSlo(db, admin, {
+    name: "fleet",
+    kind: "availability",
+    selector: { type: "group", group: "all" },
+    objectivePercent: 99.9,
+    windowDays: 30,
+    policy: "none",
+  });
   for (const round of [1, 2, 3]) {
     const t = performance.now();
     const v = await getSlo(db, fleet.id, now);
-    console.log(`one SLO over all ${v.status.targets.length} targets, 30 d, with burn-down (${v.status.burnDown!.length} points), run ${round}: ${ms(t)}; load ${load()}`);
+    console.log(
+      `one SLO over all ${v.status.targets.length} targets, 30 d, with burn-down (${v.status.burnDown!.length} points), run ${round}: ${ms(t)}; load ${load()}`,
+    );
   }
   await db.sql`DELETE FROM slos`;
   const t1 = performance.now();
   for (let i = 1; i <= PER_TARGET; i++)
-    await createSlo(db, admin, { name: `t${i}`, kind: "availability", selector: { type: "targets", targets: [`t${i}`] }, objectivePercent: 99.9, windowDays: 30, policy: "none" });
+    await createSlo(db, admin, {
+      name: `t${i}`,
+      kind: "availability",
+      selector: { type: "targets", targets: [`t${i}`] },
+      objectivePercent: 99.9,
+      windowDays: 30,
+      policy: "none",
+    });
   console.log(`created ${PER_TARGET} per-target SLOs in ${ms(t1)}`);
   const t2 = performance.now();
   const views = await listSlos(db, now);
@@ -58,7 +77,9 @@ try {
   console.log(
     `GET /api/slos core (listSlos): ${views.length} per-target SLOs over 30 d in ${ms(t2)} (${((performance.now() - t2) / views.length).toFixed(2)} ms each; ${exhausted} spent budget); load ${load()}`,
   );
-  console.log("goal: none set by the issue beyond \"stays cheap\"; for scale, reading raw samples would touch 120 × 720 = 86,400 rows a target (864 M at 10,000).");
+  console.log(
+    'goal: none set by the issue beyond "stays cheap"; for scale, reading raw samples would touch 120 × 720 = 86,400 rows a target (864 M at 10,000).',
+  );
 } finally {
   await db.close();
   await database.drop();
