@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { IdText } from "./common.ts";
+import { BudgetPolicy } from "./slo.ts";
 import { Status } from "./targets.ts";
 
 export const ProcedureRole = z.enum(["oncall", "governance", "admin"]);
@@ -171,8 +172,15 @@ export const StartRunBody = z.object({
   confirm: z.boolean().optional(),
   confirmation: z.string().max(200).optional().describe("the typed confirmation phrase, for procedures that need one"),
   incidentId: z.number().int().positive().optional(),
+  budgetConfirmed: z.boolean().optional().describe("the error-budget policy's extra confirmation, when the plan's budget says confirm"),
 });
 export type StartRunBody = z.infer<typeof StartRunBody>;
+
+/** What the error-budget policy asks of a run now: nothing, an extra confirmation, or a governance lift first (`approval`). */
+export const BudgetRequirement = z
+  .object({ required: BudgetPolicy, sentence: z.string().nullable().describe("why, naming the SLO and its budget: shown in the run's preview") })
+  .meta({ id: "BudgetRequirement" });
+export type BudgetRequirement = z.infer<typeof BudgetRequirement>;
 
 /** `GET /api/runs`: filters and paging (newest first; `before` is the last id of the previous page). */
 export const RunsQuery = z.object({
@@ -196,7 +204,7 @@ export const RunbooksResponse = z.object({ runbooks: z.array(RunbookView) });
 export type RunbooksResponse = z.infer<typeof RunbooksResponse>;
 export const RunbookResponse = z.object({ runbook: RunbookView });
 export type RunbookResponse = z.infer<typeof RunbookResponse>;
-export const RunPlanResponse = z.object({ plan: Plan });
+export const RunPlanResponse = z.object({ plan: Plan, budget: BudgetRequirement });
 export type RunPlanResponse = z.infer<typeof RunPlanResponse>;
 export const RunResponse = z.object({ run: RunView });
 export type RunResponse = z.infer<typeof RunResponse>;

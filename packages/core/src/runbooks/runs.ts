@@ -18,7 +18,7 @@ import {
   type Procedure,
   type RunbookDef,
 } from "@ops/domain";
-import type { Plan as PlanView, ProcedureView, RunSummary, RunView, RunbookView, RunsQuery, StartRunBody, StepView } from "@ops/contract";
+import type { BudgetRequirement, Plan as PlanView, ProcedureView, RunSummary, RunView, RunbookView, RunsQuery, StartRunBody, StepView } from "@ops/contract";
 import type postgres from "postgres";
 import type { FramePublisher } from "../bus.ts";
 import { ServiceError, notFound } from "../errors.ts";
@@ -27,6 +27,7 @@ import { actingUserId, requirePermission, type RequestContext } from "../identit
 import { narrateIncident } from "../incidents/incidents.ts";
 import { stageJob } from "../outbox.ts";
 import { runJobId } from "../queues.ts";
+import { budgetPolicyFor } from "../slo/alerts.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -107,6 +108,29 @@ export function planRun(config: OpsConfig, ctx: RequestContext, req: RunRequest)
   return prepareRun(config, ctx, req).plan;
 }
 
+/** What the error-budget policy asks of this plan now (the SLOs covering its targets; issue 16). */
+export async function runBudget(h: DbHandle, plan: PlanView): Promise<BudgetRequirement> {
+  const { required, sentence } = await budgetPolicyFor(h, plan);
+  return { required, sentence };
+}
+
+/**
+ * The policy enforced at the start: `approval` refuses until a governance member lifts it (PATCH /api/slos/:id);
+ * `confirm` needs `budgetConfirmed: true`, the preview's extra checkbox.
+ */
+function checkBudget(budget: BudgetRequirement, confirmed: boolean | undefined): void {
+  if (budget.required === "approval") {
+    throw new ServiceError(
+      "RULE_VIOLATION",
+      `${budget.sentence ?? "the error-budget policy requires a governance approval"} Lifting the policy early is a governance decision (the SLO's page).`,
+      "budget",
+    );
+  }
+  if (budget.required === "confirm" && confirmed !== true) {
+    throw new ServiceError("VALIDATION", `budgetConfirmed: ${budget.sentence ?? "the error-budget policy asks for an extra confirmation"}`, "budgetConfirmed");
+  }
+}
+
 /**
  * Create a run: check everything, take the targets it acts on (refused if another unfinished run holds
  * one), store the plan, audit, and note it on the incident it was started for. Dispatching is separate.
@@ -115,6 +139,7 @@ export async function createRun(h: DbHandle, config: OpsConfig, ctx: RequestCont
   const { runbook, procedure, values, plan } = prepareRun(config, ctx, req);
   const confirmation = checkConfirmation(procedure, plan.confirmationPhrase, req.confirmation, req.confirm);
   if (!confirmation.ok) throw new ServiceError("VALIDATION", `confirmation: ${confirmation.message}`, "confirmation");
+  checkBudget(await runBudget(h, plan), req.budgetConfirmed);
   const id = await h.sql
     .begin(async (tx) => {
       if (req.incidentId !== undefined) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { cancelRun, createRun, decideStep, getRun, getRunbook, listRunbooks, listRuns, planRun } from "@ops/core";
+import { cancelRun, createRun, decideStep, getRun, getRunbook, listRunbooks, listRuns, planRun, runBudget } from "@ops/core";
 import type { ApiDeps } from "../../deps.ts";
 import { ctxOf } from "../../plugins/auth.ts";
 import {
@@ -59,7 +59,10 @@ export async function runbookRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     },
     async (req, reply) => {
       const ctx = ctxOf(req);
-      if (req.body.dryRun) return reply.code(200).send({ plan: planRun(deps.config, ctx, req.body) });
+      if (req.body.dryRun) {
+        const plan = planRun(deps.config, ctx, req.body);
+        return reply.code(200).send({ plan, budget: await runBudget(deps.db, plan) });
+      }
       const run = await createRun(deps.db, deps.config, ctx, req.body, { dispatch: true, bus: deps.bus });
       // The run was staged for the workers in its own transaction: send it now if Redis answers.
       deps.outbox.kick();

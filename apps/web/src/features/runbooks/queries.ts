@@ -1,6 +1,5 @@
 import type {
   ContinueRunBody,
-  Plan,
   RunbookResponse,
   RunbooksResponse,
   RunbookView,
@@ -164,8 +163,8 @@ export function createRunSync(qc: QueryClient): (raw: ServerFrame) => void {
 /** The dry run: what would happen with these parameters. Nothing runs. */
 export function usePlanPreview() {
   return useMutation({
-    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<Plan> =>
-      (await apiSend<RunPlanResponse>("POST", "/api/runs", { ...body, dryRun: true })).plan,
+    mutationFn: async (body: Omit<StartRunBody, "dryRun">): Promise<RunPlanResponse> =>
+      apiSend<RunPlanResponse>("POST", "/api/runs", { ...body, dryRun: true }),
   });
 }
 

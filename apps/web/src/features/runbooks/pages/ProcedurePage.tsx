@@ -1,4 +1,4 @@
-import type { Plan, ProcedureView, RunbookView, StartRunBody } from "@ops/contract";
+import type { BudgetRequirement, Plan, ProcedureView, RunbookView, StartRunBody } from "@ops/contract";
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage, ApiError, fieldErrorMessage } from "../../../lib/api.ts";
@@ -65,7 +65,7 @@ function ProcedureLoader({ runbookId, procedureId }: { runbookId: string; proced
   return <RunForm key={`${q.data.id}/${proc.id}`} runbook={q.data} proc={proc} search={search} />;
 }
 
-type Preview = { plan: Plan; key: string };
+type Preview = { plan: Plan; budget: BudgetRequirement; key: string };
 
 function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: ProcedureView; search: string }) {
   const canRun = useCan("runbooks:run");
@@ -76,6 +76,7 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
   const [error, setError] = useState<unknown>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [confirmed, setConfirmed] = useState(false);
+  const [budgetConfirmed, setBudgetConfirmed] = useState(false);
   const [typed, setTyped] = useState("");
   const dryRun = usePlanPreview();
   const start = useStartRun();
@@ -89,7 +90,11 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
   const confirmGiven =
     confirmation.type === "none" ? true : confirmation.type === "confirm" ? confirmed : fresh !== null && phrase !== null && typed === phrase;
   const busy = dryRun.isPending || start.isPending;
-  const canStart = mayRun && fresh !== null && confirmGiven && !busy;
+  // The error-budget policy (issue 16): `approval` blocks until governance lifts it; `confirm` adds a second checkbox.
+  const budget = preview !== null && !stale ? preview.budget : null;
+  const budgetBlocks = budget?.required === "approval";
+  const budgetGiven = budget?.required !== "confirm" || budgetConfirmed;
+  const canStart = mayRun && fresh !== null && confirmGiven && budgetGiven && !budgetBlocks && !busy;
 
   const apiError = error instanceof ApiError ? error : null;
   const badParam = paramOfField(apiError?.field);
@@ -107,7 +112,7 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
     if (!mayRun || busy) return;
     setError(null);
     dryRun.mutate(body, {
-      onSuccess: (plan) => setPreview({ plan, key }),
+      onSuccess: ({ plan, budget }) => setPreview({ plan, budget, key }),
       onError: (err) => {
         setPreview(null);
         setError(err);
@@ -119,18 +124,25 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
     if (!canStart) return;
     setError(null);
     const confirm = confirmation.type === "confirm" ? { confirm: true } : confirmation.type === "typed" ? { confirmation: typed } : {};
-    start.mutate({ ...body, ...confirm }, { onSuccess: (run) => navigate(runPath(run.id)), onError: (err) => setError(err) });
+    start.mutate(
+      { ...body, ...confirm, ...(budget?.required === "confirm" ? { budgetConfirmed: true } : {}) },
+      { onSuccess: (run) => navigate(runPath(run.id)), onError: (err) => setError(err) },
+    );
   };
 
   const waitingFor = !fresh
     ? stale
       ? "The parameters changed: preview the plan again."
       : "Preview the plan first."
-    : !confirmGiven
-      ? confirmation.type === "typed"
-        ? `Type “${phrase}” to confirm.`
-        : "Tick “I have read the plan” to confirm."
-      : null;
+    : budgetBlocks
+      ? "The error-budget policy needs a governance approval first."
+      : !confirmGiven
+        ? confirmation.type === "typed"
+          ? `Type “${phrase}” to confirm.`
+          : "Tick “I have read the plan” to confirm."
+        : !budgetGiven
+          ? "Tick the error-budget confirmation."
+          : null;
 
   return (
     <div className="target runbook-run" data-testid="procedure-page">
@@ -218,6 +230,12 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
       </section>
 
       {preview && <PlanList plan={preview.plan} stale={stale} />}
+      {budget && budget.required !== "none" && (
+        <Banner tone="warning" testId="run-budget">
+          <strong>{budget.required === "approval" ? "Blocked by the error-budget policy." : "Error budget policy."}</strong> {budget.sentence}
+          {budget.required === "approval" && " Lifting the policy early is a governance decision (the SLO's page)."}
+        </Banner>
+      )}
 
       {mayRun && (
         <section className={`card run-confirm${proc.destructive ? " run-confirm--destructive" : ""}`} aria-labelledby="confirm-h">
@@ -226,6 +244,18 @@ function RunForm({ runbook, proc, search }: { runbook: RunbookView; proc: Proced
             <label className="check run-confirm__check">
               <input type="checkbox" id="confirm-check" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="confirm-check" />
               <span>I have read the plan</span>
+            </label>
+          )}
+          {budget?.required === "confirm" && (
+            <label className="check run-confirm__check">
+              <input
+                type="checkbox"
+                id="budget-check"
+                checked={budgetConfirmed}
+                onChange={(e) => setBudgetConfirmed(e.target.checked)}
+                data-testid="budget-check"
+              />
+              <span>I accept spending more of an error budget that is exhausted or burning fast</span>
             </label>
           )}
           {confirmation.type === "typed" && (
