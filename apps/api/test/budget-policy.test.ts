@@ -1,4 +1,5 @@
 import { evaluateSloAlerts, rollUpSamples } from "@ops/core";
+import { insertProbeSamples } from "@ops/core/test";
 import { maintainSamplePartitions } from "@ops/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi } from "./harness.ts";
@@ -16,22 +17,12 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function probes(target: string, from: number, to: number, failEvery: number | null) {
-  const rows: { target: string; checked_at: Date; status: string; latency_ms: number | null }[] = [];
-  let i = 0;
-  for (let t = from; t < to; t += 30_000, i++) {
-    const down = failEvery !== null && i % failEvery === 0;
-    rows.push({ target, checked_at: new Date(t), status: down ? "down" : "ok", latency_ms: down ? null : 120 });
-  }
-  for (let k = 0; k < rows.length; k += 1000) await api.stack.db.sql`INSERT INTO probe_samples ${api.stack.db.sql(rows.slice(k, k + 1000))}`;
-}
-
 describe("[SLO][POLICY] the error-budget policy on runbook runs", () => {
   it("asks for a governance approval (refusing the run), then for an extra confirmation, and says why in the preview", async () => {
     const now = Date.now();
     for (const day of [-1, 0]) await maintainSamplePartitions(api.stack.db.sql, { now: now + day * 86_400_000, daysAhead: 1, retentionDays: 400 });
-    await probes("alpha", now - 6 * HOUR, now - HOUR, null);
-    await probes("alpha", now - HOUR, now, 10);
+    await insertProbeSamples(api.stack.db.sql, "alpha", now - 6 * HOUR, now - HOUR, null);
+    await insertProbeSamples(api.stack.db.sql, "alpha", now - HOUR, now, 10);
     const governance = await api.signIn(["governance"]);
     const created = await api.call("POST", "/api/slos", governance.headers, {
       name: "alpha availability",

@@ -13,14 +13,11 @@ afterAll(async () => {
   await api?.close();
 });
 
-type Init = { method?: string; headers?: Record<string, string>; body?: unknown };
-async function call(path: string, init: Init = {}) {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(api.base + path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-}
+// One JSON call as the admin or another caller, through the harness's own helper.
+const call = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {
+  const r = await api.call(init.method ?? "GET", path, init.headers ?? {}, init.body);
+  return { status: r.status, body: r.json as Record<string, unknown> };
+};
 type Listed = { id: string; email: string; disabled: boolean; lastActionAt: string | null };
 const listed = async () => ((await call("/api/users", { headers: admin.headers })).body.users as Listed[]) ?? [];
 

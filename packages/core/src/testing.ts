@@ -113,3 +113,17 @@ export async function freePort(): Promise<number> {
     }
   }
 }
+
+/**
+ * Probe samples of one target every 30 s over [from, to): every `failEvery`-th one down (null: all ok). For SLO tests;
+ * the day partitions must exist (`maintainSamplePartitions`).
+ */
+export async function insertProbeSamples(sql: DbHandle["sql"], target: string, from: number, to: number, failEvery: number | null): Promise<void> {
+  const rows: { target: string; checked_at: Date; status: string; latency_ms: number | null }[] = [];
+  let i = 0;
+  for (let t = from; t < to; t += 30_000, i++) {
+    const down = failEvery !== null && i % failEvery === 0;
+    rows.push({ target, checked_at: new Date(t), status: down ? "down" : "ok", latency_ms: down ? null : 120 });
+  }
+  for (let k = 0; k < rows.length; k += 1000) await sql`INSERT INTO probe_samples ${sql(rows.slice(k, k + 1000))}`;
+}

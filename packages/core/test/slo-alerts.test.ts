@@ -11,7 +11,7 @@ import { budgetPolicyFor, evaluateSloAlerts } from "../src/slo/alerts.ts";
 import { rollUpSamples } from "../src/slo/rollups.ts";
 import { createSlo, getSlo } from "../src/slo/slos.ts";
 import { syncTargets } from "../src/targets/sync.ts";
-import { openTestStack, writeTestConfig } from "../src/testing.ts";
+import { insertProbeSamples, openTestStack, writeTestConfig } from "../src/testing.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let config: OpsConfig;
@@ -35,15 +35,7 @@ const fleet = FleetConfig.parse({
 const T = Date.parse("2026-11-20T12:00:00Z") - 1;
 const HOUR_START = T + 1 - HOUR_MS;
 
-async function probe(target: string, from: number, to: number, failEvery: number | null) {
-  const rows: { target: string; checked_at: Date; status: string; latency_ms: number | null }[] = [];
-  let i = 0;
-  for (let t = from; t < to; t += 30_000, i++) {
-    const down = failEvery !== null && i % failEvery === 0;
-    rows.push({ target, checked_at: new Date(t), status: down ? "down" : "ok", latency_ms: down ? null : 120 });
-  }
-  for (let k = 0; k < rows.length; k += 1000) await stack.db.sql`INSERT INTO probe_samples ${stack.db.sql(rows.slice(k, k + 1000))}`;
-}
+const probe = (target: string, from: number, to: number, failEvery: number | null) => insertProbeSamples(stack.db.sql, target, from, to, failEvery);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
