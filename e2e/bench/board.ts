@@ -89,6 +89,11 @@ function watchNetwork(cdp: CDPSession) {
   return { reset: () => ((t0 = 0), (events.length = 0), urls.clear()), events };
 }
 
+/** Until the page is idle (no task for a frame's worth of time), not a fixed pause: the next profile starts clean. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate("new Promise((resolve) => requestIdleCallback(() => resolve(null), { timeout: 10000 }))");
+}
+
 async function profileWhile(cdp: CDPSession, label: string, run: () => Promise<number>) {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
@@ -134,7 +139,7 @@ async function profiled(newContext: () => Promise<BrowserContext>, base: string,
   });
   await longTasks("navigation, times from navigation start");
   process.stdout.write(`  network (navigation):\n${net.events.map((e) => `    ${e}`).join("\n")}\n`);
-  await page.waitForTimeout(2000);
+  await settled(page);
   await page.evaluate("window.__longtasks.length = 0");
   net.reset();
   const tile = page.locator('[data-testid^="tile-"]:not([data-testid^="tile-reason"])').first();
@@ -151,7 +156,7 @@ async function profiled(newContext: () => Promise<BrowserContext>, base: string,
   // Back to the board, then the search for the down target under the profiler.
   await page.goto(`${base}/`, { waitUntil: "commit" });
   await page.locator('[data-testid="board-search"]').waitFor({ state: "visible", timeout: 180_000 });
-  await page.waitForTimeout(2000);
+  await settled(page);
   await page.evaluate("window.__longtasks.length = 0");
   const searchStart = await page.evaluate<number>("performance.now()");
   await profileWhile(cdp, "search", async () => {

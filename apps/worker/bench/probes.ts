@@ -212,8 +212,7 @@ async function benchOnce(n: number) {
     const firstSeconds = (Date.now() - firstStart) / 1000;
     const firstProbes = (await stack.redis.lrange(key, 0, -1)).reduce((a, s) => a + (JSON.parse(s) as { probed: number }).probed, 0);
     process.stdout.write(`  first cycle done in ${firstSeconds.toFixed(1)} s; measuring ${seconds} s of steady probing\n`);
-    // Settle to a cycle boundary's worth of quiet, then the steady window.
-    await sleep(2000);
+    // The steady window starts as soon as the first cycle has drained (its meter takes its own baseline).
     const t0 = Date.now();
     const meter = new CpuMeter(stack, pids);
     await meter.sample(true);
