@@ -285,12 +285,28 @@ export function sloInput(spec: SloSpec, buckets: readonly Bucket[], now: number)
 
 export function evaluateSlo(spec: SloSpec, input: SloInput, now: number): SloEvaluation {
   const from = windowStart(now, spec.windowDays * DAY_MS);
-  const rates = burnRatesOf(input.windows, spec, spec.objectivePercent);
+  return evaluateTotals(spec, { window: input.window, windows: input.windows, spentMinutes: spentMinutes(input.buckets, spec, from, now + 1) });
+}
+
+/**
+ * The same evaluation from totals already summed (what a batch read of many SLOs' rollups gives): the window's
+ * counts, each burn window's counts, and the minutes spent (the sum of each bucket's bad share × its width).
+ */
+export type SloTotals = { window: SliCounts; windows: Record<BurnWindow, SliCounts>; spentMinutes: number };
+
+export function evaluateTotals(spec: SloSpec, t: SloTotals): SloEvaluation {
+  const rates = burnRatesOf(t.windows, spec, spec.objectivePercent);
   return {
-    sli: sli(input.window, spec),
-    validProbes: input.window.valid,
-    budget: budget(spec.objectivePercent, spec.windowDays, spentMinutes(input.buckets, spec, from, now + 1)),
+    sli: sli(t.window, spec),
+    validProbes: t.window.valid,
+    budget: budget(spec.objectivePercent, spec.windowDays, t.spentMinutes),
     burnRates: rates,
     burning: burningRules(rates),
   };
 }
+
+/**
+ * Counts of one SLO's own SLI as SliCounts (per-SLO rollups keep only valid and the SLO's good events): every
+ * latency bound holds the good events, so goodEvents() reads them whatever the SLO's kind and threshold.
+ */
+export const sloCounts = (valid: number, good: number): SliCounts => ({ valid, good, fast: LATENCY_BOUNDS_MS.map(() => good) });

@@ -19,7 +19,7 @@ import type { FramePublisher } from "../bus.ts";
 import { systemContext } from "../identity/context.ts";
 import { openIncident } from "../incidents/incidents.ts";
 import { recordFinding } from "../learnings/learnings.ts";
-import { readAlertStates, sloStatus } from "./slos.ts";
+import { composeStatus, computeSlos, readAlertStates, writeSloStatuses, type StoredStatus } from "./slos.ts";
 
 type SloRow = Row<typeof slos>;
 const COLUMNS = columns(slos);
@@ -52,8 +52,11 @@ export async function evaluateSloAlerts(h: DbHandle, config: OpsConfig, now: num
   const cooldownMs = config.monitoring.alerting.cooldownMinutes * 60_000;
   const events: SloAlertEvent[] = [];
   const learnings: string[] = [];
+  // Every SLO's status in one batch, stored for the list and GET /metrics, then each SLO's rules stepped.
+  const computed = await computeSlos(h.sql, rows, now);
+  await writeSloStatuses(h.sql, rows, computed, now);
   for (const slo of rows) {
-    const status = await sloStatus(h.sql, slo, states.get(slo.id) ?? [], now);
+    const status = composeStatus(slo, computed.get(slo.id)!.computed, states.get(slo.id) ?? [], now);
     // One incident per SLO while it pages: a second page rule firing in the same episode joins it.
     let pageIncident = (states.get(slo.id) ?? []).find((s) => s.firing && s.incidentId !== null)?.incidentId ?? null;
     for (const rule of ALERT_RULES) {
@@ -126,7 +129,7 @@ export async function evaluateSloAlerts(h: DbHandle, config: OpsConfig, now: num
 
 const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-function breachBase(slo: SloRow, status: Awaited<ReturnType<typeof sloStatus>>) {
+function breachBase(slo: SloRow, status: StoredStatus) {
   return { sloId: slo.id, name: slo.name, targets: status.targets, objectivePercent: slo.objectivePercent, windowDays: slo.windowDays, budget: status.budget };
 }
 
@@ -148,8 +151,9 @@ export async function budgetPolicyFor(h: DbHandle, plan: PolicyPlan, now = Date.
     rows.map((r) => r.id),
   );
   const guarding: GuardingSlo[] = [];
+  const computed = await computeSlos(h.sql, rows, now);
   for (const slo of rows) {
-    const status = await sloStatus(h.sql, slo, states.get(slo.id) ?? [], now);
+    const status = composeStatus(slo, computed.get(slo.id)!.computed, states.get(slo.id) ?? [], now);
     guarding.push({
       id: slo.id,
       name: slo.name,

@@ -1,16 +1,14 @@
 import { LATENCY_BOUNDS_MS, type SloSelector } from "@ops/contract";
 import type { DbHandle } from "@ops/db";
-import { BUCKET_MS, DAY_MS, HOUR_MS, probeValidity, type ProbeStatus } from "@ops/domain";
+import { BUCKET_MS, DAY_MS, HOUR_MS } from "@ops/domain";
 import type postgres from "postgres";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-const STATUSES: ProbeStatus[] = ["ok", "warning", "critical", "down", "unknown"];
-/** The domain decides which statuses are valid and good; the SQL below only counts them. */
-export const VALID_STATUSES = STATUSES.filter((s) => probeValidity(s) !== "invalid");
-export const GOOD_STATUSES = STATUSES.filter((s) => probeValidity(s) === "good");
-/** The rollup columns of the latency bounds, in LATENCY_BOUNDS_MS order. */
-export const UNDER_COLUMNS = LATENCY_BOUNDS_MS.map((b) => `under${b}`);
+import { GOOD_STATUSES, UNDER_COLUMNS, VALID_STATUSES } from "./columns.ts";
+import { rollUpSlos, type SloRollupPass } from "./batch.ts";
+
+export { GOOD_STATUSES, UNDER_COLUMNS, VALID_STATUSES };
 
 /** Rollups rebuild this much before their mark on every pass, so samples written late are counted. */
 const LATE_MS = 10 * 60_000;
@@ -30,7 +28,7 @@ function sampleCounts(sql: Sql) {
 const UPDATE_SET = ["valid", "good", ...UNDER_COLUMNS].map((c) => `${c} = EXCLUDED.${c}`).join(", ");
 const COUNT_COLUMNS = ["valid", "good", ...UNDER_COLUMNS].join(", ");
 
-export type RollupPass = { fiveMinute: { from: Date; rows: number }; hourly: { from: Date; rows: number }; pruned: number };
+export type RollupPass = { fiveMinute: { from: Date; rows: number }; hourly: { from: Date; rows: number }; pruned: number; slos: SloRollupPass };
 
 /**
  * One pass of rollup maintenance, idempotent: every bucket from a little before the last mark up to `now`
@@ -75,7 +73,14 @@ export async function rollUpSamples(h: DbHandle, now = Date.now()): Promise<Roll
       ON CONFLICT (level) DO UPDATE SET up_to = EXCLUDED.up_to`;
     const a = await tx`DELETE FROM sample_rollups WHERE bucket < ${new Date(now - FIVE_MINUTE_RETENTION_MS)}`;
     const b = await tx`DELETE FROM sample_rollups_hourly WHERE hour < ${new Date(now - HOURLY_RETENTION_MS)}`;
-    return { fiveMinute: { from: new Date(from5), rows: five.count }, hourly: { from: new Date(fromHour), rows: hourly.count }, pruned: a.count + b.count };
+    // Each SLO's own rollups, from the per-target ones just written (same buckets; new or edited SLOs whole).
+    const slos = await rollUpSlos(tx, now, from5, fromHour);
+    return {
+      fiveMinute: { from: new Date(from5), rows: five.count },
+      hourly: { from: new Date(fromHour), rows: hourly.count },
+      pruned: a.count + b.count,
+      slos,
+    };
   });
 }
 

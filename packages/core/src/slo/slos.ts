@@ -31,7 +31,9 @@ import type postgres from "postgres";
 import { ServiceError, invalid, notFound } from "../errors.ts";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
-import { GOOD_STATUSES, UNDER_COLUMNS, VALID_STATUSES, selectorTargets } from "./rollups.ts";
+import { evaluateBuilt, isBuilt, readBuiltBuckets, sloKey, sloMembers } from "./batch.ts";
+import { GOOD_STATUSES, UNDER_COLUMNS, VALID_STATUSES } from "./columns.ts";
+import { selectorTargets } from "./rollups.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 type SloRow = Row<typeof slos>;
@@ -160,7 +162,6 @@ const TAIL_UNDER = LATENCY_BOUNDS_MS.map(
 
 const toCounts = (r: CountRow): SliCounts => ({ valid: r.valid, good: r.good, fast: UNDER_COLUMNS.map((c) => Number(r[c] ?? 0)) });
 
-/** The buckets an SLO's status reads: hourly ones for the budget window, 5-minute ones for the burn windows. */
 /**
  * The buckets an SLO's status reads: hourly ones for the budget window, 5-minute ones for the burn windows, and
  * the samples of exactly the last five minutes for the 5-minute window (a bucket-aligned read would see only
@@ -238,37 +239,57 @@ function alertsView(rows: readonly AlertRow[]): SloAlert[] {
   });
 }
 
-/** The status of one SLO; `withBurnDown` adds the hourly remaining budget over the window (the detail page). */
-export async function sloStatus(sql: Sql, row: SloRow, alerts: readonly AlertRow[], now: number, withBurnDown = false): Promise<SloStatus> {
-  const spec = specOf(row);
-  const targets = await selectorTargets(sql, row.selector as SloSelector);
-  const buckets = await readSloBuckets(sql, targets, row.windowDays, now);
-  const e = evaluateBuckets(spec, buckets, now);
+/** The computed part of a status (what slo_status stores); alerts and the policy are joined in when read. */
+export type StoredStatus = Pick<SloStatus, "targets" | "sli" | "validProbes" | "budget" | "burnRates">;
+
+const storedOf = (targets: string[], e: SloEvaluation): StoredStatus => ({
+  targets,
+  sli: e.sli,
+  validProbes: e.validProbes,
+  budget: e.budget,
+  burnRates: e.burnRates,
+});
+
+/** A full status from its computed part, the SLO's alert states and its policy at `now`. */
+export function composeStatus(row: SloRow, computed: StoredStatus, alerts: readonly AlertRow[], now: number, computedAt = now): SloStatus {
   const view = alertsView(alerts);
   const paging = view.some((a) => a.firing && a.severity === "page");
-  const status: SloStatus = {
-    computedAt: new Date(now).toISOString(),
-    targets,
-    sli: e.sli,
-    validProbes: e.validProbes,
-    budget: e.budget,
-    burnRates: e.burnRates,
+  return {
+    computedAt: new Date(computedAt).toISOString(),
+    ...computed,
     alerts: view,
     policyInForce: policyInForce(
       {
         id: row.id,
         name: row.name,
         policy: row.policy,
-        targets,
-        exhausted: e.budget.exhausted,
+        targets: computed.targets,
+        exhausted: computed.budget.exhausted,
         paging,
-        remainingMinutes: e.budget.remainingMinutes,
-        totalMinutes: e.budget.totalMinutes,
+        remainingMinutes: computed.budget.remainingMinutes,
+        totalMinutes: computed.budget.totalMinutes,
         liftedUntil: row.policyLiftedUntil?.getTime() ?? null,
       },
       now,
     ),
   };
+}
+
+const tailReader = (sql: Sql, targets: string[]) => async (from: number, to: number) => toCounts((await sampleCounts(sql, targets, from, to))[0]!);
+
+/**
+ * The status of one SLO; `withBurnDown` adds the hourly remaining budget over the window (the detail page).
+ * Reads the SLO's own rollups when they are built for its definition, else the per-target ones.
+ */
+export async function sloStatus(sql: Sql, row: SloRow, alerts: readonly AlertRow[], now: number, withBurnDown = false): Promise<SloStatus> {
+  const spec = specOf(row);
+  const targets = await selectorTargets(sql, row.selector as SloSelector);
+  const buckets =
+    targets.length > 0 && (await isBuilt(sql, row, targets))
+      ? await readBuiltBuckets(sql, row.id, tailReader(sql, targets), row.windowDays, now)
+      : await readSloBuckets(sql, targets, row.windowDays, now);
+  const e = evaluateBuckets(spec, buckets, now);
+  const status = composeStatus(row, storedOf(targets, e), alerts, now);
   if (withBurnDown)
     status.burnDown = burnDown(buckets.budget, spec, spec.objectivePercent, spec.windowDays, now, HOUR_MS).map((p): BurnDownPoint => ({
       at: new Date(p.at).toISOString(),
@@ -278,15 +299,75 @@ export async function sloStatus(sql: Sql, row: SloRow, alerts: readonly AlertRow
   return status;
 }
 
+export type ComputedSlo = { computed: StoredStatus; key: string };
+
+/**
+ * The computed status of many SLOs at once: those with built rollups in three set-based reads (evaluateBuilt),
+ * the rest (new or just edited, until the next rollup pass) one by one from the per-target rollups.
+ */
+export async function computeSlos(sql: Sql, rows: readonly SloRow[], now: number): Promise<Map<number, ComputedSlo>> {
+  const members = await sloMembers(sql, rows);
+  const built = await evaluateBuilt(sql, rows, now, members);
+  const out = new Map<number, ComputedSlo>();
+  for (const r of rows) {
+    const targets = members.get(r.id) ?? [];
+    const b = built.get(r.id);
+    if (b) out.set(r.id, { computed: storedOf(b.targets, b.evaluation), key: b.key });
+    else {
+      const e = evaluateBuckets(specOf(r), await readSloBuckets(sql, targets, r.windowDays, now), now);
+      out.set(r.id, { computed: storedOf(targets, e), key: sloKey(r, targets) });
+    }
+  }
+  return out;
+}
+
+/** Store the computed statuses (the worker's minute job): the list and GET /metrics read these rows. */
+export async function writeSloStatuses(sql: Sql, rows: readonly SloRow[], computed: Map<number, ComputedSlo>, now: number): Promise<void> {
+  const have = rows.filter((r) => computed.has(r.id));
+  if (have.length === 0) return;
+  await sql`
+    INSERT INTO slo_status (slo_id, version, key, status, computed_at)
+    SELECT id, v, k, s::jsonb, ${new Date(now)}
+    FROM unnest(${have.map((r) => r.id)}::bigint[], ${have.map((r) => r.version)}::int[], ${have.map((r) => computed.get(r.id)!.key)}::text[],
+      ${have.map((r) => JSON.stringify(computed.get(r.id)!.computed))}::text[]) AS x(id, v, k, s)
+    WHERE EXISTS (SELECT 1 FROM slos WHERE slos.id = x.id)
+    ON CONFLICT (slo_id) DO UPDATE SET version = EXCLUDED.version, key = EXCLUDED.key, status = EXCLUDED.status, computed_at = EXCLUDED.computed_at`;
+}
+
+/** A stored status is used while it is this young and was computed for the SLO's current definition and targets. */
+export const STORED_STATUS_MAX_AGE_MS = 2 * 60_000;
+
+/**
+ * Every SLO with its status: the stored one (the worker's minute job writes it) when it is fresh and for the
+ * SLO's current definition, else computed now (in one batch for all that need it).
+ */
 export async function listSlos(h: DbHandle, now = Date.now()): Promise<SloView[]> {
   const rows = await h.sql<SloRow[]>`SELECT ${h.sql.unsafe(COLUMNS)} FROM slos ORDER BY name`;
-  const alerts = await readAlertStates(
-    h.sql,
-    rows.map((r) => r.id),
-  );
-  const out: SloView[] = [];
-  for (const r of rows) out.push({ slo: toDefinition(r), status: await sloStatus(h.sql, r, alerts.get(r.id) ?? [], now) });
-  return out;
+  const ids = rows.map((r) => r.id);
+  const [alerts, stored, members] = await Promise.all([
+    readAlertStates(h.sql, ids),
+    ids.length
+      ? h.sql<{ sloId: string; version: number; key: string; status: StoredStatus; computedAt: Date }[]>`
+          SELECT slo_id AS "sloId", version, key, status, computed_at AS "computedAt" FROM slo_status WHERE slo_id = ANY(${ids}::bigint[])`
+      : Promise.resolve([]),
+    sloMembers(h.sql, rows),
+  ]);
+  const byId = new Map(stored.map((s) => [Number(s.sloId), s]));
+  const usable = (r: SloRow) => {
+    const s = byId.get(r.id);
+    if (!s || s.version !== r.version || s.key !== sloKey(r, members.get(r.id) ?? [])) return null;
+    const age = now - s.computedAt.getTime();
+    return age >= 0 && age <= STORED_STATUS_MAX_AGE_MS ? s : null;
+  };
+  const missing = rows.filter((r) => usable(r) === null);
+  const fresh = missing.length > 0 ? await computeSlos(h.sql, missing, now) : new Map<number, ComputedSlo>();
+  return rows.map((r) => {
+    const s = usable(r);
+    const status = s
+      ? composeStatus(r, s.status, alerts.get(r.id) ?? [], now, s.computedAt.getTime())
+      : composeStatus(r, fresh.get(r.id)!.computed, alerts.get(r.id) ?? [], now);
+    return { slo: toDefinition(r), status };
+  });
 }
 
 export async function getSloRow(sql: Sql, id: number): Promise<SloRow> {
