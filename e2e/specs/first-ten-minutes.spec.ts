@@ -22,6 +22,15 @@ async function api<T = Record<string, unknown>>(method: string, path: string, bo
   return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
 }
 
+/** The simulator's control API: a fault on (POST) or off (DELETE), start, stop. */
+async function control(agent: string, method: string, action: string, body?: unknown): Promise<void> {
+  await getJson(`${stack.control}/agents/${agent}/${action}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 beforeAll(async () => {
   stack = await startStack({ intervalSeconds: 2 });
   base = stack.apis[0]!;
@@ -59,6 +68,35 @@ describe("[FIRST10] the first ten minutes", () => {
     await tid(p, "password-newPassword").fill("a river of quiet stones");
     for (const id of ["length", "max-length", "email-name", "variety"]) await expect.poll(() => rule(id)).toBe("true");
     await ctx.close();
+  });
+
+  it("[FIRST10][3]: detection told plainly: failed at the last healthy sample, detected later, and the tile's time ticking", async () => {
+    // charlie answers 500s (no exit, so only a probe can see it) and stays that way: healing paused.
+    expect((await api("POST", "/api/targets/charlie/healing", { paused: true })).status).toBe(200);
+    await control("charlie", "POST", "fault", { kind: "error" });
+    type Inc = { id: number; key: string; targets: string[]; startedAt: string; detectedAt: string; mttdMs: number | null; source: string };
+    const openFor = async () => (await api<{ incidents: Inc[] }>("GET", "/api/incidents?status=open&target=charlie")).json.incidents[0];
+    await expect.poll(async () => (await openFor())?.source, { timeout: 30_000 }).toBe("ladder");
+    const inc = (await openFor())!;
+    // The start is the last healthy sample, strictly before the first failing one: never "0 s".
+    expect(Date.parse(inc.detectedAt)).toBeGreaterThan(Date.parse(inc.startedAt));
+    expect(inc.mttdMs).toBe(Date.parse(inc.detectedAt) - Date.parse(inc.startedAt));
+    await page.goto(`${base}/incidents/${inc.id}`);
+    await expect.poll(() => tid(page, "incident-mttd").textContent(), { timeout: 10_000 }).toMatch(/^Failed .+ · detected .+ \((<1 s|\d+ s) later\)/);
+    expect(await tid(page, "incident-mttd").textContent()).toContain("from the last healthy sample");
+    expect(await tid(page, "incident-mttd").getAttribute("data-state")).toBe("lag");
+    await page.screenshot({ path: join(ARTIFACTS, "first10-mttd.png"), fullPage: true });
+    // The tile says how long the target has been in its state, counting on the client: never a frozen "0 s".
+    await page.goto(`${base}/`);
+    const forText = page.locator('[data-testid="tile-charlie"] .tile__for');
+    await expect.poll(() => forText.textContent(), { timeout: 10_000 }).toMatch(/^(down|critical) for \d+ s/);
+    const { since } = (await api<{ target: { since: string } }>("GET", "/api/targets/charlie")).json.target;
+    await expect.poll(() => Date.now() - Date.parse(since), { timeout: 10_000 }).toBeGreaterThan(2500);
+    const shown = Number(/for (\d+) s/.exec((await forText.textContent()) ?? "")?.[1]);
+    expect(shown).toBeGreaterThanOrEqual(2);
+    await control("charlie", "DELETE", "fault");
+    expect((await api("POST", "/api/targets/charlie/healing", { paused: false })).status).toBe(200);
+    await expect.poll(async () => (await openFor()) === undefined, { timeout: 30_000 }).toBe(true);
   });
 
   it("[FIRST10][4]: Runbook ▸ on a down agent's tile offers that agent's procedures, the restart first", async () => {
@@ -123,6 +161,35 @@ describe("[FIRST10] the first ten minutes", () => {
     for (const text of lastSeen) expect(text).toMatch(/^(today|yesterday|\d{1,2} [A-Z][a-z]{2}( \d{4})?)$/);
     expect(lastSeen).toContain("20 Nov");
     await page.screenshot({ path: join(ARTIFACTS, "first10-learnings.png"), fullPage: true });
+  });
+
+  it("[FIRST10][8]: incident numbers follow one another, whoever opens them and however many at once", async () => {
+    const before = (await api<{ incidents: { id: number; key: string }[] }>("GET", "/api/incidents?status=all&limit=200")).json.incidents;
+    // Six opened by hand at the same moment, while the watchdog opens its own for two agents that crash together.
+    for (const name of ["empath", "historian"]) expect((await api("POST", `/api/targets/${name}/healing`, { paused: true })).status).toBe(200);
+    const manual = Promise.all(
+      Array.from({ length: 6 }, (_, i) => api("POST", "/api/incidents", { title: `Paging test ${i + 1}`, severity: "P4", summary: "opened together" })),
+    );
+    await Promise.all(["empath", "historian"].map((name) => control(name, "POST", "fault", { kind: "crash" })));
+    for (const r of await manual) expect(r.status).toBe(201);
+    type Inc = { id: number; key: string; targets: string[] };
+    const all = async () => (await api<{ incidents: Inc[] }>("GET", "/api/incidents?status=all&limit=200")).json.incidents;
+    await expect.poll(async () => (await all()).filter((i) => i.targets.some((t) => t === "empath" || t === "historian")).length, { timeout: 30_000 }).toBe(2);
+    const list = await all();
+    expect(list.length).toBe(before.length + 8);
+    // INC-1 … INC-n with no number missing, each key its own number.
+    const numbers = list.map((i) => Number(i.key.replace(/^INC-/, ""))).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    await page.goto(`${base}/incidents?status=all`);
+    await expect.poll(() => page.locator('[data-testid^="incident-row-INC-"]').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(8);
+    const keys = await page
+      .locator('[data-testid^="incident-row-INC-"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid")!.replace("incident-row-", "")));
+    for (const k of keys) expect(list.map((i) => i.key)).toContain(k);
+    for (const name of ["empath", "historian"]) {
+      await control(name, "POST", "start");
+      expect((await api("POST", `/api/targets/${name}/healing`, { paused: false })).status).toBe(200);
+    }
   });
 
   it("[FIRST10][10]: disabled users are out of the way, and one who never acted can be deleted", async () => {
