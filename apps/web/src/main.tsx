@@ -20,6 +20,7 @@ import "./styles/learnings.css";
 import "./styles/handoff.css";
 import "./styles/governance.css";
 import "./styles/backups.css";
+import "./styles/slo.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

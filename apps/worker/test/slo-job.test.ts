@@ -60,7 +60,7 @@ describe("[SLO] the worker's SLO job", () => {
       latency_ms: 100,
     }));
     await rt.db.sql`INSERT INTO probe_samples ${rt.db.sql(rows)}`;
-    await createSlo(rt.db, systemContext("test"), {
+    const slo = await createSlo(rt.db, systemContext("test"), {
       name: "first target",
       kind: "availability",
       selector: { type: "targets", targets: [target] },
@@ -68,10 +68,22 @@ describe("[SLO] the worker's SLO job", () => {
       windowDays: 30,
       policy: "confirm",
     });
+    // Every pass tells the dashboards (slo.updated), naming the SLOs whose alerts moved; the frame still goes to Redis.
+    const frames: unknown[] = [];
+    const publish = rt.bus.publish.bind(rt.bus);
+    rt.bus.publish = (frame, timeoutMs) => {
+      frames.push(frame);
+      return publish(frame, timeoutMs);
+    };
     const first = await runSloJob(rt, now);
     expect(first.rolledUp).toBeGreaterThan(0);
     expect(first.events.filter((e) => e.endsWith(":page-fast:fire"))).toHaveLength(1);
     expect((await runSloJob(rt, now + 60_000)).events).toEqual([]);
+    const sloFrames = frames.filter((f) => (f as { type: string }).type === "slo.updated");
+    expect(sloFrames).toEqual([
+      { type: "slo.updated", at: new Date(now).toISOString(), changed: [slo.id] },
+      { type: "slo.updated", at: new Date(now + 60_000).toISOString(), changed: [] },
+    ]);
     await until(
       "the page reached the webhook",
       () => received.filter((m) => m.kind === "slo-page-fast").length,

@@ -20,6 +20,11 @@ export const RunUpdatedFrame = z.object({ type: z.literal("run.updated"), run: R
 export const PostmortemUpdatedFrame = z.object({ type: z.literal("postmortem.updated"), postmortem: PostmortemSummary });
 export const LearningUpdatedFrame = z.object({ type: z.literal("learning.updated"), learning: LearningSummary });
 export const ProposalUpdatedFrame = z.object({ type: z.literal("proposal.updated"), proposal: ProposalSummary });
+/**
+ * The SLOs were evaluated (every minute, by the worker): their budgets and burn rates moved. `changed` names the SLOs
+ * whose alerts fired or resolved in this pass; the dashboard fetches the SLOs it shows again either way.
+ */
+export const SloUpdatedFrame = z.object({ type: z.literal("slo.updated"), at: z.string(), changed: z.array(z.number().int()) });
 /** Internal: every API process closes the user's live sockets; never forwarded to browsers. */
 export const SessionRevokedFrame = z.object({ type: z.literal("session.revoked"), userId: z.string(), reason: z.string() });
 /** Internal: every API process closes the live sockets opened with this API token; never forwarded to browsers. */
@@ -33,6 +38,7 @@ const PUBLIC_BUS_FRAMES = [
   PostmortemUpdatedFrame,
   LearningUpdatedFrame,
   ProposalUpdatedFrame,
+  SloUpdatedFrame,
 ] as const;
 
 /** Every frame on the Redis bus. */

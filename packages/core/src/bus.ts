@@ -14,6 +14,7 @@ const BUS_FRAME_TYPES = [
   "postmortem.updated",
   "learning.updated",
   "proposal.updated",
+  "slo.updated",
   "session.revoked",
   "token.revoked",
 ] as const satisfies readonly BusFrameType[];

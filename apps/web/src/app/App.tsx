@@ -8,6 +8,7 @@ import { createIncidentSync } from "../features/incidents/queries.ts";
 import { createLearningSync } from "../features/learnings/queries.ts";
 import { createPostmortemSync } from "../features/postmortems/queries.ts";
 import { createRunSync } from "../features/runbooks/queries.ts";
+import { createSloSync } from "../features/slo/queries.ts";
 import { createLiveSync } from "../features/targets/queries.ts";
 import { useHref } from "../lib/router.tsx";
 import { matchRoute, pathOf } from "../lib/routes.ts";
@@ -41,6 +42,9 @@ const RunbooksPage = lazy(() => import("../features/runbooks/pages/RunbooksPage.
 const RunPage = lazy(() => import("../features/runbooks/pages/RunPage.tsx").then((m) => ({ default: m.RunPage })));
 const RunsPage = lazy(() => import("../features/runbooks/pages/RunsPage.tsx").then((m) => ({ default: m.RunsPage })));
 const TokensPage = lazy(() => import("../features/tokens/pages/TokensPage.tsx").then((m) => ({ default: m.TokensPage })));
+const SlosPage = lazy(() => import("../features/slo/pages/SlosPage.tsx").then((m) => ({ default: m.SlosPage })));
+const SloPage = lazy(() => import("../features/slo/pages/SloPage.tsx").then((m) => ({ default: m.SloPage })));
+const DeliveryPage = lazy(() => import("../features/delivery/pages/DeliveryPage.tsx").then((m) => ({ default: m.DeliveryPage })));
 const HandoffPage = lazy(() => import("./handoff/HandoffPage.tsx").then((m) => ({ default: m.HandoffPage })));
 const IncidentPage = lazy(() => import("./pages/IncidentPage.tsx").then((m) => ({ default: m.IncidentPage })));
 // The pages that render markdown load it (react-markdown, remark-gfm) on first use.
@@ -102,6 +106,12 @@ function page(route: Exclude<Route, { name: "login" }>) {
       return <BackupsPage />;
     case "backup":
       return <BackupPage key={route.id} id={route.id} />;
+    case "slos":
+      return <SlosPage />;
+    case "slo":
+      return <SloPage key={route.id} id={route.id} />;
+    case "delivery":
+      return <DeliveryPage />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }
@@ -123,6 +133,8 @@ const TITLES: Partial<Record<Route["name"], string>> = {
   handoff: "On-call handoff",
   proposals: "Governance",
   backups: "Backups",
+  slos: "SLOs",
+  delivery: "Delivery",
   notFound: "Not found",
 };
 
@@ -136,6 +148,7 @@ function titleOf(route: Route): string | undefined {
   if (route.name === "promotion") return `Promotion #${route.id}`;
   if (route.name === "proposal") return route.id === "new" ? "New proposal" : `Proposal #${route.id}`;
   if (route.name === "backup") return `${route.id} · Backups`;
+  if (route.name === "slo") return `SLO #${route.id} · SLOs`;
   return TITLES[route.name];
 }
 
@@ -172,6 +185,11 @@ function sectionOf(route: Route): Section | undefined {
     case "backups":
     case "backup":
       return "backups";
+    case "slos":
+    case "slo":
+      return "slos";
+    case "delivery":
+      return "delivery";
     case "account":
     case "users":
     case "tokens":
@@ -192,6 +210,7 @@ export function App() {
     const syncLearnings = createLearningSync(queryClient);
     const syncHandoff = createHandoffSync(queryClient);
     const syncProposals = createProposalSync(queryClient);
+    const syncSlos = createSloSync(queryClient);
     const conn: LiveConnection = new LiveConnection({
       url: () => wsUrl(window.location),
       onFrame: (frame) => {
@@ -202,6 +221,7 @@ export function App() {
         syncLearnings(frame);
         syncHandoff(frame);
         syncProposals(frame);
+        syncSlos(frame);
       },
       onSessionEnded: () => void confirmSessionEnded(queryClient, () => conn.reconnectNow()),
       onHandshakeFailures: () => checkSession(queryClient),

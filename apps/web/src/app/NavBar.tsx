@@ -14,6 +14,8 @@ export type Section =
   | "handoff"
   | "governance"
   | "backups"
+  | "slos"
+  | "delivery"
   | "cases"
   | "tokens"
   | "audit"
@@ -32,6 +34,8 @@ function NavLink({ to, section, active, children }: { to: string; section: Secti
 const MAIN_LINKS: readonly [string, Section, string][] = [
   ["/", "board", "Board"],
   ["/incidents", "incidents", "Incidents"],
+  ["/slos", "slos", "SLOs"],
+  ["/delivery", "delivery", "Delivery"],
   ["/runbooks", "runbooks", "Runbooks"],
   ["/runs", "runs", "Runs"],
   ["/postmortems", "postmortems", "Postmortems"],

@@ -3,6 +3,7 @@ import {
   backupPath,
   backupsPath,
   casesPath,
+  deliveryPath,
   handoffPath,
   incidentPath,
   incidentsPath,
@@ -22,6 +23,8 @@ import {
   runForPath,
   runPath,
   runsPath,
+  sloPath,
+  slosPath,
   targetPath,
 } from "./routes.ts";
 
@@ -166,5 +169,20 @@ describe("backup routes", () => {
     expect(backupsPath({ type: "redis", status: "" })).toBe("/backups?type=redis");
     expect(backupsPath({ type: "full", status: "failed" })).toBe("/backups?type=full&status=failed");
     expect(backupPath("redis-20261123-030000-abcd")).toBe("/backups/redis-20261123-030000-abcd");
+  });
+});
+
+describe("SLO and delivery routes", () => {
+  it("matches and builds the SLO overview, an SLO's page and the delivery page", () => {
+    expect(matchRoute("/slos")).toEqual({ name: "slos" });
+    expect(matchRoute("/slos/")).toEqual({ name: "slos" });
+    expect(matchRoute("/slos/12")).toEqual({ name: "slo", id: 12 });
+    expect(matchRoute("/slos/alpha")).toEqual({ name: "notFound", path: "/slos/alpha" });
+    expect(matchRoute("/slos/12/edit")).toEqual({ name: "notFound", path: "/slos/12/edit" });
+    expect(matchRoute("/delivery")).toEqual({ name: "delivery" });
+    expect(slosPath()).toBe("/slos");
+    expect(sloPath(7)).toBe("/slos/7");
+    expect(matchRoute(sloPath(7))).toEqual({ name: "slo", id: 7 });
+    expect(deliveryPath()).toBe("/delivery");
   });
 });

@@ -25,6 +25,9 @@ export type Route =
   | { name: "proposal"; id: number | "new" }
   | { name: "backups" }
   | { name: "backup"; id: string }
+  | { name: "slos" }
+  | { name: "slo"; id: number }
+  | { name: "delivery" }
   | { name: "notFound"; path: string };
 
 const STATIC = new Map<string, Route>([
@@ -46,6 +49,8 @@ const STATIC = new Map<string, Route>([
   ["/handoff", { name: "handoff" }],
   ["/proposals", { name: "proposals" }],
   ["/backups", { name: "backups" }],
+  ["/slos", { name: "slos" }],
+  ["/delivery", { name: "delivery" }],
 ]);
 
 export function matchRoute(pathname: string): Route {
@@ -60,6 +65,8 @@ export function matchRoute(pathname: string): Route {
   if (pm?.[1]) return { name: "postmortem", id: Number(pm[1]) };
   const promo = /^\/promotions\/(\d{1,15})$/.exec(path);
   if (promo?.[1]) return { name: "promotion", id: Number(promo[1]) };
+  const slo = /^\/slos\/(\d{1,15})$/.exec(path);
+  if (slo?.[1]) return { name: "slo", id: Number(slo[1]) };
   const prop = /^\/proposals\/(new|\d{1,15})$/.exec(path);
   if (prop?.[1]) return { name: "proposal", id: prop[1] === "new" ? "new" : Number(prop[1]) };
   const bk = /^\/backups\/((?:database|redis|workspace|agent-state|full)-\d{8}-\d{6}-[a-z0-9]{4})$/.exec(path);
@@ -221,4 +228,19 @@ export function backupsPath(filter: { type?: string; status?: string } = {}): st
 /** One backup, by its id (`database-20261123-020000-a1b2`). */
 export function backupPath(id: string): string {
   return `/backups/${encodeURIComponent(id)}`;
+}
+
+/** The SLO overview, worst first. */
+export function slosPath(): string {
+  return "/slos";
+}
+
+/** One SLO: budget, burn-down, burn rates, alerts, policy. */
+export function sloPath(id: number): string {
+  return `/slos/${id}`;
+}
+
+/** The delivery (DORA) metrics. */
+export function deliveryPath(): string {
+  return "/delivery";
 }

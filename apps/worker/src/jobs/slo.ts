@@ -10,6 +10,11 @@ export async function runSloJob(rt: WorkerRuntime, now = Date.now()) {
   const rollups = await rollUpSamples(rt.db, now);
   const pass = await evaluateSloAlerts(rt.db, rt.config, now, rt.bus);
   for (const e of pass.events) for (const id of e.alertIds) await enqueueAlert(rt, id);
+  // Budgets move every pass: the dashboards showing SLOs fetch them again (news, not a record: never fails the job).
+  if (pass.evaluated > 0) {
+    const changed = [...new Set(pass.events.map((e) => e.sloId))];
+    await rt.bus.publish({ type: "slo.updated", at: new Date(now).toISOString(), changed });
+  }
   return {
     rolledUp: rollups.fiveMinute.rows,
     evaluated: pass.evaluated,

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { AlertsCard } from "../../features/cases/components/AlertsCard.tsx";
 import { DiagnosesCard } from "../../features/cases/components/DiagnosesCard.tsx";
 import { ConfigCard } from "../../features/config-versions/components/ConfigCard.tsx";
@@ -24,6 +25,9 @@ import { statusDuration } from "../../lib/target-status.ts";
 import { RecordLoadState } from "../../ui/RecordLoadState.tsx";
 import { RunRunbookLink } from "../../ui/RunRunbookLink.tsx";
 import { StatusBadge } from "../../ui/StatusBadge.tsx";
+
+// The SLOs covering the target: its own chunk, so the first bundle does not carry the SLO feature.
+const TargetSlos = lazy(() => import("../../features/slo/components/TargetSlos.tsx"));
 
 function BackLink() {
   return (
@@ -119,6 +123,9 @@ export function TargetPage({ name }: { name: string }) {
         </div>
         <aside className="target-grid__side">
           <TargetIncidents target={t.name} now={now} />
+          <Suspense fallback={null}>
+            <TargetSlos target={t.name} />
+          </Suspense>
           <section className="card" aria-labelledby="facts-h">
             <h2 id="facts-h">Facts</h2>
             <FactList target={t} now={now} />
