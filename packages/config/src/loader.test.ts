@@ -200,3 +200,65 @@ describe("runbook definitions", () => {
     if (!r.ok) expect(r.issues[0]!.message).toContain('runbook id "agent-restart" is also used by agent-restart.json');
   });
 });
+
+describe("SLOs in monitoring-config.json", () => {
+  function withSlos(slos: unknown[]): string {
+    const dir = copyOfDefaults();
+    const file = join(dir, "monitoring-config.json");
+    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...json, slos }, null, 2));
+    return dir;
+  }
+  const issuesOf = (dir: string) => {
+    try {
+      loadConfig(dir);
+    } catch (err) {
+      return (err as ConfigError).issues;
+    }
+    throw new Error("the config loaded");
+  };
+
+  it("are optional, and load with the API's defaults", () => {
+    expect(loadConfig(DEFAULT_CONFIG_DIR).monitoring.slos).toEqual([]);
+    const c = loadConfig(
+      withSlos([
+        { name: "alpha up", kind: "availability", selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99.9 },
+        { name: "agents fast", kind: "latency", thresholdMs: 500, selector: { type: "group", group: "agents" }, objectivePercent: 99, windowDays: 7, policy: "approval" },
+      ]),
+    );
+    expect(c.monitoring.slos).toEqual([
+      { name: "alpha up", kind: "availability", selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99.9, windowDays: 30, policy: "none" },
+      { name: "agents fast", kind: "latency", thresholdMs: 500, selector: { type: "group", group: "agents" }, objectivePercent: 99, windowDays: 7, policy: "approval" },
+    ]);
+  });
+
+  it("a bad entry names the file, the entry and the field", () => {
+    const dir = withSlos([
+      { name: "ok", kind: "availability", selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99.9 },
+      { name: "slow", kind: "latency", selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99 },
+      { name: "odd", kind: "latency", thresholdMs: 300, selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99 },
+      { name: "big", kind: "availability", selector: { type: "targets", targets: ["alpha"] }, objectivePercent: 99.9, windowDays: 365 },
+    ]);
+    const issues = issuesOf(dir);
+    const file = join(dir, "monitoring-config.json");
+    expect(issues.map((i) => [i.file, i.path])).toEqual([
+      [file, "slos[1].thresholdMs"],
+      [file, "slos[2].thresholdMs"],
+      [file, "slos[3].windowDays"],
+    ]);
+    expect(issues[0]!.message).toBe("a latency SLO needs a threshold");
+    expect(issues[1]!.message).toMatch(/must be one of 100, 250, 500/);
+    expect(issues.every((i) => i.line !== null)).toBe(true);
+    expect(formatIssue(issues[2]!)).toMatch(/monitoring-config\.json:\d+:\d+ slos\[3\]\.windowDays: /);
+  });
+
+  it("an unknown target or a repeated name is refused, naming the entry", () => {
+    const dir = withSlos([
+      { name: "a", kind: "availability", selector: { type: "targets", targets: ["alpha", "nobody"] }, objectivePercent: 99.9 },
+      { name: "a", kind: "availability", selector: { type: "group", group: "all" }, objectivePercent: 99 },
+    ]);
+    expect(issuesOf(dir).map((i) => `${i.path}: ${i.message}`)).toEqual(['slos[1].name: "a" is also the name of slos[0]']);
+    const unknown = withSlos([{ name: "a", kind: "availability", selector: { type: "targets", targets: ["alpha", "nobody"] }, objectivePercent: 99.9 }]);
+    expect(issuesOf(unknown).map((i) => `${i.path}: ${i.message}`)).toEqual(['slos[0].selector.targets[1]: SLO "a": no target "nobody" in the fleet file']);
+  });
+});

@@ -228,6 +228,21 @@ export function loadConfig(dir: string): OpsConfig {
   const governance = loadConfigFile(dir, "governance");
   const runbooks = loadRunbooks(dir);
   const issues = [fleet, monitoring, backup, governance, runbooks].flatMap((r) => (r.ok ? [] : r.issues));
+  if (fleet.ok && monitoring.ok) issues.push(...sloTargetIssues(join(dir, CONFIG_FILES.monitoring.file), monitoring.value, fleet.value));
   if (issues.length > 0 || !fleet.ok || !monitoring.ok || !backup.ok || !governance.ok || !runbooks.ok) throw new ConfigError(issues);
   return { dir, fleet: fleet.value, monitoring: monitoring.value, backup: backup.value, governance: governance.value, runbooks: runbooks.value };
+}
+
+/** A config SLO naming a target the fleet file does not have: the entry and the target named. */
+export function sloTargetIssues(file: string, monitoring: MonitoringConfig, fleet: FleetConfig): ConfigIssue[] {
+  const known = new Set(fleet.targets.map((t) => t.name));
+  return monitoring.slos.flatMap((slo, i) =>
+    slo.selector.type !== "targets"
+      ? []
+      : slo.selector.targets.flatMap((t, j) =>
+          known.has(t)
+            ? []
+            : [{ file, path: `slos[${i}].selector.targets[${j}]`, line: null, column: null, message: `SLO "${slo.name}": no target "${t}" in the fleet file` }],
+        ),
+  );
 }

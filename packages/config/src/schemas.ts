@@ -1,3 +1,4 @@
+import { SloBody } from "@ops/contract";
 import { z } from "zod";
 
 const Name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits or '-', starting with a letter");
@@ -175,6 +176,11 @@ export const MonitoringConfig = z
       .object({ availabilityTarget: z.number().gt(0).lt(100), windowDays: z.number().int().min(1).max(366) })
       .strict()
       .default({ availabilityTarget: 99.9, windowDays: 30 }),
+    /**
+     * SLOs kept as config (the same fields as POST /api/slos): each start reconciles them into the store by
+     * name (created, changed or removed to match; SLOs made in the UI are left alone).
+     */
+    slos: z.array(SloBody).default([]),
     heartbeatTimeoutSeconds: z.number().min(1),
     /**
      * A dead-man's switch (Healthchecks.io, an Alertmanager watchdog, any URL): pinged after each probe cycle while
@@ -227,6 +233,12 @@ export const MonitoringConfig = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    const names = new Map<string, number>();
+    m.slos.forEach((slo, i) => {
+      const first = names.get(slo.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["slos", i, "name"], message: `"${slo.name}" is also the name of slos[${first}]` });
+      else names.set(slo.name, i);
+    });
     if (m.healthCheck.timeoutMs >= m.healthCheck.intervalSeconds * 1000) {
       ctx.addIssue({ code: "custom", path: ["healthCheck", "timeoutMs"], message: "must be shorter than the probe interval" });
     }
