@@ -2,6 +2,7 @@ import { ConfigError, EnvError, loadConfig, type OpsConfig, type OpsEnv } from "
 import { createDb, prepareDatabase, type DbHandle } from "@ops/db";
 import { DependencyError, checkPostgres, checkRedis } from "./deps.ts";
 import { syncTargets } from "./targets/sync.ts";
+import { reconcileConfigSlos } from "./slo/config.ts";
 import { systemContext } from "./identity/context.ts";
 import { ServiceError } from "./errors.ts";
 import { ensureFirstAdmin } from "./identity/users.ts";
@@ -18,6 +19,7 @@ export async function openPlatform(env: OpsEnv, processName: string): Promise<{ 
   await prepareDatabase(env.DATABASE_URL);
   const db = createDb(env.DATABASE_URL, { applicationName: `openclaw-ops-${processName}` });
   await syncTargets(db, config.fleet);
+  await reconcileConfigSlos(db, config.monitoring.slos);
   await seedCases(db);
   if (env.OPS_ADMIN_EMAIL && env.OPS_ADMIN_PASSWORD) {
     await ensureFirstAdmin(db, systemContext("bootstrap"), { email: env.OPS_ADMIN_EMAIL, password: env.OPS_ADMIN_PASSWORD }).catch((err: unknown) => {

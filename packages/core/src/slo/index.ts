@@ -1,3 +1,4 @@
 export * from "./rollups.ts";
 export * from "./slos.ts";
 export * from "./alerts.ts";
+export * from "./config.ts";
