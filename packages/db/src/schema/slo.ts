@@ -109,6 +109,8 @@ export const deployments = pgTable(
     result: text({ enum: ["succeeded", "failed", "rolled_back"] }).notNull(),
     source: text({ enum: ["api", "probe", "governance", "runbook"] }).notNull(),
     recordedBy: text().notNull(),
+    /** The targets a change touched when they are not just `service` (a runbook run's); empty: the whole fleet. */
+    targets: text().array(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
