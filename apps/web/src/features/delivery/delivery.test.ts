@@ -36,6 +36,7 @@ describe("the four keys in words", () => {
     const p = period();
     expect(metricValue(p, "deploymentFrequency")).toBe("4 a week");
     expect(metricValue(period({ deploymentFrequency: { count: 14, perDay: 2, band: "elite" } }), "deploymentFrequency")).toBe("2 a day");
+    expect(metricValue(period({ deploymentFrequency: { count: 2, perDay: 2 / 30, band: "high" } }), "deploymentFrequency")).toBe("2 a month");
     expect(metricValue(p, "leadTime")).toBe("50 m");
     expect(metricValue(p, "changeFailureRate")).toBe("25 %");
     expect(metricValue(p, "timeToRestore")).toBe("20 m");

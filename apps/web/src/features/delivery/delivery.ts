@@ -45,7 +45,8 @@ export function metricValue(p: DoraPeriodView, key: MetricKey): string {
   switch (key) {
     case "deploymentFrequency": {
       const f = p.deploymentFrequency;
-      return f.perDay >= 1 || f.perDay === 0 ? `${trim(f.perDay, 2)} a day` : `${trim(f.perDay * 7, 2)} a week`;
+      if (f.perDay >= 1 || f.perDay === 0) return `${trim(f.perDay, 2)} a day`;
+      return f.perDay >= 1 / 7 ? `${trim(f.perDay * 7, 2)} a week` : `${trim(f.perDay * 30, 2)} a month`;
     }
     case "leadTime":
       return p.leadTime.medianMs == null ? DASH : formatDuration(p.leadTime.medianMs);

@@ -64,7 +64,7 @@ function Changes({ report, now }: { report: DeliveryReportView | undefined; now:
           applied governance changes appear here on their own.
         </p>
       ) : (
-        <Table heads={["When", "Change", "Source", "Result", "Followed by an incident"]} testId="dora-changes" className="dora-changes">
+        <Table heads={["When", "Change", "Failed?", "Result", "Source"]} testId="dora-changes" className="dora-changes">
           {rows.map((r) => (
             <tr key={r.key} data-testid={`dora-change-${r.key}`} data-failed={String(r.failed)} className={r.failed ? "dora-change--failed" : undefined}>
               <TimeCell iso={r.at} now={now} />
@@ -77,9 +77,9 @@ function Changes({ report, now }: { report: DeliveryReportView | undefined; now:
                   </>
                 )}
               </td>
-              <td>{SOURCE_LABEL[r.source] ?? r.source}</td>
-              <td>{RESULT_LABEL[r.result] ?? r.result}</td>
               <td>{r.failed ? <strong className="dora-failed">{failureText(r)}</strong> : <span className="muted">{failureText(r)}</span>}</td>
+              <td>{RESULT_LABEL[r.result] ?? r.result}</td>
+              <td>{SOURCE_LABEL[r.source] ?? r.source}</td>
             </tr>
           ))}
         </Table>

@@ -36,7 +36,7 @@ export default function BurnDownChart({ points, totalMinutes, windowDays, now }:
     <figure className="slo-chart" data-testid="slo-burndown">
       <div className="chart slo-chart__plot" role="img" aria-label={summary}>
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart data={rows} margin={{ top: 12, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="var(--grid)" vertical={false} />
             <XAxis
               dataKey="t"
@@ -47,7 +47,7 @@ export default function BurnDownChart({ points, totalMinutes, windowDays, now }:
               minTickGap={28}
               {...AXIS}
             />
-            <YAxis width={58} domain={[low, totalMinutes]} tickFormatter={(v: number) => formatBudgetMinutes(v)} tickCount={4} {...AXIS} />
+            <YAxis width={66} domain={[low, totalMinutes]} tickFormatter={(v: number) => formatBudgetMinutes(v)} tickCount={4} {...AXIS} />
             <ReferenceLine y={0} stroke="var(--down)" strokeDasharray="4 3" />
             <Tooltip
               content={(props) => <Tip active={props.active} payload={props.payload} now={now} />}
@@ -79,8 +79,12 @@ export default function BurnDownChart({ points, totalMinutes, windowDays, now }:
         </ResponsiveContainer>
       </div>
       <figcaption className="slo-chart__legend">
-        <span className="slo-key slo-key--remaining" aria-hidden="true" /> remaining budget
-        <span className="slo-key slo-key--ideal" aria-hidden="true" /> even pace (the whole budget spent evenly over the window)
+        <span className="slo-legend">
+          <span className="slo-key slo-key--remaining" aria-hidden="true" /> remaining budget
+        </span>
+        <span className="slo-legend">
+          <span className="slo-key slo-key--ideal" aria-hidden="true" /> even pace: the whole budget spent evenly over the window
+        </span>
       </figcaption>
     </figure>
   );

@@ -101,7 +101,7 @@ function BurnRates({ status }: { status: SloStatus }) {
         <h2 id="slo-rates-h">Burn rates</h2>
         <span className="muted">1× spends the budget exactly over the window</span>
       </div>
-      <Table heads={["Window", "Burn rate", "Alert thresholds on this window"]} testId="slo-rates" className="slo-rates-table">
+      <Table heads={["Window", "Burn rate", "Thresholds"]} testId="slo-rates" className="slo-rates-table">
         {BURN_WINDOW_NAMES.map((w) => {
           const rate = status.burnRates[w];
           const rules = thresholdsOf(status, w);
@@ -355,8 +355,10 @@ function Slo({ id }: { id: number }) {
           <Alerts status={status} now={now} />
         </div>
         <aside className="slo-grid__side">
-          <Budget status={status} />
-          <Policy slo={slo} status={status} now={now} canWrite={canWrite} />
+          <div className="slo-grid__first">
+            <Budget status={status} />
+            <Policy slo={slo} status={status} now={now} canWrite={canWrite} />
+          </div>
           <Targets status={status} />
           <Definition slo={slo} status={status} now={now} />
           {canWrite && <Manage slo={slo} />}

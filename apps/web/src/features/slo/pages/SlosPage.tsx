@@ -42,12 +42,6 @@ function Row({ v }: { v: SloView }) {
         <Link to={sloPath(slo.id)}>{slo.name}</Link>
         <span className="cell-note">{selectorText(slo.selector)}</span>
       </th>
-      <td className="cell-nowrap">
-        {formatObjective(slo.objectivePercent)}
-        <span className="cell-note">
-          {kindText(slo)} · {windowText(slo.windowDays)}
-        </span>
-      </td>
       <td className="slo-budget-cell">
         <span className="slo-budget-line">
           <BudgetBar remainingPercent={b.remainingPercent} />
@@ -57,6 +51,9 @@ function Row({ v }: { v: SloView }) {
           {b.exhausted ? "exhausted" : `${formatBudgetMinutes(b.remainingMinutes)} of ${formatBudgetMinutes(b.totalMinutes)} left`}
         </span>
       </td>
+      <td>
+        <AlertBadge status={status} testId={`slo-alert-${slo.id}`} />
+      </td>
       <td className="cell-nowrap slo-rates">
         {BURN_WINDOW_NAMES.map((w) => (
           <span key={w} className={windowOverThreshold(status, w) ? "slo-rate slo-rate--hot" : "slo-rate"}>
@@ -64,8 +61,11 @@ function Row({ v }: { v: SloView }) {
           </span>
         ))}
       </td>
-      <td>
-        <AlertBadge status={status} testId={`slo-alert-${slo.id}`} />
+      <td className="cell-nowrap">
+        {formatObjective(slo.objectivePercent)}
+        <span className="cell-note">
+          {kindText(slo)} · {windowText(slo.windowDays)}
+        </span>
       </td>
       <td className="cell-nowrap">
         {POLICY_LABEL[slo.policy]}
@@ -75,16 +75,8 @@ function Row({ v }: { v: SloView }) {
   );
 }
 
-function CreateSlo() {
-  const [open, setOpen] = useState(false);
+function CreateSlo({ onDone }: { onDone: () => void }) {
   const create = useCreateSlo();
-  if (!open) {
-    return (
-      <button type="button" className="btn btn--lg btn--primary" onClick={() => setOpen(true)} data-testid="slo-new">
-        New SLO
-      </button>
-    );
-  }
   return (
     <section className="card slo-create" aria-labelledby="slo-create-h">
       <h2 id="slo-create-h">New SLO</h2>
@@ -94,10 +86,10 @@ function CreateSlo() {
         pending={create.isPending}
         action="create SLOs"
         idPrefix="slo-create"
-        onCancel={() => setOpen(false)}
+        onCancel={onDone}
         onSubmit={async (body) => {
           const slo = await create.mutateAsync(body);
-          setOpen(false);
+          onDone();
           navigate(sloPath(slo.id));
         }}
       />
@@ -108,6 +100,7 @@ function CreateSlo() {
 function Slos() {
   const q = useSlos();
   const canWrite = useCan("slos:write");
+  const [creating, setCreating] = useState(false);
   return (
     <div className="page slo-page" data-testid="slos-page">
       <header className="page__head page__head--actions">
@@ -115,8 +108,13 @@ function Slos() {
           <h1>SLOs</h1>
           <p className="muted">Error budgets and how fast they burn, worst first. Updated every minute.</p>
         </div>
+        {canWrite && !creating && (
+          <button type="button" className="btn btn--lg btn--primary" onClick={() => setCreating(true)} data-testid="slo-new">
+            New SLO
+          </button>
+        )}
       </header>
-      {canWrite && <CreateSlo />}
+      {canWrite && creating && <CreateSlo onDone={() => setCreating(false)} />}
       <div className="card card--flush">
         <QueryBody
           query={q}
@@ -131,7 +129,7 @@ function Slos() {
           emptyTestId="slos-empty"
         >
           {(list) => (
-            <Table heads={["SLO", "Objective", "Budget remaining", "Burn rate", "Alerts", "Policy"]} testId="slos-table" className="slo-table">
+            <Table heads={["SLO", "Budget remaining", "Alerts", "Burn rate", "Objective", "Policy"]} testId="slos-table" className="slo-table">
               {sortWorstFirst(list).map((v) => (
                 <Row key={v.slo.id} v={v} />
               ))}
