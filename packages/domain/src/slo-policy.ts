@@ -13,6 +13,22 @@ export type RiskyAct = { target: string; risk: Risk };
 const HEALTHY = new Set(["ok", "warning"]);
 /** Steps that change configuration or state beyond a restart: allow-listed commands and restores. */
 const CONFIG_CHANGING = new Set(["command", "restore-backup"]);
+/** Whether a runbook action changes configuration or state beyond a restart (the policy's "config change"). */
+export const isConfigChanging = (actionType: string): boolean => CONFIG_CHANGING.has(actionType);
+
+/**
+ * A finished runbook run as a delivery (DORA) change: only when a config-changing step ran (succeeded or
+ * failed; one skipped or never reached changed nothing). It failed when the run failed or such a step did.
+ */
+export function runAsChange(
+  status: "succeeded" | "failed" | "cancelled",
+  steps: readonly { actionType: string; status: string }[],
+): { failed: boolean } | null {
+  const ran = steps.filter((s) => isConfigChanging(s.actionType) && (s.status === "succeeded" || s.status === "failed"));
+  if (ran.length === 0) return null;
+  return { failed: status === "failed" || ran.some((s) => s.status === "failed") };
+}
+
 /** A target that is not in this map reads as "*" for config changes without a target: the whole fleet. */
 export const FLEET_WIDE = "*";
 

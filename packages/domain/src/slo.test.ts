@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sloBreachFinding } from "./slo-learning.ts";
-import { planRisks, policyInForce, policyRequirement, type GuardingSlo, type PolicyPlan } from "./slo-policy.ts";
+import { planRisks, policyInForce, policyRequirement, runAsChange, type GuardingSlo, type PolicyPlan } from "./slo-policy.ts";
 import {
   ALERT_RULES,
   BUCKET_MS,
@@ -366,5 +366,20 @@ describe("sla_breach learning", () => {
     });
     expect(f).toMatchObject({ type: "LRN", heading: "sla_breach", area: "monitoring", patternKey: "slo.breach.7", priority, summary, service: "alpha" });
     expect(f.occurrences).toEqual([{ id: occurrence, at: now }]);
+  });
+});
+
+describe("a runbook run as a delivery change", () => {
+  it("is a change only when a config-changing step ran; failed when the run or that step failed", () => {
+    expect(runAsChange("succeeded", [{ actionType: "check-target", status: "succeeded" }])).toBeNull();
+    expect(runAsChange("cancelled", [{ actionType: "command", status: "skipped" }])).toBeNull();
+    expect(runAsChange("succeeded", [{ actionType: "command", status: "succeeded" }])).toEqual({ failed: false });
+    expect(runAsChange("succeeded", [{ actionType: "restore-backup", status: "failed" }])).toEqual({ failed: true });
+    expect(
+      runAsChange("failed", [
+        { actionType: "command", status: "succeeded" },
+        { actionType: "wait-healthy", status: "failed" },
+      ]),
+    ).toEqual({ failed: true });
   });
 });

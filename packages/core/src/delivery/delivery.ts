@@ -1,6 +1,6 @@
 import type { ChangePayload, Deployment, DeploymentBody, DeliveryReportView } from "@ops/contract";
 import { columns, deployments, type DbHandle, type Row } from "@ops/db";
-import { doraReport, type ChangeFailure, type DeliveryChange } from "@ops/domain";
+import { doraReport, runAsChange, type ChangeFailure, type DeliveryChange } from "@ops/domain";
 import type postgres from "postgres";
 import { writeAudit } from "../identity/audit.ts";
 import { requirePermission, type RequestContext } from "../identity/context.ts";
@@ -58,6 +58,30 @@ export async function recordObservedVersions(sql: Sql, seen: readonly { target: 
   return rows.length;
 }
 
+/**
+ * A runbook run that changed configuration, recorded as a change when it closes (inside the closing
+ * transaction): source "runbook", its targets (held or named by its steps; none: the whole fleet), failed when the run or a
+ * config-changing step failed. Lead time runs from the run's creation to its end. Returns the change's id.
+ */
+export async function recordRunbookChange(tx: Sql, runId: number, status: "succeeded" | "failed" | "cancelled"): Promise<number | null> {
+  const [run] = await tx<{ runbookId: string; procedureId: string; targets: string[]; createdAt: Date; startedBy: string }[]>`
+    SELECT runbook_id AS "runbookId", procedure_id AS "procedureId", targets, created_at AS "createdAt", started_by AS "startedBy" FROM runbook_runs WHERE id = ${runId}`;
+  if (!run) return null;
+  const steps = await tx<
+    { actionType: string; status: string; target: string | null }[]
+  >`SELECT action->>'type' AS "actionType", status, target FROM run_steps WHERE run_id = ${runId} ORDER BY idx`;
+  const change = runAsChange(status, steps);
+  if (!change) return null;
+  // Its targets: those it held and those its steps named; none named: the whole fleet.
+  const targets = [...new Set([...run.targets, ...steps.map((s) => s.target).filter((t): t is string => t !== null)])];
+  const [row] = await tx<{ id: number }[]>`
+    INSERT INTO deployments (service, version, commit_at, deployed_at, result, source, recorded_by, targets)
+    VALUES (${targets.length === 1 ? targets[0]! : `runbook ${run.runbookId}`}, ${`run #${runId} ${run.runbookId}/${run.procedureId}`}, ${run.createdAt},
+            now(), ${change.failed ? "failed" : "succeeded"}, 'runbook', ${run.startedBy}, ${targets}::text[])
+    RETURNING id`;
+  return row!.id;
+}
+
 export async function listDeployments(h: DbHandle, opts: { limit: number; service?: string | undefined }): Promise<Deployment[]> {
   const rows = await h.sql.unsafe<DeploymentRow[]>(
     `SELECT ${COLUMNS} FROM deployments WHERE ($1::text IS NULL OR service = $1) ORDER BY deployed_at DESC, id DESC LIMIT $2`,
@@ -83,7 +107,7 @@ export async function deliveryInputs(sql: Sql, now: number, days = 30): Promise<
     ...deploys.map((d): DeliveryChange => ({
       id: `deployment-${d.id}`,
       source: d.source === "probe" ? "agent_version" : d.source === "api" ? "deployment" : d.source,
-      targets: [d.service],
+      targets: d.targets ?? [d.service],
       committedAt: d.commitAt?.getTime() ?? null,
       deployedAt: d.deployedAt.getTime(),
       failed: d.result !== "succeeded",

@@ -28,6 +28,7 @@ import { narrateIncident } from "../incidents/incidents.ts";
 import { stageJob } from "../outbox.ts";
 import { runJobId } from "../queues.ts";
 import { budgetPolicyFor } from "../slo/alerts.ts";
+import { recordRunbookChange } from "../delivery/delivery.ts";
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -350,6 +351,7 @@ export async function closeRun(tx: postgres.TransactionSql, id: number, status: 
            WHERE run_id = ${id} AND status IN ('pending', 'waiting-for-human')`;
   await tx`UPDATE runbook_runs SET status = ${status}, finished_at = now(), error = ${error}, warnings = ${warnings}::text[] WHERE id = ${id}`;
   await tx`DELETE FROM run_locks WHERE run_id = ${id}`;
+  await recordRunbookChange(tx, id, status); // a config-changing run is a delivery (DORA) change
   return warnings;
 }
 
