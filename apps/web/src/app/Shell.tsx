@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { ReactNode } from "react";
+import type { MouseEvent, ReactNode } from "react";
 import type { MonitoringStatus } from "@ops/contract";
 import { LiveIndicator } from "../features/targets/components/LiveIndicator.tsx";
 import { StatusCounts } from "../features/targets/components/StatusCounts.tsx";
@@ -27,6 +27,12 @@ function stalledWhat(w: MonitoringStatus): string {
   return `${targets} target${targets === 1 ? "" : "s"} (${stalled.length} of ${w.shards.length} probe shards)`;
 }
 
+/** Focus the page's main region without a "#main" in the address (the router owns the URL). */
+function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById("main")?.focus();
+}
+
 export function Shell({ pageTitle, section, children }: Props) {
   const session = useSession();
   // Until the password is changed the session is good for the account page only.
@@ -45,6 +51,10 @@ export function Shell({ pageTitle, section, children }: Props) {
 
   return (
     <div className="shell">
+      {/* The first stop of the Tab key: past the header and its dozen links, straight to the page. */}
+      <a className="skip-link" href="#main" onClick={skipToMain} data-testid="skip-link">
+        Skip to main content
+      </a>
       <header className="header">
         <div className="topbar">
           <Link to="/" className="brand" aria-label="OpenClaw Ops — board">
@@ -89,7 +99,9 @@ export function Shell({ pageTitle, section, children }: Props) {
           </Banner>
         )}
       </div>
-      <main className="main">{children}</main>
+      <main className="main" id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

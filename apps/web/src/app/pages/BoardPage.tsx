@@ -84,6 +84,7 @@ function Board() {
 
   return (
     <div className="board">
+      <h1 className="sr-only">Fleet board</h1>
       <OpenIncidentsBanner incidents={open.data} />
       <BackupsAlert />
       <BoardBody targets={q.data} query={query} now={now} staleMs={staleMs} incidents={byTarget} />
