@@ -1,5 +1,6 @@
 import { Fragment, useState } from "react";
 import type { ReactNode } from "react";
+import { ScrollBox } from "./ScrollBox.tsx";
 
 export type Column<T> = { head: string; cell: (row: T) => ReactNode; className?: string };
 
@@ -23,7 +24,7 @@ export function LogTable<T extends { id: string | number }>({ rows, columns, det
     });
 
   return (
-    <div className="table-wrap">
+    <ScrollBox label="Log" className="table-wrap">
       <table className="table table--log" data-testid={testId}>
         <thead>
           <tr>
@@ -73,7 +74,7 @@ export function LogTable<T extends { id: string | number }>({ rows, columns, det
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { formatAgo, formatTimestamp } from "../lib/format.ts";
+import { ScrollBox } from "./ScrollBox.tsx";
 
 type Props = {
   heads: readonly ReactNode[];
@@ -8,15 +9,17 @@ type Props = {
   className?: string;
   /** More classes for the scrolling wrapper, after "table-wrap". */
   wrapClassName?: string;
+  /** What the table is, for the scrolling region on a narrow screen ("Users"). */
+  label?: string;
   /** Shown under the table, inside the wrapper ("No users yet."). */
   after?: ReactNode;
   children: ReactNode;
 };
 
 /** A plain table of the dashboard: column heads and rows (each row gives its own test id). */
-export function Table({ heads, testId, className, wrapClassName, after, children }: Props) {
+export function Table({ heads, testId, className, wrapClassName, label = "Table", after, children }: Props) {
   return (
-    <div className={wrapClassName ? `table-wrap ${wrapClassName}` : "table-wrap"}>
+    <ScrollBox label={label} className={wrapClassName ? `table-wrap ${wrapClassName}` : "table-wrap"}>
       <table className={className ? `table ${className}` : "table"} data-testid={testId}>
         <thead>
           <tr>
@@ -30,7 +33,7 @@ export function Table({ heads, testId, className, wrapClassName, after, children
         <tbody>{children}</tbody>
       </table>
       {after}
-    </div>
+    </ScrollBox>
   );
 }
 

@@ -3,6 +3,7 @@ import { Link } from "../../../lib/router.tsx";
 import { casesPath } from "../../../lib/routes.ts";
 import { formatSuccessRate, summarizeActions } from "../cases.ts";
 import type { CaseView } from "@ops/contract";
+import { ScrollBox } from "../../../ui/ScrollBox.tsx";
 
 type Props = { cases: readonly CaseView[]; selected: string | null; onOpen: (id: string) => void };
 
@@ -14,7 +15,7 @@ export function CasesTable({ cases, selected, onOpen }: Props) {
     }
   };
   return (
-    <div className="table-wrap">
+    <ScrollBox label="Cases" className="table-wrap">
       <table className="table cases-table" data-testid="cases-table">
         <thead>
           <tr>
@@ -67,6 +68,6 @@ export function CasesTable({ cases, selected, onOpen }: Props) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

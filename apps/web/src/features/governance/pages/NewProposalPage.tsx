@@ -176,7 +176,7 @@ function NewProposal() {
             </div>
           </form>
         </section>
-        <section className="card pm-editor__preview" aria-label="Description preview">
+        <section className="card pm-editor__preview" aria-label="Description preview" tabIndex={0}>
           <div className="card__head">
             <h2>Preview</h2>
             <span className="muted">the description as voters will read it</span>

@@ -5,6 +5,7 @@ import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { incidentElapsed, isResolved, mttrVsTarget } from "../incidents.ts";
 import type { Incident } from "../types.ts";
 import { IncidentStatusBadge, SeverityBadge } from "./IncidentBadges.tsx";
+import { ScrollBox } from "../../../ui/ScrollBox.tsx";
 
 function Row({ inc, now }: { inc: Incident; now: number }) {
   const elapsed = incidentElapsed(inc, now);
@@ -53,7 +54,7 @@ function Row({ inc, now }: { inc: Incident; now: number }) {
 
 export function IncidentTable({ incidents, now }: { incidents: readonly Incident[]; now: number }) {
   return (
-    <div className="table-wrap">
+    <ScrollBox label="Incidents" className="table-wrap">
       <table className="table incidents" data-testid="incidents-table">
         <thead>
           <tr>
@@ -75,6 +76,6 @@ export function IncidentTable({ incidents, now }: { incidents: readonly Incident
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -74,7 +74,8 @@ function PromotionDetail({ id }: { id: number }) {
           <p className="promo-note" data-testid="promotion-payload-note">
             Review it, save it as <code>config/runbooks/{runbookDraftId(p.payload)}.json</code>, run <code>npm run ops -- config check</code>.
           </p>
-          <pre className="code-block lrn-pre" data-testid="promotion-payload">
+          {/* Long JSON lines scroll inside the block: it takes the focus so the keyboard can scroll it too. */}
+          <pre className="code-block lrn-pre" data-testid="promotion-payload" tabIndex={0} role="region" aria-label="Runbook definition">
             {payload}
           </pre>
         </section>

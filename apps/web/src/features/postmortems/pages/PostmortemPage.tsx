@@ -329,7 +329,7 @@ function Editor({ latest }: { latest: PostmortemView }) {
         <section className="card pm-editor__form" aria-label="Edit">
           <PostmortemForm draft={draft} setDraft={setDraft} impact={base.impact} />
         </section>
-        <section className="card pm-editor__preview" aria-label="Live preview">
+        <section className="card pm-editor__preview" aria-label="Live preview" tabIndex={0}>
           <div className="card__head">
             <h2>Preview</h2>
             <span className="muted">as it will be published</span>

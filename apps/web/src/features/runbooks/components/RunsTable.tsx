@@ -5,6 +5,7 @@ import { runPath } from "../../../lib/routes.ts";
 import { TargetLinks } from "../../../ui/TargetLinks.tsx";
 import { formatElapsed, isActive, progressLabel, runElapsed } from "../runbooks.ts";
 import { RunStatusBadge } from "./RunBadges.tsx";
+import { ScrollBox } from "../../../ui/ScrollBox.tsx";
 
 function Row({ run, now }: { run: RunSummary; now: number }) {
   const active = isActive(run.status);
@@ -52,7 +53,7 @@ function Row({ run, now }: { run: RunSummary; now: number }) {
 
 export function RunsTable({ runs, now }: { runs: readonly RunSummary[]; now: number }) {
   return (
-    <div className="table-wrap">
+    <ScrollBox label="Runs" className="table-wrap">
       <table className="table runs" data-testid="runs-table">
         <thead>
           <tr>
@@ -71,6 +72,6 @@ export function RunsTable({ runs, now }: { runs: readonly RunSummary[]; now: num
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
