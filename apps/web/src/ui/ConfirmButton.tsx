@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useReturnFocus } from "./useReturnFocus.ts";
 
 type Props = {
   label: string;
@@ -13,9 +14,10 @@ type Props = {
 /** Two-step button: the action runs only after an explicit second click. */
 export function ConfirmButton({ label, question, confirmLabel, onConfirm, pending, danger, testId }: Props) {
   const [asking, setAsking] = useState(false);
+  const opener = useReturnFocus(asking);
   if (!asking) {
     return (
-      <button type="button" className="btn btn--sm" onClick={() => setAsking(true)} disabled={pending} data-testid={testId}>
+      <button ref={opener} type="button" className="btn btn--sm" onClick={() => setAsking(true)} disabled={pending} data-testid={testId}>
         {pending ? "Working…" : label}
       </button>
     );

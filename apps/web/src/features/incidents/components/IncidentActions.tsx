@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { actionErrorMessage } from "../../../lib/api.ts";
+import { useReturnFocus } from "../../../ui/useReturnFocus.ts";
 import { isResolved } from "../incidents.ts";
 import { useAcknowledge, useResolve } from "../queries.ts";
 import type { Incident } from "../types.ts";
@@ -9,10 +10,12 @@ function ResolveControl({ inc, onError }: { inc: Incident; onError: (message: st
   const resolve = useResolve(inc.id);
   const [asking, setAsking] = useState(false);
   const [summary, setSummary] = useState("");
+  const opener = useReturnFocus(asking);
 
   if (!asking) {
     return (
       <button
+        ref={opener}
         type="button"
         className="btn btn--md"
         onClick={() => {

@@ -11,6 +11,7 @@ import { Banner } from "../../../ui/Banner.tsx";
 import { Forbidden } from "../../../ui/Forbidden.tsx";
 import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
 import { TargetLinks } from "../../../ui/TargetLinks.tsx";
+import { useReturnFocus } from "../../../ui/useReturnFocus.ts";
 import { RunStatusBadge } from "../components/RunBadges.tsx";
 import { StepList } from "../components/StepList.tsx";
 import { useCancelRun, useContinueRun, useRun } from "../queries.ts";
@@ -52,9 +53,11 @@ function When({ iso, now }: { iso: string | null; now: number }) {
 function CancelControl({ run, onError }: { run: RunView; onError: (message: string | null) => void }) {
   const cancel = useCancelRun(run.id);
   const [asking, setAsking] = useState(false);
+  const opener = useReturnFocus(asking);
   if (!asking) {
     return (
       <button
+        ref={opener}
         type="button"
         className="btn btn--md"
         disabled={cancel.isPending}
