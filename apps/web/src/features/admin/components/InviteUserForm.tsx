@@ -54,7 +54,7 @@ export function InviteUserForm({ onInvited }: { onInvited: (email: string, tempo
 
   return (
     <section className="card" aria-labelledby="invite-h" data-testid="invite-card">
-      <h2 id="invite-h">InviteUserBody user</h2>
+      <h2 id="invite-h">Invite a user</h2>
       <form className="form form--inline" onSubmit={submit} noValidate data-testid="invite-form">
         {error?.field === null && (
           <p className="form-error" role="alert">
