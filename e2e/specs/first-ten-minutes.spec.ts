@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signIn } from "../support/browser.ts";
+import { journeyShot } from "../support/journeys.ts";
 import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack } from "../support/stack.ts";
 
 // Issue 17: what a person trips on in the first ten minutes. One case per item, through the real dashboard.
@@ -56,6 +57,8 @@ describe("[FIRST10] the first ten minutes", () => {
     await tid(p, "login-password").fill(invited.json.temporaryPassword);
     await tid(p, "login-submit").click();
     await p.waitForURL(/\/account/, { timeout: 15_000 });
+    await expect.poll(() => tid(p, "password-rules").count(), { timeout: 10_000 }).toBe(1);
+    await journeyShot(p, "first-login", "01-choose-a-password");
     const rule = (id: string) => tid(p, `password-rule-${id}`).getAttribute("data-ok");
     // Before typing: all four rules, with the email name spelled out.
     await expect.poll(() => tid(p, "password-rules").locator("li").count(), { timeout: 10_000 }).toBe(4);
@@ -64,9 +67,17 @@ describe("[FIRST10] the first ten minutes", () => {
     await tid(p, "password-newPassword").fill("dana-rocks-2026");
     await expect.poll(() => rule("length")).toBe("true");
     expect(await rule("email-name")).toBe("false");
-    await p.screenshot({ path: join(ARTIFACTS, "first10-password-rules.png"), fullPage: true });
+    await journeyShot(p, "first-login", "02-rules-while-typing");
     await tid(p, "password-newPassword").fill("a river of quiet stones");
     for (const id of ["length", "max-length", "email-name", "variety"]) await expect.poll(() => rule(id)).toBe("true");
+    // The journey ends on the board, signed in with the new password.
+    await tid(p, "password-currentPassword").fill(invited.json.temporaryPassword);
+    await tid(p, "password-confirm").fill("a river of quiet stones");
+    await journeyShot(p, "first-login", "03-password-chosen");
+    await tid(p, "password-submit").click();
+    await p.waitForURL((u) => !u.pathname.startsWith("/account"), { timeout: 15_000 });
+    await expect.poll(() => tid(p, "tile-steward").count(), { timeout: 15_000 }).toBe(1);
+    await journeyShot(p, "first-login", "04-board");
     await ctx.close();
   });
 
@@ -85,7 +96,7 @@ describe("[FIRST10] the first ten minutes", () => {
     await expect.poll(() => tid(page, "incident-mttd").textContent(), { timeout: 10_000 }).toMatch(/^Failed .+ · detected .+ \((<1 s|\d+ s) later\)/);
     expect(await tid(page, "incident-mttd").textContent()).toContain("from the last healthy sample");
     expect(await tid(page, "incident-mttd").getAttribute("data-state")).toBe("lag");
-    await page.screenshot({ path: join(ARTIFACTS, "first10-mttd.png"), fullPage: true });
+    await journeyShot(page, "crash-heals", "05-incident-detection-in-words");
     // The tile says how long the target has been in its state, counting on the client: never a frozen "0 s".
     await page.goto(`${base}/`);
     const forText = page.locator('[data-testid="tile-charlie"] .tile__for');
@@ -118,7 +129,7 @@ describe("[FIRST10] the first ten minutes", () => {
     const ids = await offers.evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
     expect(ids).not.toContain("offer-agent-restart-rolling");
     expect(ids.some((id) => id?.startsWith("offer-backup-restoration"))).toBe(false);
-    await page.screenshot({ path: join(ARTIFACTS, "first10-runbooks-for-dreamer.png"), fullPage: true });
+    await journeyShot(page, "run-a-runbook", "01-offers-for-a-down-agent");
     expect((await api("POST", "/api/targets/dreamer/healing", { paused: false })).status).toBe(200);
   });
 

@@ -1,10 +1,10 @@
-import { join } from "node:path";
 import { createUser, systemContext } from "@ops/core";
 import { createDb } from "@ops/db";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journeyShot } from "../support/journeys.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
-import { AGENTS, ARTIFACTS, apiLogin, getJson, startStack } from "../support/stack.ts";
+import { AGENTS, apiLogin, getJson, startStack } from "../support/stack.ts";
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: { browser: Browser; close: () => Promise<void> };
@@ -71,7 +71,7 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     expect(n).toBeGreaterThanOrEqual(3);
     expect(await tid(page, "prop-passes").textContent()).toContain(`Passes with ${Math.floor(n / 2) + 1} of ${n} yes (simple majority)`);
     expect(await tid(page, "prop-closes").textContent()).toContain(`early once all ${n} have voted`);
-    await page.screenshot({ path: join(ARTIFACTS, "governance-new-proposal.png"), fullPage: true });
+    await journeyShot(page, "vote-threshold", "01-new-proposal");
     await tid(page, "prop-submit").click();
     await page.waitForURL(/\/proposals\/\d+$/, { timeout: 10_000 });
     const id = Number(new URL(page.url()).pathname.split("/").pop());
@@ -87,7 +87,7 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     await tid(grace.page, "vote-yes").click();
     await expect.poll(() => tid(page, "tally-yes").getAttribute("data-count"), { timeout: 10_000 }).toBe("2");
     expect(await tid(page, "tally-no").getAttribute("data-count")).toBe("0");
-    await page.screenshot({ path: join(ARTIFACTS, "governance-voting.png"), fullPage: true });
+    await journeyShot(page, "vote-threshold", "02-voting");
 
     // The agent alpha votes through the API with its token: everyone has voted, the proposal passes and applies.
     const vote = await fetch(`${base}/api/proposals/${id}/votes`, {
@@ -99,7 +99,7 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     await expect.poll(() => tid(page, "prop-outcome").getAttribute("data-outcome"), { timeout: 10_000 }).toBe("passed");
     await expect.poll(() => tid(page, "prop-apply-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("applied");
     await expect.poll(() => tid(page, "voter-alpha").getAttribute("data-choice"), { timeout: 10_000 }).toBe("yes");
-    await page.screenshot({ path: join(ARTIFACTS, "governance-passed.png"), fullPage: true });
+    await journeyShot(page, "vote-threshold", "03-passed");
     // The log says the whole change, wrapped, never cut (issue 17, item 7).
     const applied = page.locator('[data-testid="prop-events-table"] tr[data-kind="applied"] [data-testid="prop-event-details"]');
     await expect.poll(() => applied.textContent(), { timeout: 10_000 }).toContain("threshold → 5 %");
@@ -108,7 +108,7 @@ describe("[GOVERNANCE] a proposal that changes a monitoring threshold", () => {
     // The board evaluates with the new threshold: every agent warns about its memory.
     for (const name of AGENTS) await expect.poll(() => tid(board, `tile-${name}`).getAttribute("data-status"), { timeout: 20_000 }).toBe("warning");
     expect(await tid(board, "tile-steward").textContent()).toMatch(/memory \d+(\.\d+)? % ≥ 5 %/);
-    await board.screenshot({ path: join(ARTIFACTS, "governance-board-after.png") });
+    await journeyShot(board, "vote-threshold", "04-board-after");
     const monitoring = await getJson<{ thresholds: { memoryPercent: { warning: number } } }>(`${base}/api/monitoring`, {
       headers: { authorization: `Bearer ${agentToken}` },
     });

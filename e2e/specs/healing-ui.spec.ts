@@ -1,8 +1,8 @@
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journeyShot } from "../support/journeys.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
-import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
+import { ADMIN, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
 type Target = { name: string; status: string; healing: { state: string; restartsInWindow: number; doctor: { outcome: string } | null } | null };
 type Restart = { attempt: number; kind: string; status: string; reason: string };
@@ -22,19 +22,6 @@ const control = (path: string, method: string, body?: unknown) =>
   getJson(`${stack.control}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
 const text = (testId: string) => page.locator(`[data-testid="${testId}"]`).first().innerText();
 const attr = (testId: string, name: string) => page.locator(`[data-testid="${testId}"]`).first().getAttribute(name);
-
-/** Full-page screenshots at a laptop and a phone width, back at the laptop width afterwards. */
-async function shoot(name: string): Promise<void> {
-  for (const [w, h, tag] of [
-    [1280, 800, "wide"],
-    [390, 844, "phone"],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.locator("body").evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-    await page.screenshot({ path: join(ARTIFACTS, `healing-ui-${name}-${tag}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 beforeAll(async () => {
   // Every simulated start takes 5 s to be ready, so the console's "starting" is there long enough to be read.
@@ -74,6 +61,7 @@ describe("[HEALING-UI] what the self-healing ladder is doing, in words", () => {
     const first = await text("ladder-alpha-text");
     expect(first).toMatch(/^starting \(\d+ s\)$/);
     expect(await text("ladder-alpha-detail")).toBe("of 3 min");
+    await journeyShot(page, "crash-heals", "01-tile-starting");
     // The elapsed time ticks on the client between frames.
     await expect.poll(() => text("ladder-alpha-text"), { timeout: 5_000, interval: 200 }).not.toBe(first);
     await expect.poll(() => attr("tile-alpha", "data-status"), { timeout: 20_000 }).toBe("ok");
@@ -81,6 +69,7 @@ describe("[HEALING-UI] what the self-healing ladder is doing, in words", () => {
     await page.goto(`${base}/targets/alpha`);
     await expect.poll(() => text("restart-outcome"), { timeout: 10_000 }).toMatch(/^healthy after \d+ s$/);
     expect(await attr("restart-row", "data-kind")).toBe("restart");
+    await journeyShot(page, "crash-heals", "02-restart-history");
   });
 
   it("[HEALING-UI][ESCALATED]: an escalated agent shows why, the doctor's verdict and what a person can do; Retry now restarts it once and is audited", async () => {
@@ -115,7 +104,7 @@ describe("[HEALING-UI] what the self-healing ladder is doing, in words", () => {
     expect(await text("tile-reason-beta")).toMatch(/^exited 1$|^killed by SIG/);
     expect(await text("ladder-beta-text")).toBe("escalated: 3 crashes within 120 s");
     await expect.poll(() => text("ladder-beta-detail"), { timeout: 10_000 }).toBe("doctor: unsure, did not act");
-    await shoot("board");
+    await journeyShot(page, "crash-heals", "03-escalated-board");
 
     await page.goto(`${base}/targets/beta`);
     await page.locator('[data-testid="escalation-actions"]').waitFor({ timeout: 10_000 });
@@ -127,7 +116,7 @@ describe("[HEALING-UI] what the self-healing ladder is doing, in words", () => {
     expect(await page.locator('[data-testid="diagnosis-candidate"]').count()).toBe(2);
     expect(await text("diagnosis-evidence")).toMatch(/simulated crash/);
     await expect.poll(() => attr("config-verdict", "data-tone"), { timeout: 10_000 }).toBe("ok");
-    await shoot("target-escalated");
+    await journeyShot(page, "crash-heals", "04-escalated-target");
 
     await page.locator('[data-testid="healing-retry"]').click();
     await expect.poll(() => attr("healing-retry-outcome", "data-ok"), { timeout: 10_000 }).toBe("true");

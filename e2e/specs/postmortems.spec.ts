@@ -3,6 +3,7 @@ import { createUser, systemContext } from "@ops/core";
 import { createDb } from "@ops/db";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journeyShot } from "../support/journeys.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
@@ -79,6 +80,8 @@ describe("[POSTMORTEM] from a crash to a published postmortem and a runbook draf
     );
 
     await page.goto(`${base}/incidents/${incident!.id}`);
+    await tid(page, "incident-write-postmortem").waitFor();
+    await journeyShot(page, "postmortem", "01-incident");
     await tid(page, "incident-write-postmortem").click();
     await page.waitForURL(/\/postmortems\/\d+$/, { timeout: 10_000 });
     const pmId = Number(new URL(page.url()).pathname.split("/").pop());
@@ -98,12 +101,12 @@ describe("[POSTMORTEM] from a crash to a published postmortem and a runbook draf
     expect(await tid(page, "pm-preview").locator("strong").first().textContent()).toBe("crash");
     await tid(page, "pm-save").click();
     await expect.poll(() => tid(page, "pm-saved").textContent(), { timeout: 10_000 }).toMatch(/version \d+/i);
-    await page.screenshot({ path: join(ARTIFACTS, "postmortem-editor.png"), fullPage: true });
+    await journeyShot(page, "postmortem", "02-editor");
     await tid(page, "pm-submit-review").click();
     await expect.poll(() => tid(page, "pm-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("in_review");
     await tid(page, "pm-publish").click();
     await expect.poll(() => tid(page, "pm-status").getAttribute("data-status"), { timeout: 10_000 }).toBe("published");
-    await page.screenshot({ path: join(ARTIFACTS, "postmortem-published.png"), fullPage: true });
+    await journeyShot(page, "postmortem", "03-published");
 
     // Export: the link downloads the OPS entry.
     const href = await tid(page, "pm-export").getAttribute("href");
@@ -125,7 +128,7 @@ describe("[POSTMORTEM] from a crash to a published postmortem and a runbook draf
     const payload = JSON.parse((await tid(page, "promotion-payload").textContent()) ?? "{}") as { procedures: { steps: unknown[] }[]; title: string };
     expect(payload.title).toBe("Recover a crash-looping agent");
     expect(payload.procedures[0]!.steps.length).toBeGreaterThan(0);
-    await page.screenshot({ path: join(ARTIFACTS, "postmortem-runbook-draft.png"), fullPage: true });
+    await journeyShot(page, "postmortem", "04-runbook-draft");
     const { learning } = await api<{ learning: { status: string } }>(`/api/learnings/${postmortem.opsId}`);
     expect(learning.status).toBe("promoted");
   });

@@ -3,6 +3,7 @@ import { createUser, systemContext } from "@ops/core";
 import { createDb } from "@ops/db";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { journeyShot } from "../support/journeys.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { ADMIN, AGENTS, ARTIFACTS, getJson, startStack, until } from "../support/stack.ts";
 
@@ -70,7 +71,7 @@ describe("[RUNBOOKS] running a runbook from the dashboard", () => {
     const page = await ctx.newPage();
     await page.goto(`${base}/runbooks?agent=steward`);
     await tid(page, "runbook-agent-restart").waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: join(ARTIFACTS, "runbook-catalogue.png"), fullPage: true });
+    await journeyShot(page, "run-a-runbook", "02-catalogue");
     await tid(page, "runbook-search").fill("rolling");
     await expect.poll(() => tid(page, "runbook-agent-restart").count()).toBe(1);
     await expect.poll(() => tid(page, "runbook-emergency-shutdown").count()).toBe(0);
@@ -81,18 +82,18 @@ describe("[RUNBOOKS] running a runbook from the dashboard", () => {
     await expect.poll(() => tid(page, "plan-step-0").textContent()).toContain("steward");
     expect(await tid(page, "run-start").isDisabled()).toBe(true);
     await tid(page, "confirm-check").check();
-    await page.screenshot({ path: join(ARTIFACTS, "runbook-plan.png"), fullPage: true });
+    await journeyShot(page, "run-a-runbook", "03-plan");
     await tid(page, "run-start").click();
     await page.waitForURL(/\/runs\/\d+$/, { timeout: 10_000 });
     const runId = Number(new URL(page.url()).pathname.split("/").pop());
 
     // Live: steps go green one after another.
     await expect.poll(() => tid(page, "run-step-0").getAttribute("data-status"), { timeout: 20_000 }).toBe("succeeded");
-    await page.screenshot({ path: join(ARTIFACTS, "runbook-run-live.png"), fullPage: true });
+    await journeyShot(page, "run-a-runbook", "04-run-live");
     await expect.poll(() => tid(page, "run-status").getAttribute("data-status"), { timeout: 120_000, interval: 500 }).toBe("succeeded");
     for (let i = 0; i < AGENTS.length * 2; i++) expect(await tid(page, `run-step-${i}`).getAttribute("data-status"), `step ${i}`).toBe("succeeded");
-    await page.screenshot({ path: join(ARTIFACTS, "runbook-run-done.png"), fullPage: true });
-    await board.screenshot({ path: join(ARTIFACTS, "runbook-board-after.png") });
+    await journeyShot(page, "run-a-runbook", "05-run-done");
+    await journeyShot(board, "run-a-runbook", "06-board-after");
 
     const watched = await board.evaluate(() => {
       const w = window as unknown as { maxDown: number; seenDown: string[]; seenNotOk: string[] };
@@ -114,7 +115,7 @@ describe("[RUNBOOKS] running a runbook from the dashboard", () => {
     });
     expect(run).toMatchObject({ startedBy: ONCALL.email, status: "succeeded" });
     await ctx.close();
-  });
+  }, 180_000); // eleven restarts one after another, each waiting for health: more than the default minute on a busy machine
 
   it("[RUNBOOKS][VIEWER]: a viewer is not offered the button, and the API refuses them", async () => {
     const { ctx, page } = await contextFor(VIEWER);
