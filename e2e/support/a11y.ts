@@ -49,6 +49,8 @@ export function sidewaysScroll(page: Page): Promise<{ over: number; culprits: st
       const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${[...e.classList].map((c) => `.${c}`).join("")}`;
       const sticksOut = (e: Element) => e.getBoundingClientRect().right > window.innerWidth + 1;
       const clipped = (e: Element) => {
+        // An absolutely placed element escapes the clipping of ancestors that do not contain it: count it.
+        if (["absolute", "fixed"].includes(getComputedStyle(e).position)) return false;
         for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
           if (getComputedStyle(a).overflowX !== "visible" && !sticksOut(a)) return true;
         return false;
