@@ -156,6 +156,9 @@ describe("[SLO] the SLO and delivery pages", () => {
       // The 5-minute window's burn reaches the fast page's 14.4×.
       expect(await text(page, "slo-rate-5m")).toContain("14.4× Fast burn (page) — reached");
       expect(await tid(page, "slo-alert-page-fast").getAttribute("data-firing")).toBe("true");
+      // The history: the fast page as the alert outbox sent it, with the incident it opened.
+      await tid(page, "slo-history-page-fast").first().waitFor({ timeout: 150_000 });
+      expect(await tid(page, "slo-history-page-fast").first().textContent()).toMatch(/Fast burn \(page\).*file \((sent|pending)\).*INC-\d+/);
       await shot(page, "slo-detail-1440-dark");
 
       // The overview: the row with its budget, burn rates and the page firing.

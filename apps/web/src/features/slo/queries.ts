@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
-import type { SloBody, SloDefinition, SloList, SloPatch, SloView, ServerFrame } from "@ops/contract";
+import type { AlertList, SloBody, SloDefinition, SloList, SloPatch, SloView, ServerFrame } from "@ops/contract";
 import { apiGet, apiSend } from "../../lib/api.ts";
 
 export const sloKeys = {
   all: ["slos"] as const,
   list: ["slos", "list"] as const,
   detail: (id: number) => ["slos", "detail", id] as const,
+  alerts: (subject: string) => ["slos", "alerts", subject] as const,
 } as const;
 
 /** The worker evaluates every minute and says so (`slo.updated`); the poll only covers a lost frame. */
@@ -25,6 +26,16 @@ export function useSlo(id: number) {
   return useQuery({
     queryKey: sloKeys.detail(id),
     queryFn: ({ signal }) => apiGet<SloView>(`/api/slos/${id}`, { signal }),
+    refetchInterval: FALLBACK_POLL_MS,
+  });
+}
+
+/** The alert outbox's rows filed under the SLO's subject (a longer subject than the filter takes: the latest rows of all). */
+export function useSloAlerts(subject: string) {
+  const q = subject.length <= 63 ? `target=${encodeURIComponent(subject)}&limit=200` : "limit=500";
+  return useQuery({
+    queryKey: sloKeys.alerts(subject),
+    queryFn: async ({ signal }) => (await apiGet<AlertList>(`/api/alerts?${q}`, { signal })).alerts,
     refetchInterval: FALLBACK_POLL_MS,
   });
 }

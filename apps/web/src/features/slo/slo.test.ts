@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
-import type { SloAlert, SloDefinition, SloStatus, SloView } from "@ops/contract";
+import type { AlertView, SloAlert, SloDefinition, SloStatus, SloView } from "@ops/contract";
 import { createSloSync, sloKeys } from "./queries.ts";
 import {
   alertStateOf,
+  alertSubject,
   bodyOf,
   burnDownRows,
   burnDownSummary,
@@ -16,6 +17,7 @@ import {
   formOf,
   policyWords,
   selectorText,
+  sloAlertHistory,
   sortWorstFirst,
   thresholdsOf,
   windowOverThreshold,
@@ -239,5 +241,50 @@ describe("createSloSync", () => {
     sync({ type: "slo.updated", at: new Date(NOW).toISOString(), changed: [3] });
     expect(qc.getQueryState(sloKeys.list)?.isInvalidated).toBe(true);
     expect(qc.getQueryState(sloKeys.detail(3))?.isInvalidated).toBe(true);
+  });
+});
+
+describe("the alert history", () => {
+  const row = (id: number, patch: Partial<AlertView>): AlertView => ({
+    id,
+    at: "2026-12-05T11:00:00.000Z",
+    target: "alpha",
+    kind: "slo-page-fast",
+    level: "critical",
+    channel: "webhook",
+    status: "sent",
+    title: "alpha: SLO burn",
+    message: 'SLO "alpha availability" burns its error budget at 100.0× over 1h',
+    incidentId: 4,
+    attempts: 1,
+    nextAttemptAt: null,
+    lastError: null,
+    sentAt: "2026-12-05T11:00:01.000Z",
+    followsId: null,
+    ...patch,
+  });
+
+  it("files alerts under the one target, or the SLO's name", () => {
+    expect(alertSubject("alpha availability", ["alpha"])).toBe("alpha");
+    expect(alertSubject("fleet", ["alpha", "beta"])).toBe("slo:fleet");
+    expect(alertSubject("fleet", [])).toBe("slo:fleet");
+  });
+
+  it("keeps this SLO's alerts, one entry per alert with its channels, newest first", () => {
+    const history = sloAlertHistory(
+      [
+        row(1, {}),
+        row(2, { channel: "file", status: "failed" }),
+        row(3, { at: "2026-12-05T11:30:00.000Z", kind: "slo-page-slow", followsId: 1 }),
+        row(4, { kind: "down", message: "alpha is down" }),
+        row(5, { message: 'SLO "alpha latency" burns its error budget' }),
+      ],
+      "alpha availability",
+    );
+    expect(history.map((e) => [e.rule, e.update, e.deliveries.map((d) => `${d.channel}:${d.status}`).join(" ")])).toEqual([
+      ["page-slow", true, "webhook:sent"],
+      ["page-fast", false, "webhook:sent file:failed"],
+    ]);
+    expect(history[1]?.incidentId).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
 import { BURN_WINDOW_NAMES, LATENCY_BOUNDS_MS } from "@ops/contract";
-import type { BudgetPolicy, BurnDownPoint, SloBody, SloDefinition, SloKind, SloPatch, SloSelector, SloStatus, SloView } from "@ops/contract";
+import type { AlertView, BudgetPolicy, BurnDownPoint, SloBody, SloDefinition, SloKind, SloPatch, SloSelector, SloStatus, SloView } from "@ops/contract";
 import { DASH, formatTimestamp } from "../../lib/format.ts";
 
 export type BurnWindow = (typeof BURN_WINDOW_NAMES)[number];
@@ -288,4 +288,45 @@ export function formFieldOf(apiField: string | undefined): keyof FormErrors | nu
   if (apiField === "objectivePercent") return "objective";
   if (apiField === "name" || apiField === "windowDays" || apiField === "thresholdMs") return apiField;
   return null;
+}
+
+// --- the alert history (the alert outbox's rows for this SLO) ---
+
+/** The `target` the worker files an SLO's alerts under: its one target, or `slo:<name>` for several. */
+export function alertSubject(name: string, targets: readonly string[]): string {
+  return targets.length === 1 ? (targets[0] as string) : `slo:${name}`;
+}
+
+export type SloAlertEvent = {
+  key: string;
+  at: string;
+  rule: string;
+  level: string;
+  /** Sent as an update of an earlier alert on the same subject (inside the cooldown). */
+  update: boolean;
+  incidentId: number | null;
+  /** Per channel: where it went and whether it was delivered. */
+  deliveries: { channel: string; status: string }[];
+};
+
+/** This SLO's alerts, one entry per alert (its channels together), newest first. */
+export function sloAlertHistory(alerts: readonly AlertView[], name: string): SloAlertEvent[] {
+  const byKey = new Map<string, SloAlertEvent>();
+  const named = `SLO "${name}"`;
+  for (const a of alerts) {
+    if (!a.kind.startsWith("slo-") || !(a.message.includes(named) || a.title.includes(named))) continue;
+    const key = `${a.at}|${a.kind}`;
+    const e = byKey.get(key) ?? {
+      key,
+      at: a.at,
+      rule: a.kind.slice("slo-".length),
+      level: a.level,
+      update: a.followsId !== null,
+      incidentId: a.incidentId,
+      deliveries: [],
+    };
+    e.deliveries.push({ channel: a.channel, status: a.status });
+    byKey.set(key, e);
+  }
+  return [...byKey.values()].sort((x, y) => Date.parse(y.at) - Date.parse(x.at) || x.rule.localeCompare(y.rule));
 }

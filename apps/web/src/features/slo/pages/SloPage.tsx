@@ -4,18 +4,19 @@ import { ApiError, actionErrorMessage, isVersionConflict } from "../../../lib/ap
 import { useNow } from "../../../lib/clock.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { Link, navigate } from "../../../lib/router.tsx";
-import { slosPath, targetPath } from "../../../lib/routes.ts";
+import { incidentPath, slosPath, targetPath } from "../../../lib/routes.ts";
 import { useCan } from "../../../lib/session.ts";
 import { ConfirmButton } from "../../../ui/ConfirmButton.tsx";
 import { ActionError, Allowed } from "../../../ui/Fields.tsx";
-import { RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
+import { HistoryBody, RefreshFailed, TimeAgo } from "../../../ui/QueryState.tsx";
 import { RecordLoadState } from "../../../ui/RecordLoadState.tsx";
-import { Table } from "../../../ui/Table.tsx";
+import { Table, TimeCell } from "../../../ui/Table.tsx";
 import { AlertBadge } from "../components/AlertBadge.tsx";
 import { BudgetBar } from "../components/BudgetBar.tsx";
 import { SloForm } from "../components/SloForm.tsx";
-import { useDeleteSlo, useSlo, useUpdateSlo } from "../queries.ts";
+import { useDeleteSlo, useSlo, useSloAlerts, useUpdateSlo } from "../queries.ts";
 import {
+  alertSubject,
   BURN_WINDOW_NAMES,
   formatBudgetMinutes,
   formatBudgetPercent,
@@ -30,6 +31,7 @@ import {
   policyWords,
   ruleLabel,
   selectorText,
+  sloAlertHistory,
   thresholdsOf,
   windowAdjective,
   windowText,
@@ -162,6 +164,42 @@ function Alerts({ status, now }: { status: SloStatus; now: number }) {
         ))}
       </Table>
       <p className="muted slo-note">A page also opens an incident; pages and tickets go through the alert channels and their cooldowns.</p>
+    </section>
+  );
+}
+
+function AlertHistory({ slo, status, now }: { slo: SloDefinition; status: SloStatus; now: number }) {
+  const q = useSloAlerts(alertSubject(slo.name, status.targets));
+  const history = q.data ? sloAlertHistory(q.data, slo.name) : undefined;
+  return (
+    <section className="card" aria-labelledby="slo-history-h">
+      <div className="card__head">
+        <h2 id="slo-history-h">Alert history</h2>
+        <span className="muted">newest first</span>
+      </div>
+      <HistoryBody
+        query={{ ...q, data: history }}
+        what="alert history"
+        action="view alerts"
+        empty="No alert has fired for this SLO."
+        emptyTestId="slo-history-empty"
+      >
+        {(events) => (
+          <Table heads={["Time", "Rule", "Sent to", "Incident"]} testId="slo-history" className="slo-history-table">
+            {events.map((e) => (
+              <tr key={e.key} data-testid={`slo-history-${e.rule}`}>
+                <TimeCell iso={e.at} now={now} />
+                <td>
+                  {ruleLabel(e.rule)}
+                  {e.update && <span className="cell-note">sent as an update of an earlier alert (cooldown)</span>}
+                </td>
+                <td>{e.deliveries.map((d) => `${d.channel} (${d.status})`).join(", ")}</td>
+                <td className="cell-nowrap">{e.incidentId !== null ? <Link to={incidentPath(e.incidentId)}>INC-{e.incidentId}</Link> : "—"}</td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </HistoryBody>
     </section>
   );
 }
@@ -353,6 +391,7 @@ function Slo({ id }: { id: number }) {
           <BurnDown slo={slo} status={status} now={now} />
           <BurnRates status={status} />
           <Alerts status={status} now={now} />
+          <AlertHistory slo={slo} status={status} now={now} />
         </div>
         <aside className="slo-grid__side">
           <div className="slo-grid__first">

@@ -58,6 +58,12 @@ function Row({ v }: { v: SloView }) {
         {BURN_WINDOW_NAMES.map((w) => (
           <span key={w} className={windowOverThreshold(status, w) ? "slo-rate slo-rate--hot" : "slo-rate"}>
             <span className="slo-rate__w">{w}</span> {formatBurnRate(status.burnRates[w])}
+            {windowOverThreshold(status, w) && (
+              <>
+                <span aria-hidden="true">↑</span>
+                <span className="sr-only"> (at or over an alert threshold)</span>
+              </>
+            )}
           </span>
         ))}
       </td>
