@@ -94,6 +94,9 @@ describe("[SLO] status at scale: each SLO's own rollups and a stored status", ()
     expect(first.slos).toMatchObject({ slos: 4, rebuilt: 4 });
     const second = await rollUpSamples(stack.db, T);
     expect(second.slos).toMatchObject({ slos: 4, rebuilt: 0 });
+    // Whole days are read from the daily rows: the four days of samples give each SLO some.
+    const [days] = await stack.db.sql<{ n: number }[]>`SELECT count(DISTINCT (slo_id, day))::int AS n FROM slo_rollups_daily`;
+    expect(days!.n).toBeGreaterThanOrEqual(4 * 4);
     for (const now of [T, T - 2 * HOUR_MS - 7 * MINUTE_MS + 13_000, T - 26 * HOUR_MS + 1]) {
       const batch = await computeSlos(stack.db.sql, await Promise.all(slos.map((s) => getSloRow(stack.db.sql, s.id))), now);
       for (const s of slos) {

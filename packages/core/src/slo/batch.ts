@@ -100,6 +100,21 @@ async function sumInto(tx: Sql, m: Membership, level: "5m" | "1h", from: number,
   return res.count;
 }
 
+const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/** Each SLO's days from `fromDay` on, summed again from its hourly rows (the current day too: it is read only once whole). */
+async function sumDaily(tx: Sql, ids: number[], fromDay: number) {
+  if (ids.length === 0) return 0;
+  const res = await tx`
+    INSERT INTO slo_rollups_daily (slo_id, day, valid, good, bad_hours)
+    SELECT slo_id, to_timestamp(floor(extract(epoch FROM hour) / 86400) * 86400), sum(valid), sum(good),
+      sum(CASE WHEN valid > 0 THEN (valid - good)::float8 / valid ELSE 0 END)
+    FROM slo_rollups_hourly WHERE slo_id = ANY(${ids}::bigint[]) AND hour >= ${new Date(fromDay)}
+    GROUP BY 1, 2
+    ON CONFLICT (slo_id, day) DO UPDATE SET valid = EXCLUDED.valid, good = EXCLUDED.good, bad_hours = EXCLUDED.bad_hours`;
+  return res.count;
+}
+
 export type SloRollupPass = { slos: number; rebuilt: number; rows: number };
 
 /**
@@ -119,14 +134,21 @@ export async function rollUpSlos(tx: Sql, now: number, from5: number, fromHour: 
   const cur = membership(current, members);
   count += await sumInto(tx, cur, "5m", from5, now);
   count += await sumInto(tx, cur, "1h", fromHour, now);
+  count += await sumDaily(
+    tx,
+    current.map((r) => r.id),
+    floorDay(fromHour),
+  );
   if (stale.length > 0) {
     const ids = stale.map((r) => r.id);
     await tx`DELETE FROM slo_rollups WHERE slo_id = ANY(${ids}::bigint[])`;
     await tx`DELETE FROM slo_rollups_hourly WHERE slo_id = ANY(${ids}::bigint[])`;
+    await tx`DELETE FROM slo_rollups_daily WHERE slo_id = ANY(${ids}::bigint[])`;
     const m = membership(stale, members);
     const days = Math.max(...stale.map((r) => r.windowDays)) + 1;
     count += await sumInto(tx, m, "5m", Math.floor((now - SLO_FIVE_MINUTE_RETENTION_MS) / BUCKET_MS) * BUCKET_MS, now);
     count += await sumInto(tx, m, "1h", Math.floor((now - days * DAY_MS) / HOUR_MS) * HOUR_MS, now);
+    count += await sumDaily(tx, ids, floorDay(now - days * DAY_MS));
     await tx`
       INSERT INTO slo_rollup_state (slo_id, key, built_at)
       SELECT * FROM unnest(${ids}::bigint[], ${stale.map((r) => keys.get(r.id)!)}::text[], ${stale.map(() => new Date(now).toISOString())}::timestamptz[])
@@ -134,6 +156,7 @@ export async function rollUpSlos(tx: Sql, now: number, from5: number, fromHour: 
   }
   await tx`DELETE FROM slo_rollups WHERE bucket < ${new Date(now - SLO_FIVE_MINUTE_RETENTION_MS)}`;
   await tx`DELETE FROM slo_rollups_hourly WHERE hour < ${new Date(now - SLO_HOURLY_RETENTION_MS)}`;
+  await tx`DELETE FROM slo_rollups_daily WHERE day < ${new Date(now - SLO_HOURLY_RETENTION_MS)}`;
   return { slos: rows.length, rebuilt: stale.length, rows: count };
 }
 
@@ -175,7 +198,13 @@ export async function evaluateBuilt(sql: Sql, rows: readonly SloRow[], now: numb
   const ws3d = windowStart(now, BURN_WINDOWS["3d"]);
   const hour3d = Math.ceil(ws3d / HOUR_MS) * HOUR_MS;
   const ws = Object.fromEntries(FIVE_WINDOWS.map((w) => [w, windowStart(now, BURN_WINDOWS[w])])) as Record<(typeof FIVE_WINDOWS)[number], number>;
-  const froms = ready.map((r) => new Date(windowStart(now, r.windowDays * DAY_MS)).toISOString());
+  const fromMs = ready.map((r) => windowStart(now, r.windowDays * DAY_MS));
+  const froms = fromMs.map((f) => new Date(f).toISOString());
+  // Days [d0, d1) are read whole from the daily rows: d0 the first day starting inside the window, d1 today.
+  const ceilDay = (ms: number) => Math.ceil(ms / DAY_MS) * DAY_MS;
+  const d0s = fromMs.map((f) => new Date(ceilDay(f)).toISOString());
+  const d1 = floorDay(curHour);
+  const d03 = ceilDay(ws3d);
   const fiveFrom = Math.min(ws["6h"], curHour);
   const targets = [...new Set(ready.flatMap((r) => mem.get(r.id) ?? []))];
   const last5 = now - BUCKET_MS;
@@ -187,16 +216,26 @@ export async function evaluateBuilt(sql: Sql, rows: readonly SloRow[], now: numb
         (b) => `count(*) FILTER (WHERE ${since} AND status = ANY('{${GOOD_STATUSES.join(",")}}'::text[]) AND latency_ms <= ${b})::int AS ${alias}under${b}`,
       ),
     ].join(", ");
-  const [hourly, five, tail] = await Promise.all([
-    sql<HourAgg[]>`
-      SELECT h.slo_id AS "sloId",
-        coalesce(sum(h.valid) FILTER (WHERE h.hour >= w.from_at), 0)::bigint AS bv,
-        coalesce(sum(h.good) FILTER (WHERE h.hour >= w.from_at), 0)::bigint AS bg,
-        coalesce(sum(CASE WHEN h.valid > 0 THEN (h.valid - h.good)::float8 / h.valid ELSE 0 END) FILTER (WHERE h.hour >= w.from_at), 0)::float8 AS bspent,
-        coalesce(sum(h.valid) FILTER (WHERE h.hour >= ${new Date(ws3d)}), 0)::bigint AS v3d,
-        coalesce(sum(h.good) FILTER (WHERE h.hour >= ${new Date(ws3d)}), 0)::bigint AS g3d
-      FROM unnest(${readyIds}::bigint[], ${froms}::timestamptz[]) AS w(slo_id, from_at)
-      JOIN slo_rollups_hourly h ON h.slo_id = w.slo_id AND h.hour >= least(w.from_at, ${new Date(ws3d)}) AND h.hour < ${new Date(curHour)}
+  const [hourParts, daily, five, tail] = await Promise.all([
+    // Whole days from the daily rows, the hours at either end from the hourly ones: three ranges an SLO (its window's
+    // first hours, the 3-day window's first hours, this day's hours) and ≤ 30 days, ~100 rows, not 720.
+    sql<{ sloId: string; tag: string; v: number; g: number; bad: number }[]>`
+      SELECT w.slo_id AS "sloId", r.tag, coalesce(sum(h.valid), 0)::bigint AS v, coalesce(sum(h.good), 0)::bigint AS g,
+        coalesce(sum(CASE WHEN h.valid > 0 THEN (h.valid - h.good)::float8 / h.valid ELSE 0 END), 0)::float8 AS bad
+      FROM unnest(${readyIds}::bigint[], ${froms}::timestamptz[], ${d0s}::timestamptz[]) AS w(slo_id, from_at, d0)
+      CROSS JOIN LATERAL (VALUES ('w', w.from_at, least(w.d0, ${new Date(d1)}::timestamptz)),
+                                 ('3', ${new Date(ws3d)}::timestamptz, least(${new Date(d03)}::timestamptz, ${new Date(d1)}::timestamptz)),
+                                 ('e', ${new Date(d1)}::timestamptz, ${new Date(curHour)}::timestamptz)) AS r(tag, lo, hi)
+      JOIN slo_rollups_hourly h ON h.slo_id = w.slo_id AND h.hour >= r.lo AND h.hour < r.hi
+      GROUP BY 1, 2`,
+    sql<{ sloId: string; bv: number; bg: number; bbad: number; v3d: number; g3d: number }[]>`
+      SELECT w.slo_id AS "sloId",
+        coalesce(sum(d.valid) FILTER (WHERE d.day >= w.d0), 0)::bigint AS bv, coalesce(sum(d.good) FILTER (WHERE d.day >= w.d0), 0)::bigint AS bg,
+        coalesce(sum(d.bad_hours) FILTER (WHERE d.day >= w.d0), 0)::float8 AS bbad,
+        coalesce(sum(d.valid) FILTER (WHERE d.day >= ${new Date(d03)}), 0)::bigint AS v3d,
+        coalesce(sum(d.good) FILTER (WHERE d.day >= ${new Date(d03)}), 0)::bigint AS g3d
+      FROM unnest(${readyIds}::bigint[], ${d0s}::timestamptz[]) AS w(slo_id, d0)
+      JOIN slo_rollups_daily d ON d.slo_id = w.slo_id AND d.day >= least(w.d0, ${new Date(d03)}::timestamptz) AND d.day < ${new Date(d1)}
       GROUP BY 1`,
     sql<FiveAgg[]>`
       SELECT slo_id AS "sloId",
@@ -226,7 +265,32 @@ export async function evaluateBuilt(sql: Sql, rows: readonly SloRow[], now: numb
       WHERE target = ANY(${targets}::text[]) AND checked_at >= ${new Date(Math.min(curBucket, last5))} AND checked_at <= ${new Date(now)}
       GROUP BY target`,
   ]);
-  const hourBy = new Map(hourly.map((r) => [Number(r.sloId), r]));
+  const hourBy = new Map<number, HourAgg>();
+  const agg = (id: number) => {
+    let a = hourBy.get(id);
+    if (!a) hourBy.set(id, (a = { sloId: String(id), bv: 0, bg: 0, bspent: 0, v3d: 0, g3d: 0 }));
+    return a;
+  };
+  for (const p of hourParts) {
+    const a = agg(Number(p.sloId));
+    if (p.tag !== "3") {
+      a.bv += n(p.v);
+      a.bg += n(p.g);
+      a.bspent += n(p.bad);
+    }
+    if (p.tag !== "w") {
+      a.v3d += n(p.v);
+      a.g3d += n(p.g);
+    }
+  }
+  for (const d of daily) {
+    const a = agg(Number(d.sloId));
+    a.bv += n(d.bv);
+    a.bg += n(d.bg);
+    a.bspent += n(d.bbad);
+    a.v3d += n(d.v3d);
+    a.g3d += n(d.g3d);
+  }
   const fiveBy = new Map(five.map((r) => [Number(r.sloId), r]));
   const countsOf = (r: TailRow, p: string): SliCounts => ({
     valid: n(r[`${p}valid`]),

@@ -181,3 +181,22 @@ export const sloStatus = pgTable("slo_status", {
   status: jsonb().notNull(),
   computedAt: timestamp({ withTimezone: true }).notNull(),
 });
+
+/**
+ * Per-SLO counts per UTC day, summed from its hourly rows by the rollup pass, with `badHours`: the sum over the
+ * day's hours of each hour's bad share (spent budget in hours; spending adds up across buckets). A 30-day status
+ * reads ≤ 30 of these and the hours at the window's two ends instead of 720 hourly rows.
+ */
+export const sloRollupsDaily = pgTable(
+  "slo_rollups_daily",
+  {
+    sloId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => slos.id, { onDelete: "cascade" }),
+    day: timestamp({ withTimezone: true }).notNull(),
+    valid: bigint({ mode: "number" }).notNull(),
+    good: bigint({ mode: "number" }).notNull(),
+    badHours: doublePrecision().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sloId, t.day] })],
+);
