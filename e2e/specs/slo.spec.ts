@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AXE_SOURCE, axeViolations, describeFindings, type AxeFinding } from "../support/a11y.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
 import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
 
@@ -19,6 +20,7 @@ const text = async (p: Page, id: string) => ((await tid(p, id).first().textConte
 
 async function session(width: number, colorScheme: "dark" | "light", next = "/"): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+  await ctx.addInitScript(AXE_SOURCE);
   const page = await ctx.newPage();
   await signIn(page, base, ADMIN, next);
   return { ctx, page };
@@ -29,8 +31,12 @@ async function pageWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
+/** Serious and critical axe findings of every page shot, checked at the end (after every screenshot is taken). */
+const findings: AxeFinding[] = [];
+
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (!name.startsWith("target-")) findings.push(...(await axeViolations(page, name)));
 }
 
 async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = admin): Promise<{ status: number; json: T }> {
@@ -231,6 +237,7 @@ describe("[SLO] the SLO and delivery pages", () => {
         await d.ctx.close();
       }
       await fetch(`${stack.control}/agents/alpha/fault`, { method: "DELETE" });
+      expect(findings, describeFindings(findings)).toEqual([]);
     },
   );
 });
