@@ -8,10 +8,10 @@ export type AxeFinding = { rule: string; impact: string; help: string; targets: 
 
 /**
  * Runs axe on the page as it is now and returns its serious and critical violations, one per rule with the
- * selectors of the elements it found; `only` limits it to those rules. The page must have axe loaded
- * (context.addInitScript(AXE_SOURCE)).
+ * selectors of the elements it found; `only` limits it to those rules, and the moderate and minor ones go to
+ * `lesser` when given. The page must have axe loaded (context.addInitScript(AXE_SOURCE)).
  */
-export async function axeViolations(page: Page, label: string, only?: string[]): Promise<AxeFinding[]> {
+export async function axeViolations(page: Page, label: string, only?: string[], lesser?: AxeFinding[]): Promise<AxeFinding[]> {
   const found = await page.evaluate(async (rules) => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Violation[] }> } }).axe;
     type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
@@ -23,7 +23,9 @@ export async function axeViolations(page: Page, label: string, only?: string[]):
       targets: v.nodes.slice(0, 6).map((n) => n.target.map(String).join(" ")),
     }));
   }, only);
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => ({ ...v, page: label }));
+  const all = found.map((v) => ({ ...v, page: label }));
+  lesser?.push(...all.filter((v) => v.impact !== "serious" && v.impact !== "critical"));
+  return all.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 /** One line per rule and element: "rule (impact) selector: help — on page @width scheme, …". */
@@ -68,13 +70,20 @@ export function sidewaysScroll(page: Page): Promise<{ over: number; culprits: st
   });
 }
 
-/** Until the route's page has rendered: its heading is there and no "Loading…" line is left. */
+/**
+ * Until the route's page has rendered: its heading is there and no "Loading…" line is left, and that has held for
+ * 300 ms (a page whose second query answers late re-renders once more).
+ */
 export async function pageSettled(page: Page, timeout = 15_000): Promise<void> {
+  await page.evaluate(() => delete (window as { settledSince?: number }).settledSince);
   await page.waitForFunction(
     () => {
+      const w = window as { settledSince?: number };
       const root = document.querySelector("main") ?? document.body;
-      if (!document.querySelector("h1")) return false;
-      return !/\bLoading\b[^.\n]*…/.test(root.textContent ?? "");
+      const ready = document.querySelector("h1") !== null && !/\bLoading\b[^.\n]*…/.test(root.textContent ?? "");
+      if (!ready) delete w.settledSince;
+      else w.settledSince ??= performance.now();
+      return ready && performance.now() - w.settledSince! >= 300;
     },
     undefined,
     { timeout, polling: 100 },
