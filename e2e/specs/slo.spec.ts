@@ -117,6 +117,7 @@ describe("[SLO] the SLO and delivery pages", () => {
       await tid(page, "slo-create-submit").click();
       expect(await text(page, "slo-create-objective-error")).toBe("Between 50 and 99.9999 %.");
       expect(await page.locator("#slo-create-objective").getAttribute("aria-invalid")).toBe("true");
+      await shot(page, "slo-form-1440-dark");
       await tid(page, "slo-create-objective").fill("99.9");
       await tid(page, "slo-create-submit").click();
       await page.waitForURL(/\/slos\/\d+$/, { timeout: 10_000 });
