@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverAlert } from "../src/alerts/alerts.ts";
 import type { BusFrame, FramePublisher } from "../src/bus.ts";
 import { systemContext } from "../src/identity/context.ts";
+import { openOutageIncident } from "../src/incidents/incidents.ts";
 import { budgetPolicyFor, evaluateSloAlerts } from "../src/slo/alerts.ts";
 import { rollUpSamples } from "../src/slo/rollups.ts";
 import { createSlo, getSlo } from "../src/slo/slos.ts";
@@ -103,6 +104,13 @@ describe("[SLO] done-when: fast burn → one page through the webhook, an incide
     const incidents = await stack.db.sql<{ id: number; title: string; targets: string[] }[]>`SELECT id, title, targets FROM incidents`;
     expect(incidents).toEqual([{ id: pass.events[0]!.incidentId, title: "SLO alpha availability: page-fast burn", targets: ["alpha"] }]);
     expect(pass.events[1]!.incidentId).toBe(incidents[0]!.id);
+    // Every alert of the page rules is filed under that incident.
+    const filed = await stack.db.sql<{ kind: string; incidentId: number | null }[]>`
+      SELECT DISTINCT kind, incident_id AS "incidentId" FROM alerts WHERE kind LIKE 'slo-page-%' ORDER BY kind`;
+    expect(filed).toEqual([
+      { kind: "slo-page-fast", incidentId: incidents[0]!.id },
+      { kind: "slo-page-slow", incidentId: incidents[0]!.id },
+    ]);
     // The sla_breach learning.
     const learnings = await stack.db.sql<{ heading: string }[]>`SELECT doc->>'heading' AS heading FROM learnings`;
     expect(learnings).toEqual([{ heading: "sla_breach" }]);
@@ -133,5 +141,28 @@ describe("[SLO] done-when: fast burn → one page through the webhook, an incide
     expect(policy.sentence).toBe(
       'SLO "alpha availability" is burning its error budget at a paging rate (37.2 min of 43.2 min left): this rolling restart of alpha needs a governance approval.',
     );
+  });
+
+  it("an SLO page for a target whose outage incident is open is filed under the SLO's incident, not the outage's", async () => {
+    const outage = await openOutageIncident(stack.db, fleet.targets[1]!, { reason: "connection refused", seenFailingAt: new Date(T) });
+    expect(outage).not.toBeNull();
+    await createSlo(stack.db, systemContext("test"), {
+      name: "beta availability",
+      kind: "availability",
+      selector: { type: "targets", targets: ["beta"] },
+      objectivePercent: 99.9,
+      windowDays: 30,
+      policy: "none",
+    });
+    await probe("beta", T + 1, T + 1 + HOUR_MS, 10);
+    await rollUpSamples(stack.db, T + HOUR_MS);
+    const pass = await evaluateSloAlerts(stack.db, config, T + HOUR_MS, bus);
+    const fast = pass.events.find((e) => e.rule === "page-fast" && e.event === "fire");
+    expect(fast?.incidentId).not.toBeNull();
+    expect(fast!.incidentId).not.toBe(outage);
+    const rows = await stack.db.sql<
+      { incidentId: number | null }[]
+    >`SELECT DISTINCT incident_id AS "incidentId" FROM alerts WHERE id = ANY(${fast!.alertIds}::bigint[])`;
+    expect(rows).toEqual([{ incidentId: fast!.incidentId }]);
   });
 });

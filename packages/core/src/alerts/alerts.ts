@@ -80,7 +80,11 @@ export async function raiseAlert(h: DbHandle, config: OpsConfig, facts: AlertFac
     const decision = decideAlert(kept, prior, cooldownMs);
     const formatted = decision.action === "follow-up" ? formatFollowUp(facts, decision.follows, decision.news) : formatAlert(facts);
     const m = { title: scrubText(formatted.title), text: scrubText(formatted.text) };
-    const [inc] = await tx<{ id: number }[]>`SELECT id FROM incidents WHERE target = ${facts.target} AND resolved_at IS NULL`;
+    // The incident the alert names (an SLO page names its own), else the target's open outage.
+    const named = /^INC-(\d+)$/.exec(facts.incidentKey ?? "")?.[1];
+    const [inc] = named
+      ? await tx<{ id: number }[]>`SELECT id FROM incidents WHERE id = ${Number(named)}`
+      : await tx<{ id: number }[]>`SELECT id FROM incidents WHERE target = ${facts.target} AND resolved_at IS NULL`;
     const incidentId = inc?.id ?? null;
     if (decision.action === "suppress") {
       await tx`INSERT INTO alerts (target, kind, level, channel, status, title, message, incident_id)
