@@ -40,8 +40,8 @@ describe("the four keys in words", () => {
     expect(metricValue(p, "leadTime")).toBe("50 m");
     expect(metricValue(p, "changeFailureRate")).toBe("25 %");
     expect(metricValue(p, "timeToRestore")).toBe("20 m");
-    expect(metricBasis(p, "changeFailureRate")).toBe("1 of 4 changes failed");
-    expect(metricBasis(p, "deploymentFrequency")).toBe("4 successful changes");
+    expect(metricBasis(p, "changeFailureRate")).toBe("1 of 4 changes failed or led to an incident");
+    expect(metricBasis(p, "deploymentFrequency")).toBe("4 changes shipped");
     expect(bandText("elite", "leadTime")).toBe("Elite: under an hour");
     expect(bandText("high", "changeFailureRate")).toBe("High: 30 % or less");
     expect(bandText(null, "timeToRestore")).toBe("No band: nothing to measure");

@@ -61,13 +61,14 @@ export function metricValue(p: DoraPeriodView, key: MetricKey): string {
 export function metricBasis(p: DoraPeriodView, key: MetricKey): string {
   switch (key) {
     case "deploymentFrequency":
-      return `${plural(p.deploymentFrequency.count, "successful change", "successful changes")}`;
+      // A deploy an incident followed still shipped: it counts here and as a failure in the change failure rate.
+      return `${plural(p.deploymentFrequency.count, "change", "changes")} shipped`;
     case "leadTime":
       return p.leadTime.count === 0 ? "no change with a commit time" : `median of ${plural(p.leadTime.count, "change", "changes")}`;
     case "changeFailureRate":
       return p.changeFailureRate.total === 0
         ? "no change"
-        : `${p.changeFailureRate.failed} of ${plural(p.changeFailureRate.total, "change", "changes")} failed`;
+        : `${p.changeFailureRate.failed} of ${plural(p.changeFailureRate.total, "change", "changes")} failed or led to an incident`;
     case "timeToRestore":
       return p.timeToRestore.count === 0 ? "nothing to restore" : `median of ${plural(p.timeToRestore.count, "restore", "restores")}`;
   }
