@@ -1,6 +1,7 @@
 import ReactMarkdown from "react-markdown";
 import type { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { ScrollBox } from "./ScrollBox.tsx";
 
 /** A URL with a scheme ("https:", "mailto:") leaves the dashboard: it opens in a new tab. */
 function isExternal(href: string): boolean {
@@ -18,6 +19,17 @@ const COMPONENTS: Components = {
     ) : (
       <span className="md__deadlink">{children}</span>
     ),
+  // Code blocks and tables wider than the text scroll inside a box the keyboard can focus and scroll.
+  pre: ({ node: _node, ...rest }) => (
+    <ScrollBox label="Code in the text" className="md__scroll">
+      <pre {...rest} />
+    </ScrollBox>
+  ),
+  table: ({ node: _node, ...rest }) => (
+    <ScrollBox label="Table in the text" className="md__scroll">
+      <table {...rest} />
+    </ScrollBox>
+  ),
   // No remote images: a safe image URL becomes a link to it, anything else its alt text.
   img: ({ src, alt }) => {
     const url = typeof src === "string" ? src : "";
