@@ -71,7 +71,18 @@ beforeAll(async () => {
   seeded.promotion = String(promotion.id);
   const { proposal } = await api<{ proposal: { id: number } }>("POST", "/api/proposals", {
     title: "Warn earlier on memory",
-    description: "Lower the memory **warning** threshold to 70 %.",
+    // Markdown with a long code line and a wide table: they must scroll in their own focusable box on a phone.
+    description: [
+      "Lower the memory **warning** threshold to 70 %.",
+      "",
+      "```",
+      "ops config set monitoring.thresholds.memoryPercent.warning=70 --reason 'load test of the memory alerting path' --yes",
+      "```",
+      "",
+      "| agent | memory now | warning today | warning after | critical | note |",
+      "| --- | --- | --- | --- | --- | --- |",
+      "| alpha | 41 % | 75 % | 70 % | 90 % | sits well below both thresholds during the nightly batch |",
+    ].join("\n"),
     change: { kind: "monitoring-threshold", metric: "memoryPercent", level: "warning", value: 70 },
   });
   seeded.proposal = String(proposal.id);
