@@ -23,6 +23,12 @@ export async function journeyShot(page: Page, journey: string, step: string): Pr
     return;
   }
   const size = page.viewportSize() ?? { width: 1440, height: 900 };
+  // From the top: a full-page picture of a scrolled page draws the sticky header where the window was.
+  const scrolled = await page.evaluate(() => {
+    const y = window.scrollY;
+    window.scrollTo(0, 0);
+    return y;
+  });
   const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
   try {
     for (const [width, height, scheme, tag] of [
@@ -37,6 +43,7 @@ export async function journeyShot(page: Page, journey: string, step: string): Pr
   } finally {
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize(size);
+    await page.evaluate((y) => window.scrollTo(0, y), scrolled);
     await frame();
   }
 }
