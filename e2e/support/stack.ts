@@ -92,6 +92,8 @@ export async function startStack(
     webhookUrl?: string;
     fleet?: (f: FleetConfig) => void;
     governance?: (g: Record<string, unknown>) => void;
+    /** Anything else in monitoring-config.json, after the options above. */
+    monitoring?: (m: Record<string, unknown>) => void;
     backup?: (b: Record<string, unknown>) => void;
     /** A PostgreSQL and Redis of the test's own (the chaos suite stops them); the machine's by default. */
     infra?: { databaseUrl: string; redisUrl: string };
@@ -119,6 +121,7 @@ export async function startStack(
       const channels = (m.alerting as { channels: Record<string, unknown> }).channels;
       channels.file = { enabled: true, path: join(ARTIFACTS, "alerts.log") };
       if (opts.webhookUrl) channels.webhook = { enabled: true, url: opts.webhookUrl };
+      opts.monitoring?.(m);
     },
     ...(opts.governance ? { governance: opts.governance } : {}),
     // Backups of a test run go to its artifacts, never into the developer's .data/backups.

@@ -11,8 +11,9 @@ export async function installSchedules(rt: WorkerRuntime): Promise<void> {
   // As often as a copy can become due, but at most once a minute: hashing a few files is all most rounds do.
   const snapshotEveryMs = Math.min(60_000, Math.max(2000, rt.config.monitoring.selfHealing.configSnapshotAfterSeconds * 1000));
   await rt.queues.maintenance.upsertJobScheduler("config-snapshots", { every: snapshotEveryMs }, schedulerTemplate("configSnapshots", {}));
-  // SLO rollups and burn-rate alerts: the 5-minute burn window needs minute-fresh data.
-  await rt.queues.maintenance.upsertJobScheduler("slo", { every: 60_000 }, schedulerTemplate("slo", {}));
+  // SLO rollups and burn-rate alerts: the 5-minute burn window needs minute-fresh data (slo.evaluateEverySeconds).
+  const sloEveryMs = rt.config.monitoring.slo.evaluateEverySeconds * 1000;
+  await rt.queues.maintenance.upsertJobScheduler("slo", { every: sloEveryMs }, schedulerTemplate("slo", {}));
   await installBackupSchedules(rt);
 }
 

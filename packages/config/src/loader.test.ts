@@ -261,4 +261,19 @@ describe("SLOs in monitoring-config.json", () => {
     const unknown = withSlos([{ name: "a", kind: "availability", selector: { type: "targets", targets: ["alpha", "nobody"] }, objectivePercent: 99.9 }]);
     expect(issuesOf(unknown).map((i) => `${i.path}: ${i.message}`)).toEqual(['slos[0].selector.targets[1]: SLO "a": no target "nobody" in the fleet file']);
   });
+
+  it("SLOs are evaluated every minute unless slo.evaluateEverySeconds says sooner (5–60 s)", () => {
+    expect(loadConfig(DEFAULT_CONFIG_DIR).monitoring.slo.evaluateEverySeconds).toBe(60);
+    const withSlo = (slo: unknown) => {
+      const dir = copyOfDefaults();
+      const file = join(dir, "monitoring-config.json");
+      writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, "utf8")) as object), slo }, null, 2));
+      return dir;
+    };
+    expect(loadConfig(withSlo({ availabilityTarget: 99.9, windowDays: 30, evaluateEverySeconds: 5 })).monitoring.slo.evaluateEverySeconds).toBe(5);
+    expect(loadConfig(withSlo({ availabilityTarget: 99.9, windowDays: 30 })).monitoring.slo.evaluateEverySeconds).toBe(60);
+    for (const bad of [1, 61]) {
+      expect(issuesOf(withSlo({ availabilityTarget: 99.9, windowDays: 30, evaluateEverySeconds: bad })).map((i) => i.path)).toEqual(["slo.evaluateEverySeconds"]);
+    }
+  });
 });

@@ -171,11 +171,19 @@ export const MonitoringConfig = z
       })
       .strict(),
     retention: z.object({ samplesDays: z.number().int().min(1).max(3650) }).strict(),
-    /** The availability objective postmortems measure impact against (99.9 % over 30 days: 43.2 min of budget). */
+    /**
+     * The availability objective postmortems measure impact against (99.9 % over 30 days: 43.2 min of budget), and
+     * how often the worker rolls up samples and evaluates every SLO's burn-rate alerts (a minute: the 5-minute
+     * window needs minute-fresh data).
+     */
     slo: z
-      .object({ availabilityTarget: z.number().gt(0).lt(100), windowDays: z.number().int().min(1).max(366) })
+      .object({
+        availabilityTarget: z.number().gt(0).lt(100),
+        windowDays: z.number().int().min(1).max(366),
+        evaluateEverySeconds: z.number().int().min(5).max(60).default(60),
+      })
       .strict()
-      .default({ availabilityTarget: 99.9, windowDays: 30 }),
+      .default({ availabilityTarget: 99.9, windowDays: 30, evaluateEverySeconds: 60 }),
     /**
      * SLOs kept as config (the same fields as POST /api/slos): each start reconciles them into the store by
      * name (created, changed or removed to match; SLOs made in the UI are left alone).
