@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import net from "node:net";
 import { join } from "node:path";
-import { DEFAULT_CONFIG_DIR, type FleetConfig } from "@ops/config";
+import { DEFAULT_CONFIG_DIR, FleetConfig } from "@ops/config";
 import { createDb, type DbHandle } from "@ops/db";
 import { createTestDatabase } from "@ops/db/test";
 import type { Redis } from "ioredis";
@@ -126,4 +126,16 @@ export async function insertProbeSamples(sql: DbHandle["sql"], target: string, f
     rows.push({ target, checked_at: new Date(t), status: down ? "down" : "ok", latency_ms: down ? null : 120 });
   }
   for (let k = 0; k < rows.length; k += 1000) await sql`INSERT INTO probe_samples ${sql(rows.slice(k, k + 1000))}`;
+}
+
+/** Targets the tests can name, on ports nothing answers (their samples are written, never probed). */
+const TEST_TARGETS = {
+  alpha: { name: "alpha", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9101", restart: { driver: "none" } },
+  beta: { name: "beta", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9102", restart: { driver: "none" } },
+  web: { name: "web", kind: "service", check: "http", baseUrl: "http://127.0.0.1:9103", restart: { driver: "none" } },
+} as const;
+
+/** A fleet of the named test targets, in that order. */
+export function testFleet(...names: (keyof typeof TEST_TARGETS)[]): FleetConfig {
+  return FleetConfig.parse({ targets: names.map((n) => TEST_TARGETS[n]) });
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FleetConfig, loadConfig, type OpsConfig } from "@ops/config";
+import { loadConfig, type OpsConfig } from "@ops/config";
 import { maintainSamplePartitions } from "@ops/db";
 import { HOUR_MS, MINUTE_MS } from "@ops/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { budgetPolicyFor, evaluateSloAlerts } from "../src/slo/alerts.ts";
 import { rollUpSamples } from "../src/slo/rollups.ts";
 import { createSlo, getSlo } from "../src/slo/slos.ts";
 import { syncTargets } from "../src/targets/sync.ts";
-import { insertProbeSamples, openTestStack, writeTestConfig } from "../src/testing.ts";
+import { insertProbeSamples, openTestStack, testFleet, writeTestConfig } from "../src/testing.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
 let config: OpsConfig;
@@ -26,12 +26,7 @@ const bus: FramePublisher = {
     return true;
   },
 };
-const fleet = FleetConfig.parse({
-  targets: [
-    { name: "alpha", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9101", restart: { driver: "none" } },
-    { name: "beta", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9102", restart: { driver: "none" } },
-  ],
-});
+const fleet = testFleet("alpha", "beta");
 /** The controlled clock: the end of the failing hour. */
 const T = Date.parse("2026-11-20T12:00:00Z") - 1;
 const HOUR_START = T + 1 - HOUR_MS;

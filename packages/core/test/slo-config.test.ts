@@ -1,19 +1,13 @@
-import { FleetConfig } from "@ops/config";
 import type { SloBody } from "@ops/contract";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemContext } from "../src/identity/context.ts";
 import { reconcileConfigSlos } from "../src/slo/config.ts";
 import { createSlo, listSlos } from "../src/slo/slos.ts";
 import { syncTargets } from "../src/targets/sync.ts";
-import { openTestStack } from "../src/testing.ts";
+import { openTestStack, testFleet } from "../src/testing.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
-const fleet = FleetConfig.parse({
-  targets: [
-    { name: "alpha", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9101", restart: { driver: "none" } },
-    { name: "beta", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9102", restart: { driver: "none" } },
-  ],
-});
+const fleet = testFleet("alpha", "beta");
 const slo = (name: string, over: Partial<SloBody> = {}): SloBody => ({
   name,
   kind: "availability",

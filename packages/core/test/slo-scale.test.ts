@@ -1,4 +1,3 @@
-import { FleetConfig } from "@ops/config";
 import type { SloBody, SloSelector } from "@ops/contract";
 import { maintainSamplePartitions } from "@ops/db";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "@ops/domain";
@@ -8,16 +7,10 @@ import { isBuilt } from "../src/slo/batch.ts";
 import { rollUpSamples, selectorTargets } from "../src/slo/rollups.ts";
 import { computeSlos, createSlo, evaluateBuckets, getSlo, getSloRow, listSlos, readSloBuckets, specOf, updateSlo, writeSloStatuses } from "../src/slo/slos.ts";
 import { syncTargets } from "../src/targets/sync.ts";
-import { openTestStack } from "../src/testing.ts";
+import { openTestStack, testFleet } from "../src/testing.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
-const fleet = FleetConfig.parse({
-  targets: [
-    { name: "alpha", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9101", restart: { driver: "none" } },
-    { name: "beta", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9102", restart: { driver: "none" } },
-    { name: "web", kind: "service", check: "http", baseUrl: "http://127.0.0.1:9103", restart: { driver: "none" } },
-  ],
-});
+const fleet = testFleet("alpha", "beta", "web");
 const admin = systemContext("test");
 const T = Date.parse("2026-11-20T12:00:00Z") - 1;
 

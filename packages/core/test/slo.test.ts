@@ -1,4 +1,3 @@
-import { FleetConfig } from "@ops/config";
 import type { SloBody } from "@ops/contract";
 import { maintainSamplePartitions } from "@ops/db";
 import { HOUR_MS, MINUTE_MS } from "@ops/domain";
@@ -7,16 +6,10 @@ import { systemContext, type RequestContext } from "../src/identity/context.ts";
 import { rollUpSamples } from "../src/slo/rollups.ts";
 import { createSlo, deleteSlo, getSlo, listSlos, updateSlo } from "../src/slo/slos.ts";
 import { syncTargets } from "../src/targets/sync.ts";
-import { openTestStack } from "../src/testing.ts";
+import { openTestStack, testFleet } from "../src/testing.ts";
 
 let stack: Awaited<ReturnType<typeof openTestStack>>;
-const fleet = FleetConfig.parse({
-  targets: [
-    { name: "alpha", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9101", restart: { driver: "none" } },
-    { name: "beta", kind: "agent", check: "openclaw", baseUrl: "http://127.0.0.1:9102", restart: { driver: "none" } },
-    { name: "web", kind: "service", check: "http", baseUrl: "http://127.0.0.1:9103", restart: { driver: "none" } },
-  ],
-});
+const fleet = testFleet("alpha", "beta", "web");
 const admin = systemContext("test");
 const as = (roles: RequestContext["actor"]["roles"], label = `${roles.join("+") || "nobody"}@test`): RequestContext => ({
   actor: { type: "user", id: label, label, roles, sessionHash: null },
