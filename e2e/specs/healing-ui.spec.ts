@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journeyShot } from "../support/journeys.ts";
 import { launchBrowser, signIn } from "../support/browser.ts";
-import { ADMIN, apiLogin, getJson, startStack, until } from "../support/stack.ts";
+import { ADMIN, apiLogin, getJson, simulatorControl, startStack, until } from "../support/stack.ts";
 
 type Target = { name: string; status: string; healing: { state: string; restartsInWindow: number; doctor: { outcome: string } | null } | null };
 type Restart = { attempt: number; kind: string; status: string; reason: string };
@@ -18,8 +18,7 @@ const api = <T>(path: string, init: RequestInit = {}) =>
   getJson<T>(`${base}${path}`, { ...init, headers: { ...auth, "content-type": "application/json", ...(init.headers ?? {}) } });
 const target = (name: string) => api<{ target: Target }>(`/api/targets/${name}`).then((r) => r.target);
 const restarts = (name: string) => api<{ restarts: Restart[] }>(`/api/restarts?target=${name}`).then((r) => r.restarts);
-const control = (path: string, method: string, body?: unknown) =>
-  getJson(`${stack.control}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const control = (path: string, method: string, body?: unknown) => simulatorControl(stack.control)(path, method, body);
 const text = (testId: string) => page.locator(`[data-testid="${testId}"]`).first().innerText();
 const attr = (testId: string, name: string) => page.locator(`[data-testid="${testId}"]`).first().getAttribute(name);
 

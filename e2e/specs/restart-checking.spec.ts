@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, signIn } from "../support/browser.ts";
-import { ADMIN, ARTIFACTS, apiLogin, getJson, startStack, until } from "../support/stack.ts";
+import { ADMIN, ARTIFACTS, apiLogin, getJson, simulatorControl, startStack, until } from "../support/stack.ts";
 
 // Issue 17, item 2: after a successful restart the tile said DOWN until the next probe, 19–29 s later, and the
 // restart countdown vanished. With probes a minute apart, the only way the tile can be ok within seconds of the
@@ -15,8 +15,7 @@ let page: Page;
 let auth: Record<string, string>;
 let base: string;
 
-const control = (path: string, method: string, body?: unknown) =>
-  getJson(`${stack.control}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const control = (path: string, method: string, body?: unknown) => simulatorControl(stack.control)(path, method, body);
 const target = (name: string) => getJson<{ target: { status: string } }>(`${base}/api/targets/${name}`, { headers: auth }).then((r) => r.target);
 
 beforeAll(async () => {

@@ -81,6 +81,12 @@ export async function getJson<T = Record<string, unknown>>(url: string, init?: R
  * The whole product as `npm start` runs it — simulator, worker and API processes — on ports, a database and
  * a Redis prefix of its own, with a 2 s probe interval.
  */
+/** The simulator's control API as a call: `control("/agents/alpha/fault", "POST", { kind: "crash" })`. */
+export function simulatorControl(controlUrl: string) {
+  return (path: string, method: string, body?: unknown) =>
+    getJson(`${controlUrl}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
 export async function startStack(
   opts: {
     apis?: number;
